@@ -1,0 +1,51 @@
+# The shop: `make run` starts everything on embedded PostgreSQL + Redis; `make test` runs
+# every suite. Both install what is missing first (uv into .tools/, then the locked deps).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(CURDIR)/.tools/bin/uv
+BACKEND := $(CURDIR)/backend
+VENV_PY := $(BACKEND)/.venv/bin/python
+
+.PHONY: help install run test test-backend lint format seed migrate clean
+
+help:
+	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
+	@echo "make test   - run every test suite on embedded PostgreSQL and Redis"
+	@echo "make lint   - ruff"
+	@echo "make seed   - (re)load the demo data into the running database"
+	@echo "make clean  - remove the local data folder (databases, mail, media)"
+
+$(UV):
+	@echo "[shop] installing uv $(UV_VERSION) into .tools/ ..."
+	@$(PYTHON) -m venv $(CURDIR)/.tools
+	@$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV_PY): $(UV) backend/pyproject.toml backend/uv.lock
+	@echo "[shop] installing backend dependencies (uv sync --frozen) ..."
+	@cd backend && UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --quiet
+	@touch $(VENV_PY)
+
+install: $(VENV_PY)
+
+run: install
+	@cd backend && exec $(VENV_PY) -m app.devserver
+
+test: install lint test-backend
+
+test-backend: install
+	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
+	@cd backend && $(VENV_PY) -m pytest
+
+lint: install
+	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests migrations/env.py
+
+format: install
+	@cd backend && .venv/bin/ruff check --fix . && .venv/bin/ruff format app tests migrations/env.py
+
+seed: install
+	@cd backend && $(VENV_PY) -m app.devserver seed
+
+clean:
+	rm -rf backend/.data

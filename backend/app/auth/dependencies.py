@@ -1,0 +1,66 @@
+"""Who is calling: bearer token -> live Redis session -> active user in the database."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from app.auth import sessions
+from app.auth.errors import AccountDisabled, InsufficientRole
+from app.core.db import SessionDep
+from app.core.errors import Unauthorized
+from app.core.redis import redis
+from app.core.security import decode_access_token
+from app.models import RoleName, User
+from app.users import repository as users_repo
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def authenticate_token(session, token: str | None) -> tuple[User, str]:
+    """The user and session id behind an access token, or Unauthorized / AccountDisabled."""
+    claims = decode_access_token(token) if token else None
+    if claims is None:
+        raise Unauthorized("A valid access token is required.")
+    user_id, sid = int(claims["sub"]), str(claims["sid"])
+    if await sessions.session_user_id(redis, sid) != user_id:
+        raise Unauthorized("The session has ended; log in again.")
+    user = await users_repo.get(session, user_id)
+    if user is None:
+        raise Unauthorized("The session has ended; log in again.")
+    if not user.is_active:
+        raise AccountDisabled
+    await sessions.touch(redis, sid)
+    return user, sid
+
+
+async def current_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User:
+    user, sid = await authenticate_token(session, token)
+    request.state.session_id = sid
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require_roles(*roles: RoleName):
+    async def guard(user: CurrentUser) -> User:
+        if user.role.name not in roles:
+            raise InsufficientRole
+        return user
+
+    return guard
+
+
+AdminUser = Annotated[User, Depends(require_roles(RoleName.admin))]
+StaffUser = Annotated[User, Depends(require_roles(RoleName.admin, RoleName.support))]
+
+
+def current_session_id(request: Request) -> str:
+    return request.state.session_id
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else ""

@@ -1,0 +1,159 @@
+"""Login sessions in Redis: one hash per session, refresh tokens by digest, reuse detection.
+
+Keys:
+  session:{sid}            hash: user_id, created_at, last_seen_at, ip, device
+  user_sessions:{user_id}  set of sids
+  refresh:{digest}         sid, for the one live refresh token of a session
+  refresh_used:{digest}    sid, for refresh tokens already spent (reuse ends the session)
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from redis.asyncio import Redis
+
+from app.core.config import settings
+from app.core.security import new_token, token_digest
+
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def _ttl() -> int:
+    return settings.refresh_token_days * 86400
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    user_id: int
+    created_at: datetime
+    last_seen_at: datetime
+    ip: str
+    device: str
+
+
+def _info(sid: str, raw: dict[str, str]) -> SessionInfo:
+    return SessionInfo(
+        id=sid,
+        user_id=int(raw["user_id"]),
+        created_at=datetime.fromisoformat(raw["created_at"]),
+        last_seen_at=datetime.fromisoformat(raw.get("last_seen_at") or raw["created_at"]),
+        ip=raw.get("ip", ""),
+        device=raw.get("device", ""),
+    )
+
+
+async def create_session(redis: Redis, user_id: int, *, ip: str, device: str) -> tuple[str, str]:
+    """A new session and its first refresh token: (sid, refresh_token)."""
+    sid = secrets.token_urlsafe(16)
+    refresh = new_token()
+    now = _now()
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.hset(
+            f"session:{sid}",
+            mapping={
+                "user_id": user_id,
+                "created_at": now,
+                "last_seen_at": now,
+                "ip": ip[:64],
+                "device": device[:200],
+                "refresh": token_digest(refresh),
+            },
+        )
+        pipe.expire(f"session:{sid}", _ttl())
+        pipe.sadd(f"user_sessions:{user_id}", sid)
+        pipe.expire(f"user_sessions:{user_id}", _ttl())
+        pipe.set(f"refresh:{token_digest(refresh)}", sid, ex=_ttl())
+        await pipe.execute()
+    return sid, refresh
+
+
+async def session_user_id(redis: Redis, sid: str) -> int | None:
+    raw = await redis.hget(f"session:{sid}", "user_id")
+    return int(raw) if raw else None
+
+
+async def touch(redis: Redis, sid: str) -> None:
+    """Record activity, at most once a minute per session (a write per request is waste)."""
+    if await redis.set(f"session_touch:{sid}", 1, ex=LAST_SEEN_RESOLUTION_SECONDS, nx=True):
+        await redis.hset(f"session:{sid}", "last_seen_at", _now())
+
+
+class RefreshReused(Exception):
+    """A spent refresh token came back: the session it belonged to has been ended."""
+
+
+async def rotate_refresh(redis: Redis, refresh: str, *, ip: str) -> tuple[str, int, str] | None:
+    """Spend `refresh` and issue the next one: (sid, user_id, new_refresh).
+
+    None for an unknown token; RefreshReused (after ending the session) for a spent one.
+    GETDEL makes the spend atomic: of two concurrent uses, only one wins.
+    """
+    digest = token_digest(refresh)
+    sid = await redis.getdel(f"refresh:{digest}")
+    if sid is None:
+        reused_sid = await redis.get(f"refresh_used:{digest}")
+        if reused_sid:
+            await end_session(redis, reused_sid)
+            raise RefreshReused
+        return None
+    user_id = await session_user_id(redis, sid)
+    if user_id is None:
+        return None
+    new_refresh = new_token()
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.set(f"refresh_used:{digest}", sid, ex=_ttl())
+        pipe.set(f"refresh:{token_digest(new_refresh)}", sid, ex=_ttl())
+        pipe.hset(
+            f"session:{sid}",
+            mapping={
+                "refresh": token_digest(new_refresh),
+                "last_seen_at": _now(),
+                "ip": ip[:64],
+            },
+        )
+        pipe.expire(f"session:{sid}", _ttl())
+        await pipe.execute()
+    return sid, user_id, new_refresh
+
+
+async def end_session(redis: Redis, sid: str) -> bool:
+    raw = await redis.hgetall(f"session:{sid}")
+    if not raw:
+        return False
+    async with redis.pipeline(transaction=True) as pipe:
+        pipe.delete(f"session:{sid}", f"session_touch:{sid}")
+        if raw.get("refresh"):
+            pipe.delete(f"refresh:{raw['refresh']}")
+        pipe.srem(f"user_sessions:{raw['user_id']}", sid)
+        await pipe.execute()
+    return True
+
+
+async def end_all_sessions(redis: Redis, user_id: int) -> int:
+    sids = await redis.smembers(f"user_sessions:{user_id}")
+    ended = 0
+    for sid in sids:
+        ended += await end_session(redis, sid)
+    await redis.delete(f"user_sessions:{user_id}")
+    return ended
+
+
+async def list_sessions(redis: Redis, user_id: int) -> list[SessionInfo]:
+    sids = sorted(await redis.smembers(f"user_sessions:{user_id}"))
+    if not sids:
+        return []
+    async with redis.pipeline(transaction=False) as pipe:
+        for sid in sids:
+            pipe.hgetall(f"session:{sid}")
+        raws = await pipe.execute()
+    live = [_info(sid, raw) for sid, raw in zip(sids, raws, strict=True) if raw]
+    stale = [sid for sid, raw in zip(sids, raws, strict=True) if not raw]
+    if stale:
+        await redis.srem(f"user_sessions:{user_id}", *stale)
+    return sorted(live, key=lambda s: s.created_at, reverse=True)

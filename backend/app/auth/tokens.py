@@ -1,0 +1,22 @@
+"""Single-use, expiring tokens for e-mail verification and password reset (Redis)."""
+
+from redis.asyncio import Redis
+
+from app.core.security import new_token, token_digest
+
+
+async def issue(redis: Redis, purpose: str, user_id: int, ttl_seconds: int) -> str:
+    token = new_token()
+    await redis.set(f"token:{purpose}:{token_digest(token)}", user_id, ex=ttl_seconds)
+    return token
+
+
+async def consume(redis: Redis, purpose: str, token: str) -> int | None:
+    """The user id the token was issued for, once; None when unknown, used or expired."""
+    user_id = await redis.getdel(f"token:{purpose}:{token_digest(token)}")
+    return int(user_id) if user_id else None
+
+
+async def peek(redis: Redis, purpose: str, token: str) -> int | None:
+    user_id = await redis.get(f"token:{purpose}:{token_digest(token)}")
+    return int(user_id) if user_id else None

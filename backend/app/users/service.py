@@ -1,0 +1,164 @@
+"""Rules about users: creation, profile changes, passwords, admin changes, the purge."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
+
+from app.auth import sessions
+from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
+from app.core.config import settings
+from app.core.errors import Conflict, NotFound
+from app.core.redis import redis
+from app.core.security import hash_password, verify_password
+from app.models import Profile, RoleName, User
+from app.users import repository
+from app.users.schemas import PasswordChange, UserAdminUpdate, UserUpdateMe
+
+
+class UserNotFound(NotFound):
+    code, title = "user_not_found", "User not found"
+
+
+class CannotChangeSelf(Conflict):
+    code, title = "cannot_change_self", "Admins cannot disable, demote or delete themselves"
+
+
+async def _ensure_unique(
+    session: AsyncSession, email: str, username: str, exclude_id: int | None = None
+) -> None:
+    email_taken, username_taken = await repository.email_or_username_taken(
+        session, email, username, exclude_id
+    )
+    if email_taken:
+        raise EmailTaken
+    if username_taken:
+        raise UsernameTaken
+
+
+async def _flush_unique(session: AsyncSession) -> None:
+    """Flush; a concurrent insert of the same e-mail/username surfaces as a 409."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        if "email" in str(exc.orig):
+            raise EmailTaken from None
+        raise UsernameTaken from None
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    username: str,
+    password: str,
+    full_name: str,
+    role: RoleName = RoleName.customer,
+    verified: bool = False,
+) -> User:
+    await _ensure_unique(session, email, username)
+    password_hash = await run_in_threadpool(hash_password, password)
+    now = datetime.now(UTC)
+    user = User(
+        email=email,
+        username=username,
+        password_hash=password_hash,
+        role=await repository.role(session, role),
+        is_active=verified,
+        is_verified=verified,
+        verified_at=now if verified else None,
+        profile=Profile(full_name=full_name),
+    )
+    session.add(user)
+    await _flush_unique(session)
+    return user
+
+
+async def list_users(session: AsyncSession, params):
+    return await repository.list_users(session, params)
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User:
+    user = await repository.get(session, user_id)
+    if user is None:
+        raise UserNotFound
+    return user
+
+
+async def _apply_profile(session: AsyncSession, user: User, data: UserUpdateMe) -> None:
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if "username" in changes and changes["username"].lower() != user.username.lower():
+        await _ensure_unique(session, email="", username=changes["username"], exclude_id=user.id)
+    if "username" in changes:
+        user.username = changes["username"]
+    for field in ("full_name", "phone", "address"):
+        if field in changes:
+            setattr(user.profile, field, changes[field])
+
+
+async def update_me(session: AsyncSession, user: User, data: UserUpdateMe) -> User:
+    await _apply_profile(session, user, data)
+    await _flush_unique(session)
+    return user
+
+
+async def change_password(
+    session: AsyncSession, user: User, data: PasswordChange, keep_session_id: str
+) -> None:
+    """New password; every other session of the user ends."""
+    ok = await run_in_threadpool(verify_password, data.current_password, user.password_hash)
+    if not ok:
+        raise InvalidCredentials("The current password is wrong.")
+    user.password_hash = await run_in_threadpool(hash_password, data.new_password)
+    await session.flush()
+    for info in await sessions.list_sessions(redis, user.id):
+        if info.id != keep_session_id:
+            await sessions.end_session(redis, info.id)
+
+
+async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
+    """Password reset: new password and every session ends."""
+    user.password_hash = await run_in_threadpool(hash_password, new_password)
+    await session.flush()
+    await sessions.end_all_sessions(redis, user.id)
+
+
+async def delete_user(session: AsyncSession, user: User) -> None:
+    await session.delete(user)
+    await session.flush()
+    await sessions.end_all_sessions(redis, user.id)
+
+
+async def admin_update(
+    session: AsyncSession, admin: User, user_id: int, data: UserAdminUpdate
+) -> User:
+    user = await get_user(session, user_id)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    if user.id == admin.id and (
+        changes.get("is_active") is False or changes.get("role", RoleName.admin) != RoleName.admin
+    ):
+        raise CannotChangeSelf
+    await _apply_profile(session, user, data)
+    if "role" in changes:
+        user.role = await repository.role(session, changes["role"])
+    if "is_active" in changes:
+        user.is_active = changes["is_active"]
+    await _flush_unique(session)
+    if user.is_active is False:
+        # Locked out at once: every session ends, and every request re-checks is_active.
+        await sessions.end_all_sessions(redis, user.id)
+    return user
+
+
+async def admin_delete(session: AsyncSession, admin: User, user_id: int) -> None:
+    user = await get_user(session, user_id)
+    if user.id == admin.id:
+        raise CannotChangeSelf
+    await delete_user(session, user)
+
+
+async def purge_unverified(session: AsyncSession, now: datetime | None = None) -> int:
+    cutoff = (now or datetime.now(UTC)) - timedelta(hours=settings.unverified_user_ttl_hours)
+    return await repository.delete_unverified_before(session, cutoff)

@@ -1,0 +1,47 @@
+"""The Celery app: Redis broker, reliable delivery settings, the beat schedule."""
+
+from celery import Celery
+from celery.schedules import crontab
+from celery.signals import setup_logging, worker_process_init
+
+from app.core.config import settings
+
+TASK_MODULES = ["app.auth.tasks", "app.users.tasks"]
+
+celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
+celery_app.conf.update(
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    worker_prefetch_multiplier=1,
+    task_ignore_result=True,
+    task_serializer="json",
+    accept_content=["json"],
+    timezone="UTC",
+    enable_utc=True,
+    broker_connection_retry_on_startup=True,
+    # Longer than the longest task, so a task in flight is not handed to a second worker.
+    broker_transport_options={"visibility_timeout": 3600},
+    task_default_queue="shop",
+    worker_hijack_root_logger=False,
+    beat_schedule={
+        "purge-unverified-users": {
+            "task": "app.users.tasks.purge_unverified_users",
+            "schedule": crontab(minute="*/15"),
+        },
+    },
+)
+
+
+@setup_logging.connect
+def _configure_logging(**_: object) -> None:
+    from app.core.logging import configure_logging
+
+    configure_logging(settings.log_level)
+
+
+@worker_process_init.connect
+def _fresh_pools_in_child(**_: object) -> None:
+    # A forked child must not reuse connections opened by its parent.
+    from app.core.db import engine
+
+    engine.sync_engine.dispose(close=False)
