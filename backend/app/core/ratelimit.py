@@ -19,9 +19,10 @@ async def retry_after_if_over(redis: Redis, key: str, limit: int) -> int | None:
 async def hit(redis: Redis, key: str, window_seconds: int) -> int:
     """Count one event in the window of `key`; the window starts with the first event."""
     async with redis.pipeline(transaction=True) as pipe:
+        # SET NX starts the window (EXPIRE NX needs Redis 7; the embedded one is 6.2).
+        pipe.set(key, 0, ex=window_seconds, nx=True)
         pipe.incr(key)
-        pipe.expire(key, window_seconds, nx=True)
-        count, _ = await pipe.execute()
+        _, count = await pipe.execute()
     return int(count)
 
 

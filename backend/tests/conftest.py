@@ -1,0 +1,214 @@
+"""The real stack for every test: PostgreSQL, Redis, an aiosmtpd catcher and a Celery worker.
+
+Servers start once per run (embedded unless DATABASE_URL / REDIS_URL are set), the schema
+is built by the Alembic migrations, and every test starts from empty tables and Redis.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BACKEND_DIR = Path(__file__).resolve().parents[1]
+TEST_DATA = BACKEND_DIR / ".data" / "test"
+_stack: dict = {}
+
+
+def _start_worker(env: dict[str, str]) -> subprocess.Popen:
+    log = open(TEST_DATA / "worker.log", "w")  # noqa: SIM115 (kept open for the worker's life)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "app.worker",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+        ],
+        cwd=BACKEND_DIR,
+        env={**env, "LOG_LEVEL": "INFO"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    sys.path.insert(0, str(BACKEND_DIR))
+    from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
+
+    TEST_DATA.mkdir(parents=True, exist_ok=True)
+    for leftover in ("redis", "media"):
+        shutil.rmtree(TEST_DATA / leftover, ignore_errors=True)
+
+    if os.environ.get("DATABASE_URL"):
+        base = os.environ["DATABASE_URL"]
+        database_url = base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1].split("?")[0] + "_test"
+    else:
+        pg = EmbeddedPostgres(TEST_DATA / "pg")
+        _stack["pg"] = pg
+        database_url = pg.url("shop_test")
+    if os.environ.get("REDIS_URL"):
+        redis_url = os.environ["REDIS_URL"]
+    else:
+        rd = EmbeddedRedis(TEST_DATA / "redis", persist=False)
+        _stack["redis"] = rd
+        redis_url = rd.url(0)
+    mail = MailSink()
+    _stack["mail"] = mail
+
+    os.environ.update(
+        ENVIRONMENT="test",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mail.port),
+        SMTP_TLS="false",
+        FRONTEND_URL="http://shop.test",
+        LOG_LEVEL="WARNING",
+        MEDIA_DIR=str(TEST_DATA / "media"),
+        SHOP_DATA_DIR=str(TEST_DATA),
+    )
+    _recreate_database(database_url, ensure_database)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=BACKEND_DIR,
+        env=dict(os.environ),
+        check=True,
+        capture_output=True,
+    )
+    _stack["worker"] = _start_worker(dict(os.environ))
+
+
+def _recreate_database(url: str, ensure_database) -> None:
+    import asyncio
+
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(
+        hide_password=False
+    )
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+    ensure_database(url)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    worker = _stack.pop("worker", None)
+    if worker is not None and worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    for name in ("mail", "redis", "pg"):
+        server = _stack.pop(name, None)
+        if server is not None:
+            server.stop()
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def mail_sink():
+    return _stack["mail"]
+
+
+@pytest.fixture(scope="session")
+def worker_process():
+    return _stack["worker"]
+
+
+@pytest.fixture
+def mail(mail_sink):
+    mail_sink.clear()
+    return mail_sink
+
+
+@pytest.fixture(scope="session")
+def app():
+    from app.main import app as shop_app
+
+    return shop_app
+
+
+@pytest.fixture(autouse=True)
+async def clean_state():
+    """Every test starts from empty tables (roles stay) and an empty Redis."""
+    from sqlalchemy import text
+
+    from app.core.db import engine
+    from app.core.redis import redis
+    from app.models import Base
+
+    tables = [t.name for t in Base.metadata.sorted_tables if t.name != "role"]
+    async with engine.begin() as conn:
+        await conn.execute(
+            text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        )
+    # Everything but kombu's bindings: without those the broker drops what is published.
+    keys = [k async for k in redis.scan_iter(count=1000) if not k.startswith("_kombu.")]
+    if keys:
+        await redis.delete(*keys)
+    yield
+
+
+@pytest.fixture
+async def client(app):
+    import httpx
+
+    transport = httpx.ASGITransport(
+        app=app, raise_app_exceptions=False, client=("127.0.0.1", 50000)
+    )
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as c:
+        yield c
+
+
+@pytest.fixture
+async def db():
+    from app.core.db import SessionFactory
+
+    async with SessionFactory() as session:
+        yield session
+
+
+@pytest.fixture
+def wait_for():
+    """Poll an async predicate until it holds (for effects of the Celery worker)."""
+
+    async def wait(predicate, timeout: float = 15.0, interval: float = 0.1):
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while True:
+            result = await predicate()
+            if result:
+                return result
+            if time.monotonic() > deadline:
+                raise AssertionError("condition not met in time")
+            await asyncio.sleep(interval)
+
+    return wait
