@@ -3,10 +3,21 @@
 from fastapi import APIRouter
 
 from app.auth.router import router as auth_router
+from app.catalog.router import router as catalog_router
 from app.health.router import router as health_router
+from app.info.router import router as info_router
+from app.stores.router import router as stores_router
 from app.users.router import admin_router as users_admin_router
 from app.users.router import router as users_router
 
 api_router = APIRouter(prefix="/api/v1")
-for router in (health_router, auth_router, users_router, users_admin_router):
+for router in (
+    health_router,
+    auth_router,
+    users_router,
+    users_admin_router,
+    catalog_router,
+    stores_router,
+    info_router,
+):
     api_router.include_router(router)

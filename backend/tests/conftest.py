@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
-TEST_DATA = BACKEND_DIR / ".data" / "test"
+# One folder per run, so two runs at once (two developers' helpers, say) never share servers.
+TEST_DATA = BACKEND_DIR / ".data" / "test" / f"run{os.getpid()}"
 _stack: dict = {}
 
 
@@ -51,8 +52,7 @@ def pytest_configure(config: pytest.Config) -> None:
     from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
 
     TEST_DATA.mkdir(parents=True, exist_ok=True)
-    for leftover in ("redis", "media"):
-        shutil.rmtree(TEST_DATA / leftover, ignore_errors=True)
+    _stack["owns_data"] = True
 
     if os.environ.get("DATABASE_URL"):
         base = os.environ["DATABASE_URL"]
@@ -127,6 +127,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         server = _stack.pop(name, None)
         if server is not None:
             server.stop()
+    if _stack.pop("owns_data", False):
+        shutil.rmtree(TEST_DATA, ignore_errors=True)
 
 
 # --- fixtures -----------------------------------------------------------------------------

@@ -55,3 +55,59 @@ def link_token(message) -> str:
     match = re.search(r"token=([A-Za-z0-9_\-]+)", text)
     assert match, text
     return match.group(1)
+
+
+async def create_category(name: str, parent_id: int | None = None, **overrides):
+    from slugify import slugify
+
+    from app.models import Category
+
+    async with SessionFactory() as session, session.begin():
+        category = Category(
+            name=name, slug=overrides.pop("slug", slugify(name)), parent_id=parent_id, **overrides
+        )
+        session.add(category)
+    return category
+
+
+async def create_product(name: str, category_id: int, price: str = "10.00", **overrides):
+    from decimal import Decimal
+
+    from slugify import slugify
+
+    from app.models import Product
+
+    async with SessionFactory() as session, session.begin():
+        product = Product(
+            name=name,
+            slug=overrides.pop("slug", slugify(name)),
+            category_id=category_id,
+            price=Decimal(price),
+            **overrides,
+        )
+        session.add(product)
+    return product
+
+
+async def create_store(
+    name: str, timezone: str = "Europe/Berlin", hours: dict | None = None, **overrides
+):
+    from app.models import Store
+
+    async with SessionFactory() as session, session.begin():
+        store = Store(
+            name=name,
+            address=overrides.pop("address", f"{name} Street 1"),
+            timezone=timezone,
+            opening_hours=hours or {},
+            **overrides,
+        )
+        session.add(store)
+    return store
+
+
+async def set_stock(store_id: int, product_id: int, quantity: int) -> None:
+    from app.stores import repository
+
+    async with SessionFactory() as session, session.begin():
+        await repository.set_stock(session, store_id, product_id, quantity)

@@ -45,6 +45,22 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+async def optional_user(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> User | None:
+    """The caller when a token is sent (a bad one is still 401), else None."""
+    if token is None:
+        return None
+    return await current_user(request, session, token)
+
+
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def is_admin(user: User | None) -> bool:
+    return user is not None and user.role.name == RoleName.admin
+
+
 def require_roles(*roles: RoleName):
     async def guard(user: CurrentUser) -> User:
         if user.role.name not in roles:

@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     admin_email: EmailStr = "admin@example.com"
     admin_password: SecretStr = SecretStr(DEFAULT_ADMIN_PASSWORD)
     currency: str = "EUR"
+    shop_email: str = "hello@example.com"
+    shop_phone: str = "+49 30 0000000"
+    delivery_terms: str = "Delivery in 2-4 working days; free from 40.00, otherwise 4.90 per order."
+    pickup_terms: str = (
+        "Order online and pick up at the store you choose: ready within 30 minutes during "
+        "opening hours, kept for 3 days."
+    )
     sentry_dsn: str | None = None
 
     data_dir: Path = BACKEND_DIR / ".data"

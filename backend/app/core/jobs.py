@@ -1,5 +1,6 @@
 """Queue Celery work only once the transaction that asked for it has committed."""
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -7,6 +8,11 @@ from celery import Task
 from sqlalchemy.ext.asyncio import AsyncSession
 
 log = structlog.get_logger(__name__)
+
+
+def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
+    """Run `action` once `session` commits; dropped if it rolls back."""
+    session.info.setdefault("after_commit", []).append(action)
 
 
 def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:
@@ -23,4 +29,4 @@ def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> Non
         except Exception:  # the commit stands; a lost mail must not turn into a 500
             log.exception("job_enqueue_failed", task=task.name)
 
-    session.info.setdefault("after_commit", []).append(send)
+    after_commit(session, send)

@@ -40,8 +40,16 @@ class Filter:
 
     column: Any
     type_: Any = str
-    operators: tuple[str, ...] = OPERATORS
+    operators: tuple[str, ...] | None = None  # default: by type
     custom: CustomFilter | None = None
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        if self.operators is not None:
+            return self.operators
+        if self.type_ is str:
+            return ("eq", "in", "icontains")
+        return ("eq", "in", "gte", "lte")
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ class ListSpec:
     def describe(self) -> str:
         parts = []
         for name, f in self.filters.items():
-            ops = ", ".join(f"`{name}`" if op == "eq" else f"`{name}__{op}`" for op in f.operators)
+            ops = ", ".join(f"`{name}`" if op == "eq" else f"`{name}__{op}`" for op in f.allowed)
             parts.append(ops)
         return (
             "List query language: `page`, `page_size` (1..100), "
@@ -151,9 +159,9 @@ def build_where(spec: ListSpec, params: ListParams) -> list[ColumnElement[bool]]
                 f"Unknown filter field {name!r}; allowed: {', '.join(sorted(spec.filters))}.",
                 field=name,
             )
-        if op not in f.operators:
+        if op not in f.allowed:
             raise InvalidListQuery(
-                f"Unknown operator {op!r} for field {name!r}; allowed: {', '.join(f.operators)}.",
+                f"Unknown operator {op!r} for field {name!r}; allowed: {', '.join(f.allowed)}.",
                 field=name,
                 operator=op,
             )

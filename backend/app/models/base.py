@@ -1,6 +1,6 @@
 """Declarative base: naming convention, bigint identity ids, timestamps."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, DateTime, Identity, MetaData, func
 from sqlalchemy.ext.asyncio import AsyncAttrs
@@ -15,6 +15,10 @@ NAMING_CONVENTION = {
 }
 
 
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
 class Base(AsyncAttrs, DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: DateTime(timezone=True)}
@@ -26,4 +30,5 @@ class IdMixin:
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
-    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+    # Set in Python on update, so the new value is known without reloading the row.
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=utcnow)

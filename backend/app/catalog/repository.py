@@ -1,0 +1,150 @@
+"""Catalog queries: category subtrees, product search, the list specs."""
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
+from app.models import Category, Product, Stock
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def subtree_ids(root_ids: list[int]) -> Select:
+    """The ids of the given categories and all their descendants (a recursive CTE)."""
+    tree = select(Category.id).where(Category.id.in_(root_ids)).cte("subtree", recursive=True)
+    tree = tree.union(select(Category.id).where(Category.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _category_filter(op: str, value) -> ColumnElement[bool]:
+    ids = value if isinstance(value, list) else [value]
+    return Product.category_id.in_(subtree_ids(ids))
+
+
+def _in_stock_at(op: str, value) -> ColumnElement[bool]:
+    store_ids = value if isinstance(value, list) else [value]
+    return exists().where(
+        Stock.product_id == Product.id, Stock.store_id.in_(store_ids), Stock.quantity > 0
+    )
+
+
+def _websearch(q: str):
+    return func.websearch_to_tsquery("english", q)
+
+
+def _prefix_query(q: str):
+    """'harr pott' -> to_tsquery('harr:* & pott:*'), for words typed halfway."""
+    words = _WORD.findall(q)[:8]
+    if not words:
+        return None
+    return func.to_tsquery("english", " & ".join(f"{w}:*" for w in words))
+
+
+def product_search(q: str) -> ColumnElement[bool]:
+    """Full-text (ranked, stemmed) or prefix match, with a trigram-indexed substring fallback."""
+    clauses = [Product.search_vector.op("@@")(_websearch(q))]
+    prefix = _prefix_query(q)
+    if prefix is not None:
+        clauses.append(Product.search_vector.op("@@")(prefix))
+    clauses.append(search_columns(Product.name)(q))
+    return or_(*clauses)
+
+
+def product_rank(q: str) -> ColumnElement[float]:
+    prefix = _prefix_query(q)
+    rank = func.ts_rank(Product.search_vector, _websearch(q)) * 2
+    if prefix is not None:
+        rank = rank + func.ts_rank(Product.search_vector, prefix)
+    return rank + func.similarity(Product.name, literal(q))
+
+
+PRODUCT_FILTERS = {
+    "id": Filter(Product.id, int),
+    "name": Filter(Product.name),
+    "slug": Filter(Product.slug),
+    "price": Filter(Product.price, Decimal, ("eq", "in", "gte", "lte")),
+    "category_id": Filter(Product.category_id, int, ("eq", "in"), custom=_category_filter),
+    "is_active": Filter(Product.is_active, bool, ("eq",)),
+    "created_at": Filter(Product.created_at, datetime, ("gte", "lte")),
+    "updated_at": Filter(Product.updated_at, datetime, ("gte", "lte")),
+    "store_id": Filter(Product.id, int, ("eq", "in"), custom=_in_stock_at),
+}
+PRODUCT_SORTS = {
+    "id": Product.id,
+    "name": Product.name,
+    "price": Product.price,
+    "created_at": Product.created_at,
+    "updated_at": Product.updated_at,
+}
+PRODUCT_LIST = ListSpec(
+    filters=PRODUCT_FILTERS,
+    sorts=PRODUCT_SORTS,
+    default_sort=[Product.name.asc()],
+    search=product_search,
+    rank=product_rank,
+    tiebreak=Product.id.asc(),
+)
+
+CATEGORY_LIST = ListSpec(
+    filters={
+        "id": Filter(Category.id, int),
+        "name": Filter(Category.name),
+        "slug": Filter(Category.slug),
+        "parent_id": Filter(Category.parent_id, int, ("eq", "in")),
+        "created_at": Filter(Category.created_at, datetime, ("gte", "lte")),
+    },
+    sorts={"id": Category.id, "name": Category.name, "created_at": Category.created_at},
+    default_sort=[Category.name.asc()],
+    search=search_columns(Category.name, Category.slug, Category.description),
+    tiebreak=Category.id.asc(),
+)
+
+
+async def list_products(
+    session: AsyncSession, params: ListParams, *, include_inactive: bool
+) -> Page:
+    query = select(Product)
+    if not include_inactive:
+        query = query.where(Product.is_active)
+    return await paginate(session, query, PRODUCT_LIST, params)
+
+
+async def get_product(session: AsyncSession, key: int | str) -> Product | None:
+    column = Product.id if isinstance(key, int) else Product.slug
+    return await session.scalar(select(Product).where(column == key))
+
+
+async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+    return await paginate(session, select(Category), CATEGORY_LIST, params)
+
+
+async def children_of(session: AsyncSession, parent_ids: list[int]) -> dict[int, list[Category]]:
+    """Children of many categories in one statement."""
+    children: dict[int, list[Category]] = {pid: [] for pid in parent_ids}
+    if parent_ids:
+        rows = await session.scalars(
+            select(Category)
+            .where(Category.parent_id.in_(parent_ids))
+            .order_by(Category.name, Category.id)
+        )
+        for child in rows:
+            children[child.parent_id].append(child)
+    return children
+
+
+async def in_subtree(session: AsyncSession, candidate_id: int, root_id: int) -> bool:
+    """Whether `candidate_id` is `root_id` or one of its descendants."""
+    subtree = subtree_ids([root_id]).subquery()
+    return bool(await session.scalar(select(exists().where(subtree.c.id == candidate_id))))
+
+
+async def category_has_products(session: AsyncSession, category_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(Product.category_id == category_id))))
+
+
+async def category_has_children(session: AsyncSession, category_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(Category.parent_id == category_id))))

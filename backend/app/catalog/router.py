@@ -1,0 +1,233 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, UploadFile, status
+
+from app.auth.dependencies import AdminUser, OptionalUser, is_admin
+from app.auth.errors import InsufficientRole
+from app.catalog import service
+from app.catalog.images import ImageTooLarge, UnsupportedImage
+from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST
+from app.catalog.schemas import (
+    Availability,
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ImageRead,
+    ImageUpdate,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
+from app.core.db import SessionDep
+from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
+from app.core.listing import InvalidListQuery, ListParams, Page, list_params
+from app.stores import service as stores_service
+
+router = APIRouter(tags=["catalog"])
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
+CategoryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ImageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ADMIN = (Unauthorized, InsufficientRole)
+
+
+@router.get(
+    "/categories",
+    response_model=Page[CategoryRead],
+    responses=problem_responses(InvalidListQuery),
+    description="Categories with their direct children. " + CATEGORY_LIST.describe(),
+)
+async def list_categories(session: SessionDep, params: ListParamsDep):
+    return await service.list_categories(session, params)
+
+
+@router.get(
+    "/categories/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(service.CategoryNotFound),
+)
+async def get_category(category_id: CategoryId, session: SessionDep):
+    return await service.read_category(session, category_id)
+
+
+@router.post(
+    "/categories",
+    response_model=CategoryRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+)
+async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep):
+    """Create a category; `slug` defaults to one made from the name."""
+    return await service.create_category(session, data)
+
+
+@router.put(
+    "/categories/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(
+        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
+    ),
+)
+async def replace_category(
+    category_id: CategoryId, data: CategoryCreate, admin: AdminUser, session: SessionDep
+):
+    return await service.update_category(session, category_id, data)
+
+
+@router.patch(
+    "/categories/{category_id}",
+    response_model=CategoryRead,
+    responses=problem_responses(
+        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
+    ),
+)
+async def update_category(
+    category_id: CategoryId, data: CategoryUpdate, admin: AdminUser, session: SessionDep
+):
+    return await service.update_category(session, category_id, data)
+
+
+@router.delete(
+    "/categories/{category_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.CategoryNotEmpty),
+)
+async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep):
+    """Delete an empty category; one that still has products or subcategories answers 409."""
+    await service.delete_category(session, category_id)
+
+
+@router.get(
+    "/products",
+    response_model=Page[ProductRead],
+    responses=problem_responses(InvalidListQuery),
+    description=(
+        "Active products (admins also see inactive ones). `category_id` includes "
+        "subcategories; `store_id` keeps products in stock at that store; `q` is a full-text "
+        "search over name and description that also matches word prefixes. "
+        + PRODUCT_LIST.describe()
+    ),
+)
+async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+    return await service.list_products(session, params, is_admin=is_admin(user))
+
+
+@router.get(
+    "/products/{id_or_slug}",
+    response_model=ProductRead,
+    responses=problem_responses(service.ProductNotFound),
+)
+async def get_product(
+    id_or_slug: Annotated[str, Path(max_length=220)], session: SessionDep, user: OptionalUser
+):
+    """A product by numeric id or by slug."""
+    key: int | str = (
+        int(id_or_slug) if id_or_slug.isdigit() and len(id_or_slug) < 19 else id_or_slug
+    )
+    return await service.get_product(session, key, is_admin=is_admin(user))
+
+
+@router.get(
+    "/products/{product_id}/availability",
+    response_model=list[Availability],
+    responses=problem_responses(service.ProductNotFound),
+)
+async def product_availability(product_id: ProductId, session: SessionDep, user: OptionalUser):
+    """Quantity in stock at every store (0 where the store does not carry it)."""
+    await service.get_product(session, product_id, is_admin=is_admin(user))
+    return await stores_service.availability(session, product_id)
+
+
+@router.post(
+    "/products",
+    response_model=ProductRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+)
+async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep):
+    return await service.create_product(session, data)
+
+
+@router.put(
+    "/products/{product_id}",
+    response_model=ProductRead,
+    responses=problem_responses(
+        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
+    ),
+)
+async def replace_product(
+    product_id: ProductId, data: ProductCreate, admin: AdminUser, session: SessionDep
+):
+    return await service.update_product(session, product_id, data)
+
+
+@router.patch(
+    "/products/{product_id}",
+    response_model=ProductRead,
+    responses=problem_responses(
+        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
+    ),
+)
+async def update_product(
+    product_id: ProductId, data: ProductUpdate, admin: AdminUser, session: SessionDep
+):
+    return await service.update_product(session, product_id, data)
+
+
+@router.delete(
+    "/products/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*ADMIN, service.ProductNotFound),
+)
+async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep):
+    await service.delete_product(session, product_id)
+
+
+@router.post(
+    "/products/{product_id}/images",
+    response_model=ImageRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(
+        *ADMIN, service.ProductNotFound, UnsupportedImage, ImageTooLarge, PayloadTooLarge
+    ),
+)
+async def upload_image(
+    product_id: ProductId,
+    admin: AdminUser,
+    session: SessionDep,
+    file: Annotated[UploadFile, File(description="JPEG, PNG or WEBP, at most 5 MiB")],
+    alt_text: Annotated[str, Form(max_length=200)] = "",
+    position: Annotated[int | None, Form(ge=0, le=1000)] = None,
+):
+    """Upload an image. The type is read from the bytes; the image is decoded and encoded
+    again (metadata dropped) and stored under a random name, served from /media."""
+    raw = await file.read()
+    return await service.add_image(session, product_id, raw, alt_text=alt_text, position=position)
+
+
+@router.patch(
+    "/products/{product_id}/images/{image_id}",
+    response_model=ImageRead,
+    responses=problem_responses(*ADMIN, service.ImageNotFound),
+)
+async def update_image(
+    product_id: ProductId,
+    image_id: ImageId,
+    data: ImageUpdate,
+    admin: AdminUser,
+    session: SessionDep,
+):
+    """Change an image's position (ordering) or alt text."""
+    return await service.update_image(session, product_id, image_id, data)
+
+
+@router.delete(
+    "/products/{product_id}/images/{image_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*ADMIN, service.ImageNotFound),
+)
+async def delete_image(
+    product_id: ProductId, image_id: ImageId, admin: AdminUser, session: SessionDep
+):
+    await service.delete_image(session, product_id, image_id)

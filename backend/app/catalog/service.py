@@ -1,0 +1,245 @@
+"""Catalog rules: categories as a tree, products, images."""
+
+from functools import partial
+from typing import Any
+
+from slugify import slugify
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.concurrency import run_in_threadpool
+
+from app.catalog import images, repository
+from app.catalog.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ImageUpdate,
+    ProductCreate,
+    ProductUpdate,
+)
+from app.core.errors import Conflict, NotFound
+from app.core.jobs import after_commit
+from app.core.listing import ListParams, Page
+from app.models import Category, Product, ProductImage
+
+
+class CategoryNotFound(NotFound):
+    code, title = "category_not_found", "Category not found"
+
+
+class ProductNotFound(NotFound):
+    code, title = "product_not_found", "Product not found"
+
+
+class ImageNotFound(NotFound):
+    code, title = "image_not_found", "Image not found"
+
+
+class CategoryNotEmpty(Conflict):
+    code, title = "category_not_empty", "Category still has products or subcategories"
+
+
+class CategoryCycle(Conflict):
+    code, title = "category_cycle", "A category cannot be placed under itself"
+
+
+class SlugTaken(Conflict):
+    code, title = "slug_taken", "Slug already in use"
+
+
+async def _flush(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        await session.rollback()
+        if "slug" in str(exc.orig):
+            raise SlugTaken from None
+        raise
+
+
+# --- categories ---------------------------------------------------------------------------
+
+
+async def _category_reads(session: AsyncSession, categories: list[Category]) -> list[CategoryRead]:
+    children = await repository.children_of(session, [c.id for c in categories])
+    return [
+        CategoryRead.model_validate(c).model_copy(update={"children": children[c.id]})
+        for c in categories
+    ]
+
+
+async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+    page = await repository.list_categories(session, params)
+    page.items = await _category_reads(session, page.items)
+    return page
+
+
+async def get_category(session: AsyncSession, category_id: int) -> Category:
+    category = await session.get(Category, category_id)
+    if category is None:
+        raise CategoryNotFound
+    return category
+
+
+async def read_category(session: AsyncSession, category_id: int) -> CategoryRead:
+    return (await _category_reads(session, [await get_category(session, category_id)]))[0]
+
+
+async def _check_parent(session: AsyncSession, category: Category | None, parent_id: int | None):
+    if parent_id is None:
+        return
+    await get_category(session, parent_id)
+    if category is not None and await repository.in_subtree(session, parent_id, category.id):
+        raise CategoryCycle
+
+
+async def create_category(session: AsyncSession, data: CategoryCreate) -> CategoryRead:
+    await _check_parent(session, None, data.parent_id)
+    category = Category(
+        name=data.name,
+        slug=data.slug or slugify(data.name, max_length=120),
+        description=data.description,
+        parent_id=data.parent_id,
+    )
+    session.add(category)
+    await _flush(session)
+    return await read_category(session, category.id)
+
+
+async def update_category(
+    session: AsyncSession, category_id: int, data: CategoryUpdate | CategoryCreate
+) -> CategoryRead:
+    category = await get_category(session, category_id)
+    changes = data.model_dump(exclude_unset=isinstance(data, CategoryUpdate))
+    if "parent_id" in changes:
+        await _check_parent(session, category, changes["parent_id"])
+    if isinstance(data, CategoryCreate) and not changes.get("slug"):
+        changes["slug"] = slugify(data.name, max_length=120)
+    for field, value in changes.items():
+        if value is not None or field == "parent_id":
+            setattr(category, field, value)
+    await _flush(session)
+    return await read_category(session, category.id)
+
+
+async def delete_category(session: AsyncSession, category_id: int) -> None:
+    category = await get_category(session, category_id)
+    if await repository.category_has_products(session, category_id):
+        raise CategoryNotEmpty("Move or delete its products first.")
+    if await repository.category_has_children(session, category_id):
+        raise CategoryNotEmpty("Move or delete its subcategories first.")
+    await session.delete(category)
+    await session.flush()
+
+
+# --- products -----------------------------------------------------------------------------
+
+
+async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+    return await repository.list_products(session, params, include_inactive=is_admin)
+
+
+async def get_product(session: AsyncSession, key: int | str, *, is_admin: bool = True) -> Product:
+    product = await repository.get_product(session, key)
+    if product is None or (not product.is_active and not is_admin):
+        raise ProductNotFound
+    return product
+
+
+async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
+    await get_category(session, data.category_id)
+    values: dict[str, Any] = data.model_dump()
+    values["slug"] = data.slug or slugify(data.name, max_length=220)
+    product = Product(**values)
+    session.add(product)
+    await _flush(session)
+    return await get_product(session, product.id)
+
+
+async def update_product(
+    session: AsyncSession, product_id: int, data: ProductUpdate | ProductCreate
+) -> Product:
+    product = await get_product(session, product_id)
+    full = isinstance(data, ProductCreate)
+    changes = data.model_dump(exclude_unset=not full)
+    if full and not changes.get("slug"):
+        changes["slug"] = slugify(data.name, max_length=220)
+    if changes.get("category_id") is not None:
+        await get_category(session, changes["category_id"])
+    for field, value in changes.items():
+        if value is not None:
+            setattr(product, field, value)
+    await _flush(session)
+    return product
+
+
+async def delete_product(session: AsyncSession, product_id: int) -> None:
+    product = await get_product(session, product_id)
+    filenames = [image.filename for image in product.images]
+    await session.delete(product)
+    await session.flush()
+    for filename in filenames:
+        after_commit(session, partial(images.remove, filename))
+
+
+# --- images -------------------------------------------------------------------------------
+
+
+async def add_image(
+    session: AsyncSession, product_id: int, raw: bytes, *, alt_text: str, position: int | None
+) -> ProductImage:
+    product = await get_product(session, product_id)
+    encoded = await run_in_threadpool(images.reencode, raw)
+    filename = await run_in_threadpool(images.store, encoded)
+    if position is None:
+        position = max((i.position for i in product.images), default=-1) + 1
+    image = ProductImage(
+        product_id=product.id,
+        filename=filename,
+        content_type=encoded.content_type,
+        width=encoded.width,
+        height=encoded.height,
+        size_bytes=len(encoded.data),
+        position=position,
+        alt_text=alt_text,
+    )
+    session.add(image)
+    try:
+        await session.flush()
+    except Exception:
+        images.remove(filename)
+        raise
+    return image
+
+
+async def _image(session: AsyncSession, product_id: int, image_id: int) -> ProductImage:
+    image = await session.scalar(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+    if image is None:
+        raise ImageNotFound
+    return image
+
+
+async def update_image(
+    session: AsyncSession, product_id: int, image_id: int, data: ImageUpdate
+) -> ProductImage:
+    image = await _image(session, product_id, image_id)
+    for field, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+        setattr(image, field, value)
+    await session.flush()
+    return image
+
+
+async def delete_image(session: AsyncSession, product_id: int, image_id: int) -> None:
+    image = await _image(session, product_id, image_id)
+    await session.delete(image)
+    await session.flush()
+    after_commit(session, partial(images.remove, image.filename))
+
+
+async def product_exists(session: AsyncSession, product_id: int) -> bool:
+    return bool(await session.scalar(select(exists().where(Product.id == product_id))))

@@ -1,0 +1,118 @@
+"""The catalog: a category tree, products and their images."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, IdMixin, TimestampMixin
+
+Money = Numeric(12, 2)
+
+
+class Category(IdMixin, TimestampMixin, Base):
+    __tablename__ = "category"
+
+    name: Mapped[str] = mapped_column(String(100))
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # RESTRICT: a category with subcategories cannot be deleted (409), like one with products.
+    parent_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
+    )
+
+    parent: Mapped["Category | None"] = relationship(remote_side="Category.id", lazy="raise")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(IdMixin, TimestampMixin, Base):
+    __tablename__ = "product"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_product_search_vector", "search_vector", postgresql_using="gin"),
+        Index(
+            "ix_product_name_trgm",
+            "name",
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        Index("ix_product_active_category", "category_id", postgresql_where=text("is_active")),
+        Index("ix_product_active_price", "price", postgresql_where=text("is_active")),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(220), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    price: Mapped[Decimal] = mapped_column(Money)
+    # RESTRICT: deleting a category that still has products answers 409.
+    category_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
+    )
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+    attributes: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+    search_vector: Mapped[str] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
+            "setweight(to_tsvector('english', coalesce(description, '')), 'B')",
+            persisted=True,
+        ),
+        deferred=True,
+    )
+
+    category: Mapped[Category] = relationship(lazy="raise")
+    images: Mapped[list["ProductImage"]] = relationship(
+        back_populates="product",
+        lazy="selectin",
+        order_by="ProductImage.position, ProductImage.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductImage(IdMixin, Base):
+    __tablename__ = "product_image"
+
+    product_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("product.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    alt_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    product: Mapped[Product] = relationship(back_populates="images", lazy="raise")
+
+    @property
+    def url(self) -> str:
+        return f"/media/products/{self.filename}"
+
+    def __str__(self) -> str:
+        return self.filename

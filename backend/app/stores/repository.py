@@ -1,0 +1,81 @@
+"""Store and stock queries."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.catalog.repository import PRODUCT_FILTERS, PRODUCT_SORTS, product_rank, product_search
+from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
+from app.models import Product, Stock, Store
+
+STORE_LIST = ListSpec(
+    filters={
+        "id": Filter(Store.id, int),
+        "name": Filter(Store.name),
+        "city": Filter(Store.city),
+        "timezone": Filter(Store.timezone),
+        "is_active": Filter(Store.is_active, bool, ("eq",)),
+        "created_at": Filter(Store.created_at, datetime, ("gte", "lte")),
+    },
+    sorts={"id": Store.id, "name": Store.name, "city": Store.city},
+    default_sort=[Store.name.asc()],
+    search=search_columns(Store.name, Store.address, Store.city),
+    tiebreak=Store.id.asc(),
+)
+
+ASSORTMENT_LIST = ListSpec(
+    filters={
+        **{k: v for k, v in PRODUCT_FILTERS.items() if k != "store_id"},
+        "quantity": Filter(Stock.quantity, int, ("eq", "gte", "lte")),
+    },
+    sorts={**PRODUCT_SORTS, "quantity": Stock.quantity},
+    default_sort=[Product.name.asc()],
+    search=product_search,
+    rank=product_rank,
+    tiebreak=Product.id.asc(),
+)
+
+
+async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool):
+    query = select(Store)
+    if not include_inactive:
+        query = query.where(Store.is_active)
+    return await paginate(session, query, STORE_LIST, params)
+
+
+async def assortment(
+    session: AsyncSession, store_id: int, params: ListParams, *, include_inactive: bool
+) -> Page:
+    query = (
+        select(Product, Stock.quantity)
+        .join(Stock, Stock.product_id == Product.id)
+        .where(Stock.store_id == store_id)
+    )
+    if not include_inactive:
+        query = query.where(Product.is_active)
+    return await paginate(session, query, ASSORTMENT_LIST, params, scalars=False)
+
+
+async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
+    statement = (
+        insert(Stock)
+        .values(store_id=store_id, product_id=product_id, quantity=quantity)
+        .on_conflict_do_update(
+            index_elements=[Stock.store_id, Stock.product_id],
+            set_={"quantity": quantity, "updated_at": func.now()},
+        )
+        .returning(Stock)
+    )
+    return (await session.scalars(statement, execution_options={"populate_existing": True})).one()
+
+
+async def availability(session: AsyncSession, product_id: int) -> list[tuple[Store, int]]:
+    rows = await session.execute(
+        select(Store, Stock.quantity)
+        .outerjoin(Stock, (Stock.store_id == Store.id) & (Stock.product_id == product_id))
+        .where(Store.is_active)
+        .order_by(Store.name)
+    )
+    return [(store, quantity or 0) for store, quantity in rows]

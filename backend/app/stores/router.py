@@ -1,0 +1,111 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, status
+
+from app.auth.dependencies import AdminUser, OptionalUser, is_admin
+from app.auth.errors import InsufficientRole
+from app.catalog.service import ProductNotFound
+from app.core.db import SessionDep
+from app.core.errors import Unauthorized, problem_responses
+from app.core.listing import InvalidListQuery, ListParams, Page, list_params
+from app.stores import service
+from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
+from app.stores.schemas import (
+    AssortmentItem,
+    StockRead,
+    StockSet,
+    StoreCreate,
+    StoreRead,
+    StoreUpdate,
+)
+
+router = APIRouter(prefix="/stores", tags=["stores"])
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
+StoreId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ADMIN = (Unauthorized, InsufficientRole)
+
+
+@router.get(
+    "",
+    response_model=Page[StoreRead],
+    responses=problem_responses(InvalidListQuery),
+    description="Stores with address, weekly hours and `open_now` (in the store's timezone). "
+    + STORE_LIST.describe(),
+)
+async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+    return await service.list_stores(session, params, is_admin=is_admin(user))
+
+
+@router.get(
+    "/{store_id}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
+)
+async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
+    return service.read(await service.get_store(session, store_id, is_admin=is_admin(user)))
+
+
+@router.get(
+    "/{store_id}/products",
+    response_model=Page[AssortmentItem],
+    responses=problem_responses(service.StoreNotFound, InvalidListQuery),
+    description="The store's assortment: products with the quantity in stock there. "
+    + ASSORTMENT_LIST.describe(),
+)
+async def store_assortment(
+    store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
+):
+    return await service.assortment(session, store_id, params, is_admin=is_admin(user))
+
+
+@router.post(
+    "",
+    response_model=StoreRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(*ADMIN, service.StoreNameTaken),
+)
+async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep):
+    """Create a store. `opening_hours` maps mon..sun to ["HH:MM", "HH:MM"] intervals; a
+    closing time before the opening time runs past midnight."""
+    return await service.create_store(session, data)
+
+
+@router.put(
+    "/{store_id}",
+    response_model=StoreRead,
+    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
+)
+async def replace_store(
+    store_id: StoreId, data: StoreCreate, admin: AdminUser, session: SessionDep
+):
+    return await service.update_store(session, store_id, data)
+
+
+@router.patch(
+    "/{store_id}",
+    response_model=StoreRead,
+    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
+)
+async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, session: SessionDep):
+    return await service.update_store(session, store_id, data)
+
+
+@router.delete(
+    "/{store_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*ADMIN, service.StoreNotFound),
+)
+async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep):
+    await service.delete_store(session, store_id)
+
+
+@router.put(
+    "/{store_id}/stock/{product_id}",
+    response_model=StockRead,
+    responses=problem_responses(*ADMIN, service.StoreNotFound, ProductNotFound),
+)
+async def set_stock(
+    store_id: StoreId, product_id: ProductId, data: StockSet, admin: AdminUser, session: SessionDep
+):
+    """Set the quantity of a product in stock at a store (never below zero)."""
+    return await service.set_stock(session, store_id, product_id, data.quantity)

@@ -1,0 +1,101 @@
+"""Stores, opening hours, stock."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.catalog import service as catalog_service
+from app.catalog.schemas import Availability
+from app.core.errors import Conflict, NotFound
+from app.core.listing import ListParams, Page
+from app.models import Store
+from app.stores import repository
+from app.stores.hours import is_open
+from app.stores.schemas import AssortmentItem, StoreCreate, StoreRead, StoreUpdate
+
+
+class StoreNotFound(NotFound):
+    code, title = "store_not_found", "Store not found"
+
+
+class StoreNameTaken(Conflict):
+    code, title = "store_name_taken", "A store with this name exists"
+
+
+def read(store: Store, now: datetime | None = None) -> StoreRead:
+    return StoreRead.model_validate(store).model_copy(
+        update={"open_now": is_open(store.opening_hours, store.timezone, now)}
+    )
+
+
+async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+    page = await repository.list_stores(session, params, include_inactive=is_admin)
+    now = datetime.now(UTC)
+    page.items = [read(store, now) for store in page.items]
+    return page
+
+
+async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = True) -> Store:
+    store = await session.get(Store, store_id)
+    if store is None or (not store.is_active and not is_admin):
+        raise StoreNotFound
+    return store
+
+
+async def _flush(session: AsyncSession) -> None:
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        raise StoreNameTaken from None
+
+
+async def create_store(session: AsyncSession, data: StoreCreate) -> StoreRead:
+    store = Store(**data.model_dump())
+    session.add(store)
+    await _flush(session)
+    await session.refresh(store)
+    return read(store)
+
+
+async def update_store(
+    session: AsyncSession, store_id: int, data: StoreUpdate | StoreCreate
+) -> StoreRead:
+    store = await get_store(session, store_id)
+    changes = data.model_dump(exclude_unset=isinstance(data, StoreUpdate))
+    for field, value in changes.items():
+        setattr(store, field, value)
+    await _flush(session)
+    await session.refresh(store)
+    return read(store)
+
+
+async def delete_store(session: AsyncSession, store_id: int) -> None:
+    await session.delete(await get_store(session, store_id))
+    await session.flush()
+
+
+async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int):
+    await get_store(session, store_id)
+    await catalog_service.get_product(session, product_id)
+    return await repository.set_stock(session, store_id, product_id, quantity)
+
+
+async def assortment(
+    session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
+) -> Page:
+    await get_store(session, store_id, is_admin=is_admin)
+    page = await repository.assortment(session, store_id, params, include_inactive=is_admin)
+    page.items = [
+        AssortmentItem.model_validate(product).model_copy(update={"quantity": quantity})
+        for product, quantity in page.items
+    ]
+    return page
+
+
+async def availability(session: AsyncSession, product_id: int) -> list[Availability]:
+    return [
+        Availability(store_id=store.id, store_name=store.name, quantity=quantity)
+        for store, quantity in await repository.availability(session, product_id)
+    ]
