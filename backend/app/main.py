@@ -6,12 +6,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_fastapi_instrumentator import Instrumentator
 
+from app.admin import setup_admin
 from app.api import api_router
 from app.core.config import settings
 from app.core.db import engine
 from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
+from app.core.media import MediaFiles
 from app.core.redis import redis
 
 DESCRIPTION = """
@@ -51,6 +53,9 @@ def create_app() -> FastAPI:
     )
     register_error_handlers(app)
     app.include_router(api_router)
+    settings.media_path.mkdir(parents=True, exist_ok=True)
+    app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
+    setup_admin(app)
 
     app.add_middleware(
         CORSMiddleware,
