@@ -87,9 +87,10 @@ class AdminAuth(AuthenticationBackend):
 
         await redis.delete(f"login_fail:acct:{account_key}")
         device = f"{DEVICE_PREFIX}: {request.headers.get('user-agent', '')}"
-        sid, _ = await sessions.create_session(redis, user.id, ip=ip, device=device)
         # A panel session lives as long as its cookie, not as long as an API refresh token.
-        await redis.expire(f"session:{sid}", SESSION_SECONDS)
+        sid, _ = await sessions.create_session(
+            redis, user.id, ip=ip, device=device, ttl=SESSION_SECONDS
+        )
         async with SessionFactory() as session, session.begin():
             await session.execute(
                 update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC))

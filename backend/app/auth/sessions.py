@@ -48,11 +48,15 @@ def _info(sid: str, raw: dict[str, str]) -> SessionInfo:
     )
 
 
-async def create_session(redis: Redis, user_id: int, *, ip: str, device: str) -> tuple[str, str]:
-    """A new session and its first refresh token: (sid, refresh_token)."""
+async def create_session(
+    redis: Redis, user_id: int, *, ip: str, device: str, ttl: int | None = None
+) -> tuple[str, str]:
+    """A new session and its first refresh token: (sid, refresh_token); `ttl` in seconds
+    defaults to the refresh-token lifetime (the admin panel passes its cookie's)."""
     sid = secrets.token_urlsafe(16)
     refresh = new_token()
     now = _now()
+    lifetime = ttl or _ttl()
     async with redis.pipeline(transaction=True) as pipe:
         pipe.hset(
             f"session:{sid}",
@@ -65,10 +69,10 @@ async def create_session(redis: Redis, user_id: int, *, ip: str, device: str) ->
                 "refresh": token_digest(refresh),
             },
         )
-        pipe.expire(f"session:{sid}", _ttl())
+        pipe.expire(f"session:{sid}", lifetime)
         pipe.sadd(f"user_sessions:{user_id}", sid)
         pipe.expire(f"user_sessions:{user_id}", _ttl())
-        pipe.set(f"refresh:{token_digest(refresh)}", sid, ex=_ttl())
+        pipe.set(f"refresh:{token_digest(refresh)}", sid, ex=lifetime)
         await pipe.execute()
     return sid, refresh
 

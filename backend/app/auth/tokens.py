@@ -15,8 +15,3 @@ async def consume(redis: Redis, purpose: str, token: str) -> int | None:
     """The user id the token was issued for, once; None when unknown, used or expired."""
     user_id = await redis.getdel(f"token:{purpose}:{token_digest(token)}")
     return int(user_id) if user_id else None
-
-
-async def peek(redis: Redis, purpose: str, token: str) -> int | None:
-    user_id = await redis.get(f"token:{purpose}:{token_digest(token)}")
-    return int(user_id) if user_id else None

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, UploadFile, status
+from fastapi import APIRouter, File, Form, Path, UploadFile, status
 
 from app.auth.dependencies import AdminUser, OptionalUser, is_admin
 from app.auth.errors import InsufficientRole
@@ -20,12 +20,11 @@ from app.catalog.schemas import (
 )
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
-from app.core.listing import InvalidListQuery, ListParams, Page, list_params
+from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.stores import service as stores_service
 
 router = APIRouter(tags=["catalog"])
 
-ListParamsDep = Annotated[ListParams, Depends(list_params)]
 CategoryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ImageId = Annotated[int, Path(ge=1, le=2**63 - 1)]

@@ -4,7 +4,7 @@ from functools import partial
 from typing import Any
 
 from slugify import slugify
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
@@ -239,7 +239,3 @@ async def delete_image(session: AsyncSession, product_id: int, image_id: int) ->
     await session.delete(image)
     await session.flush()
     after_commit(session, partial(images.remove, image.filename))
-
-
-async def product_exists(session: AsyncSession, product_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Product.id == product_id))))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -104,6 +104,9 @@ def list_params(
     return ListParams(
         page=page, page_size=page_size, sort=sort, q=(q or "").strip() or None, filters=filters
     )
+
+
+ListParamsDep = Annotated[ListParams, Depends(list_params)]
 
 
 class Page(BaseModel, Generic[T]):

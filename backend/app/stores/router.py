@@ -1,13 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Path, status
 
 from app.auth.dependencies import AdminUser, OptionalUser, is_admin
 from app.auth.errors import InsufficientRole
 from app.catalog.service import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
-from app.core.listing import InvalidListQuery, ListParams, Page, list_params
+from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.stores import service
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
 from app.stores.schemas import (
@@ -21,7 +21,6 @@ from app.stores.schemas import (
 
 router = APIRouter(prefix="/stores", tags=["stores"])
 
-ListParamsDep = Annotated[ListParams, Depends(list_params)]
 StoreId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ADMIN = (Unauthorized, InsufficientRole)

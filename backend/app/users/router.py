@@ -1,17 +1,16 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, status
+from fastapi import APIRouter, Path, Request, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, current_session_id
 from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
-from app.core.listing import ListParams, Page, list_params
+from app.core.listing import ListParamsDep, Page
 from app.users import service
 from app.users.repository import USER_LIST
 from app.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdateMe
 
-ListParamsDep = Annotated[ListParams, Depends(list_params)]
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 router = APIRouter(prefix="/users", tags=["users"])
