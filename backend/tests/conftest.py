@@ -115,14 +115,62 @@ def _recreate_database(url: str, ensure_database) -> None:
     ensure_database(url)
 
 
-def pytest_unconfigure(config: pytest.Config) -> None:
-    worker = _stack.pop("worker", None)
-    if worker is not None and worker.poll() is None:
-        worker.terminate()
+def _start_api_server() -> str:
+    """A real uvicorn process serving the app on a free loopback port; returns its base URL."""
+    import httpx
+
+    from app.devserver import free_port
+
+    port = free_port()
+    log = open(TEST_DATA / f"api-{port}.log", "w")  # noqa: SIM115 (kept open for the server)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-access-log",
+        ],
+        cwd=BACKEND_DIR,
+        env={**os.environ, "PORT": str(port)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    _stack.setdefault("api_servers", []).append(process)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn exited; see {log.name}")
         try:
-            worker.wait(10)
+            if httpx.get(f"{url}/api/v1/health/live", timeout=1).status_code == 200:
+                return url
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"uvicorn did not answer in 30 s; see {log.name}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(10)
         except subprocess.TimeoutExpired:
-            worker.kill()
+            process.kill()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for server in _stack.pop("api_servers", []):
+        _stop(server)
+    worker = _stack.pop("worker", None)
+    if worker is not None:
+        _stop(worker)
     for name in ("mail", "redis", "pg"):
         server = _stack.pop(name, None)
         if server is not None:
@@ -148,6 +196,18 @@ def worker_process():
 def mail(mail_sink):
     mail_sink.clear()
     return mail_sink
+
+
+@pytest.fixture(scope="session")
+def api_server() -> str:
+    """Base URL of a real uvicorn process on the test stack (for CLIs and WebSockets)."""
+    return _start_api_server()
+
+
+@pytest.fixture(scope="session")
+def second_api_server(api_server) -> str:
+    """Another uvicorn process on the same PostgreSQL and Redis (an API replica)."""
+    return _start_api_server()
 
 
 @pytest.fixture(scope="session")

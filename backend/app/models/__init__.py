@@ -1,13 +1,34 @@
 """Every table in one package: Alembic and SQLAdmin import from here."""
 
 from app.models.base import Base
+from app.models.cart import Cart, CartItem
 from app.models.catalog import Category, Product, ProductImage
+from app.models.order import (
+    ORDER_NUMBER_SEQ,
+    IdempotencyKey,
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+)
+from app.models.payment import Account, Transaction, TransactionKind
 from app.models.store import Stock, Store
+from app.models.support import ConversationStatus, SupportConversation, SupportMessage
 from app.models.user import Profile, Role, RoleName, User
 
 __all__ = [
+    "ORDER_NUMBER_SEQ",
+    "Account",
     "Base",
+    "Cart",
+    "CartItem",
     "Category",
+    "ConversationStatus",
+    "IdempotencyKey",
+    "Order",
+    "OrderItem",
+    "OrderStatus",
+    "OrderStatusChange",
     "Product",
     "ProductImage",
     "Profile",
@@ -15,5 +36,9 @@ __all__ = [
     "RoleName",
     "Stock",
     "Store",
+    "SupportConversation",
+    "SupportMessage",
+    "Transaction",
+    "TransactionKind",
     "User",
 ]

@@ -1,0 +1,142 @@
+"""Orders, their lines, the status history and idempotency keys of checkout."""
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    Sequence,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.models.base import Base, IdMixin, TimestampMixin
+from app.models.catalog import Money
+from app.models.store import Store
+
+
+class OrderStatus(enum.StrEnum):
+    pending = "pending"
+    paid = "paid"
+    preparing = "preparing"
+    ready = "ready"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+# The human-friendly order number ("261123-01042") takes its counter from this sequence.
+ORDER_NUMBER_SEQ = Sequence("order_number_seq", start=1001, metadata=Base.metadata)
+_STATUSES = ", ".join(f"'{s.value}'" for s in OrderStatus)
+
+
+class Order(IdMixin, TimestampMixin, Base):
+    __tablename__ = "order"
+    __table_args__ = (
+        CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
+        CheckConstraint("total >= 0", name="total_not_negative"),
+        Index("ix_order_user_created", "user_id", "created_at"),
+    )
+
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    # SET NULL: the shop keeps its sales records when a customer deletes their account.
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("user.id", ondelete="SET NULL")
+    )
+    # RESTRICT: a store with orders is deactivated, not deleted.
+    store_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("store.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, index=True)
+    total: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+
+    store: Mapped[Store] = relationship(lazy="raise")
+    items: Mapped[list["OrderItem"]] = relationship(
+        back_populates="order",
+        lazy="raise",
+        order_by="OrderItem.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    history: Mapped[list["OrderStatusChange"]] = relationship(
+        back_populates="order",
+        lazy="raise",
+        order_by="OrderStatusChange.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderItem(IdMixin, Base):
+    __tablename__ = "order_item"
+    __table_args__ = (
+        UniqueConstraint("order_id", "product_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+    order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order.id", ondelete="CASCADE"))
+    # SET NULL: the line keeps its copied name and price when the product is deleted.
+    product_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("product.id", ondelete="SET NULL"), index=True
+    )
+    product_name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+
+    order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_name}"
+
+
+class OrderStatusChange(IdMixin, Base):
+    __tablename__ = "order_status_change"
+
+    order_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("order.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    # SET NULL: the history outlives the account of whoever made the change.
+    changed_by_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    changed_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    order: Mapped[Order] = relationship(back_populates="history", lazy="raise")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class IdempotencyKey(IdMixin, Base):
+    """A checkout's Idempotency-Key: claimed when the request starts, answered when it commits."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("user.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    response_status: Mapped[int | None] = mapped_column(SmallInteger)
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    locked_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
