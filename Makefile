@@ -8,13 +8,14 @@ UV := $(CURDIR)/.tools/bin/uv
 BACKEND := $(CURDIR)/backend
 VENV_PY := $(BACKEND)/.venv/bin/python
 
-.PHONY: help install run test test-backend lint format seed migrate clean
+.PHONY: help install run test test-backend lint format seed webhook migrate clean
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
 	@echo "make test   - run every test suite on embedded PostgreSQL and Redis"
 	@echo "make lint   - ruff"
 	@echo "make seed   - (re)load the demo data into the running database"
+	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 
 $(UV):
@@ -46,6 +47,10 @@ format: install
 
 seed: install
 	@cd backend && $(VENV_PY) -m app.devserver seed
+
+webhook: install
+	@cd backend && $(VENV_PY) -m app.payments.send_webhook --user-id "$(USER_ID)" \
+		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$${PORT:-8000}"
 
 clean:
 	rm -rf backend/.data

@@ -3,9 +3,12 @@
 from fastapi import APIRouter
 
 from app.auth.router import router as auth_router
+from app.cart.router import router as cart_router
 from app.catalog.router import router as catalog_router
 from app.health.router import router as health_router
 from app.info.router import router as info_router
+from app.orders.router import router as orders_router
+from app.payments.router import router as payments_router
 from app.stores.router import router as stores_router
 from app.users.router import admin_router as users_admin_router
 from app.users.router import router as users_router
@@ -19,5 +22,8 @@ for router in (
     catalog_router,
     stores_router,
     info_router,
+    cart_router,
+    orders_router,
+    payments_router,
 ):
     api_router.include_router(router)

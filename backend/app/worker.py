@@ -6,7 +6,7 @@ from celery.signals import setup_logging, worker_process_init
 
 from app.core.config import settings
 
-TASK_MODULES = ["app.auth.tasks", "app.users.tasks"]
+TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks"]
 
 celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
 celery_app.conf.update(
@@ -27,6 +27,10 @@ celery_app.conf.update(
         "purge-unverified-users": {
             "task": "app.users.tasks.purge_unverified_users",
             "schedule": crontab(minute="*/15"),
+        },
+        "purge-idempotency-keys": {
+            "task": "app.orders.tasks.purge_idempotency_keys",
+            "schedule": crontab(minute=7),
         },
     },
 )

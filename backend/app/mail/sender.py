@@ -15,6 +15,9 @@ TEMPLATE_DIR = Path(__file__).parent / "templates"
 SUBJECTS = {
     "verify_email": "Confirm your e-mail address for {shop}",
     "password_reset": "Reset your {shop} password",
+    "order_confirmation": "Your order {number} at {shop}",
+    "order_admin_notification": "New order {number} from {customer}",
+    "order_status": "Your order {number} {headline}",
 }
 
 # HTML is escaped, plain text is not (a name with "&" must stay "&" in the text part).

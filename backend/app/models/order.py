@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, IdMixin, TimestampMixin
 from app.models.catalog import Money
 from app.models.store import Store
+from app.models.user import User
 
 
 class OrderStatus(enum.StrEnum):
@@ -60,6 +61,7 @@ class Order(IdMixin, TimestampMixin, Base):
     total: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
 
+    user: Mapped[User | None] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")
     items: Mapped[list["OrderItem"]] = relationship(
         back_populates="order",

@@ -3,6 +3,7 @@
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +19,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, TimestampMixin
 from app.models.catalog import Money
+
+if TYPE_CHECKING:
+    from app.models.order import Order
+    from app.models.user import User
 
 
 class TransactionKind(enum.StrEnum):
@@ -38,6 +43,8 @@ class Account(TimestampMixin, Base):
         BigInteger, ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     balance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+
+    user: Mapped["User | None"] = relationship(lazy="raise")
 
     def __str__(self) -> str:
         return f"Account {self.id}"
@@ -79,6 +86,7 @@ class Transaction(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     account: Mapped[Account] = relationship(lazy="raise")
+    order: Mapped["Order | None"] = relationship(lazy="raise")
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"

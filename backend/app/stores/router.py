@@ -92,7 +92,7 @@ async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, s
 @router.delete(
     "/{store_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.StoreNotFound),
+    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreHasOrders),
 )
 async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep):
     await service.delete_store(session, store_id)

@@ -23,6 +23,10 @@ class StoreNameTaken(Conflict):
     code, title = "store_name_taken", "A store with this name exists"
 
 
+class StoreHasOrders(Conflict):
+    code, title = "store_has_orders", "The store has orders"
+
+
 def read(store: Store, now: datetime | None = None) -> StoreRead:
     return StoreRead.model_validate(store).model_copy(
         update={"open_now": is_open(store.opening_hours, store.timezone, now)}
@@ -73,7 +77,13 @@ async def update_store(
 
 async def delete_store(session: AsyncSession, store_id: int) -> None:
     await session.delete(await get_store(session, store_id))
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # order.store_id is RESTRICT: the sales history stays
+        await session.rollback()
+        raise StoreHasOrders(
+            "A store with orders cannot be deleted; set is_active to false instead."
+        ) from None
 
 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int):

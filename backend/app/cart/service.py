@@ -1,0 +1,91 @@
+"""Cart rules: lines of active products, capped quantities, totals as the customer sees them."""
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.cart import repository
+from app.cart.schemas import CartItemRead, CartProduct, CartRead
+from app.catalog import service as catalog_service
+from app.core.config import settings
+from app.core.errors import Conflict, NotFound
+from app.models import CartItem, User
+
+
+class CartItemNotFound(NotFound):
+    code, title = "cart_item_not_found", "Cart item not found"
+
+
+class CartQuantityLimit(Conflict):
+    code, title = "cart_quantity_limit", "Quantity limit reached"
+
+
+def _line(item: CartItem) -> CartItemRead:
+    product = item.product
+    if product is None or not product.is_active:
+        return CartItemRead(
+            id=item.id,
+            product_id=item.product_id,
+            product=None if product is None else _product(product),
+            quantity=item.quantity,
+            unit_price=None,
+            line_total=None,
+            available=False,
+            unavailable_reason="deleted" if product is None else "inactive",
+        )
+    return CartItemRead(
+        id=item.id,
+        product_id=item.product_id,
+        product=_product(product),
+        quantity=item.quantity,
+        unit_price=product.price,
+        line_total=product.price * item.quantity,
+        available=True,
+    )
+
+
+def _product(product) -> CartProduct:
+    return CartProduct(
+        id=product.id,
+        name=product.name,
+        slug=product.slug,
+        price=product.price,
+        is_active=product.is_active,
+        image_url=product.images[0].url if product.images else None,
+    )
+
+
+async def view(session: AsyncSession, user: User) -> CartRead:
+    """The cart as the customer sees it; lines of hidden or deleted products are flagged."""
+    items = [_line(item) for item in await repository.lines(session, user.id)]
+    orderable = [i for i in items if i.available]
+    return CartRead(
+        items=items,
+        item_count=sum(i.quantity for i in orderable),
+        total=sum((i.line_total for i in orderable if i.line_total is not None), Decimal("0.00")),
+        currency=settings.currency,
+    )
+
+
+async def add_item(session: AsyncSession, user: User, product_id: int, quantity: int) -> CartRead:
+    product = await catalog_service.get_product(session, product_id, is_admin=False)
+    cart_id = await repository.cart_id(session, user.id)
+    cap = settings.cart_max_quantity
+    if await repository.add(session, cart_id, product.id, quantity, cap) is None:
+        raise CartQuantityLimit(f"A cart line holds at most {cap} units of a product.", limit=cap)
+    return await view(session, user)
+
+
+async def update_item(session: AsyncSession, user: User, item_id: int, quantity: int) -> CartRead:
+    if not await repository.set_quantity(session, user.id, item_id, quantity):
+        raise CartItemNotFound
+    return await view(session, user)
+
+
+async def remove_item(session: AsyncSession, user: User, item_id: int) -> None:
+    if not await repository.remove(session, user.id, item_id):
+        raise CartItemNotFound
+
+
+async def clear(session: AsyncSession, user: User) -> None:
+    await repository.clear(session, user.id)

@@ -1,0 +1,33 @@
+from app.core.errors import AppError, Conflict, NotFound
+
+
+class OrderNotFound(NotFound):
+    code, title = "order_not_found", "Order not found"
+
+
+class OutOfStock(Conflict):
+    code, title = "out_of_stock", "Not enough stock"
+
+
+class ProductsUnavailable(Conflict):
+    code, title = "products_unavailable", "Products not available"
+
+
+class CartEmpty(Conflict):
+    code, title = "cart_empty", "The cart has nothing to order"
+
+
+class InvalidTransition(Conflict):
+    code, title = "invalid_status_transition", "Status change not allowed"
+
+
+class OrderNotDeletable(Conflict):
+    code, title = "order_not_deletable", "Only cancelled or completed orders can be deleted"
+
+
+class IdempotencyKeyReused(AppError):
+    status, code, title = 422, "idempotency_key_reused", "Idempotency-Key used with another body"
+
+
+class IdempotencyKeyInProgress(Conflict):
+    code, title = "idempotency_key_in_progress", "A request with this Idempotency-Key is running"

@@ -1,0 +1,140 @@
+"""Order queries: lists and details in a constant number of statements, row locks, stock."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
+from app.models import ORDER_NUMBER_SEQ, Order, Product, Stock
+
+_FILTERS = {
+    "id": Filter(Order.id, int),
+    "number": Filter(Order.number),
+    "status": Filter(Order.status),
+    "store_id": Filter(Order.store_id, int),
+    "total": Filter(Order.total, Decimal),
+    "created_at": Filter(Order.created_at, datetime, ("gte", "lte")),
+}
+_SORTS = {
+    "created_at": Order.created_at,
+    "total": Order.total,
+    "number": Order.number,
+    "status": Order.status,
+}
+ORDER_LIST = ListSpec(
+    filters=_FILTERS,
+    sorts=_SORTS,
+    default_sort=[Order.created_at.desc()],
+    search=search_columns(Order.number),
+    tiebreak=Order.id.desc(),
+)
+ADMIN_ORDER_LIST = ListSpec(
+    filters={**_FILTERS, "user_id": Filter(Order.user_id, int)},
+    sorts={**_SORTS, "user_id": Order.user_id},
+    default_sort=[Order.created_at.desc()],
+    search=search_columns(Order.number),
+    tiebreak=Order.id.desc(),
+)
+
+_LIST_LOAD = (joinedload(Order.store), selectinload(Order.items))
+_DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
+
+
+async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page:
+    """Orders newest first: one statement for the page and its total, one for the items."""
+    query = select(Order).options(*_LIST_LOAD)
+    if user_id is not None:
+        return await paginate(session, query.where(Order.user_id == user_id), ORDER_LIST, params)
+    return await paginate(session, query, ADMIN_ORDER_LIST, params)
+
+
+async def detail(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
+    """An order with store, items and history (three statements)."""
+    query = select(Order).where(Order.id == order_id).options(*_DETAIL_LOAD)
+    if user_id is not None:
+        query = query.where(Order.user_id == user_id)
+    result = await session.scalars(query.execution_options(populate_existing=True))
+    return result.unique().one_or_none()
+
+
+async def lock(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
+    """The order row locked for a status change, with its items."""
+    query = (
+        select(Order)
+        .where(Order.id == order_id)
+        .options(selectinload(Order.items))
+        .with_for_update(of=Order)
+        .execution_options(populate_existing=True)
+    )
+    if user_id is not None:
+        query = query.where(Order.user_id == user_id)
+    return await session.scalar(query)
+
+
+async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:
+    rows = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+    return {product.id: product for product in rows}
+
+
+async def take_stock(
+    session: AsyncSession, store_id: int, wanted: dict[int, int]
+) -> list[dict[str, int]]:
+    """Take `wanted` {product_id: quantity} from the store's stock, all or nothing.
+
+    The stock rows are locked in product order (so concurrent checkouts never deadlock) and
+    checked; only when every line is covered are they decremented. Returns the short lines
+    (product_id, requested, available), empty when the stock was taken."""
+    rows = await session.execute(
+        select(Stock.product_id, Stock.quantity)
+        .where(Stock.store_id == store_id, Stock.product_id.in_(wanted))
+        .order_by(Stock.product_id)
+        .with_for_update()
+    )
+    available = dict(rows.tuples().all())
+    short = [
+        {"product_id": pid, "requested": qty, "available": available.get(pid, 0)}
+        for pid, qty in sorted(wanted.items())
+        if available.get(pid, 0) < qty
+    ]
+    if short:
+        return short
+    for product_id, quantity in sorted(wanted.items()):
+        await session.execute(
+            update(Stock)
+            .where(
+                Stock.store_id == store_id,
+                Stock.product_id == product_id,
+                Stock.quantity >= quantity,  # the lock makes this hold; CHECK is the last guard
+            )
+            .values(quantity=Stock.quantity - quantity, updated_at=datetime.now(UTC))
+        )
+    return []
+
+
+async def return_stock(session: AsyncSession, store_id: int, returned: dict[int, int]) -> None:
+    """Put units back on the store's shelf (the stock row is re-created if it was removed)."""
+    if not returned:
+        return
+    statement = insert(Stock).values(
+        [
+            {"store_id": store_id, "product_id": pid, "quantity": qty}
+            for pid, qty in sorted(returned.items())
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Stock.store_id, Stock.product_id],
+        set_={
+            "quantity": Stock.quantity + statement.excluded.quantity,
+            "updated_at": datetime.now(UTC),
+        },
+    )
+    await session.execute(statement)
+
+
+async def next_number(session: AsyncSession) -> str:
+    counter = await session.scalar(select(ORDER_NUMBER_SEQ.next_value()))
+    return f"{datetime.now(UTC):%y%m%d}-{counter:05d}"

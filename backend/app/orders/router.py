@@ -1,0 +1,139 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Response, status
+
+from app.auth.dependencies import AdminUser, CurrentUser
+from app.auth.errors import InsufficientRole
+from app.core.db import SessionDep
+from app.core.errors import Unauthorized, problem_responses
+from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.orders import service
+from app.orders.errors import (
+    CartEmpty,
+    IdempotencyKeyInProgress,
+    IdempotencyKeyReused,
+    InvalidTransition,
+    OrderNotDeletable,
+    OrderNotFound,
+    OutOfStock,
+    ProductsUnavailable,
+)
+from app.orders.repository import ADMIN_ORDER_LIST
+from app.orders.schemas import OrderCreate, OrderDetail, OrderPay, OrderRead, OrderStatusUpdate
+from app.payments.errors import AccountNotFound, InsufficientFunds
+from app.stores.service import StoreNotFound
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+OrderId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ADMIN = (Unauthorized, InsufficientRole)
+
+
+@router.post(
+    "",
+    response_model=OrderDetail,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(
+        Unauthorized,
+        StoreNotFound,
+        AccountNotFound,
+        CartEmpty,
+        ProductsUnavailable,
+        OutOfStock,
+        InsufficientFunds,
+        IdempotencyKeyInProgress,
+        IdempotencyKeyReused,
+    ),
+)
+async def create_order(
+    data: OrderCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            description="Any unique string per order attempt (a UUID): a retry with the same key "
+            "and body answers the first result; another body answers 422; while the first "
+            "request runs, 409. Kept 24 h.",
+        ),
+    ] = None,
+):
+    """Place an order for pickup at a store: the `items` given, or else the cart's available
+    lines (those lines then leave the cart). Stock at the store is taken in one transaction;
+    when it does not cover every line, 409 `out_of_stock` lists each short line with
+    `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
+    the order is paid at once from that account (409 `insufficient_funds` otherwise)."""
+    placed = await service.place_order_once(session, user, data, idempotency_key)
+    if placed.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return placed.body
+
+
+@router.get(
+    "",
+    response_model=Page[OrderRead],
+    responses=problem_responses(Unauthorized, InvalidListQuery),
+    description="Your orders, newest first (an admin sees everyone's and may filter by "
+    "`user_id`). " + ADMIN_ORDER_LIST.describe(),
+)
+async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep):
+    return await service.list_orders(session, user, params)
+
+
+@router.get(
+    "/{order_id}",
+    response_model=OrderDetail,
+    responses=problem_responses(Unauthorized, OrderNotFound),
+)
+async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
+    """An order with its lines and its status history."""
+    return await service.get_order(session, user, order_id)
+
+
+@router.post(
+    "/{order_id}/pay",
+    response_model=OrderDetail,
+    responses=problem_responses(
+        Unauthorized, OrderNotFound, AccountNotFound, InvalidTransition, InsufficientFunds
+    ),
+)
+async def pay_order(order_id: OrderId, data: OrderPay, user: CurrentUser, session: SessionDep):
+    """Pay a pending order of yours from one of your accounts; 409 when the balance is short."""
+    return await service.pay_order(session, user, order_id, data.account_id)
+
+
+@router.post(
+    "/{order_id}/cancel",
+    response_model=OrderDetail,
+    responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition),
+)
+async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
+    """Cancel a pending or paid order (yours, or any as admin): the stock returns to the store
+    and a payment is refunded to its account."""
+    return await service.cancel_order(session, user, order_id)
+
+
+@router.patch(
+    "/{order_id}",
+    response_model=OrderDetail,
+    responses=problem_responses(*ADMIN, OrderNotFound, InvalidTransition),
+)
+async def update_order_status(
+    order_id: OrderId, data: OrderStatusUpdate, admin: AdminUser, session: SessionDep
+):
+    """Move an order along pending → paid → preparing → ready → completed, or cancel it from
+    pending or paid. Any other change answers 409 with the allowed next statuses."""
+    return await service.change_status(session, admin, order_id, data.status)
+
+
+@router.delete(
+    "/{order_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(*ADMIN, OrderNotFound, OrderNotDeletable),
+)
+async def delete_order(order_id: OrderId, admin: AdminUser, session: SessionDep):
+    """Delete a cancelled or completed order (its ledger entries stay)."""
+    await service.delete_order(session, admin, order_id)

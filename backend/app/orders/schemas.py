@@ -1,0 +1,72 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
+
+from app.catalog.schemas import Id
+from app.core.schemas import InputSchema, Schema
+from app.models import OrderStatus
+
+
+class OrderLine(InputSchema):
+    product_id: Id
+    quantity: Annotated[int, Field(ge=1, le=1000)]
+
+
+class OrderCreate(InputSchema):
+    store_id: Id = Field(description="The store whose stock the order takes (pickup there)")
+    items: Annotated[list[OrderLine], Field(min_length=1, max_length=100)] | None = Field(
+        None, description="Products to order; without it the cart's available lines are ordered"
+    )
+    pay_with_account_id: Id | None = Field(
+        None, description="Pay at once from this account of yours; 409 if the balance is short"
+    )
+
+
+class OrderPay(InputSchema):
+    account_id: Id
+
+
+class OrderStatusUpdate(InputSchema):
+    status: OrderStatus
+
+
+class OrderItemRead(Schema):
+    id: int
+    product_id: int | None = Field(description="null when the product was deleted since")
+    product_name: str
+    quantity: int
+    unit_price: Decimal = Field(description="The price when the order was placed")
+    line_total: Decimal
+
+
+class OrderStoreRead(Schema):
+    id: int
+    name: str
+    address: str
+    city: str
+
+
+class StatusChangeRead(Schema):
+    from_status: OrderStatus | None
+    to_status: OrderStatus
+    changed_by_id: int | None
+    changed_at: datetime
+
+
+class OrderRead(Schema):
+    id: int
+    number: str = Field(description="Human-friendly order number, e.g. 261123-01042")
+    status: OrderStatus
+    user_id: int | None
+    store: OrderStoreRead
+    total: Decimal
+    currency: str
+    items: list[OrderItemRead]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderDetail(OrderRead):
+    history: list[StatusChangeRead]

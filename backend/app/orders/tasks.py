@@ -1,0 +1,128 @@
+"""Order mails, sent by the worker after the order's transaction has committed.
+
+Each task takes ids, loads what it needs, and is safe to run twice: a mail that went out is
+remembered in Redis and not sent again (acks_late may hand a task to a worker a second time)."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.config import settings
+from app.core.db import SessionFactory
+from app.core.mailtask import mail_task
+from app.core.redis import redis
+from app.core.tasks import run_async
+from app.mail.sender import send_templated
+from app.models import Order, Role, RoleName, User
+from app.orders.idempotency import purge_expired
+from app.worker import celery_app
+
+SENT_KEY_TTL = 30 * 24 * 3600
+
+STATUS_HEADLINES = {
+    "ready": "is ready for pickup",
+    "cancelled": "has been cancelled",
+}
+
+
+async def _load(order_id: int) -> Order | None:
+    async with SessionFactory() as session:
+        return await session.scalar(
+            select(Order)
+            .where(Order.id == order_id)
+            .options(
+                joinedload(Order.store),
+                joinedload(Order.user),
+                selectinload(Order.items),
+            )
+        )
+
+
+def _context(order: Order) -> dict[str, Any]:
+    user = order.user
+    return {
+        "number": order.number,
+        "order": order,
+        "items": order.items,
+        "store": order.store,
+        "currency": order.currency,
+        "customer": (user.full_name or user.username) if user else "a deleted account",
+        "order_link": f"{settings.frontend_url.rstrip('/')}/orders/{order.id}",
+    }
+
+
+async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) -> bool:
+    """Send unless this exact mail went out before; remember it once the server took it."""
+    if await redis.exists(key):
+        return False
+    await send_templated(to, template, context)
+    await redis.set(key, 1, ex=SENT_KEY_TTL)
+    return True
+
+
+async def _confirmation(order_id: int) -> bool:
+    order = await _load(order_id)
+    if order is None or order.user is None:
+        return False
+    context = {**_context(order), "name": order.user.full_name or order.user.username}
+    return await _send_once(
+        f"mail-sent:order:{order.id}:confirmation", order.user.email, "order_confirmation", context
+    )
+
+
+async def _admin_notification(order_id: int) -> int:
+    order = await _load(order_id)
+    if order is None:
+        return 0
+    async with SessionFactory() as session:
+        admins = await session.scalars(
+            select(User).join(User.role).where(Role.name == RoleName.admin, User.is_active)
+        )
+        emails = sorted({admin.email for admin in admins})
+    sent = 0
+    for email in emails:  # one key per admin: a retry does not mail those already told
+        key = f"mail-sent:order:{order.id}:admin:{email.lower()}"
+        sent += await _send_once(key, email, "order_admin_notification", _context(order))
+    return sent
+
+
+async def _status_mail(order_id: int, status: str) -> bool:
+    order = await _load(order_id)
+    if order is None or order.user is None or status not in STATUS_HEADLINES:
+        return False
+    context = {
+        **_context(order),
+        "name": order.user.full_name or order.user.username,
+        "status": status,
+        "headline": STATUS_HEADLINES[status],
+    }
+    return await _send_once(
+        f"mail-sent:order:{order.id}:status:{status}", order.user.email, "order_status", context
+    )
+
+
+@mail_task
+def send_order_confirmation(order_id: int) -> bool:
+    return run_async(_confirmation(order_id))
+
+
+@mail_task
+def notify_admins_of_order(order_id: int) -> int:
+    return run_async(_admin_notification(order_id))
+
+
+@mail_task
+def send_status_mail(order_id: int, status: str) -> bool:
+    return run_async(_status_mail(order_id, status))
+
+
+@celery_app.task(name="app.orders.tasks.purge_idempotency_keys")
+def purge_idempotency_keys() -> int:
+    """Forget checkout Idempotency-Keys older than 24 h."""
+    return run_async(_purge_keys())
+
+
+async def _purge_keys() -> int:
+    async with SessionFactory() as session, session.begin():
+        return await purge_expired(session)

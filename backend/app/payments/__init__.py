@@ -1,0 +1,1 @@
+"""Money: accounts, the ledger, the payment provider's webhook."""

@@ -1,0 +1,42 @@
+"""Signing of the payment provider's webhook: HMAC-SHA256 over `{timestamp}.{raw body}`."""
+
+import hashlib
+import hmac
+import time
+
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from app.payments.errors import InvalidSignature
+
+TOLERANCE_SECONDS = 300
+
+
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    message = f"{timestamp}.".encode() + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(
+    secret: str,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    now: float | None = None,
+) -> None:
+    """Raise InvalidSignature unless `signature` signs `body` at a `timestamp` within 5 min."""
+    if not timestamp or not signature:
+        raise InvalidSignature("X-Timestamp and X-Signature headers are required.")
+    if not timestamp.isdigit() or len(timestamp) > 12:
+        raise InvalidSignature("X-Timestamp must be Unix time in seconds.")
+    now = time.time() if now is None else now
+    if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
+        raise InvalidSignature("X-Timestamp is outside the 5-minute window.")
+    expected = sign(secret, timestamp, body)
+    if not hmac.compare_digest(expected, signature.strip().lower()):
+        raise InvalidSignature("The signature does not match the body.")
+
+
+def invalid_body(exc: ValidationError) -> RequestValidationError:
+    """A signed body that is not a valid payload: the API's usual 400 / 422 problem."""
+    return RequestValidationError(exc.errors(include_url=False))

@@ -1,0 +1,37 @@
+"""Reading stock and balances straight from the database; signing webhook credits."""
+
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.core.config import settings
+from app.core.db import SessionFactory
+from app.models import Account, Stock
+from app.payments.send_webhook import build_request
+
+
+async def stock(store_id: int, product_id: int) -> int:
+    async with SessionFactory() as session:
+        return await session.scalar(
+            select(Stock.quantity).where(Stock.store_id == store_id, Stock.product_id == product_id)
+        )
+
+
+async def balance(account_id: int) -> Decimal:
+    async with SessionFactory() as session:
+        return await session.scalar(select(Account.balance).where(Account.id == account_id))
+
+
+async def credit(
+    client, user_id: int, account_id: int, amount: str, transaction_id: str = "tx-1", **override
+):
+    """Post a correctly signed webhook credit (headers can be overridden to break it)."""
+    body, headers = build_request(
+        user_id,
+        account_id,
+        Decimal(amount),
+        transaction_id,
+        settings.webhook_secret.get_secret_value(),
+    )
+    headers.update(override)
+    return await client.post("/api/v1/payments/webhook", content=body, headers=headers)
