@@ -94,7 +94,7 @@ async def take_stock(
         .order_by(Stock.product_id)
         .with_for_update()
     )
-    available = dict(rows.tuples().all())
+    available: dict[int, int] = dict(rows.all())
     short = [
         {"product_id": pid, "requested": qty, "available": available.get(pid, 0)}
         for pid, qty in sorted(wanted.items())
