@@ -133,7 +133,7 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
     if short:
         raise OutOfStock(
             f"{store.name} does not have enough of "
-            + ", ".join(f"product {s['product_id']} ({s['available']} left)" for s in short)
+            + ", ".join(f"{products[s['product_id']].name} ({s['available']} left)" for s in short)
             + ".",
             items=short,
         )
@@ -197,7 +197,7 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
         raise InvalidTransition(
             f"Order {order.number} is {order.status}; only pending or paid orders can be "
             "cancelled.",
-            status=order.status,
+            current_status=order.status,
         )
     await repository.return_stock(
         session,
@@ -223,7 +223,7 @@ async def change_status(session: AsyncSession, admin: User, order_id: int, new: 
         raise InvalidTransition(
             f"Order {order.number} cannot go from {old} to {new}"
             + (f"; allowed: {', '.join(allowed)}." if allowed else "; it is final."),
-            status=old,
+            current_status=old,
             allowed=allowed,
         )
     return await get_order(session, admin, order.id)
