@@ -10,7 +10,7 @@ from markupsafe import Markup
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqladmin import ModelView
 from sqladmin.authentication import get_current_user_id
-from sqladmin.filters import BooleanFilter, ForeignKeyFilter
+from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, ForeignKeyFilter
 from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.exc import IntegrityError
@@ -18,14 +18,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from wtforms import SelectField
 
 from app.auth import sessions
 from app.catalog import images
 from app.catalog.schemas import CategoryCreate, ProductCreate
 from app.core.db import SessionFactory
+from app.core.errors import AppError
 from app.core.redis import redis
-from app.models import Category, Product, ProductImage, Role, Stock, Store, User
+from app.models import (
+    Account,
+    Category,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Product,
+    ProductImage,
+    Role,
+    Stock,
+    Store,
+    Transaction,
+    User,
+)
+from app.orders import service as orders_service
 from app.stores.schemas import StockSet, StoreCreate
+from app.users import repository as users_repo
 from app.users.schemas import Username
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -487,6 +504,149 @@ class StockAdmin(ShopModelView, model=Stock):
         data["quantity"] = _validated(StockSet, data).quantity
 
 
+# --- orders and money ----------------------------------------------------------------------
+
+
+class OrderAdmin(ShopModelView, model=Order):
+    """Orders are placed by checkout; here only the status changes, through the same service
+    as PATCH /orders/{id} (history, stock back and refund on cancel, customer mails)."""
+
+    name, name_plural = "Order", "Orders"
+    icon = "fa-solid fa-receipt"
+    category, category_icon = "Orders", "fa-solid fa-cart-shopping"
+
+    can_create = False
+    can_export = False
+    page_size = 25
+
+    column_list = [
+        Order.id,
+        Order.number,
+        Order.status,
+        Order.user,
+        Order.store,
+        Order.total,
+        Order.created_at,
+    ]
+    column_details_list = [
+        Order.id,
+        Order.number,
+        Order.status,
+        Order.user,
+        Order.store,
+        Order.total,
+        Order.currency,
+        Order.items,
+        Order.history,
+        Order.created_at,
+        Order.updated_at,
+    ]
+    column_searchable_list = [Order.number]
+    column_sortable_list = [Order.id, Order.number, Order.status, Order.total, Order.created_at]
+    column_default_sort = [("created_at", True)]
+    column_filters = [
+        AllUniqueStringValuesFilter(Order.status, title="Status"),
+        SafeForeignKeyFilter(Order.store_id, Store.name, title="Store", parameter_name="store"),
+    ]
+    column_labels = {Order.user: "Customer", Order.created_at: "Placed", Order.history: "History"}
+    non_link_related_fields = [Order.history]
+    form_columns = [Order.status]
+    form_overrides = {"status": SelectField}
+    form_args = {"status": {"choices": [(s.value, s.value) for s in OrderStatus]}}
+
+    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+        new_status = str(data.get("status", ""))
+        async with SessionFactory() as session, session.begin():
+            admin = await users_repo.get(session, get_current_user_id(request))
+            order = await session.get(Order, int(pk))
+            if admin is None or order is None:
+                raise HTTPException(status_code=404)
+            if order.status == new_status:
+                return order
+            try:
+                return await orders_service.change_status(session, admin, order.id, new_status)
+            except AppError as exc:
+                raise AdminChangeRefused(exc.detail) from None
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        async with SessionFactory() as session, session.begin():
+            admin = await users_repo.get(session, get_current_user_id(request))
+            if admin is None:
+                raise HTTPException(status_code=404)
+            try:
+                await orders_service.delete_order(session, admin, int(pk))
+            except AppError as exc:
+                raise AdminChangeRefused(exc.detail) from None
+
+
+class OrderItemAdmin(ShopModelView, model=OrderItem):
+    name, name_plural = "Order item", "Order items"
+    icon = "fa-solid fa-list"
+    category, category_icon = "Orders", "fa-solid fa-cart-shopping"
+
+    # Read-only: lines are written by checkout with the price of the moment.
+    can_create = can_edit = can_delete = False
+
+    column_list = [
+        OrderItem.id,
+        OrderItem.order,
+        OrderItem.product_name,
+        OrderItem.quantity,
+        OrderItem.unit_price,
+        "line_total",
+    ]
+    column_details_list = [*column_list, OrderItem.product_id]
+    column_searchable_list = [OrderItem.product_name]
+    column_sortable_list = [OrderItem.id, OrderItem.quantity, OrderItem.unit_price]
+    column_default_sort = [("id", True)]
+    column_labels = {"line_total": "Line total", OrderItem.product_name: "Product"}
+
+
+class AccountAdmin(ShopModelView, model=Account):
+    name, name_plural = "Account", "Accounts"
+    icon = "fa-solid fa-wallet"
+    category, category_icon = "Money", "fa-solid fa-coins"
+
+    # Read-only: a balance changes only together with its ledger entry (webhook, pay, refund).
+    can_create = can_edit = can_delete = False
+
+    column_list = [Account.id, Account.user, Account.balance, Account.updated_at]
+    column_details_list = [*column_list, Account.created_at]
+    column_sortable_list = [Account.id, Account.balance, Account.updated_at]
+    column_default_sort = [("id", False)]
+    column_labels = {Account.user: "Owner", Account.updated_at: "Updated"}
+
+
+class TransactionAdmin(ShopModelView, model=Transaction):
+    name, name_plural = "Transaction", "Transactions"
+    icon = "fa-solid fa-money-bill-transfer"
+    category, category_icon = "Money", "fa-solid fa-coins"
+
+    # The ledger is append-only.
+    can_create = can_edit = can_delete = False
+
+    column_list = [
+        Transaction.id,
+        Transaction.account,
+        Transaction.kind,
+        Transaction.amount,
+        Transaction.order,
+        Transaction.external_id,
+        Transaction.created_at,
+    ]
+    column_details_list = column_list
+    column_searchable_list = [Transaction.external_id]
+    column_sortable_list = [Transaction.id, Transaction.amount, Transaction.created_at]
+    column_default_sort = [("id", True)]
+    column_filters = [
+        AllUniqueStringValuesFilter(Transaction.kind, title="Kind"),
+        SafeForeignKeyFilter(
+            Transaction.account_id, Account.id, title="Account", parameter_name="account"
+        ),
+    ]
+    column_labels = {Transaction.external_id: "Provider id", Transaction.created_at: "At"}
+
+
 ADMIN_VIEWS: list[type[ShopModelView]] = [
     UserAdmin,
     CategoryAdmin,
@@ -494,4 +654,8 @@ ADMIN_VIEWS: list[type[ShopModelView]] = [
     ProductImageAdmin,
     StoreAdmin,
     StockAdmin,
+    OrderAdmin,
+    OrderItemAdmin,
+    AccountAdmin,
+    TransactionAdmin,
 ]
