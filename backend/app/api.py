@@ -10,6 +10,7 @@ from app.info.router import router as info_router
 from app.orders.router import router as orders_router
 from app.payments.router import router as payments_router
 from app.stores.router import router as stores_router
+from app.support.router import router as support_router
 from app.users.router import admin_router as users_admin_router
 from app.users.router import router as users_router
 
@@ -25,5 +26,6 @@ for router in (
     cart_router,
     orders_router,
     payments_router,
+    support_router,
 ):
     api_router.include_router(router)

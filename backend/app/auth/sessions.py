@@ -17,6 +17,8 @@ from app.core.config import settings
 from app.core.security import new_token, token_digest
 
 LAST_SEEN_RESOLUTION_SECONDS = 60
+# Every ended session's id is published here, so live connections (support chat) close at once.
+SESSION_ENDED_CHANNEL = "session_ended"
 
 
 def _ttl() -> int:
@@ -135,6 +137,7 @@ async def end_session(redis: Redis, sid: str) -> bool:
         if raw.get("refresh"):
             pipe.delete(f"refresh:{raw['refresh']}")
         pipe.srem(f"user_sessions:{raw['user_id']}", sid)
+        pipe.publish(SESSION_ENDED_CHANNEL, sid)
         await pipe.execute()
     return True
 

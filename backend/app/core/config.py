@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     max_image_pixels: int = 40_000_000
     cart_max_quantity: int = 99
     support_message_max_bytes: int = 4096
+    # Support chat: messages a user may send per window (every socket of theirs together).
+    support_rate_limit: int = Field(default=10, ge=1)
+    support_rate_window_seconds: int = Field(default=10, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "Settings":

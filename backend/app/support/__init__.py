@@ -1,0 +1,1 @@
+"""Support chat: customers talk to staff live over a WebSocket; history over REST."""

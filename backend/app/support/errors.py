@@ -1,0 +1,40 @@
+from app.core.errors import (
+    AppError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    TooManyRequests,
+)
+
+
+class ConversationNotFound(NotFound):
+    code, title = "conversation_not_found", "Conversation not found"
+
+
+class ConversationClosed(Conflict):
+    code, title = "conversation_closed", "Conversation closed"
+
+
+class OrderNotFound(NotFound):
+    code, title = "order_not_found", "Order not found"
+
+
+class MessageTooLong(PayloadTooLarge):
+    code, title = "message_too_long", "Message too long"
+
+
+class InvalidMessage(BadRequest):
+    code, title = "invalid_message", "Invalid message"
+
+
+class ChatRateLimited(TooManyRequests):
+    code, title = "rate_limited", "Too many messages"
+
+    def __init__(self, retry_after: int, detail: str | None = None) -> None:
+        super().__init__(retry_after, detail)
+        self.extra = {"retry_after": max(1, retry_after)}
+
+
+class NotJoined(AppError):
+    status, code, title = 409, "not_joined", "Join the conversation first"

@@ -1,0 +1,144 @@
+"""Chat events out to every API process, through one Redis pub/sub channel.
+
+An event is published only after the transaction that stored it commits, and every event
+of this process goes through one queue and one publisher task, so they reach Redis, and
+every process's sockets, in commit order.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import structlog
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.jobs import after_commit
+from app.core.redis import redis
+from app.models import SupportConversation, SupportMessage
+from app.support.schemas import ConversationRead, MessageRead
+
+log = structlog.get_logger(__name__)
+
+CHANNEL = "support:events"
+
+
+@dataclass(frozen=True)
+class ReplyTo:
+    """The socket a frame came from and the client's `ref`, echoed to that socket only."""
+
+    connection_id: str
+    ref: str | None = None
+
+
+def message_read(conversation: SupportConversation, message: SupportMessage) -> MessageRead:
+    return MessageRead(
+        id=message.id,
+        conversation_id=message.conversation_id,
+        author_id=message.author_id,
+        # Only the customer writes as themself; any other author is the shop.
+        from_staff=message.author_id != conversation.customer_id,
+        text=message.text,
+        created_at=message.created_at,
+    )
+
+
+def _event(
+    kind: str,
+    conversation: SupportConversation,
+    payload: dict[str, Any],
+    *,
+    announce: bool = False,
+    except_user_id: int | None = None,
+    reply_to: ReplyTo | None = None,
+) -> dict[str, Any]:
+    return {
+        "kind": kind,
+        "conversation_id": conversation.id,
+        "customer_id": conversation.customer_id,
+        "announce": announce,  # to every staff socket, joined or not
+        "except_user_id": except_user_id,
+        "origin": reply_to.connection_id if reply_to else None,
+        "ref": reply_to.ref if reply_to else None,
+        "payload": payload,
+    }
+
+
+def message_event(
+    conversation: SupportConversation, message: SupportMessage, reply_to: ReplyTo | None
+) -> dict[str, Any]:
+    payload = {"type": "message", **message_read(conversation, message).model_dump(mode="json")}
+    return _event("message", conversation, payload, reply_to=reply_to)
+
+
+def conversation_event(
+    conversation: SupportConversation, change: str, reply_to: ReplyTo | None = None
+) -> dict[str, Any]:
+    payload = {
+        "type": "conversation",
+        "event": change,
+        "conversation": ConversationRead.model_validate(conversation).model_dump(mode="json"),
+    }
+    return _event("conversation", conversation, payload, announce=True, reply_to=reply_to)
+
+
+def typing_event(conversation: SupportConversation, user_id: int) -> dict[str, Any]:
+    payload = {
+        "type": "typing",
+        "conversation_id": conversation.id,
+        "user_id": user_id,
+        "from_staff": user_id != conversation.customer_id,
+    }
+    return _event("typing", conversation, payload, except_user_id=user_id)
+
+
+def emit(session: AsyncSession, event: dict[str, Any]) -> None:
+    """Publish `event` once `session` commits; dropped if it rolls back."""
+    after_commit(session, lambda: send(event))
+
+
+def send(event: dict[str, Any]) -> None:
+    """Queue `event` for publishing now (typing: nothing to store first)."""
+    _publisher().put_nowait(event)
+
+
+class _Publisher:
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.task = self.loop.create_task(self._run(), name="support-publisher")
+
+    def put_nowait(self, event: dict[str, Any]) -> None:
+        self.queue.put_nowait(event)
+
+    async def _run(self) -> None:
+        while True:
+            batch = [await self.queue.get()]
+            while not self.queue.empty() and len(batch) < 100:
+                batch.append(self.queue.get_nowait())
+            try:
+                async with redis.pipeline(transaction=False) as pipe:
+                    for event in batch:
+                        pipe.publish(CHANNEL, orjson.dumps(event))
+                    await pipe.execute()
+            except (RedisError, OSError) as exc:
+                # Stored messages stay in the history; only their live delivery is lost.
+                log.warning("support_publish_failed", events=len(batch), error=str(exc)[:200])
+
+
+_current: _Publisher | None = None
+
+
+def _publisher() -> _Publisher:
+    global _current
+    if _current is None or _current.loop is not asyncio.get_running_loop() or _current.task.done():
+        _current = _Publisher()
+    return _current
+
+
+async def stop() -> None:
+    global _current
+    if _current is not None:
+        _current.task.cancel()
+        _current = None

@@ -1,0 +1,91 @@
+"""REST reads and the WebSocket protocol's client frames."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints, TypeAdapter
+
+from app.core.schemas import InputSchema, Schema
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+# A client's own label for a frame, echoed in the answer to it (message echo or error).
+Ref = Annotated[str, StringConstraints(max_length=64)]
+
+
+class UserBrief(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class ConversationRead(Schema):
+    id: int
+    status: str
+    customer: UserBrief
+    order_id: int | None
+    assigned_to_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+
+
+class MessageRead(Schema):
+    id: int
+    conversation_id: int
+    author_id: int | None
+    from_staff: bool
+    text: str
+    created_at: datetime
+
+
+# --- WebSocket: frames a client sends (every one a JSON object with a `type`) -------------
+
+
+class AuthFrame(InputSchema):
+    type: Literal["auth"]
+    token: Annotated[str, StringConstraints(max_length=4096)]
+
+
+class MessageFrame(InputSchema):
+    type: Literal["message"]
+    # Length is checked in bytes by the service (settings.support_message_max_bytes).
+    text: str
+    conversation_id: Id | None = None
+    order_id: Id | None = None
+    ref: Ref | None = None
+
+
+class JoinFrame(InputSchema):
+    type: Literal["join"]
+    conversation_id: Id
+    ref: Ref | None = None
+
+
+class LeaveFrame(InputSchema):
+    type: Literal["leave"]
+    conversation_id: Id
+    ref: Ref | None = None
+
+
+class CloseFrame(InputSchema):
+    type: Literal["close"]
+    conversation_id: Id
+    ref: Ref | None = None
+
+
+class TypingFrame(InputSchema):
+    type: Literal["typing"]
+    conversation_id: Id | None = None
+    ref: Ref | None = None
+
+
+class PingFrame(InputSchema):
+    type: Literal["ping"]
+    ref: Ref | None = None
+
+
+ClientFrame = Annotated[
+    AuthFrame | MessageFrame | JoinFrame | LeaveFrame | CloseFrame | TypingFrame | PingFrame,
+    Field(discriminator="type"),
+]
+client_frame = TypeAdapter(ClientFrame)
