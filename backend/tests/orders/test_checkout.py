@@ -356,3 +356,40 @@ async def test_concurrent_retries_with_one_key_make_one_order(client, shop):
     assert len({r.json()["id"] for r in created}) == 1
     assert await order_count() == 1
     assert await stock(shop.store.id, shop.coffee.id) == 19
+
+
+async def test_a_key_older_than_a_day_is_forgotten(client, shop, worker_process, wait_for):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from app.models import IdempotencyKey
+    from app.orders import tasks
+
+    _, headers = await user_headers(client)
+    keyed = {**headers, "Idempotency-Key": "yesterday"}
+    body = {"store_id": shop.store.id, "items": items((shop.coffee, 1))}
+    assert (await client.post("/api/v1/orders", json=body, headers=keyed)).status_code == 201
+    async with SessionFactory() as session, session.begin():
+        await session.execute(
+            update(IdempotencyKey).values(created_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+
+    # Another body under the old key is a new request now, not a 422.
+    other = await client.post(
+        "/api/v1/orders", json={**body, "items": items((shop.cake, 1))}, headers=keyed
+    )
+    assert other.status_code == 201
+    assert await order_count() == 2
+
+    async with SessionFactory() as session, session.begin():
+        await session.execute(
+            update(IdempotencyKey).values(created_at=datetime.now(UTC) - timedelta(hours=25))
+        )
+    tasks.purge_idempotency_keys.delay()
+
+    async def purged():
+        async with SessionFactory() as session:
+            return await session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+
+    await wait_for(purged)
