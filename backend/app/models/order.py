@@ -130,7 +130,8 @@ class OrderStatusChange(IdMixin, Base):
 
 
 class IdempotencyKey(IdMixin, Base):
-    """A checkout's Idempotency-Key: claimed when the request starts, answered when it commits."""
+    """A checkout's Idempotency-Key with the response it got, written in the checkout's own
+    transaction: the row exists exactly when the order does."""
 
     __tablename__ = "idempotency_key"
     __table_args__ = (UniqueConstraint("user_id", "key"),)
@@ -138,7 +139,6 @@ class IdempotencyKey(IdMixin, Base):
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("user.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
-    response_status: Mapped[int | None] = mapped_column(SmallInteger)
-    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    locked_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    response_status: Mapped[int] = mapped_column(SmallInteger)
+    response_body: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)

@@ -91,17 +91,12 @@ async def place_order_once(
     """Checkout behind an optional Idempotency-Key: a retry gets the first response again."""
     if key is None:
         return Placed(await place_order(session, user, data))
-    claim = await idempotency.claim(
-        user.id, key, idempotency.fingerprint(data.model_dump(mode="json"))
-    )
-    if claim.response is not None:
-        return Placed(claim.response, replayed=True)
-    try:
-        body = await place_order(session, user, data)
-        await idempotency.store_response(session, claim.id, body)
-    except BaseException:
-        await idempotency.release(claim.id)
-        raise
+    request_hash = idempotency.fingerprint(data.model_dump(mode="json"))
+    first = await idempotency.begin(session, user.id, key, request_hash)
+    if first is not None:
+        return Placed(first, replayed=True)
+    body = await place_order(session, user, data)
+    await idempotency.remember(session, user.id, key, request_hash, body)
     return Placed(body)
 
 

@@ -312,21 +312,26 @@ async def test_idempotency_keys_belong_to_one_user(client, shop):
 
 
 async def test_a_key_whose_first_request_is_running_answers_409(client, shop):
-    user, headers = await user_headers(client)
-    body = {"store_id": shop.store.id, "items": items((shop.coffee, 1))}
-    # The first request has claimed the key and not finished (as a slow checkout would).
     from app.orders.schemas import OrderCreate
 
-    await idempotency.claim(
-        user.id, "slow-key", idempotency.fingerprint(OrderCreate(**body).model_dump(mode="json"))
-    )
-    response = await client.post(
-        "/api/v1/orders", json=body, headers={**headers, "Idempotency-Key": "slow-key"}
-    )
+    user, headers = await user_headers(client)
+    body = {"store_id": shop.store.id, "items": items((shop.coffee, 1))}
+    request_hash = idempotency.fingerprint(OrderCreate(**body).model_dump(mode="json"))
+    # The first request with the key is in the middle of its transaction (a slow checkout).
+    async with SessionFactory() as first, first.begin():
+        assert await idempotency.begin(first, user.id, "slow-key", request_hash) is None
+        response = await client.post(
+            "/api/v1/orders", json=body, headers={**headers, "Idempotency-Key": "slow-key"}
+        )
     assert response.status_code == 409
     assert response.json()["code"] == "idempotency_key_in_progress"
     assert response.headers["Retry-After"] == "1"
     assert await order_count() == 0
+    # Once it has ended (here without an order), the key is free again.
+    retry = await client.post(
+        "/api/v1/orders", json=body, headers={**headers, "Idempotency-Key": "slow-key"}
+    )
+    assert retry.status_code == 201
 
 
 async def test_a_failed_first_request_leaves_the_key_free_for_a_retry(client, shop):
