@@ -325,6 +325,9 @@ def main() -> int:
                 "--http",
                 "httptools",
                 "--proxy-headers",
+                # WebSocket frames: chat messages are at most a few KiB (uvicorn allows 16 MiB)
+                "--ws-max-size",
+                "65536",
                 "--no-access-log",
                 "--log-level",
                 "warning",

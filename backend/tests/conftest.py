@@ -133,6 +133,8 @@ def _start_api_server() -> str:
             "127.0.0.1",
             "--port",
             str(port),
+            "--ws-max-size",
+            "65536",
             "--no-access-log",
         ],
         cwd=BACKEND_DIR,

@@ -234,6 +234,7 @@ class UserAdmin(ShopModelView, model=User):
                 raise AdminChangeRefused(
                     "Username: 3 to 32 letters, digits, dots, dashes or underscores."
                 ) from None
+        request.state.role_before = model.role_id
         if model.id == get_current_user_id(request):
             new_role = _related_id(data.get("role"))
             if data.get("is_active") is False or (
@@ -244,8 +245,10 @@ class UserAdmin(ShopModelView, model=User):
     async def after_model_change(
         self, data: dict, model: User, is_created: bool, request: Request
     ) -> None:
-        if not model.is_active:
-            # Disabled: every session ends now (API and panel), as PATCH /users/{id} does.
+        role_changed = getattr(request.state, "role_before", model.role_id) != model.role_id
+        if not model.is_active or role_changed:
+            # Disabled or given another role: every session ends now (API, panel, chat
+            # sockets), as PATCH /users/{id} does.
             await sessions.end_all_sessions(redis, model.id)
 
     async def on_model_delete(self, model: User, request: Request) -> None:

@@ -141,13 +141,15 @@ async def admin_update(
     ):
         raise CannotChangeSelf
     await _apply_profile(session, user, data)
-    if "role" in changes:
+    role_changed = "role" in changes and changes["role"] != user.role.name
+    if role_changed:
         user.role = await repository.role(session, changes["role"])
     if "is_active" in changes:
         user.is_active = changes["is_active"]
     await _flush_unique(session)
-    if user.is_active is False:
-        # Locked out at once: every session ends, and every request re-checks is_active.
+    if user.is_active is False or role_changed:
+        # Locked out, or powers changed: every session ends at once (open chat sockets too),
+        # so nothing keeps acting with the old role.
         await sessions.end_all_sessions(redis, user.id)
     return user
 

@@ -408,6 +408,30 @@ async def test_disabling_a_user_in_the_panel_ends_their_api_sessions(client):
     assert refreshed.status_code == 401
 
 
+async def test_changing_a_role_in_the_panel_ends_their_sessions(client):
+    helper = await create_user(username="sam", role=RoleName.support)
+    tokens = await login(client, "sam")
+    await logged_in_admin(client)
+
+    unchanged = await client.post(
+        f"/admin/user/edit/{helper.id}",
+        data=user_form(helper, await role_id(RoleName.support)),
+        headers=SAME_ORIGIN,
+    )
+    still_in = await client.get("/api/v1/users/me", headers=bearer(tokens))
+    demoted = await client.post(
+        f"/admin/user/edit/{helper.id}",
+        data=user_form(helper, await role_id(RoleName.customer)),
+        headers=SAME_ORIGIN,
+    )
+
+    assert unchanged.status_code == 302
+    assert still_in.status_code == 200
+    assert demoted.status_code == 302
+    assert (await fetch_user(helper.id)).role_id == await role_id(RoleName.customer)
+    assert (await client.get("/api/v1/users/me", headers=bearer(tokens))).status_code == 401
+
+
 async def test_a_disabled_or_demoted_admin_is_out_of_the_panel_at_once(client, app):
     other = await create_user(role=RoleName.admin, username="deputy")
     await logged_in_admin(client)  # boss, in this client

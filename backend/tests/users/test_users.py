@@ -6,7 +6,7 @@ from sqlalchemy import func, select, update
 
 from app.models import RoleName, User
 from app.users.tasks import purge_unverified_users
-from tests.factories import create_user, user_headers
+from tests.factories import bearer, create_user, login, user_headers
 
 
 async def test_patch_me_changes_profile_and_refuses_privileged_fields(client):
@@ -96,6 +96,23 @@ async def test_admin_lists_filters_and_edits_users(client):
     assert myself.status_code == 409
     assert (await client.delete(f"/api/v1/users/{anna['id']}", headers=headers)).status_code == 204
     assert (await client.get(f"/api/v1/users/{anna['id']}", headers=headers)).status_code == 404
+
+
+async def test_a_role_change_ends_the_users_sessions(client):
+    _, admin = await user_headers(client, username="root", role=RoleName.admin)
+    helper, helper_headers = await user_headers(client, username="sam", role=RoleName.support)
+    same = await client.patch(f"/api/v1/users/{helper.id}", headers=admin, json={"role": "support"})
+    assert same.status_code == 200
+    assert (await client.get("/api/v1/users/me", headers=helper_headers)).status_code == 200
+
+    demoted = await client.patch(
+        f"/api/v1/users/{helper.id}", headers=admin, json={"role": "customer"}
+    )
+
+    assert demoted.status_code == 200
+    assert (await client.get("/api/v1/users/me", headers=helper_headers)).status_code == 401
+    again = bearer(await login(client, "sam"))
+    assert (await client.get("/api/v1/users/me", headers=again)).json()["role"] == "customer"
 
 
 async def test_purge_job_deletes_only_old_unverified_users(db, wait_for):
