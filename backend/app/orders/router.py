@@ -125,7 +125,9 @@ async def update_order_status(
     order_id: OrderId, data: OrderStatusUpdate, admin: AdminUser, session: SessionDep
 ):
     """Move an order along pending → paid → preparing → ready → completed, or cancel it from
-    pending or paid. Any other change answers 409 with the allowed next statuses."""
+    pending or paid. Any other change answers 409 with the allowed next statuses. Setting
+    `paid` here records a payment taken at the counter (no ledger entry); cancelling puts
+    the stock back and refunds a payment made from an account."""
     return await service.change_status(session, admin, order_id, data.status)
 
 
