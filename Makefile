@@ -8,7 +8,7 @@ UV := $(CURDIR)/.tools/bin/uv
 BACKEND := $(CURDIR)/backend
 VENV_PY := $(BACKEND)/.venv/bin/python
 
-.PHONY: help install run test test-backend lint format seed webhook migrate clean
+.PHONY: help install run test test-backend lint format seed webhook bench migrate clean
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint   - ruff"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
+	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 
 $(UV):
@@ -40,10 +41,10 @@ test-backend: install
 	@cd backend && $(VENV_PY) -m pytest
 
 lint: install
-	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests migrations/env.py
+	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests bench migrations/env.py
 
 format: install
-	@cd backend && .venv/bin/ruff check --fix . && .venv/bin/ruff format app tests migrations/env.py
+	@cd backend && .venv/bin/ruff check --fix . && .venv/bin/ruff format app tests bench migrations/env.py
 
 seed: install
 	@cd backend && $(VENV_PY) -m app.devserver seed
@@ -51,6 +52,9 @@ seed: install
 webhook: install
 	@cd backend && $(VENV_PY) -m app.payments.send_webhook --user-id "$(USER_ID)" \
 		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$${PORT:-8000}"
+
+bench: install
+	@cd backend && $(VENV_PY) -m bench.run
 
 clean:
 	rm -rf backend/.data

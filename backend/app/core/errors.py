@@ -198,9 +198,25 @@ async def unavailable_handler(request: Request, exc: Exception):
     )
 
 
+# PostgreSQL gave up on the transaction because of other ones: deadlock, serialization
+# failure, lock or statement timeout. Nothing was written; the same request may well succeed.
+TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03", "57014"}
+
+
 async def db_error_handler(request: Request, exc: DBAPIError):
     if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
         return await unavailable_handler(request, exc)
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in TRANSIENT_SQLSTATES:
+        log.warning("transaction_aborted", sqlstate=sqlstate, path=request.url.path)
+        return problem_response(
+            503,
+            "transaction_aborted",
+            "Try again",
+            "A concurrent request got in the way and nothing was changed; retry the request.",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
+        )
     raise exc
 
 

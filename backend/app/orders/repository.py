@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import BigInteger, Integer, column, select, update, values
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import ORDER_NUMBER_SEQ, Order, Product, Stock
@@ -76,7 +76,10 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
 
 
 async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:
-    rows = await session.scalars(select(Product).where(Product.id.in_(product_ids)))
+    """The products being ordered (their images are not needed)."""
+    rows = await session.scalars(
+        select(Product).where(Product.id.in_(product_ids)).options(raiseload(Product.images))
+    )
     return {product.id: product for product in rows}
 
 
@@ -102,16 +105,20 @@ async def take_stock(
     ]
     if short:
         return short
-    for product_id, quantity in sorted(wanted.items()):
-        await session.execute(
-            update(Stock)
-            .where(
-                Stock.store_id == store_id,
-                Stock.product_id == product_id,
-                Stock.quantity >= quantity,  # the lock makes this hold; CHECK is the last guard
-            )
-            .values(quantity=Stock.quantity - quantity, updated_at=datetime.now(UTC))
+    # One statement for every line; the rows are locked already, and the WHERE keeps the
+    # never-below-zero rule even so (CHECK is the last guard).
+    taken = values(
+        column("product_id", BigInteger), column("quantity", Integer), name="taken"
+    ).data(sorted(wanted.items()))
+    await session.execute(
+        update(Stock)
+        .where(
+            Stock.store_id == store_id,
+            Stock.product_id == taken.c.product_id,
+            Stock.quantity >= taken.c.quantity,
         )
+        .values(quantity=Stock.quantity - taken.c.quantity, updated_at=datetime.now(UTC))
+    )
     return []
 
 

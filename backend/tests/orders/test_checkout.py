@@ -398,3 +398,43 @@ async def test_a_key_older_than_a_day_is_forgotten(client, shop, worker_process,
             return await session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
 
     await wait_for(purged)
+
+
+async def test_a_deadlock_answers_503_and_changes_nothing(client, shop):
+    """Another transaction holds the account and then wants the stock row the checkout holds:
+    PostgreSQL breaks the deadlock by aborting the checkout, which must not be a 500."""
+    from sqlalchemy import text
+
+    user, headers = await user_headers(client)
+    await credit(client, user.id, 808, "50.00")
+    async with SessionFactory() as other:
+        await other.begin()
+        await other.execute(text("SELECT 1 FROM account WHERE id = 808 FOR UPDATE"))
+        checkout = asyncio.create_task(
+            client.post(
+                "/api/v1/orders",
+                json={
+                    "store_id": shop.store.id,
+                    "items": items((shop.beans, 1)),
+                    "pay_with_account_id": 808,
+                },
+                headers=headers,
+            )
+        )
+        await asyncio.sleep(0.3)  # the checkout now holds the stock row and waits for the account
+        blocked = asyncio.create_task(
+            other.execute(
+                text("UPDATE stock SET quantity = quantity WHERE product_id = :p"),
+                {"p": shop.beans.id},
+            )
+        )
+        response = await checkout
+        await blocked
+        await other.rollback()
+
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "transaction_aborted"
+    assert response.headers["Retry-After"] == "1"
+    assert await stock(shop.store.id, shop.beans.id) == 3
+    assert await balance(808) == 50
+    assert await order_count() == 0

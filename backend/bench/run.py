@@ -1,0 +1,293 @@
+"""Benchmarks of the hot paths, on the same embedded PostgreSQL and Redis as `make run`.
+
+    make bench            (or: cd backend && .venv/bin/python -m bench.run)
+
+Requests go through the ASGI app in process (httpx.ASGITransport), so the figures are the
+app and the database, not the network. Each scenario prints its latency percentiles and
+throughput and is checked against a target; the exit code is 1 when one is missed.
+Targets are for the 2-core CI machine; set BENCH_SCALE=2 to allow twice the latency.
+"""
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BACKEND_DIR = Path(__file__).resolve().parents[1]
+SCALE = float(os.environ.get("BENCH_SCALE", "1"))
+
+
+@dataclass
+class Result:
+    name: str
+    latencies_ms: list[float]
+    seconds: float
+    target_p95_ms: float | None = None
+    target_rate: float | None = None  # requests per second, at the least
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms)
+
+    @property
+    def p95(self) -> float:
+        return statistics.quantiles(self.latencies_ms, n=20)[-1]
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds
+
+    @property
+    def ok(self) -> bool:
+        fast = self.target_p95_ms is None or self.p95 <= self.target_p95_ms * SCALE
+        busy = self.target_rate is None or self.rate >= self.target_rate / SCALE
+        return fast and busy
+
+    def line(self) -> str:
+        targets = []
+        if self.target_p95_ms is not None:
+            targets.append(f"p95 <= {self.target_p95_ms * SCALE:.0f} ms")
+        if self.target_rate is not None:
+            targets.append(f">= {self.target_rate / SCALE:.0f}/s")
+        return (
+            f"{self.name:<46} n={len(self.latencies_ms):<5} p50={self.p50:7.1f} ms  "
+            f"p95={self.p95:7.1f} ms {self.rate:7.1f}/s   target {', '.join(targets)}: "
+            + ("ok" if self.ok else "MISSED")
+        )
+
+
+async def measure(
+    name: str,
+    call: Callable[[int], Awaitable[None]],
+    *,
+    requests: int,
+    concurrency: int,
+    target_p95_ms: float | None = None,
+    target_rate: float | None = None,
+) -> Result:
+    latencies: list[float] = []
+    counter = iter(range(requests))
+
+    async def worker() -> None:
+        for n in counter:
+            started = time.perf_counter()
+            await call(n)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Result(name, latencies, time.perf_counter() - started, target_p95_ms, target_rate)
+
+
+async def scenarios() -> list[Result]:
+    from decimal import Decimal
+
+    import httpx
+
+    from app.core.config import settings
+    from app.core.db import SessionFactory
+    from app.main import app
+    from app.models import Category, Product, RoleName, Stock, Store
+    from app.payments.send_webhook import build_request
+    from app.users import service as users_service
+
+    async with SessionFactory() as session, session.begin():
+        category = Category(name="Bench", slug="bench")
+        session.add(category)
+        await session.flush()
+        store = Store(name="Bench store", address="1 Bench Road")
+        products = [
+            Product(
+                name=f"Bench book {n}",
+                slug=f"bench-book-{n}",
+                price=Decimal("9.90"),
+                category_id=category.id,
+                description="A book about benchmarks " * 5,
+            )
+            for n in range(500)
+        ]
+        session.add(store)
+        session.add_all(products)
+        await session.flush()
+        session.add_all(
+            Stock(store_id=store.id, product_id=p.id, quantity=1_000_000) for p in products
+        )
+        buyers = [
+            await users_service.create_user(
+                session,
+                email=f"bench{n}@example.com",
+                username=f"bench{n}",
+                password="bench-password-1",  # noqa: S106 (throwaway bench users)
+                full_name=f"Bench {n}",
+                role=RoleName.customer,
+                verified=True,
+            )
+            for n in range(20)
+        ]
+        store_id, product_ids = store.id, [p.id for p in products]
+
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        tokens = []
+        for buyer in buyers:
+            r = await client.post(
+                "/api/v1/auth/login", json={"login": buyer.username, "password": "bench-password-1"}
+            )
+            tokens.append({"Authorization": f"Bearer {r.json()['access_token']}"})
+        secret = settings.webhook_secret.get_secret_value()
+        for n, buyer in enumerate(buyers):
+            body, headers = build_request(
+                buyer.id, n + 1, Decimal("100000.00"), f"bench-{n}", secret
+            )
+            r = await client.post("/api/v1/payments/webhook", content=body, headers=headers)
+            assert r.status_code == 200, r.text
+
+        async def checkout(n: int) -> None:
+            r = await client.post(
+                "/api/v1/orders",
+                json={
+                    "store_id": store_id,
+                    "items": [
+                        {"product_id": product_ids[(n * 7 + k) % 500], "quantity": 1 + k}
+                        for k in range(3)
+                    ],
+                    "pay_with_account_id": n % 20 + 1,
+                },
+                headers={**tokens[n % 20], "Idempotency-Key": f"bench-{n}"},
+            )
+            assert r.status_code == 201, r.text
+
+        async def hot_checkout(n: int) -> None:
+            # everyone buys the same product: the stock row is the point of contention
+            r = await client.post(
+                "/api/v1/orders",
+                json={
+                    "store_id": store_id,
+                    "items": [{"product_id": product_ids[0], "quantity": 1}],
+                },
+                headers=tokens[n % 20],
+            )
+            assert r.status_code == 201, r.text
+
+        async def order_history(n: int) -> None:
+            r = await client.get("/api/v1/orders", params={"page_size": 20}, headers=tokens[n % 20])
+            assert r.status_code == 200
+
+        async def product_search(n: int) -> None:
+            r = await client.get("/api/v1/products", params={"q": "bench book", "page_size": 20})
+            assert r.status_code == 200
+
+        async def credit(n: int) -> None:
+            body, headers = build_request(
+                buyers[n % 20].id, n % 20 + 1, Decimal("1.00"), f"bench-credit-{n}", secret
+            )
+            r = await client.post("/api/v1/payments/webhook", content=body, headers=headers)
+            assert r.status_code == 200, r.text
+
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            await measure("profile", checkout, requests=300, concurrency=1, target_p95_ms=1e9)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(40)
+            return []
+        # One API process is one Python thread: under load its throughput is the figure that
+        # matters (latency is then queueing); alone, a request shows its own cost.
+        return [
+            await measure(
+                "checkout, 3 lines, paid from balance (c=1)",
+                checkout,
+                requests=200,
+                concurrency=1,
+                target_p95_ms=60,
+            ),
+            await measure(
+                "checkout, 3 lines, paid from balance (c=20)",
+                lambda n: checkout(n + 10_000),
+                requests=1000,
+                concurrency=20,
+                target_rate=40,
+            ),
+            await measure(
+                "checkout of one hot product (c=20)",
+                hot_checkout,
+                requests=500,
+                concurrency=20,
+                target_rate=40,
+            ),
+            await measure(
+                "order history, 20 per page (c=10)",
+                order_history,
+                requests=500,
+                concurrency=10,
+                target_p95_ms=150,
+                target_rate=100,
+            ),
+            await measure(
+                "product search, 20 per page (c=10)",
+                product_search,
+                requests=500,
+                concurrency=10,
+                target_p95_ms=150,
+                target_rate=100,
+            ),
+            await measure(
+                "webhook credit (c=10)",
+                credit,
+                requests=500,
+                concurrency=10,
+                target_p95_ms=150,
+                target_rate=100,
+            ),
+        ]
+
+
+def main() -> int:
+    sys.path.insert(0, str(BACKEND_DIR))
+    from app.devserver import EmbeddedPostgres, EmbeddedRedis, ensure_database
+
+    workdir = Path(tempfile.mkdtemp(prefix="shop-bench-"))
+    pg = EmbeddedPostgres(workdir / "pg")
+    rd = EmbeddedRedis(workdir / "redis", persist=False)
+    try:
+        url = pg.url("shop_bench")
+        ensure_database(url)
+        os.environ.update(
+            ENVIRONMENT="test",
+            DATABASE_URL=url,
+            REDIS_URL=rd.url(0),
+            LOG_LEVEL="WARNING",
+            SHOP_DATA_DIR=str(workdir),
+            MEDIA_DIR=str(workdir / "media"),
+        )
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "upgrade", "head"],
+            cwd=BACKEND_DIR,
+            env=dict(os.environ),
+            check=True,
+            capture_output=True,
+        )
+        import uvloop
+
+        results = uvloop.run(scenarios())
+    finally:
+        rd.stop()
+        pg.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+    for result in results:
+        print(result.line())
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
