@@ -20,7 +20,13 @@ celery_app.conf.update(
     enable_utc=True,
     broker_connection_retry_on_startup=True,
     # Longer than the longest task, so a task in flight is not handed to a second worker.
-    broker_transport_options={"visibility_timeout": 3600},
+    broker_transport_options={
+        "visibility_timeout": 3600,
+        # A broker that stops answering is an error after 5 s, not a hang.
+        "socket_timeout": 5,
+        "socket_connect_timeout": 5,
+    },
+    broker_connection_timeout=5,
     task_default_queue="shop",
     worker_hijack_root_logger=False,
     beat_schedule={

@@ -240,6 +240,32 @@ async def clean_state():
     yield
 
 
+@pytest.fixture(autouse=True)
+async def ledger_balances():
+    """After every test, each account's balance equals the sum of its ledger, and is >= 0."""
+    yield
+    from decimal import Decimal
+
+    from sqlalchemy import func, select
+
+    from app.core.db import SessionFactory
+    from app.models import Account, Transaction
+
+    async with SessionFactory() as session:
+        sums = dict(
+            (
+                await session.execute(
+                    select(Transaction.account_id, func.sum(Transaction.amount)).group_by(
+                        Transaction.account_id
+                    )
+                )
+            ).all()
+        )
+        for account in await session.scalars(select(Account)):
+            assert account.balance >= 0
+            assert account.balance == sums.get(account.id, Decimal("0")), account.id
+
+
 @pytest.fixture
 async def client(app):
     import httpx

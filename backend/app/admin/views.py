@@ -557,11 +557,21 @@ class OrderAdmin(ShopModelView, model=Order):
     form_overrides = {"status": SelectField}
     form_args = {"status": {"choices": [(s.value, s.value) for s in OrderStatus]}}
 
+    # Deleted orders are hidden here as in the API.
+    def list_query(self, request: Request) -> Select:
+        return super().list_query(request).where(Order.deleted_at.is_(None))
+
+    def count_query(self, request: Request) -> Select:
+        return super().count_query(request).where(Order.deleted_at.is_(None))
+
+    def _stmt_by_identifier(self, identifier: str) -> Select:
+        return super()._stmt_by_identifier(identifier).where(Order.deleted_at.is_(None))
+
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         new_status = str(data.get("status", ""))
         async with SessionFactory() as session, session.begin():
             admin = await users_repo.get(session, get_current_user_id(request))
-            order = await session.get(Order, int(pk))
+            order = await session.scalar(self._stmt_by_identifier(pk))
             if admin is None or order is None:
                 raise HTTPException(status_code=404)
             if order.status == new_status:

@@ -217,6 +217,14 @@ async def db_error_handler(request: Request, exc: DBAPIError):
             instance=request.url.path,
             headers={"Retry-After": "1"},
         )
+    if sqlstate == "22003":  # numeric value out of range: a number the schema cannot hold
+        return problem_response(
+            422,
+            "value_out_of_range",
+            "Value out of range",
+            "A number in the request is larger than the shop can store.",
+            instance=request.url.path,
+        )
     raise exc
 
 

@@ -1,5 +1,6 @@
 """Queue Celery work only once the transaction that asked for it has committed."""
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -18,7 +19,7 @@ def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
 def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:
     """Send `task` after `session` commits; dropped if it rolls back."""
 
-    def send() -> None:
+    def publish() -> None:
         try:
             task.apply_async(
                 args=args,
@@ -28,5 +29,15 @@ def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> Non
             )
         except Exception:  # the commit stands; a lost mail must not turn into a 500
             log.exception("job_enqueue_failed", task=task.name)
+
+    def send() -> None:
+        # Celery publishes with blocking I/O: off the event loop, so a slow broker never
+        # stalls the other requests of this process.
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            publish()
+        else:
+            loop.run_in_executor(None, publish)
 
     after_commit(session, send)

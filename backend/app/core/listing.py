@@ -10,6 +10,8 @@ A page and its total come from one statement (`count(*) OVER ()`).
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -117,13 +119,37 @@ class Page(BaseModel, Generic[T]):
     pages: int
 
 
+BIGINT_MAX = 2**63 - 1
+# NUMERIC columns hold at most 12 digits before the point; a finite bound keeps PostgreSQL
+# from being asked to compare with 1e999999.
+DECIMAL_LIMIT = Decimal("1e15")
+
+
+def _in_range(value: Any) -> bool:
+    """Whether PostgreSQL can take `value` as a bound parameter of its column's type."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return -BIGINT_MAX - 1 <= value <= BIGINT_MAX
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) < DECIMAL_LIMIT
+    if isinstance(value, datetime):
+        try:  # timestamptz: the instant must exist in UTC, years 1..9999
+            value.astimezone(UTC)
+        except OverflowError:
+            return False
+    return True
+
+
 def _parse(name: str, f: Filter, raw: str) -> Any:
     try:
-        return TypeAdapter(f.type_).validate_python(raw)
+        value = TypeAdapter(f.type_).validate_python(raw)
     except ValidationError:
-        raise InvalidListQuery(
-            f"Invalid value {raw[:50]!r} for filter {name!r}.", field=name
-        ) from None
+        value = None
+    else:
+        if _in_range(value):
+            return value
+    raise InvalidListQuery(f"Invalid value {raw[:50]!r} for filter {name!r}.", field=name)
 
 
 def _clause(name: str, f: Filter, op: str, raw: str) -> ColumnElement[bool]:

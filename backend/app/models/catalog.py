@@ -24,6 +24,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.models.base import Base, IdMixin, TimestampMixin
 
 Money = Numeric(12, 2)
+# The largest amount NUMERIC(12,2) holds: prices, order totals and balances stay below it.
+MONEY_MAX = Decimal("9999999999.99")
 
 
 class Category(IdMixin, TimestampMixin, Base):

@@ -60,6 +60,8 @@ class Order(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, index=True)
     total: Mapped[Decimal] = mapped_column(Money)
     currency: Mapped[str] = mapped_column(String(3))
+    # Deleting an order hides it; the row stays because the ledger refers to it.
+    deleted_at: Mapped[datetime | None]
 
     user: Mapped[User | None] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")

@@ -79,9 +79,10 @@ class Transaction(Base):
     kind: Mapped[str] = mapped_column(String(16))
     # The provider's transaction id: UNIQUE, so a repeated webhook credits once.
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # SET NULL: deleting a finished order keeps its money movements.
+    # RESTRICT: the ledger is append-only, so an order it names is never removed (deleting
+    # an order through the API only hides it).
     order_id: Mapped[int | None] = mapped_column(
-        BigInteger, ForeignKey("order.id", ondelete="SET NULL")
+        BigInteger, ForeignKey("order.id", ondelete="RESTRICT")
     )
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 

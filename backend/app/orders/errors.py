@@ -31,3 +31,7 @@ class IdempotencyKeyReused(AppError):
 
 class IdempotencyKeyInProgress(Conflict):
     code, title = "idempotency_key_in_progress", "A request with this Idempotency-Key is running"
+
+
+class OrderTooLarge(AppError):
+    status, code, title = 422, "order_total_too_large", "The order total is too large"

@@ -46,7 +46,7 @@ _DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
 
 async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page:
     """Orders newest first: one statement for the page and its total, one for the items."""
-    query = select(Order).options(*_LIST_LOAD)
+    query = select(Order).where(Order.deleted_at.is_(None)).options(*_LIST_LOAD)
     if user_id is not None:
         return await paginate(session, query.where(Order.user_id == user_id), ORDER_LIST, params)
     return await paginate(session, query, ADMIN_ORDER_LIST, params)
@@ -54,7 +54,9 @@ async def list_orders(session: AsyncSession, params: ListParams, user_id: int | 
 
 async def detail(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
     """An order with store, items and history (three statements)."""
-    query = select(Order).where(Order.id == order_id).options(*_DETAIL_LOAD)
+    query = (
+        select(Order).where(Order.id == order_id, Order.deleted_at.is_(None)).options(*_DETAIL_LOAD)
+    )
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
     result = await session.scalars(query.execution_options(populate_existing=True))
@@ -65,7 +67,7 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
     """The order row locked for a status change, with its items."""
     query = (
         select(Order)
-        .where(Order.id == order_id)
+        .where(Order.id == order_id, Order.deleted_at.is_(None))
         .options(selectinload(Order.items))
         .with_for_update(of=Order)
         .execution_options(populate_existing=True)
@@ -76,9 +78,14 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
 
 
 async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:
-    """The products being ordered (their images are not needed)."""
+    """The products being ordered, key-share locked before any stock row: a product deleted
+    meanwhile (which locks the product, then its stock) waits instead of deadlocking."""
     rows = await session.scalars(
-        select(Product).where(Product.id.in_(product_ids)).options(raiseload(Product.images))
+        select(Product)
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+        .options(raiseload(Product.images))
+        .with_for_update(read=True, key_share=True)
     )
     return {product.id: product for product in rows}
 
@@ -110,7 +117,7 @@ async def take_stock(
     taken = values(
         column("product_id", BigInteger), column("quantity", Integer), name="taken"
     ).data(sorted(wanted.items()))
-    await session.execute(
+    result = await session.execute(
         update(Stock)
         .where(
             Stock.store_id == store_id,
@@ -119,6 +126,8 @@ async def take_stock(
         )
         .values(quantity=Stock.quantity - taken.c.quantity, updated_at=datetime.now(UTC))
     )
+    if result.rowcount != len(wanted):  # cannot happen under the locks; never sell unseen
+        raise RuntimeError(f"stock update touched {result.rowcount} of {len(wanted)} rows")
     return []
 
 

@@ -15,12 +15,13 @@ from app.orders.errors import (
     InvalidTransition,
     OrderNotDeletable,
     OrderNotFound,
+    OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
 )
 from app.orders.repository import ADMIN_ORDER_LIST
 from app.orders.schemas import OrderCreate, OrderDetail, OrderPay, OrderRead, OrderStatusUpdate
-from app.payments.errors import AccountNotFound, InsufficientFunds
+from app.payments.errors import AccountNotFound, BalanceLimit, InsufficientFunds
 from app.stores.service import StoreNotFound
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -40,6 +41,7 @@ ADMIN = (Unauthorized, InsufficientRole)
         CartEmpty,
         ProductsUnavailable,
         OutOfStock,
+        OrderTooLarge,
         InsufficientFunds,
         IdempotencyKeyInProgress,
         IdempotencyKeyReused,
@@ -108,7 +110,7 @@ async def pay_order(order_id: OrderId, data: OrderPay, user: CurrentUser, sessio
 @router.post(
     "/{order_id}/cancel",
     response_model=OrderDetail,
-    responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition),
+    responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition, BalanceLimit),
 )
 async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
     """Cancel a pending or paid order (yours, or any as admin): the stock returns to the store
@@ -119,7 +121,7 @@ async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep
 @router.patch(
     "/{order_id}",
     response_model=OrderDetail,
-    responses=problem_responses(*ADMIN, OrderNotFound, InvalidTransition),
+    responses=problem_responses(*ADMIN, OrderNotFound, InvalidTransition, BalanceLimit),
 )
 async def update_order_status(
     order_id: OrderId, data: OrderStatusUpdate, admin: AdminUser, session: SessionDep
@@ -137,5 +139,6 @@ async def update_order_status(
     responses=problem_responses(*ADMIN, OrderNotFound, OrderNotDeletable),
 )
 async def delete_order(order_id: OrderId, admin: AdminUser, session: SessionDep):
-    """Delete a cancelled or completed order (its ledger entries stay)."""
+    """Delete a cancelled or completed order: it leaves every list and answers 404 from now
+    on; the row stays for the books, since ledger entries name it."""
     await service.delete_order(session, admin, order_id)

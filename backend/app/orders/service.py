@@ -5,6 +5,7 @@ request's one transaction; stock and balances change only by row locks and condi
 updates, so concurrent buyers can never oversell or overdraw."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +15,14 @@ from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
 from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, RoleName, User
+from app.models.catalog import MONEY_MAX
 from app.orders import idempotency, repository, tasks
 from app.orders.errors import (
     CartEmpty,
     InvalidTransition,
     OrderNotDeletable,
     OrderNotFound,
+    OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
 )
@@ -106,7 +109,7 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
     wanted: dict[int, int] = {}
     if from_cart:
         await cart_repository.lock_cart(session, user.id)
-        for line in await cart_repository.lines(session, user.id):
+        for line in await cart_repository.lines(session, user.id, for_update=True):
             if line.product is not None and line.product.is_active:
                 wanted[line.product.id] = line.quantity
         if not wanted:
@@ -124,6 +127,9 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
             f"Not for sale: product(s) {', '.join(map(str, unavailable))}.",
             product_ids=unavailable,
         )
+    total = sum(products[pid].price * qty for pid, qty in wanted.items())
+    if total > MONEY_MAX:
+        raise OrderTooLarge(f"An order totals at most {MONEY_MAX}; split it.")
     short = await repository.take_stock(session, store.id, wanted)
     if short:
         raise OutOfStock(
@@ -138,7 +144,7 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
         user_id=user.id,
         store_id=store.id,
         status=S.pending,
-        total=sum(products[pid].price * qty for pid, qty in wanted.items()),
+        total=total,
         currency=settings.currency,
     )
     order.items = [
@@ -228,5 +234,6 @@ async def delete_order(session: AsyncSession, admin: User, order_id: int) -> Non
     order = await _lock(session, admin, order_id)
     if order.status not in DELETABLE:
         raise OrderNotDeletable(f"Order {order.number} is {order.status}.")
-    await session.delete(order)
+    # Hidden, not removed: the ledger's payments and refunds keep naming the order.
+    order.deleted_at = datetime.now(UTC)
     await session.flush()

@@ -19,6 +19,8 @@ from app.orders.idempotency import purge_expired
 from app.worker import celery_app
 
 SENT_KEY_TTL = 30 * 24 * 3600
+# Longer than a send may take (fastapi-mail's timeout is 20 s).
+SENDING_TTL = 300
 
 STATUS_HEADLINES = {
     "ready": "is ready for pickup",
@@ -53,11 +55,17 @@ def _context(order: Order) -> dict[str, Any]:
 
 
 async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) -> bool:
-    """Send unless this exact mail went out before; remember it once the server took it."""
-    if await redis.exists(key):
+    """Send unless this exact mail went out, or is going out, already. The key is claimed
+    first (SET NX), so two runs of one task at once send one mail; a failed send frees it
+    for the retry."""
+    if not await redis.set(key, "sending", nx=True, ex=SENDING_TTL):
         return False
-    await send_templated(to, template, context)
-    await redis.set(key, 1, ex=SENT_KEY_TTL)
+    try:
+        await send_templated(to, template, context)
+    except BaseException:
+        await redis.delete(key)
+        raise
+    await redis.set(key, "sent", ex=SENT_KEY_TTL)
     return True
 
 

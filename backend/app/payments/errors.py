@@ -23,3 +23,7 @@ class AccountOwnerMismatch(Conflict):
 
 class TransactionConflict(Conflict):
     code, title = "transaction_conflict", "The transaction id was used with other data"
+
+
+class BalanceLimit(Conflict):
+    code, title = "balance_limit", "The balance would exceed the largest amount an account holds"

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
 from app.models import Account, Transaction, TransactionKind
+from app.models.catalog import MONEY_MAX
 
 TRANSACTION_LIST = ListSpec(
     filters={
@@ -51,12 +52,15 @@ async def debit(
     )
 
 
-async def add_to_balance(session: AsyncSession, account_id: int, amount: Decimal) -> None:
-    await session.execute(
+async def add_to_balance(session: AsyncSession, account_id: int, amount: Decimal) -> bool:
+    """Add `amount`, unless the balance would pass the largest amount NUMERIC(12,2) holds."""
+    result = await session.execute(
         update(Account)
-        .where(Account.id == account_id)
+        .where(Account.id == account_id, Account.balance + amount <= MONEY_MAX)
         .values(balance=Account.balance + amount, updated_at=func.now())
+        .returning(Account.id)
     )
+    return result.scalar_one_or_none() is not None
 
 
 async def record(

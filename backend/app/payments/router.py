@@ -12,6 +12,7 @@ from app.payments import service, webhook
 from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
+    BalanceLimit,
     InvalidSignature,
     TransactionConflict,
     UnknownUser,
@@ -49,7 +50,7 @@ async def account_transactions(
     "/payments/webhook",
     response_model=WebhookResult,
     responses=problem_responses(
-        InvalidSignature, UnknownUser, AccountOwnerMismatch, TransactionConflict
+        InvalidSignature, UnknownUser, AccountOwnerMismatch, TransactionConflict, BalanceLimit
     ),
     openapi_extra={
         "requestBody": {
@@ -61,8 +62,9 @@ async def account_transactions(
 async def payment_webhook(
     request: Request,
     session: SessionDep,
-    x_timestamp: Annotated[str | None, Header(max_length=20)] = None,
-    x_signature: Annotated[str | None, Header(max_length=128)] = None,
+    # Checked by the signature verification (a malformed one is a 401, like a wrong one).
+    x_timestamp: Annotated[str | None, Header()] = None,
+    x_signature: Annotated[str | None, Header()] = None,
 ):
     """The payment provider credits an account. The signature is checked on the raw body
     before anything is parsed; the same `transaction_id` credits once."""

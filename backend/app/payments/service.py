@@ -10,6 +10,7 @@ from app.payments import repository
 from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
+    BalanceLimit,
     InsufficientFunds,
     TransactionConflict,
     UnknownUser,
@@ -53,7 +54,8 @@ async def refund_order(session: AsyncSession, order: Order) -> Decimal | None:
     if payment is None:
         return None
     amount = -payment.amount
-    await repository.add_to_balance(session, payment.account_id, amount)
+    if not await repository.add_to_balance(session, payment.account_id, amount):
+        raise BalanceLimit(f"Refunding {amount} would pass the account's largest balance.")
     await repository.record(
         session, payment.account_id, amount, TransactionKind.refund, order_id=order.id
     )
@@ -85,7 +87,8 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
             )
         status = "duplicate"
     else:
-        await repository.add_to_balance(session, account.id, payload.amount)
+        if not await repository.add_to_balance(session, account.id, payload.amount):
+            raise BalanceLimit(f"Crediting {payload.amount} would pass the largest balance.")
         status = "credited"
     return WebhookResult(
         transaction_id=payload.transaction_id, account_id=account.id, status=status

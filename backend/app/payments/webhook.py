@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import time
 
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,10 @@ def sign(secret: str, timestamp: int | str, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
+_SIGNATURE = re.compile(r"[0-9a-fA-F]{64}")
+
+
 def verify(
     secret: str,
     timestamp: str | None,
@@ -27,13 +32,15 @@ def verify(
     """Raise InvalidSignature unless `signature` signs `body` at a `timestamp` within 5 min."""
     if not timestamp or not signature:
         raise InvalidSignature("X-Timestamp and X-Signature headers are required.")
-    if not timestamp.isdigit() or len(timestamp) > 12:
+    if not _TIMESTAMP.fullmatch(timestamp):
         raise InvalidSignature("X-Timestamp must be Unix time in seconds.")
+    if not _SIGNATURE.fullmatch(signature.strip()):
+        raise InvalidSignature("X-Signature must be 64 hex digits (HMAC-SHA256).")
     now = time.time() if now is None else now
     if abs(now - int(timestamp)) > TOLERANCE_SECONDS:
         raise InvalidSignature("X-Timestamp is outside the 5-minute window.")
-    expected = sign(secret, timestamp, body)
-    if not hmac.compare_digest(expected, signature.strip().lower()):
+    expected = sign(secret, timestamp, body).encode()
+    if not hmac.compare_digest(expected, signature.strip().lower().encode()):
         raise InvalidSignature("The signature does not match the body.")
 
 

@@ -63,6 +63,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('total', sa.Numeric(precision=12, scale=2), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('id', sa.BigInteger(), sa.Identity(always=True), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
@@ -152,7 +153,7 @@ def upgrade() -> None:
     sa.CheckConstraint("(kind = 'credit' AND amount > 0 AND external_id IS NOT NULL) OR (kind = 'refund' AND amount > 0) OR (kind = 'payment' AND amount < 0)", name=op.f('ck_transaction_kind_matches_amount')),
     sa.CheckConstraint('amount <> 0', name=op.f('ck_transaction_amount_not_zero')),
     sa.ForeignKeyConstraint(['account_id'], ['account.id'], name=op.f('fk_transaction_account_id_account'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['order_id'], ['order.id'], name=op.f('fk_transaction_order_id_order'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['order_id'], ['order.id'], name=op.f('fk_transaction_order_id_order'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transaction')),
     sa.UniqueConstraint('external_id', name=op.f('uq_transaction_external_id'))
     )

@@ -3,7 +3,7 @@
 from sqlalchemy import event, select
 
 from app.core.db import SessionFactory, engine
-from app.models import Order, OrderStatusChange, RoleName
+from app.models import OrderStatusChange, RoleName
 from tests.factories import set_stock, user_headers
 from tests.orders.helpers import balance, credit, stock
 
@@ -244,10 +244,34 @@ async def test_only_cancelled_or_completed_orders_can_be_deleted(client, shop):
     assert refused.json()["code"] == "order_not_deletable"
     assert deleted.status_code == 204
     assert deleted_cancelled.status_code == 204
-    assert (await client.get(f"/api/v1/orders/{done['id']}", headers=admin)).status_code == 404
+    for viewer in (admin, headers):
+        assert (await client.get(f"/api/v1/orders/{done['id']}", headers=viewer)).status_code == 404
+        assert (await client.get("/api/v1/orders", headers=viewer)).json()["total"] == 0
+    again = await client.delete(f"/api/v1/orders/{done['id']}", headers=admin)
+    assert again.status_code == 404
+
+
+async def test_a_deleted_order_keeps_its_ledger_entries(client, shop):
+    user, headers = await user_headers(client)
+    _, admin = await user_headers(client, role=RoleName.admin)
+    await credit(client, user.id, 702, "10.00")
+    order = await place(client, headers, shop, (shop.coffee, 2), pay_with_account_id=702)
+    await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=headers)
+
+    deleted = await client.delete(f"/api/v1/orders/{order['id']}", headers=admin)
+
+    assert deleted.status_code == 204
+    ledger = (await client.get("/api/v1/accounts/702/transactions", headers=headers)).json()
+    assert [(t["kind"], t["order_id"]) for t in ledger["items"]] == [
+        ("refund", order["id"]),
+        ("payment", order["id"]),
+        ("credit", None),
+    ]
     async with SessionFactory() as session:
-        assert (await session.scalars(select(Order))).all() == []
-        assert (await session.scalars(select(OrderStatusChange))).all() == []
+        history = await session.scalars(
+            select(OrderStatusChange).where(OrderStatusChange.order_id == order["id"])
+        )
+        assert [h.to_status for h in history] == ["pending", "paid", "cancelled"]
 
 
 async def test_a_store_with_orders_cannot_be_deleted(client, shop):
@@ -293,3 +317,48 @@ async def test_order_list_and_detail_cost_a_constant_number_of_statements(client
     assert list_many <= 3
     # the caller, the order with its store, the items, the history
     assert detail_big <= 4
+
+
+async def test_extreme_filter_values_are_400_not_500(client, shop):
+    user, headers = await user_headers(client)
+    await credit(client, user.id, 1, "5.00")
+    _, admin = await user_headers(client, role=RoleName.admin)
+    cases = [
+        {"id": "99999999999999999999"},
+        {"store_id": "9223372036854775808"},
+        {"id__in": "1,99999999999999999999"},
+        {"total": "1e999999"},
+        {"total__gte": "NaN"},
+        {"total__lte": "Infinity"},
+        {"created_at__gte": "9999-12-31T23:59:59-23:59"},
+        {"created_at__lte": "0001-01-01T00:00:00+14:00"},
+    ]
+    for params in cases:
+        for viewer in (headers, admin):
+            response = await client.get("/api/v1/orders", params=params, headers=viewer)
+            assert response.status_code == 400, (params, response.text)
+            assert response.json()["code"] == "invalid_list_query"
+    huge_user = await client.get(
+        "/api/v1/orders", params={"user_id": "9223372036854775808"}, headers=admin
+    )
+    ledger = await client.get(
+        "/api/v1/accounts/1/transactions", params={"amount__gte": "1e999"}, headers=headers
+    )
+    assert huge_user.status_code == 400
+    assert ledger.status_code == 400
+
+
+async def test_an_order_past_the_largest_total_is_refused(client, shop):
+    _, headers = await user_headers(client)
+    _, admin = await user_headers(client, role=RoleName.admin)
+    await client.patch(
+        f"/api/v1/products/{shop.beans.id}", json={"price": "9999999999.99"}, headers=admin
+    )
+    response = await client.post(
+        "/api/v1/orders",
+        json={"store_id": shop.store.id, "items": [{"product_id": shop.beans.id, "quantity": 2}]},
+        headers=headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "order_total_too_large"
+    assert await stock(shop.store.id, shop.beans.id) == 3

@@ -112,12 +112,23 @@ async def test_bad_signatures_and_stale_timestamps_answer_401_and_write_nothing(
         "no signature": {"X-Timestamp": now},
         "no headers": {},
         "garbage timestamp": {"X-Timestamp": "soon", "X-Signature": sign(secret, "soon", body)},
+        "unicode digit timestamp": {
+            "X-Timestamp": "\u00b2",
+            "X-Signature": sign(secret, now, body),
+        },
+        "non-ascii signature": {"X-Timestamp": now, "X-Signature": "\u00e9" * 64},
+        "short signature": {"X-Timestamp": now, "X-Signature": sign(secret, now, body)[:63]},
+        "huge signature": {"X-Timestamp": now, "X-Signature": "a" * 5000},
+        "huge timestamp": {"X-Timestamp": "9" * 40, "X-Signature": sign(secret, now, body)},
     }
     for name, headers in cases.items():
         response = await client.post(
             "/api/v1/payments/webhook",
             content=body,
-            headers={"Content-Type": "application/json", **headers},
+            headers={
+                "Content-Type": "application/json",
+                **{k: v.encode("latin-1") for k, v in headers.items()},
+            },
         )
         assert response.status_code == 401, name
         assert response.json()["code"] == "invalid_signature", name
@@ -307,6 +318,21 @@ async def test_a_deleted_user_keeps_no_access_but_the_books_stay(client, shop):
     headers = bearer(await login(client, "leaving"))
     await credit(client, user.id, 55, "10.00")
     assert (await client.request("DELETE", "/api/v1/users/me", headers=headers)).status_code == 204
+    assert (await client.get("/api/v1/accounts", headers=headers)).status_code == 401
     assert await balance(55) == 10
     again = await credit(client, user.id, 55, "10.00", "prov-after")
     assert again.status_code == 422
+
+
+async def test_balances_stop_at_the_largest_amount_numeric_12_2_holds(client):
+    user, _ = await user_headers(client)
+    full = await credit(client, user.id, 60, "9999999999.99", "prov-max")
+    over = await credit(client, user.id, 60, "0.01", "prov-over")
+    too_many_digits = await credit(client, user.id, 60, "10000000000.00", "prov-huge")
+
+    assert full.status_code == 200
+    assert over.status_code == 409
+    assert over.json()["code"] == "balance_limit"
+    assert too_many_digits.status_code == 422
+    assert await balance(60) == Decimal("9999999999.99")
+    assert await ledger_size() == 1
