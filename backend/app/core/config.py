@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     # Support chat: messages a user may send per window (every socket of theirs together).
     support_rate_limit: int = Field(default=10, ge=1)
     support_rate_window_seconds: int = Field(default=10, ge=1)
+    # Chat sockets one user may hold open on one API process (tabs, devices).
+    support_max_sockets_per_user: int = Field(default=10, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "Settings":

@@ -1,7 +1,7 @@
 """Queue Celery work only once the transaction that asked for it has committed."""
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import structlog
@@ -14,6 +14,20 @@ log = structlog.get_logger(__name__)
 def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
     """Run `action` once `session` commits; dropped if it rolls back."""
     session.info.setdefault("after_commit", []).append(action)
+
+
+_running: set[asyncio.Task] = set()
+
+
+def after_commit_async(session: AsyncSession, make: Callable[[], Awaitable[Any]]) -> None:
+    """Run the coroutine `make()` on this event loop once `session` commits."""
+
+    def start() -> None:
+        task = asyncio.get_running_loop().create_task(make())
+        _running.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(_running.discard)
+
+    after_commit(session, start)
 
 
 def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:

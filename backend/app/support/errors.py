@@ -1,3 +1,4 @@
+from app.core.config import settings
 from app.core.errors import (
     AppError,
     BadRequest,
@@ -38,3 +39,13 @@ class ChatRateLimited(TooManyRequests):
 
 class NotJoined(AppError):
     status, code, title = 409, "not_joined", "Join the conversation first"
+
+
+class TooManySockets(AppError):
+    status, code, title = 429, "too_many_sockets", "Too many chat sockets"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"At most {settings.support_max_sockets_per_user} chat sockets per user at once; "
+            "close another tab."
+        )

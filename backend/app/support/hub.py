@@ -29,6 +29,7 @@ log = structlog.get_logger(__name__)
 OUTBOX_SIZE = 256
 CLOSE_POLICY = 1008  # authentication failed, or the session ended
 CLOSE_TRY_AGAIN = 1013  # the client did not keep up with its messages
+CLOSE_SERVICE_RESTART = 1012  # events may have been lost; reconnect for the history
 
 
 @dataclass(eq=False)
@@ -65,7 +66,8 @@ class Connection:
         self.outbox.put_nowait(None)
 
     def hold(self) -> None:
-        self.held = []
+        if self.held is None:  # already holding (since registration): keep what came
+            self.held = []
 
     def release(self, history_frame: dict[str, Any] | None) -> None:
         """Send a history frame (None: it failed), then what arrived while it was read,
@@ -138,6 +140,7 @@ class Hub:
 
     async def _listen(self) -> None:
         backoff = 0.5
+        resubscribed = False
         while True:
             # Its own client: a subscribed connection cannot share the pool, and waits for
             # messages without the shared client's 5 s read timeout (pings keep it checked).
@@ -151,6 +154,9 @@ class Hub:
             pubsub = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.subscribe(CHANNEL, sessions.SESSION_ENDED_CHANNEL)
+                if resubscribed:  # events published while unsubscribed are gone
+                    self.restart_all("chat reconnected to Redis; reconnect")
+                resubscribed = True
                 await self._recheck_sessions(client)
                 assert self._ready is not None
                 self._ready.set()
@@ -158,7 +164,10 @@ class Hub:
                 while True:
                     message = await pubsub.get_message(timeout=1.0)
                     if message is not None:
-                        self._dispatch(message["channel"], message["data"])
+                        try:
+                            self._dispatch(message["channel"], message["data"])
+                        except Exception:  # one bad event must not stop the listener
+                            log.exception("support_event_failed")
             except (RedisError, OSError) as exc:
                 if self._ready is not None:
                     self._ready.clear()
@@ -198,6 +207,15 @@ class Hub:
 
     def local_connections(self) -> int:
         return len(self._connections)
+
+    def sockets_of(self, user_id: int) -> int:
+        return sum(1 for c in self._connections if c.user_id == user_id)
+
+    def restart_all(self, reason: str) -> None:
+        """Live events may have been lost: close every socket with 1012, so clients reconnect
+        and the history frame they get brings them up to date."""
+        for connection in list(self._connections):
+            connection.close(CLOSE_SERVICE_RESTART, reason)
 
 
 hub = Hub()

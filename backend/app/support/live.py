@@ -123,8 +123,12 @@ class _Publisher:
                         pipe.publish(CHANNEL, orjson.dumps(event))
                     await pipe.execute()
             except (RedisError, OSError) as exc:
-                # Stored messages stay in the history; only their live delivery is lost.
+                # Stored messages stay in the history; their live delivery is lost, so the
+                # sockets here reconnect and get the history.
                 log.warning("support_publish_failed", events=len(batch), error=str(exc)[:200])
+                from app.support.hub import hub
+
+                hub.restart_all("chat lost its connection to Redis; reconnect")
 
 
 _current: _Publisher | None = None

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, TypeAdapter
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
 
 from app.core.schemas import InputSchema, Schema
 
@@ -44,9 +44,13 @@ class MessageRead(Schema):
 class AuthFrame(InputSchema):
     type: Literal["auth"]
     token: Annotated[str, StringConstraints(max_length=4096)]
+    ref: Ref | None = None
 
 
 class MessageFrame(InputSchema):
+    # The text is kept as typed: leading spaces and line breaks are the writer's.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
     type: Literal["message"]
     # Length is checked in bytes by the service (settings.support_message_max_bytes).
     text: str

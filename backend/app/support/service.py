@@ -31,7 +31,7 @@ def is_staff(user: User) -> bool:
 
 def check_text(text: str) -> str:
     """Plain text, stored and sent as given: not empty, no NUL, at most the byte limit."""
-    if not text:
+    if not text.strip():
         raise InvalidMessage("A message needs some text.")
     if "\x00" in text:
         raise InvalidMessage("A message cannot contain NUL characters.")

@@ -26,7 +26,13 @@ from app.core.errors import AppError
 from app.core.redis import redis
 from app.models import User
 from app.support import metrics, service
-from app.support.errors import ChatRateLimited, InvalidMessage, MessageTooLong, NotJoined
+from app.support.errors import (
+    ChatRateLimited,
+    InvalidMessage,
+    MessageTooLong,
+    NotJoined,
+    TooManySockets,
+)
 from app.support.hub import CLOSE_POLICY, Connection, hub
 from app.support.live import ReplyTo, send, typing_event
 from app.support.schemas import (
@@ -140,7 +146,13 @@ async def support_socket(websocket: WebSocket) -> None:
             await _send_json(websocket, UNAVAILABLE)
             await websocket.close(code=1011, reason="unavailable")
             return
+        if hub.sockets_of(user.id) >= settings.support_max_sockets_per_user:
+            await _send_json(websocket, error_frame(TooManySockets()))
+            await websocket.close(code=CLOSE_POLICY, reason="too many sockets")
+            return
         connection = Connection(websocket, user.id, sid, service.is_staff(user))
+        if not connection.is_staff:
+            connection.hold()  # live events wait for the first history frame
         try:
             await hub.register(connection)
         except AppError as exc:
@@ -148,6 +160,10 @@ async def support_socket(websocket: WebSocket) -> None:
             await websocket.close(code=1011, reason="unavailable")
             return
         try:
+            # A session ended between authentication and registration was not heard.
+            if not await _session_live(connection):
+                await websocket.close(code=CLOSE_POLICY, reason="session ended")
+                return
             await _serve(connection, user)
         finally:
             hub.unregister(connection)
@@ -205,7 +221,7 @@ async def _read(connection: Connection, user: User) -> None:
         try:
             frames.count()
             frame = _parse(raw)
-            ref = frame.ref if not isinstance(frame, AuthFrame) else None
+            ref = frame.ref
             if not await _session_live(connection):
                 return
             await _handle(connection, user, frame, typing_sent)
@@ -283,9 +299,17 @@ async def _handle(
                 connection.joined.add(conversation.id)
             metrics.MESSAGES.labels("staff" if connection.is_staff else "customer").inc()
         case JoinFrame():
-            await _send_history(connection, user, frame.conversation_id, frame.ref)
-            if connection.is_staff:
+            # Followed before the history is read, so a message stored meanwhile is held
+            # (and, if the history has it too, sent once) instead of missed.
+            newly = connection.is_staff and frame.conversation_id not in connection.joined
+            if newly:
                 connection.joined.add(frame.conversation_id)
+            try:
+                await _send_history(connection, user, frame.conversation_id, frame.ref)
+            except BaseException:
+                if newly:
+                    connection.joined.discard(frame.conversation_id)
+                raise
         case LeaveFrame():
             connection.joined.discard(frame.conversation_id)
             connection.in_history.pop(frame.conversation_id, None)

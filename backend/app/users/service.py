@@ -10,6 +10,7 @@ from app.auth import sessions
 from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
 from app.core.config import settings
 from app.core.errors import Conflict, NotFound
+from app.core.jobs import after_commit_async
 from app.core.redis import redis
 from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User
@@ -98,6 +99,19 @@ async def _apply_profile(session: AsyncSession, user: User, data: UserUpdateMe) 
             setattr(user.profile, field, changes[field])
 
 
+async def _end_sessions(session: AsyncSession, user_id: int, keep: str | None = None) -> None:
+    """End the user's sessions (but `keep`) now, so the answer already holds, and once more
+    after the commit: a login that read the old password or role in between ends too."""
+
+    async def end() -> None:
+        for info in await sessions.list_sessions(redis, user_id):
+            if info.id != keep:
+                await sessions.end_session(redis, info.id)
+
+    await end()
+    after_commit_async(session, end)
+
+
 async def update_me(session: AsyncSession, user: User, data: UserUpdateMe) -> User:
     await _apply_profile(session, user, data)
     await _flush_unique(session)
@@ -113,22 +127,20 @@ async def change_password(
         raise InvalidCredentials("The current password is wrong.")
     user.password_hash = await run_in_threadpool(hash_password, data.new_password)
     await session.flush()
-    for info in await sessions.list_sessions(redis, user.id):
-        if info.id != keep_session_id:
-            await sessions.end_session(redis, info.id)
+    await _end_sessions(session, user.id, keep=keep_session_id)
 
 
 async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
     """Password reset: new password and every session ends."""
     user.password_hash = await run_in_threadpool(hash_password, new_password)
     await session.flush()
-    await sessions.end_all_sessions(redis, user.id)
+    await _end_sessions(session, user.id)
 
 
 async def delete_user(session: AsyncSession, user: User) -> None:
     await session.delete(user)
     await session.flush()
-    await sessions.end_all_sessions(redis, user.id)
+    await _end_sessions(session, user.id)
 
 
 async def admin_update(
@@ -150,7 +162,7 @@ async def admin_update(
     if user.is_active is False or role_changed:
         # Locked out, or powers changed: every session ends at once (open chat sockets too),
         # so nothing keeps acting with the old role.
-        await sessions.end_all_sessions(redis, user.id)
+        await _end_sessions(session, user.id)
     return user
 
 

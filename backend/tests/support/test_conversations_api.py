@@ -151,21 +151,50 @@ async def test_the_conversation_routes_need_a_token(client):
 
 async def test_metrics_count_open_sockets_and_messages(client, api_server):
     _, token = await person(client)
+    label = 'shop_support_messages_total{author="customer"}'
 
-    async with httpx.AsyncClient(base_url=api_server) as server, chat(api_server, token) as socket:
-        await socket.expect("history")
-        await socket.send(type="message", text="counted")
-        await socket.next_of("message")
-        metrics = (await server.get("/metrics")).text
+    async with httpx.AsyncClient(base_url=api_server) as server:
+        before = (await server.get("/metrics")).text
+        async with chat(api_server, token) as socket:
+            await socket.expect("history")
+            await socket.send(type="message", text="counted")
+            await socket.next_of("message")
+            during = (await server.get("/metrics")).text
+        after_close = await _wait_for_sample(server, "shop_support_open_sockets", before)
 
-    open_sockets = _sample(metrics, "shop_support_open_sockets")
-    customer_messages = _sample(metrics, 'shop_support_messages_total{author="customer"}')
-    assert open_sockets >= 1
-    assert customer_messages >= 1
+    assert _sample(during, "shop_support_open_sockets") == (
+        _sample(before, "shop_support_open_sockets") + 1
+    )
+    assert _sample(during, label) == _sample(before, label, default=0) + 1
+    assert after_close == _sample(before, "shop_support_open_sockets")
 
 
-def _sample(exposition: str, name: str) -> float:
+async def _wait_for_sample(server, name: str, before: str) -> float:
+    """The gauge once the server has noticed the close (it may take a moment)."""
+    import asyncio
+
+    target = _sample(before, name)
+    for _ in range(100):
+        value = _sample((await server.get("/metrics")).text, name)
+        if value == target:
+            return value
+        await asyncio.sleep(0.05)
+    return value
+
+
+async def test_a_nul_in_a_list_query_is_400(client):
+    _, token = await person(client)
+    for path in ("/api/v1/support/conversations", "/api/v1/orders", "/api/v1/products"):
+        for params in ({"q": "a\x00b"}, {"status": "open\x00"}):
+            response = await client.get(path, params=params, headers=auth(token))
+            assert response.status_code == 400, (path, params, response.text)
+            assert response.json()["code"] == "invalid_list_query"
+
+
+def _sample(exposition: str, name: str, default: float | None = None) -> float:
     for line in exposition.splitlines():
         if line.startswith(name + " "):
             return float(line.rsplit(" ", 1)[1])
+    if default is not None:
+        return default
     raise AssertionError(f"{name} not in /metrics")

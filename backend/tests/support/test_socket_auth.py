@@ -134,3 +134,41 @@ async def test_a_session_ended_elsewhere_leaves_other_sessions_sockets_open(clie
         await client.post("/api/v1/auth/logout", headers=auth(token))
         assert (await ended.closed())[0] == 1008
         await kept.ping()
+
+
+async def test_a_role_change_closes_the_users_sockets(client, api_server):
+    staff, token = await person(client, RoleName.support)
+    _, admin_token = await person(client, RoleName.admin)
+
+    async with chat(api_server, token) as socket:
+        await socket.ping()
+        response = await client.patch(
+            f"/api/v1/users/{staff.id}", json={"role": "customer"}, headers=auth(admin_token)
+        )
+        assert response.status_code == 200
+        assert (await socket.closed())[0] == 1008
+
+
+async def test_auth_may_carry_a_ref(client, api_server):
+    _, token = await person(client)
+    async with raw_socket(api_server) as socket:
+        await socket.send(type="auth", token=token, ref="a1")
+        await socket.expect("auth_ok")
+        await socket.expect("history")
+
+
+async def test_one_user_holds_at_most_ten_sockets(client, api_server):
+    from contextlib import AsyncExitStack
+
+    _, token = await person(client)
+    async with AsyncExitStack() as stack:
+        for _ in range(10):
+            socket = await stack.enter_async_context(chat(api_server, token))
+            await socket.expect("history")
+        async with raw_socket(api_server) as eleventh:
+            await eleventh.send(type="auth", token=token)
+            error = await eleventh.expect("error", code="too_many_sockets")
+            code, _ = await eleventh.closed()
+        await socket.ping()  # the others stay open
+    assert code == 1008
+    assert "10" in error["detail"]
