@@ -33,7 +33,7 @@ from app.support.errors import (
     NotJoined,
     TooManySockets,
 )
-from app.support.hub import CLOSE_POLICY, Connection, hub
+from app.support.hub import CLOSE_POLICY, CLOSE_TRY_AGAIN, Connection, hub
 from app.support.live import ReplyTo, send, typing_event
 from app.support.schemas import (
     AuthFrame,
@@ -210,7 +210,13 @@ async def _write(connection: Connection) -> None:
 
 async def _read(connection: Connection, user: User) -> None:
     if not connection.is_staff:
-        await _send_history(connection, user, None)
+        try:
+            await _send_history(connection, user, None)
+        except BACKING_SERVICE_ERRORS as exc:
+            log.warning("support_history_unavailable", error=type(exc).__name__)
+            await _send_json(connection.websocket, UNAVAILABLE)
+            connection.close(CLOSE_TRY_AGAIN, "try again")
+            return
     frames = _FrameCounter()
     typing_sent: dict[int | None, float] = {}
     while True:

@@ -333,3 +333,70 @@ async def test_lost_pubsub_restarts_the_sockets_and_history_catches_up(client, a
         after = await again.next_of("message")
     assert [m["text"] for m in history["messages"]] == ["before the drop"]
     assert after["text"] == "after the drop"
+
+
+async def test_a_customer_hears_nothing_of_another_customers_chat(client, api_server):
+    _, alice_token = await person(client)
+    _, bob_token = await person(client)
+    _, staff_token = await person(client, RoleName.support)
+
+    async with (
+        chat(api_server, alice_token) as alice,
+        chat(api_server, bob_token) as bob,
+        chat(api_server, staff_token) as agent,
+    ):
+        await alice.expect("history")
+        await bob.expect("history")
+        await bob.send(type="message", text="bob's secret")
+        bobs = (await bob.next_of("message"))["conversation_id"]
+        await agent.next_of("conversation", event="opened")
+        await agent.send(type="join", conversation_id=bobs)
+        await agent.next_of("history")
+        await agent.send(type="typing", conversation_id=bobs)
+        await bob.next_of("typing")
+        await agent.send(type="message", conversation_id=bobs, text="for bob only")
+        await bob.next_of("message", text="for bob only")
+        await alice.ping()
+
+    assert [f["type"] for f in alice.seen] == ["auth_ok", "history", "pong"]
+
+
+async def test_another_customers_order_cannot_be_named(client, api_server, shop_order):
+    _, token = await person(client)
+    async with chat(api_server, token) as socket:
+        await socket.expect("history")
+        await socket.send(type="message", text="about this order", order_id=shop_order)
+        error = await socket.next_of("error")
+    assert error["code"] == "order_not_found"
+
+
+async def test_staff_type_only_in_conversations_they_joined(client, api_server):
+    _, customer_token = await person(client)
+    _, staff_token = await person(client, RoleName.support)
+    async with chat(api_server, customer_token) as shopper, chat(api_server, staff_token) as agent:
+        await shopper.expect("history")
+        await shopper.send(type="message", text="hello")
+        conversation_id = (await shopper.next_of("message"))["conversation_id"]
+        await agent.send(type="typing", conversation_id=conversation_id)
+        error = await agent.next_of("error")
+        await agent.ping()
+    assert error["code"] == "not_joined"
+
+
+async def test_the_rate_limit_is_per_user_across_sockets_and_processes(
+    client, api_server, second_api_server
+):
+    _, token = await person(client)
+    limit = settings.support_rate_limit
+    async with chat(api_server, token) as one, chat(second_api_server, token) as two:
+        await one.expect("history")
+        await two.expect("history")
+        for n in range(limit):
+            sender = one if n % 2 else two
+            await sender.send(type="message", text=f"m{n}", ref=str(n))
+            while (await sender.next_of("message")).get("ref") != str(n):
+                pass  # the copy of an earlier message sent from the other socket
+        await one.send(type="message", text="one too many", ref="x")
+        error = await one.next_of("error")
+    assert error["code"] == "rate_limited"
+    assert error["ref"] == "x"
