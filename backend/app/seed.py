@@ -1,5 +1,6 @@
-"""Demo data: the admin from ADMIN_EMAIL / ADMIN_PASSWORD, a support agent, a customer and
-the demo catalog (categories, products, stores and their stock, from app.demo_data).
+"""Demo data: the admin from ADMIN_EMAIL / ADMIN_PASSWORD, a support agent, a customer with
+an account holding 50.00 (one ledger credit), and the demo catalog (categories, products,
+stores and their stock, from app.demo_data).
 
 python -m app.seed             # add whatever demo data is missing, reset demo stock levels
 python -m app.seed --if-empty  # only on an empty database (what `make run` does)
@@ -21,7 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import demo_data
 from app.core.config import settings
 from app.core.db import SessionFactory, engine
-from app.models import Category, Product, RoleName, Stock, Store, User
+from app.models import Account, Category, Product, RoleName, Stock, Store, User
+from app.payments import repository as payments_repo
+from app.payments import service as payments_service
+from app.payments.schemas import WebhookPayload
 from app.users import repository as users_repo
 from app.users import service as users_service
 
@@ -75,7 +79,28 @@ async def seed_users(session: AsyncSession) -> None:
     if settings.environment == "production":
         return  # demo accounts have a published password: never in production
     for email, username, full_name, role in DEMO_USERS:
-        await ensure_user(session, email, username, DEMO_PASSWORD, full_name, role)
+        user = await ensure_user(session, email, username, DEMO_PASSWORD, full_name, role)
+        if role == RoleName.customer:
+            await seed_money(session, user)
+
+
+DEMO_CREDIT = Decimal("50.00")
+
+
+async def seed_money(session: AsyncSession, customer: User) -> None:
+    """The demo customer's account, credited once as the payment provider would do it."""
+    if await payments_repo.accounts_of(session, customer.id):
+        return
+    account_id = (await session.scalar(select(func.max(Account.id))) or 0) + 1
+    await payments_service.credit_from_webhook(
+        session,
+        WebhookPayload(
+            transaction_id=f"demo-welcome-{customer.id}",
+            account_id=account_id,
+            user_id=customer.id,
+            amount=DEMO_CREDIT,
+        ),
+    )
 
 
 async def _seed_categories(session: AsyncSession, result: CatalogResult) -> dict[str, int]:
@@ -197,7 +222,8 @@ async def seed(if_empty: bool = False) -> CatalogResult | None:
     )
     print(
         f"[shop] demo data loaded: admin {settings.admin_email}, "
-        f"customer@example.com / support@example.com (password {DEMO_PASSWORD})"
+        f"customer@example.com / support@example.com (password {DEMO_PASSWORD}); "
+        f"the customer's account holds {DEMO_CREDIT} {settings.currency}"
     )
     return catalog
 

@@ -71,6 +71,19 @@ async def test_seed_loads_users_and_catalog(db):
     assert by_slug["salt-and-cinder"].attributes["author"] == "Owen Castellane"
 
 
+async def test_the_demo_customer_starts_with_a_credited_account(client, db):
+    from tests.factories import login
+
+    await seed()
+    await seed()  # twice: still one credit
+    tokens = await login(client, "customer@example.com", "demo-shopper-2026")
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    accounts = (await client.get("/api/v1/accounts", headers=headers)).json()
+    assert [a["balance"] for a in accounts] == ["50.00"]
+    ledger = await client.get(f"/api/v1/accounts/{accounts[0]['id']}/transactions", headers=headers)
+    assert [(t["kind"], t["amount"]) for t in ledger.json()["items"]] == [("credit", "50.00")]
+
+
 async def test_category_tree_reaches_every_product(db):
     await seed()
     categories = (await db.scalars(select(Category))).all()
