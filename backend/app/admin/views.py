@@ -1,8 +1,8 @@
 """The panel's views. Every relationship a page shows is loaded up front (the models say
 lazy="raise"), and edits are checked with the same schemas as the API before they are saved."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -510,6 +510,20 @@ class StockAdmin(ShopModelView, model=Stock):
 # --- orders and money ----------------------------------------------------------------------
 
 
+@asynccontextmanager
+async def _as_admin(request: Request) -> AsyncIterator[tuple[AsyncSession, User]]:
+    """A unit of work for a service call made by the panel's admin; the service's refusal
+    (AppError) becomes the message shown above the form."""
+    async with SessionFactory() as session, session.begin():
+        admin = await users_repo.get(session, get_current_user_id(request))
+        if admin is None:
+            raise HTTPException(status_code=404)
+        try:
+            yield session, admin
+        except AppError as exc:
+            raise AdminChangeRefused(exc.detail) from None
+
+
 class OrderAdmin(ShopModelView, model=Order):
     """Orders are placed by checkout; here only the status changes, through the same service
     as PATCH /orders/{id} (history, stock back and refund on cancel, customer mails)."""
@@ -569,27 +583,17 @@ class OrderAdmin(ShopModelView, model=Order):
 
     async def update_model(self, request: Request, pk: str, data: dict) -> Any:
         new_status = str(data.get("status", ""))
-        async with SessionFactory() as session, session.begin():
-            admin = await users_repo.get(session, get_current_user_id(request))
+        async with _as_admin(request) as (session, admin):
             order = await session.scalar(self._stmt_by_identifier(pk))
-            if admin is None or order is None:
+            if order is None:
                 raise HTTPException(status_code=404)
             if order.status == new_status:
                 return order
-            try:
-                return await orders_service.change_status(session, admin, order.id, new_status)
-            except AppError as exc:
-                raise AdminChangeRefused(exc.detail) from None
+            return await orders_service.change_status(session, admin, order.id, new_status)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
-        async with SessionFactory() as session, session.begin():
-            admin = await users_repo.get(session, get_current_user_id(request))
-            if admin is None:
-                raise HTTPException(status_code=404)
-            try:
-                await orders_service.delete_order(session, admin, int(pk))
-            except AppError as exc:
-                raise AdminChangeRefused(exc.detail) from None
+        async with _as_admin(request) as (session, admin):
+            await orders_service.delete_order(session, admin, int(pk))
 
 
 class OrderItemAdmin(ShopModelView, model=OrderItem):

@@ -10,11 +10,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.dependencies import is_admin
 from app.cart import repository as cart_repository
 from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
-from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, RoleName, User
+from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, User
 from app.models.catalog import MONEY_MAX
 from app.orders import idempotency, repository, tasks
 from app.orders.errors import (
@@ -46,23 +47,24 @@ DELETABLE = {S.cancelled, S.completed}
 MAILED_STATUSES = {S.ready, S.cancelled}
 
 
-def _is_admin(user: User) -> bool:
-    return user.role.name == RoleName.admin
+def _owner_scope(user: User) -> int | None:
+    """Whose orders `user` may see and change: their own, or (admin) everyone's."""
+    return None if is_admin(user) else user.id
 
 
 async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page:
-    return await repository.list_orders(session, params, None if _is_admin(user) else user.id)
+    return await repository.list_orders(session, params, _owner_scope(user))
 
 
 async def get_order(session: AsyncSession, user: User, order_id: int) -> Order:
-    order = await repository.detail(session, order_id, None if _is_admin(user) else user.id)
+    order = await repository.detail(session, order_id, _owner_scope(user))
     if order is None:
         raise OrderNotFound
     return order
 
 
 async def _lock(session: AsyncSession, user: User, order_id: int) -> Order:
-    order = await repository.lock(session, order_id, None if _is_admin(user) else user.id)
+    order = await repository.lock(session, order_id, _owner_scope(user))
     if order is None:
         raise OrderNotFound
     return order

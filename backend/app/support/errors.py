@@ -17,10 +17,6 @@ class ConversationClosed(Conflict):
     code, title = "conversation_closed", "Conversation closed"
 
 
-class OrderNotFound(NotFound):
-    code, title = "order_not_found", "Order not found"
-
-
 class MessageTooLong(PayloadTooLarge):
     code, title = "message_too_long", "Message too long"
 

@@ -8,6 +8,7 @@ from app.core.listing import ListParams, Page
 from app.core.redis import redis
 from app.models import ConversationStatus, RoleName, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
+from app.orders.errors import OrderNotFound
 from app.support import live, repository
 from app.support.errors import (
     ChatRateLimited,
@@ -15,7 +16,6 @@ from app.support.errors import (
     ConversationNotFound,
     InvalidMessage,
     MessageTooLong,
-    OrderNotFound,
 )
 from app.support.live import ReplyTo
 from app.support.schemas import MessageRead
