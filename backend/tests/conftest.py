@@ -81,6 +81,12 @@ def pytest_configure(config: pytest.Config) -> None:
         LOG_LEVEL="WARNING",
         MEDIA_DIR=str(TEST_DATA / "media"),
         SHOP_DATA_DIR=str(TEST_DATA),
+        # Cheap argon2 for the suite (production cost is checked by its own test) and a short
+        # chat auth timeout, so neither dominates the run.
+        PASSWORD_HASH_TIME_COST="1",
+        PASSWORD_HASH_MEMORY_KIB="1024",
+        PASSWORD_HASH_PARALLELISM="1",
+        SUPPORT_AUTH_TIMEOUT_SECONDS="1",
     )
     _recreate_database(database_url, ensure_database)
     subprocess.run(

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     login_max_failures_per_ip: int = 20
     login_window_seconds: int = 60
     max_body_bytes: int = 1024 * 1024
+    # argon2id cost. The defaults are argon2-cffi's (RFC 9106 low-memory: t=3, 64 MiB, p=4);
+    # hashes made with other parameters are upgraded at the next login.
+    password_hash_time_cost: int = Field(default=3, ge=1)
+    password_hash_memory_kib: int = Field(default=65536, ge=64)
+    password_hash_parallelism: int = Field(default=4, ge=1)
 
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -76,6 +81,8 @@ class Settings(BaseSettings):
     support_rate_window_seconds: int = Field(default=10, ge=1)
     # Chat sockets one user may hold open on one API process (tabs, devices).
     support_max_sockets_per_user: int = Field(default=10, ge=1)
+    # Seconds a new chat socket has to authenticate before it is closed with 1008.
+    support_auth_timeout_seconds: float = Field(default=5.0, gt=0)
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "Settings":

@@ -13,7 +13,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from app.core.config import settings
 
 JWT_ALGORITHM = "HS256"
-_hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
+_hasher = PasswordHasher(
+    time_cost=settings.password_hash_time_cost,
+    memory_cost=settings.password_hash_memory_kib,
+    parallelism=settings.password_hash_parallelism,
+)
 # A real hash to verify against when the user does not exist, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 

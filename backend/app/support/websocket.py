@@ -51,7 +51,6 @@ log = structlog.get_logger(__name__)
 
 SUBPROTOCOL = "shop-support"
 BEARER_PREFIX = "bearer."
-AUTH_TIMEOUT_SECONDS = 5.0
 # Frames of any kind a socket may send per window; messages also count against a tighter
 # per-user limit in Redis (settings.support_rate_limit).
 FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10.0
@@ -110,9 +109,13 @@ async def _authenticate(websocket: WebSocket, offered: list[str]) -> tuple[User,
     token = _bearer_subprotocol(offered)
     if token is None:
         try:
-            raw = await asyncio.wait_for(_receive_text(websocket), AUTH_TIMEOUT_SECONDS)
+            raw = await asyncio.wait_for(
+                _receive_text(websocket), settings.support_auth_timeout_seconds
+            )
         except TimeoutError:
-            raise AuthFailed(f"Not authenticated within {AUTH_TIMEOUT_SECONDS:g} s.") from None
+            raise AuthFailed(
+                f"Not authenticated within {settings.support_auth_timeout_seconds:g} s."
+            ) from None
         try:
             token = AuthFrame.model_validate_json(raw or "").token
         except ValidationError:

@@ -3,6 +3,7 @@
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
+from app.core.config import Settings, settings
 from app.models import RoleName, User
 from tests.factories import PASSWORD, bearer, create_user, link_token, login
 
@@ -133,4 +134,21 @@ async def test_login_rehashes_when_parameters_change(client, db):
     db.expire_all()
     stored = await db.scalar(select(User.password_hash).where(User.id == user.id))
     assert stored != weak
-    assert stored.startswith("$argon2id$") and "m=65536,t=3,p=4" in stored
+    params = (
+        f"m={settings.password_hash_memory_kib},t={settings.password_hash_time_cost},"
+        f"p={settings.password_hash_parallelism}"
+    )
+    assert stored.startswith("$argon2id$") and params in stored
+
+
+def test_production_hash_parameters_are_argon2_defaults():
+    """The suite hashes cheaply; what ships is argon2-cffi's RFC 9106 profile (t=3, 64 MiB, p=4)."""
+    shipped = Settings.model_fields
+    hasher = PasswordHasher(
+        time_cost=shipped["password_hash_time_cost"].default,
+        memory_cost=shipped["password_hash_memory_kib"].default,
+        parallelism=shipped["password_hash_parallelism"].default,
+    )
+    assert "$argon2id$v=19$m=65536,t=3,p=4$" in hasher.hash(PASSWORD)
+    assert hasher.time_cost == PasswordHasher().time_cost
+    assert hasher.memory_cost == PasswordHasher().memory_cost
