@@ -7,6 +7,7 @@ from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import ListParamsDep, Page
+from app.core.security import PasswordHashingBusy
 from app.users import service
 from app.users.repository import USER_LIST
 from app.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdateMe
@@ -31,17 +32,19 @@ async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
 
 
 @router.delete(
-    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(Unauthorized, service.LastAdmin),
 )
 async def delete_me(user: CurrentUser, session: SessionDep):
-    """Delete the caller's account; every session ends."""
+    """Delete the caller's account; every session ends. The last active admin cannot (409)."""
     await service.delete_user(session, user)
 
 
 @router.put(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(Unauthorized, InvalidCredentials),
+    responses=problem_responses(Unauthorized, InvalidCredentials, PasswordHashingBusy),
 )
 async def change_password(
     data: PasswordChange, user: CurrentUser, request: Request, session: SessionDep
@@ -77,13 +80,18 @@ async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     "/{user_id}",
     response_model=UserRead,
     responses=problem_responses(
-        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+        Unauthorized,
+        InsufficientRole,
+        service.UserNotFound,
+        service.CannotChangeSelf,
+        service.LastAdmin,
     ),
 )
 async def update_user(
     user_id: UserId, data: UserAdminUpdate, admin: AdminUser, session: SessionDep
 ):
-    """Change role, profile or `is_active`; disabling ends every session of the user at once."""
+    """Change role, profile or `is_active`; disabling ends every session of the user at once.
+    Admins cannot disable or demote themselves, nor remove the last active admin (409)."""
     return await service.admin_update(session, admin, user_id, data)
 
 
@@ -91,8 +99,13 @@ async def update_user(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(
-        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+        Unauthorized,
+        InsufficientRole,
+        service.UserNotFound,
+        service.CannotChangeSelf,
+        service.LastAdmin,
     ),
 )
 async def delete_user(user_id: UserId, admin: AdminUser, session: SessionDep):
+    """Delete a user; every session of theirs ends. Not oneself, nor the last active admin."""
     await service.admin_delete(session, admin, user_id)

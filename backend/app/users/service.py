@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from app.auth import sessions
 from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
@@ -24,6 +23,22 @@ class UserNotFound(NotFound):
 
 class CannotChangeSelf(Conflict):
     code, title = "cannot_change_self", "Admins cannot disable, demote or delete themselves"
+
+
+class LastAdmin(Conflict):
+    code, title = "last_admin", "The last active admin cannot be removed"
+
+
+async def ensure_an_admin_remains(session: AsyncSession, user: User) -> None:
+    """Before `user` stops being an active admin (demoted, disabled or deleted): refuse with
+    409 `last_admin` when no other active admin would remain.
+
+    Every active admin row is locked, in id order, until the transaction ends: two admins
+    removing each other at once are served one after the other, and the second sees the
+    first's change (PostgreSQL re-checks a locked row's WHERE after the wait)."""
+    remaining = await repository.lock_active_admin_ids(session)
+    if user.id in remaining and len(remaining) == 1:
+        raise LastAdmin("This is the last active admin; make another user an admin first.")
 
 
 async def _ensure_unique(
@@ -60,7 +75,7 @@ async def create_user(
     verified: bool = False,
 ) -> User:
     await _ensure_unique(session, email, username)
-    password_hash = await run_in_threadpool(hash_password, password)
+    password_hash = await hash_password(password)
     now = datetime.now(UTC)
     user = User(
         email=email,
@@ -122,22 +137,27 @@ async def change_password(
     session: AsyncSession, user: User, data: PasswordChange, keep_session_id: str
 ) -> None:
     """New password; every other session of the user ends."""
-    ok = await run_in_threadpool(verify_password, data.current_password, user.password_hash)
-    if not ok:
+    if not await verify_password(data.current_password, user.password_hash):
         raise InvalidCredentials("The current password is wrong.")
-    user.password_hash = await run_in_threadpool(hash_password, data.new_password)
+    user.password_hash = await hash_password(data.new_password)
     await session.flush()
     await _end_sessions(session, user.id, keep=keep_session_id)
 
 
 async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
     """Password reset: new password and every session ends."""
-    user.password_hash = await run_in_threadpool(hash_password, new_password)
+    user.password_hash = await hash_password(new_password)
     await session.flush()
     await _end_sessions(session, user.id)
 
 
+def _is_active_admin(user: User) -> bool:
+    return user.is_active and user.role.name == RoleName.admin
+
+
 async def delete_user(session: AsyncSession, user: User) -> None:
+    if _is_active_admin(user):
+        await ensure_an_admin_remains(session, user)
     await session.delete(user)
     await session.flush()
     await _end_sessions(session, user.id)
@@ -152,8 +172,10 @@ async def admin_update(
         changes.get("is_active") is False or changes.get("role", RoleName.admin) != RoleName.admin
     ):
         raise CannotChangeSelf
-    await _apply_profile(session, user, data)
     role_changed = "role" in changes and changes["role"] != user.role.name
+    if _is_active_admin(user) and (role_changed or changes.get("is_active") is False):
+        await ensure_an_admin_remains(session, user)
+    await _apply_profile(session, user, data)
     if role_changed:
         user.role = await repository.role(session, changes["role"])
     if "is_active" in changes:
