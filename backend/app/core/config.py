@@ -55,9 +55,10 @@ class Settings(BaseSettings):
     password_hash_memory_kib: int = Field(default=65536, ge=64)
     password_hash_parallelism: int = Field(default=4, ge=1)
     # Hashes one API process computes at once (its own threads, default one per CPU core),
-    # and how many more may wait; past that a login answers 503 at once.
+    # how many more may wait, and for how long; past that a login answers 503.
     password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     password_hash_queue: int = Field(default=8, ge=0)
+    password_hash_max_wait_seconds: float = Field(default=2.0, gt=0)
 
     smtp_host: str | None = None
     smtp_port: int = 25

@@ -55,11 +55,13 @@ def _lower_thread_priority() -> None:
 
 class HashingPool:
     """argon2 off the event loop, on its own low-priority threads: at most `workers` hashes
-    run at once and `queue` more wait; beyond that a caller is refused at once
-    (PasswordHashingBusy) rather than queueing behind a flood."""
+    run at once and `queue` more wait for a thread, each at most `max_wait` seconds; beyond
+    that a caller is refused (PasswordHashingBusy) rather than queueing behind a flood."""
 
-    def __init__(self, workers: int, queue: int) -> None:
+    def __init__(self, workers: int, queue: int, max_wait: float) -> None:
+        self.workers = workers
         self.capacity = workers + queue
+        self.max_wait = max_wait
         self._executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="argon2", initializer=_lower_thread_priority
         )
@@ -86,14 +88,38 @@ class HashingPool:
             if self._admitted >= self.capacity:
                 raise PasswordHashingBusy
             self._admitted += 1
-        # Released when the thread is done, not when the caller stops waiting: a dropped
-        # request does not free a place its hash still occupies.
-        future = self._executor.submit(fn, *args)
+        loop = asyncio.get_running_loop()
+        started = loop.create_future()
+
+        def mark_started() -> None:
+            if not started.done():
+                started.set_result(None)
+
+        def job() -> T:
+            with contextlib.suppress(RuntimeError):  # the loop is gone: nobody waits
+                loop.call_soon_threadsafe(mark_started)
+            return fn(*args)
+
+        # The place is released when the thread is done (or the job is dropped unstarted),
+        # not when the caller stops waiting: a hash still running keeps its place.
+        future = self._executor.submit(job)
         future.add_done_callback(self._release)
+        try:
+            await asyncio.wait_for(started, self.max_wait)
+        except TimeoutError:
+            if future.cancel():  # still waiting for a thread: it never runs
+                raise PasswordHashingBusy from None
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
         return await asyncio.wrap_future(future)
 
 
-hashing_pool = HashingPool(settings.password_hash_concurrency, settings.password_hash_queue)
+hashing_pool = HashingPool(
+    settings.password_hash_concurrency,
+    settings.password_hash_queue,
+    settings.password_hash_max_wait_seconds,
+)
 
 
 def _verify(password: str, password_hash: str | None) -> bool:

@@ -15,20 +15,22 @@ from tests.factories import PASSWORD, create_user, login
 
 
 @asynccontextmanager
-async def full_hashing_pool() -> AsyncIterator[None]:
-    """Every place of the pool (running and waiting) taken by work that waits for a signal."""
+async def busy_hashing_pool(places: int) -> AsyncIterator[None]:
+    """`places` of the pool (its threads first) taken by work that waits for a signal."""
     release = threading.Event()
-    taken = [
-        asyncio.ensure_future(hashing_pool.run(release.wait, 30))
-        for _ in range(hashing_pool.capacity)
-    ]
+    taken = [asyncio.ensure_future(hashing_pool.run(release.wait, 60)) for _ in range(places)]
     await asyncio.sleep(0)
     try:
-        assert hashing_pool.admitted == hashing_pool.capacity
+        assert hashing_pool.admitted == places
         yield
     finally:
         release.set()
-        await asyncio.gather(*taken)
+        await asyncio.gather(*taken, return_exceptions=True)
+
+
+def full_hashing_pool():
+    """Every place of the pool, running and waiting."""
+    return busy_hashing_pool(hashing_pool.capacity)
 
 
 def assert_busy(response) -> None:
@@ -71,3 +73,18 @@ async def test_a_full_pool_refuses_registration_without_creating_the_account(cli
 
     assert_busy(response)
     assert (await db.scalars(select(User))).all() == []
+
+
+async def test_a_login_waiting_for_a_busy_thread_is_refused_after_the_longest_wait(client):
+    await create_user(username="queued")
+
+    async with busy_hashing_pool(hashing_pool.workers):  # every thread busy, the queue free
+        # Answered while the threads are still busy (a regression would wait for them).
+        response = await asyncio.wait_for(
+            client.post("/api/v1/auth/login", json={"login": "queued", "password": PASSWORD}),
+            timeout=settings.password_hash_max_wait_seconds + 30,
+        )
+
+    assert_busy(response)
+    await login(client, "queued")  # the refusal cost no attempt, and the pool is whole again
+    assert hashing_pool.admitted == 0
