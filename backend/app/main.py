@@ -15,6 +15,7 @@ from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
 from app.core.redis import redis
+from app.core.sentry import init_sentry
 
 DESCRIPTION = """
 The shop's HTTP API. Errors are RFC 9457 problem details (`application/problem+json`)
@@ -32,15 +33,7 @@ async def lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     configure_logging(settings.log_level)
-    if settings.sentry_dsn:
-        import sentry_sdk
-
-        sentry_sdk.init(
-            dsn=settings.sentry_dsn,
-            environment=settings.environment,
-            send_default_pii=False,
-            traces_sample_rate=0.0,
-        )
+    init_sentry("api")
 
     app = FastAPI(
         title=settings.project_name,

@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         "opening hours, kept for 3 days."
     )
     sentry_dsn: str | None = None
+    # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
+    sentry_release: str | None = None
+    # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
+    mail_retry_max: int = Field(default=8, ge=0)
+    mail_retry_backoff_seconds: int = Field(default=2, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
     media_dir: Path | None = None

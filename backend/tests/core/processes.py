@@ -72,3 +72,31 @@ def run_backend(args: list[str], env: dict[str, str]) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def start_worker(env: dict[str, str], log_path: Path, *args: str) -> subprocess.Popen:
+    """A Celery worker of the shop with `env` over ours (its own broker, say)."""
+    log = open(log_path, "w")  # noqa: SIM115 (kept open for the worker's life)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "app.worker",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+            "--loglevel",
+            "INFO",
+            *args,
+        ],
+        cwd=BACKEND_DIR,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
