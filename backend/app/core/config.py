@@ -74,6 +74,13 @@ class Settings(BaseSettings):
         "Order online and pick up at the store you choose: ready within 30 minutes during "
         "opening hours, kept for 3 days."
     )
+    # /metrics answers these addresses (comma-separated IPs or networks) and callers sending
+    # `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
+    metrics_allow_ips: str = "127.0.0.1,::1"
+    metrics_token: SecretStr | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, or
+    # *); none by default, so a client cannot pick the address its logins are throttled by.
+    forwarded_allow_ips: str = ""
     sentry_dsn: str | None = None
     # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
     sentry_release: str | None = None
