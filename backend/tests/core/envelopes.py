@@ -84,7 +84,7 @@ class EnvelopeCatcher:
         with self._lock:
             return [(envelope, event) for envelope in self.envelopes for event in envelope.events()]
 
-    def wait_for_events(self, count: int, timeout: float = 20, settle: float = 2) -> list:
+    def wait_for_events(self, count: int, timeout: float = 30, settle: float = 1) -> list:
         """The events once `count` have come, after `settle` more seconds in which none may."""
         deadline = time.monotonic() + timeout
         with self._lock:

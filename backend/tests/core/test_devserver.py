@@ -151,10 +151,11 @@ def test_a_killed_redis_comes_back_with_its_sessions(shop):
 
 
 def test_killed_api_worker_and_beat_are_restarted_with_backoff(shop):
-    for name in ("api", "worker", "beat"):
-        old = shop.pids(name)[-1]
-        os.kill(old, signal.SIGKILL)
-        shop.wait_for_restart(name, old)
+    killed = {name: shop.pids(name)[-1] for name in ("api", "worker", "beat")}
+    for pid in killed.values():
+        os.kill(pid, signal.SIGKILL)
+    for name, pid in killed.items():
+        shop.wait_for_restart(name, pid)
         assert f"{name} exited with code -9; restarting it in 1 s" in shop.output()
     # A second crash soon after the first waits longer.
     beat = shop.pids("beat")[-1]
