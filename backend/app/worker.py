@@ -2,7 +2,7 @@
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import setup_logging, worker_process_init
+from celery.signals import beat_init, celeryd_init, setup_logging, worker_process_init
 
 from app.core.config import settings
 
@@ -47,6 +47,23 @@ def _configure_logging(**_: object) -> None:
     from app.core.logging import configure_logging
 
     configure_logging(settings.log_level)
+
+
+@celeryd_init.connect
+def _sentry_in_worker(**_: object) -> None:
+    # Here, not at import: the API imports this module too (to send tasks). A task failure
+    # is reported once, by its last attempt: the retries before it raise celery's Retry,
+    # which the SDK does not report.
+    from app.core.sentry import init_sentry
+
+    init_sentry("worker")
+
+
+@beat_init.connect
+def _sentry_in_beat(**_: object) -> None:
+    from app.core.sentry import init_sentry
+
+    init_sentry("beat")
 
 
 @worker_process_init.connect

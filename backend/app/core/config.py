@@ -28,8 +28,14 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     db_pool_size: int = 20
     db_max_overflow: int = 10
-    db_pool_timeout: float = 10.0
-    db_command_timeout: float = 15.0
+    # How long a request may wait on a dependency before it answers 503: a free pooled
+    # connection, a new connection, the ping of a pooled one, one statement, one Redis call.
+    # PostgreSQL hung: ping + connect (3 s); pool exhausted: pool + connect (5 s).
+    db_pool_timeout: float = Field(default=3.0, gt=0)
+    db_connect_timeout: float = Field(default=2.0, gt=0)
+    db_ping_timeout: float = Field(default=1.0, gt=0)
+    db_command_timeout: float = Field(default=15.0, gt=0)
+    redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
@@ -68,7 +74,19 @@ class Settings(BaseSettings):
         "Order online and pick up at the store you choose: ready within 30 minutes during "
         "opening hours, kept for 3 days."
     )
+    # /metrics answers these addresses (comma-separated IPs or networks) and callers sending
+    # `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
+    metrics_allow_ips: str = "127.0.0.1,::1"
+    metrics_token: SecretStr | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, or
+    # *); none by default, so a client cannot pick the address its logins are throttled by.
+    forwarded_allow_ips: str = ""
     sentry_dsn: str | None = None
+    # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
+    sentry_release: str | None = None
+    # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
+    mail_retry_max: int = Field(default=8, ge=0)
+    mail_retry_backoff_seconds: int = Field(default=2, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
     media_dir: Path | None = None
