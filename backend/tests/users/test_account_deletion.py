@@ -242,3 +242,28 @@ async def test_the_purge_takes_empty_accounts_with_their_users_but_never_money(c
         assert owners == [credited.id]
         assert await session.scalar(select(func.count()).select_from(User)) == 1
     assert await balance(account) == 3
+
+
+async def test_a_reset_link_mailed_before_leaving_does_not_bring_the_account_back(client, mail):
+    from tests.factories import link_token
+
+    _, headers = await user_headers(client, username="forgetful")
+    asked = await client.post(
+        "/api/v1/auth/password-reset", json={"email": "forgetful@example.com"}
+    )
+    assert asked.status_code == 202
+    token = link_token(mail.wait_for(lambda m: "forgetful@example.com" in m["To"], timeout=30))
+    assert (await delete_me(client, headers)).status_code == 204
+
+    reset = await client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": token, "new_password": "a-brand-new-password"},
+    )
+
+    assert reset.status_code == 400 and reset.json()["code"] == "invalid_token"
+    async with SessionFactory() as session:
+        gone = await session.scalar(select(User).where(User.username.startswith("deleted:")))
+    refused = await client.post(
+        "/api/v1/auth/login", json={"login": gone.username, "password": "a-brand-new-password"}
+    )
+    assert refused.status_code == 401
