@@ -1,9 +1,9 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from app.catalog.schemas import Id
 from app.core.config import settings
@@ -127,3 +127,10 @@ class TopUpRead(Schema):
     created_at: datetime
     expires_at: datetime = Field(description="Unpaid by then, it expires")
     completed_at: datetime | None
+
+    @model_validator(mode="after")
+    def _expired_when_its_time_is_up(self) -> "TopUpRead":
+        # The beat job writes `expired` down a few minutes later; nobody waits for it.
+        if self.status == "pending" and self.expires_at <= datetime.now(UTC):
+            self.status = "expired"
+        return self

@@ -28,6 +28,11 @@ async def ledger(account_id: int) -> list[tuple[str, Decimal, str | None]]:
         return [tuple(row) for row in rows]
 
 
+async def stored_status(top_up_id: int) -> str:
+    async with SessionFactory() as session:
+        return await session.scalar(select(TopUp.status).where(TopUp.id == top_up_id))
+
+
 async def signed_top_up_credit(client, top_up: dict, user_id: int, transaction_id: str, **changes):
     """The webhook a provider sends for `top_up`, with fields changed to break it."""
     fields = {
@@ -175,12 +180,17 @@ async def test_an_abandoned_top_up_expires_and_credits_nothing(client, wait_for)
         )
         await session.commit()
 
+    # Expired as soon as its time is up, before the beat job writes it down.
+    assert (await read_top_up(client, headers, abandoned))["status"] == "expired"
+    assert await stored_status(abandoned["id"]) == "pending"
+
     expire_top_ups.delay()  # the beat job, through the broker to the real worker
 
-    async def expired():
-        return (await read_top_up(client, headers, abandoned))["status"] == "expired"
+    async def written_down():
+        return await stored_status(abandoned["id"]) == "expired"
 
-    await wait_for(expired)
+    await wait_for(written_down)
+    assert await stored_status(fresh["id"]) == "pending"
     assert (await read_top_up(client, headers, fresh))["status"] == "pending"
     too_late = await decide(client, abandoned, "approve")
     assert too_late.status_code == 303
