@@ -111,4 +111,4 @@ async def whole_cart_availability(
         .group_by(Store.id)
         .order_by(Store.name, Store.id)
     )
-    return [(store, ids or [], on_hand or []) for store, ids, on_hand in rows]
+    return [(store, ids or [], units or []) for store, ids, units in rows]
