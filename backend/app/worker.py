@@ -6,7 +6,7 @@ from celery.signals import beat_init, celeryd_init, setup_logging, worker_proces
 
 from app.core.config import settings
 
-TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks"]
+TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks", "app.payments.tasks"]
 
 celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
 celery_app.conf.update(
@@ -33,6 +33,12 @@ celery_app.conf.update(
         "purge-unverified-users": {
             "task": "app.users.tasks.purge_unverified_users",
             "schedule": crontab(minute="*/15"),
+        },
+        # Pages of the test provider and the pending limit look at expires_at themselves;
+        # this only writes the status down.
+        "expire-top-ups": {
+            "task": "app.payments.tasks.expire_top_ups",
+            "schedule": crontab(minute="*/5"),
         },
         "purge-idempotency-keys": {
             "task": "app.orders.tasks.purge_idempotency_keys",

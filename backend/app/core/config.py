@@ -93,6 +93,16 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     cart_max_quantity: int = 99
+    # Adding funds: which payment provider sends customers to pay ("test": the shop's own
+    # approve/decline page; "none": adding funds is off). Unset: "test" outside production,
+    # "none" in production, which refuses "test".
+    payment_provider: Literal["test", "none"] | None = None
+    top_up_min_amount: Decimal = Field(default=Decimal("5.00"), gt=0, decimal_places=2)
+    top_up_max_amount: Decimal = Field(default=Decimal("500.00"), gt=0, decimal_places=2)
+    # A top-up not paid within this time expires (a periodic job marks it; nothing is credited).
+    top_up_ttl_minutes: int = Field(default=30, ge=1)
+    # Unfinished top-ups an account may have at once.
+    top_up_max_pending: int = Field(default=5, ge=1)
     support_message_max_bytes: int = 4096
     # Support chat: messages a user may send per window (every socket of theirs together).
     support_rate_limit: int = Field(default=10, ge=1)
@@ -101,6 +111,18 @@ class Settings(BaseSettings):
     support_max_sockets_per_user: int = Field(default=10, ge=1)
     # Seconds a new chat socket has to authenticate before it is closed with 1008.
     support_auth_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    @model_validator(mode="after")
+    def _payment_provider_for_the_environment(self) -> "Settings":
+        if self.payment_provider is None:
+            self.payment_provider = "none" if self.environment == "production" else "test"
+        if self.environment == "production" and self.payment_provider == "test":
+            raise ValueError(
+                "production refuses PAYMENT_PROVIDER=test: its page credits money for free"
+            )
+        if self.top_up_min_amount > self.top_up_max_amount:
+            raise ValueError("TOP_UP_MIN_AMOUNT must not exceed TOP_UP_MAX_AMOUNT")
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "Settings":
