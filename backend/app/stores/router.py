@@ -12,6 +12,8 @@ from app.stores import service
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
 from app.stores.schemas import (
     AssortmentItem,
+    CartAvailability,
+    GuestCart,
     StockRead,
     StockSet,
     StoreCreate,
@@ -35,6 +37,18 @@ ADMIN = (Unauthorized, InsufficientRole)
 )
 async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
     return await service.list_stores(session, params, is_admin=is_admin(user))
+
+
+@router.post(
+    "/availability",
+    response_model=CartAvailability,
+)
+async def guest_cart_availability(data: GuestCart, session: SessionDep):
+    """For a cart kept in the browser (a guest's): every active store, whether it has every
+    line now, and per short line what was requested and what it has. Products not for sale
+    are listed in `unavailable` and left out of the check. One query for all stores; signed-in
+    customers ask `GET /cart/availability`."""
+    return await service.guest_cart_availability(session, data.items)
 
 
 @router.get(

@@ -1,12 +1,13 @@
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
-from app.catalog.schemas import ProductRead
+from app.catalog.schemas import Id, ProductRead
+from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
 from app.stores.hours import DAYS
 
@@ -103,3 +104,42 @@ class StockRead(Schema):
 
 class AssortmentItem(ProductRead):
     quantity: int = 0
+
+
+# --- the whole cart, per store -------------------------------------------------------------
+
+
+class CartLineQuantity(InputSchema):
+    product_id: Id
+    quantity: Annotated[int, Field(ge=1, le=settings.cart_max_quantity)]
+
+
+class GuestCart(InputSchema):
+    items: Annotated[list[CartLineQuantity], Field(max_length=100)] = Field(
+        description="The browser's cart: one line per product (repeated products are added up)"
+    )
+
+
+class ShortLine(Schema):
+    product_id: int
+    requested: int
+    available: int = Field(description="Units the store has now")
+
+
+class StoreAvailability(Schema):
+    store: StoreRead
+    all_available: bool = Field(description="The store has every line in full now")
+    short: list[ShortLine] = Field(description="The lines it is short of, by product id")
+
+
+class UnavailableLine(Schema):
+    product_id: int | None = Field(description="null for a product deleted since")
+    quantity: int
+    reason: Literal["inactive", "deleted"] = Field(
+        description="Not for sale (hidden) or gone: no store can sell it; left out of `stores`"
+    )
+
+
+class CartAvailability(Schema):
+    stores: list[StoreAvailability] = Field(description="Every active store, by name")
+    unavailable: list[UnavailableLine]

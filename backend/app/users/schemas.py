@@ -55,6 +55,9 @@ class UserRead(Schema):
     is_verified: bool
     created_at: datetime
     last_login_at: datetime | None = None
+    deleted_at: datetime | None = Field(
+        None, description="Set when the account was deleted (its personal data is gone)"
+    )
 
 
 class UserUpdateMe(InputSchema):
@@ -72,3 +75,9 @@ class UserAdminUpdate(UserUpdateMe):
 class PasswordChange(InputSchema):
     current_password: Annotated[str, StringConstraints(max_length=128)]
     new_password: Password
+
+
+class UserDeleteMe(InputSchema):
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128)] = Field(
+        description="The current password, to confirm"
+    )

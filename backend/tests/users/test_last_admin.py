@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.core.db import SessionFactory
 from app.models import Role, RoleName, User
 from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin, role_id, user_form
-from tests.factories import bearer, create_user, login, user_headers
+from tests.factories import PASSWORD, bearer, create_user, login, user_headers
 
 
 async def active_admins() -> int:
@@ -20,6 +20,12 @@ async def active_admins() -> int:
             .join(Role)
             .where(Role.name == RoleName.admin, User.is_active.is_(True))
         )
+
+
+async def delete_me(client, headers) -> httpx.Response:
+    return await client.request(
+        "DELETE", "/api/v1/users/me", headers=headers, json={"password": PASSWORD}
+    )
 
 
 def _assert_last_admin(response: httpx.Response) -> None:
@@ -34,7 +40,7 @@ async def test_the_last_admin_cannot_delete_their_own_account(client):
     async with SessionFactory() as session, session.begin():
         (await session.get(User, dormant.id)).is_active = False  # a disabled admin: no help
 
-    _assert_last_admin(await client.delete("/api/v1/users/me", headers=headers))
+    _assert_last_admin(await delete_me(client, headers))
 
     assert (await client.get("/api/v1/users/me", headers=headers)).json()["role"] == "admin"
     assert await active_admins() == 1
@@ -44,14 +50,14 @@ async def test_an_admin_may_leave_while_another_remains(client):
     await create_user(username="stays", role=RoleName.admin)
     _, headers = await user_headers(client, username="leaves", role=RoleName.admin)
 
-    assert (await client.delete("/api/v1/users/me", headers=headers)).status_code == 204
+    assert (await delete_me(client, headers)).status_code == 204
 
     assert await active_admins() == 1
 
 
 async def test_a_customer_deletes_their_account_without_any_admin_around(client):
     _, headers = await user_headers(client, username="loner")
-    assert (await client.delete("/api/v1/users/me", headers=headers)).status_code == 204
+    assert (await delete_me(client, headers)).status_code == 204
 
 
 CHANGES = {
