@@ -1,0 +1,49 @@
+import { lazy, type ComponentType } from 'react';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import { Layout } from './layout/layout';
+
+// Each page is its own chunk, loaded when first visited; the layout (header, footer) is in the entry.
+function lazyPage(load: () => Promise<{ Component: ComponentType }>) {
+  return lazy(() => load().then((module) => ({ default: module.Component })));
+}
+
+const Home = lazyPage(() => import('./routes/home'));
+const Catalog = lazyPage(() => import('./routes/catalog'));
+const Product = lazyPage(() => import('./routes/product'));
+const Stores = lazyPage(() => import('./routes/stores'));
+const Store = lazyPage(() => import('./routes/store'));
+const About = lazyPage(() => import('./routes/about'));
+const Login = lazyPage(() => import('./routes/auth/login'));
+const Register = lazyPage(() => import('./routes/auth/register'));
+const CheckEmail = lazyPage(() => import('./routes/auth/check-email'));
+const VerifyEmail = lazyPage(() => import('./routes/auth/verify-email'));
+const ForgotPassword = lazyPage(() => import('./routes/auth/forgot-password'));
+const ResetPassword = lazyPage(() => import('./routes/auth/reset-password'));
+const Account = lazyPage(() => import('./routes/account'));
+const NotFound = lazyPage(() => import('./routes/not-found'));
+
+export function AppRouter() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route element={<Layout />}>
+          <Route index element={<Home />} />
+          <Route path="catalog" element={<Catalog />} />
+          <Route path="catalog/:categorySlug" element={<Catalog />} />
+          <Route path="products/:slug" element={<Product />} />
+          <Route path="stores" element={<Stores />} />
+          <Route path="stores/:storeId" element={<Store />} />
+          <Route path="about" element={<About />} />
+          <Route path="login" element={<Login />} />
+          <Route path="register" element={<Register />} />
+          <Route path="check-email" element={<CheckEmail />} />
+          <Route path="verify-email" element={<VerifyEmail />} />
+          <Route path="forgot-password" element={<ForgotPassword />} />
+          <Route path="reset-password" element={<ResetPassword />} />
+          <Route path="account" element={<Account />} />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Routes>
+    </BrowserRouter>
+  );
+}
