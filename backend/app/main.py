@@ -15,6 +15,7 @@ from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
 from app.core.redis import redis
+from app.web import mount_spa
 
 DESCRIPTION = """
 The shop's HTTP API. Errors are RFC 9457 problem details (`application/problem+json`)
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     instrumentator = Instrumentator(excluded_handlers=["/metrics", "/api/v1/health/.*"])
     instrumentator.instrument(app).expose(app, include_in_schema=False)
     app.add_middleware(RequestContextMiddleware)  # added last = outermost
+    mount_spa(app)  # the storefront's catch-all: must stay the last route added
     return app
 
 

@@ -29,7 +29,10 @@ export function Component() {
             <Link to={paths.catalog()} className={buttonClasses('secondary', 'border-transparent')}>
               {t('home.browse')}
             </Link>
-            <Link to={paths.stores} className={buttonClasses('ghost', 'text-brand-contrast ring-1 ring-brand-soft/60 hover:bg-brand-strong')}>
+            <Link
+              to={paths.stores}
+              className="inline-flex min-h-11 items-center justify-center rounded-full px-5 text-sm font-semibold text-brand-contrast ring-1 ring-brand-soft hover:bg-brand-strong"
+            >
               {t('home.findStore')}
             </Link>
           </div>
