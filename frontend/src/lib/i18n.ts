@@ -53,6 +53,7 @@ export async function initI18n(): Promise<void> {
     lng: 'en',
     supportedLngs: LANGUAGES.map((l) => l.code),
     fallbackLng: 'en',
+    showSupportNotice: false,
     interpolation: { escapeValue: false },
     react: { useSuspense: false },
   });
