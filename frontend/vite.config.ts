@@ -44,6 +44,7 @@ export default defineConfig(({ command }) => ({
   build: {
     target: 'es2022',
     sourcemap: false,
+    modulePreload: { polyfill: false },
   },
   server: {
     host: '127.0.0.1',

@@ -68,7 +68,7 @@ function CategoryMenu() {
     `inline-flex min-h-11 shrink-0 items-center whitespace-nowrap rounded-full px-3 text-sm font-semibold ${isActive ? 'bg-brand-soft text-brand-strong' : 'text-ink hover:bg-surface-muted'}`;
   return (
     <nav aria-label={t('layout.mainMenu')} className="mx-auto max-w-7xl px-2 sm:px-4 lg:px-6">
-      <ul className="flex items-center gap-1 overflow-x-auto pb-2">
+      <ul className="flex min-h-13 items-center gap-1 overflow-x-auto pb-2">
         <li>
           <NavLink to={paths.catalog()} end className={linkClass}>
             {t('layout.catalog')}
