@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { en } from '../src/locales/en';
+import { enAuth } from '../src/locales/en-auth';
 import { verifiedCustomer } from './support/customer';
 import { PAGES, pageReady } from './support/pages';
 
@@ -11,7 +12,7 @@ function englishTexts(node: unknown, out: string[] = []): string[] {
 }
 // Texts that read the same in both languages.
 const SAME_IN_BOTH = new Set(['ISBN']);
-const ENGLISH = englishTexts(en)
+const ENGLISH = englishTexts([en, enAuth])
   .filter((text) => !SAME_IN_BOTH.has(text))
   .map((text) => new RegExp(`^${text.split(/\{\{[^}]+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));
 

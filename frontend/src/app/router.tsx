@@ -1,10 +1,15 @@
 import { lazy, type ComponentType } from 'react';
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { loadTexts, type TextPart } from '@/lib/i18n';
 import { Layout } from './layout/layout';
 
-// Each page is its own chunk, loaded when first visited; the layout (header, footer) is in the entry.
-function lazyPage(load: () => Promise<{ Component: ComponentType }>) {
-  return lazy(() => load().then((module) => ({ default: module.Component })));
+// Each page is its own chunk, loaded when first visited (with the texts it needs, if not yet
+// there); the layout (header, footer) is in the entry.
+function lazyPage(load: () => Promise<{ Component: ComponentType }>, texts?: TextPart) {
+  return lazy(async () => {
+    const [module] = await Promise.all([load(), texts ? loadTexts(texts) : undefined]);
+    return { default: module.Component };
+  });
 }
 
 const Home = lazyPage(() => import('./routes/home'));
@@ -13,13 +18,13 @@ const Product = lazyPage(() => import('./routes/product'));
 const Stores = lazyPage(() => import('./routes/stores'));
 const Store = lazyPage(() => import('./routes/store'));
 const About = lazyPage(() => import('./routes/about'));
-const Login = lazyPage(() => import('./routes/auth/login'));
-const Register = lazyPage(() => import('./routes/auth/register'));
-const CheckEmail = lazyPage(() => import('./routes/auth/check-email'));
-const VerifyEmail = lazyPage(() => import('./routes/auth/verify-email'));
-const ForgotPassword = lazyPage(() => import('./routes/auth/forgot-password'));
-const ResetPassword = lazyPage(() => import('./routes/auth/reset-password'));
-const Account = lazyPage(() => import('./routes/account'));
+const Login = lazyPage(() => import('./routes/auth/login'), 'auth');
+const Register = lazyPage(() => import('./routes/auth/register'), 'auth');
+const CheckEmail = lazyPage(() => import('./routes/auth/check-email'), 'auth');
+const VerifyEmail = lazyPage(() => import('./routes/auth/verify-email'), 'auth');
+const ForgotPassword = lazyPage(() => import('./routes/auth/forgot-password'), 'auth');
+const ResetPassword = lazyPage(() => import('./routes/auth/reset-password'), 'auth');
+const Account = lazyPage(() => import('./routes/account'), 'auth');
 const NotFound = lazyPage(() => import('./routes/not-found'));
 
 export function AppRouter() {

@@ -7,6 +7,7 @@ import { toApiError } from './api-error';
  */
 export const api = axios.create({
   baseURL: '/api/v1',
+  adapter: 'xhr', // the build leaves axios's fetch adapter out (vite.config.ts)
   withCredentials: true,
   timeout: 20_000,
   headers: { Accept: 'application/json' },

@@ -4,7 +4,9 @@ import { useForm } from 'react-hook-form';
 import { renderHook, act } from '@testing-library/react';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '@/locales/en';
+import { enAuth } from '@/locales/en-auth';
 import { ru } from '@/locales/ru';
+import { ruAuth } from '@/locales/ru-auth';
 import { ApiError, parseRetryAfter, toApiError } from './api-error';
 import { applyApiErrors } from './form-errors';
 import { problemMessage } from './problem-message';
@@ -28,7 +30,7 @@ const validation = {
 };
 
 beforeAll(async () => {
-  await i18n.init({ resources: { en: { translation: en }, ru: { translation: ru } }, lng: 'en', showSupportNotice: false, interpolation: { escapeValue: false } });
+  await i18n.init({ resources: { en: { translation: { ...en, ...enAuth } }, ru: { translation: { ...ru, ...ruAuth } } }, lng: 'en', showSupportNotice: false, interpolation: { escapeValue: false } });
 });
 
 describe('problem+json to ApiError', () => {

@@ -9,10 +9,19 @@ export const LANGUAGES = [
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const LANGUAGE_STORAGE_KEY = 'shop.language';
 
-// English ships in the entry; other languages load when chosen (keeps the first page small).
-const loaders: Record<Exclude<LanguageCode, 'en'>, () => Promise<Record<string, unknown>>> = {
-  ru: () => import('@/locales/ru').then((module) => module.ru),
+/** Texts come in parts: `core` (every page; English ships in the entry) and `auth` (sign-in pages). */
+export type TextPart = 'core' | 'auth';
+type Texts = Record<string, unknown>;
+const loaders: Record<LanguageCode, Record<TextPart, (() => Promise<Texts>) | null>> = {
+  en: { core: null, auth: () => import('@/locales/en-auth').then((module) => module.enAuth) },
+  ru: {
+    core: () => import('@/locales/ru').then((module) => module.ru),
+    auth: () => import('@/locales/ru-auth').then((module) => module.ruAuth),
+  },
 };
+// Parts a page has asked for: a switch of language loads them in the new language too.
+const wantedParts = new Set<TextPart>(['core']);
+const loadedParts = new Set<string>(['en:core']);
 
 function isSupported(code: string | null | undefined): code is LanguageCode {
   return LANGUAGES.some((language) => language.code === code);
@@ -37,8 +46,21 @@ function readStoredLanguage(): string | null {
 }
 
 async function ensureLoaded(code: LanguageCode): Promise<void> {
-  if (code === 'en' || i18n.hasResourceBundle(code, 'translation')) return;
-  i18n.addResourceBundle(code, 'translation', await loaders[code]());
+  await Promise.all(
+    [...wantedParts].map(async (part) => {
+      const load = loaders[code][part];
+      if (!load || loadedParts.has(`${code}:${part}`)) return;
+      i18n.addResourceBundle(code, 'translation', await load(), true, true);
+      loadedParts.add(`${code}:${part}`);
+    }),
+  );
+}
+
+/** Loads a part of the texts (in the current language) before a page that needs it renders. */
+export async function loadTexts(part: TextPart): Promise<void> {
+  wantedParts.add(part);
+  const language = isSupported(i18n.language) ? i18n.language : 'en';
+  await Promise.all([ensureLoaded(language), language === 'en' ? undefined : ensureLoaded('en')]);
 }
 
 function applyLanguage(code: string) {
@@ -59,7 +81,7 @@ export async function initI18n(): Promise<void> {
   });
   i18n.on('languageChanged', applyLanguage);
   await ensureLoaded(language).catch(() => undefined);
-  await i18n.changeLanguage(i18n.hasResourceBundle(language, 'translation') ? language : 'en');
+  await i18n.changeLanguage(loadedParts.has(`${language}:core`) ? language : 'en');
   applyLanguage(i18n.language);
 }
 

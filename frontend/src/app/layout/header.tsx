@@ -39,7 +39,7 @@ function AccountMenu() {
   if (!user.data) {
     return (
       <Link to={paths.login} className={buttonClasses('secondary', 'px-4')}>
-        {t('auth.signIn')}
+        {t('layout.signIn')}
       </Link>
     );
   }
@@ -54,7 +54,7 @@ function AccountMenu() {
         disabled={logout.isPending}
         onClick={() => logout.mutate(undefined, { onSettled: () => navigate(paths.home) })}
       >
-        {t('auth.signOut')}
+        {t('layout.signOut')}
       </button>
     </div>
   );
@@ -81,7 +81,8 @@ function CategoryMenu() {
             </NavLink>
           </li>
         ))}
-        <li>
+        {/* Pushed right, so the categories arriving after the first paint move nothing. */}
+        <li className="sm:ml-auto">
           <NavLink to={paths.stores} className={linkClass}>
             {t('layout.stores')}
           </NavLink>

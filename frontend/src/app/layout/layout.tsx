@@ -36,7 +36,8 @@ export function Layout() {
       </a>
       <div className="flex min-h-dvh flex-col">
         <Header shopName={info.data?.name} />
-        <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
+        {/* At least a screen tall: the footer starts below the fold, so a page filling in never moves it. */}
+        <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto min-h-dvh w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
           <RouteErrorBoundary key={location.pathname}>
             <Suspense fallback={<PageFallback label={t('states.loading')} />}>
               <Outlet />

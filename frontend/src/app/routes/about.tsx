@@ -44,7 +44,7 @@ export function Component() {
             {t('layout.contact')}
           </h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-ink">
-            <dt className="text-ink-muted">{t('auth.email')}</dt>
+            <dt className="text-ink-muted">{t('about.email')}</dt>
             <dd>
               <a href={`mailto:${shop.contacts.email}`} className="underline-offset-4 hover:underline">
                 {shop.contacts.email}

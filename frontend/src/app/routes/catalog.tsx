@@ -97,8 +97,11 @@ export function Component() {
           {wide ? (
             sidebar
           ) : (
-            <details className="rounded-2xl border border-line bg-surface p-4">
-              <summary className="flex min-h-11 cursor-pointer items-center font-semibold text-ink">{t('catalog.filters')}</summary>
+            <details className="group rounded-2xl border border-line bg-surface p-4">
+              <summary className="flex min-h-11 cursor-pointer list-none items-center justify-between font-semibold text-ink [&::-webkit-details-marker]:hidden">
+                {t('catalog.filters')}
+                <span aria-hidden="true" className="text-ink-muted transition-transform group-open:rotate-180">▾</span>
+              </summary>
               <div className="mt-4">{sidebar}</div>
             </details>
           )}
@@ -106,7 +109,7 @@ export function Component() {
 
         <section aria-labelledby="results-heading" className="min-w-0">
           <div className="mb-5 flex flex-wrap items-center justify-between gap-3">
-            <h2 id="results-heading" className="text-sm text-ink-muted" aria-live="polite">
+            <h2 id="results-heading" className="font-sans text-sm text-ink-muted" aria-live="polite">
               {products.data ? t('catalog.count', { count: products.data.total, formatted: formatCount(products.data.total, i18n.language) }) : '\u00a0'}
             </h2>
             <SortSelect state={state} update={update} />

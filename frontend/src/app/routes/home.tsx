@@ -47,8 +47,8 @@ export function Component() {
         </h2>
         {categories.isPending ? (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Skeleton className="h-36" />
-            <Skeleton className="h-36" />
+            <Skeleton className="h-52" />
+            <Skeleton className="h-52" />
           </div>
         ) : categories.isError ? (
           <ErrorState error={categories.error} onRetry={() => void categories.refetch()} />

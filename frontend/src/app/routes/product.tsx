@@ -75,8 +75,8 @@ export function Component() {
           ))}
         </ol>
       </nav>
-      <div className="grid gap-10 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)]">
-        <div className="mx-auto w-full max-w-md lg:max-w-none">
+      <div className="grid gap-10 lg:grid-cols-[auto_minmax(0,1fr)]">
+        <div className="mx-auto w-full max-w-md lg:mx-0 lg:max-w-sm xl:max-w-md">
           <ProductGallery product={item} />
         </div>
         <div className="flex flex-col gap-6">
