@@ -1,5 +1,6 @@
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import { toApiError } from './api-error';
+import type { ApiResponse } from './api-types';
 
 /**
  * The one HTTP client. The access token lives in memory only; the refresh token is an
@@ -13,7 +14,7 @@ export const api = axios.create({
   headers: { Accept: 'application/json' },
 });
 
-type TokenPair = { access_token: string; refresh_token: string; expires_in: number };
+type TokenPair = ApiResponse<'/api/v1/auth/refresh', 'post'>;
 type RetriableConfig = InternalAxiosRequestConfig & { _retried?: boolean };
 
 let accessToken: string | null = null;

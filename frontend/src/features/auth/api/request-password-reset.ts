@@ -1,8 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiBody } from '@/lib/api-types';
 
-export async function requestPasswordReset(input: Schemas['EmailBody']): Promise<void> {
+export async function requestPasswordReset(input: ApiBody<'/api/v1/auth/password-reset', 'post'>): Promise<void> {
   await api.post('/auth/password-reset', input, { skipAuthRefresh: true });
 }
 

@@ -1,8 +1,8 @@
 import { useMutation } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiBody } from '@/lib/api-types';
 
-export async function resendVerification(input: Schemas['EmailBody']): Promise<void> {
+export async function resendVerification(input: ApiBody<'/api/v1/auth/resend-verification', 'post'>): Promise<void> {
   await api.post('/auth/resend-verification', input, { skipAuthRefresh: true });
 }
 

@@ -1,9 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-export async function verifyEmail(token: string): Promise<Schemas['UserRead']> {
-  const { data } = await api.post<Schemas['UserRead']>('/auth/verify-email', { token }, { skipAuthRefresh: true });
+type Verified = ApiResponse<'/api/v1/auth/verify-email', 'post'>;
+
+export async function verifyEmail(token: string): Promise<Verified> {
+  const { data } = await api.post<Verified>('/auth/verify-email', { token }, { skipAuthRefresh: true });
   return data;
 }
 

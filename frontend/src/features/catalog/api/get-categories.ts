@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-type CategoryPage = Schemas['Page_CategoryRead_'];
+type CategoryPage = ApiResponse<'/api/v1/categories', 'get'>;
 
 /** Every category (a shop has dozens, not thousands: one page of 100 holds them). */
 export async function getCategories({ signal }: { signal?: AbortSignal } = {}): Promise<CategoryPage['items']> {

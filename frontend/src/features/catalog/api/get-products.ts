@@ -1,8 +1,8 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-export type ProductPage = Schemas['Page_ProductRead_'];
+export type ProductPage = ApiResponse<'/api/v1/products', 'get'>;
 /** The list query language of GET /products: page, page_size, sort, q and field filters. */
 export type ProductQuery = Record<string, string | number | undefined>;
 

@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-type Availability = Schemas['Availability'];
+type Availability = ApiResponse<'/api/v1/products/{product_id}/availability', 'get'>[number];
 
 export async function getProductAvailability(productId: number, signal?: AbortSignal): Promise<Availability[]> {
   const { data } = await api.get<Availability[]>(`/products/${productId}/availability`, { signal });

@@ -1,8 +1,8 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-export type AssortmentPage = Schemas['Page_AssortmentItem_'];
+export type AssortmentPage = ApiResponse<'/api/v1/stores/{store_id}/products', 'get'>;
 
 export async function getStoreProducts(
   storeId: number,

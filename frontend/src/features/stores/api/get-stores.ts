@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { Schemas } from '@/lib/api-types';
+import type { ApiResponse } from '@/lib/api-types';
 
-type StorePage = Schemas['Page_StoreRead_'];
+type StorePage = ApiResponse<'/api/v1/stores', 'get'>;
 
 export async function getStores(signal?: AbortSignal): Promise<StorePage['items']> {
   const { data } = await api.get<StorePage>('/stores', { params: { page_size: 100 }, signal });
