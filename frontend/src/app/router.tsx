@@ -1,7 +1,14 @@
+import type { QueryClient } from '@tanstack/react-query';
 import { lazy, type ComponentType } from 'react';
+import { categoriesQueryOptions } from '@/features/catalog/api/get-categories';
+import { productQueryOptions } from '@/features/catalog/api/get-product';
+import { productsQueryOptions } from '@/features/catalog/api/get-products';
+import { parseCatalogParams, toProductQuery } from '@/features/catalog/catalog-params';
+import { infoQueryOptions } from '@/features/info/api/get-info';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { loadTexts, type TextPart } from '@/lib/i18n';
 import { Layout } from './layout/layout';
+import { HOME_PRODUCTS } from './routes/home-products';
 
 // Each page is its own chunk, loaded when first visited (with the texts it needs, if not yet
 // there); the layout (header, footer) is in the entry.
@@ -19,13 +26,20 @@ const loadStores = () => import('./routes/stores');
 const loadStore = () => import('./routes/store');
 
 /**
- * Starts loading the first page's chunk with the entry instead of after the first render (one
- * round trip less before the page shows); React.lazy then finds the module already there.
+ * Starts the first page's chunk and its data with the entry, instead of after the first render
+ * (a round trip or two less before the page shows); the page then finds both already there.
  */
-export function preloadFirstPage(pathname: string): void {
-  const first = pathname.split('/')[1] ?? '';
-  const loader = { '': loadHome, catalog: loadCatalog, products: loadProduct, stores: pathname.split('/')[2] ? loadStore : loadStores }[first];
+export function preloadFirstPage({ pathname, search }: { pathname: string; search: string }, queryClient: QueryClient): void {
+  const [, first = '', second] = pathname.split('/');
+  const loader = { '': loadHome, catalog: loadCatalog, products: loadProduct, stores: second ? loadStore : loadStores }[first];
   void loader?.().catch(() => undefined);
+  void queryClient.prefetchQuery(infoQueryOptions());
+  void queryClient.prefetchQuery(categoriesQueryOptions());
+  if (first === '') void queryClient.prefetchQuery(productsQueryOptions(HOME_PRODUCTS));
+  if (first === 'catalog' && !second) {
+    void queryClient.prefetchQuery(productsQueryOptions(toProductQuery(parseCatalogParams(new URLSearchParams(search)))));
+  }
+  if (first === 'products' && second) void queryClient.prefetchQuery(productQueryOptions(decodeURIComponent(second)));
 }
 
 const Home = lazyPage(loadHome);

@@ -9,12 +9,13 @@ import { useInfo } from '@/features/info/api/get-info';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';
+import { HOME_PRODUCTS } from './home-products';
 
 export function Component() {
   const { t } = useTranslation();
   const info = useInfo();
   const categories = useCategories();
-  const products = useProducts({ sort: '-created_at', page_size: 8 });
+  const products = useProducts(HOME_PRODUCTS);
   const roots = (categories.data ?? []).filter((c) => c.parent_id === null).sort((a, b) => a.name.localeCompare(b.name));
 
   return (
