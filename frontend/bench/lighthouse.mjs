@@ -63,6 +63,7 @@ try {
       const key = `${name} (${formFactor})`;
       results.lighthouse[key] = {
         ...Object.fromEntries(Object.keys(TARGETS).map((key) => [key, Math.round((categories[key]?.score ?? 0) * 100)])),
+        fcpMs: Math.round(audits['first-contentful-paint']?.numericValue ?? 0),
         lcpMs: Math.round(audits['largest-contentful-paint']?.numericValue ?? 0),
         cls: Number((audits['cumulative-layout-shift']?.numericValue ?? 0).toFixed(3)),
         tbtMs: Math.round(audits['total-blocking-time']?.numericValue ?? 0),
@@ -83,10 +84,10 @@ try {
 }
 
 console.log(`\n[bench-web] Lighthouse 12 (Debian Chromium, local backend; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
-console.log('page                perf  a11y  best  seo   LCP ms  CLS    TBT ms');
+console.log('page                perf  a11y  best  seo   FCP ms  LCP ms  CLS    TBT ms');
 for (const [name, r] of Object.entries(results.lighthouse)) {
   console.log(
-    `${name.padEnd(19)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r['best-practices']).padStart(4)}  ${String(r.seo).padStart(4)}  ${String(r.lcpMs).padStart(6)}  ${r.cls.toFixed(3)}  ${String(r.tbtMs).padStart(6)}`,
+    `${name.padEnd(19)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r['best-practices']).padStart(4)}  ${String(r.seo).padStart(4)}  ${String(r.fcpMs).padStart(6)}  ${String(r.lcpMs).padStart(6)}  ${r.cls.toFixed(3)}  ${String(r.tbtMs).padStart(6)}`,
   );
   if (r.below90.length) console.log(`                    audits below 0.9: ${r.below90.join(', ')}`);
 }
