@@ -76,7 +76,7 @@ export function Component() {
         </ol>
       </nav>
       <div className="grid gap-10 lg:grid-cols-[24rem_minmax(0,1fr)] xl:grid-cols-[28rem_minmax(0,1fr)]">
-        <div className="mx-auto w-full max-w-md lg:mx-0 lg:max-w-none">
+        <div className="mx-auto w-full max-w-[17rem] sm:max-w-sm lg:mx-0 lg:max-w-none">
           <ProductGallery product={item} />
         </div>
         <div className="flex flex-col gap-6">
