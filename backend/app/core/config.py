@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     mail_retry_backoff_seconds: int = Field(default=2, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
+    # The built storefront (`vite build` output) that the API serves at / (app/web.py).
+    spa_dir: Path = BACKEND_DIR.parent / "frontend" / "dist"
     media_dir: Path | None = None
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 40_000_000
