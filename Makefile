@@ -10,7 +10,7 @@ VENV_PY := $(BACKEND)/.venv/bin/python
 # Where `make run` keeps its databases, mail and media (the dev server reads SHOP_DATA_DIR too).
 SHOP_DATA_DIR ?= $(BACKEND)/.data
 
-.PHONY: help install run test test-backend lint format seed webhook bench migrate clean
+.PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate clean
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
@@ -19,6 +19,7 @@ help:
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
+	@echo "make bench-live - live sockets: how many one API process holds, event delivery delay"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 
 $(UV):
@@ -57,6 +58,9 @@ webhook: install
 
 bench: install
 	@cd backend && $(VENV_PY) -m bench.run
+
+bench-live: install
+	@cd backend && $(VENV_PY) -m bench.live
 
 # Refuses while a shop, `make seed` or a test run still uses the folder: deleting a running
 # PostgreSQL's files under it corrupts that server and leaves it running.
