@@ -26,8 +26,9 @@ from starlette.websockets import WebSocket
 from app.auth import sessions
 from app.core import pubsub
 from app.core.config import settings
-from app.core.errors import AppError, ServiceUnavailable
+from app.core.errors import ServiceUnavailable
 from app.orders import events as order_events
+from app.support.errors import TooManyBoards
 from app.support.live import CHANNEL
 
 log = structlog.get_logger(__name__)
@@ -38,13 +39,6 @@ CLOSE_TRY_AGAIN = 1013  # the client did not keep up with its messages
 CLOSE_SERVICE_RESTART = 1012  # events may have been lost; reconnect for the history
 # Store boards one socket may watch: a chain's supervisor watches a few, never unbounded.
 MAX_BOARDS_PER_SOCKET = 20
-
-
-class TooManyBoards(AppError):
-    status, code, title = 409, "too_many_boards", "Too many boards"
-
-    def __init__(self) -> None:
-        super().__init__(f"A socket watches at most {MAX_BOARDS_PER_SOCKET} store boards.")
 
 
 # An outbox holds frames to encode, or text already encoded once for every recipient.
@@ -165,7 +159,7 @@ class Hub:
     def watch_board(self, connection: Connection, store_id: int) -> None:
         """Order events of the store reach this (staff) socket; the caller checks the role."""
         if store_id not in connection.boards and len(connection.boards) >= MAX_BOARDS_PER_SOCKET:
-            raise TooManyBoards
+            raise TooManyBoards(MAX_BOARDS_PER_SOCKET)
         connection.boards.add(store_id)
         _index_add(self._by_board, store_id, connection)
 
