@@ -327,3 +327,27 @@ async def test_a_lost_pubsub_connection_closes_boards_with_1012_and_they_resubsc
         placed = await place(http, owner_token, shop.store.id, (shop.coffee, 1))
         frame = await board.expect("order")
     assert frame["order"]["id"] == placed.json()["id"]
+
+
+async def test_a_status_set_in_the_admin_panel_reaches_the_board(client, shop, api_server):
+    from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin
+
+    _, owner_token = await person(client)
+    _, staff_token = await person(client, RoleName.support)
+    async with chat(api_server, staff_token) as board, api(api_server) as http:
+        await watch(board, shop.store.id)
+        placed = await place(http, owner_token, shop.store.id, (shop.coffee, 1))
+        await board.expect("order", event="placed")
+        await logged_in_admin(client)
+        saved = await client.post(
+            f"/admin/order/edit/{placed.json()['id']}",
+            data={"status": "paid", "save": "Save"},
+            headers=SAME_ORIGIN,
+        )
+        frame = await board.expect("order")
+    assert saved.status_code == 302
+    assert (frame["event"], frame["order"]["status"], frame["order"]["payment"]) == (
+        "paid",
+        "paid",
+        "counter",
+    )
