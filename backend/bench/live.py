@@ -38,6 +38,7 @@ from typing import Any
 import httpx
 import orjson
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import WebSocketException
 from websockets.typing import Subprotocol
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
@@ -122,14 +123,36 @@ async def open_socket(url: str, token: str, *, customer: bool) -> ClientConnecti
     return ws
 
 
-async def open_many(url: str, tokens: list[str]) -> list[ClientConnection]:
+@dataclass
+class Refusals:
+    """Connects the server refused (e.g. a 1011 `service_unavailable` when a database
+    connection timed out under load) and that succeeded on a retry, as a client would."""
+
+    count: int = 0
+    last: str = ""
+
+
+async def open_many(url: str, tokens: list[str], refusals: Refusals) -> list[ClientConnection]:
     gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
 
     async def one(token: str) -> ClientConnection:
         async with gate:
-            return await open_socket(url, token, customer=True)
+            for attempt in range(3):
+                try:
+                    return await open_socket(url, token, customer=True)
+                except (AssertionError, OSError, WebSocketException) as exc:
+                    if attempt == 2:
+                        raise
+                    refusals.count += 1
+                    refusals.last = f"{type(exc).__name__}: {str(exc)[:200]}"
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            raise AssertionError("unreachable")
 
     return await asyncio.gather(*(one(t) for t in tokens))
+
+
+def tail(path: Path, chars: int = 3000) -> str:
+    return path.read_text()[-chars:]
 
 
 def rss_mb(pid: int) -> float:
@@ -139,7 +162,7 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-async def scenarios(base_url: str, server_pid: int) -> list[Line]:
+async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Line]:
     from app.auth import sessions
     from app.core.db import SessionFactory
     from app.core.redis import redis
@@ -225,7 +248,8 @@ async def scenarios(base_url: str, server_pid: int) -> list[Line]:
 
     rss_before = rss_mb(server_pid)
     started = time.perf_counter()
-    held = await open_many(url, idle_tokens[:IDLE])
+    refusals = Refusals()
+    held = await open_many(url, idle_tokens[:IDLE], refusals)
     connect_seconds = time.perf_counter() - started
     active = [Active(await open_socket(url, t, customer=True)) for t in owner_tokens]
     boards = [Active(await open_socket(url, t, customer=False)) for t in staff_tokens]
@@ -308,9 +332,10 @@ async def scenarios(base_url: str, server_pid: int) -> list[Line]:
         batch = [idle_tokens[(len(held) + k) % idle_users] for k in range(step)]
         started = time.perf_counter()
         try:
-            held.extend(await open_many(url, batch))
+            held.extend(await open_many(url, batch, refusals))
         except Exception as exc:  # the limit found: report it, do not hide it
-            failure = f"{type(exc).__name__}: {str(exc)[:120]}"
+            failure = f"{type(exc).__name__}: {str(exc)[:300]}"
+            print(f"[bench-live] server log:\n{tail(server_log)}", flush=True)
             break
         seconds = time.perf_counter() - started
         reached = len(held) + len(everyone)
@@ -329,6 +354,7 @@ async def scenarios(base_url: str, server_pid: int) -> list[Line]:
             f"{'sockets held by one API process':<52} n={reached} RSS={rss:.0f} MB "
             f"(+{(rss - rss_before) * 1024 / reached:.0f} KiB a socket)  "
             f"ping p99={percentile(pings, 0.99):.1f} ms"
+            + (f", {refusals.count} connects retried ({refusals.last})" if refusals.count else "")
             + (f"  stopped: {failure}" if failure else "")
             + f"   target >= {TARGET_SOCKETS}, ping p99 <= {TARGET_PING_P99_MS * SCALE:.0f} ms",
             reached >= TARGET_SOCKETS and percentile(pings, 0.99) <= TARGET_PING_P99_MS * SCALE,
@@ -418,7 +444,7 @@ def main() -> int:
             time.sleep(0.2)
         import uvloop
 
-        lines = uvloop.run(scenarios(base_url, server.pid))
+        lines = uvloop.run(scenarios(base_url, server.pid, workdir / "api.log"))
     finally:
         if server is not None and server.poll() is None:
             server.terminate()
