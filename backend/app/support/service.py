@@ -6,6 +6,7 @@ from app.auth.dependencies import is_staff
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.listing import ListParams, Page
+from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.models import ConversationStatus, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
@@ -41,11 +42,13 @@ def check_text(text: str) -> str:
 
 
 async def enforce_rate_limit(user: User) -> None:
-    key = f"support_rate:{user.id}"
-    if await ratelimit.hit(redis, key, settings.support_rate_window_seconds) > (
-        settings.support_rate_limit
-    ):
-        retry_after = max(int(await redis.ttl(key)), 1)
+    bucket = Bucket(
+        f"support_rate:{user.id}",
+        settings.support_rate_limit,
+        settings.support_rate_window_seconds,
+    )
+    retry_after = await ratelimit.take(redis, bucket)
+    if retry_after:
         raise ChatRateLimited(
             retry_after,
             f"At most {settings.support_rate_limit} messages per "
