@@ -10,8 +10,8 @@ VENV_PY := $(BACKEND)/.venv/bin/python
 # Where `make run` keeps its databases, mail and media (the dev server reads SHOP_DATA_DIR too).
 SHOP_DATA_DIR ?= $(BACKEND)/.data
 
-.PHONY: help install run test test-backend lint format seed webhook bench migrate clean \
-	spa dev gen-api test-web bench-web
+.PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
+	clean spa dev gen-api test-web bench-web
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
@@ -23,6 +23,7 @@ help:
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
+	@echo "make bench-live - live sockets: how many one API process holds, event delivery delay"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 
 $(UV):
@@ -80,6 +81,9 @@ webhook: install
 
 bench: install
 	@cd backend && $(VENV_PY) -m bench.run
+
+bench-live: install
+	@cd backend && $(VENV_PY) -m bench.live
 
 # Storefront checks: generated API types current, types, lint, unit tests, then the browser
 # scenarios against the real backend serving the built SPA (e2e/run.mjs starts its own stack).

@@ -57,8 +57,16 @@ async def optional_user(
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
+STAFF_ROLES = frozenset({RoleName.support, RoleName.admin})
+
+
 def is_admin(user: User | None) -> bool:
     return user is not None and user.role.name == RoleName.admin
+
+
+def is_staff(user: User | None) -> bool:
+    """Support or admin: the shop's people, who answer chats and serve orders."""
+    return user is not None and user.role.name in STAFF_ROLES
 
 
 def require_roles(*roles: RoleName):
@@ -71,7 +79,7 @@ def require_roles(*roles: RoleName):
 
 
 AdminUser = Annotated[User, Depends(require_roles(RoleName.admin))]
-StaffUser = Annotated[User, Depends(require_roles(RoleName.admin, RoleName.support))]
+StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
 
 
 def current_session_id(request: Request) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import (
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.models.base import Base, IdMixin, TimestampMixin
 from app.models.catalog import Money
@@ -62,6 +62,9 @@ class Order(IdMixin, TimestampMixin, Base):
     currency: Mapped[str] = mapped_column(String(3))
     # Deleting an order hides it; the row stays because the ledger refers to it.
     deleted_at: Mapped[datetime | None]
+    # Not columns: filled by the order queries (app.orders.repository) for the API.
+    customer_name: Mapped[str | None] = query_expression()
+    payment: Mapped[str | None] = query_expression()
 
     user: Mapped[User | None] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")

@@ -3,13 +3,33 @@
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Integer, column, select, update, values
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    case,
+    column,
+    exists,
+    func,
+    select,
+    update,
+    values,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, raiseload, selectinload
+from sqlalchemy.orm import joinedload, raiseload, selectinload, with_expression
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import ORDER_NUMBER_SEQ, Order, Product, Stock
+from app.models import (
+    ORDER_NUMBER_SEQ,
+    Order,
+    OrderStatusChange,
+    Product,
+    Profile,
+    Stock,
+    Transaction,
+    TransactionKind,
+    User,
+)
 
 _FILTERS = {
     "id": Filter(Order.id, int),
@@ -40,7 +60,40 @@ ADMIN_ORDER_LIST = ListSpec(
     tiebreak=Order.id.desc(),
 )
 
-_LIST_LOAD = (joinedload(Order.store), selectinload(Order.items))
+# What the counter calls out: the full name, else the username; null once the account is gone.
+CUSTOMER_NAME = (
+    select(func.coalesce(func.nullif(Profile.full_name, ""), User.username))
+    .select_from(User)
+    .outerjoin(Profile, Profile.user_id == User.id)
+    .where(User.id == Order.user_id, User.deleted_at.is_(None))
+    .scalar_subquery()
+)
+
+
+def _ledger_has(kind: str):
+    return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
+
+
+# How the order was paid, from the ledger (an order is paid and refunded at most once) and
+# the status history (paid without a ledger entry: at the counter).
+PAYMENT = case(
+    (_ledger_has(TransactionKind.refund), "refunded"),
+    (_ledger_has(TransactionKind.payment), "account"),
+    (
+        exists().where(
+            OrderStatusChange.order_id == Order.id, OrderStatusChange.to_status == "paid"
+        ),
+        "counter",
+    ),
+    else_="unpaid",
+)
+
+_LIST_LOAD = (
+    joinedload(Order.store),
+    selectinload(Order.items),
+    with_expression(Order.customer_name, CUSTOMER_NAME),
+    with_expression(Order.payment, PAYMENT),
+)
 _DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
 
 

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Response, status
 
-from app.auth.dependencies import AdminUser, CurrentUser
+from app.auth.dependencies import AdminUser, CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
@@ -27,7 +27,7 @@ from app.stores.service import StoreNotFound
 router = APIRouter(prefix="/orders", tags=["orders"])
 
 OrderId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ADMIN = (Unauthorized, InsufficientRole)
+ROLE_REFUSED = (Unauthorized, InsufficientRole)
 
 
 @router.post(
@@ -78,8 +78,9 @@ async def create_order(
     "",
     response_model=Page[OrderRead],
     responses=problem_responses(Unauthorized, InvalidListQuery),
-    description="Your orders, newest first (an admin sees everyone's and may filter by "
-    "`user_id`). " + ADMIN_ORDER_LIST.describe(),
+    description="Your orders, newest first. Staff (support, admin) see everyone's and may "
+    "filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,"
+    "preparing,ready`. " + ADMIN_ORDER_LIST.describe(),
 )
 async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep):
     return await service.list_orders(session, user, params)
@@ -91,7 +92,7 @@ async def list_orders(user: CurrentUser, session: SessionDep, params: ListParams
     responses=problem_responses(Unauthorized, OrderNotFound),
 )
 async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
-    """An order with its lines and its status history."""
+    """An order with its lines and its status history (yours; staff: any)."""
     return await service.get_order(session, user, order_id)
 
 
@@ -113,7 +114,7 @@ async def pay_order(order_id: OrderId, data: OrderPay, user: CurrentUser, sessio
     responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition, BalanceLimit),
 )
 async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
-    """Cancel a pending or paid order (yours, or any as admin): the stock returns to the store
+    """Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
     and a payment is refunded to its account."""
     return await service.cancel_order(session, user, order_id)
 
@@ -121,24 +122,25 @@ async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep
 @router.patch(
     "/{order_id}",
     response_model=OrderDetail,
-    responses=problem_responses(*ADMIN, OrderNotFound, InvalidTransition, BalanceLimit),
+    responses=problem_responses(*ROLE_REFUSED, OrderNotFound, InvalidTransition, BalanceLimit),
 )
 async def update_order_status(
-    order_id: OrderId, data: OrderStatusUpdate, admin: AdminUser, session: SessionDep
+    order_id: OrderId, data: OrderStatusUpdate, staff: StaffUser, session: SessionDep
 ):
-    """Move an order along pending → paid → preparing → ready → completed, or cancel it from
-    pending or paid. Any other change answers 409 with the allowed next statuses. Setting
-    `paid` here records a payment taken at the counter (no ledger entry); cancelling puts
-    the stock back and refunds a payment made from an account."""
-    return await service.change_status(session, admin, order_id, data.status)
+    """Staff (support, admin) move an order along pending → paid → preparing → ready →
+    completed, or cancel it from pending or paid. Any other change answers 409 with the
+    allowed next statuses. Setting `paid` here records a payment taken at the counter (no
+    ledger entry); cancelling puts the stock back and refunds a payment made from an
+    account. The owner's sockets and the store's board get an `order` event."""
+    return await service.change_status(session, staff, order_id, data.status)
 
 
 @router.delete(
     "/{order_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, OrderNotFound, OrderNotDeletable),
+    responses=problem_responses(*ROLE_REFUSED, OrderNotFound, OrderNotDeletable),
 )
 async def delete_order(order_id: OrderId, admin: AdminUser, session: SessionDep):
-    """Delete a cancelled or completed order: it leaves every list and answers 404 from now
-    on; the row stays for the books, since ledger entries name it."""
+    """Delete a cancelled or completed order (admin): it leaves every list and answers 404
+    from now on; the row stays for the books, since ledger entries name it."""
     await service.delete_order(session, admin, order_id)

@@ -1,3 +1,4 @@
+import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
@@ -55,11 +56,26 @@ class StatusChangeRead(Schema):
     changed_at: datetime
 
 
+class OrderPayment(enum.StrEnum):
+    unpaid = "unpaid"
+    account = "account"  # from the customer's balance
+    counter = "counter"  # staff set `paid`: taken at the counter, no ledger entry
+    refunded = "refunded"  # paid from the balance, refunded when cancelled
+
+
 class OrderRead(Schema):
     id: int
     number: str = Field(description="Human-friendly order number, e.g. 261123-01042")
     status: OrderStatus
+    payment: OrderPayment = Field(
+        description="`unpaid`; `account` (from the balance); `counter` (staff recorded a "
+        "payment at the counter); `refunded` (paid from the balance, refunded on cancel)"
+    )
     user_id: int | None
+    customer_name: str | None = Field(
+        description="The customer's full name, else their username; null when the account "
+        "was deleted"
+    )
     store: OrderStoreRead
     total: Decimal
     currency: str

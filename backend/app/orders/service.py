@@ -2,7 +2,8 @@
 
 Everything a checkout does (stock, order, ledger, cart, idempotency record) happens in the
 request's one transaction; stock and balances change only by row locks and conditional
-updates, so concurrent buyers can never oversell or overdraw."""
+updates, so concurrent buyers can never oversell or overdraw. Every change publishes an
+order event (app.orders.events) once that transaction commits."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,14 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.dependencies import is_admin
+from app.auth.dependencies import is_staff
 from app.cart import repository as cart_repository
 from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
 from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, User
 from app.models.catalog import MONEY_MAX
-from app.orders import idempotency, repository, tasks
+from app.orders import events, idempotency, repository, tasks
 from app.orders.errors import (
     CartEmpty,
     InvalidTransition,
@@ -28,12 +29,13 @@ from app.orders.errors import (
     OutOfStock,
     ProductsUnavailable,
 )
+from app.orders.events import OrderEventKind
 from app.orders.schemas import OrderCreate, OrderDetail
 from app.payments import service as payments_service
 from app.stores import service as stores_service
 
 S = OrderStatus
-# Forward moves an admin may make; cancelling has its own path (stock back, refund).
+# Forward moves staff may make; cancelling has its own path (stock back, refund).
 NEXT_STATUS: dict[str, set[str]] = {
     S.pending: {S.paid, S.cancelled},
     S.paid: {S.preparing, S.cancelled},
@@ -51,8 +53,8 @@ MAILED_STATUSES = {S.ready, S.cancelled}
 
 
 def _owner_scope(user: User) -> int | None:
-    """Whose orders `user` may see and change: their own, or (admin) everyone's."""
-    return None if is_admin(user) else user.id
+    """Whose orders `user` may see and change: their own, or (staff) everyone's."""
+    return None if is_staff(user) else user.id
 
 
 async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page:
@@ -173,6 +175,7 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
     enqueue(session, tasks.send_order_confirmation, order.id)
     enqueue(session, tasks.notify_admins_of_order, order.id)
     detail = await repository.detail(session, order.id)
+    events.emit(session, detail, OrderEventKind.placed)
     return OrderDetail.model_validate(detail).model_dump(mode="json")
 
 
@@ -188,14 +191,19 @@ async def pay_order(session: AsyncSession, user: User, order_id: int, account_id
     await payments_service.pay_order(session, order, account_id, user.id)
     _record_status(session, order, S.paid, user, old=S.pending)
     await session.flush()
-    return await get_order(session, user, order.id)
+    detail = await get_order(session, user, order.id)
+    events.emit(session, detail, OrderEventKind.paid, S.pending)
+    return detail
 
 
 async def cancel_order(session: AsyncSession, user: User, order_id: int) -> Order:
     """Cancel before preparation: stock goes back, a paid order is refunded to its account."""
     order = await _lock(session, user, order_id)
+    old = order.status
     await _cancel(session, order, user)
-    return await get_order(session, user, order.id)
+    detail = await get_order(session, user, order.id)
+    events.emit(session, detail, OrderEventKind.cancelled, old)
+    return detail
 
 
 async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
@@ -215,14 +223,14 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
     await session.flush()
 
 
-async def change_status(session: AsyncSession, admin: User, order_id: int, new: str) -> Order:
-    """An admin moves the order along pending → paid → preparing → ready → completed."""
-    order = await _lock(session, admin, order_id)
+async def change_status(session: AsyncSession, staff: User, order_id: int, new: str) -> Order:
+    """Staff move the order along pending → paid → preparing → ready → completed."""
+    order = await _lock(session, staff, order_id)
     old = order.status
     if new == S.cancelled and old in CANCELLABLE:
-        await _cancel(session, order, admin)
+        await _cancel(session, order, staff)
     elif new in NEXT_STATUS[old]:
-        _record_status(session, order, new, admin, old=old)
+        _record_status(session, order, new, staff, old=old)
         await session.flush()
     else:
         allowed = sorted(NEXT_STATUS[old])
@@ -232,7 +240,12 @@ async def change_status(session: AsyncSession, admin: User, order_id: int, new: 
             current_status=old,
             allowed=allowed,
         )
-    return await get_order(session, admin, order.id)
+    detail = await get_order(session, staff, order.id)
+    kind = {S.paid: OrderEventKind.paid, S.cancelled: OrderEventKind.cancelled}.get(
+        new, OrderEventKind.status_changed
+    )
+    events.emit(session, detail, kind, old)
+    return detail
 
 
 async def delete_order(session: AsyncSession, admin: User, order_id: int) -> None:

@@ -45,3 +45,10 @@ class TooManySockets(AppError):
             f"At most {settings.support_max_sockets_per_user} chat sockets per user at once; "
             "close another tab."
         )
+
+
+class TooManyBoards(AppError):
+    status, code, title = 409, "too_many_boards", "Too many boards"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A socket watches at most {limit} store boards; unsubscribe one.")

@@ -1,10 +1,13 @@
-"""This process's chat sockets, fed by the Redis channels every API process shares.
+"""This process's live sockets, fed by the Redis channels every API process shares.
 
-One pub/sub connection per process listens to the chat's events (app/support/live.py) and
-to ended sessions (app/auth/sessions.py), and routes each event to the local sockets it
-concerns: the customer's own sockets, staff sockets that joined the conversation, and, for
-announcements, every staff socket. Each socket has its own bounded outbox and writer, so a
-slow client never holds up the others.
+One pub/sub connection per process listens to the chat's events (app/support/live.py), to
+order events (app/orders/events.py) and to ended sessions (app/auth/sessions.py), and
+routes each event to the local sockets it concerns. A chat event goes to the customer's own
+sockets, staff sockets that joined the conversation, and, for announcements, every staff
+socket; an order event to the owner's sockets and the staff sockets watching the order's
+store board. Sockets are indexed by user and by board, so an event costs the sockets it
+reaches, not every socket. Each socket has its own bounded outbox and writer, so a slow
+client never holds up the others.
 """
 
 import asyncio
@@ -15,13 +18,17 @@ from typing import Any
 
 import orjson
 import structlog
+from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocket
 
 from app.auth import sessions
+from app.core import pubsub
 from app.core.config import settings
 from app.core.errors import ServiceUnavailable
+from app.orders import events as order_events
+from app.support.errors import TooManyBoards
 from app.support.live import CHANNEL
 
 log = structlog.get_logger(__name__)
@@ -30,6 +37,12 @@ OUTBOX_SIZE = 256
 CLOSE_POLICY = 1008  # authentication failed, or the session ended
 CLOSE_TRY_AGAIN = 1013  # the client did not keep up with its messages
 CLOSE_SERVICE_RESTART = 1012  # events may have been lost; reconnect for the history
+# Store boards one socket may watch: a chain's supervisor watches a few, never unbounded.
+MAX_BOARDS_PER_SOCKET = 20
+
+
+# An outbox holds frames to encode, or text already encoded once for every recipient.
+Frame = dict[str, Any] | str
 
 
 @dataclass(eq=False)
@@ -43,12 +56,14 @@ class Connection:
     joined: set[int] = field(default_factory=set)
     # Ids of messages a history frame already carried, per conversation: not sent again live.
     in_history: dict[int, set[int]] = field(default_factory=dict)
-    # Events held back while a history frame is being read from the database.
+    # Stores whose order board a staff socket watches (hub.watch_board).
+    boards: set[int] = field(default_factory=set)
+    # Chat events held back while a history frame is being read from the database.
     held: list[dict[str, Any]] | None = None
-    outbox: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(OUTBOX_SIZE))
+    outbox: asyncio.Queue[Frame | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_SIZE))
     closing: tuple[int, str] | None = None
 
-    def send(self, frame: dict[str, Any]) -> None:
+    def send(self, frame: Frame) -> None:
         if self.closing is not None:
             return
         try:
@@ -102,25 +117,55 @@ class Connection:
         return event["customer_id"] == self.user_id
 
 
+def _index_add(index: dict[Any, set[Connection]], key: Any, connection: Connection) -> None:
+    index[key].add(connection)
+
+
+def _index_remove(index: dict[Any, set[Connection]], key: Any, connection: Connection) -> None:
+    members = index.get(key)
+    if members is not None:
+        members.discard(connection)
+        if not members:
+            del index[key]
+
+
 class Hub:
     def __init__(self) -> None:
         self._connections: set[Connection] = set()
+        self._staff: set[Connection] = set()
         self._by_session: dict[str, set[Connection]] = defaultdict(set)
+        self._by_user: dict[int, set[Connection]] = defaultdict(set)
+        self._by_board: dict[int, set[Connection]] = defaultdict(set)
         self._task: asyncio.Task | None = None
         self._ready: asyncio.Event | None = None
 
     async def register(self, connection: Connection) -> None:
         await self._ensure_listening()
         self._connections.add(connection)
-        self._by_session[connection.session_id].add(connection)
+        if connection.is_staff:
+            self._staff.add(connection)
+        _index_add(self._by_session, connection.session_id, connection)
+        _index_add(self._by_user, connection.user_id, connection)
 
     def unregister(self, connection: Connection) -> None:
         self._connections.discard(connection)
-        same_session = self._by_session.get(connection.session_id)
-        if same_session is not None:
-            same_session.discard(connection)
-            if not same_session:
-                del self._by_session[connection.session_id]
+        self._staff.discard(connection)
+        _index_remove(self._by_session, connection.session_id, connection)
+        _index_remove(self._by_user, connection.user_id, connection)
+        for store_id in connection.boards:
+            _index_remove(self._by_board, store_id, connection)
+        connection.boards.clear()
+
+    def watch_board(self, connection: Connection, store_id: int) -> None:
+        """Order events of the store reach this (staff) socket; the caller checks the role."""
+        if store_id not in connection.boards and len(connection.boards) >= MAX_BOARDS_PER_SOCKET:
+            raise TooManyBoards(MAX_BOARDS_PER_SOCKET)
+        connection.boards.add(store_id)
+        _index_add(self._by_board, store_id, connection)
+
+    def unwatch_board(self, connection: Connection, store_id: int) -> None:
+        connection.boards.discard(store_id)
+        _index_remove(self._by_board, store_id, connection)
 
     async def _ensure_listening(self) -> None:
         loop = asyncio.get_running_loop()
@@ -151,9 +196,11 @@ class Hub:
                 socket_keepalive=True,
                 health_check_interval=15,
             )
-            pubsub = client.pubsub(ignore_subscribe_messages=True)
+            subscription = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.subscribe(CHANNEL, sessions.SESSION_ENDED_CHANNEL)
+                await subscription.subscribe(
+                    CHANNEL, order_events.CHANNEL, sessions.SESSION_ENDED_CHANNEL
+                )
                 if resubscribed:  # events published while unsubscribed are gone
                     self.restart_all("chat reconnected to Redis; reconnect")
                 resubscribed = True
@@ -162,12 +209,12 @@ class Hub:
                 self._ready.set()
                 backoff = 0.5
                 while True:
-                    message = await pubsub.get_message(timeout=1.0)
+                    message = await subscription.get_message(timeout=1.0)
                     if message is not None:
                         try:
                             self._dispatch(message["channel"], message["data"])
                         except Exception:  # one bad event must not stop the listener
-                            log.exception("support_event_failed")
+                            log.exception("live_event_failed", channel=message["channel"])
             except (RedisError, OSError) as exc:
                 if self._ready is not None:
                     self._ready.clear()
@@ -175,7 +222,7 @@ class Hub:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10)
             finally:
-                await pubsub.aclose()
+                await subscription.aclose()
                 await client.aclose()
 
     async def _recheck_sessions(self, client: Redis) -> None:
@@ -195,21 +242,42 @@ class Hub:
         if channel == sessions.SESSION_ENDED_CHANNEL:
             for connection in list(self._by_session.get(data, ())):
                 connection.close(CLOSE_POLICY, "session ended")
-            return
+        elif channel == order_events.CHANNEL:
+            self._dispatch_order(data)
+        else:
+            self._dispatch_chat(data)
+
+    def _dispatch_chat(self, data: str) -> None:
         try:
             event = orjson.loads(data)
         except orjson.JSONDecodeError:
             log.warning("support_event_unreadable", data=data[:200])
             return
-        for connection in self._connections:
+        # Only staff sockets and the customer's own can be concerned.
+        candidates = self._staff.union(self._by_user.get(event["customer_id"], ()))
+        for connection in candidates:
             if connection.concerned_by(event):
                 connection.deliver(event)
+
+    def _dispatch_order(self, data: str) -> None:
+        """The owner's sockets and the store's watchers get the event's text as is, once
+        each (a staff member's own order on a board they watch, too)."""
+        try:
+            order = order_events.OrderFrame.model_validate_json(data).order
+        except ValidationError:
+            log.warning("order_event_unreadable", data=data[:200])
+            return
+        recipients = set(self._by_board.get(order.store.id, ()))
+        if order.user_id is not None:
+            recipients.update(self._by_user.get(order.user_id, ()))
+        for connection in recipients:
+            connection.send(data)
 
     def local_connections(self) -> int:
         return len(self._connections)
 
     def sockets_of(self, user_id: int) -> int:
-        return sum(1 for c in self._connections if c.user_id == user_id)
+        return len(self._by_user.get(user_id, ()))
 
     def restart_all(self, reason: str) -> None:
         """Live events may have been lost: close every socket with 1012, so clients reconnect
@@ -219,3 +287,5 @@ class Hub:
 
 
 hub = Hub()
+# A failed publish lost events of this process: its sockets reconnect and reload.
+pubsub.on_publish_failure(hub.restart_all)

@@ -1,25 +1,19 @@
 """Chat events out to every API process, through one Redis pub/sub channel.
 
-An event is published only after the transaction that stored it commits, and every event
-of this process goes through one queue and one publisher task, so they reach Redis, and
-every process's sockets, in commit order.
+An event is published only after the transaction that stored it commits, through the
+process's one publisher (app.core.pubsub), so events reach every process's sockets in
+commit order.
 """
 
-import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-import structlog
-from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.jobs import after_commit
-from app.core.redis import redis
+from app.core import pubsub
 from app.models import SupportConversation, SupportMessage
 from app.support.schemas import ConversationRead, MessageRead
-
-log = structlog.get_logger(__name__)
 
 CHANNEL = "support:events"
 
@@ -95,54 +89,9 @@ def typing_event(conversation: SupportConversation, user_id: int) -> dict[str, A
 
 def emit(session: AsyncSession, event: dict[str, Any]) -> None:
     """Publish `event` once `session` commits; dropped if it rolls back."""
-    after_commit(session, lambda: send(event))
+    pubsub.publish_after_commit(session, CHANNEL, orjson.dumps(event))
 
 
 def send(event: dict[str, Any]) -> None:
     """Queue `event` for publishing now (typing: nothing to store first)."""
-    _publisher().put_nowait(event)
-
-
-class _Publisher:
-    def __init__(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.task = self.loop.create_task(self._run(), name="support-publisher")
-
-    def put_nowait(self, event: dict[str, Any]) -> None:
-        self.queue.put_nowait(event)
-
-    async def _run(self) -> None:
-        while True:
-            batch = [await self.queue.get()]
-            while not self.queue.empty() and len(batch) < 100:
-                batch.append(self.queue.get_nowait())
-            try:
-                async with redis.pipeline(transaction=False) as pipe:
-                    for event in batch:
-                        pipe.publish(CHANNEL, orjson.dumps(event))
-                    await pipe.execute()
-            except (RedisError, OSError) as exc:
-                # Stored messages stay in the history; their live delivery is lost, so the
-                # sockets here reconnect and get the history.
-                log.warning("support_publish_failed", events=len(batch), error=str(exc)[:200])
-                from app.support.hub import hub
-
-                hub.restart_all("chat lost its connection to Redis; reconnect")
-
-
-_current: _Publisher | None = None
-
-
-def _publisher() -> _Publisher:
-    global _current
-    if _current is None or _current.loop is not asyncio.get_running_loop() or _current.task.done():
-        _current = _Publisher()
-    return _current
-
-
-async def stop() -> None:
-    global _current
-    if _current is not None:
-        _current.task.cancel()
-        _current = None
+    pubsub.publish(CHANNEL, orjson.dumps(event))

@@ -5,10 +5,11 @@ from fastapi import APIRouter, FastAPI, Path
 
 from app.auth.dependencies import CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
+from app.core import pubsub
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.support import live, service
+from app.support import service
 from app.support.errors import ConversationClosed, ConversationNotFound
 from app.support.hub import hub
 from app.support.repository import CONVERSATION_LIST, MESSAGE_LIST
@@ -20,7 +21,7 @@ from app.support.websocket import support_socket
 async def lifespan(app: FastAPI):
     yield
     await hub.stop()
-    await live.stop()
+    await pubsub.stop()
 
 
 router = APIRouter(prefix="/support", tags=["support"], lifespan=lifespan)

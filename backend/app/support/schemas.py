@@ -1,4 +1,4 @@
-"""REST reads and the WebSocket protocol's client frames."""
+"""REST reads and the WebSocket protocol's frames (client frames; the typed server ones)."""
 
 from datetime import datetime
 from typing import Annotated, Literal
@@ -88,8 +88,53 @@ class PingFrame(InputSchema):
     ref: Ref | None = None
 
 
+class Board(InputSchema):
+    store_id: Id
+
+
+class SubscribeFrame(InputSchema):
+    """Staff: watch a store's order board (its `order` events)."""
+
+    type: Literal["subscribe"]
+    board: Board
+    ref: Ref | None = None
+
+
+class UnsubscribeFrame(InputSchema):
+    type: Literal["unsubscribe"]
+    board: Board
+    ref: Ref | None = None
+
+
 ClientFrame = Annotated[
-    AuthFrame | MessageFrame | JoinFrame | LeaveFrame | CloseFrame | TypingFrame | PingFrame,
+    AuthFrame
+    | MessageFrame
+    | JoinFrame
+    | LeaveFrame
+    | CloseFrame
+    | TypingFrame
+    | PingFrame
+    | SubscribeFrame
+    | UnsubscribeFrame,
     Field(discriminator="type"),
 ]
 client_frame = TypeAdapter(ClientFrame)
+
+
+# --- WebSocket: frames the server sends (the chat's older ones are still plain dicts) -----
+
+
+class BoardRead(Schema):
+    store_id: int
+
+
+class BoardFrame(Schema):
+    """The answer to `subscribe` / `unsubscribe`: from `subscribed` on, the store's order
+    events reach the socket, so a board loads its orders over REST after it."""
+
+    type: Literal["subscribed", "unsubscribed"]
+    board: BoardRead
+    ref: str | None = None
+
+    def frame(self) -> dict[str, object]:
+        return self.model_dump(mode="json", exclude_none=True)

@@ -2,12 +2,13 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.auth.dependencies import is_staff
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.listing import ListParams, Page
 from app.core.ratelimit import Bucket
 from app.core.redis import redis
-from app.models import ConversationStatus, RoleName, SupportConversation, SupportMessage, User
+from app.models import ConversationStatus, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
 from app.orders.errors import OrderNotFound
 from app.support import live, repository
@@ -21,13 +22,8 @@ from app.support.errors import (
 from app.support.live import ReplyTo
 from app.support.schemas import MessageRead
 
-STAFF_ROLES = frozenset({RoleName.support, RoleName.admin})
 # Messages a `history` frame carries; older ones come from GET .../messages.
 HISTORY_LIMIT = 50
-
-
-def is_staff(user: User) -> bool:
-    return user.role.name in STAFF_ROLES
 
 
 def check_text(text: str) -> str:

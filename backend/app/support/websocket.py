@@ -18,13 +18,14 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.auth import sessions
-from app.auth.dependencies import authenticate_token
+from app.auth.dependencies import authenticate_token, is_staff
 from app.auth.errors import InsufficientRole
 from app.core.config import settings
 from app.core.db import SessionFactory
 from app.core.errors import AppError
 from app.core.redis import redis
 from app.models import User
+from app.stores import service as stores_service
 from app.support import metrics, service
 from app.support.errors import (
     ChatRateLimited,
@@ -37,13 +38,17 @@ from app.support.hub import CLOSE_POLICY, CLOSE_TRY_AGAIN, Connection, hub
 from app.support.live import ReplyTo, send, typing_event
 from app.support.schemas import (
     AuthFrame,
+    BoardFrame,
+    BoardRead,
     CloseFrame,
     ConversationRead,
     JoinFrame,
     LeaveFrame,
     MessageFrame,
     PingFrame,
+    SubscribeFrame,
     TypingFrame,
+    UnsubscribeFrame,
     client_frame,
 )
 
@@ -153,7 +158,15 @@ async def support_socket(websocket: WebSocket) -> None:
             await _send_json(websocket, error_frame(TooManySockets()))
             await websocket.close(code=CLOSE_POLICY, reason="too many sockets")
             return
-        connection = Connection(websocket, user.id, sid, service.is_staff(user))
+        connection = Connection(websocket, user.id, sid, is_staff(user))
+        # Queued before the socket can hear any event, so it is always the first frame.
+        connection.send(
+            {
+                "type": "auth_ok",
+                "user": {"id": user.id, "username": user.username, "role": user.role.name},
+                "staff": connection.is_staff,
+            }
+        )
         if not connection.is_staff:
             connection.hold()  # live events wait for the first history frame
         try:
@@ -177,13 +190,6 @@ async def support_socket(websocket: WebSocket) -> None:
 
 
 async def _serve(connection: Connection, user: User) -> None:
-    connection.send(
-        {
-            "type": "auth_ok",
-            "user": {"id": user.id, "username": user.username, "role": user.role.name},
-            "staff": connection.is_staff,
-        }
-    )
     writer = asyncio.create_task(_write(connection))
     reader = asyncio.create_task(_read(connection, user))
     try:
@@ -208,7 +214,10 @@ async def _write(connection: Connection) -> None:
         frame = await connection.outbox.get()
         if frame is None:
             return
-        await _send_json(connection.websocket, frame)
+        if isinstance(frame, str):  # encoded once for every socket it goes to
+            await connection.websocket.send_text(frame)
+        else:
+            await _send_json(connection.websocket, frame)
 
 
 async def _read(connection: Connection, user: User) -> None:
@@ -331,6 +340,24 @@ async def _handle(
                 )
         case TypingFrame():
             await _typing(connection, user, frame, typing_sent)
+        case SubscribeFrame():
+            if not connection.is_staff:
+                raise InsufficientRole("Only staff (support, admin) watch a store's orders.")
+            store_id = frame.board.store_id
+            async with SessionFactory() as session:
+                await stores_service.get_store(session, store_id)  # inactive ones too
+            hub.watch_board(connection, store_id)
+            # Sent after watching starts: every event published from here on follows it.
+            connection.send(_board_frame("subscribed", store_id, frame.ref))
+        case UnsubscribeFrame():
+            if not connection.is_staff:
+                raise InsufficientRole("Only staff (support, admin) watch a store's orders.")
+            hub.unwatch_board(connection, frame.board.store_id)
+            connection.send(_board_frame("unsubscribed", frame.board.store_id, frame.ref))
+
+
+def _board_frame(kind: str, store_id: int, ref: str | None) -> dict[str, Any]:
+    return BoardFrame(type=kind, board=BoardRead(store_id=store_id), ref=ref).frame()
 
 
 async def _send_history(

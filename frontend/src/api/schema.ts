@@ -801,7 +801,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Your orders, newest first (an admin sees everyone's and may filter by `user_id`). List query language: `page`, `page_size` (1..100), `sort` on `created_at`, `total`, `number`, `status`, `user_id` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `number`, `number__in`, `number__icontains`; `status`, `status__in`, `status__icontains`; `store_id`, `store_id__in`, `store_id__gte`, `store_id__lte`; `total`, `total__in`, `total__gte`, `total__lte`; `created_at__gte`, `created_at__lte`; `user_id`, `user_id__in`, `user_id__gte`, `user_id__lte`.
+         * @description Your orders, newest first. Staff (support, admin) see everyone's and may filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,preparing,ready`. List query language: `page`, `page_size` (1..100), `sort` on `created_at`, `total`, `number`, `status`, `user_id` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `number`, `number__in`, `number__icontains`; `status`, `status__in`, `status__icontains`; `store_id`, `store_id__in`, `store_id__gte`, `store_id__lte`; `total`, `total__in`, `total__gte`, `total__lte`; `created_at__gte`, `created_at__lte`; `user_id`, `user_id__in`, `user_id__gte`, `user_id__lte`.
          */
         get: operations["list_orders_api_v1_orders_get"];
         put?: never;
@@ -829,25 +829,26 @@ export interface paths {
         };
         /**
          * Get Order
-         * @description An order with its lines and its status history.
+         * @description An order with its lines and its status history (yours; staff: any).
          */
         get: operations["get_order_api_v1_orders__order_id__get"];
         put?: never;
         post?: never;
         /**
          * Delete Order
-         * @description Delete a cancelled or completed order: it leaves every list and answers 404 from now
-         *     on; the row stays for the books, since ledger entries name it.
+         * @description Delete a cancelled or completed order (admin): it leaves every list and answers 404
+         *     from now on; the row stays for the books, since ledger entries name it.
          */
         delete: operations["delete_order_api_v1_orders__order_id__delete"];
         options?: never;
         head?: never;
         /**
          * Update Order Status
-         * @description Move an order along pending → paid → preparing → ready → completed, or cancel it from
-         *     pending or paid. Any other change answers 409 with the allowed next statuses. Setting
-         *     `paid` here records a payment taken at the counter (no ledger entry); cancelling puts
-         *     the stock back and refunds a payment made from an account.
+         * @description Staff (support, admin) move an order along pending → paid → preparing → ready →
+         *     completed, or cancel it from pending or paid. Any other change answers 409 with the
+         *     allowed next statuses. Setting `paid` here records a payment taken at the counter (no
+         *     ledger entry); cancelling puts the stock back and refunds a payment made from an
+         *     account. The owner's sockets and the store's board get an `order` event.
          */
         patch: operations["update_order_status_api_v1_orders__order_id__patch"];
         trace?: never;
@@ -883,7 +884,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel Order
-         * @description Cancel a pending or paid order (yours, or any as admin): the stock returns to the store
+         * @description Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
          *     and a payment is refunded to its account.
          */
         post: operations["cancel_order_api_v1_orders__order_id__cancel_post"];
@@ -1533,8 +1534,15 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
+            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            payment: components["schemas"]["OrderPayment"];
             /** User Id */
             user_id: number | null;
+            /**
+             * Customer Name
+             * @description The customer's full name, else their username; null when the account was deleted
+             */
+            customer_name: string | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
@@ -1588,6 +1596,11 @@ export interface components {
             /** Account Id */
             account_id: number;
         };
+        /**
+         * OrderPayment
+         * @enum {string}
+         */
+        OrderPayment: "unpaid" | "account" | "counter" | "refunded";
         /** OrderRead */
         OrderRead: {
             /** Id */
@@ -1598,8 +1611,15 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
+            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            payment: components["schemas"]["OrderPayment"];
             /** User Id */
             user_id: number | null;
+            /**
+             * Customer Name
+             * @description The customer's full name, else their username; null when the account was deleted
+             */
+            customer_name: string | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
