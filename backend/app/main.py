@@ -14,6 +14,7 @@ from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
+from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
 
 DESCRIPTION = """
@@ -71,6 +72,7 @@ def create_app() -> FastAPI:
         ],
         expose_headers=["X-Request-ID", "Retry-After"],
     )
+    app.add_middleware(OddParameterMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

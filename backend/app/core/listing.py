@@ -102,11 +102,7 @@ def list_params(
         if key in RESERVED:
             continue
         name, _, op = key.partition("__")
-        if "\x00" in value:
-            raise InvalidListQuery(f"Filter {name!r} contains a NUL character.", field=name)
         filters.append((name, op or "eq", value))
-    if q is not None and "\x00" in q:
-        raise InvalidListQuery("`q` contains a NUL character.", field="q")
     return ListParams(
         page=page, page_size=page_size, sort=sort, q=(q or "").strip() or None, filters=filters
     )

@@ -29,7 +29,7 @@ class OrderPay(InputSchema):
 
 
 class OrderStatusUpdate(InputSchema):
-    status: OrderStatus
+    status: Annotated[OrderStatus, Field(strict=False)]
 
 
 class OrderItemRead(Schema):

@@ -1,12 +1,13 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
 from app.catalog.schemas import Id
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
+from app.core.types import PositiveMoney, text
 
 
 class AccountRead(Schema):
@@ -32,12 +33,10 @@ class WebhookPayload(InputSchema):
     time in seconds, `X-Signature` the hex HMAC-SHA256 of `{timestamp}.{raw body}` with the
     webhook secret."""
 
-    transaction_id: Annotated[
-        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
-    ]
+    transaction_id: text(64, min_length=1, pattern=r"^[A-Za-z0-9._:\-]+$", strip=False)
     account_id: Id
     user_id: Id
-    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    amount: PositiveMoney
 
 
 class WebhookResult(Schema):
