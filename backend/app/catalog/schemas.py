@@ -1,17 +1,16 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import Money, json_object, text
+from app.core.types import Id, Money, json_object, text, whole
 
 Slug = text(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 Name = text(200, min_length=1)
 Description = text(10_000)
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Attributes = json_object(max_bytes=8192)
 
 
@@ -51,7 +50,7 @@ class ImageRead(Schema):
 
 
 class ImageFields(InputSchema):
-    position: Annotated[int, Field(ge=0, le=1000)]
+    position: whole(0, 1000)
     alt_text: text(200)
 
 

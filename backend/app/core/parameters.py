@@ -2,37 +2,23 @@
 naming it, before routing, for the API and the admin panel alike (PostgreSQL refuses such text
 and a 500 followed)."""
 
-import re
-from functools import lru_cache
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.errors import problem_response
+from app.core.openapi import documented_path
 from app.core.types import odd_character_error
 
 
-@lru_cache(maxsize=4)
-def _path_templates(app: Any) -> list[re.Pattern[str]]:
-    """The documented paths as patterns with named groups, from the app's OpenAPI."""
-    return [
-        re.compile("^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path)) + "$")
-        for path in app.openapi().get("paths", {})
-    ]
-
-
 def _path_parameter(scope: Scope) -> str:
-    """The name of the path parameter that holds the odd text ("path" when no route names it)."""
+    """The name of the path parameter that holds the odd text ("path" when none names it)."""
     app = scope.get("app")
-    if app is not None and hasattr(app, "openapi"):
-        for template in _path_templates(app):
-            match = template.match(scope.get("path", ""))
-            if match is None:
-                continue
-            for name, value in match.groupdict().items():
-                if odd_character_error(value):
-                    return name
+    documented = documented_path(app, scope.get("path", "")) if app is not None else None
+    if documented is not None:
+        for name, value in documented[0].items():
+            if odd_character_error(value):
+                return name
     return "path"
 
 

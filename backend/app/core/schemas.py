@@ -11,13 +11,16 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model
 
-from app.core.types import CleanText, JsonObjectRules, MoneyRules
+from app.core.types import CleanText, JsonObjectRules, MoneyRules, WholeNumber
 
-_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules)
+_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules, WholeNumber)
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # A field with a default is still always in a response, so the OpenAPI marks it required.
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 def _unchecked(annotation: Any, metadata: list[Any]) -> str | None:
@@ -28,7 +31,7 @@ def _unchecked(annotation: Any, metadata: list[Any]) -> str | None:
     if origin is Annotated:
         inner, *extra = get_args(annotation)
         return _unchecked(inner, [*metadata, *extra])
-    if annotation in (str, EmailStr) or annotation is Any:
+    if annotation in (str, int, EmailStr) or annotation is Any:
         return getattr(annotation, "__name__", str(annotation))
     if origin is typing.Literal:
         return None
@@ -49,7 +52,8 @@ class InputSchema(BaseModel):
             if bare := _unchecked(field.annotation, list(field.metadata)):
                 raise TypeError(
                     f"{cls.__name__}.{name} is a bare {bare}: use app.core.types (Text, "
-                    "text(...), json_object(...), Money) so odd input stops at the edge"
+                    "text(...), whole(...), Id, json_object(...), Money) so odd input stops "
+                    "at the edge"
                 )
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -103,6 +103,35 @@ def text(
     return Annotated[str, constraints, CleanText(strip=strip, not_blank=bool(min_length))]
 
 
+# --- integers ------------------------------------------------------------------------------
+
+
+def _integral(value: Any) -> Any:
+    """A JSON number with nothing after the point (`3.0`) is an integer in JSON Schema."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+class WholeNumber:
+    """Annotated marker for input integers: strict (no `"1"`, no `true`), yet `3.0` is 3."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(_integral, handler(source))
+
+
+WHOLE = WholeNumber()
+
+
+def whole(minimum: int, maximum: int) -> Any:
+    return Annotated[int, Field(ge=minimum, le=maximum), WHOLE]
+
+
+Id = whole(1, INT64_MAX)
+
+
 # --- JSON values ---------------------------------------------------------------------------
 
 
@@ -118,7 +147,8 @@ def _json_problem(value: Any, depth: int) -> str | None:
     if isinstance(value, float):
         if not math.isfinite(value):
             return "NaN and Infinity are not JSON numbers"
-        return None if INT64_MIN <= value <= INT64_MAX else "numbers must fit in 64 bits"
+        # 2^63 itself: the nearest double to the schema's bound 9223372036854775807.
+        return None if -(2.0**63) <= value <= 2.0**63 else "numbers must fit in 64 bits"
     if isinstance(value, list | dict):
         if depth >= JSON_MAX_DEPTH:
             return f"JSON may nest at most {JSON_MAX_DEPTH} levels"

@@ -80,6 +80,7 @@ async def create_order(
     responses=problem_responses(Unauthorized, InvalidListQuery),
     description="Your orders, newest first (an admin sees everyone's and may filter by "
     "`user_id`). " + ADMIN_ORDER_LIST.describe(),
+    openapi_extra=ADMIN_ORDER_LIST.openapi_extra(),
 )
 async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep):
     return await service.list_orders(session, user, params)

@@ -4,10 +4,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.catalog.schemas import Id
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
-from app.core.types import PositiveMoney, text
+from app.core.types import Id, PositiveMoney, text
 
 
 class AccountRead(Schema):

@@ -32,6 +32,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     responses=problem_responses(InvalidListQuery),
     description="Stores with address, weekly hours and `open_now` (in the store's timezone). "
     + STORE_LIST.describe(),
+    openapi_extra=STORE_LIST.openapi_extra(),
 )
 async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
     return await service.list_stores(session, params, is_admin=is_admin(user))
@@ -50,6 +51,7 @@ async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
     responses=problem_responses(service.StoreNotFound, InvalidListQuery),
     description="The store's assortment: products with the quantity in stock there. "
     + ASSORTMENT_LIST.describe(),
+    openapi_extra=ASSORTMENT_LIST.openapi_extra(),
 )
 async def store_assortment(
     store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser

@@ -9,14 +9,16 @@ from pydantic_core import PydanticCustomError
 
 from app.catalog.schemas import ProductRead
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, text
+from app.core.types import CleanText, text, whole
 from app.users.schemas import Email
 
-TIMEZONES = sorted(available_timezones())
+# Read once: available_timezones() walks the tz database on every call.
+TIMEZONE_SET = frozenset(available_timezones())
+TIMEZONES = sorted(TIMEZONE_SET)
 
 
 def _valid_timezone(value: str) -> str:
-    if value not in available_timezones():
+    if value not in TIMEZONE_SET:
         raise PydanticCustomError(
             "timezone", "Unknown timezone; use an IANA name such as Europe/Berlin"
         )
@@ -118,7 +120,7 @@ StoreUpdate = patch_schema(StoreCreate, "StoreUpdate")
 
 
 class StockSet(InputSchema):
-    quantity: Annotated[int, Field(ge=0, le=1_000_000)]
+    quantity: whole(0, 1_000_000)
 
 
 class StockRead(Schema):

@@ -6,9 +6,8 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter
 
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Text, text
+from app.core.types import Id, Text, text
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # A client's own label for a frame, echoed in the answer to it (message echo or error).
 Ref = text(64, strip=False)
 
