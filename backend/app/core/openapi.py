@@ -19,6 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.core.errors import Problem, ValidationProblem
+from app.core.types import INT64_MAX, INT64_MIN
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -87,6 +88,28 @@ def _int64_ids(node: Any, name: str | None = None) -> None:
             _int64_ids(item, None)
 
 
+BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _integer_bounds(node: Any) -> None:
+    """FastAPI's OpenAPI model holds bounds as floats: 1 becomes 1.0 and 2^63-1 becomes 2^63.
+    Integer schemas get integer bounds back (the 64-bit ones exactly)."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            for key in BOUNDS:
+                value = node.get(key)
+                if isinstance(value, float) and value.is_integer():
+                    if abs(value) < 2**53:
+                        node[key] = int(value)
+                    else:
+                        node[key] = INT64_MAX if value > 0 else INT64_MIN
+        for value in node.values():
+            _integer_bounds(value)
+    elif isinstance(node, list):
+        for item in node:
+            _integer_bounds(item)
+
+
 def _dedupe_parameters(operation: dict[str, Any]) -> None:
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     for parameter in operation.get("parameters", []):
@@ -138,6 +161,7 @@ def refine(schema: dict[str, Any], optional_auth: set[str] = frozenset()) -> dic
             if method in path_item:
                 _refine_operation(path_item[method], optional_auth)
     _int64_ids(components)
+    _integer_bounds(schema)
     return schema
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from pydantic import Field, GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -27,6 +27,7 @@ ODD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 NO_NUL_PATTERN = r"^[^\u0000]*$"
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 JSON_MAX_DEPTH = 4
+JSON_NUMBER_LIMIT = 2**63
 JSON_MAX_STRING, JSON_MAX_KEY, JSON_MAX_ITEMS = 1000, 100, 100
 
 
@@ -114,19 +115,24 @@ def _integral(value: Any) -> Any:
 
 
 class WholeNumber:
-    """Annotated marker for input integers: strict (no `"1"`, no `true`), yet `3.0` is 3."""
+    """Annotated marker for input integers within bounds: strict (no `"1"`, no `true`), yet
+    `3.0` is 3. The bounds live here, in the one core schema, so the JSON Schema keeps them
+    exact (as integers) wherever the type is reused."""
+
+    def __init__(self, minimum: int, maximum: int) -> None:
+        self.minimum = minimum
+        self.maximum = maximum
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_before_validator_function(_integral, handler(source))
-
-
-WHOLE = WholeNumber()
+        return core_schema.no_info_before_validator_function(
+            _integral, core_schema.int_schema(ge=self.minimum, le=self.maximum, strict=True)
+        )
 
 
 def whole(minimum: int, maximum: int) -> Any:
-    return Annotated[int, Field(ge=minimum, le=maximum), WHOLE]
+    return Annotated[int, WholeNumber(minimum, maximum)]
 
 
 Id = whole(1, INT64_MAX)
@@ -142,13 +148,15 @@ def _json_problem(value: Any, depth: int) -> str | None:
         if len(value) > JSON_MAX_STRING:
             return f"strings are at most {JSON_MAX_STRING} characters"
         return odd_character_error(value)
-    if isinstance(value, int):
-        return None if INT64_MIN <= value <= INT64_MAX else "numbers must fit in 64 bits"
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return "NaN and Infinity are not JSON numbers"
-        # 2^63 itself: the nearest double to the schema's bound 9223372036854775807.
-        return None if -(2.0**63) <= value <= 2.0**63 else "numbers must fit in 64 bits"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN and Infinity are not JSON numbers"
+    if isinstance(value, int | float):
+        # ±2^63, as the schema says it (a double cannot say 2^63 - 1).
+        return (
+            None
+            if -JSON_NUMBER_LIMIT <= value <= JSON_NUMBER_LIMIT
+            else "numbers must fit in 64 bits"
+        )
     if isinstance(value, list | dict):
         if depth >= JSON_MAX_DEPTH:
             return f"JSON may nest at most {JSON_MAX_DEPTH} levels"
@@ -170,7 +178,7 @@ def _json_value_schema(depth: int) -> dict[str, Any]:
     """The JSON Schema of a value nested `depth` levels below the top object."""
     scalars: list[dict[str, Any]] = [
         {"type": "string", "maxLength": JSON_MAX_STRING, "pattern": NO_NUL_PATTERN},
-        {"type": "number", "minimum": INT64_MIN, "maximum": INT64_MAX},
+        {"type": "number", "minimum": -JSON_NUMBER_LIMIT, "maximum": JSON_NUMBER_LIMIT},
         {"type": "boolean"},
         {"type": "null"},
     ]

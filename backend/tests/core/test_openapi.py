@@ -107,6 +107,8 @@ def test_response_models_are_exact(spec):
     assert "currency" in product["required"]  # has a default, yet is always in the answer
     line = schemas["CartItemRead"]["properties"]["unit_price"]
     assert {"type": "null"} in line["anyOf"]
+    product_id = schemas["CartItemAdd"]["properties"]["product_id"]
+    assert (product_id["minimum"], product_id["maximum"]) == (1, 2**63 - 1)  # exact, not floats
     create = schemas["ProductCreate"]["properties"]["price"]
     assert create["type"] == "string" and create["pattern"].startswith("^")
 
