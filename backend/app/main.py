@@ -2,7 +2,7 @@
 
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_fastapi_instrumentator import Instrumentator
 
@@ -11,13 +11,17 @@ from app.api import api_router
 from app.auth.dependencies import optional_user
 from app.core.config import settings
 from app.core.db import engine
+from app.core.docs import DOCS_URL, REDOC_URL, mount_docs
 from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
+from app.core.metrics import metrics_access
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
+from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
+from app.core.sentry import init_sentry
 
 DESCRIPTION = """
 The shop's HTTP API. Errors are RFC 9457 problem details (`application/problem+json`)
@@ -35,27 +39,20 @@ async def lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     configure_logging(settings.log_level)
-    if settings.sentry_dsn:
-        import sentry_sdk
-
-        sentry_sdk.init(
-            dsn=settings.sentry_dsn,
-            environment=settings.environment,
-            send_default_pii=False,
-            traces_sample_rate=0.0,
-        )
+    init_sentry("api")
 
     app = FastAPI(
         title=settings.project_name,
         description=DESCRIPTION,
         version="1.0.0",
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        docs_url=None,  # mount_docs serves both pages from our own assets
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
         # operationId = the endpoint's name (`list_products`): stable, readable client names.
         generate_unique_id_function=lambda route: route.name,
     )
+    docs_csp = mount_docs(app)
     register_error_handlers(app)
     install_openapi(app, optional_dependency=optional_user)
     app.include_router(api_router)
@@ -84,8 +81,15 @@ def create_app() -> FastAPI:
         upload_max_bytes=settings.max_upload_bytes + 64 * 1024,
     )
     instrumentator = Instrumentator(excluded_handlers=["/metrics", "/api/v1/health/.*"])
-    instrumentator.instrument(app).expose(app, include_in_schema=False)
-    app.add_middleware(RequestContextMiddleware)  # added last = outermost
+    instrumentator.instrument(app).expose(
+        app, include_in_schema=False, dependencies=[Depends(metrics_access)]
+    )
+    app.add_middleware(RequestContextMiddleware)
+    # Outermost, so every answer has them, the request context's own 500 included.
+    app.add_middleware(
+        SecurityHeadersMiddleware,
+        csp_by_prefix={"/admin": ADMIN_CSP, DOCS_URL: docs_csp, REDOC_URL: docs_csp},
+    )
     return app
 
 

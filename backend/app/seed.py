@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import demo_data
 from app.core.config import settings
 from app.core.db import SessionFactory, engine
-from app.models import Account, Category, Product, RoleName, Stock, Store, User
+from app.models import Category, Product, RoleName, Stock, Store, User
 from app.payments import repository as payments_repo
 from app.payments import service as payments_service
 from app.payments.schemas import WebhookPayload
@@ -88,15 +88,14 @@ DEMO_CREDIT = Decimal("50.00")
 
 
 async def seed_money(session: AsyncSession, customer: User) -> None:
-    """The demo customer's account, credited once as the payment provider would do it."""
-    if await payments_repo.accounts_of(session, customer.id):
-        return
-    account_id = (await session.scalar(select(func.max(Account.id))) or 0) + 1
+    """The demo customer's account, credited once as the payment provider would do it (the
+    transaction id is fixed, so a second run is a duplicate that changes nothing)."""
+    account = (await payments_repo.accounts_of(session, customer.id))[0]
     await payments_service.credit_from_webhook(
         session,
         WebhookPayload(
             transaction_id=f"demo-welcome-{customer.id}",
-            account_id=account_id,
+            account_id=account.id,
             user_id=customer.id,
             amount=DEMO_CREDIT,
         ),

@@ -2,11 +2,11 @@
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import setup_logging, worker_process_init
+from celery.signals import beat_init, celeryd_init, setup_logging, worker_process_init
 
 from app.core.config import settings
 
-TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks"]
+TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks", "app.payments.tasks"]
 
 celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
 celery_app.conf.update(
@@ -34,6 +34,12 @@ celery_app.conf.update(
             "task": "app.users.tasks.purge_unverified_users",
             "schedule": crontab(minute="*/15"),
         },
+        # Pages of the test provider and the pending limit look at expires_at themselves;
+        # this only writes the status down.
+        "expire-top-ups": {
+            "task": "app.payments.tasks.expire_top_ups",
+            "schedule": crontab(minute="*/5"),
+        },
         "purge-idempotency-keys": {
             "task": "app.orders.tasks.purge_idempotency_keys",
             "schedule": crontab(minute=7),
@@ -47,6 +53,23 @@ def _configure_logging(**_: object) -> None:
     from app.core.logging import configure_logging
 
     configure_logging(settings.log_level)
+
+
+@celeryd_init.connect
+def _sentry_in_worker(**_: object) -> None:
+    # Here, not at import: the API imports this module too (to send tasks). A task failure
+    # is reported once, by its last attempt: the retries before it raise celery's Retry,
+    # which the SDK does not report.
+    from app.core.sentry import init_sentry
+
+    init_sentry("worker")
+
+
+@beat_init.connect
+def _sentry_in_beat(**_: object) -> None:
+    from app.core.sentry import init_sentry
+
+    init_sentry("beat")
 
 
 @worker_process_init.connect

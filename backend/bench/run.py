@@ -95,6 +95,7 @@ async def scenarios() -> list[Result]:
     from app.core.db import SessionFactory
     from app.main import app
     from app.models import Category, Product, RoleName, Stock, Store
+    from app.payments import repository as payments_repository
     from app.payments.send_webhook import build_request
     from app.users import service as users_service
 
@@ -132,6 +133,10 @@ async def scenarios() -> list[Result]:
             for n in range(20)
         ]
         store_id, product_ids = store.id, [p.id for p in products]
+        # Each buyer's money account, opened with the user.
+        account_ids = [
+            (await payments_repository.accounts_of(session, buyer.id))[0].id for buyer in buyers
+        ]
 
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
@@ -144,7 +149,7 @@ async def scenarios() -> list[Result]:
         secret = settings.webhook_secret.get_secret_value()
         for n, buyer in enumerate(buyers):
             body, headers = build_request(
-                buyer.id, n + 1, Decimal("100000.00"), f"bench-{n}", secret
+                buyer.id, account_ids[n], Decimal("100000.00"), f"bench-{n}", secret
             )
             r = await client.post("/api/v1/payments/webhook", content=body, headers=headers)
             assert r.status_code == 200, r.text
@@ -158,7 +163,7 @@ async def scenarios() -> list[Result]:
                         {"product_id": product_ids[(n * 7 + k) % 500], "quantity": 1 + k}
                         for k in range(3)
                     ],
-                    "pay_with_account_id": n % 20 + 1,
+                    "pay_with_account_id": account_ids[n % 20],
                 },
                 headers={**tokens[n % 20], "Idempotency-Key": f"bench-{n}"},
             )
@@ -186,7 +191,11 @@ async def scenarios() -> list[Result]:
 
         async def credit(n: int) -> None:
             body, headers = build_request(
-                buyers[n % 20].id, n % 20 + 1, Decimal("1.00"), f"bench-credit-{n}", secret
+                buyers[n % 20].id,
+                account_ids[n % 20],
+                Decimal("1.00"),
+                f"bench-credit-{n}",
+                secret,
             )
             r = await client.post("/api/v1/payments/webhook", content=body, headers=headers)
             assert r.status_code == 200, r.text

@@ -43,6 +43,7 @@ from app.models import (
 from app.orders import service as orders_service
 from app.stores.schemas import StockSet, StoreCreate
 from app.users import repository as users_repo
+from app.users import service as users_service
 from app.users.schemas import Username
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -194,6 +195,7 @@ class UserAdmin(ShopModelView, model=User):
         User.last_login_at,
         User.created_at,
         User.updated_at,
+        User.deleted_at,
     ]
     column_searchable_list = [User.email, User.username]
     column_sortable_list = [
@@ -251,12 +253,12 @@ class UserAdmin(ShopModelView, model=User):
             # sockets), as PATCH /users/{id} does.
             await sessions.end_all_sessions(redis, model.id)
 
-    async def on_model_delete(self, model: User, request: Request) -> None:
-        if model.id == get_current_user_id(request):
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        # The API's rules: anonymised, never removed, refused while money or orders are open.
+        if int(pk) == get_current_user_id(request):
             raise AdminChangeRefused("You cannot delete yourself.")
-
-    async def after_model_delete(self, model: User, request: Request) -> None:
-        await sessions.end_all_sessions(redis, model.id)
+        async with _as_admin(request) as (session, admin):
+            await users_service.admin_delete(session, admin, int(pk))
 
 
 # --- catalog -------------------------------------------------------------------------------

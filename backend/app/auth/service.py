@@ -64,7 +64,7 @@ async def _send_verification(session: AsyncSession, user: User) -> None:
 async def verify_email(session: AsyncSession, token: str) -> User:
     user_id = await tokens.consume(redis, VERIFY, token)
     user = await users_repo.get(session, user_id) if user_id else None
-    if user is None or user.is_verified:
+    if user is None or user.is_verified or user.deleted_at is not None:
         raise BadOneTimeToken("This verification link is invalid, used or expired.")
     user.is_verified = True
     user.is_active = True
@@ -166,7 +166,7 @@ async def request_password_reset(session: AsyncSession, email: str) -> None:
 async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:
     user_id = await tokens.consume(redis, RESET, token)
     user = await users_repo.get(session, user_id) if user_id else None
-    if user is None:
+    if user is None or user.deleted_at is not None:  # a link mailed before they left
         raise BadOneTimeToken("This reset link is invalid, used or expired.")
     await users_service.set_password(session, user, new_password)
     # The link came to the mailbox, so the address is proven.

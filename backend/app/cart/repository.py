@@ -5,7 +5,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from app.models import Cart, CartItem
+from app.models import Cart, CartItem, Product
 
 
 def _cart_of(user_id: int):
@@ -87,3 +87,44 @@ async def remove_products(session: AsyncSession, user_id: int, product_ids: list
             CartItem.cart_id == _cart_of(user_id), CartItem.product_id.in_(product_ids)
         )
     )
+
+
+async def quantities(session: AsyncSession, cart_id: int, product_ids: list[int]) -> dict[int, int]:
+    rows = await session.execute(
+        select(CartItem.product_id, CartItem.quantity).where(
+            CartItem.cart_id == cart_id, CartItem.product_id.in_(product_ids)
+        )
+    )
+    return dict(rows.all())
+
+
+async def add_capped(session: AsyncSession, cart_id: int, wanted: dict[int, int], cap: int) -> None:
+    """Add every line of `wanted` in one statement; a line stops at `cap` (LEAST in the upsert
+    itself, so concurrent adds can never pass it)."""
+    statement = insert(CartItem).values(
+        [
+            {"cart_id": cart_id, "product_id": pid, "quantity": min(quantity, cap)}
+            for pid, quantity in sorted(wanted.items())
+        ]
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[CartItem.cart_id, CartItem.product_id],
+        set_={
+            "quantity": func.least(CartItem.quantity + statement.excluded.quantity, cap),
+            "updated_at": func.now(),
+        },
+    )
+    await session.execute(statement)
+
+
+async def orderable_quantities(
+    session: AsyncSession, user_id: int
+) -> list[tuple[int | None, int, bool | None]]:
+    """The cart's lines as (product_id, quantity, product's is_active; None when deleted)."""
+    rows = await session.execute(
+        select(CartItem.product_id, CartItem.quantity, Product.is_active)
+        .outerjoin(Product, Product.id == CartItem.product_id)
+        .where(CartItem.cart_id == _cart_of(user_id))
+        .order_by(CartItem.id)
+    )
+    return [tuple(row) for row in rows]

@@ -4,10 +4,11 @@ from fastapi import APIRouter, Path, status
 
 from app.auth.dependencies import CurrentUser
 from app.cart import service
-from app.cart.schemas import CartItemAdd, CartItemUpdate, CartRead
+from app.cart.schemas import CartItemAdd, CartItemUpdate, CartMerge, CartMergeResult, CartRead
 from app.catalog.service import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
+from app.stores.schemas import CartAvailability
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
@@ -59,3 +60,22 @@ async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionD
 )
 async def empty_cart(user: CurrentUser, session: SessionDep):
     await service.clear(session, user)
+
+
+@router.post("/merge", response_model=CartMergeResult, responses=problem_responses(Unauthorized))
+async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep):
+    """At sign-in, add the cart kept in the browser to this cart: quantities of a product add
+    up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
+    deleted are not added and come back in `dropped`, the rest is merged all the same.
+    Answers the whole cart. Send it once per sign-in: a repeat adds the quantities again."""
+    return await service.merge(session, user, data.items)
+
+
+@router.get(
+    "/availability", response_model=CartAvailability, responses=problem_responses(Unauthorized)
+)
+async def cart_availability(user: CurrentUser, session: SessionDep):
+    """For checkout: every active store, whether it has every orderable line of the cart now,
+    and per short line what is requested and what it has; one query for all stores. Lines of
+    hidden or deleted products are in `unavailable`."""
+    return await service.availability(session, user)

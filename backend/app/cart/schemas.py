@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -46,3 +46,35 @@ class CartItemAdd(InputSchema):
 
 class CartItemUpdate(InputSchema):
     quantity: Quantity
+
+
+class CartMergeLine(InputSchema):
+    product_id: Id
+    quantity: Quantity
+
+
+class CartMerge(InputSchema):
+    items: Annotated[list[CartMergeLine], Field(max_length=100)] = Field(
+        description="The guest cart kept in the browser (repeated products are added up)"
+    )
+
+
+class CappedLine(Schema):
+    product_id: int
+    requested: int = Field(description="Units the two carts held together")
+    quantity: int = Field(description="Units the line holds now: the most a line may hold")
+
+
+class DroppedLine(Schema):
+    product_id: int
+    quantity: int
+    reason: Literal["inactive", "deleted"] = Field(
+        description="The product is hidden (not for sale) or gone; nothing was added"
+    )
+
+
+class CartMergeResult(Schema):
+    cart: CartRead
+    capped: list[CappedLine] = Field(description="Lines cut to CART_MAX_QUANTITY")
+    dropped: list[DroppedLine] = Field(description="Guest lines that could not be added")
+    max_quantity: int = Field(description="The most units of one product a line may hold")

@@ -5,11 +5,21 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cart import repository
-from app.cart.schemas import CartItemRead, CartProduct, CartRead
+from app.cart.schemas import (
+    CappedLine,
+    CartItemRead,
+    CartMergeLine,
+    CartMergeResult,
+    CartProduct,
+    CartRead,
+    DroppedLine,
+)
 from app.catalog import service as catalog_service
 from app.core.config import settings
 from app.core.errors import Conflict, NotFound
 from app.models import CartItem, User
+from app.stores import service as stores_service
+from app.stores.schemas import CartAvailability, UnavailableLine
 
 
 class CartItemNotFound(NotFound):
@@ -89,3 +99,47 @@ async def remove_item(session: AsyncSession, user: User, item_id: int) -> None:
 
 async def clear(session: AsyncSession, user: User) -> None:
     await repository.clear(session, user.id)
+
+
+async def merge(session: AsyncSession, user: User, items: list[CartMergeLine]) -> CartMergeResult:
+    """Add a guest cart into the user's cart at sign-in: quantities add up to at most
+    CART_MAX_QUANTITY a line; products not for sale are reported, not added."""
+    cap = settings.cart_max_quantity
+    guest: dict[int, int] = {}
+    for line in items:
+        guest[line.product_id] = guest.get(line.product_id, 0) + line.quantity
+    # Upserting the cart row locks it: merges and adds to this cart run one after the other.
+    cart_id = await repository.cart_id(session, user.id)
+    refused = await catalog_service.unorderable(session, list(guest), keep=True)
+    dropped = [
+        DroppedLine(product_id=pid, quantity=guest.pop(pid), reason=reason)
+        for pid, reason in sorted(refused.items())
+    ]
+    capped: list[CappedLine] = []
+    if guest:
+        before = await repository.quantities(session, cart_id, list(guest))
+        capped = [
+            CappedLine(product_id=pid, requested=before.get(pid, 0) + quantity, quantity=cap)
+            for pid, quantity in sorted(guest.items())
+            if before.get(pid, 0) + quantity > cap
+        ]
+        await repository.add_capped(session, cart_id, guest, cap)
+    return CartMergeResult(
+        cart=await view(session, user), capped=capped, dropped=dropped, max_quantity=cap
+    )
+
+
+async def availability(session: AsyncSession, user: User) -> CartAvailability:
+    """The cart's orderable lines checked at every store in one query; lines of hidden or
+    deleted products are listed as unavailable."""
+    wanted: dict[int, int] = {}
+    unavailable: list[UnavailableLine] = []
+    for product_id, quantity, is_active in await repository.orderable_quantities(session, user.id):
+        if product_id is not None and is_active:
+            wanted[product_id] = quantity
+        else:
+            reason = "deleted" if product_id is None or is_active is None else "inactive"
+            unavailable.append(
+                UnavailableLine(product_id=product_id, quantity=quantity, reason=reason)
+            )
+    return await stores_service.whole_cart_availability(session, wanted, unavailable)

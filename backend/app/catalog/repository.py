@@ -149,3 +149,17 @@ async def category_has_products(session: AsyncSession, category_id: int) -> bool
 
 async def category_has_children(session: AsyncSession, category_id: int) -> bool:
     return bool(await session.scalar(select(exists().where(Category.parent_id == category_id))))
+
+
+async def is_active_by_id(
+    session: AsyncSession, product_ids: list[int], *, key_share: bool = False
+) -> dict[int, bool]:
+    """`is_active` of each product that exists, in one statement; with `key_share`, the rows
+    stay until the commit (a row about to refer to them cannot meet a deleted product)."""
+    if not product_ids:
+        return {}
+    query = select(Product.id, Product.is_active).where(Product.id.in_(product_ids))
+    if key_share:
+        query = query.order_by(Product.id).with_for_update(read=True, key_share=True)
+    rows = await session.execute(query)
+    return dict(rows.all())

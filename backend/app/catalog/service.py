@@ -239,3 +239,16 @@ async def delete_image(session: AsyncSession, product_id: int, image_id: int) ->
     await session.delete(image)
     await session.flush()
     after_commit(session, partial(images.remove, image.filename))
+
+
+async def unorderable(
+    session: AsyncSession, product_ids: list[int], *, keep: bool = False
+) -> dict[int, str]:
+    """Of these products, the ones a customer cannot order, with why: `inactive` (hidden) or
+    `deleted` (gone, or never there). `keep`: the others cannot be deleted until the commit."""
+    active = await repository.is_active_by_id(session, product_ids, key_share=keep)
+    return {
+        pid: "deleted" if pid not in active else "inactive"
+        for pid in product_ids
+        if not active.get(pid, False)
+    }

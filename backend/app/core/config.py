@@ -28,8 +28,14 @@ class Settings(BaseSettings):
     redis_url: str = "redis://127.0.0.1:6379/0"
     db_pool_size: int = 20
     db_max_overflow: int = 10
-    db_pool_timeout: float = 10.0
-    db_command_timeout: float = 15.0
+    # How long a request may wait on a dependency before it answers 503: a free pooled
+    # connection, a new connection, the ping of a pooled one, one statement, one Redis call.
+    # PostgreSQL hung: ping + connect (3 s); pool exhausted: pool + connect (5 s).
+    db_pool_timeout: float = Field(default=3.0, gt=0)
+    db_connect_timeout: float = Field(default=2.0, gt=0)
+    db_ping_timeout: float = Field(default=1.0, gt=0)
+    db_command_timeout: float = Field(default=15.0, gt=0)
+    redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)
     webhook_secret: SecretStr = SecretStr(DEFAULT_WEBHOOK_SECRET)
@@ -68,13 +74,35 @@ class Settings(BaseSettings):
         "Order online and pick up at the store you choose: ready within 30 minutes during "
         "opening hours, kept for 3 days."
     )
+    # /metrics answers these addresses (comma-separated IPs or networks) and callers sending
+    # `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
+    metrics_allow_ips: str = "127.0.0.1,::1"
+    metrics_token: SecretStr | None = None
+    # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, or
+    # *); none by default, so a client cannot pick the address its logins are throttled by.
+    forwarded_allow_ips: str = ""
     sentry_dsn: str | None = None
+    # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
+    sentry_release: str | None = None
+    # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
+    mail_retry_max: int = Field(default=8, ge=0)
+    mail_retry_backoff_seconds: int = Field(default=2, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
     media_dir: Path | None = None
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 40_000_000
     cart_max_quantity: int = 99
+    # Adding funds: which payment provider sends customers to pay ("test": the shop's own
+    # approve/decline page; "none": adding funds is off). Unset: "test" outside production,
+    # "none" in production, which refuses "test".
+    payment_provider: Literal["test", "none"] | None = None
+    top_up_min_amount: Decimal = Field(default=Decimal("5.00"), gt=0, decimal_places=2)
+    top_up_max_amount: Decimal = Field(default=Decimal("500.00"), gt=0, decimal_places=2)
+    # A top-up not paid within this time expires (a periodic job marks it; nothing is credited).
+    top_up_ttl_minutes: int = Field(default=30, ge=1)
+    # Unfinished top-ups an account may have at once.
+    top_up_max_pending: int = Field(default=5, ge=1)
     support_message_max_bytes: int = 4096
     # Support chat: messages a user may send per window (every socket of theirs together).
     support_rate_limit: int = Field(default=10, ge=1)
@@ -83,6 +111,18 @@ class Settings(BaseSettings):
     support_max_sockets_per_user: int = Field(default=10, ge=1)
     # Seconds a new chat socket has to authenticate before it is closed with 1008.
     support_auth_timeout_seconds: float = Field(default=5.0, gt=0)
+
+    @model_validator(mode="after")
+    def _payment_provider_for_the_environment(self) -> "Settings":
+        if self.payment_provider is None:
+            self.payment_provider = "none" if self.environment == "production" else "test"
+        if self.environment == "production" and self.payment_provider == "test":
+            raise ValueError(
+                "production refuses PAYMENT_PROVIDER=test: its page credits money for free"
+            )
+        if self.top_up_min_amount > self.top_up_max_amount:
+            raise ValueError("TOP_UP_MIN_AMOUNT must not exceed TOP_UP_MAX_AMOUNT")
+        return self
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> "Settings":

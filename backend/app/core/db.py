@@ -1,10 +1,13 @@
 """Engine, sessions and the one-commit-per-request dependency."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import asyncpg
 from fastapi import Depends
-from sqlalchemy import event
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -12,25 +15,72 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.util import await_
 
 from app.core.config import settings
+
+# asyncpg's ways of saying "no server to talk to": a missing unix socket (FileNotFoundError),
+# refused or reset connections and timeouts (all OSError), a server starting up or shutting
+# down, or out of connection slots.
+_UNREACHABLE = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+)
 
 
 def create_engine(url: str | None = None, **overrides) -> AsyncEngine:
     options = {
-        "pool_pre_ping": True,
+        # The checkout listener below pings with a timeout; SQLAlchemy's pre-ping waits as long
+        # as the command timeout, so a hung server held each request for 15 s and more.
+        "pool_pre_ping": False,
         "pool_recycle": 1800,
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
         "connect_args": {
-            "timeout": 5,
+            "timeout": settings.db_connect_timeout,
             "command_timeout": settings.db_command_timeout,
             "server_settings": {"application_name": "shop", "timezone": "UTC"},
         },
     }
     options.update(overrides)
-    return create_async_engine(url or settings.database_url, **options)
+    engine = create_async_engine(url or settings.database_url, **options)
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    event.listen(engine.sync_engine.pool, "connect", _mark_fresh)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_with_timeout)
+    return engine
+
+
+def _connect_or_unavailable(dialect: Dialect, conn_rec, cargs, cparams):
+    """Connect; an unreachable server is a DBAPI OperationalError (SQLAlchemy's
+    OperationalError, a 503 in app.core.errors), not a bare FileNotFoundError (a 500)."""
+    try:
+        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+    except _UNREACHABLE as error:
+        raise dialect.loaded_dbapi.OperationalError(
+            f"PostgreSQL unreachable: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _mark_fresh(dbapi_connection, connection_record: ConnectionPoolEntry) -> None:
+    connection_record.info["fresh"] = True
+
+
+def _ping_with_timeout(dbapi_connection, connection_record: ConnectionPoolEntry, proxy) -> None:
+    """Before a pooled connection is handed out, check it answers within DB_PING_TIMEOUT; if
+    not, drop it at once (a hung server would not answer a graceful close either) and let the
+    pool connect anew, which fails fast when the server is still away."""
+    if connection_record.info.pop("fresh", False):
+        return  # just connected: it answered a moment ago
+    driver: asyncpg.Connection = connection_record.driver_connection
+    try:
+        await_(asyncio.wait_for(driver.fetchval("SELECT 1"), settings.db_ping_timeout))
+    except Exception as error:
+        driver.terminate()
+        raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from error
 
 
 class ShopSession(Session):

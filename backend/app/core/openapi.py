@@ -169,7 +169,28 @@ def refine(schema: dict[str, Any], optional_auth: set[str] = frozenset()) -> dic
 def _path_templates(app: FastAPI) -> list[tuple[re.Pattern[str], tuple[str, ...]]]:
     templates = []
     for path, item in app.openapi().get("paths", {}).items():
-        regex = re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(path))
+        operations = [item[m] for m in HTTP_METHODS if m in item]
+        # A path parameter every operation takes as an integer routes digits only.
+        digits = {
+            p["name"]
+            for p in operations[0].get("parameters", [])
+            if p["in"] == "path"
+            and all(
+                any(
+                    q["name"] == p["name"]
+                    and q["in"] == "path"
+                    and q["schema"].get("type") == "integer"
+                    for q in op.get("parameters", [])
+                )
+                for op in operations
+            )
+        }
+
+        def group(match: re.Match[str], digits: set[str] = digits) -> str:
+            name = match.group(1)
+            return f"(?P<{name}>[0-9]+)" if name in digits else f"(?P<{name}>[^/]+)"
+
+        regex = re.sub(r"\\{(\w+)\\}", group, re.escape(path))
         methods = tuple(m.upper() for m in HTTP_METHODS if m in item)
         templates.append((re.compile(f"^{regex}$"), methods))
     return templates

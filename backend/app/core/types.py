@@ -252,9 +252,17 @@ class MoneyRules:
     """Annotated marker: a non-negative amount of at most 10 digits and 2 decimals, written as
     a decimal string; `positive` refuses zero."""
 
-    def __init__(self, *, positive: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        positive: bool = False,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+    ) -> None:
         self.positive = positive
         self.pattern = POSITIVE_MONEY_PATTERN if positive else MONEY_PATTERN
+        self.minimum = minimum
+        self.maximum = maximum
 
     def _parse(self, value: Any) -> Decimal:
         if isinstance(value, Decimal):  # the admin panel's forms give Decimals
@@ -273,6 +281,14 @@ class MoneyRules:
             raise PydanticCustomError("money", "Money has at most 2 decimals")
         if self.positive and amount == 0:
             raise PydanticCustomError("money", "The amount must be greater than 0")
+        if (self.minimum is not None and amount < self.minimum) or (
+            self.maximum is not None and amount > self.maximum
+        ):
+            raise PydanticCustomError(
+                "money_range",
+                "The amount must be between {minimum} and {maximum}",
+                {"minimum": str(self.minimum or 0), "maximum": str(self.maximum or "")},
+            )
         return amount.quantize(Decimal("0.01"))
 
     def __get_pydantic_core_schema__(
@@ -285,12 +301,16 @@ class MoneyRules:
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
+        bounds = ""
+        if self.minimum is not None or self.maximum is not None:
+            bounds = f" Between {self.minimum or 0} and {self.maximum or '9999999999.99'}."
         return {
             "type": "string",
             "pattern": self.pattern,
             "examples": ["12.50"],
             "description": 'Money as a decimal string such as "12.50": up to 10 digits and 2 '
-            "decimals. A JSON number is refused (binary floating point cannot hold cents).",
+            "decimals. A JSON number is refused (binary floating point cannot hold cents)."
+            + bounds,
         }
 
 

@@ -11,7 +11,7 @@ from app.models.order import (
     OrderStatus,
     OrderStatusChange,
 )
-from app.models.payment import Account, Transaction, TransactionKind
+from app.models.payment import Account, TopUp, TopUpStatus, Transaction, TransactionKind
 from app.models.store import Stock, Store
 from app.models.support import ConversationStatus, SupportConversation, SupportMessage
 from app.models.user import Profile, Role, RoleName, User
@@ -38,6 +38,8 @@ __all__ = [
     "Store",
     "SupportConversation",
     "SupportMessage",
+    "TopUp",
+    "TopUpStatus",
     "Transaction",
     "TransactionKind",
     "User",

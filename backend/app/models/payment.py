@@ -12,12 +12,13 @@ from sqlalchemy import (
     Identity,
     Index,
     String,
+    UniqueConstraint,
     func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.models.base import Base, TimestampMixin
+from app.models.base import Base, IdMixin, TimestampMixin
 from app.models.catalog import Money
 
 if TYPE_CHECKING:
@@ -31,17 +32,21 @@ class TransactionKind(enum.StrEnum):
     refund = "refund"  # a cancelled order's payment returned
 
 
-class Account(TimestampMixin, Base):
-    __tablename__ = "account"
-    __table_args__ = (CheckConstraint("balance >= 0", name="balance_not_negative"),)
+class Account(IdMixin, TimestampMixin, Base):
+    """A user's money: opened with the user (registration), one per user and currency."""
 
-    # BY DEFAULT, not ALWAYS: the payment provider names accounts, and a credit to an
-    # account id that does not exist yet creates it with that id.
-    id: Mapped[int] = mapped_column(BigInteger, Identity(always=False), primary_key=True)
-    # SET NULL: balance and ledger stay on the books when the owner deletes their login.
+    __tablename__ = "account"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        UniqueConstraint("user_id", "currency"),
+    )
+
+    # SET NULL: balance and ledger stay on the books even if a user row is ever removed (a
+    # user who leaves is anonymised, so this happens only to the unverified ones purged).
     user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
+    currency: Mapped[str] = mapped_column(String(3))
     balance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
 
     user: Mapped["User | None"] = relationship(lazy="raise")
@@ -91,3 +96,57 @@ class Transaction(Base):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class TopUpStatus(enum.StrEnum):
+    pending = "pending"  # created; the customer is with the payment provider
+    succeeded = "succeeded"  # the provider's signed webhook credited the account
+    declined = "declined"  # the provider said no: nothing credited
+    expired = "expired"  # not paid in time (TOP_UP_TTL_MINUTES): nothing credited
+
+
+_TOP_UP_STATUSES = ", ".join(f"'{s.value}'" for s in TopUpStatus)
+
+
+class TopUp(IdMixin, TimestampMixin, Base):
+    """Adding funds: the customer pays the provider, whose signed webhook credits the account."""
+
+    __tablename__ = "top_up"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint(f"status IN ({_TOP_UP_STATUSES})", name="status_known"),
+        # Succeeded exactly when the ledger holds its credit.
+        CheckConstraint(
+            "(status = 'succeeded') = (transaction_id IS NOT NULL)", name="credited_when_succeeded"
+        ),
+        UniqueConstraint("provider", "provider_reference"),
+        Index("ix_top_up_account_created", "account_id", "created_at"),
+        Index(
+            "ix_top_up_pending_expires", "expires_at", postgresql_where=text("status = 'pending'")
+        ),
+    )
+
+    # RESTRICT: like the ledger, top-ups stay with their account.
+    account_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("account.id", ondelete="RESTRICT")
+    )
+    amount: Mapped[Decimal] = mapped_column(Money)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default=TopUpStatus.pending)
+    # The provider that takes the payment and its id for it (set once the provider answered).
+    provider: Mapped[str] = mapped_column(String(32))
+    provider_reference: Mapped[str | None] = mapped_column(String(128))
+    # Where the provider's payment page is, and where it sends the customer back to.
+    redirect_url: Mapped[str | None] = mapped_column(String(2048))
+    return_url: Mapped[str] = mapped_column(String(2048))
+    # The ledger credit the webhook made (RESTRICT: the ledger is append-only).
+    transaction_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("transaction.id", ondelete="RESTRICT"), unique=True
+    )
+    expires_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+
+    account: Mapped[Account] = relationship(lazy="raise")
+
+    def __str__(self) -> str:
+        return f"Top-up {self.id}: {self.amount} {self.currency} {self.status}"

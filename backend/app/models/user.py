@@ -44,6 +44,9 @@ class User(IdMixin, TimestampMixin, Base):
     is_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     verified_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Set when the user deleted their account: e-mail, username and profile are anonymised,
+    # the row stays for the books (orders, ledger).
+    deleted_at: Mapped[datetime | None]
 
     role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
     profile: Mapped["Profile"] = relationship(

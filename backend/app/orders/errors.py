@@ -35,3 +35,7 @@ class IdempotencyKeyInProgress(Conflict):
 
 class OrderTooLarge(AppError):
     status, code, title = 422, "order_total_too_large", "The order total is too large"
+
+
+class OpenOrders(Conflict):
+    code, title = "open_orders", "Orders are still open"

@@ -77,6 +77,15 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
     return await session.scalar(query)
 
 
+async def open_order_numbers(session: AsyncSession, user_id: int, statuses: set[str]) -> list[str]:
+    rows = await session.scalars(
+        select(Order.number)
+        .where(Order.user_id == user_id, Order.status.in_(statuses), Order.deleted_at.is_(None))
+        .order_by(Order.id)
+    )
+    return list(rows)
+
+
 async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:
     """The products being ordered, key-share locked before any stock row: a product deleted
     meanwhile (which locks the product, then its stock) waits instead of deadlocking."""

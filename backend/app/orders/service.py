@@ -21,6 +21,7 @@ from app.orders import idempotency, repository, tasks
 from app.orders.errors import (
     CartEmpty,
     InvalidTransition,
+    OpenOrders,
     OrderNotDeletable,
     OrderNotFound,
     OrderTooLarge,
@@ -42,6 +43,8 @@ NEXT_STATUS: dict[str, set[str]] = {
     S.cancelled: set(),
 }
 CANCELLABLE = {S.pending, S.paid}
+# Not finished yet: the customer may still pay, collect or be refunded.
+OPEN = {S.pending, S.paid, S.preparing, S.ready}
 DELETABLE = {S.cancelled, S.completed}
 # The customer gets a mail when the order reaches these.
 MAILED_STATUSES = {S.ready, S.cancelled}
@@ -239,3 +242,13 @@ async def delete_order(session: AsyncSession, admin: User, order_id: int) -> Non
     # Hidden, not removed: the ledger's payments and refunds keep naming the order.
     order.deleted_at = datetime.now(UTC)
     await session.flush()
+
+
+async def ensure_none_open(session: AsyncSession, user_id: int) -> None:
+    """Before a user leaves: no order of theirs is still open (pending to ready)."""
+    numbers = await repository.open_order_numbers(session, user_id, OPEN)
+    if numbers:
+        raise OpenOrders(
+            f"Order(s) {', '.join(numbers)} are still open: collect or cancel them first.",
+            orders=numbers,
+        )

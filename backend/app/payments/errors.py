@@ -1,4 +1,4 @@
-from app.core.errors import AppError, Conflict, NotFound, Unauthorized
+from app.core.errors import AppError, Conflict, NotFound, ServiceUnavailable, Unauthorized
 
 
 class AccountNotFound(NotFound):
@@ -27,3 +27,43 @@ class TransactionConflict(Conflict):
 
 class BalanceLimit(Conflict):
     code, title = "balance_limit", "The balance would exceed the largest amount an account holds"
+
+
+class UnknownAccount(AppError):
+    status, code, title = 422, "unknown_account", "Unknown account"
+
+
+class CurrencyMismatch(Conflict):
+    code, title = "currency_mismatch", "The account holds another currency"
+
+
+class BalanceNotZero(Conflict):
+    code, title = "balance_not_zero", "The balance is not zero"
+
+
+class TopUpNotFound(NotFound):
+    code, title = "top_up_not_found", "Top-up not found"
+
+
+class UnknownTopUp(AppError):
+    status, code, title = 422, "unknown_top_up", "Unknown top-up"
+
+
+class TopUpMismatch(Conflict):
+    code, title = "top_up_mismatch", "The payment does not match the top-up"
+
+
+class TopUpClosed(Conflict):
+    code, title = "top_up_closed", "The top-up was declined or credited already"
+
+
+class TooManyPendingTopUps(Conflict):
+    code, title = "too_many_pending_top_ups", "Too many unfinished top-ups"
+
+
+class TopUpsDisabled(AppError):
+    status, code, title = 503, "top_ups_disabled", "Adding funds is not available"
+
+
+class PaymentProviderUnavailable(ServiceUnavailable):
+    code, title = "payment_provider_unavailable", "The payment provider cannot be reached"

@@ -6,9 +6,10 @@ from decimal import Decimal
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
-from app.models import Account, Transaction, TransactionKind
+from app.models import Account, TopUp, TopUpStatus, Transaction, TransactionKind
 from app.models.catalog import MONEY_MAX
 
 TRANSACTION_LIST = ListSpec(
@@ -41,12 +42,18 @@ async def transactions(session: AsyncSession, account_id: int, params: ListParam
 
 
 async def debit(
-    session: AsyncSession, account_id: int, user_id: int, amount: Decimal
+    session: AsyncSession, account_id: int, user_id: int, amount: Decimal, currency: str
 ) -> Decimal | None:
-    """Take `amount` from the user's account if the balance covers it; the new balance or None."""
+    """Take `amount` from the user's account in `currency` if the balance covers it; the new
+    balance or None."""
     return await session.scalar(
         update(Account)
-        .where(Account.id == account_id, Account.user_id == user_id, Account.balance >= amount)
+        .where(
+            Account.id == account_id,
+            Account.user_id == user_id,
+            Account.currency == currency,
+            Account.balance >= amount,
+        )
         .values(balance=Account.balance - amount, updated_at=func.now())
         .returning(Account.balance)
     )
@@ -89,21 +96,34 @@ async def record(
     return await session.scalar(statement)
 
 
-async def ensure_account(session: AsyncSession, account_id: int, user_id: int) -> Account:
-    """The account with this id, created for `user_id` when missing, locked for the update."""
+async def open_account(session: AsyncSession, user_id: int, currency: str) -> None:
+    """The user's account in `currency`, unless they have one."""
     await session.execute(
         insert(Account)
-        .values(id=account_id, user_id=user_id)
-        .on_conflict_do_nothing(index_elements=[Account.id])
+        .values(user_id=user_id, currency=currency)
+        .on_conflict_do_nothing(index_elements=[Account.user_id, Account.currency])
     )
-    return (
-        await session.scalars(
-            select(Account)
-            .where(Account.id == account_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    ).one()
+
+
+async def account_for_update(
+    session: AsyncSession, account_id: int, user_id: int | None = None
+) -> Account | None:
+    """The account locked for a balance change; with `user_id`, only if it is theirs."""
+    query = select(Account).where(Account.id == account_id)
+    if user_id is not None:
+        query = query.where(Account.user_id == user_id)
+    return await session.scalar(query.with_for_update().execution_options(populate_existing=True))
+
+
+async def accounts_of_for_update(session: AsyncSession, user_id: int) -> list[Account]:
+    query = (
+        select(Account)
+        .where(Account.user_id == user_id)
+        .order_by(Account.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return list(await session.scalars(query))
 
 
 async def order_payment(session: AsyncSession, order_id: int) -> Transaction | None:
@@ -116,3 +136,72 @@ async def order_payment(session: AsyncSession, order_id: int) -> Transaction | N
 
 async def by_external_id(session: AsyncSession, external_id: str) -> Transaction | None:
     return await session.scalar(select(Transaction).where(Transaction.external_id == external_id))
+
+
+# --- top-ups ----------------------------------------------------------------------------------
+
+
+async def pending_top_ups(session: AsyncSession, account_id: int, now: datetime) -> int:
+    return await session.scalar(
+        select(func.count())
+        .select_from(TopUp)
+        .where(
+            TopUp.account_id == account_id,
+            TopUp.status == TopUpStatus.pending,
+            TopUp.expires_at > now,
+        )
+    )
+
+
+async def own_top_up(
+    session: AsyncSession, top_up_id: int, account_id: int, user_id: int
+) -> TopUp | None:
+    return await session.scalar(
+        select(TopUp)
+        .join(Account, Account.id == TopUp.account_id)
+        .where(TopUp.id == top_up_id, TopUp.account_id == account_id, Account.user_id == user_id)
+    )
+
+
+async def top_up_for_update(session: AsyncSession, top_up_id: int) -> TopUp | None:
+    return await session.scalar(
+        select(TopUp)
+        .where(TopUp.id == top_up_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def top_up_by_reference(session: AsyncSession, provider: str, reference: str) -> TopUp | None:
+    """A top-up as its provider names it, with its account (for the owner's id)."""
+    return await session.scalar(
+        select(TopUp)
+        .where(TopUp.provider == provider, TopUp.provider_reference == reference)
+        .options(joinedload(TopUp.account))
+    )
+
+
+async def finish_pending(
+    session: AsyncSession,
+    status: TopUpStatus,
+    now: datetime,
+    *,
+    top_up_id: int | None = None,
+    user_id: int | None = None,
+    expired_before: datetime | None = None,
+) -> int:
+    """Move pending top-ups (one, a user's, or those past their time) to `status`; how many."""
+    statement = update(TopUp).where(TopUp.status == TopUpStatus.pending)
+    if top_up_id is not None:
+        statement = statement.where(TopUp.id == top_up_id)
+    if user_id is not None:
+        owned = select(Account.id).where(Account.user_id == user_id)
+        statement = statement.where(TopUp.account_id.in_(owned))
+    if expired_before is not None:
+        statement = statement.where(TopUp.expires_at <= expired_before)
+    result = await session.execute(
+        statement.values(status=status, completed_at=now, updated_at=now).execution_options(
+            synchronize_session=False
+        )
+    )
+    return result.rowcount or 0

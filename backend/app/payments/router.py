@@ -1,35 +1,50 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
-from pydantic import ValidationError
+from fastapi import APIRouter, Path, Request, status
 
 from app.auth.dependencies import CurrentUser
-from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.payments import service, webhook
+from app.payments import providers, service
 from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
     BalanceLimit,
     InvalidSignature,
+    PaymentProviderUnavailable,
+    TooManyPendingTopUps,
+    TopUpClosed,
+    TopUpMismatch,
+    TopUpNotFound,
+    TopUpsDisabled,
     TransactionConflict,
+    UnknownAccount,
+    UnknownTopUp,
     UnknownUser,
 )
 from app.payments.repository import TRANSACTION_LIST
-from app.payments.schemas import AccountRead, TransactionRead, WebhookPayload, WebhookResult
+from app.payments.schemas import (
+    AccountRead,
+    TopUpCreate,
+    TopUpRead,
+    TransactionRead,
+    WebhookPayload,
+    WebhookResult,
+)
 
 router = APIRouter(tags=["payments"])
 
 AccountId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+TopUpId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 @router.get(
     "/accounts", response_model=list[AccountRead], responses=problem_responses(Unauthorized)
 )
 async def list_accounts(user: CurrentUser, session: SessionDep):
-    """Your money accounts with their balances (topped up by the payment provider)."""
+    """Your money accounts with their balances: every customer has one from registration on,
+    in the shop's currency. Add funds with `POST /accounts/{id}/top-ups`."""
     return await service.list_accounts(session, user)
 
 
@@ -48,10 +63,54 @@ async def account_transactions(
 
 
 @router.post(
+    "/accounts/{account_id}/top-ups",
+    response_model=TopUpRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(
+        Unauthorized,
+        AccountNotFound,
+        TooManyPendingTopUps,
+        BalanceLimit,
+        TopUpsDisabled,
+        PaymentProviderUnavailable,
+    ),
+)
+async def create_top_up(
+    account_id: AccountId, data: TopUpCreate, user: CurrentUser, session: SessionDep
+):
+    """Add funds: opens a `pending` top-up at the payment provider. Send the customer to
+    `redirect_url`; the provider sends them back to `return_url` when they are done. Only the
+    provider's signed webhook credits the account (then the top-up is `succeeded`); poll
+    `GET /accounts/{id}/top-ups/{top_up_id}` on the return page. A declined or abandoned
+    top-up credits nothing."""
+    return await service.create_top_up(session, user, account_id, data)
+
+
+@router.get(
+    "/accounts/{account_id}/top-ups/{top_up_id}",
+    response_model=TopUpRead,
+    responses=problem_responses(Unauthorized, TopUpNotFound),
+)
+async def get_top_up(
+    account_id: AccountId, top_up_id: TopUpId, user: CurrentUser, session: SessionDep
+):
+    """One of your top-ups, for the page the provider sends the customer back to."""
+    return await service.get_top_up(session, user, account_id, top_up_id)
+
+
+@router.post(
     "/payments/webhook",
     response_model=WebhookResult,
     responses=problem_responses(
-        InvalidSignature, UnknownUser, AccountOwnerMismatch, TransactionConflict, BalanceLimit
+        InvalidSignature,
+        UnknownUser,
+        UnknownAccount,
+        UnknownTopUp,
+        AccountOwnerMismatch,
+        TransactionConflict,
+        TopUpMismatch,
+        TopUpClosed,
+        BalanceLimit,
     ),
     openapi_extra={
         # Read from the raw request (a missing or malformed one is a 401 like a wrong one).
@@ -78,14 +137,10 @@ async def account_transactions(
     },
 )
 async def payment_webhook(request: Request, session: SessionDep):
-    """The payment provider credits an account. The signature is checked on the raw body
-    before anything is parsed; the same `transaction_id` credits once."""
+    """The payment provider credits an account (which must exist and belong to `user_id`).
+    The signature is checked on the raw body before anything is parsed; the same
+    `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
+    amount, and becomes `succeeded`."""
     body = await request.body()
-    secret = settings.webhook_secret.get_secret_value()
-    headers = request.headers
-    webhook.verify(secret, headers.get("x-timestamp"), headers.get("x-signature"), body)
-    try:
-        payload = WebhookPayload.model_validate_json(body)
-    except ValidationError as exc:
-        raise webhook.invalid_body(exc) from None
+    payload = providers.webhook_parser().parse_webhook(request.headers, body)
     return await service.credit_from_webhook(session, payload)

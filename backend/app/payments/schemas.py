@@ -1,18 +1,19 @@
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import AfterValidator, Field, model_validator
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, PositiveMoney, text
+from app.core.types import Id, MoneyRules, PositiveMoney, text
 
 
 class AccountRead(Schema):
     id: int
     balance: Decimal
-    currency: str = Field(default_factory=lambda: settings.currency)
+    currency: str
     created_at: datetime
     updated_at: datetime
 
@@ -36,6 +37,11 @@ class WebhookPayload(InputSchema):
     account_id: Id
     user_id: Id
     amount: PositiveMoney
+    top_up_id: Id | None = Field(
+        None,
+        description="The top-up this payment completes: its account and amount must match, "
+        "and it becomes `succeeded`",
+    )
 
 
 class WebhookResult(Schema):
@@ -44,3 +50,78 @@ class WebhookResult(Schema):
     status: Literal["credited", "duplicate"] = Field(
         description="`duplicate`: this transaction id was credited before; nothing changed"
     )
+    top_up_id: int | None = None
+
+
+# --- top-ups --------------------------------------------------------------------------------
+
+RETURN_URL_PLACEHOLDER = "{top_up_id}"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or ""), parts.port or default_port
+
+
+def _own_frontend_url(value: str) -> str:
+    """A path on the storefront, or an absolute URL of the storefront's own origin (the
+    provider sends the customer there: anything else would be an open redirect)."""
+    if any(c.isspace() or ord(c) < 32 or c == "\\" for c in value):
+        raise ValueError("must not contain spaces, control characters or backslashes")
+    frontend = settings.frontend_url.rstrip("/")
+    if value.startswith("/") and not value.startswith("//"):
+        return frontend + value
+    try:
+        parts = urlsplit(value)
+        same_origin = _origin(value) == _origin(frontend)
+    except ValueError:
+        same_origin = False
+    if not same_origin or parts.username is not None or parts.password is not None:
+        raise ValueError(f"must be a path or a URL on the storefront ({frontend})")
+    return value
+
+
+ReturnUrl = Annotated[text(1900, min_length=1, strip=False), AfterValidator(_own_frontend_url)]
+
+
+class TopUpCreate(InputSchema):
+    amount: Annotated[
+        Decimal,
+        MoneyRules(minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount),
+        Field(description="How much to add, in the account's currency"),
+    ]
+    return_url: ReturnUrl | None = Field(
+        None,
+        description="Where the provider sends the customer back to: a path on the storefront "
+        "(or a URL of its origin); `{top_up_id}` in it is replaced by the top-up's id. "
+        "Default `/account/top-ups/{top_up_id}`",
+        examples=["/account/top-ups/{top_up_id}"],
+    )
+
+
+class TopUpRead(Schema):
+    id: int
+    account_id: int
+    amount: Decimal
+    currency: str
+    status: Literal["pending", "succeeded", "declined", "expired"] = Field(
+        description="`pending` until the provider's signed webhook credits it (`succeeded`), "
+        "the provider declines it, or it expires unpaid; only `succeeded` moved money"
+    )
+    provider: str
+    redirect_url: str | None = Field(
+        description="The provider's payment page: send the customer here while `pending`"
+    )
+    return_url: str = Field(description="Where the provider sends the customer back to")
+    transaction_id: int | None = Field(description="The ledger credit, once `succeeded`")
+    created_at: datetime
+    expires_at: datetime = Field(description="Unpaid by then, it expires")
+    completed_at: datetime | None
+
+    @model_validator(mode="after")
+    def _expired_when_its_time_is_up(self) -> "TopUpRead":
+        # The beat job writes `expired` down a few minutes later; nobody waits for it.
+        if self.status == "pending" and self.expires_at <= datetime.now(UTC):
+            self.status = "expired"
+        return self

@@ -19,17 +19,23 @@ from app.payments.webhook import sign
 
 
 def build_request(
-    user_id: int, account_id: int, amount: Decimal, transaction_id: str, secret: str
+    user_id: int,
+    account_id: int,
+    amount: Decimal,
+    transaction_id: str,
+    secret: str,
+    top_up_id: int | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """The raw body and headers of a signed webhook call."""
-    body = orjson.dumps(
-        {
-            "transaction_id": transaction_id,
-            "account_id": account_id,
-            "user_id": user_id,
-            "amount": str(amount),
-        }
-    )
+    payload = {
+        "transaction_id": transaction_id,
+        "account_id": account_id,
+        "user_id": user_id,
+        "amount": str(amount),
+    }
+    if top_up_id is not None:
+        payload["top_up_id"] = top_up_id
+    body = orjson.dumps(payload)
     timestamp = str(int(time.time()))
     headers = {
         "Content-Type": "application/json",
@@ -42,10 +48,15 @@ def build_request(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--user-id", type=int, required=True, help="the account owner's user id")
-    parser.add_argument("--account-id", type=int, required=True, help="created when missing")
+    parser.add_argument(
+        "--account-id", type=int, required=True, help="the user's account (GET /accounts)"
+    )
     parser.add_argument("--amount", type=Decimal, required=True, help="e.g. 50.00")
     parser.add_argument(
         "--transaction-id", default=None, help="the provider's id (default: a new random one)"
+    )
+    parser.add_argument(
+        "--top-up-id", type=int, default=None, help="the top-up this payment completes, if any"
     )
     parser.add_argument(
         "--url",
@@ -60,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         args.amount,
         transaction_id,
         settings.webhook_secret.get_secret_value(),
+        args.top_up_id,
     )
     url = args.url.rstrip("/") + "/api/v1/payments/webhook"
     try:

@@ -1,21 +1,44 @@
-"""Money rules: a balance changes only together with its ledger entry, in one transaction."""
+"""Money rules: a balance changes only together with its ledger entry, in one transaction;
+top-ups are credited only by the payment provider's signed webhook."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import settings
 from app.core.listing import ListParams, Page
-from app.models import Account, Order, TransactionKind, User
-from app.payments import repository
+from app.models import Account, Order, TopUp, TopUpStatus, TransactionKind, User
+from app.models.catalog import MONEY_MAX
+from app.payments import providers, repository
 from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
     BalanceLimit,
+    BalanceNotZero,
+    CurrencyMismatch,
     InsufficientFunds,
+    TooManyPendingTopUps,
+    TopUpClosed,
+    TopUpMismatch,
+    TopUpNotFound,
+    TopUpsDisabled,
     TransactionConflict,
+    UnknownAccount,
+    UnknownTopUp,
     UnknownUser,
 )
-from app.payments.schemas import WebhookPayload, WebhookResult
+from app.payments.schemas import (
+    RETURN_URL_PLACEHOLDER,
+    TopUpCreate,
+    WebhookPayload,
+    WebhookResult,
+)
+
+
+async def open_account(session: AsyncSession, user: User) -> None:
+    """Every user has a money account in the shop's currency from their first day."""
+    await repository.open_account(session, user.id, settings.currency)
 
 
 async def list_accounts(session: AsyncSession, user: User) -> list[Account]:
@@ -33,10 +56,14 @@ async def account_transactions(
 async def pay_order(session: AsyncSession, order: Order, account_id: int, user_id: int) -> None:
     """Debit the order's total from the user's account (conditional update: never below 0)."""
     amount = order.total
-    if await repository.debit(session, account_id, user_id, amount) is None:
+    if await repository.debit(session, account_id, user_id, amount, order.currency) is None:
         account = await repository.own_account(session, account_id, user_id)
         if account is None:
             raise AccountNotFound
+        if account.currency != order.currency:
+            raise CurrencyMismatch(
+                f"The account holds {account.currency}; the order is in {order.currency}."
+            )
         raise InsufficientFunds(
             f"The balance {account.balance} does not cover {amount}.",
             balance=str(account.balance),
@@ -62,13 +89,59 @@ async def refund_order(session: AsyncSession, order: Order) -> Decimal | None:
     return amount
 
 
+async def ensure_no_money(session: AsyncSession, user_id: int) -> None:
+    """Before a user leaves: every account of theirs is at zero (they stay locked until the
+    commit, so no payment or credit slips in between), and unfinished top-ups expire."""
+    # Top-ups before accounts, the order the webhook locks them in; once more after, for
+    # one created just before the accounts were locked (none can be created after).
+    now = datetime.now(UTC)
+    await repository.finish_pending(session, TopUpStatus.expired, now, user_id=user_id)
+    accounts = await repository.accounts_of_for_update(session, user_id)
+    await repository.finish_pending(session, TopUpStatus.expired, now, user_id=user_id)
+    held = [a for a in accounts if a.balance]
+    if held:
+        total = ", ".join(f"{a.balance} {a.currency}" for a in held)
+        raise BalanceNotZero(
+            f"The balance is {total}: spend it or ask the shop to pay it out first.",
+            balance=str(held[0].balance),
+            currency=held[0].currency,
+        )
+
+
+# --- the webhook ------------------------------------------------------------------------------
+
+
 async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) -> WebhookResult:
-    """Credit once per provider transaction id; the account is created when missing."""
+    """Credit once per provider transaction id; with `top_up_id`, that top-up (which must
+    match) succeeds. A top-up that expired unpaid is still credited: the provider has the
+    money, so the ledger must show it."""
     if await session.get(User, payload.user_id) is None:
         raise UnknownUser(f"No user {payload.user_id}.")
-    account = await repository.ensure_account(session, payload.account_id, payload.user_id)
+    top_up = None
+    if payload.top_up_id is not None:
+        # The top-up before the account: the order every path locks them in.
+        top_up = await repository.top_up_for_update(session, payload.top_up_id)
+        if top_up is None:
+            raise UnknownTopUp(f"No top-up {payload.top_up_id}.")
+        if (top_up.account_id, top_up.amount) != (payload.account_id, payload.amount):
+            raise TopUpMismatch(
+                f"Top-up {top_up.id} is {top_up.amount} to account {top_up.account_id}."
+            )
+    account = await repository.account_for_update(session, payload.account_id)
+    if account is None:
+        raise UnknownAccount(f"No account {payload.account_id}.")
     if account.user_id != payload.user_id:
         raise AccountOwnerMismatch(f"Account {account.id} does not belong to this user.")
+    earlier = await repository.by_external_id(session, payload.transaction_id)
+    if earlier is not None:
+        same = (earlier.account_id, earlier.amount) == (account.id, payload.amount)
+        if not same or (top_up is not None and top_up.transaction_id != earlier.id):
+            raise TransactionConflict(
+                f"Transaction {payload.transaction_id} was credited with other data."
+            )
+        return _result(payload, account, "duplicate")
+    if top_up is not None and top_up.status in (TopUpStatus.declined, TopUpStatus.succeeded):
+        raise TopUpClosed(f"Top-up {top_up.id} is {top_up.status}: nothing was credited.")
     inserted = await repository.record(
         session,
         account.id,
@@ -76,20 +149,114 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
         TransactionKind.credit,
         external_id=payload.transaction_id,
     )
-    if inserted is None:
+    if inserted is None:  # the same transaction id committed meanwhile by a concurrent call
         earlier = await repository.by_external_id(session, payload.transaction_id)
         if earlier is None or (earlier.account_id, earlier.amount) != (
             account.id,
             payload.amount,
         ):
             raise TransactionConflict(
-                f"Transaction {payload.transaction_id} was credited with another account or amount."
+                f"Transaction {payload.transaction_id} was credited with other data."
             )
-        status = "duplicate"
-    else:
-        if not await repository.add_to_balance(session, account.id, payload.amount):
-            raise BalanceLimit(f"Crediting {payload.amount} would pass the largest balance.")
-        status = "credited"
+        return _result(payload, account, "duplicate")
+    if not await repository.add_to_balance(session, account.id, payload.amount):
+        raise BalanceLimit(f"Crediting {payload.amount} would pass the largest balance.")
+    if top_up is not None:
+        top_up.status = TopUpStatus.succeeded
+        top_up.transaction_id = inserted
+        top_up.completed_at = datetime.now(UTC)
+        await session.flush()
+    return _result(payload, account, "credited")
+
+
+def _result(payload: WebhookPayload, account: Account, status: str) -> WebhookResult:
     return WebhookResult(
-        transaction_id=payload.transaction_id, account_id=account.id, status=status
+        transaction_id=payload.transaction_id,
+        account_id=account.id,
+        status=status,
+        top_up_id=payload.top_up_id,
     )
+
+
+# --- top-ups --------------------------------------------------------------------------------
+
+
+async def create_top_up(
+    session: AsyncSession, user: User, account_id: int, data: TopUpCreate
+) -> TopUp:
+    """A pending top-up, opened at the provider; the customer goes to its `redirect_url`."""
+    provider = providers.get_provider()
+    if provider is None:
+        raise TopUpsDisabled("This shop takes no payments for adding funds.")
+    # Locked: two requests at once cannot pass the pending limit together.
+    account = await repository.account_for_update(session, account_id, user.id)
+    if account is None:
+        raise AccountNotFound
+    now = datetime.now(UTC)
+    limit = settings.top_up_max_pending
+    if await repository.pending_top_ups(session, account.id, now) >= limit:
+        raise TooManyPendingTopUps(
+            f"An account has at most {limit} unfinished top-ups; finish or wait for one.",
+            limit=limit,
+        )
+    if account.balance + data.amount > MONEY_MAX:
+        raise BalanceLimit(f"Adding {data.amount} would pass the largest balance.")
+    top_up = TopUp(
+        account_id=account.id,
+        amount=data.amount,
+        currency=account.currency,
+        status=TopUpStatus.pending,
+        provider=provider.name,
+        return_url="",
+        expires_at=now + timedelta(minutes=settings.top_up_ttl_minutes),
+    )
+    session.add(top_up)
+    await session.flush()
+    template = data.return_url or (
+        settings.frontend_url.rstrip("/") + "/account/top-ups/" + RETURN_URL_PLACEHOLDER
+    )
+    top_up.return_url = template.replace(RETURN_URL_PLACEHOLDER, str(top_up.id))
+    checkout = await provider.create_top_up(
+        providers.TopUpRequest(
+            top_up_id=top_up.id,
+            account_id=account.id,
+            user_id=user.id,
+            amount=top_up.amount,
+            currency=top_up.currency,
+            return_url=top_up.return_url,
+            expires_at=top_up.expires_at,
+        )
+    )
+    top_up.provider_reference = checkout.reference
+    top_up.redirect_url = checkout.redirect_url
+    await session.flush()
+    return top_up
+
+
+async def get_top_up(session: AsyncSession, user: User, account_id: int, top_up_id: int) -> TopUp:
+    top_up = await repository.own_top_up(session, top_up_id, account_id, user.id)
+    if top_up is None:
+        raise TopUpNotFound
+    return top_up
+
+
+async def provider_top_up(session: AsyncSession, provider: str, reference: str) -> TopUp:
+    """A top-up as its provider names it (with its account), for the provider's own pages."""
+    top_up = await repository.top_up_by_reference(session, provider, reference)
+    if top_up is None:
+        raise TopUpNotFound
+    return top_up
+
+
+async def decline_top_up(session: AsyncSession, top_up_id: int) -> bool:
+    """The provider declined it: nothing is credited. False when it was no longer pending."""
+    now = datetime.now(UTC)
+    return (
+        await repository.finish_pending(session, TopUpStatus.declined, now, top_up_id=top_up_id) > 0
+    )
+
+
+async def expire_top_ups(session: AsyncSession, now: datetime | None = None) -> int:
+    """Top-ups not paid in time expire (nothing was credited for them)."""
+    now = now or datetime.now(UTC)
+    return await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import BigInteger, Integer, and_, column, func, select, true, values
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog.repository import PRODUCT_FILTERS, PRODUCT_SORTS, product_rank, product_search
@@ -79,3 +79,36 @@ async def availability(session: AsyncSession, product_id: int) -> list[tuple[Sto
         .order_by(Store.name)
     )
     return [(store, quantity or 0) for store, quantity in rows]
+
+
+async def whole_cart_availability(
+    session: AsyncSession, wanted: dict[int, int]
+) -> list[tuple[Store, list[int], list[int]]]:
+    """Every active store with the lines of `wanted` {product_id: quantity} it is short of:
+    (store, short product ids, units it has of each), in one statement for all stores."""
+    if not wanted:
+        stores = await session.scalars(
+            select(Store).where(Store.is_active).order_by(Store.name, Store.id)
+        )
+        return [(store, [], []) for store in stores]
+    lines = values(
+        column("product_id", BigInteger), column("quantity", Integer), name="wanted"
+    ).data(sorted(wanted.items()))
+    on_hand = func.coalesce(Stock.quantity, 0)
+    is_short = on_hand < lines.c.quantity
+    rows = await session.execute(
+        select(
+            Store,
+            func.array_agg(aggregate_order_by(lines.c.product_id, lines.c.product_id)).filter(
+                is_short
+            ),
+            func.array_agg(aggregate_order_by(on_hand, lines.c.product_id)).filter(is_short),
+        )
+        .select_from(Store)
+        .join(lines, true())
+        .outerjoin(Stock, and_(Stock.store_id == Store.id, Stock.product_id == lines.c.product_id))
+        .where(Store.is_active)
+        .group_by(Store.id)
+        .order_by(Store.name, Store.id)
+    )
+    return [(store, ids or [], units or []) for store, ids, units in rows]

@@ -12,6 +12,8 @@ from app.stores import service
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
 from app.stores.schemas import (
     AssortmentItem,
+    CartAvailability,
+    GuestCart,
     StockRead,
     StockSet,
     StoreCreate,
@@ -20,6 +22,7 @@ from app.stores.schemas import (
 )
 
 router = APIRouter(prefix="/stores", tags=["stores"])
+# `{store_id:int}`: only digits route here, so /stores/availability is never taken for a store.
 
 StoreId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -38,15 +41,27 @@ async def list_stores(session: SessionDep, params: ListParamsDep, user: Optional
     return await service.list_stores(session, params, is_admin=is_admin(user))
 
 
+@router.post(
+    "/availability",
+    response_model=CartAvailability,
+)
+async def guest_cart_availability(data: GuestCart, session: SessionDep):
+    """For a cart kept in the browser (a guest's): every active store, whether it has every
+    line now, and per short line what was requested and what it has. Products not for sale
+    are listed in `unavailable` and left out of the check. One query for all stores; signed-in
+    customers ask `GET /cart/availability`."""
+    return await service.guest_cart_availability(session, data.items)
+
+
 @router.get(
-    "/{store_id}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
+    "/{store_id:int}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
 )
 async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
     return service.read(await service.get_store(session, store_id, is_admin=is_admin(user)))
 
 
 @router.get(
-    "/{store_id}/products",
+    "/{store_id:int}/products",
     response_model=Page[AssortmentItem],
     responses=problem_responses(service.StoreNotFound, InvalidListQuery),
     description="The store's assortment: products with the quantity in stock there. "
@@ -72,7 +87,7 @@ async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep)
 
 
 @router.put(
-    "/{store_id}",
+    "/{store_id:int}",
     response_model=StoreRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
 )
@@ -83,7 +98,7 @@ async def replace_store(
 
 
 @router.patch(
-    "/{store_id}",
+    "/{store_id:int}",
     response_model=StoreRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
 )
@@ -92,7 +107,7 @@ async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, s
 
 
 @router.delete(
-    "/{store_id}",
+    "/{store_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreHasOrders),
 )
@@ -101,7 +116,7 @@ async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep)
 
 
 @router.put(
-    "/{store_id}/stock/{product_id}",
+    "/{store_id:int}/stock/{product_id}",
     response_model=StockRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, ProductNotFound),
 )

@@ -8,8 +8,9 @@ from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.catalog.schemas import ProductRead
+from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, text, whole
+from app.core.types import CleanText, Id, text, whole
 from app.users.schemas import Email
 
 # Read once: available_timezones() walks the tz database on every call.
@@ -141,3 +142,42 @@ class StockRead(Schema):
 
 class AssortmentItem(ProductRead):
     quantity: int = 0
+
+
+# --- the whole cart, per store -------------------------------------------------------------
+
+
+class CartLineQuantity(InputSchema):
+    product_id: Id
+    quantity: whole(1, settings.cart_max_quantity)
+
+
+class GuestCart(InputSchema):
+    items: Annotated[list[CartLineQuantity], Field(max_length=100)] = Field(
+        description="The browser's cart: one line per product (repeated products are added up)"
+    )
+
+
+class ShortLine(Schema):
+    product_id: int
+    requested: int
+    available: int = Field(description="Units the store has now")
+
+
+class StoreAvailability(Schema):
+    store: StoreRead
+    all_available: bool = Field(description="The store has every line in full now")
+    short: list[ShortLine] = Field(description="The lines it is short of, by product id")
+
+
+class UnavailableLine(Schema):
+    product_id: int | None = Field(description="null for a product deleted since")
+    quantity: int
+    reason: Literal["inactive", "deleted"] = Field(
+        description="Not for sale (hidden) or gone: no store can sell it; left out of `stores`"
+    )
+
+
+class CartAvailability(Schema):
+    stores: list[StoreAvailability] = Field(description="Every active store, by name")
+    unavailable: list[UnavailableLine]

@@ -12,7 +12,17 @@ from app.core.listing import ListParams, Page
 from app.models import Store
 from app.stores import repository
 from app.stores.hours import is_open
-from app.stores.schemas import AssortmentItem, StoreCreate, StoreRead, StoreUpdate
+from app.stores.schemas import (
+    AssortmentItem,
+    CartAvailability,
+    CartLineQuantity,
+    ShortLine,
+    StoreAvailability,
+    StoreCreate,
+    StoreRead,
+    StoreUpdate,
+    UnavailableLine,
+)
 
 
 class StoreNotFound(NotFound):
@@ -109,3 +119,37 @@ async def availability(session: AsyncSession, product_id: int) -> list[Availabil
         Availability(store_id=store.id, store_name=store.name, quantity=quantity)
         for store, quantity in await repository.availability(session, product_id)
     ]
+
+
+async def whole_cart_availability(
+    session: AsyncSession, wanted: dict[int, int], unavailable: list[UnavailableLine]
+) -> CartAvailability:
+    """For every active store: does it have all of `wanted` now, and what is it short of."""
+    now = datetime.now(UTC)
+    stores = [
+        StoreAvailability(
+            store=read(store, now),
+            all_available=not short_ids,
+            short=[
+                ShortLine(product_id=pid, requested=wanted[pid], available=quantity)
+                for pid, quantity in zip(short_ids, on_hand, strict=True)
+            ],
+        )
+        for store, short_ids, on_hand in await repository.whole_cart_availability(session, wanted)
+    ]
+    return CartAvailability(stores=stores, unavailable=unavailable)
+
+
+async def guest_cart_availability(
+    session: AsyncSession, items: list[CartLineQuantity]
+) -> CartAvailability:
+    """A cart that lives in the browser: products not for sale are reported, not checked."""
+    wanted: dict[int, int] = {}
+    for line in items:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    refused = await catalog_service.unorderable(session, list(wanted))
+    unavailable = [
+        UnavailableLine(product_id=pid, quantity=wanted.pop(pid), reason=reason)
+        for pid, reason in sorted(refused.items())
+    ]
+    return await whole_cart_availability(session, wanted, unavailable)

@@ -6,7 +6,7 @@ from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import Profile, Role, RoleName, User
+from app.models import Account, Profile, Role, RoleName, Transaction, User
 
 USER_LIST = ListSpec(
     filters={
@@ -68,10 +68,26 @@ async def role(session: AsyncSession, name: str) -> Role:
     return (await session.scalars(select(Role).where(Role.name == name))).one()
 
 
+async def lock(session: AsyncSession, user_id: int) -> None:
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+
 async def delete_unverified_before(session: AsyncSession, cutoff) -> int:
-    result = await session.execute(
-        delete(User).where(User.is_verified.is_(False), User.created_at < cutoff)
+    """Remove users who never verified, with their empty money accounts; one whose account has
+    ledger entries (a credit by the provider) stays, so no money leaves the books."""
+    has_ledger = (
+        select(Transaction.id)
+        .join(Account, Account.id == Transaction.account_id)
+        .where(Account.user_id == User.id)
+        .exists()
     )
+    doomed = (
+        select(User.id)
+        .where(User.is_verified.is_(False), User.created_at < cutoff, ~has_ledger)
+        .cte("doomed")
+    )
+    await session.execute(delete(Account).where(Account.user_id.in_(select(doomed.c.id))))
+    result = await session.execute(delete(User).where(User.id.in_(select(doomed.c.id))))
     return result.rowcount or 0
 
 

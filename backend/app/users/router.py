@@ -7,9 +7,28 @@ from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import ListParamsDep, Page
+from app.orders.errors import OpenOrders
+from app.payments.errors import BalanceNotZero
 from app.users import service
 from app.users.repository import USER_LIST
-from app.users.schemas import PasswordChange, UserAdminUpdate, UserRead, UserUpdateMe
+from app.users.schemas import (
+    PasswordChange,
+    UserAdminUpdate,
+    UserDeleteMe,
+    UserRead,
+    UserUpdateMe,
+)
+
+DELETION_RULES = """Deleting an account keeps the shop's books and loses no money:
+
+- refused with 409 `open_orders` while an order is pending, paid, preparing or ready
+  (collect or cancel it first; a cancelled paid order is refunded to the balance);
+- refused with 409 `balance_not_zero` while the money account holds anything (spend it, or
+  ask the shop to pay it out); unfinished top-ups are expired;
+- otherwise the account is anonymised: e-mail and username are replaced by a tombstone (both
+  can be registered again), name, phone, address and the cart are cleared, the password stops
+  working and every session ends at once. The money account with its ledger and the past
+  orders stay on the books, attached to the anonymous user (the ledger is append-only)."""
 
 UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
@@ -31,11 +50,14 @@ async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
 
 
 @router.delete(
-    "/me", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
+    "/me",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(Unauthorized, InvalidCredentials, OpenOrders, BalanceNotZero),
+    description="Delete your account, confirmed with your password (a wrong one answers 401 "
+    "`invalid_credentials`; the session stays).\n\n" + DELETION_RULES,
 )
-async def delete_me(user: CurrentUser, session: SessionDep):
-    """Delete the caller's account; every session ends."""
-    await service.delete_user(session, user)
+async def delete_me(data: UserDeleteMe, user: CurrentUser, session: SessionDep):
+    await service.delete_me(session, user, data.password)
 
 
 @router.put(
@@ -78,7 +100,11 @@ async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     "/{user_id}",
     response_model=UserRead,
     responses=problem_responses(
-        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+        Unauthorized,
+        InsufficientRole,
+        service.UserNotFound,
+        service.CannotChangeSelf,
+        service.UserDeleted,
     ),
 )
 async def update_user(
@@ -92,8 +118,15 @@ async def update_user(
     "/{user_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(
-        Unauthorized, InsufficientRole, service.UserNotFound, service.CannotChangeSelf
+        Unauthorized,
+        InsufficientRole,
+        service.UserNotFound,
+        service.CannotChangeSelf,
+        OpenOrders,
+        BalanceNotZero,
     ),
+    description="Delete a user by the same rules as `DELETE /users/me` (no password "
+    "needed); a deleted user answers 204 again and stays as it is.\n\n" + DELETION_RULES,
 )
 async def delete_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     await service.admin_delete(session, admin, user_id)

@@ -73,6 +73,9 @@ class UserRead(Schema):
     is_verified: bool
     created_at: datetime
     last_login_at: datetime | None = None
+    deleted_at: datetime | None = Field(
+        None, description="Set when the account was deleted (its personal data is gone)"
+    )
 
 
 class UserProfile(InputSchema):
@@ -100,3 +103,9 @@ UserAdminUpdate = patch_schema(
 class PasswordChange(InputSchema):
     current_password: text(128, strip=False)
     new_password: Password
+
+
+class UserDeleteMe(InputSchema):
+    password: text(128, min_length=1, strip=False) = Field(
+        description="The current password, to confirm"
+    )

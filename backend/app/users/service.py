@@ -8,14 +8,20 @@ from starlette.concurrency import run_in_threadpool
 
 from app.auth import sessions
 from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
+from app.cart import repository as cart_repository
 from app.core.config import settings
 from app.core.errors import Conflict, NotFound
 from app.core.jobs import after_commit_async
 from app.core.redis import redis
 from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User
+from app.orders import service as orders_service
+from app.payments import service as payments_service
 from app.users import repository
 from app.users.schemas import PasswordChange, UserAdminUpdate, UserUpdateMe
+
+# No password hashes to this: a deleted user can never log in again.
+UNUSABLE_PASSWORD_HASH = "!deleted"  # noqa: S105 (not a password: matches none)
 
 
 class UserNotFound(NotFound):
@@ -24,6 +30,10 @@ class UserNotFound(NotFound):
 
 class CannotChangeSelf(Conflict):
     code, title = "cannot_change_self", "Admins cannot disable, demote or delete themselves"
+
+
+class UserDeleted(Conflict):
+    code, title = "user_deleted", "The user has deleted their account"
 
 
 async def _ensure_unique(
@@ -74,6 +84,8 @@ async def create_user(
     )
     session.add(user)
     await _flush_unique(session)
+    # In the same transaction: nobody exists without an account to pay from.
+    await payments_service.open_account(session, user)
     return user
 
 
@@ -137,8 +149,31 @@ async def set_password(session: AsyncSession, user: User, new_password: str) -> 
     await _end_sessions(session, user.id)
 
 
-async def delete_user(session: AsyncSession, user: User) -> None:
-    await session.delete(user)
+async def delete_me(session: AsyncSession, user: User, password: str) -> None:
+    """The customer leaves, confirmed with their password: see `anonymise`."""
+    if not await run_in_threadpool(verify_password, password, user.password_hash):
+        raise InvalidCredentials("The password is wrong.")
+    await anonymise(session, user)
+
+
+async def anonymise(session: AsyncSession, user: User) -> None:
+    """Delete a user's account without losing money or the shop's books.
+
+    Refused (409) while an order is open (`open_orders`) or a balance is not zero
+    (`balance_not_zero`). Otherwise the e-mail and username become a tombstone (both free to
+    register again), the profile and cart are emptied, the password can never match, every
+    session ends; the row stays, with its money account, ledger and past orders."""
+    # The user row locked first: an order being placed for them meanwhile waits, then is seen.
+    await repository.lock(session, user.id)
+    await orders_service.ensure_none_open(session, user.id)
+    await payments_service.ensure_no_money(session, user.id)
+    await cart_repository.clear(session, user.id)
+    user.email = f"deleted-{user.id}@deleted.invalid"
+    user.username = f"deleted:{user.id}"  # ':' is never in a registered username
+    user.password_hash = UNUSABLE_PASSWORD_HASH
+    user.is_active = False
+    user.deleted_at = datetime.now(UTC)
+    user.profile.full_name = user.profile.phone = user.profile.address = ""
     await session.flush()
     await _end_sessions(session, user.id)
 
@@ -147,6 +182,8 @@ async def admin_update(
     session: AsyncSession, admin: User, user_id: int, data: UserAdminUpdate
 ) -> User:
     user = await get_user(session, user_id)
+    if user.deleted_at is not None:
+        raise UserDeleted("A deleted account stays as it is.")
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if user.id == admin.id and (
         changes.get("is_active") is False or changes.get("role", RoleName.admin) != RoleName.admin
@@ -167,10 +204,12 @@ async def admin_update(
 
 
 async def admin_delete(session: AsyncSession, admin: User, user_id: int) -> None:
+    """The same rules as a customer leaving (without their password); done once."""
     user = await get_user(session, user_id)
     if user.id == admin.id:
         raise CannotChangeSelf
-    await delete_user(session, user)
+    if user.deleted_at is None:
+        await anonymise(session, user)
 
 
 async def purge_unverified(session: AsyncSession, now: datetime | None = None) -> int:

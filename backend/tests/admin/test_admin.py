@@ -485,7 +485,7 @@ async def test_admin_cannot_disable_demote_or_delete_themselves(client):
     assert (await client.get("/admin/")).status_code == 200
 
 
-async def test_deleting_a_user_ends_their_sessions(client):
+async def test_deleting_a_user_anonymises_them_and_ends_their_sessions(client):
     customer = await create_user(username="alice")
     tokens = await login(client, "alice")
     await logged_in_admin(client)
@@ -493,8 +493,26 @@ async def test_deleting_a_user_ends_their_sessions(client):
     response = await client.delete(f"/admin/user/delete?pks={customer.id}", headers=SAME_ORIGIN)
 
     assert response.status_code == 200
-    assert await fetch_user(customer.id) is None
+    kept = await fetch_user(customer.id)
+    assert kept.deleted_at is not None and kept.username == f"deleted:{customer.id}"
     assert (await client.get("/api/v1/users/me", headers=bearer(tokens))).status_code == 401
+
+
+async def test_the_panel_cannot_delete_a_user_who_holds_money(client):
+    from tests.orders.helpers import account_of, balance, credit
+
+    customer = await create_user(username="saver")
+    account = await account_of(customer.id)
+    await credit(client, customer.id, account, "7.00", "prov-saver")
+    await logged_in_admin(client)
+
+    response = await client.delete(f"/admin/user/delete?pks={customer.id}", headers=SAME_ORIGIN)
+
+    # SQLAdmin answers the list URL to go to, with the refusal as its `error` parameter.
+    assert "balance+is+7.00" in response.text or "balance%20is%207.00" in response.text
+    kept = await fetch_user(customer.id)
+    assert kept.deleted_at is None and kept.username == "saver"
+    assert await balance(account) == 7
 
 
 async def test_username_is_checked_like_the_api_does(client):

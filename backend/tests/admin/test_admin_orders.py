@@ -6,7 +6,7 @@ from app.core.db import SessionFactory
 from app.models import Order
 from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin
 from tests.factories import create_category, create_product, create_store, set_stock, user_headers
-from tests.orders.helpers import balance, credit, stock
+from tests.orders.helpers import account_of, balance, credit, stock
 
 
 async def paid_order(client) -> dict:
@@ -15,18 +15,24 @@ async def paid_order(client) -> dict:
     store = await create_store("Dock Street")
     await set_stock(store.id, product.id, 4)
     user, headers = await user_headers(client, username="reader")
-    await credit(client, user.id, 900, "20.00", "prov-admin-1")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "20.00", "prov-admin-1")
     response = await client.post(
         "/api/v1/orders",
         json={
             "store_id": store.id,
             "items": [{"product_id": product.id, "quantity": 2}],
-            "pay_with_account_id": 900,
+            "pay_with_account_id": account,
         },
         headers=headers,
     )
     assert response.status_code == 201, response.text
-    return {**response.json(), "product_id": product.id, "store_id": store.id}
+    return {
+        **response.json(),
+        "product_id": product.id,
+        "store_id": store.id,
+        "account_id": account,
+    }
 
 
 async def current_status(order_id: int) -> str:
@@ -60,7 +66,7 @@ async def test_money_pages_are_read_only(client):
     await logged_in_admin(client)
     for path in (
         "/admin/account/create",
-        "/admin/account/edit/900",
+        f"/admin/account/edit/{order['account_id']}",
         "/admin/transaction/create",
         "/admin/transaction/edit/1",
         "/admin/order-item/edit/1",
@@ -68,12 +74,14 @@ async def test_money_pages_are_read_only(client):
     ):
         assert (await client.get(path)).status_code == 403, path
     refused = await client.post(
-        "/admin/account/edit/900", data={"balance": "1000000"}, headers=SAME_ORIGIN
+        f"/admin/account/edit/{order['account_id']}",
+        data={"balance": "1000000"},
+        headers=SAME_ORIGIN,
     )
     deleted = await client.delete("/admin/transaction/delete?pks=1", headers=SAME_ORIGIN)
     assert refused.status_code == 403
     assert deleted.status_code == 403
-    assert await balance(900) == 2
+    assert await balance(order["account_id"]) == 2
     assert await current_status(order["id"]) == "paid"
 
 
@@ -108,7 +116,7 @@ async def test_cancelling_in_the_panel_returns_stock_and_refunds(client):
     )
     assert response.status_code == 302
     assert await current_status(order["id"]) == "cancelled"
-    assert await balance(900) == 20
+    assert await balance(order["account_id"]) == 20
     assert await stock(order["store_id"], order["product_id"]) == 4
     detail = await client.get(f"/admin/order/details/{order['id']}")
     assert "paid -&gt; cancelled" in detail.text

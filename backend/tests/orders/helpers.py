@@ -35,3 +35,9 @@ async def credit(
     )
     headers.update(override)
     return await client.post("/api/v1/payments/webhook", content=body, headers=headers)
+
+
+async def account_of(user_id: int) -> int:
+    """The id of the money account the user got at registration."""
+    async with SessionFactory() as session:
+        return await session.scalar(select(Account.id).where(Account.user_id == user_id))

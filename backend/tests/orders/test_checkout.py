@@ -9,7 +9,7 @@ from app.core.db import SessionFactory
 from app.models import Order, RoleName
 from app.orders import idempotency
 from tests.factories import bearer, create_user, login, user_headers
-from tests.orders.helpers import balance, credit, stock
+from tests.orders.helpers import account_of, balance, credit, stock
 
 
 async def order_count() -> int:
@@ -236,13 +236,14 @@ async def test_fifty_buyers_of_the_last_ten_units(client, shop):
 
 async def test_paying_at_checkout_debits_the_balance(client, shop):
     user, headers = await user_headers(client)
-    await credit(client, user.id, 501, "20.00")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "20.00")
     response = await client.post(
         "/api/v1/orders",
         json={
             "store_id": shop.store.id,
             "items": items((shop.beans, 1)),
-            "pay_with_account_id": 501,
+            "pay_with_account_id": account,
         },
         headers=headers,
     )
@@ -252,8 +253,8 @@ async def test_paying_at_checkout_debits_the_balance(client, shop):
         (None, "pending"),
         ("pending", "paid"),
     ]
-    assert await balance(501) == 8
-    ledger = (await client.get("/api/v1/accounts/501/transactions", headers=headers)).json()
+    assert await balance(account) == 8
+    ledger = (await client.get(f"/api/v1/accounts/{account}/transactions", headers=headers)).json()
     assert [(t["kind"], t["amount"], t["order_id"]) for t in ledger["items"]] == [
         ("payment", "-12.00", response.json()["id"]),
         ("credit", "20.00", None),
@@ -263,15 +264,17 @@ async def test_paying_at_checkout_debits_the_balance(client, shop):
 async def test_short_balance_at_checkout_rolls_everything_back(client, shop):
     user, headers = await user_headers(client)
     other, _ = await user_headers(client)
-    await credit(client, user.id, 502, "5.00")
-    await credit(client, other.id, 503, "100.00", transaction_id="tx-2")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "5.00")
+    others_account = await account_of(other.id)
+    await credit(client, other.id, others_account, "100.00", transaction_id="tx-2")
     body = {"store_id": shop.store.id, "items": items((shop.beans, 1))}
 
     short = await client.post(
-        "/api/v1/orders", json={**body, "pay_with_account_id": 502}, headers=headers
+        "/api/v1/orders", json={**body, "pay_with_account_id": account}, headers=headers
     )
     foreign = await client.post(
-        "/api/v1/orders", json={**body, "pay_with_account_id": 503}, headers=headers
+        "/api/v1/orders", json={**body, "pay_with_account_id": others_account}, headers=headers
     )
 
     assert short.status_code == 409
@@ -279,8 +282,8 @@ async def test_short_balance_at_checkout_rolls_everything_back(client, shop):
     assert foreign.status_code == 404
     assert foreign.json()["code"] == "account_not_found"
     assert await stock(shop.store.id, shop.beans.id) == 3
-    assert await balance(502) == 5
-    assert await balance(503) == 100
+    assert await balance(account) == 5
+    assert await balance(others_account) == 100
     assert await order_count() == 0
 
 
@@ -413,17 +416,20 @@ async def test_a_deadlock_answers_503_and_changes_nothing(client, shop):
     from sqlalchemy import text
 
     user, headers = await user_headers(client)
-    await credit(client, user.id, 808, "50.00")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "50.00")
     async with SessionFactory() as other:
         await other.begin()
-        await other.execute(text("SELECT 1 FROM account WHERE id = 808 FOR UPDATE"))
+        await other.execute(
+            text("SELECT 1 FROM account WHERE id = :id FOR UPDATE"), {"id": account}
+        )
         checkout = asyncio.create_task(
             client.post(
                 "/api/v1/orders",
                 json={
                     "store_id": shop.store.id,
                     "items": items((shop.beans, 1)),
-                    "pay_with_account_id": 808,
+                    "pay_with_account_id": account,
                 },
                 headers=headers,
             )
@@ -443,5 +449,5 @@ async def test_a_deadlock_answers_503_and_changes_nothing(client, shop):
     assert response.json()["code"] == "transaction_aborted"
     assert response.headers["Retry-After"] == "1"
     assert await stock(shop.store.id, shop.beans.id) == 3
-    assert await balance(808) == 50
+    assert await balance(account) == 50
     assert await order_count() == 0

@@ -5,7 +5,7 @@ from sqlalchemy import event, select
 from app.core.db import SessionFactory, engine
 from app.models import OrderStatusChange, RoleName
 from tests.factories import set_stock, user_headers
-from tests.orders.helpers import balance, credit, stock
+from tests.orders.helpers import account_of, balance, credit, stock
 
 
 async def place(client, headers, shop, *pairs, store=None, **extra):
@@ -168,16 +168,17 @@ async def test_cancelling_a_pending_order_returns_the_stock(client, shop):
 
 async def test_cancelling_a_paid_order_refunds_its_account(client, shop):
     user, headers = await user_headers(client)
-    await credit(client, user.id, 700, "30.00")
-    order = await place(client, headers, shop, (shop.beans, 2), pay_with_account_id=700)
-    assert await balance(700) == 6
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "30.00")
+    order = await place(client, headers, shop, (shop.beans, 2), pay_with_account_id=account)
+    assert await balance(account) == 6
 
     response = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=headers)
 
     assert response.status_code == 200
-    assert await balance(700) == 30
+    assert await balance(account) == 30
     assert await stock(shop.store.id, shop.beans.id) == 3
-    ledger = (await client.get("/api/v1/accounts/700/transactions", headers=headers)).json()
+    ledger = (await client.get(f"/api/v1/accounts/{account}/transactions", headers=headers)).json()
     assert [(t["kind"], t["amount"]) for t in ledger["items"]] == [
         ("refund", "24.00"),
         ("payment", "-24.00"),
@@ -188,18 +189,19 @@ async def test_cancelling_a_paid_order_refunds_its_account(client, shop):
 async def test_an_admin_cancels_any_order_with_refund(client, shop):
     user, headers = await user_headers(client)
     _, admin = await user_headers(client, role=RoleName.admin)
-    await credit(client, user.id, 701, "10.00")
-    order = await place(client, headers, shop, (shop.coffee, 2), pay_with_account_id=701)
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "10.00")
+    order = await place(client, headers, shop, (shop.coffee, 2), pay_with_account_id=account)
 
     by_cancel = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=admin)
 
     assert by_cancel.status_code == 200
     assert by_cancel.json()["status"] == "cancelled"
-    assert await balance(701) == 10
-    second = await place(client, headers, shop, (shop.coffee, 1), pay_with_account_id=701)
+    assert await balance(account) == 10
+    second = await place(client, headers, shop, (shop.coffee, 1), pay_with_account_id=account)
     by_patch = await set_status(client, admin, second["id"], "cancelled")
     assert by_patch.status_code == 200
-    assert await balance(701) == 10
+    assert await balance(account) == 10
     assert await stock(shop.store.id, shop.coffee.id) == 20
 
 
@@ -254,14 +256,15 @@ async def test_only_cancelled_or_completed_orders_can_be_deleted(client, shop):
 async def test_a_deleted_order_keeps_its_ledger_entries(client, shop):
     user, headers = await user_headers(client)
     _, admin = await user_headers(client, role=RoleName.admin)
-    await credit(client, user.id, 702, "10.00")
-    order = await place(client, headers, shop, (shop.coffee, 2), pay_with_account_id=702)
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "10.00")
+    order = await place(client, headers, shop, (shop.coffee, 2), pay_with_account_id=account)
     await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=headers)
 
     deleted = await client.delete(f"/api/v1/orders/{order['id']}", headers=admin)
 
     assert deleted.status_code == 204
-    ledger = (await client.get("/api/v1/accounts/702/transactions", headers=headers)).json()
+    ledger = (await client.get(f"/api/v1/accounts/{account}/transactions", headers=headers)).json()
     assert [(t["kind"], t["order_id"]) for t in ledger["items"]] == [
         ("refund", order["id"]),
         ("payment", order["id"]),
@@ -321,7 +324,8 @@ async def test_order_list_and_detail_cost_a_constant_number_of_statements(client
 
 async def test_extreme_filter_values_are_400_not_500(client, shop):
     user, headers = await user_headers(client)
-    await credit(client, user.id, 1, "5.00")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "5.00")
     _, admin = await user_headers(client, role=RoleName.admin)
     cases = [
         {"id": "99999999999999999999"},
@@ -342,7 +346,7 @@ async def test_extreme_filter_values_are_400_not_500(client, shop):
         "/api/v1/orders", params={"user_id": "9223372036854775808"}, headers=admin
     )
     ledger = await client.get(
-        "/api/v1/accounts/1/transactions", params={"amount__gte": "1e999"}, headers=headers
+        f"/api/v1/accounts/{account}/transactions", params={"amount__gte": "1e999"}, headers=headers
     )
     assert huge_user.status_code == 400
     assert ledger.status_code == 400
