@@ -10,11 +10,15 @@ VENV_PY := $(BACKEND)/.venv/bin/python
 # Where `make run` keeps its databases, mail and media (the dev server reads SHOP_DATA_DIR too).
 SHOP_DATA_DIR ?= $(BACKEND)/.data
 
-.PHONY: help install run test test-backend lint format seed webhook bench migrate clean
+.PHONY: help install run test test-backend lint format seed webhook bench migrate clean \
+	spa dev gen-api test-web bench-web
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
 	@echo "make test   - run every test suite on embedded PostgreSQL and Redis"
+	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
+	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
+	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
 	@echo "make lint   - ruff"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
@@ -33,10 +37,29 @@ $(VENV_PY): $(UV) backend/pyproject.toml backend/uv.lock
 
 install: $(VENV_PY)
 
-run: install
+# --- the storefront (frontend/): npm ci from the lock, then vite build when a source is newer ---
+SPA_STAMP := frontend/node_modules/.package-lock.json
+SPA_INDEX := frontend/dist/index.html
+SPA_SOURCES := $(shell find frontend/src frontend/public -type f 2>/dev/null) \
+	frontend/index.html frontend/vite.config.ts frontend/tsconfig.app.json
+
+$(SPA_STAMP): frontend/package.json frontend/package-lock.json
+	@command -v npm >/dev/null || { echo "[shop] Node.js 20.19+ with npm is needed for the storefront: https://nodejs.org or 'apt-get install nodejs npm'"; exit 1; }
+	@echo "[shop] installing storefront dependencies (npm ci) ..."
+	@cd frontend && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $(SPA_STAMP)
+
+$(SPA_INDEX): $(SPA_STAMP) $(SPA_SOURCES)
+	@echo "[shop] building the storefront (vite build) ..."
+	@cd frontend && npx vite build --logLevel warn
+	@echo "[shop] storefront built into frontend/dist"
+
+spa: $(SPA_INDEX)
+
+run: install spa
 	@cd backend && exec $(VENV_PY) -m app.devserver
 
-test: install lint test-backend
+test: install lint test-backend test-web
 
 test-backend: install
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
@@ -57,6 +80,27 @@ webhook: install
 
 bench: install
 	@cd backend && $(VENV_PY) -m bench.run
+
+# Storefront checks: generated API types current, types, lint, unit tests, then the browser
+# scenarios against the real backend serving the built SPA (e2e/run.mjs starts its own stack).
+test-web: install spa
+	@cd frontend && npm run --silent check:api
+	@echo "[web] tsc" && cd frontend && npx tsc -b --noEmit
+	@echo "[web] eslint" && cd frontend && npx eslint . --max-warnings=0
+	@echo "[web] vitest" && cd frontend && npx vitest run
+	@echo "[web] end to end (Playwright, Chromium)" && cd frontend && node e2e/run.mjs
+
+gen-api: install $(SPA_STAMP)
+	@cd frontend && npm run --silent gen:api
+
+bench-web: install spa
+	@cd frontend && node bench/lighthouse.mjs
+
+# The API and worker as in `make run`, and Vite's dev server (hot reload) proxying /api to it.
+dev: install $(SPA_STAMP)
+	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m app.devserver & api=$$!; \
+		trap 'kill -TERM $$api 2>/dev/null; wait $$api' EXIT INT TERM; \
+		cd frontend && API_PORT=$${PORT:-8000} npx vite
 
 # Refuses while a shop, `make seed` or a test run still uses the folder: deleting a running
 # PostgreSQL's files under it corrupts that server and leaves it running.

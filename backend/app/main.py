@@ -22,6 +22,7 @@ from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
 from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
 from app.core.sentry import init_sentry
+from app.web import mount_spa
 
 DESCRIPTION = """
 The shop's HTTP API. Errors are RFC 9457 problem details (`application/problem+json`)
@@ -90,6 +91,7 @@ def create_app() -> FastAPI:
         SecurityHeadersMiddleware,
         csp_by_prefix={"/admin": ADMIN_CSP, DOCS_URL: docs_csp, REDOC_URL: docs_csp},
     )
+    mount_spa(app)  # the storefront's catch-all: must stay the last route added
     return app
 
 

@@ -11,16 +11,17 @@ from datetime import UTC, datetime
 from sqladmin.authentication import AuthenticationBackend
 from sqladmin.templating import Jinja2Templates
 from sqlalchemy import update
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.auth import sessions
-from app.core import ratelimit
+from app.auth.errors import InvalidCredentials
+from app.auth.service import check_password
 from app.core.config import settings
 from app.core.db import SessionFactory
+from app.core.errors import TooManyRequests
 from app.core.redis import redis
-from app.core.security import verify_password
+from app.core.security import PasswordHashingBusy
 from app.models import RoleName, User
 from app.users import repository as users_repo
 
@@ -61,31 +62,19 @@ class AdminAuth(AuthenticationBackend):
             return False
         ip = _client_ip(request)
 
-        async with SessionFactory() as session:
-            user = await users_repo.by_login(session, login)
-        # The same counters as the API's login, so the two cannot be played off each other.
-        account_key = str(user.id) if user else login.lower()
-        for key, limit in (
-            (f"login_fail:ip:{ip}", settings.login_max_failures_per_ip),
-            (f"login_fail:acct:{account_key}", settings.login_max_failures),
-        ):
-            retry_after = await ratelimit.retry_after_if_over(redis, key, limit)
-            if retry_after is not None:
-                return await self._login_page(
-                    request, "Too many failed logins; try again later.", 429, retry_after
-                )
-
-        ok = await run_in_threadpool(
-            verify_password, password, user.password_hash if user else None
-        )
-        if user is None or not ok:
-            for key in (f"login_fail:ip:{ip}", f"login_fail:acct:{account_key}"):
-                await ratelimit.hit(redis, key, settings.login_window_seconds)
+        # The same throttles and hashing pool as the API's login, so the two cannot be played
+        # off each other.
+        try:
+            async with SessionFactory() as session:
+                user = await check_password(session, login, password, ip=ip)
+        except InvalidCredentials:
             return False
+        except (TooManyRequests, PasswordHashingBusy) as exc:
+            retry_after = int((exc.headers or {}).get("Retry-After", "1"))
+            return await self._login_page(request, exc.detail, exc.status, retry_after)
         if not may_enter(user):
             return False  # the same answer as a wrong password: the panel does not say who exists
 
-        await redis.delete(f"login_fail:acct:{account_key}")
         device = f"{DEVICE_PREFIX}: {request.headers.get('user-agent', '')}"
         # A panel session lives as long as its cookie, not as long as an API refresh token.
         sid, _ = await sessions.create_session(

@@ -14,7 +14,7 @@ from sqladmin.filters import AllUniqueStringValuesFilter, BooleanFilter, Foreign
 from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -35,6 +35,7 @@ from app.models import (
     Product,
     ProductImage,
     Role,
+    RoleName,
     Stock,
     Store,
     Transaction,
@@ -161,6 +162,19 @@ def _thumbnail(image: ProductImage, height: int = 48) -> Markup:
 # --- accounts ------------------------------------------------------------------------------
 
 
+async def _ensure_an_admin_remains(user: User) -> None:
+    """The API's last-admin rule, in the panel's own transaction (its row locks are held
+    until the panel commits the change)."""
+    if not (user.is_active and user.role.name == RoleName.admin):
+        return
+    session = async_object_session(user)
+    assert session is not None
+    try:
+        await users_service.ensure_an_admin_remains(session, user)
+    except AppError as exc:
+        raise AdminChangeRefused(exc.detail) from None
+
+
 class UserAdmin(ShopModelView, model=User):
     name, name_plural = "User", "Users"
     icon = "fa-solid fa-user"
@@ -237,12 +251,14 @@ class UserAdmin(ShopModelView, model=User):
                     "Username: 3 to 32 letters, digits, dots, dashes or underscores."
                 ) from None
         request.state.role_before = model.role_id
-        if model.id == get_current_user_id(request):
-            new_role = _related_id(data.get("role"))
-            if data.get("is_active") is False or (
-                new_role is not None and new_role != model.role_id
-            ):
-                raise AdminChangeRefused("You cannot disable or demote yourself.")
+        new_role = _related_id(data.get("role"))
+        removes_powers = data.get("is_active") is False or (
+            new_role is not None and new_role != model.role_id
+        )
+        if removes_powers and model.id == get_current_user_id(request):
+            raise AdminChangeRefused("You cannot disable or demote yourself.")
+        if removes_powers:
+            await _ensure_an_admin_remains(model)
 
     async def after_model_change(
         self, data: dict, model: User, is_created: bool, request: Request

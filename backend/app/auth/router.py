@@ -30,6 +30,7 @@ from app.auth.schemas import (
 from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.errors import NotFound, TooManyRequests, Unauthorized, problem_responses
+from app.core.security import PasswordHashingBusy
 from app.users.schemas import UserRead, UserRegister
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -80,11 +81,12 @@ def _pair(issued: service.IssuedTokens) -> TokenPair:
     "/register",
     response_model=UserRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(EmailTaken, UsernameTaken),
+    responses=problem_responses(EmailTaken, UsernameTaken, TooManyRequests, PasswordHashingBusy),
 )
-async def register(data: UserRegister, session: SessionDep):
-    """Create an inactive customer account and e-mail a verification link."""
-    return await service.register(session, data)
+async def register(data: UserRegister, request: Request, session: SessionDep):
+    """Create an inactive customer account and e-mail a verification link. Limited per client
+    IP and per address (429 with Retry-After)."""
+    return await service.register(session, data, ip=client_ip(request))
 
 
 @router.post("/verify-email", response_model=UserRead, responses=problem_responses(BadOneTimeToken))
@@ -93,10 +95,16 @@ async def verify_email(data: TokenBody, session: SessionDep):
     return await service.verify_email(session, data.token)
 
 
-@router.post("/resend-verification", response_model=Accepted, status_code=status.HTTP_202_ACCEPTED)
-async def resend_verification(data: EmailBody, session: SessionDep):
-    """Send the verification link again. Always 202, whether or not the address is known."""
-    await service.resend_verification(session, data.email)
+@router.post(
+    "/resend-verification",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(TooManyRequests),
+)
+async def resend_verification(data: EmailBody, request: Request, session: SessionDep):
+    """Send the verification link again. Always 202, whether or not the address is known;
+    limited per client IP and per address alike (429 with Retry-After)."""
+    await service.resend_verification(session, data.email, ip=client_ip(request))
     return Accepted(detail="If the address belongs to an unverified account, a link is on its way.")
 
 
@@ -104,11 +112,13 @@ async def resend_verification(data: EmailBody, session: SessionDep):
     "/login",
     response_model=TokenPair,
     responses=problem_responses(
-        InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests
+        InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests, PasswordHashingBusy
     ),
 )
 async def login(data: LoginRequest, request: Request, response: Response, session: SessionDep):
-    """Log in with e-mail or username. Also sets the refresh token as an HttpOnly cookie."""
+    """Log in with e-mail or username. Also sets the refresh token as an HttpOnly cookie.
+    Failed attempts are limited per account and per client IP (429 with Retry-After); 503
+    with Retry-After when the server has too many password checks at once."""
     issued = await service.login(
         session,
         data.login,
@@ -124,7 +134,7 @@ async def login(data: LoginRequest, request: Request, response: Response, sessio
     "/token",
     response_model=TokenPair,
     responses=problem_responses(
-        InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests
+        InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests, PasswordHashingBusy
     ),
 )
 async def token(form: Annotated[TokenForm, Form()], request: Request, session: SessionDep):
@@ -214,17 +224,23 @@ async def end_session(session_id: str, user: CurrentUser):
         raise NotFound("No such session.")
 
 
-@router.post("/password-reset", response_model=Accepted, status_code=status.HTTP_202_ACCEPTED)
-async def password_reset(data: EmailBody, session: SessionDep):
-    """E-mail a single-use reset link. Always 202, whether or not the address is known."""
-    await service.request_password_reset(session, data.email)
+@router.post(
+    "/password-reset",
+    response_model=Accepted,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problem_responses(TooManyRequests),
+)
+async def password_reset(data: EmailBody, request: Request, session: SessionDep):
+    """E-mail a single-use reset link. Always 202, whether or not the address is known;
+    limited per client IP and per address alike (429 with Retry-After)."""
+    await service.request_password_reset(session, data.email, ip=client_ip(request))
     return Accepted(detail="If the address belongs to an account, a reset link is on its way.")
 
 
 @router.post(
     "/password-reset/confirm",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(BadOneTimeToken),
+    responses=problem_responses(BadOneTimeToken, PasswordHashingBusy),
 )
 async def password_reset_confirm(data: PasswordResetConfirm, session: SessionDep):
     """Set a new password with a reset token; every session of the account ends."""

@@ -1,10 +1,10 @@
 """Registration, verification, login with throttling, token rotation, password reset."""
 
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from app.auth import sessions, tasks, tokens
 from app.auth.errors import (
@@ -19,11 +19,15 @@ from app.core import ratelimit
 from app.core.config import settings
 from app.core.errors import TooManyRequests
 from app.core.jobs import enqueue
+from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.core.security import (
+    PasswordHashingBusy,
     create_access_token,
     hash_password,
+    hashing_pool,
     password_needs_rehash,
+    token_digest,
     verify_password,
 )
 from app.models import User
@@ -44,14 +48,37 @@ class IssuedTokens:
     token_type: str = "bearer"  # noqa: S105
 
 
-async def register(session: AsyncSession, data: UserRegister) -> User:
-    user = await users_service.create_user(
-        session,
-        email=data.email,
-        username=data.username,
-        password=data.password,
-        full_name=data.full_name,
+async def _take_mail_request(route: str, ip: str, address: str) -> tuple[Bucket, ...]:
+    """Count a request that may send a mail, per client IP and per target address (the same
+    for a known and an unknown address), or refuse it with 429."""
+    window = settings.auth_mail_window_seconds
+    buckets = (
+        Bucket(f"mail:{route}:ip:{ip}", settings.auth_mail_max_per_ip, window),
+        Bucket(
+            f"mail:{route}:to:{token_digest(address.strip().lower())}",
+            settings.auth_mail_max_per_address,
+            window,
+        ),
     )
+    await ratelimit.enforce(
+        redis, *buckets, detail="Too many requests for this e-mail or from here; try again later."
+    )
+    return buckets
+
+
+async def register(session: AsyncSession, data: UserRegister, *, ip: str) -> User:
+    buckets = await _take_mail_request("register", ip, data.email)
+    try:
+        user = await users_service.create_user(
+            session,
+            email=data.email,
+            username=data.username,
+            password=data.password,
+            full_name=data.full_name,
+        )
+    except PasswordHashingBusy:
+        await ratelimit.refund(redis, *buckets)  # turned away before anything happened
+        raise
     await _send_verification(session, user)
     return user
 
@@ -73,51 +100,61 @@ async def verify_email(session: AsyncSession, token: str) -> User:
     return user
 
 
-async def resend_verification(session: AsyncSession, email: str) -> None:
-    """Always the same answer to the caller; at most 3 mails per address per 15 minutes."""
+async def resend_verification(session: AsyncSession, email: str, *, ip: str) -> None:
+    """Always the same answer to the caller, whether or not a mail goes out."""
+    await _take_mail_request("resend", ip, email)
     user = await users_repo.by_email(session, email)
     if user is None or user.is_verified:
-        return
-    if await ratelimit.hit(redis, f"resend:{user.id}", 900) > 3:
         return
     await _send_verification(session, user)
 
 
-async def _check_throttle(ip: str, account_key: str) -> None:
-    for key, limit in (
-        (f"login_fail:ip:{ip}", settings.login_max_failures_per_ip),
-        (f"login_fail:acct:{account_key}", settings.login_max_failures),
-    ):
-        retry_after = await ratelimit.retry_after_if_over(redis, key, limit)
-        if retry_after is not None:
-            raise TooManyRequests(retry_after, "Too many failed logins; try again later.")
+def _login_buckets(ip: str, account_key: str) -> tuple[Bucket, Bucket]:
+    window = settings.login_window_seconds
+    return (
+        Bucket(f"login_fail:ip:{ip}", settings.login_max_failures_per_ip, window),
+        Bucket(f"login_fail:acct:{account_key}", settings.login_max_failures, window),
+    )
 
 
-async def _count_failure(ip: str, account_key: str) -> None:
-    for key in (f"login_fail:ip:{ip}", f"login_fail:acct:{account_key}"):
-        await ratelimit.hit(redis, key, settings.login_window_seconds)
+async def check_password(session: AsyncSession, login: str, password: str, *, ip: str) -> User:
+    """The user whose e-mail or username `login` is and whose password this is, else
+    InvalidCredentials: the same answer, and about the same time, for an unknown login.
+
+    The attempt is taken from the per-IP and per-account throttles before the password is
+    checked, so however many arrive at once, at most the limit reach argon2 in a window; a
+    right password (or a check the server was too busy to make) gives its attempt back."""
+    hashing_pool.refuse_if_full()
+    user = await users_repo.by_login(session, login)
+    account_key = str(user.id) if user else login.strip().lower()
+    buckets = _login_buckets(ip, account_key)
+    retry_after = await ratelimit.take(redis, *buckets)
+    if retry_after:
+        raise TooManyRequests(retry_after, "Too many failed logins; try again later.")
+    try:
+        ok = await verify_password(password, user.password_hash if user else None)
+    except PasswordHashingBusy:
+        await ratelimit.refund(redis, *buckets)
+        raise
+    if user is None or not ok:
+        raise InvalidCredentials
+    await ratelimit.refund(redis, *buckets)
+    return user
 
 
 async def login(
     session: AsyncSession, login: str, password: str, *, ip: str, device: str
 ) -> IssuedTokens:
-    """Same answer and about the same time for an unknown login and a wrong password."""
-    user = await users_repo.by_login(session, login)
-    account_key = str(user.id) if user else login.strip().lower()
-    await _check_throttle(ip, account_key)
-    ok = await run_in_threadpool(verify_password, password, user.password_hash if user else None)
-    if user is None or not ok:
-        await _count_failure(ip, account_key)
-        raise InvalidCredentials
+    user = await check_password(session, login, password, ip=ip)
     if not user.is_verified:
         raise EmailNotVerified("Confirm your e-mail address first; we can send the link again.")
     if not user.is_active:
         raise AccountDisabled("This account has been disabled.")
     if password_needs_rehash(user.password_hash):
-        user.password_hash = await run_in_threadpool(hash_password, password)
+        with contextlib.suppress(PasswordHashingBusy):  # then at a later login
+            user.password_hash = await hash_password(password)
     user.last_login_at = datetime.now(UTC)
     await session.flush()
-    await redis.delete(f"login_fail:acct:{account_key}")
     sid, refresh = await sessions.create_session(redis, user.id, ip=ip, device=device)
     access, expires_in = create_access_token(user.id, sid)
     return IssuedTokens(access, refresh, expires_in, sid)
@@ -153,12 +190,11 @@ async def end_own_session(user: User, session_id: str) -> bool:
     return await sessions.end_session(redis, session_id)
 
 
-async def request_password_reset(session: AsyncSession, email: str) -> None:
+async def request_password_reset(session: AsyncSession, email: str, *, ip: str) -> None:
+    await _take_mail_request("reset", ip, email)
     user = await users_repo.by_email(session, email)
     if user is None or (user.is_verified and not user.is_active):
         return  # unknown or disabled: the same 202, nothing sent
-    if await ratelimit.hit(redis, f"reset_mail:{user.id}", 900) > 3:
-        return
     token = await tokens.issue(redis, RESET, user.id, settings.reset_token_minutes * 60)
     enqueue(session, tasks.send_password_reset_email, user.id, token)
 

@@ -1,5 +1,6 @@
 """Typed settings: the only place that reads the environment."""
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -44,15 +45,26 @@ class Settings(BaseSettings):
     verify_token_hours: int = 48
     reset_token_minutes: int = 60
     unverified_user_ttl_hours: int = 48
-    login_max_failures: int = 5
-    login_max_failures_per_ip: int = 20
-    login_window_seconds: int = 60
+    # Failed logins per account and per client IP within a window; one more answers 429.
+    login_max_failures: int = Field(default=5, ge=1)
+    login_max_failures_per_ip: int = Field(default=20, ge=1)
+    login_window_seconds: int = Field(default=60, ge=1)
+    # Requests that send a mail (register, resend-verification, password-reset), each route
+    # counted on its own, per client IP and per target address within a window.
+    auth_mail_max_per_ip: int = Field(default=10, ge=1)
+    auth_mail_max_per_address: int = Field(default=3, ge=1)
+    auth_mail_window_seconds: int = Field(default=900, ge=1)
     max_body_bytes: int = 1024 * 1024
     # argon2id cost. The defaults are argon2-cffi's (RFC 9106 low-memory: t=3, 64 MiB, p=4);
     # hashes made with other parameters are upgraded at the next login.
     password_hash_time_cost: int = Field(default=3, ge=1)
     password_hash_memory_kib: int = Field(default=65536, ge=64)
     password_hash_parallelism: int = Field(default=4, ge=1)
+    # Hashes one API process computes at once (its own threads, default one per CPU core),
+    # how many more may wait, and for how long; past that a login answers 503.
+    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    password_hash_queue: int = Field(default=8, ge=0)
+    password_hash_max_wait_seconds: float = Field(default=2.0, gt=0)
 
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -89,6 +101,8 @@ class Settings(BaseSettings):
     mail_retry_backoff_seconds: int = Field(default=2, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
+    # The built storefront (`vite build` output) that the API serves at / (app/web.py).
+    spa_dir: Path = BACKEND_DIR.parent / "frontend" / "dist"
     media_dir: Path | None = None
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 40_000_000

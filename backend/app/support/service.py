@@ -5,6 +5,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.listing import ListParams, Page
+from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.models import ConversationStatus, RoleName, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
@@ -45,11 +46,13 @@ def check_text(text: str) -> str:
 
 
 async def enforce_rate_limit(user: User) -> None:
-    key = f"support_rate:{user.id}"
-    if await ratelimit.hit(redis, key, settings.support_rate_window_seconds) > (
-        settings.support_rate_limit
-    ):
-        retry_after = max(int(await redis.ttl(key)), 1)
+    bucket = Bucket(
+        f"support_rate:{user.id}",
+        settings.support_rate_limit,
+        settings.support_rate_window_seconds,
+    )
+    retry_after = await ratelimit.take(redis, bucket)
+    if retry_after:
         raise ChatRateLimited(
             retry_after,
             f"At most {settings.support_rate_limit} messages per "

@@ -64,6 +64,20 @@ async def email_or_username_taken(
     return (any(r[0] == email.lower() for r in rows), any(r[1] == username.lower() for r in rows))
 
 
+async def lock_active_admin_ids(session: AsyncSession) -> list[int]:
+    """Ids of the active admins, their rows locked FOR UPDATE in id order (no deadlock
+    between two callers) until the transaction ends."""
+    admin_role = select(Role.id).where(Role.name == RoleName.admin).scalar_subquery()
+    return list(
+        await session.scalars(
+            select(User.id)
+            .where(User.role_id == admin_role, User.is_active.is_(True))
+            .order_by(User.id)
+            .with_for_update()
+        )
+    )
+
+
 async def role(session: AsyncSession, name: str) -> Role:
     return (await session.scalars(select(Role).where(Role.name == name))).one()
 

@@ -7,6 +7,7 @@ from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import ListParamsDep, Page
+from app.core.security import PasswordHashingBusy
 from app.orders.errors import OpenOrders
 from app.payments.errors import BalanceNotZero
 from app.users import service
@@ -25,6 +26,7 @@ DELETION_RULES = """Deleting an account keeps the shop's books and loses no mone
   (collect or cancel it first; a cancelled paid order is refunded to the balance);
 - refused with 409 `balance_not_zero` while the money account holds anything (spend it, or
   ask the shop to pay it out); unfinished top-ups are expired;
+- refused with 409 `last_admin` for the last active admin (make another admin first);
 - otherwise the account is anonymised: e-mail and username are replaced by a tombstone (both
   can be registered again), name, phone, address and the cart are cleared, the password stops
   working and every session ends at once. The money account with its ledger and the past
@@ -52,7 +54,14 @@ async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
 @router.delete(
     "/me",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(Unauthorized, InvalidCredentials, OpenOrders, BalanceNotZero),
+    responses=problem_responses(
+        Unauthorized,
+        InvalidCredentials,
+        OpenOrders,
+        BalanceNotZero,
+        service.LastAdmin,
+        PasswordHashingBusy,
+    ),
     description="Delete your account, confirmed with your password (a wrong one answers 401 "
     "`invalid_credentials`; the session stays).\n\n" + DELETION_RULES,
 )
@@ -63,7 +72,7 @@ async def delete_me(data: UserDeleteMe, user: CurrentUser, session: SessionDep):
 @router.put(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(Unauthorized, InvalidCredentials),
+    responses=problem_responses(Unauthorized, InvalidCredentials, PasswordHashingBusy),
 )
 async def change_password(
     data: PasswordChange, user: CurrentUser, request: Request, session: SessionDep
@@ -105,12 +114,14 @@ async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
         service.UserNotFound,
         service.CannotChangeSelf,
         service.UserDeleted,
+        service.LastAdmin,
     ),
 )
 async def update_user(
     user_id: UserId, data: UserAdminUpdate, admin: AdminUser, session: SessionDep
 ):
-    """Change role, profile or `is_active`; disabling ends every session of the user at once."""
+    """Change role, profile or `is_active`; disabling ends every session of the user at once.
+    Admins cannot disable or demote themselves, nor remove the last active admin (409)."""
     return await service.admin_update(session, admin, user_id, data)
 
 
@@ -124,6 +135,7 @@ async def update_user(
         service.CannotChangeSelf,
         OpenOrders,
         BalanceNotZero,
+        service.LastAdmin,
     ),
     description="Delete a user by the same rules as `DELETE /users/me` (no password "
     "needed); a deleted user answers 204 again and stays as it is.\n\n" + DELETION_RULES,

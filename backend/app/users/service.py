@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.concurrency import run_in_threadpool
 
 from app.auth import sessions
 from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
@@ -34,6 +33,22 @@ class CannotChangeSelf(Conflict):
 
 class UserDeleted(Conflict):
     code, title = "user_deleted", "The user has deleted their account"
+
+
+class LastAdmin(Conflict):
+    code, title = "last_admin", "The last active admin cannot be removed"
+
+
+async def ensure_an_admin_remains(session: AsyncSession, user: User) -> None:
+    """Before `user` stops being an active admin (demoted, disabled or deleted): refuse with
+    409 `last_admin` when no other active admin would remain.
+
+    Every active admin row is locked, in id order, until the transaction ends: two admins
+    removing each other at once are served one after the other, and the second sees the
+    first's change (PostgreSQL re-checks a locked row's WHERE after the wait)."""
+    remaining = await repository.lock_active_admin_ids(session)
+    if user.id in remaining and len(remaining) == 1:
+        raise LastAdmin("This is the last active admin; make another user an admin first.")
 
 
 async def _ensure_unique(
@@ -70,7 +85,7 @@ async def create_user(
     verified: bool = False,
 ) -> User:
     await _ensure_unique(session, email, username)
-    password_hash = await run_in_threadpool(hash_password, password)
+    password_hash = await hash_password(password)
     now = datetime.now(UTC)
     user = User(
         email=email,
@@ -134,24 +149,27 @@ async def change_password(
     session: AsyncSession, user: User, data: PasswordChange, keep_session_id: str
 ) -> None:
     """New password; every other session of the user ends."""
-    ok = await run_in_threadpool(verify_password, data.current_password, user.password_hash)
-    if not ok:
+    if not await verify_password(data.current_password, user.password_hash):
         raise InvalidCredentials("The current password is wrong.")
-    user.password_hash = await run_in_threadpool(hash_password, data.new_password)
+    user.password_hash = await hash_password(data.new_password)
     await session.flush()
     await _end_sessions(session, user.id, keep=keep_session_id)
 
 
 async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
     """Password reset: new password and every session ends."""
-    user.password_hash = await run_in_threadpool(hash_password, new_password)
+    user.password_hash = await hash_password(new_password)
     await session.flush()
     await _end_sessions(session, user.id)
 
 
+def _is_active_admin(user: User) -> bool:
+    return user.is_active and user.role.name == RoleName.admin
+
+
 async def delete_me(session: AsyncSession, user: User, password: str) -> None:
     """The customer leaves, confirmed with their password: see `anonymise`."""
-    if not await run_in_threadpool(verify_password, password, user.password_hash):
+    if not await verify_password(password, user.password_hash):
         raise InvalidCredentials("The password is wrong.")
     await anonymise(session, user)
 
@@ -163,6 +181,10 @@ async def anonymise(session: AsyncSession, user: User) -> None:
     (`balance_not_zero`). Otherwise the e-mail and username become a tombstone (both free to
     register again), the profile and cart are emptied, the password can never match, every
     session ends; the row stays, with its money account, ledger and past orders."""
+    if _is_active_admin(user):
+        # Every active admin row locked (this one too) before this row alone, as
+        # admin_update does: the same order everywhere, so no deadlock between the two.
+        await ensure_an_admin_remains(session, user)
     # The user row locked first: an order being placed for them meanwhile waits, then is seen.
     await repository.lock(session, user.id)
     await orders_service.ensure_none_open(session, user.id)
@@ -189,8 +211,10 @@ async def admin_update(
         changes.get("is_active") is False or changes.get("role", RoleName.admin) != RoleName.admin
     ):
         raise CannotChangeSelf
-    await _apply_profile(session, user, data)
     role_changed = "role" in changes and changes["role"] != user.role.name
+    if _is_active_admin(user) and (role_changed or changes.get("is_active") is False):
+        await ensure_an_admin_remains(session, user)
+    await _apply_profile(session, user, data)
     if role_changed:
         user.role = await repository.role(session, changes["role"])
     if "is_active" in changes:

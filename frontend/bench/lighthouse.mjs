@@ -1,0 +1,99 @@
+// `make bench-web`: Lighthouse on the home, catalog and product pages of the built SPA as the
+// local backend serves it, and the gzipped JS+CSS the catalog route loads. A benchmark, not a test:
+// it prints the figures against the targets and writes them to frontend/docs/bench-web.json.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import desktopConfig from 'lighthouse/core/config/desktop-config.js';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, findChromium } from '../scripts/chromium.mjs';
+import { startStack } from '../e2e/stack.mjs';
+
+const TARGETS = { performance: 90, accessibility: 95, 'best-practices': 95, seo: 90 };
+const BUNDLE_TARGET_KB = 150;
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+const PAGES = [
+  { name: 'home', path: '/' },
+  { name: 'catalog', path: '/catalog' },
+  { name: 'product', path: '/products/the-lighthouse-keepers-daughter' },
+];
+const docs = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs');
+
+/** Gzipped bytes of every script and stylesheet a fresh visit to `url` loads (lazy chunks included). */
+async function routeBytes(chromePath, url) {
+  const browser = await chromium.launch({ executablePath: chromePath, args: CHROMIUM_ARGS });
+  const page = await browser.newPage();
+  const files = new Map();
+  page.on('response', async (response) => {
+    const type = response.request().resourceType();
+    if (type === 'script' || type === 'stylesheet') {
+      const body = await response.body().catch(() => null);
+      if (body) files.set(response.url(), gzipSync(body, { level: 9 }).length);
+    }
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await browser.close();
+  return [...files.entries()];
+}
+
+const chromePath = findChromium();
+console.log('[bench-web] starting the shop on its own stack ...');
+const stack = await startStack();
+const results = { lighthouse: {}, catalogRoute: {} };
+try {
+  const files = await routeBytes(chromePath, `${stack.baseURL}/catalog`);
+  const total = files.reduce((sum, [, bytes]) => sum + bytes, 0);
+  results.catalogRoute = { files: files.length, gzipKB: Number((total / 1024).toFixed(1)) };
+
+  const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: CHROMIUM_ARGS });
+  try {
+    for (const [formFactor, config] of [['mobile', undefined], ['desktop', desktopConfig]]) for (const { name, path } of PAGES) {
+      const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: Object.keys(TARGETS) };
+      // One warm-up load (the API's first queries, the OS file cache), then three measured runs;
+      // the one with the median performance score counts (Lighthouse's own advice on variance).
+      await lighthouse(`${stack.baseURL}${path}`, flags, config);
+      const runs = [];
+      for (let i = 0; i < RUNS; i += 1) runs.push((await lighthouse(`${stack.baseURL}${path}`, flags, config)).lhr);
+      runs.sort((a, b) => a.categories.performance.score - b.categories.performance.score);
+      const { categories, audits } = runs[Math.floor(RUNS / 2)];
+      const key = `${name} (${formFactor})`;
+      results.lighthouse[key] = {
+        ...Object.fromEntries(Object.keys(TARGETS).map((key) => [key, Math.round((categories[key]?.score ?? 0) * 100)])),
+        fcpMs: Math.round(audits['first-contentful-paint']?.numericValue ?? 0),
+        lcpMs: Math.round(audits['largest-contentful-paint']?.numericValue ?? 0),
+        cls: Number((audits['cumulative-layout-shift']?.numericValue ?? 0).toFixed(3)),
+        tbtMs: Math.round(audits['total-blocking-time']?.numericValue ?? 0),
+      };
+      const failing = Object.entries(categories).flatMap(([, category]) =>
+        category.auditRefs
+          .map((ref) => audits[ref.id])
+          .filter((audit) => audit && audit.score !== null && audit.score < 0.9 && audit.scoreDisplayMode !== 'informative' && audit.scoreDisplayMode !== 'notApplicable')
+          .map((audit) => audit.id),
+      );
+      results.lighthouse[key].below90 = [...new Set(failing)];
+    }
+  } finally {
+    await chrome.kill();
+  }
+} finally {
+  await stack.stop();
+}
+
+console.log(`\n[bench-web] Lighthouse 12 (Debian Chromium, local backend; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+console.log('page                perf  a11y  best  seo   FCP ms  LCP ms  CLS    TBT ms');
+for (const [name, r] of Object.entries(results.lighthouse)) {
+  console.log(
+    `${name.padEnd(19)} ${String(r.performance).padStart(4)}  ${String(r.accessibility).padStart(4)}  ${String(r['best-practices']).padStart(4)}  ${String(r.seo).padStart(4)}  ${String(r.fcpMs).padStart(6)}  ${String(r.lcpMs).padStart(6)}  ${r.cls.toFixed(3)}  ${String(r.tbtMs).padStart(6)}`,
+  );
+  if (r.below90.length) console.log(`                    audits below 0.9: ${r.below90.join(', ')}`);
+}
+console.log(`targets             ${TARGETS.performance}    ${TARGETS.accessibility}    ${TARGETS['best-practices']}    ${TARGETS.seo}`);
+console.log(
+  `\n[bench-web] catalog route: ${results.catalogRoute.gzipKB} KB of JS+CSS gzipped in ${results.catalogRoute.files} files (target <= ${BUNDLE_TARGET_KB} KB)`,
+);
+mkdirSync(docs, { recursive: true });
+writeFileSync(join(docs, 'bench-web.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), ...results }, null, 2)}\n`);

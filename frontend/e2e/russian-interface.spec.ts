@@ -1,0 +1,75 @@
+import { expect, test, type Page } from '@playwright/test';
+import { en } from '../src/locales/en';
+import { enAuth } from '../src/locales/en-auth';
+import { verifiedCustomer } from './support/customer';
+import { PAGES, pageReady } from './support/pages';
+
+// Every English interface text as a whole-text pattern ({{placeholders}} match anything).
+function englishTexts(node: unknown, out: string[] = []): string[] {
+  if (typeof node === 'string') out.push(node);
+  else if (node && typeof node === 'object') for (const value of Object.values(node)) englishTexts(value, out);
+  return out;
+}
+// Texts that read the same in both languages.
+const SAME_IN_BOTH = new Set(['ISBN']);
+const ENGLISH = englishTexts([en, enAuth])
+  .filter((text) => !SAME_IN_BOTH.has(text))
+  .map((text) => new RegExp(`^${text.split(/\{\{[^}]+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));
+
+/** Interface text left in English: text nodes, labels, placeholders and alt texts equal to one of ours. */
+async function englishLeft(page: Page): Promise<string[]> {
+  const texts = await page.evaluate(() => {
+    const found: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) found.push((walker.currentNode.textContent ?? '').trim());
+    for (const element of document.querySelectorAll('[aria-label],[placeholder],[alt],[title]')) {
+      for (const name of ['aria-label', 'placeholder', 'alt', 'title']) found.push(element.getAttribute(name)?.trim() ?? '');
+    }
+    found.push(document.title);
+    return found.filter(Boolean);
+  });
+  return texts.filter((text) => ENGLISH.some((english) => english.test(text)));
+}
+
+test('switching to Russian translates the whole interface and keeps the choice', async ({ page, request }) => {
+  await page.goto('/');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Хорошие книги и отличный кофе рядом с вами');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+
+  for (const { path } of PAGES) {
+    await page.goto(path);
+    await pageReady(page);
+    expect(await englishLeft(page), `English left on ${path}`).toEqual([]);
+  }
+
+  // Prices and dates in Russian; the shop's own content (names) stays as written.
+  await page.goto('/products/the-lighthouse-keepers-daughter');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText("The Lighthouse Keeper's Daughter");
+  await expect(page.getByText(/^14,90\s€$/)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Наличие в магазинах' })).toBeVisible();
+
+  // Errors too: the API's answer in the interface language.
+  await page.goto('/login');
+  await page.getByLabel('Эл. почта или имя пользователя').fill('nobody@example.com');
+  await page.getByLabel('Пароль').fill('not-the-password');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Неверный логин или пароль.');
+  await page.getByLabel('Пароль').fill('');
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByText('Заполните это поле.')).toBeVisible();
+
+  const customer = await verifiedCustomer(request, 'chitatel');
+  await page.getByLabel('Эл. почта или имя пользователя').fill(customer.email);
+  await page.getByLabel('Пароль').fill(customer.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+  await page.goto('/account');
+  const year = new Date().getFullYear();
+  await expect(page.getByText(new RegExp(`\\d{1,2} [а-я]+ ${year}`))).toBeVisible();
+  expect(await englishLeft(page)).toEqual([]);
+
+  // The choice is kept over the browser's English.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+});

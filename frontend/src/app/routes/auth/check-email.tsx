@@ -1,0 +1,29 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { Seo } from '@/components/seo';
+import { paths } from '@/config/paths';
+import { ResendVerification } from '@/features/auth/components/resend-verification';
+import { AuthCard } from './auth-card';
+
+export function Component() {
+  const { t } = useTranslation();
+  const [params] = useSearchParams();
+  const email = params.get('email') ?? '';
+  return (
+    <>
+      <Seo title={t('auth.checkMailTitle')} />
+      <AuthCard
+        title={t('auth.checkMailTitle')}
+        lead={email ? t('auth.checkMailTo', { email }) : t('auth.checkMail')}
+        footer={
+          <Link to={paths.login} className="font-semibold text-brand hover:underline">
+            {t('auth.signIn')}
+          </Link>
+        }
+      >
+        <p className="mb-4 text-sm text-ink-muted">{t('auth.noMail')}</p>
+        <ResendVerification email={email || undefined} />
+      </AuthCard>
+    </>
+  );
+}

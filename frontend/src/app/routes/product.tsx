@@ -1,0 +1,105 @@
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { Seo } from '@/components/seo';
+import { buttonClasses } from '@/components/ui/button';
+import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { paths } from '@/config/paths';
+import { useCategories } from '@/features/catalog/api/get-categories';
+import { useProduct } from '@/features/catalog/api/get-product';
+import { categoryPath } from '@/features/catalog/category-tree';
+import { ProductAttributes } from '@/features/catalog/components/product-attributes';
+import { ProductGallery } from '@/features/catalog/components/product-gallery';
+import { ProductAvailability } from '@/features/stores/components/product-availability';
+import { formatPrice } from '@/lib/format';
+
+export function Component() {
+  const { t, i18n } = useTranslation();
+  const { slug = '' } = useParams();
+  const product = useProduct(slug);
+  const categories = useCategories();
+
+  if (product.isPending) {
+    return (
+      <div className="grid gap-10 lg:grid-cols-2">
+        <LoadingStatus label={t('states.loading')} />
+        <Skeleton className="aspect-[4/5] rounded-[var(--radius-card)]" />
+        <div className="flex flex-col gap-4">
+          <Skeleton className="h-10 w-3/4" />
+          <Skeleton className="h-8 w-1/4" />
+          <Skeleton className="h-32" />
+        </div>
+      </div>
+    );
+  }
+  if (product.isError) {
+    if (product.error.status === 404) {
+      return (
+        <>
+          <Seo title={t('product.notFound')} />
+          <h1 className="sr-only">{t('product.notFound')}</h1>
+          <EmptyState
+            title={t('product.notFound')}
+            action={
+              <Link to={paths.catalog()} className={buttonClasses()}>
+                {t('home.browse')}
+              </Link>
+            }
+          >
+            {t('product.notFoundBody')}
+          </EmptyState>
+        </>
+      );
+    }
+    return <ErrorState error={product.error} onRetry={() => void product.refetch()} />;
+  }
+
+  const item = product.data;
+  const crumbs = categories.data ? categoryPath(categories.data, item.category_id) : [];
+  return (
+    <>
+      <Seo title={item.name} description={item.description.slice(0, 155)} />
+      <nav aria-label={t('catalog.breadcrumbs')} className="mb-4 text-sm text-ink-muted">
+        <ol className="flex flex-wrap gap-1">
+          <li>
+            <Link to={paths.catalog()} className="hover:underline">
+              {t('layout.catalog')}
+            </Link>
+          </li>
+          {crumbs.map((crumb) => (
+            <li key={crumb.id} className="before:mr-1 before:content-['/']">
+              <Link to={paths.catalog(crumb.slug)} className="hover:underline">
+                {crumb.name}
+              </Link>
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <div className="grid gap-10 lg:grid-cols-[24rem_minmax(0,1fr)] xl:grid-cols-[28rem_minmax(0,1fr)]">
+        <div className="mx-auto w-full max-w-[17rem] sm:max-w-sm lg:mx-0 lg:max-w-none">
+          <ProductGallery product={item} />
+        </div>
+        <div className="flex flex-col gap-6">
+          <div className="flex flex-col gap-3">
+            <h1 className="font-display text-3xl leading-tight text-ink sm:text-4xl">{item.name}</h1>
+            <p className="text-2xl font-semibold text-ink">{formatPrice(item.price, item.currency, i18n.language)}</p>
+          </div>
+          <p className="max-w-prose whitespace-pre-line text-lg leading-relaxed text-ink-muted">{item.description}</p>
+          <section aria-labelledby="product-details" className="rounded-2xl border border-line bg-surface p-5">
+            <h2 id="product-details" className="mb-3 font-display text-xl text-ink">
+              {t('product.details')}
+            </h2>
+            <ProductAttributes attributes={item.attributes} />
+          </section>
+          <section aria-labelledby="product-availability">
+            <h2 id="product-availability" className="mb-3 font-display text-xl text-ink">
+              {t('product.availability')}
+            </h2>
+            <ProductAvailability productId={item.id} />
+            <p className="mt-3 text-sm text-ink-muted">{t('product.pickupHint')}</p>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

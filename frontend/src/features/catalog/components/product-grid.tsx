@@ -1,0 +1,33 @@
+import type { ComponentProps } from 'react';
+import { Skeleton } from '@/components/ui/skeleton';
+import { ProductCard } from './product-card';
+
+type CardProduct = ComponentProps<typeof ProductCard>['product'];
+
+export function ProductGrid({ products, label }: { products: CardProduct[]; label: string }) {
+  return (
+    <ul aria-label={label} className="grid grid-cols-2 gap-x-4 gap-y-8 sm:grid-cols-3 xl:grid-cols-4">
+      {products.map((product, index) => (
+        <li key={product.id} className="flex">
+          <div className="w-full">
+            <ProductCard product={product} eager={index < 4} />
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ProductGridSkeleton({ count = 8 }: { count?: number }) {
+  return (
+    <div aria-hidden="true" className="grid grid-cols-2 gap-x-4 gap-y-8 sm:grid-cols-3 xl:grid-cols-4">
+      {Array.from({ length: count }, (_, index) => (
+        <div key={index} className="flex flex-col gap-3">
+          <Skeleton className="aspect-[4/5] rounded-[var(--radius-card)]" />
+          <Skeleton className="h-5 w-3/4" />
+          <Skeleton className="h-5 w-1/3" />
+        </div>
+      ))}
+    </div>
+  );
+}

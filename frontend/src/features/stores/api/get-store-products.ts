@@ -1,0 +1,24 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { ApiResponse } from '@/lib/api-types';
+
+export type AssortmentPage = ApiResponse<'/api/v1/stores/{store_id}/products', 'get'>;
+
+export async function getStoreProducts(
+  storeId: number,
+  query: Record<string, string | number | undefined>,
+  signal?: AbortSignal,
+): Promise<AssortmentPage> {
+  const { data } = await api.get<AssortmentPage>(`/stores/${storeId}/products`, { params: query, signal });
+  return data;
+}
+
+export const storeProductsQueryOptions = (storeId: number, query: Record<string, string | number | undefined>) =>
+  queryOptions({
+    queryKey: ['store', storeId, 'products', query],
+    queryFn: ({ signal }) => getStoreProducts(storeId, query, signal),
+  });
+
+export function useStoreProducts(storeId: number, query: Record<string, string | number | undefined>) {
+  return useQuery({ ...storeProductsQueryOptions(storeId, query), placeholderData: keepPreviousData });
+}

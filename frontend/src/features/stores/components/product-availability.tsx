@@ -1,0 +1,57 @@
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Skeleton } from '@/components/ui/skeleton';
+import { ErrorState } from '@/components/ui/states';
+import { paths } from '@/config/paths';
+import { useProductAvailability } from '../api/get-product-availability';
+import { useStores } from '../api/get-stores';
+import { OpenStatus } from './open-status';
+
+/** Stock of one product at every store, with each store's open-now state. */
+export function ProductAvailability({ productId }: { productId: number }) {
+  const { t } = useTranslation();
+  const availability = useProductAvailability(productId);
+  const stores = useStores();
+  if (availability.isPending || stores.isPending) {
+    return (
+      <div className="flex flex-col gap-3" aria-hidden="true">
+        <Skeleton className="h-16" />
+        <Skeleton className="h-16" />
+      </div>
+    );
+  }
+  if (availability.isError || stores.isError) {
+    return (
+      <ErrorState
+        error={availability.error ?? stores.error}
+        onRetry={() => {
+          void availability.refetch();
+          void stores.refetch();
+        }}
+      />
+    );
+  }
+  const byId = new Map(stores.data.map((store) => [store.id, store]));
+  const rows = availability.data.filter((row) => byId.has(row.store_id));
+  if (!rows.length) return <p className="text-ink-muted">{t('product.noStores')}</p>;
+  return (
+    <ul aria-label={t('product.availability')} className="flex flex-col divide-y divide-line rounded-2xl border border-line bg-surface">
+      {rows.map((row) => {
+        const store = byId.get(row.store_id)!;
+        return (
+          <li key={row.store_id} className="flex flex-col gap-1.5 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
+            <div className="flex flex-col gap-1">
+              <Link to={paths.store(row.store_id)} className="font-semibold text-ink hover:underline">
+                {row.store_name}
+              </Link>
+              <OpenStatus store={store} compact />
+            </div>
+            <p className={`text-sm font-semibold ${row.quantity > 0 ? 'text-success' : 'text-ink-muted'}`}>
+              {row.quantity > 0 ? t('product.inStock', { count: row.quantity }) : t('product.outOfStock')}
+            </p>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

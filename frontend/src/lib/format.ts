@@ -1,0 +1,32 @@
+/** Money, dates and times through Intl, in the interface language. */
+
+export function formatPrice(amount: string | number, currency: string | undefined, locale: string): string {
+  const value = typeof amount === 'number' ? amount : Number(amount);
+  if (!currency) return new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(value);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
+}
+
+export function formatDate(iso: string | Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
+}
+
+/** "08:00" (a store's local wall-clock time) in the locale's own style, e.g. "8:00 AM". */
+export function formatClock(hhmm: string, locale: string): string {
+  const [hours = 0, minutes = 0] = hhmm.split(':').map(Number);
+  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(
+    Date.UTC(2024, 0, 1, hours, minutes),
+  );
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** The weekday's name in the locale (2024-01-01 was a Monday). */
+export function weekdayName(day: Weekday, locale: string, width: 'long' | 'short' = 'long'): string {
+  const index = WEEKDAYS.indexOf(day);
+  return new Intl.DateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + index));
+}
+
+export function formatCount(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale).format(value);
+}

@@ -1,0 +1,84 @@
+/// <reference types="vitest/config" />
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import tailwindcss from '@tailwindcss/vite';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin } from 'vite';
+
+// `make dev` starts the API on API_PORT (default 8000); Vite proxies /api (and the chat socket) and /media to it.
+const apiTarget = `http://127.0.0.1:${process.env.API_PORT ?? '8000'}`;
+
+/** Writes `name.gz` beside every built JS/CSS/SVG/HTML file, so the API and nginx (gzip_static) serve them compressed. */
+function precompress(): Plugin {
+  let outDir = '';
+  return {
+    name: 'shop-precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    async closeBundle() {
+      const files = await readdir(outDir, { recursive: true });
+      for (const file of files) {
+        if (!/\.(js|css|svg|html|txt|json)$/.test(file)) continue;
+        const path = join(outDir, file);
+        await writeFile(`${path}.gz`, gzipSync(await readFile(path), { level: 9 }));
+      }
+    },
+  };
+}
+
+/**
+ * The storefront talks through axios's XHR adapter (src/lib/api-client.ts); its fetch adapter
+ * (about 2 KB gzipped, unused here) is left out of the build to keep the catalog route small.
+ */
+function axiosWithoutFetchAdapter(): Plugin {
+  const stub = '\0axios-fetch-adapter-stub';
+  return {
+    name: 'shop-axios-without-fetch-adapter',
+    apply: 'build',
+    enforce: 'pre',
+    resolveId(source, importer) {
+      const fromAxios = importer?.replace(/\\/g, '/').endsWith('axios/lib/adapters/adapters.js');
+      return source === './fetch.js' && fromAxios ? stub : null;
+    },
+    load(id) {
+      return id === stub ? 'export const getFetch = () => undefined;\nexport default undefined;\n' : null;
+    },
+  };
+}
+
+export default defineConfig(({ command }) => ({
+  plugins: [react(), tailwindcss(), precompress(), axiosWithoutFetchAdapter()],
+  resolve: {
+    alias: [
+      { find: '@', replacement: fileURLToPath(new URL('./src', import.meta.url)) },
+      // React Router's package resolves to its development build by default; ship the production one.
+      ...(command === 'build'
+        ? [{ find: /^react-router$/, replacement: fileURLToPath(new URL('./node_modules/react-router/dist/production/index.mjs', import.meta.url)) }]
+        : []),
+    ],
+  },
+  build: {
+    target: 'es2022',
+    sourcemap: false,
+    modulePreload: { polyfill: false },
+  },
+  server: {
+    host: '127.0.0.1',
+    port: Number(process.env.VITE_PORT ?? 5173),
+    strictPort: true,
+    proxy: {
+      '/api': { target: apiTarget, ws: true, changeOrigin: false },
+      '/media': { target: apiTarget },
+    },
+  },
+  test: {
+    environment: 'jsdom',
+    setupFiles: ['./src/test/setup.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    restoreMocks: true,
+  },
+}));
