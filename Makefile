@@ -62,9 +62,13 @@ run: install spa
 
 test: install lint test-backend test-web
 
+# Test processes for the backend suite (pytest-xdist; each has its own servers and takes
+# whole files); 0 runs it in one process.
+TEST_WORKERS ?= 0
+
 test-backend: install
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
-	@cd backend && $(VENV_PY) -m pytest
+	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests bench migrations/env.py
