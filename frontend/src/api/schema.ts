@@ -52,7 +52,8 @@ export interface paths {
         put?: never;
         /**
          * Register
-         * @description Create an inactive customer account and e-mail a verification link.
+         * @description Create an inactive customer account and e-mail a verification link. Limited per client
+         *     IP and per address (429 with Retry-After).
          */
         post: operations["register_api_v1_auth_register_post"];
         delete?: never;
@@ -92,7 +93,8 @@ export interface paths {
         put?: never;
         /**
          * Resend Verification
-         * @description Send the verification link again. Always 202, whether or not the address is known.
+         * @description Send the verification link again. Always 202, whether or not the address is known;
+         *     limited per client IP and per address alike (429 with Retry-After).
          */
         post: operations["resend_verification_api_v1_auth_resend_verification_post"];
         delete?: never;
@@ -113,6 +115,8 @@ export interface paths {
         /**
          * Login
          * @description Log in with e-mail or username. Also sets the refresh token as an HttpOnly cookie.
+         *     Failed attempts are limited per account and per client IP (429 with Retry-After); 503
+         *     with Retry-After when the server has too many password checks at once.
          */
         post: operations["login_api_v1_auth_login_post"];
         delete?: never;
@@ -233,7 +237,8 @@ export interface paths {
         put?: never;
         /**
          * Password Reset
-         * @description E-mail a single-use reset link. Always 202, whether or not the address is known.
+         * @description E-mail a single-use reset link. Always 202, whether or not the address is known;
+         *     limited per client IP and per address alike (429 with Retry-After).
          */
         post: operations["password_reset_api_v1_auth_password_reset_post"];
         delete?: never;
@@ -278,7 +283,19 @@ export interface paths {
         post?: never;
         /**
          * Delete Me
-         * @description Delete the caller's account; every session ends.
+         * @description Delete your account, confirmed with your password (a wrong one answers 401 `invalid_credentials`; the session stays).
+         *
+         *     Deleting an account keeps the shop's books and loses no money:
+         *
+         *     - refused with 409 `open_orders` while an order is pending, paid, preparing or ready
+         *       (collect or cancel it first; a cancelled paid order is refunded to the balance);
+         *     - refused with 409 `balance_not_zero` while the money account holds anything (spend it, or
+         *       ask the shop to pay it out); unfinished top-ups are expired;
+         *     - refused with 409 `last_admin` for the last active admin (make another admin first);
+         *     - otherwise the account is anonymised: e-mail and username are replaced by a tombstone (both
+         *       can be registered again), name, phone, address and the cart are cleared, the password stops
+         *       working and every session ends at once. The money account with its ledger and the past
+         *       orders stay on the books, attached to the anonymous user (the ledger is append-only).
          */
         delete: operations["delete_me_api_v1_users_me_delete"];
         options?: never;
@@ -341,13 +358,29 @@ export interface paths {
         get: operations["get_user_api_v1_users__user_id__get"];
         put?: never;
         post?: never;
-        /** Delete User */
+        /**
+         * Delete User
+         * @description Delete a user by the same rules as `DELETE /users/me` (no password needed); a deleted user answers 204 again and stays as it is.
+         *
+         *     Deleting an account keeps the shop's books and loses no money:
+         *
+         *     - refused with 409 `open_orders` while an order is pending, paid, preparing or ready
+         *       (collect or cancel it first; a cancelled paid order is refunded to the balance);
+         *     - refused with 409 `balance_not_zero` while the money account holds anything (spend it, or
+         *       ask the shop to pay it out); unfinished top-ups are expired;
+         *     - refused with 409 `last_admin` for the last active admin (make another admin first);
+         *     - otherwise the account is anonymised: e-mail and username are replaced by a tombstone (both
+         *       can be registered again), name, phone, address and the cart are cleared, the password stops
+         *       working and every session ends at once. The money account with its ledger and the past
+         *       orders stay on the books, attached to the anonymous user (the ledger is append-only).
+         */
         delete: operations["delete_user_api_v1_users__user_id__delete"];
         options?: never;
         head?: never;
         /**
          * Update User
          * @description Change role, profile or `is_active`; disabling ends every session of the user at once.
+         *     Admins cannot disable or demote themselves, nor remove the last active admin (409).
          */
         patch: operations["update_user_api_v1_users__user_id__patch"];
         trace?: never;
@@ -546,6 +579,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stores/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Guest Cart Availability
+         * @description For a cart kept in the browser (a guest's): every active store, whether it has every
+         *     line now, and per short line what was requested and what it has. Products not for sale
+         *     are listed in `unavailable` and left out of the check. One query for all stores; signed-in
+         *     customers ask `GET /cart/availability`.
+         */
+        post: operations["guest_cart_availability_api_v1_stores_availability_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores/{store_id}": {
         parameters: {
             query?: never;
@@ -691,6 +747,51 @@ export interface paths {
         patch: operations["change_cart_item_api_v1_cart_items__item_id__patch"];
         trace?: never;
     };
+    "/api/v1/cart/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge Cart
+         * @description At sign-in, add the cart kept in the browser to this cart: quantities of a product add
+         *     up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
+         *     deleted are not added and come back in `dropped`, the rest is merged all the same.
+         *     Answers the whole cart. Send it once per sign-in: a repeat adds the quantities again.
+         */
+        post: operations["merge_cart_api_v1_cart_merge_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cart/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cart Availability
+         * @description For checkout: every active store, whether it has every orderable line of the cart now,
+         *     and per short line what is requested and what it has; one query for all stores. Lines of
+         *     hidden or deleted products are in `unavailable`.
+         */
+        get: operations["cart_availability_api_v1_cart_availability_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders": {
         parameters: {
             query?: never;
@@ -801,7 +902,8 @@ export interface paths {
         };
         /**
          * List Accounts
-         * @description Your money accounts with their balances (topped up by the payment provider).
+         * @description Your money accounts with their balances: every customer has one from registration on,
+         *     in the shop's currency. Add funds with `POST /accounts/{id}/top-ups`.
          */
         get: operations["list_accounts_api_v1_accounts_get"];
         put?: never;
@@ -832,6 +934,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/{account_id}/top-ups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Top Up
+         * @description Add funds: opens a `pending` top-up at the payment provider. Send the customer to
+         *     `redirect_url`; the provider sends them back to `return_url` when they are done. Only the
+         *     provider's signed webhook credits the account (then the top-up is `succeeded`); poll
+         *     `GET /accounts/{id}/top-ups/{top_up_id}` on the return page. A declined or abandoned
+         *     top-up credits nothing.
+         */
+        post: operations["create_top_up_api_v1_accounts__account_id__top_ups_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/top-ups/{top_up_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Top Up
+         * @description One of your top-ups, for the page the provider sends the customer back to.
+         */
+        get: operations["get_top_up_api_v1_accounts__account_id__top_ups__top_up_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/webhook": {
         parameters: {
             query?: never;
@@ -843,8 +989,10 @@ export interface paths {
         put?: never;
         /**
          * Payment Webhook
-         * @description The payment provider credits an account. The signature is checked on the raw body
-         *     before anything is parsed; the same `transaction_id` credits once.
+         * @description The payment provider credits an account (which must exist and belong to `user_id`).
+         *     The signature is checked on the raw body before anything is parsed; the same
+         *     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
+         *     amount, and becomes `succeeded`.
          */
         post: operations["payment_webhook_api_v1_payments_webhook_post"];
         delete?: never;
@@ -930,7 +1078,7 @@ export interface components {
             /** Balance */
             balance: string;
             /** Currency */
-            currency?: string;
+            currency: string;
             /**
              * Created At
              * Format: date-time
@@ -1030,6 +1178,31 @@ export interface components {
             /** Position */
             position?: number | null;
         };
+        /** CappedLine */
+        CappedLine: {
+            /** Product Id */
+            product_id: number;
+            /**
+             * Requested
+             * @description Units the two carts held together
+             */
+            requested: number;
+            /**
+             * Quantity
+             * @description Units the line holds now: the most a line may hold
+             */
+            quantity: number;
+        };
+        /** CartAvailability */
+        CartAvailability: {
+            /**
+             * Stores
+             * @description Every active store, by name
+             */
+            stores: components["schemas"]["StoreAvailability"][];
+            /** Unavailable */
+            unavailable: components["schemas"]["UnavailableLine"][];
+        };
         /** CartItemAdd */
         CartItemAdd: {
             /** Product Id */
@@ -1068,6 +1241,47 @@ export interface components {
         CartItemUpdate: {
             /** Quantity */
             quantity: number;
+        };
+        /** CartLineQuantity */
+        CartLineQuantity: {
+            /** Product Id */
+            product_id: number;
+            /** Quantity */
+            quantity: number;
+        };
+        /** CartMerge */
+        CartMerge: {
+            /**
+             * Items
+             * @description The guest cart kept in the browser (repeated products are added up)
+             */
+            items: components["schemas"]["CartMergeLine"][];
+        };
+        /** CartMergeLine */
+        CartMergeLine: {
+            /** Product Id */
+            product_id: number;
+            /** Quantity */
+            quantity: number;
+        };
+        /** CartMergeResult */
+        CartMergeResult: {
+            cart: components["schemas"]["CartRead"];
+            /**
+             * Capped
+             * @description Lines cut to CART_MAX_QUANTITY
+             */
+            capped: components["schemas"]["CappedLine"][];
+            /**
+             * Dropped
+             * @description Guest lines that could not be added
+             */
+            dropped: components["schemas"]["DroppedLine"][];
+            /**
+             * Max Quantity
+             * @description The most units of one product a line may hold
+             */
+            max_quantity: number;
         };
         /** CartProduct */
         CartProduct: {
@@ -1194,6 +1408,19 @@ export interface components {
             /** Closed At */
             closed_at: string | null;
         };
+        /** DroppedLine */
+        DroppedLine: {
+            /** Product Id */
+            product_id: number;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Reason
+             * @description The product is hidden (not for sale) or gone; nothing was added
+             * @enum {string}
+             */
+            reason: "inactive" | "deleted";
+        };
         /** EmailBody */
         EmailBody: {
             /**
@@ -1201,6 +1428,14 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /** GuestCart */
+        GuestCart: {
+            /**
+             * Items
+             * @description The browser's cart: one line per product (repeated products are added up)
+             */
+            items: components["schemas"]["CartLineQuantity"][];
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1682,6 +1917,18 @@ export interface components {
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
         };
+        /** ShortLine */
+        ShortLine: {
+            /** Product Id */
+            product_id: number;
+            /** Requested */
+            requested: number;
+            /**
+             * Available
+             * @description Units the store has now
+             */
+            available: number;
+        };
         /** StatusChangeRead */
         StatusChangeRead: {
             from_status: components["schemas"]["OrderStatus"] | null;
@@ -1712,6 +1959,20 @@ export interface components {
         StockSet: {
             /** Quantity */
             quantity: number;
+        };
+        /** StoreAvailability */
+        StoreAvailability: {
+            store: components["schemas"]["StoreRead"];
+            /**
+             * All Available
+             * @description The store has every line in full now
+             */
+            all_available: boolean;
+            /**
+             * Short
+             * @description The lines it is short of, by product id
+             */
+            short: components["schemas"]["ShortLine"][];
         };
         /** StoreCreate */
         StoreCreate: {
@@ -1843,6 +2104,67 @@ export interface components {
             /** Expires In */
             expires_in: number;
         };
+        /** TopUpCreate */
+        TopUpCreate: {
+            /**
+             * Amount
+             * @description How much to add, in the account's currency
+             */
+            amount: number | string;
+            /**
+             * Return Url
+             * @description Where the provider sends the customer back to: a path on the storefront (or a URL of its origin); `{top_up_id}` in it is replaced by the top-up's id. Default `/account/top-ups/{top_up_id}`
+             * @example /account/top-ups/{top_up_id}
+             */
+            return_url?: string | null;
+        };
+        /** TopUpRead */
+        TopUpRead: {
+            /** Id */
+            id: number;
+            /** Account Id */
+            account_id: number;
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @description `pending` until the provider's signed webhook credits it (`succeeded`), the provider declines it, or it expires unpaid; only `succeeded` moved money
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "declined" | "expired";
+            /** Provider */
+            provider: string;
+            /**
+             * Redirect Url
+             * @description The provider's payment page: send the customer here while `pending`
+             */
+            redirect_url: string | null;
+            /**
+             * Return Url
+             * @description Where the provider sends the customer back to
+             */
+            return_url: string;
+            /**
+             * Transaction Id
+             * @description The ledger credit, once `succeeded`
+             */
+            transaction_id: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             * @description Unpaid by then, it expires
+             */
+            expires_at: string;
+            /** Completed At */
+            completed_at: string | null;
+        };
         /** TransactionRead */
         TransactionRead: {
             /** Id */
@@ -1872,6 +2194,22 @@ export interface components {
              */
             created_at: string;
         };
+        /** UnavailableLine */
+        UnavailableLine: {
+            /**
+             * Product Id
+             * @description null for a product deleted since
+             */
+            product_id: number | null;
+            /** Quantity */
+            quantity: number;
+            /**
+             * Reason
+             * @description Not for sale (hidden) or gone: no store can sell it; left out of `stores`
+             * @enum {string}
+             */
+            reason: "inactive" | "deleted";
+        };
         /** UserAdminUpdate */
         UserAdminUpdate: {
             /** Username */
@@ -1894,6 +2232,14 @@ export interface components {
             username: string;
             /** Full Name */
             full_name: string;
+        };
+        /** UserDeleteMe */
+        UserDeleteMe: {
+            /**
+             * Password
+             * @description The current password, to confirm
+             */
+            password: string;
         };
         /** UserRead */
         UserRead: {
@@ -1921,6 +2267,11 @@ export interface components {
             created_at: string;
             /** Last Login At */
             last_login_at?: string | null;
+            /**
+             * Deleted At
+             * @description Set when the account was deleted (its personal data is gone)
+             */
+            deleted_at?: string | null;
         };
         /** UserRegister */
         UserRegister: {
@@ -1972,6 +2323,8 @@ export interface components {
              * @enum {string}
              */
             status: "credited" | "duplicate";
+            /** Top Up Id */
+            top_up_id?: number | null;
         };
     };
     responses: never;
@@ -2073,6 +2426,26 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     verify_email_api_v1_auth_verify_email_post: {
@@ -2149,6 +2522,16 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     login_api_v1_auth_login_post: {
@@ -2212,6 +2595,16 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Server busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     token_api_v1_auth_token_post: {
@@ -2267,6 +2660,16 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Server busy */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2470,6 +2873,16 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     password_reset_confirm_api_v1_auth_password_reset_confirm_post: {
@@ -2511,6 +2924,16 @@ export interface operations {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
+            /** @description Server busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     read_me_api_v1_users_me_get: {
@@ -2550,7 +2973,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserDeleteMe"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             204: {
@@ -2559,8 +2986,37 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated; Wrong login or password */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Orders are still open; The balance is not zero; The last active admin cannot be removed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Server busy */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2661,6 +3117,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Server busy */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
                 };
             };
         };
@@ -2832,7 +3298,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Admins cannot disable, demote or delete themselves */
+            /** @description Admins cannot disable, demote or delete themselves; Orders are still open; The balance is not zero; The last active admin cannot be removed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2907,7 +3373,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Admins cannot disable, demote or delete themselves */
+            /** @description Admins cannot disable, demote or delete themselves; The user has deleted their account; The last active admin cannot be removed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4043,6 +4509,39 @@ export interface operations {
             };
         };
     };
+    guest_cart_availability_api_v1_stores_availability_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GuestCart"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartAvailability"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     get_store_api_v1_stores__store_id__get: {
         parameters: {
             query?: never;
@@ -4674,6 +5173,79 @@ export interface operations {
             };
         };
     };
+    merge_cart_api_v1_cart_merge_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CartMerge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartMergeResult"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cart_availability_api_v1_cart_availability_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CartAvailability"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_orders_api_v1_orders_get: {
         parameters: {
             query?: {
@@ -5220,6 +5792,133 @@ export interface operations {
             };
         };
     };
+    create_top_up_api_v1_accounts__account_id__top_ups_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopUpCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopUpRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Account not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many unfinished top-ups; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Adding funds is not available; The payment provider cannot be reached */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_top_up_api_v1_accounts__account_id__top_ups__top_up_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+                top_up_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopUpRead"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Top-up not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     payment_webhook_api_v1_payments_webhook_post: {
         parameters: {
             query?: never;
@@ -5241,6 +5940,11 @@ export interface operations {
                     user_id: number;
                     /** Amount */
                     amount: number | string;
+                    /**
+                     * Top Up Id
+                     * @description The top-up this payment completes: its account and amount must match, and it becomes `succeeded`
+                     */
+                    top_up_id?: number | null;
                 };
             };
         };
@@ -5264,7 +5968,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account belongs to another user; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            /** @description The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5274,7 +5978,7 @@ export interface operations {
                     "application/json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown user */
+            /** @description Unknown user; Unknown account; Unknown top-up */
             422: {
                 headers: {
                     [name: string]: unknown;
