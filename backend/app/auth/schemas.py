@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from app.core.schemas import InputSchema, Schema
 from app.users.schemas import Email, Password
@@ -40,6 +40,10 @@ class PasswordResetConfirm(InputSchema):
 
 class Accepted(Schema):
     detail: str
+
+
+class OtherSessionsEnded(Schema):
+    ended: int = Field(description="How many other sessions were ended")
 
 
 class SessionRead(Schema):

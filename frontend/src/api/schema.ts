@@ -200,7 +200,12 @@ export interface paths {
         get: operations["list_sessions_api_v1_auth_sessions_get"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * End Other Sessions
+         * @description Sign out everywhere else: every session of the caller but this one ends at once (their
+         *     access and refresh tokens stop working, their chat sockets close); this one stays.
+         */
+        delete: operations["end_other_sessions_api_v1_auth_sessions_delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1638,6 +1643,14 @@ export interface components {
             /** City */
             city: string;
         };
+        /** OtherSessionsEnded */
+        OtherSessionsEnded: {
+            /**
+             * Ended
+             * @description How many other sessions were ended
+             */
+            ended: number;
+        };
         /** Page[AssortmentItem] */
         Page_AssortmentItem_: {
             /** Items */
@@ -2779,6 +2792,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionRead"][];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_other_sessions_api_v1_auth_sessions_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtherSessionsEnded"];
                 };
             };
             /** @description Not authenticated */
