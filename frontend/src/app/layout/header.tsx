@@ -5,6 +5,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useUser } from '@/features/auth/api/get-user';
 import { useLogout } from '@/features/auth/api/logout';
+import { CartBadge } from '@/features/cart/components/cart-badge';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { SearchBox } from '@/features/catalog/components/search-box';
 import { LanguageSwitch } from './language-switch';
@@ -23,6 +24,7 @@ export function Header({ shopName }: { shopName: string | undefined }) {
         <div className="ml-auto flex items-center gap-1 md:ml-0">
           <LanguageSwitch />
           <AccountMenu />
+          <CartBadge />
         </div>
       </div>
       <CategoryMenu />
