@@ -36,6 +36,14 @@ export const enShop = {
     shortLine: '{{name}}: {{available}} of {{requested}}',
     noneLeft: '{{name}}: none of {{requested}}',
     noStores: 'No store can take orders right now.',
+    merged_one: 'The item you picked before signing in is in your cart.',
+    merged_other: 'The {{count}} items you picked before signing in are in your cart.',
+    mergeCapped: '{{name}}: {{count}}, the most one line may hold.',
+    mergeDropped: {
+      inactive: '{{name}} is not for sale at the moment and was left out.',
+      deleted: '{{name}} is no longer in our range and was left out.',
+    },
+    mergeFailed: 'The items you picked before signing in could not be added to your cart yet; we try again on your next visit.',
   },
   checkout: {
     title: 'Checkout',

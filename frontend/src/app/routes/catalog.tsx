@@ -7,7 +7,7 @@ import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { buttonClasses } from '@/components/ui/button';
 import { paths } from '@/config/paths';
-import { AddToCartButton } from '@/features/cart/components/add-to-cart';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { toProductQuery } from '@/features/catalog/catalog-params';

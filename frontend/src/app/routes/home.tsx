@@ -5,7 +5,7 @@ import { Seo } from '@/components/seo';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import { AddToCartButton } from '@/features/cart/components/add-to-cart';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useInfo } from '@/features/info/api/get-info';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';

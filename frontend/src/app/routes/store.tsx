@@ -6,7 +6,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import { AddToCartButton } from '@/features/cart/components/add-to-cart';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { toProductQuery } from '@/features/catalog/catalog-params';
 import { CatalogFilters, SortSelect } from '@/features/catalog/components/catalog-filters';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';

@@ -1,50 +1,22 @@
-import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
-import { dismiss, useNotices } from '@/lib/notices';
+import { Suspense, lazy } from 'react';
+import { useNotices } from '@/lib/notices';
 
-const tones = {
-  info: 'border-line-strong bg-surface',
-  success: 'border-success/40 bg-success-soft',
-  error: 'border-danger/40 bg-danger-soft',
-};
+const NoticeList = lazy(() => import('./notice-list'));
 
-/** Where notices appear: one live region, present from the start so screen readers hear what arrives. */
+/**
+ * Where notices appear: one live region, present from the start so screen readers hear what
+ * arrives; what renders a notice is loaded with the first one.
+ */
 export function Notices() {
-  const { t } = useTranslation();
   const notices = useNotices();
   return (
     <div className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex justify-center px-3 pb-3 sm:justify-end sm:px-6 sm:pb-6">
       <div role="status" aria-live="polite" className="flex w-full max-w-sm flex-col gap-2">
-        {notices.map((notice) => (
-          <div
-            key={notice.id}
-            className={`pointer-events-auto flex items-start gap-3 rounded-xl border p-3 text-sm text-ink shadow-lg ${tones[notice.tone]}`}
-          >
-            <div className="flex min-w-0 flex-1 flex-col gap-1">
-              <p className="font-semibold">{notice.text}</p>
-              {notice.details?.length ? (
-                <ul className="list-disc pl-5">
-                  {notice.details.map((detail) => (
-                    <li key={detail}>{detail}</li>
-                  ))}
-                </ul>
-              ) : null}
-              {notice.action ? (
-                <Link to={notice.action.to} onClick={() => dismiss(notice.id)} className="font-semibold text-brand underline-offset-4 hover:underline">
-                  {notice.action.label}
-                </Link>
-              ) : null}
-            </div>
-            <button
-              type="button"
-              onClick={() => dismiss(notice.id)}
-              className="-m-1 inline-flex size-11 shrink-0 items-center justify-center rounded-full text-lg text-ink-muted hover:bg-surface-muted"
-              aria-label={t('actions.dismiss')}
-            >
-              <span aria-hidden="true">×</span>
-            </button>
-          </div>
-        ))}
+        {notices.length ? (
+          <Suspense fallback={null}>
+            <NoticeList notices={notices} />
+          </Suspense>
+        ) : null}
       </div>
     </div>
   );
