@@ -128,7 +128,7 @@ function Checkout() {
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-8">
       {heading}
-      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_24rem]">
+      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col gap-8">
           <fieldset className="flex flex-col gap-3">
             <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.storeHeading')}</legend>
@@ -242,7 +242,7 @@ function Choice({
 }) {
   return (
     <label
-      className={`flex gap-3 rounded-2xl border p-4 ${checked ? 'border-brand bg-brand-soft/40' : 'border-line bg-surface'} ${disabled ? 'cursor-not-allowed opacity-80' : 'cursor-pointer hover:border-line-strong'}`}
+      className={`flex gap-3 rounded-2xl border p-4 ${checked ? 'border-brand bg-brand-soft' : 'border-line bg-surface'} ${disabled ? 'cursor-not-allowed opacity-80' : 'cursor-pointer hover:border-line-strong'}`}
     >
       <input type="radio" name={name} checked={checked} disabled={disabled} onChange={onChange} className="mt-1 size-5 shrink-0 accent-brand" />
       <span className="flex min-w-0 flex-col gap-1">

@@ -3,6 +3,7 @@ import type { TFunction } from 'i18next';
 import { paths } from '@/config/paths';
 import type { Product } from '@/lib/api-types';
 import { toApiError } from '@/lib/api-error';
+import { loadTexts } from '@/lib/i18n';
 import { notify } from '@/lib/notices';
 import { problemMessage } from '@/lib/problem-message';
 import { addCartItem } from './api/add-cart-item';
@@ -17,6 +18,8 @@ export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'c
  * Loaded on the first click of a card's button, so the catalog's first load does not carry it.
  */
 export async function addToCart(product: AddableProduct, quantity: number, { owner, queryClient, t }: { owner: CartOwner; queryClient: QueryClient; t: TFunction }): Promise<boolean> {
+  // What adding says (added, capped, the cart's limits) comes with the shop's texts.
+  await loadTexts('shop').catch(() => undefined);
   const view = { label: t('cart.view'), to: paths.cart };
   if (owner === 'guest') {
     const outcome = addToGuestCart(

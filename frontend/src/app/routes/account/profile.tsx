@@ -48,7 +48,7 @@ function Profile() {
     <div className="flex flex-col gap-6">
       <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('account.details')}</h1>
       <AccountNav />
-      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_20rem]">
+      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <ProfileForm user={user} />
         <section aria-labelledby="account-profile" className="rounded-2xl border border-line bg-surface p-5">
           <h2 id="account-profile" className="mb-4 font-display text-xl text-ink">

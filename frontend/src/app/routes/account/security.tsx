@@ -253,7 +253,7 @@ function DeleteAccount() {
       <form onSubmit={onSubmit} noValidate className="flex flex-col gap-4 sm:max-w-md">
         {refusal ? <Alert tone="error">{refusal}</Alert> : null}
         <Field label={t('account.deletePassword')} type="password" autoComplete="current-password" error={fieldMessage(errors.password?.message)} {...form.register('password')} />
-        <Button type="submit" pending={remove.isPending} className="w-fit bg-danger hover:bg-danger/90">
+        <Button type="submit" variant="danger" pending={remove.isPending} className="w-fit">
           {t('account.deleteConfirm')}
         </Button>
       </form>

@@ -192,7 +192,7 @@ function OrderActions({ order }: { order: OrderDetail }) {
       <dialog
         ref={dialog}
         aria-labelledby="cancel-title"
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-2xl border border-line bg-surface p-6 text-ink shadow-xl backdrop:bg-ink/40"
+        className="m-auto max-w-md rounded-2xl border border-line bg-surface p-6 text-ink shadow-lg backdrop:bg-ink/40"
         onClose={() => cancel.reset()}
       >
         <h2 id="cancel-title" className="font-display text-2xl">
@@ -211,7 +211,7 @@ function OrderActions({ order }: { order: OrderDetail }) {
           <Button variant="secondary" onClick={() => dialog.current?.close()}>
             {t('orders.keep')}
           </Button>
-          <Button pending={cancel.isPending} onClick={confirmCancel} className="bg-danger hover:bg-danger/90">
+          <Button variant="danger" pending={cancel.isPending} onClick={confirmCancel}>
             {t('orders.confirmCancel')}
           </Button>
         </div>

@@ -37,10 +37,9 @@ export function QuantityInput({ value, onChange, label, max, disabled = false, h
         </button>
         <input
           id={id}
-          type="number"
+          type="text"
           inputMode="numeric"
-          min={1}
-          max={max}
+          pattern="[0-9]*"
           value={draft ?? String(value)}
           disabled={disabled}
           onChange={(event) => setDraft(event.target.value)}
@@ -51,7 +50,7 @@ export function QuantityInput({ value, onChange, label, max, disabled = false, h
               commit();
             }
           }}
-          className="h-11 w-14 border-x border-line bg-transparent text-center text-base tabular-nums text-ink [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none [&::-webkit-outer-spin-button]:appearance-none"
+          className="h-11 w-14 border-x border-line bg-transparent text-center text-base tabular-nums text-ink"
         />
         <button type="button" className={step} disabled={disabled || value >= max} onClick={() => onChange(value + 1)} aria-label={t('cart.increase', { name: label })}>
           <span aria-hidden="true">+</span>
