@@ -105,6 +105,8 @@ function Checkout() {
     event.preventDefault();
     setFormError(null);
     if (!chosen?.all_available) return setFormError(t('checkout.chooseStore'));
+    // Keep this store chosen, also when a refused order turns it short.
+    setStoreId(chosen.store.id);
     const body = { store_id: chosen.store.id, ...(payment === 'balance' && account ? { pay_with_account_id: account.id } : {}) };
     place.mutate(
       { body, idempotencyKey: idempotencyKeyFor(body) },

@@ -244,7 +244,7 @@ function DeleteAccount() {
         <p className="text-sm font-semibold text-ink">
           {t('account.deleteNow', { balance: formatPrice(account.balance, account.currency, i18n.language), count: open.data.total })}{' '}
           {open.data.total ? (
-            <Link to={paths.orders} className="text-brand underline-offset-4 hover:underline">
+            <Link to={paths.orders} className="text-brand underline underline-offset-4">
               {t('account.orders')}
             </Link>
           ) : null}

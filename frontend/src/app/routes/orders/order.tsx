@@ -104,31 +104,27 @@ function OrderPage() {
             <OrderLines order={detail} />
           </section>
           <OrderActions order={detail} />
-          <section aria-labelledby="order-history" className="rounded-2xl border border-line bg-surface p-5">
-            <h2 id="order-history" className="mb-4 font-display text-xl text-ink">
-              {t('orders.timeline')}
-            </h2>
-            <StatusTimeline history={detail.history} />
+          <section aria-labelledby="order-store" className="grid gap-6 rounded-2xl border border-line bg-surface p-5 sm:grid-cols-2">
+            <div className="flex flex-col gap-2">
+              <h2 id="order-store" className="font-display text-xl text-ink">
+                {t('orders.store')}
+              </h2>
+              <p className="font-semibold text-ink">
+                <Link to={paths.store(detail.store.id)} className="hover:underline">
+                  {detail.store.name}
+                </Link>
+              </p>
+              <address className="not-italic text-ink-muted">{detail.store.address}</address>
+              {store.data ? <OpenStatus store={store.data} compact /> : null}
+            </div>
+            {store.data ? <OpeningHours store={store.data} /> : store.isPending ? <Skeleton className="h-48" /> : null}
           </section>
         </div>
-        <section aria-labelledby="order-store" className="flex flex-col gap-3 rounded-2xl border border-line bg-surface p-5">
-          <h2 id="order-store" className="font-display text-xl text-ink">
-            {t('orders.store')}
+        <section aria-labelledby="order-history" className="rounded-2xl border border-line bg-surface p-5">
+          <h2 id="order-history" className="mb-4 font-display text-xl text-ink">
+            {t('orders.timeline')}
           </h2>
-          <p className="font-semibold text-ink">
-            <Link to={paths.store(detail.store.id)} className="hover:underline">
-              {detail.store.name}
-            </Link>
-          </p>
-          <address className="not-italic text-ink-muted">{detail.store.address}</address>
-          {store.data ? (
-            <>
-              <OpenStatus store={store.data} compact />
-              <OpeningHours store={store.data} />
-            </>
-          ) : store.isPending ? (
-            <Skeleton className="h-48" />
-          ) : null}
+          <StatusTimeline history={detail.history} />
         </section>
       </div>
     </>
