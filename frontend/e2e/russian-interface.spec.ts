@@ -11,8 +11,8 @@ function englishTexts(node: unknown, out: string[] = []): string[] {
   else if (node && typeof node === 'object') for (const value of Object.values(node)) englishTexts(value, out);
   return out;
 }
-// Texts that read the same in both languages.
-const SAME_IN_BOTH = new Set(['ISBN']);
+// Texts that read the same in both languages, and templates so bare they match any "x: y of z".
+const SAME_IN_BOTH = new Set(['ISBN', enShop.cart.shortLine, enShop.cart.noneLeft, enShop.orders.number]);
 const ENGLISH = englishTexts([en, enAuth, enShop])
   .filter((text) => !SAME_IN_BOTH.has(text))
   .map((text) => new RegExp(`^${text.split(/\{\{[^}]+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));

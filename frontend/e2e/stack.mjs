@@ -64,9 +64,6 @@ export async function startStack({ quiet = true } = {}) {
       PASSWORD_HASH_PARALLELISM: '1',
       // Every scenario registers its own customers, all from 127.0.0.1.
       AUTH_MAIL_MAX_PER_IP: '1000',
-      // The admin the scenarios use to set stock (support/shop.ts knows the same password).
-      ADMIN_EMAIL: 'admin@example.com',
-      ADMIN_PASSWORD: 'e2e-admin-password-2026',
     },
   });
   let output = '';

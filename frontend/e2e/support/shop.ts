@@ -32,8 +32,8 @@ export async function addFunds(request: APIRequestContext, auth: Record<string, 
     .toBe('succeeded');
 }
 
-/** The admin e2e/stack.mjs creates (ADMIN_PASSWORD there). */
-const ADMIN = { email: 'admin@example.com', password: 'e2e-admin-password-2026' };
+/** The demo admin of `make run` (ADMIN_EMAIL / ADMIN_PASSWORD defaults). */
+const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' };
 
 /** Sets a store's stock of a product, as the shop's staff would (admin API). */
 export async function setStock(request: APIRequestContext, slug: string, storeName: string, quantity: number): Promise<void> {
