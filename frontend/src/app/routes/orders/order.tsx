@@ -81,7 +81,7 @@ function OrderPage() {
   const title = t('orders.number', { number: detail.number });
   return (
     <>
-      <Seo title={title} />
+      <Seo title={title} description={t('orders.pickupAt', { store: detail.store.name })} />
       <nav aria-label={t('catalog.breadcrumbs')} className="mb-3 text-sm text-ink-muted">
         <Link to={paths.orders} className="hover:underline">
           ← {t('orders.all')}
