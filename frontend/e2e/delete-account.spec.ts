@@ -27,9 +27,10 @@ test('deleting the account: a wrong password and money left are refused with the
   await page.goto('/account/security');
   await section.getByLabel('Your password, to confirm').fill(other.password);
   await section.getByRole('button', { name: 'Delete my account' }).click();
-  await expect(page.getByText('Your account is deleted. Thank you for shopping with us.')).toBeVisible();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is deleted. Thank you for shopping with us.' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await page.reload();
+  await expect(page).toHaveURL(/\/login\?next=/);
   const login = await request.post('/api/v1/auth/login', { data: { login: other.email, password: other.password } });
   expect(login.status()).toBe(401);
 });

@@ -48,6 +48,21 @@ type DeleteValues = z.infer<typeof deleteSchema>;
 
 export function Component() {
   const { t } = useTranslation();
+  // Once deleted, the page says goodbye instead of sending the (now signed-out) visitor to sign in.
+  const [deleted, setDeleted] = useState(false);
+  if (deleted) {
+    return (
+      <>
+        <Seo title={t('account.deleteHeading')} />
+        <div className="mx-auto flex max-w-xl flex-col gap-4 py-8 text-center">
+          <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('account.deleted')}</h1>
+          <Link to={paths.home} className="font-semibold text-brand underline underline-offset-4">
+            {t('orders.keepShopping')}
+          </Link>
+        </div>
+      </>
+    );
+  }
   return (
     <>
       <Seo title={t('account.security')} />
@@ -59,7 +74,7 @@ export function Component() {
             <ChangePassword />
             <Sessions />
           </div>
-          <DeleteAccount />
+          <DeleteAccount onDeleted={() => setDeleted(true)} />
         </div>
       </RequireAuth>
     </>
@@ -194,13 +209,12 @@ function Sessions() {
   );
 }
 
-function DeleteAccount() {
+function DeleteAccount({ onDeleted }: { onDeleted: () => void }) {
   const { t, i18n } = useTranslation();
-  const navigate = useNavigate();
   const fieldMessage = useFieldMessage();
   const accounts = useAccounts();
   const open = useOrders({ page: 1, page_size: 100, status__in: OPEN_STATUSES });
-  const remove = useDeleteAccount();
+  const remove = useDeleteAccount({ onDeleted });
   const [refusal, setRefusal] = useState<string | null>(null);
   const form = useForm<DeleteValues>({ resolver: zodResolver(deleteSchema), defaultValues: { password: '' } });
   const { errors } = form.formState;
@@ -209,8 +223,6 @@ function DeleteAccount() {
     setRefusal(null);
     try {
       await remove.mutateAsync(values);
-      notify({ tone: 'info', text: t('account.deleted') });
-      navigate(paths.home, { replace: true });
     } catch (error) {
       const problem = toApiError(error);
       if (problem.code === 'invalid_credentials') {

@@ -11,14 +11,16 @@ export type DeleteAccountInput = ApiBody<'/api/v1/users/me', 'delete'>;
  */
 export async function deleteAccount(input: DeleteAccountInput): Promise<void> {
   await api.delete('/users/me', { data: input });
-  setAccessToken(null);
 }
 
-export function useDeleteAccount() {
+/** `onDeleted` runs before the session is forgotten here (e.g. to leave the signed-in page first). */
+export function useDeleteAccount({ onDeleted }: { onDeleted?: () => void } = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteAccount,
     onSuccess: () => {
+      onDeleted?.();
+      setAccessToken(null);
       queryClient.setQueryData(USER_QUERY_KEY, null);
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'user' && query.meta?.private === true });
     },
