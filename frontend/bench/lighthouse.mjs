@@ -1,4 +1,4 @@
-// `make bench-web`: Lighthouse on the home, catalog and product pages of the built SPA as the
+// `make bench-web`: Lighthouse on the home, catalog, product, cart and order pages of the built SPA as the
 // local backend serves it, and the gzipped JS+CSS the catalog route loads. A benchmark, not a test:
 // it prints the figures against the targets and writes them to frontend/docs/bench-web.json.
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -19,7 +19,43 @@ const PAGES = [
   { name: 'home', path: '/' },
   { name: 'catalog', path: '/catalog' },
   { name: 'product', path: '/products/the-lighthouse-keepers-daughter' },
+  // Signed in as the demo customer, with two lines in the cart and an order placed.
+  { name: 'cart', path: '/cart', signedIn: true },
+  { name: 'order', path: '/orders/{order}', signedIn: true },
 ];
+const CUSTOMER = { login: 'customer@example.com', password: 'demo-shopper-2026' };
+
+/**
+ * Signs the demo customer in inside Lighthouse's own Chrome (the refresh cookie stays in its
+ * profile: those runs keep storage), fills the cart and places an order to look at.
+ */
+async function signInAndShop(port, baseURL) {
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+  const page = await browser.contexts()[0].newPage();
+  await page.goto(`${baseURL}/about`);
+  const orderId = await page.evaluate(async (customer) => {
+    const call = async (path, init = {}, token) => {
+      const response = await fetch(`/api/v1${path}`, {
+        credentials: 'include',
+        ...init,
+        headers: { 'content-type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers },
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      return response.status === 204 ? null : response.json();
+    };
+    const { access_token: token } = await call('/auth/login', { method: 'POST', body: JSON.stringify(customer) });
+    const product = (slug) => call(`/products/${slug}`).then((found) => found.id);
+    await call('/cart', { method: 'DELETE' }, token);
+    await call('/cart/items', { method: 'POST', body: JSON.stringify({ product_id: await product('winter-in-lisbon'), quantity: 1 }) }, token);
+    const order = await call('/orders', { method: 'POST', body: JSON.stringify({ store_id: 1 }) }, token);
+    for (const [slug, quantity] of [['the-lighthouse-keepers-daughter', 1], ['a-map-of-small-rivers', 2]]) {
+      await call('/cart/items', { method: 'POST', body: JSON.stringify({ product_id: await product(slug), quantity }) }, token);
+    }
+    return order.id;
+  }, CUSTOMER);
+  await page.close();
+  return orderId;
+}
 const docs = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs');
 
 /** Gzipped bytes of every script and stylesheet a fresh visit to `url` loads (lazy chunks included). */
@@ -51,8 +87,17 @@ try {
 
   const chrome = await chromeLauncher.launch({ chromePath, chromeFlags: CHROMIUM_ARGS });
   try {
-    for (const [formFactor, config] of [['mobile', undefined], ['desktop', desktopConfig]]) for (const { name, path } of PAGES) {
-      const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: Object.keys(TARGETS) };
+    let orderId = null;
+    let signedInFor = null;
+    for (const [formFactor, config] of [['mobile', undefined], ['desktop', desktopConfig]]) for (const { name, path: template, signedIn = false } of PAGES) {
+      // The public pages' storage resets sign the customer out: sign in again per form factor.
+      if (signedIn && signedInFor !== formFactor) {
+        orderId = await signInAndShop(chrome.port, stack.baseURL);
+        signedInFor = formFactor;
+      }
+      const path = template.replace('{order}', String(orderId));
+      // Signed-in pages keep the profile's storage (the session's cookie) between runs.
+      const flags = { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: Object.keys(TARGETS), disableStorageReset: signedIn };
       // One warm-up load (the API's first queries, the OS file cache), then three measured runs;
       // the one with the median performance score counts (Lighthouse's own advice on variance).
       await lighthouse(`${stack.baseURL}${path}`, flags, config);

@@ -16,6 +16,8 @@ test('a customer browses a category, filters by price, sorts, pages on, and back
   await expect(page.getByText('21 products')).toBeVisible();
 
   const grid = page.getByRole('list', { name: 'Books' });
+  // The sorted page has arrived (the previous one stays on screen, busy, until then).
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
   await expect(grid.getByRole('article')).toHaveCount(12);
   const firstPage = await productNames(page, 'Books');
   const prices = (await grid.locator('article p.font-semibold').allInnerTexts()).map(priceValue);

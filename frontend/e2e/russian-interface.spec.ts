@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { en } from '../src/locales/en';
 import { enAuth } from '../src/locales/en-auth';
+import { enShop } from '../src/locales/en-shop';
 import { verifiedCustomer } from './support/customer';
 import { PAGES, pageReady } from './support/pages';
 
@@ -10,9 +11,9 @@ function englishTexts(node: unknown, out: string[] = []): string[] {
   else if (node && typeof node === 'object') for (const value of Object.values(node)) englishTexts(value, out);
   return out;
 }
-// Texts that read the same in both languages.
-const SAME_IN_BOTH = new Set(['ISBN']);
-const ENGLISH = englishTexts([en, enAuth])
+// Texts that read the same in both languages, and templates so bare they match any "x: y of z".
+const SAME_IN_BOTH = new Set(['ISBN', enShop.cart.shortLine, enShop.cart.noneLeft, enShop.orders.number]);
+const ENGLISH = englishTexts([en, enAuth, enShop])
   .filter((text) => !SAME_IN_BOTH.has(text))
   .map((text) => new RegExp(`^${text.split(/\{\{[^}]+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));
 
@@ -64,10 +65,28 @@ test('switching to Russian translates the whole interface and keeps the choice',
   await page.getByLabel('Пароль').fill(customer.password);
   await page.getByRole('button', { name: 'Войти' }).click();
   await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
-  await page.goto('/account');
+  await page.goto('/account/profile');
   const year = new Date().getFullYear();
   await expect(page.getByText(new RegExp(`\\d{1,2} [а-я]+ ${year}`))).toBeVisible();
   expect(await englishLeft(page)).toEqual([]);
+  // The cart, checkout, orders and the account's pages, signed in.
+  await page.goto('/products/the-slow-kitchen');
+  await page.getByRole('main').getByRole('button', { name: 'В корзину', exact: true }).click();
+  await expect(page.getByRole('status').getByText('«The Slow Kitchen: Cooking with Time» в корзине.')).toBeVisible();
+  for (const [path, heading] of [
+    ['/cart', 'Ваша корзина'],
+    ['/checkout', 'Оформление заказа'],
+    ['/orders', 'Ваши заказы'],
+    ['/account', `Здравствуйте, ${customer.fullName}`],
+    ['/account/security', 'Вход и безопасность'],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await page.waitForLoadState('networkidle');
+    expect(await englishLeft(page), `English left on ${path}`).toEqual([]);
+  }
+  await page.goto('/account');
+  await expect(page.getByTestId('balance')).toHaveText(/^0,00\s€$/);
 
   // The choice is kept over the browser's English.
   await page.reload();

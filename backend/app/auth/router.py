@@ -20,6 +20,7 @@ from app.auth.schemas import (
     Accepted,
     EmailBody,
     LoginRequest,
+    OtherSessionsEnded,
     PasswordResetConfirm,
     RefreshRequest,
     SessionRead,
@@ -211,6 +212,18 @@ async def list_sessions(user: CurrentUser, request: Request):
         )
         for s in await service.list_sessions(user)
     ]
+
+
+@router.delete(
+    "/sessions",
+    response_model=OtherSessionsEnded,
+    responses=problem_responses(Unauthorized),
+)
+async def end_other_sessions(user: CurrentUser, request: Request):
+    """Sign out everywhere else: every session of the caller but this one ends at once (their
+    access and refresh tokens stop working, their chat sockets close); this one stays."""
+    ended = await service.end_other_sessions(user, current_session_id(request))
+    return OtherSessionsEnded(ended=ended)
 
 
 @router.delete(

@@ -1,6 +1,8 @@
 from datetime import datetime
 from typing import Literal
 
+from pydantic import Field
+
 from app.core.schemas import InputSchema, Schema
 from app.core.types import text
 from app.users.schemas import Email, Password
@@ -50,6 +52,10 @@ class PasswordResetConfirm(InputSchema):
 
 class Accepted(Schema):
     detail: str
+
+
+class OtherSessionsEnded(Schema):
+    ended: int = Field(description="How many other sessions were ended")
 
 
 class SessionRead(Schema):

@@ -190,6 +190,14 @@ async def end_own_session(user: User, session_id: str) -> bool:
     return await sessions.end_session(redis, session_id)
 
 
+async def end_other_sessions(user: User, keep_session_id: str) -> int:
+    ended = 0
+    for info in await sessions.list_sessions(redis, user.id):
+        if info.id != keep_session_id:
+            ended += await sessions.end_session(redis, info.id)
+    return ended
+
+
 async def request_password_reset(session: AsyncSession, email: str, *, ip: str) -> None:
     await _take_mail_request("reset", ip, email)
     user = await users_repo.by_email(session, email)

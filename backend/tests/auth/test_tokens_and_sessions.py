@@ -81,6 +81,31 @@ async def test_sessions_list_and_revoke(client):
     assert (await client.get("/api/v1/users/me", headers=bearer(laptop))).status_code == 200
 
 
+async def test_sign_out_everywhere_else_keeps_only_this_session(client):
+    await create_user(username="many")
+    await create_user(username="bystander")
+    laptop = await login(client, "many")
+    phone = await login(client, "many")
+    tablet = await login(client, "many")
+    other_user = await login(client, "bystander")
+    response = await client.delete("/api/v1/auth/sessions", headers=bearer(laptop))
+    assert response.status_code == 200 and response.json() == {"ended": 2}
+    for ended in (phone, tablet):
+        assert (await client.get("/api/v1/users/me", headers=bearer(ended))).status_code == 401
+        refreshed = await client.post(
+            "/api/v1/auth/refresh", json={"refresh_token": ended["refresh_token"]}
+        )
+        assert refreshed.status_code == 401
+    assert (await client.get("/api/v1/users/me", headers=bearer(laptop))).status_code == 200
+    listed = (await client.get("/api/v1/auth/sessions", headers=bearer(laptop))).json()
+    assert [s["current"] for s in listed] == [True]
+    # Nobody else's sessions are touched; a second call has nothing left to end.
+    assert (await client.get("/api/v1/users/me", headers=bearer(other_user))).status_code == 200
+    again = await client.delete("/api/v1/auth/sessions", headers=bearer(laptop))
+    assert again.json() == {"ended": 0}
+    assert (await client.delete("/api/v1/auth/sessions")).status_code == 401
+
+
 async def test_cannot_end_another_users_session(client):
     await create_user(username="alice")
     await create_user(username="bob")

@@ -31,3 +31,24 @@ export async function linkFromMail(to: string, path: '/verify-email' | '/reset-p
     .not.toBe('');
   return link;
 }
+
+/** The text of the first mail to `to` whose subject or body contains `contains` (waits for it). */
+export async function mailText(to: string, contains: string): Promise<string> {
+  let text = '';
+  await expect
+    .poll(
+      async () => {
+        const files = (await readdir(mailDir()).catch(() => [])).filter((f) => f.endsWith('.eml')).sort();
+        for (const file of files) {
+          const parsed = await simpleParser(await readFile(join(mailDir(), file)));
+          const recipients = [parsed.to].flat().map((address) => address?.text ?? '').join(',');
+          const body = `${parsed.subject ?? ''}\n${parsed.text ?? ''}`;
+          if (recipients.includes(to) && body.includes(contains)) text = body;
+        }
+        return text;
+      },
+      { message: `a mail to ${to} with «${contains}»`, timeout: 30_000 },
+    )
+    .not.toBe('');
+  return text;
+}

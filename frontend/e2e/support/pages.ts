@@ -8,6 +8,7 @@ export const PAGES = [
   { name: 'stores', path: '/stores' },
   { name: 'store', path: '/stores/1' },
   { name: 'about', path: '/about' },
+  { name: 'cart (empty)', path: '/cart' },
   { name: 'sign in', path: '/login' },
   { name: 'register', path: '/register' },
   { name: 'check your mail', path: '/check-email?email=someone%40example.com' },

@@ -200,7 +200,12 @@ export interface paths {
         get: operations["list_sessions"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * End Other Sessions
+         * @description Sign out everywhere else: every session of the caller but this one ends at once (their
+         *     access and refresh tokens stop working, their chat sockets close); this one stays.
+         */
+        delete: operations["end_other_sessions"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1747,6 +1752,14 @@ export interface components {
             /** City */
             city: string;
         };
+        /** OtherSessionsEnded */
+        OtherSessionsEnded: {
+            /**
+             * Ended
+             * @description How many other sessions were ended
+             */
+            ended: number;
+        };
         /** Page[AssortmentItem] */
         Page_AssortmentItem_: {
             /** Items */
@@ -3239,6 +3252,57 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SessionRead"][];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    end_other_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtherSessionsEnded"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */

@@ -8,7 +8,9 @@ export function AppProvider({ queryClient, children }: { queryClient: QueryClien
   useEffect(
     () =>
       onSessionChange((signedIn) => {
-        if (!signedIn) queryClient.setQueryData(USER_QUERY_KEY, null);
+        if (signedIn) return;
+        queryClient.setQueryData(USER_QUERY_KEY, null);
+        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== 'user' && query.meta?.private === true });
       }),
     [queryClient],
   );

@@ -12,9 +12,9 @@ import { HOME_PRODUCTS } from './routes/home-products';
 
 // Each page is its own chunk, loaded when first visited (with the texts it needs, if not yet
 // there); the layout (header, footer) is in the entry.
-function lazyPage(load: () => Promise<{ Component: ComponentType }>, texts?: TextPart) {
+function lazyPage(load: () => Promise<{ Component: ComponentType }>, ...texts: TextPart[]) {
   return lazy(async () => {
-    const [module] = await Promise.all([load(), texts ? loadTexts(texts) : undefined]);
+    const [module] = await Promise.all([load(), texts.length ? loadTexts(...texts) : undefined]);
     return { default: module.Component };
   });
 }
@@ -54,7 +54,15 @@ const CheckEmail = lazyPage(() => import('./routes/auth/check-email'), 'auth');
 const VerifyEmail = lazyPage(() => import('./routes/auth/verify-email'), 'auth');
 const ForgotPassword = lazyPage(() => import('./routes/auth/forgot-password'), 'auth');
 const ResetPassword = lazyPage(() => import('./routes/auth/reset-password'), 'auth');
-const Account = lazyPage(() => import('./routes/account'), 'auth');
+const Account = lazyPage(() => import('./routes/account/money'), 'auth', 'shop');
+const AccountProfile = lazyPage(() => import('./routes/account/profile'), 'auth', 'shop');
+const AccountSecurity = lazyPage(() => import('./routes/account/security'), 'auth', 'shop');
+const TopUp = lazyPage(() => import('./routes/account/top-up'), 'auth', 'shop');
+const Cart = lazyPage(() => import('./routes/cart'), 'shop');
+const Checkout = lazyPage(() => import('./routes/checkout'), 'shop');
+const Orders = lazyPage(() => import('./routes/orders/orders'), 'shop');
+const Order = lazyPage(() => import('./routes/orders/order'), 'shop');
+const OrderPlaced = lazyPage(() => import('./routes/orders/order-placed'), 'shop');
 const NotFound = lazyPage(() => import('./routes/not-found'));
 
 export function AppRouter() {
@@ -76,6 +84,14 @@ export function AppRouter() {
           <Route path="forgot-password" element={<ForgotPassword />} />
           <Route path="reset-password" element={<ResetPassword />} />
           <Route path="account" element={<Account />} />
+          <Route path="account/profile" element={<AccountProfile />} />
+          <Route path="account/security" element={<AccountSecurity />} />
+          <Route path="account/top-ups/:topUpId" element={<TopUp />} />
+          <Route path="cart" element={<Cart />} />
+          <Route path="checkout" element={<Checkout />} />
+          <Route path="orders" element={<Orders />} />
+          <Route path="orders/:orderId" element={<Order />} />
+          <Route path="orders/:orderId/placed" element={<OrderPlaced />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

@@ -13,6 +13,14 @@ export const paths = {
   forgotPassword: '/forgot-password',
   resetPassword: '/reset-password',
   account: '/account',
+  accountProfile: '/account/profile',
+  accountSecurity: '/account/security',
+  topUp: (id: number | string) => `/account/top-ups/${id}`,
+  cart: '/cart',
+  checkout: '/checkout',
+  orders: '/orders',
+  order: (id: number | string) => `/orders/${id}`,
+  orderPlaced: (id: number | string) => `/orders/${id}/placed`,
 } as const;
 
 /** A same-site path to return to after signing in; anything else goes home. */

@@ -90,6 +90,28 @@ describe('on a 401, the client refreshes once and retries', () => {
     expect(calls).toHaveLength(0);
   });
 
+  it('keeps the session on a wrong password given to confirm a change (401 invalid_credentials)', async () => {
+    setAccessToken('live-token');
+    const calls = serve((config) =>
+      config.url === '/auth/refresh'
+        ? { status: 200, data: { access_token: 'fresh-token', refresh_token: 'r', expires_in: 900 } }
+        : { status: 401, data: problem(401, 'invalid_credentials', 'The current password is wrong.') },
+    );
+    for (const [method, url] of [['put', '/users/me/password'], ['delete', '/users/me']] as const) {
+      await expect(api.request({ method, url, data: { password: 'wrong' } })).rejects.toMatchObject({ status: 401, code: 'invalid_credentials' });
+    }
+    expect(calls.map((c) => c.url)).toEqual(['/users/me/password', '/users/me']);
+    expect(getAccessToken()).toBe('live-token');
+  });
+
+  it('keeps the extension members of a problem (e.g. the short lines of out_of_stock)', async () => {
+    const items = [{ product_id: 3, requested: 2, available: 1 }];
+    serve(() => ({ status: 409, data: { ...problem(409, 'out_of_stock', 'Not enough.'), items } }));
+    const error = (await api.post('/orders', {}).catch((e: unknown) => e)) as ApiError;
+    expect(error.code).toBe('out_of_stock');
+    expect(error.data.items).toEqual(items);
+  });
+
   it('never refreshes on the auth endpoints themselves (a wrong password is an answer)', async () => {
     setAccessToken(null);
     const calls = serve(() => ({ status: 401, data: problem(401, 'invalid_credentials', 'Wrong login or password.') }));

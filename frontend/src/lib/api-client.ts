@@ -91,6 +91,12 @@ declare module 'axios' {
   }
 }
 
+/**
+ * 401s that answer the request itself (a wrong password given to confirm a change or a
+ * deletion), not a dead token: refreshing would not help and must not end the session.
+ */
+const ANSWER_CODES = new Set(['invalid_credentials']);
+
 api.interceptors.request.use((config) => {
   if (accessToken && !config.headers.has('Authorization')) {
     config.headers.set('Authorization', `Bearer ${accessToken}`);
@@ -103,7 +109,15 @@ api.interceptors.response.use(
   async (error: AxiosError) => {
     const config = error.config as RetriableConfig | undefined;
     const sentToken = config?.headers?.get?.('Authorization');
-    if (error.response?.status === 401 && config && !config.skipAuthRefresh && !config._retried && sentToken) {
+    const code = (error.response?.data as { code?: unknown } | undefined)?.code;
+    if (
+      error.response?.status === 401 &&
+      !ANSWER_CODES.has(String(code)) &&
+      config &&
+      !config.skipAuthRefresh &&
+      !config._retried &&
+      sentToken
+    ) {
       config._retried = true;
       const token = await refreshAccessToken().catch(() => null);
       if (token) {

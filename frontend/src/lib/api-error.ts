@@ -15,6 +15,8 @@ export class ApiError extends Error {
   readonly errors: FieldIssue[];
   /** Seconds to wait before trying again (from Retry-After), when the API said so. */
   readonly retryAfter: number | null;
+  /** The problem document as sent, with its extension members (e.g. `items` of out_of_stock). */
+  readonly data: Record<string, unknown>;
 
   constructor(init: {
     status: number;
@@ -23,6 +25,7 @@ export class ApiError extends Error {
     detail?: string | null;
     errors?: FieldIssue[];
     retryAfter?: number | null;
+    data?: Record<string, unknown>;
   }) {
     super(init.detail || init.title);
     this.name = 'ApiError';
@@ -32,6 +35,7 @@ export class ApiError extends Error {
     this.detail = init.detail || init.title;
     this.errors = init.errors ?? [];
     this.retryAfter = init.retryAfter ?? null;
+    this.data = init.data ?? {};
   }
 
   get isNetworkError(): boolean {
@@ -81,6 +85,7 @@ export function toApiError(error: unknown): ApiError {
       detail: typeof problem.detail === 'string' ? problem.detail : null,
       errors,
       retryAfter: parseRetryAfter(response.headers?.['retry-after']),
+      data: problem,
     });
   }
   return new ApiError({

@@ -30,3 +30,13 @@ export function weekdayName(day: Weekday, locale: string, width: 'long' | 'short
 export function formatCount(value: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(value);
 }
+
+/** A moment with date and time, e.g. "3 December 2026 at 14:05". */
+export function formatDateTime(iso: string | Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+}
+
+/** A signed amount for a ledger: "+€25.00", "−€12.50". */
+export function formatSignedPrice(amount: string | number, currency: string, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay: 'exceptZero' }).format(Number(amount));
+}

@@ -9,14 +9,22 @@ export const LANGUAGES = [
 export type LanguageCode = (typeof LANGUAGES)[number]['code'];
 export const LANGUAGE_STORAGE_KEY = 'shop.language';
 
-/** Texts come in parts: `core` (every page; English ships in the entry) and `auth` (sign-in pages). */
-export type TextPart = 'core' | 'auth';
+/**
+ * Texts come in parts: `core` (every page; English ships in the entry), `auth` (sign-in and
+ * account pages) and `shop` (cart, checkout, orders, balance).
+ */
+export type TextPart = 'core' | 'auth' | 'shop';
 type Texts = Record<string, unknown>;
 const loaders: Record<LanguageCode, Record<TextPart, (() => Promise<Texts>) | null>> = {
-  en: { core: null, auth: () => import('@/locales/en-auth').then((module) => module.enAuth) },
+  en: {
+    core: null,
+    auth: () => import('@/locales/en-auth').then((module) => module.enAuth),
+    shop: () => import('@/locales/en-shop').then((module) => module.enShop),
+  },
   ru: {
     core: () => import('@/locales/ru').then((module) => module.ru),
     auth: () => import('@/locales/ru-auth').then((module) => module.ruAuth),
+    shop: () => import('@/locales/ru-shop').then((module) => module.ruShop),
   },
 };
 // Parts a page has asked for: a switch of language loads them in the new language too.
@@ -56,9 +64,9 @@ async function ensureLoaded(code: LanguageCode): Promise<void> {
   );
 }
 
-/** Loads a part of the texts (in the current language) before a page that needs it renders. */
-export async function loadTexts(part: TextPart): Promise<void> {
-  wantedParts.add(part);
+/** Loads parts of the texts (in the current language) before a page that needs them renders. */
+export async function loadTexts(...parts: TextPart[]): Promise<void> {
+  for (const part of parts) wantedParts.add(part);
   const language = isSupported(i18n.language) ? i18n.language : 'en';
   await Promise.all([ensureLoaded(language), language === 'en' ? undefined : ensureLoaded('en')]);
 }

@@ -72,6 +72,7 @@ export const enAuth = {
     usernameTooShort: 'The username needs at least 3 characters.',
     usernameChars: 'Use only letters, digits, dot, dash and underscore.',
     passwordsDiffer: 'The two passwords differ.',
+    phone: 'Use digits, spaces and + ( ) - . only.',
   },
 
   fieldErrors: {

@@ -2,7 +2,7 @@
  * The reference set of keys: ru.ts must have every one (the type checks it). */
 export const en = {
   common: { yes: 'Yes', no: 'No' },
-  actions: { retry: 'Try again', reload: 'Reload the page', search: 'Search', apply: 'Apply' },
+  actions: { retry: 'Try again', reload: 'Reload the page', search: 'Search', apply: 'Apply', dismiss: 'Dismiss' },
   states: {
     loading: 'Loading…',
     errorTitle: 'Something went wrong',
@@ -17,6 +17,7 @@ export const en = {
     language: 'Language',
     signIn: 'Sign in',
     signOut: 'Sign out',
+    orders: 'Orders',
     ourStores: 'Our stores',
     storesUnavailable: 'Store details are unavailable right now.',
     contact: 'Contact',
@@ -166,6 +167,17 @@ export const en = {
     delivery: 'Delivery',
     phone: 'Phone',
     email: 'E-mail',
+  },
+  cart: {
+    add: 'Add to cart',
+    addNamed: 'Add to cart: {{name}}',
+    addedShort: 'Added',
+    view: 'View cart',
+    quantity: 'Quantity',
+    decrease: 'One less: {{name}}',
+    increase: 'One more: {{name}}',
+    badge_one: 'Cart, {{count}} item',
+    badge_other: 'Cart, {{count}} items',
   },
   pagination: { label: 'Pages', previous: 'Previous', next: 'Next', page: 'Page' },
   notFound: { title: 'Page not found', body: 'The page you are looking for is not here. Perhaps the catalog has it.' },

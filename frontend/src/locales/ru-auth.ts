@@ -78,6 +78,7 @@ export const ruAuth: AuthTranslation = {
     usernameTooShort: 'В имени пользователя должно быть не меньше 3 символов.',
     usernameChars: 'Только латинские буквы, цифры, точка, дефис и подчёркивание.',
     passwordsDiffer: 'Пароли не совпадают.',
+    phone: 'Только цифры, пробелы и + ( ) - .',
   },
 
   fieldErrors: {

@@ -3,7 +3,7 @@ import type { Translation } from './en';
 /** Russian: every key of en.ts (checked by the type); plurals in the one/few/many/other forms. */
 export const ru: Translation = {
   common: { yes: 'Да', no: 'Нет' },
-  actions: { retry: 'Попробовать снова', reload: 'Обновить страницу', search: 'Найти', apply: 'Применить' },
+  actions: { retry: 'Попробовать снова', reload: 'Обновить страницу', search: 'Найти', apply: 'Применить', dismiss: 'Закрыть' },
   states: {
     loading: 'Загрузка…',
     errorTitle: 'Что-то пошло не так',
@@ -18,6 +18,7 @@ export const ru: Translation = {
     language: 'Язык',
     signIn: 'Войти',
     signOut: 'Выйти',
+    orders: 'Заказы',
     ourStores: 'Наши магазины',
     storesUnavailable: 'Сведения о магазинах сейчас недоступны.',
     contact: 'Контакты',
@@ -175,6 +176,19 @@ export const ru: Translation = {
     delivery: 'Доставка',
     phone: 'Телефон',
     email: 'Эл. почта',
+  },
+  cart: {
+    add: 'В корзину',
+    addNamed: 'В корзину: {{name}}',
+    addedShort: 'Добавлено',
+    view: 'Открыть корзину',
+    quantity: 'Количество',
+    decrease: 'На одну меньше: {{name}}',
+    increase: 'На одну больше: {{name}}',
+    badge_one: 'Корзина, {{count}} товар',
+    badge_few: 'Корзина, {{count}} товара',
+    badge_many: 'Корзина, {{count}} товаров',
+    badge_other: 'Корзина, {{count}} товара',
   },
   pagination: { label: 'Страницы', previous: 'Назад', next: 'Вперёд', page: 'Страница' },
   notFound: { title: 'Страница не найдена', body: 'Такой страницы здесь нет. Возможно, нужное найдётся в каталоге.' },

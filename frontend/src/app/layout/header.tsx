@@ -5,6 +5,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useUser } from '@/features/auth/api/get-user';
 import { useLogout } from '@/features/auth/api/logout';
+import { CartBadge } from '@/features/cart/components/cart-badge';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { SearchBox } from '@/features/catalog/components/search-box';
 import { LanguageSwitch } from './language-switch';
@@ -23,6 +24,7 @@ export function Header({ shopName }: { shopName: string | undefined }) {
         <div className="ml-auto flex items-center gap-1 md:ml-0">
           <LanguageSwitch />
           <AccountMenu />
+          <CartBadge />
         </div>
       </div>
       <CategoryMenu />
@@ -45,12 +47,17 @@ function AccountMenu() {
   }
   return (
     <div className="flex items-center gap-1">
-      <Link to={paths.account} className={buttonClasses('ghost', 'max-w-40 px-3')}>
-        <span className="truncate">{user.data.full_name || user.data.username}</span>
+      <Link to={paths.account} className={buttonClasses('ghost', 'max-w-40 px-2.5 sm:px-3')}>
+        {/* On a phone an icon stands for the name; signing out is on the account's security page. */}
+        <svg aria-hidden="true" viewBox="0 0 24 24" className="size-6 sm:hidden" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round">
+          <circle cx="12" cy="8" r="3.5" />
+          <path d="M5 20a7 7 0 0 1 14 0" />
+        </svg>
+        <span className="sr-only truncate sm:not-sr-only">{user.data.full_name || user.data.username}</span>
       </Link>
       <button
         type="button"
-        className={buttonClasses('secondary', 'px-4')}
+        className={buttonClasses('secondary', 'hidden px-4 sm:inline-flex')}
         disabled={logout.isPending}
         onClick={() => logout.mutate(undefined, { onSettled: () => navigate(paths.home) })}
       >

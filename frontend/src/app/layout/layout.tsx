@@ -1,8 +1,12 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router';
+import { Notices } from '@/components/ui/notices';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { ShopNameContext } from '@/components/seo';
+import { useUser } from '@/features/auth/api/get-user';
+import { CartOwnerContext, type CartOwner } from '@/features/cart/cart-owner';
+import { useMergeGuestCart } from '@/features/cart/use-merge-guest-cart';
 import { useInfo } from '@/features/info/api/get-info';
 import { Footer } from './footer';
 import { Header } from './header';
@@ -11,7 +15,11 @@ import { RouteErrorBoundary } from './route-error';
 export function Layout() {
   const { t } = useTranslation();
   const info = useInfo();
+  const user = useUser();
   const location = useLocation();
+  // A failed session check counts as a guest: what they add is kept here and merged later.
+  const cartOwner: CartOwner = user.isPending ? 'unknown' : user.data ? 'customer' : 'guest';
+  useMergeGuestCart(cartOwner === 'customer');
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
 
@@ -28,24 +36,27 @@ export function Layout() {
 
   return (
     <ShopNameContext.Provider value={info.data?.name ?? ''}>
-      <a
-        href="#main"
-        className="sr-only z-50 rounded-full bg-brand px-4 py-2 text-brand-contrast focus:not-sr-only focus:fixed focus:left-4 focus:top-4"
-      >
-        {t('layout.skipToContent')}
-      </a>
-      <div className="flex min-h-dvh flex-col">
-        <Header shopName={info.data?.name} />
-        {/* At least a screen tall: the footer starts below the fold, so a page filling in never moves it. */}
-        <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto min-h-dvh w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
-          <RouteErrorBoundary key={location.pathname}>
-            <Suspense fallback={<PageFallback label={t('states.loading')} />}>
-              <Outlet />
-            </Suspense>
-          </RouteErrorBoundary>
-        </main>
-        <Footer info={info} />
-      </div>
+      <CartOwnerContext.Provider value={cartOwner}>
+        <a
+          href="#main"
+          className="sr-only z-50 rounded-full bg-brand px-4 py-2 text-brand-contrast focus:not-sr-only focus:fixed focus:left-4 focus:top-4"
+        >
+          {t('layout.skipToContent')}
+        </a>
+        <div className="flex min-h-dvh flex-col">
+          <Header shopName={info.data?.name} />
+          {/* At least a screen tall: the footer starts below the fold, so a page filling in never moves it. */}
+          <main id="main" ref={mainRef} tabIndex={-1} className="mx-auto min-h-dvh w-full max-w-7xl flex-1 px-4 py-8 sm:px-6 lg:px-8">
+            <RouteErrorBoundary key={location.pathname}>
+              <Suspense fallback={<PageFallback label={t('states.loading')} />}>
+                <Outlet />
+              </Suspense>
+            </RouteErrorBoundary>
+          </main>
+          <Footer info={info} />
+        </div>
+        <Notices />
+      </CartOwnerContext.Provider>
     </ShopNameContext.Provider>
   );
 }

@@ -7,6 +7,7 @@ import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { buttonClasses } from '@/components/ui/button';
 import { paths } from '@/config/paths';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { toProductQuery } from '@/features/catalog/catalog-params';
@@ -136,7 +137,7 @@ export function Component() {
             </EmptyState>
           ) : (
             <div className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : ''} aria-busy={products.isPlaceholderData}>
-              <ProductGrid products={products.data.items} label={heading} />
+              <ProductGrid products={products.data.items} label={heading} renderAction={(product) => <AddToCartButton product={product} />} />
               <Pagination page={products.data.page} pages={products.data.pages} hrefFor={(page) => hrefFor({ ...state, page })} />
             </div>
           )}

@@ -5,6 +5,7 @@ import { Seo } from '@/components/seo';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useInfo } from '@/features/info/api/get-info';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
@@ -104,7 +105,7 @@ export function Component() {
         ) : products.data.items.length === 0 ? (
           <EmptyState title={t('catalog.emptyTitle')} />
         ) : (
-          <ProductGrid products={products.data.items} label={t('home.newArrivals')} />
+          <ProductGrid products={products.data.items} label={t('home.newArrivals')} renderAction={(product) => <AddToCartButton product={product} />} />
         )}
       </section>
     </>

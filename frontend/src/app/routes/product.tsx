@@ -5,6 +5,7 @@ import { buttonClasses } from '@/components/ui/button';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { AddToCart } from '@/features/cart/components/add-to-cart';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProduct } from '@/features/catalog/api/get-product';
 import { categoryPath } from '@/features/catalog/category-tree';
@@ -84,6 +85,7 @@ export function Component() {
             <h1 className="font-display text-3xl leading-tight text-ink sm:text-4xl">{item.name}</h1>
             <p className="text-2xl font-semibold text-ink">{formatPrice(item.price, item.currency, i18n.language)}</p>
           </div>
+          <AddToCart product={item} />
           <p className="max-w-prose whitespace-pre-line text-lg leading-relaxed text-ink-muted">{item.description}</p>
           <section aria-labelledby="product-details" className="rounded-2xl border border-line bg-surface p-5">
             <h2 id="product-details" className="mb-3 font-display text-xl text-ink">

@@ -6,6 +6,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { toProductQuery } from '@/features/catalog/catalog-params';
 import { CatalogFilters, SortSelect } from '@/features/catalog/components/catalog-filters';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';
@@ -101,7 +102,7 @@ export function Component() {
               <EmptyState title={state.q ? t('catalog.noResults', { q: state.q }) : t('stores.assortmentEmpty')}>{t('catalog.emptyBody')}</EmptyState>
             ) : (
               <div className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : ''} aria-busy={products.isPlaceholderData}>
-                <ProductGrid products={products.data.items} label={t('stores.assortment')} />
+                <ProductGrid products={products.data.items} label={t('stores.assortment')} renderAction={(product) => <AddToCartButton product={product} />} />
                 <Pagination page={products.data.page} pages={products.data.pages} hrefFor={(page) => hrefFor({ ...state, page })} />
               </div>
             )}

@@ -1,6 +1,6 @@
 import type { ButtonHTMLAttributes } from 'react';
 
-type Variant = 'primary' | 'secondary' | 'ghost';
+type Variant = 'primary' | 'secondary' | 'ghost' | 'danger';
 
 const base =
   'inline-flex min-h-11 items-center justify-center gap-2 rounded-full px-5 text-sm font-semibold transition-colors disabled:cursor-not-allowed disabled:opacity-60';
@@ -8,6 +8,7 @@ const variants: Record<Variant, string> = {
   primary: 'bg-brand text-brand-contrast hover:bg-brand-strong',
   secondary: 'border border-line-strong bg-surface text-ink hover:bg-surface-muted',
   ghost: 'text-ink hover:bg-surface-muted',
+  danger: 'bg-danger text-brand-contrast hover:bg-danger/90',
 };
 
 /** The button look, also for links that act as the page's main action. */

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { paths } from '@/config/paths';
@@ -7,7 +8,8 @@ import { ProductCover } from './product-cover';
 
 type CardProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & { quantity?: number };
 
-export function ProductCard({ product, eager = false }: { product: CardProduct; eager?: boolean }) {
+/** A product in a grid; `action` (e.g. "Add to cart") sits below the price, above the card's link. */
+export function ProductCard({ product, eager = false, action }: { product: CardProduct; eager?: boolean; action?: ReactNode }) {
   const { t, i18n } = useTranslation();
   return (
     <article className="group relative flex flex-col gap-3">
@@ -23,6 +25,7 @@ export function ProductCard({ product, eager = false }: { product: CardProduct; 
           <p className="text-sm text-ink-muted">{t('catalog.inStockHere', { count: product.quantity })}</p>
         ) : null}
       </div>
+      {action}
     </article>
   );
 }

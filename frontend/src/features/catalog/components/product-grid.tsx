@@ -1,16 +1,16 @@
-import type { ComponentProps } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { Skeleton } from '@/components/ui/skeleton';
 import { ProductCard } from './product-card';
 
 type CardProduct = ComponentProps<typeof ProductCard>['product'];
 
-export function ProductGrid({ products, label }: { products: CardProduct[]; label: string }) {
+export function ProductGrid({ products, label, renderAction }: { products: CardProduct[]; label: string; renderAction?: (product: CardProduct) => ReactNode }) {
   return (
     <ul aria-label={label} className="grid grid-cols-2 gap-x-4 gap-y-8 sm:grid-cols-3 xl:grid-cols-4">
       {products.map((product, index) => (
         <li key={product.id} className="flex">
           <div className="w-full">
-            <ProductCard product={product} eager={index < 4} />
+            <ProductCard product={product} eager={index < 4} action={renderAction?.(product)} />
           </div>
         </li>
       ))}

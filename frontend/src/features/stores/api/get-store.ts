@@ -10,6 +10,6 @@ export async function getStore(storeId: number, signal?: AbortSignal): Promise<S
 export const storeQueryOptions = (storeId: number) =>
   queryOptions({ queryKey: ['store', storeId], queryFn: ({ signal }) => getStore(storeId, signal), refetchInterval: 5 * 60_000 });
 
-export function useStore(storeId: number) {
-  return useQuery(storeQueryOptions(storeId));
+export function useStore(storeId: number, { enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ ...storeQueryOptions(storeId), enabled });
 }

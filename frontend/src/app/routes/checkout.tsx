@@ -1,0 +1,344 @@
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import { Seo } from '@/components/seo';
+import { Alert } from '@/components/ui/alert';
+import { Button, buttonClasses } from '@/components/ui/button';
+import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
+import { EmptyState, ErrorState } from '@/components/ui/states';
+import { paths } from '@/config/paths';
+import { RequireAuth } from '@/features/auth/components/require-auth';
+import { useCart } from '@/features/cart/api/get-cart';
+import { useCartAvailability } from '@/features/cart/api/get-cart-availability';
+import { useRemoveCartItem } from '@/features/cart/api/remove-cart-item';
+import { useUpdateCartItem } from '@/features/cart/api/update-cart-item';
+import { ShortLines } from '@/features/cart/components/store-availability';
+import { useAccounts } from '@/features/money/api/get-accounts';
+import { finishAttempt, idempotencyKeyFor } from '@/features/orders/checkout-attempt';
+import { isRetriable, usePlaceOrder } from '@/features/orders/api/place-order';
+import { OpenStatus } from '@/features/stores/components/open-status';
+import { TodayHours } from '@/features/stores/components/opening-hours';
+import { toApiError } from '@/lib/api-error';
+import type { Cart } from '@/lib/api-types';
+import { formatPrice } from '@/lib/format';
+import { fromCents, toCents } from '@/lib/money';
+import { notify } from '@/lib/notices';
+import { problemMessage } from '@/lib/problem-message';
+
+type ShortItem = { product_id: number; requested: number; available: number };
+
+export function Component() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Seo title={t('checkout.title')} description={t('checkout.description')} />
+      <RequireAuth>
+        <Checkout />
+      </RequireAuth>
+    </>
+  );
+}
+
+function Checkout() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const cart = useCart();
+  const orderable = (cart.data?.items ?? []).filter((line) => line.available);
+  const availability = useCartAvailability({ enabled: orderable.length > 0 });
+  const accounts = useAccounts();
+  const place = usePlaceOrder();
+  const [pickedStore, setStoreId] = useState<number | null>(null);
+  const [pickedPayment, setPayment] = useState<'balance' | 'pickup' | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const stores = availability.data?.stores ?? [];
+  const account = accounts.data?.[0];
+  const total = cart.data?.total ?? '0.00';
+  const balanceCovers = account ? toCents(account.balance) >= toCents(total) : false;
+  // Until the customer chooses: the first store with everything, and the balance when it covers the order.
+  const storeId = pickedStore ?? stores.find((entry) => entry.all_available)?.store.id ?? null;
+  const payment = pickedPayment === 'balance' && !balanceCovers ? 'pickup' : (pickedPayment ?? (accounts.data ? (balanceCovers ? 'balance' : 'pickup') : null));
+  const chosen = stores.find((entry) => entry.store.id === storeId);
+
+  const heading = <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('checkout.title')}</h1>;
+  if (cart.isPending || accounts.isPending) {
+    return (
+      <div className="flex flex-col gap-6">
+        {heading}
+        <LoadingStatus label={t('states.loading')} />
+        <Skeleton className="h-48" />
+        <Skeleton className="h-32" />
+      </div>
+    );
+  }
+  if (cart.isError || accounts.isError) {
+    return (
+      <div className="flex flex-col gap-6">
+        {heading}
+        <ErrorState error={cart.error ?? accounts.error} onRetry={() => void Promise.all([cart.refetch(), accounts.refetch()])} />
+      </div>
+    );
+  }
+  if (!orderable.length) {
+    return (
+      <div className="flex flex-col gap-6">
+        {heading}
+        <EmptyState
+          title={t('checkout.emptyCart')}
+          action={
+            <Link to={paths.catalog()} className={buttonClasses()}>
+              {t('home.browse')}
+            </Link>
+          }
+        />
+      </div>
+    );
+  }
+
+  const money = (amount: string) => formatPrice(amount, cart.data.currency, i18n.language);
+  const names = new Map(cart.data.items.map((line) => [line.product_id, line.product?.name ?? '']));
+  const nameOf = (productId: number) => names.get(productId) || t('cart.unknownProduct');
+  const leftOut = cart.data.items.filter((line) => !line.available);
+  const error = place.error ? toApiError(place.error) : null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    if (!chosen?.all_available) return setFormError(t('checkout.chooseStore'));
+    // Keep this store chosen, also when a refused order turns it short.
+    setStoreId(chosen.store.id);
+    const body = { store_id: chosen.store.id, ...(payment === 'balance' && account ? { pay_with_account_id: account.id } : {}) };
+    place.mutate(
+      { body, idempotencyKey: idempotencyKeyFor(body) },
+      {
+        onSuccess: (order) => {
+          finishAttempt();
+          navigate(paths.orderPlaced(order.id), { replace: true });
+        },
+        onError: (failure) => {
+          const code = toApiError(failure).code;
+          if (code === 'out_of_stock' || code === 'products_unavailable' || code === 'cart_empty') {
+            void cart.refetch();
+            void availability.refetch();
+          }
+          if (code === 'insufficient_funds') void accounts.refetch();
+        },
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={submit} noValidate className="flex flex-col gap-8">
+      {heading}
+      <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="flex min-w-0 flex-col gap-8">
+          <fieldset className="flex flex-col gap-3">
+            <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.storeHeading')}</legend>
+            <p className="text-sm text-ink-muted">{t('checkout.storeLead')}</p>
+            {availability.isPending ? (
+              <Skeleton className="h-40" />
+            ) : availability.isError ? (
+              <ErrorState error={availability.error} onRetry={() => void availability.refetch()} />
+            ) : (
+              <>
+                {stores.every((entry) => !entry.all_available) ? (
+                  <Alert tone="info">
+                    {t('checkout.noStoreHasAll')}{' '}
+                    <Link to={paths.cart} className="font-semibold text-brand underline">
+                      {t('checkout.backToCart')}
+                    </Link>
+                  </Alert>
+                ) : null}
+                <div className="flex flex-col gap-3">
+                  {stores.map((entry) => (
+                    <Choice
+                      key={entry.store.id}
+                      name="store"
+                      checked={storeId === entry.store.id}
+                      disabled={!entry.all_available}
+                      onChange={() => setStoreId(entry.store.id)}
+                      title={entry.store.name}
+                    >
+                      <span className="text-sm text-ink-muted">{entry.store.address}</span>
+                      <OpenStatus store={entry.store} compact />
+                      <TodayHours store={entry.store} />
+                      <ShortLines entry={entry} nameOf={nameOf} />
+                    </Choice>
+                  ))}
+                </div>
+              </>
+            )}
+          </fieldset>
+
+          <fieldset className="flex flex-col gap-3">
+            <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.paymentHeading')}</legend>
+            <Choice name="payment" checked={payment === 'balance'} disabled={!balanceCovers} onChange={() => setPayment('balance')} title={t('checkout.payBalance')}>
+              {account && balanceCovers ? (
+                <span className="text-sm text-ink-muted">
+                  {t('checkout.balanceNowAfter', { now: money(account.balance), after: money(fromCents(toCents(account.balance) - toCents(total))) })}
+                </span>
+              ) : account ? (
+                <span className="text-sm text-ink-muted">
+                  {t('checkout.balanceShort', { balance: money(account.balance), missing: money(fromCents(toCents(total) - toCents(account.balance))) })}
+                </span>
+              ) : null}
+            </Choice>
+            {account && !balanceCovers ? <AddFundsLink missing={fromCents(toCents(total) - toCents(account.balance))} /> : null}
+            <Choice name="payment" checked={payment === 'pickup'} onChange={() => setPayment('pickup')} title={t('checkout.payAtPickup')}>
+              <span className="text-sm text-ink-muted">{t('checkout.payAtPickupHint')}</span>
+            </Choice>
+          </fieldset>
+        </div>
+
+        <section aria-labelledby="checkout-review" className="flex flex-col gap-4 rounded-2xl border border-line bg-surface p-5 lg:sticky lg:top-4">
+          <h2 id="checkout-review" className="font-display text-2xl text-ink">
+            {t('checkout.reviewHeading')}
+          </h2>
+          <ul className="flex flex-col gap-2 text-sm">
+            {orderable.map((line) => (
+              <li key={line.id} className="flex justify-between gap-3">
+                <span className="min-w-0 text-ink">
+                  {line.product?.name} × {line.quantity}
+                </span>
+                <span className="shrink-0 tabular-nums text-ink">{money(line.line_total ?? '0')}</span>
+              </li>
+            ))}
+          </ul>
+          {leftOut.length ? (
+            <p className="text-sm text-ink-muted">{t('checkout.leftOut', { names: leftOut.map((line) => line.product?.name ?? t('cart.unknownProduct')).join(', ') })}</p>
+          ) : null}
+          <p className="flex items-baseline justify-between border-t border-line pt-3 text-lg font-semibold text-ink">
+            <span>{t('cart.total')}</span>
+            <span className="tabular-nums">{money(total)}</span>
+          </p>
+          {chosen ? (
+            <p className="text-sm text-ink-muted">
+              {t('orders.pickupAt', { store: chosen.store.name })} · {payment === 'balance' ? t('checkout.payBalance') : t('checkout.payAtPickup')}
+            </p>
+          ) : null}
+          {formError ? <Alert tone="error">{formError}</Alert> : null}
+          {error && !place.isPending ? <PlaceError error={error} cart={cart.data} storeName={chosen?.store.name ?? ''} nameOf={nameOf} onRetry={submit} onFixed={() => place.reset()} /> : null}
+          <Button type="submit" pending={place.isPending} disabled={!chosen?.all_available || !payment}>
+            {t('checkout.place', { total: money(total) })}
+          </Button>
+        </section>
+      </div>
+    </form>
+  );
+}
+
+function Choice({
+  name,
+  checked,
+  disabled = false,
+  onChange,
+  title,
+  children,
+}: {
+  name: string;
+  checked: boolean;
+  disabled?: boolean;
+  onChange: () => void;
+  title: string;
+  children?: ReactNode;
+}) {
+  return (
+    <label
+      className={`flex gap-3 rounded-2xl border p-4 ${checked ? 'border-brand bg-brand-soft' : 'border-line bg-surface'} ${disabled ? 'cursor-not-allowed opacity-80' : 'cursor-pointer hover:border-line-strong'}`}
+    >
+      <input type="radio" name={name} checked={checked} disabled={disabled} onChange={onChange} className="mt-1 size-5 shrink-0 accent-brand" />
+      <span className="flex min-w-0 flex-col gap-1">
+        <span className="font-semibold text-ink">{title}</span>
+        {children}
+      </span>
+    </label>
+  );
+}
+
+function AddFundsLink({ missing }: { missing: string }) {
+  const { t } = useTranslation();
+  const query = new URLSearchParams({ amount: missing, next: paths.checkout });
+  return (
+    <Link to={`${paths.account}?${query}#add-funds`} className={buttonClasses('secondary', 'w-fit')}>
+      {t('checkout.addFunds')}
+    </Link>
+  );
+}
+
+/** Why the order was not placed, and what the customer can do about it. */
+function PlaceError({
+  error,
+  cart,
+  storeName,
+  nameOf,
+  onRetry,
+  onFixed,
+}: {
+  error: ReturnType<typeof toApiError>;
+  cart: Cart;
+  storeName: string;
+  nameOf: (productId: number) => string;
+  onRetry: (event: FormEvent) => void;
+  onFixed: () => void;
+}) {
+  const { t, i18n } = useTranslation();
+  const updateItem = useUpdateCartItem();
+  const removeItem = useRemoveCartItem();
+  const [fixing, setFixing] = useState(false);
+  const money = (amount: string) => formatPrice(amount, cart.currency, i18n.language);
+
+  if (error.code === 'out_of_stock') {
+    const short = (Array.isArray(error.data.items) ? error.data.items : []) as ShortItem[];
+    const fix = async () => {
+      setFixing(true);
+      try {
+        for (const item of short) {
+          const line = cart.items.find((candidate) => candidate.product_id === item.product_id);
+          if (!line) continue;
+          if (item.available > 0) await updateItem.mutateAsync({ itemId: line.id, quantity: item.available });
+          else await removeItem.mutateAsync(line.id);
+        }
+        notify({ tone: 'success', text: t('checkout.fixed') });
+        onFixed();
+      } catch (failure) {
+        notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, failure)] });
+      } finally {
+        setFixing(false);
+      }
+    };
+    return (
+      <Alert tone="error" title={t('checkout.outOfStockTitle', { store: storeName })}>
+        <ul className="mb-3 list-disc pl-5">
+          {short.map((item) => (
+            <li key={item.product_id}>{t('checkout.outOfStockLine', { name: nameOf(item.product_id), requested: item.requested, available: item.available })}</li>
+          ))}
+        </ul>
+        <Button variant="secondary" pending={fixing} onClick={() => void fix()}>
+          {t('checkout.fixCart')}
+        </Button>
+      </Alert>
+    );
+  }
+  if (error.code === 'insufficient_funds') {
+    const balance = String(error.data.balance ?? '0');
+    const required = String(error.data.required ?? '0');
+    return (
+      <Alert tone="error" title={t('checkout.insufficientTitle')}>
+        <p className="mb-3">{t('checkout.insufficientBody', { balance: money(balance), required: money(required) })}</p>
+        <AddFundsLink missing={fromCents(Math.max(toCents(required) - toCents(balance), 0))} />
+      </Alert>
+    );
+  }
+  if (error.code === 'products_unavailable') return <Alert tone="error">{t('checkout.productsUnavailable')}</Alert>;
+  if (isRetriable(error)) {
+    return (
+      <Alert tone="error">
+        <p className="mb-3">{error.isNetworkError ? t('checkout.lostAnswer') : problemMessage(t, error)}</p>
+        <Button variant="secondary" onClick={onRetry}>
+          {t('actions.retry')}
+        </Button>
+      </Alert>
+    );
+  }
+  return <Alert tone="error">{problemMessage(t, error)}</Alert>;
+}

@@ -1,0 +1,55 @@
+import type { QueryClient } from '@tanstack/react-query';
+import type { TFunction } from 'i18next';
+import { paths } from '@/config/paths';
+import type { Product } from '@/lib/api-types';
+import { toApiError } from '@/lib/api-error';
+import { loadTexts } from '@/lib/i18n';
+import { notify } from '@/lib/notices';
+import { problemMessage } from '@/lib/problem-message';
+import { addCartItem } from './api/add-cart-item';
+import { CART_QUERY_KEY } from './api/get-cart';
+import type { CartOwner } from './cart-owner';
+import { MAX_QUANTITY, addToGuestCart } from './guest-cart';
+
+export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'>;
+
+/**
+ * Adds to the customer's cart (signed in) or to this browser's (guest) and says so at once.
+ * Loaded on the first click of a card's button, so the catalog's first load does not carry it.
+ */
+export async function addToCart(product: AddableProduct, quantity: number, { owner, queryClient, t }: { owner: CartOwner; queryClient: QueryClient; t: TFunction }): Promise<boolean> {
+  // What adding says (added, capped, the cart's limits) comes with the shop's texts.
+  await loadTexts('shop').catch(() => undefined);
+  const view = { label: t('cart.view'), to: paths.cart };
+  if (owner === 'guest') {
+    const outcome = addToGuestCart(
+      { product_id: product.id, name: product.name, slug: product.slug, price: product.price, currency: product.currency ?? '', image_url: product.images[0]?.url ?? null },
+      quantity,
+    );
+    if (outcome.full) {
+      notify({ tone: 'error', text: t('cart.full') });
+      return false;
+    }
+    notify({
+      tone: outcome.capped ? 'info' : 'success',
+      text: outcome.capped ? t('cart.capped', { name: product.name, count: outcome.quantity }) : t('cart.added', { name: product.name, count: quantity }),
+      action: view,
+    });
+    return true;
+  }
+  try {
+    queryClient.setQueryData(CART_QUERY_KEY, await addCartItem({ product_id: product.id, quantity }));
+    void queryClient.invalidateQueries({ queryKey: ['cart', 'availability'] });
+    notify({ tone: 'success', text: t('cart.added', { name: product.name, count: quantity }), action: view });
+    return true;
+  } catch (error) {
+    const problem = toApiError(error);
+    const limit = problem.code === 'cart_quantity_limit';
+    notify({
+      tone: 'error',
+      text: limit ? t('cart.limit', { name: product.name, count: Number(problem.data.limit) || MAX_QUANTITY }) : problemMessage(t, problem),
+      action: limit ? view : undefined,
+    });
+    return false;
+  }
+}

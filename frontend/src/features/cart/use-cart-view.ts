@@ -1,0 +1,123 @@
+import { useMemo } from 'react';
+import type { CartAvailability } from '@/lib/api-types';
+import { fromCents, toCents } from '@/lib/money';
+import { useCartAvailability } from './api/get-cart-availability';
+import { useCart } from './api/get-cart';
+import { useGuestCartAvailability } from './api/get-guest-cart-availability';
+import { useGuestCartProducts } from './api/get-guest-cart-products';
+import { useCartOwner } from './cart-owner';
+import { useGuestCart } from './guest-cart';
+
+export type CartViewLine = {
+  key: string;
+  /** The server's line id (signed in); null for a line kept in this browser. */
+  itemId: number | null;
+  productId: number | null;
+  name: string;
+  slug: string | null;
+  imageUrl: string | null;
+  unitPrice: string | null;
+  lineTotal: string | null;
+  quantity: number;
+  available: boolean;
+  reason: 'inactive' | 'deleted' | null;
+};
+
+export type CartView = {
+  owner: 'guest' | 'customer';
+  isPending: boolean;
+  error: unknown;
+  refetch: () => void;
+  lines: CartViewLine[];
+  total: string;
+  currency: string;
+  count: number;
+  availability: { data: CartAvailability | undefined; isPending: boolean; error: unknown; refetch: () => void };
+};
+
+/** The cart as the page shows it, the same for a guest (this browser) and a customer (the server). */
+export function useCartView(): CartView | null {
+  const owner = useCartOwner();
+  const cart = useCart({ enabled: owner === 'customer' });
+  const customerAvailability = useCartAvailability({ enabled: owner === 'customer' && (cart.data?.items.length ?? 0) > 0 });
+
+  const guest = useGuestCart();
+  const ids = useMemo(() => guest.map((line) => line.product_id).sort((a, b) => a - b), [guest]);
+  const items = useMemo(() => guest.map(({ product_id, quantity }) => ({ product_id, quantity })), [guest]);
+  const products = useGuestCartProducts(ids, { enabled: owner === 'guest' });
+  const guestAvailability = useGuestCartAvailability(items, { enabled: owner === 'guest' });
+
+  return useMemo((): CartView | null => {
+    if (owner === 'unknown') return null;
+    if (owner === 'customer') {
+      const data = cart.data;
+      return {
+        owner,
+        isPending: cart.isPending,
+        error: cart.error,
+        refetch: () => void cart.refetch(),
+        lines: (data?.items ?? []).map((line) => ({
+          key: `item-${line.id}`,
+          itemId: line.id,
+          productId: line.product_id,
+          name: line.product?.name ?? '',
+          slug: line.product?.slug ?? null,
+          imageUrl: line.product?.image_url ?? null,
+          unitPrice: line.unit_price,
+          lineTotal: line.line_total,
+          quantity: line.quantity,
+          available: line.available,
+          reason: line.unavailable_reason ?? null,
+        })),
+        total: data?.total ?? '0.00',
+        currency: data?.currency ?? 'EUR',
+        count: data?.item_count ?? 0,
+        availability: {
+          data: customerAvailability.data,
+          isPending: customerAvailability.isPending,
+          error: customerAvailability.error,
+          refetch: () => void customerAvailability.refetch(),
+        },
+      };
+    }
+    const current = new Map((products.data ?? []).map((product) => [product.id, product]));
+    const reasons = new Map((guestAvailability.data?.unavailable ?? []).map((line) => [line.product_id, line.reason]));
+    const known = Boolean(products.data) || ids.length === 0;
+    const lines: CartViewLine[] = guest.map((line) => {
+      const product = current.get(line.product_id);
+      // Until the current prices are in, the line shows what the customer saw when adding it.
+      const available = !known || Boolean(product);
+      const unitPrice = product?.price ?? (known ? null : line.price);
+      return {
+        key: `product-${line.product_id}`,
+        itemId: null,
+        productId: line.product_id,
+        name: product?.name ?? line.name,
+        slug: product?.slug ?? line.slug,
+        imageUrl: product?.images[0]?.url ?? line.image_url,
+        unitPrice,
+        lineTotal: unitPrice === null ? null : fromCents(toCents(unitPrice) * line.quantity),
+        quantity: line.quantity,
+        available,
+        reason: available ? null : (reasons.get(line.product_id) ?? 'inactive'),
+      };
+    });
+    const orderable = lines.filter((line) => line.available);
+    return {
+      owner,
+      isPending: false,
+      error: products.error,
+      refetch: () => void products.refetch(),
+      lines,
+      total: fromCents(orderable.reduce((sum, line) => sum + toCents(line.lineTotal ?? 0), 0)),
+      currency: products.data?.[0]?.currency ?? guest[0]?.currency ?? 'EUR',
+      count: orderable.reduce((sum, line) => sum + line.quantity, 0),
+      availability: {
+        data: guestAvailability.data,
+        isPending: guestAvailability.isPending,
+        error: guestAvailability.error,
+        refetch: () => void guestAvailability.refetch(),
+      },
+    };
+  }, [owner, cart, customerAvailability, guest, ids, products, guestAvailability]);
+}

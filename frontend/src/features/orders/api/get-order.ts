@@ -1,0 +1,15 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api-client';
+import type { OrderDetail } from '@/lib/api-types';
+
+export async function getOrder(orderId: number, signal?: AbortSignal): Promise<OrderDetail> {
+  const { data } = await api.get<OrderDetail>(`/orders/${orderId}`, { signal });
+  return data;
+}
+
+export const orderQueryOptions = (orderId: number) =>
+  queryOptions({ queryKey: ['orders', 'detail', orderId], queryFn: ({ signal }) => getOrder(orderId, signal), meta: { private: true } });
+
+export function useOrder(orderId: number) {
+  return useQuery({ ...orderQueryOptions(orderId), enabled: Number.isSafeInteger(orderId) && orderId > 0 });
+}
