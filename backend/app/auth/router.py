@@ -10,11 +10,9 @@ from app.auth.errors import (
     BadOneTimeToken,
     CsrfFailed,
     EmailNotVerified,
-    EmailTaken,
     InvalidCredentials,
     InvalidToken,
     RefreshTokenReused,
-    UsernameTaken,
 )
 from app.auth.schemas import (
     Accepted,
@@ -31,6 +29,7 @@ from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.errors import NotFound, TooManyRequests, Unauthorized, problem_responses
 from app.core.security import PasswordHashingBusy
+from app.users.errors import EmailTaken, UsernameTaken
 from app.users.schemas import UserRead, UserRegister
 
 router = APIRouter(prefix="/auth", tags=["auth"])

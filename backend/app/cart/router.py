@@ -1,18 +1,18 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 
 from app.auth.dependencies import CurrentUser
 from app.cart import service
+from app.cart.errors import CartItemNotFound, CartQuantityLimit
 from app.cart.schemas import CartItemAdd, CartItemUpdate, CartMerge, CartMergeResult, CartRead
-from app.catalog.service import ProductNotFound
+from app.catalog.errors import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
+from app.core.types import PathId
 from app.stores.schemas import CartAvailability
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
-ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ItemId = PathId
 
 
 @router.get("", response_model=CartRead, responses=problem_responses(Unauthorized))
@@ -27,7 +27,7 @@ async def get_cart(user: CurrentUser, session: SessionDep):
     "/items",
     response_model=CartRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Unauthorized, ProductNotFound, service.CartQuantityLimit),
+    responses=problem_responses(Unauthorized, ProductNotFound, CartQuantityLimit),
 )
 async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep):
     """Add a product; adds to its line when the cart has one. Answers the whole cart."""
@@ -37,7 +37,7 @@ async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep)
 @router.patch(
     "/items/{item_id}",
     response_model=CartRead,
-    responses=problem_responses(Unauthorized, service.CartItemNotFound),
+    responses=problem_responses(Unauthorized, CartItemNotFound),
 )
 async def change_cart_item(
     item_id: ItemId, data: CartItemUpdate, user: CurrentUser, session: SessionDep
@@ -49,7 +49,7 @@ async def change_cart_item(
 @router.delete(
     "/items/{item_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(Unauthorized, service.CartItemNotFound),
+    responses=problem_responses(Unauthorized, CartItemNotFound),
 )
 async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionDep):
     await service.remove_item(session, user, item_id)

@@ -3,9 +3,11 @@
 import re
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import Category, Product, Stock
@@ -90,6 +92,25 @@ PRODUCT_LIST = ListSpec(
     tiebreak=Product.id.asc(),
 )
 
+
+def product_list_spec(
+    filters: dict[str, Filter], sorts: dict[str, Any], *, without: tuple[str, ...] = ()
+) -> ListSpec:
+    """The product list's filters, sort keys and search (but `without`), plus `filters` and
+    `sorts` of its own, for another list of products (a store's assortment, say)."""
+    return ListSpec(
+        filters={
+            **{k: v for k, v in PRODUCT_FILTERS.items() if k not in without},
+            **filters,
+        },
+        sorts={**PRODUCT_SORTS, **sorts},
+        default_sort=PRODUCT_LIST.default_sort,
+        search=PRODUCT_LIST.search,
+        rank=PRODUCT_LIST.rank,
+        tiebreak=PRODUCT_LIST.tiebreak,
+    )
+
+
 CATEGORY_LIST = ListSpec(
     filters={
         "id": Filter(Category.id, int),
@@ -108,15 +129,18 @@ CATEGORY_LIST = ListSpec(
 async def list_products(
     session: AsyncSession, params: ListParams, *, include_inactive: bool
 ) -> Page:
-    query = select(Product)
+    query = select(Product).options(selectinload(Product.images))
     if not include_inactive:
         query = query.where(Product.is_active)
     return await paginate(session, query, PRODUCT_LIST, params)
 
 
 async def get_product(session: AsyncSession, key: int | str) -> Product | None:
+    """A product with its images, by id or slug."""
     column = Product.id if isinstance(key, int) else Product.slug
-    return await session.scalar(select(Product).where(column == key))
+    return await session.scalar(
+        select(Product).where(column == key).options(selectinload(Product.images))
+    )
 
 
 async def list_categories(session: AsyncSession, params: ListParams) -> Page:

@@ -2,10 +2,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
 
-from app.auth.dependencies import AdminUser, OptionalUser, is_admin
+from app.auth.dependencies import AdminUser, OptionalUser
 from app.auth.errors import InsufficientRole
+from app.auth.permissions import is_admin
 from app.catalog import service
-from app.catalog.images import ImageTooLarge, UnsupportedImage
+from app.catalog.errors import (
+    CategoryCycle,
+    CategoryNotEmpty,
+    CategoryNotFound,
+    ImageNotFound,
+    ImageTooLarge,
+    ProductNotFound,
+    SlugTaken,
+    UnsupportedImage,
+)
 from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST
 from app.catalog.schemas import (
     Availability,
@@ -21,14 +31,14 @@ from app.catalog.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.core.types import text
+from app.core.types import PathId, text
 from app.stores import service as stores_service
 
 router = APIRouter(tags=["catalog"])
 
-CategoryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ImageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+CategoryId = PathId
+ProductId = PathId
+ImageId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 
 
@@ -46,7 +56,7 @@ async def list_categories(session: SessionDep, params: ListParamsDep):
 @router.get(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(service.CategoryNotFound),
+    responses=problem_responses(CategoryNotFound),
 )
 async def get_category(category_id: CategoryId, session: SessionDep):
     return await service.read_category(session, category_id)
@@ -56,7 +66,7 @@ async def get_category(category_id: CategoryId, session: SessionDep):
     "/categories",
     response_model=CategoryRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
 async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep):
     """Create a category; `slug` defaults to one made from the name."""
@@ -66,9 +76,7 @@ async def create_category(data: CategoryCreate, admin: AdminUser, session: Sessi
 @router.put(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(
-        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
-    ),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def replace_category(
     category_id: CategoryId, data: CategoryCreate, admin: AdminUser, session: SessionDep
@@ -79,9 +87,7 @@ async def replace_category(
 @router.patch(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(
-        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
-    ),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def update_category(
     category_id: CategoryId, data: CategoryUpdate, admin: AdminUser, session: SessionDep
@@ -92,7 +98,7 @@ async def update_category(
 @router.delete(
     "/categories/{category_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.CategoryNotEmpty),
+    responses=problem_responses(*ADMIN, CategoryNotFound, CategoryNotEmpty),
 )
 async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep):
     """Delete an empty category; one that still has products or subcategories answers 409."""
@@ -118,7 +124,7 @@ async def list_products(session: SessionDep, params: ListParamsDep, user: Option
 @router.get(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(service.ProductNotFound),
+    responses=problem_responses(ProductNotFound),
 )
 async def get_product(
     product_id: Annotated[
@@ -137,7 +143,7 @@ async def get_product(
 @router.get(
     "/products/{product_id}/availability",
     response_model=list[Availability],
-    responses=problem_responses(service.ProductNotFound),
+    responses=problem_responses(ProductNotFound),
 )
 async def product_availability(product_id: ProductId, session: SessionDep, user: OptionalUser):
     """Quantity in stock at every store (0 where the store does not carry it)."""
@@ -149,7 +155,7 @@ async def product_availability(product_id: ProductId, session: SessionDep, user:
     "/products",
     response_model=ProductRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
 async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep):
     return await service.create_product(session, data)
@@ -158,9 +164,7 @@ async def create_product(data: ProductCreate, admin: AdminUser, session: Session
 @router.put(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(
-        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
-    ),
+    responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def replace_product(
     product_id: ProductId, data: ProductCreate, admin: AdminUser, session: SessionDep
@@ -171,9 +175,7 @@ async def replace_product(
 @router.patch(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(
-        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
-    ),
+    responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def update_product(
     product_id: ProductId, data: ProductUpdate, admin: AdminUser, session: SessionDep
@@ -184,7 +186,7 @@ async def update_product(
 @router.delete(
     "/products/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.ProductNotFound),
+    responses=problem_responses(*ADMIN, ProductNotFound),
 )
 async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep):
     await service.delete_product(session, product_id)
@@ -195,7 +197,7 @@ async def delete_product(product_id: ProductId, admin: AdminUser, session: Sessi
     response_model=ImageRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(
-        *ADMIN, service.ProductNotFound, UnsupportedImage, ImageTooLarge, PayloadTooLarge
+        *ADMIN, ProductNotFound, UnsupportedImage, ImageTooLarge, PayloadTooLarge
     ),
 )
 async def upload_image(
@@ -216,7 +218,7 @@ async def upload_image(
 @router.patch(
     "/products/{product_id}/images/{image_id}",
     response_model=ImageRead,
-    responses=problem_responses(*ADMIN, service.ImageNotFound),
+    responses=problem_responses(*ADMIN, ImageNotFound),
 )
 async def update_image(
     product_id: ProductId,
@@ -232,7 +234,7 @@ async def update_image(
 @router.delete(
     "/products/{product_id}/images/{image_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.ImageNotFound),
+    responses=problem_responses(*ADMIN, ImageNotFound),
 )
 async def delete_image(
     product_id: ProductId, image_id: ImageId, admin: AdminUser, session: SessionDep

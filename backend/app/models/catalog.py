@@ -12,7 +12,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     func,
@@ -21,11 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
-
-Money = Numeric(12, 2)
-# The largest amount NUMERIC(12,2) holds: prices, order totals and balances stay below it.
-MONEY_MAX = Decimal("9999999999.99")
 
 
 class Category(IdMixin, TimestampMixin, Base):
@@ -63,7 +59,7 @@ class Product(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(220), unique=True)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    price: Mapped[Decimal] = mapped_column(Money)
+    price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     # RESTRICT: deleting a category that still has products answers 409.
     category_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
@@ -85,7 +81,7 @@ class Product(IdMixin, TimestampMixin, Base):
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(
         back_populates="product",
-        lazy="selectin",
+        lazy="raise",
         order_by="ProductImage.position, ProductImage.id",
         cascade="all, delete-orphan",
         passive_deletes=True,

@@ -1,13 +1,14 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.orders import service
+from app.core.types import PathId
+from app.orders import idempotency, service
 from app.orders.errors import (
     CartEmpty,
     IdempotencyKeyInProgress,
@@ -22,11 +23,11 @@ from app.orders.errors import (
 from app.orders.repository import ADMIN_ORDER_LIST
 from app.orders.schemas import OrderCreate, OrderDetail, OrderPay, OrderRead, OrderStatusUpdate
 from app.payments.errors import AccountNotFound, BalanceLimit, InsufficientFunds
-from app.stores.service import StoreNotFound
+from app.stores.errors import StoreNotFound
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-OrderId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+OrderId = PathId
 ROLE_REFUSED = (Unauthorized, InsufficientRole)
 
 
@@ -51,7 +52,6 @@ async def create_order(
     data: OrderCreate,
     user: CurrentUser,
     session: SessionDep,
-    response: Response,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -68,10 +68,15 @@ async def create_order(
     when it does not cover every line, 409 `out_of_stock` lists each short line with
     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
     the order is paid at once from that account (409 `insufficient_funds` otherwise)."""
-    placed = await service.place_order_once(session, user, data, idempotency_key)
-    if placed.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return placed.body
+    return await idempotency.respond_once(
+        session,
+        user.id,
+        idempotency_key,
+        data,
+        lambda: service.place_order(session, user, data),
+        response_model=OrderDetail,
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.get(

@@ -1,11 +1,10 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import PathId
 from app.payments import providers, service
 from app.payments.errors import (
     AccountNotFound,
@@ -35,8 +34,8 @@ from app.payments.schemas import (
 
 router = APIRouter(tags=["payments"])
 
-AccountId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-TopUpId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+AccountId = PathId
+TopUpId = PathId
 
 
 @router.get(

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, and_, column, func, select, true, values
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
-from app.catalog.repository import PRODUCT_FILTERS, PRODUCT_SORTS, product_rank, product_search
+from app.catalog import service as catalog_service
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import Product, Stock, Store
 
@@ -25,16 +26,11 @@ STORE_LIST = ListSpec(
     tiebreak=Store.id.asc(),
 )
 
-ASSORTMENT_LIST = ListSpec(
-    filters={
-        **{k: v for k, v in PRODUCT_FILTERS.items() if k != "store_id"},
-        "quantity": Filter(Stock.quantity, int, ("eq", "gte", "lte")),
-    },
-    sorts={**PRODUCT_SORTS, "quantity": Stock.quantity},
-    default_sort=[Product.name.asc()],
-    search=product_search,
-    rank=product_rank,
-    tiebreak=Product.id.asc(),
+# The catalog's product filters and search, with the quantity in stock here.
+ASSORTMENT_LIST = catalog_service.product_list_spec(
+    {"quantity": Filter(Stock.quantity, int, ("eq", "gte", "lte"))},
+    {"quantity": Stock.quantity},
+    without=("store_id",),
 )
 
 
@@ -52,6 +48,7 @@ async def assortment(
         select(Product, Stock.quantity)
         .join(Stock, Stock.product_id == Product.id)
         .where(Stock.store_id == store_id)
+        .options(selectinload(Product.images))
     )
     if not include_inactive:
         query = query.where(Product.is_active)

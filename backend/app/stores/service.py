@@ -2,15 +2,15 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
-from app.core.errors import Conflict, NotFound
+from app.core.db import savepoint
 from app.core.listing import ListParams, Page
 from app.models import Store
 from app.stores import repository
+from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
 from app.stores.hours import is_open
 from app.stores.schemas import (
     AssortmentItem,
@@ -23,18 +23,6 @@ from app.stores.schemas import (
     StoreUpdate,
     UnavailableLine,
 )
-
-
-class StoreNotFound(NotFound):
-    code, title = "store_not_found", "Store not found"
-
-
-class StoreNameTaken(Conflict):
-    code, title = "store_name_taken", "A store with this name exists"
-
-
-class StoreHasOrders(Conflict):
-    code, title = "store_has_orders", "The store has orders"
 
 
 def read(store: Store, now: datetime | None = None) -> StoreRead:
@@ -57,18 +45,10 @@ async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = Tr
     return store
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        raise StoreNameTaken from None
-
-
 async def create_store(session: AsyncSession, data: StoreCreate) -> StoreRead:
     store = Store(**data.model_dump())
-    session.add(store)
-    await _flush(session)
+    async with savepoint(session, STORE_WRITE_CONSTRAINTS):
+        session.add(store)
     await session.refresh(store)
     return read(store)
 
@@ -78,22 +58,17 @@ async def update_store(
 ) -> StoreRead:
     store = await get_store(session, store_id)
     changes = data.model_dump(exclude_unset=isinstance(data, StoreUpdate))
-    for field, value in changes.items():
-        setattr(store, field, value)
-    await _flush(session)
+    async with savepoint(session, STORE_WRITE_CONSTRAINTS):
+        for field, value in changes.items():
+            setattr(store, field, value)
     await session.refresh(store)
     return read(store)
 
 
 async def delete_store(session: AsyncSession, store_id: int) -> None:
-    await session.delete(await get_store(session, store_id))
-    try:
-        await session.flush()
-    except IntegrityError:  # order.store_id is RESTRICT: the sales history stays
-        await session.rollback()
-        raise StoreHasOrders(
-            "A store with orders cannot be deleted; set is_active to false instead."
-        ) from None
+    store = await get_store(session, store_id)
+    async with savepoint(session, STORE_DELETE_CONSTRAINTS):
+        await session.delete(store)
 
 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int):

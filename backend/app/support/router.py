@@ -1,7 +1,6 @@
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Path
+from fastapi import APIRouter, FastAPI
 
 from app.auth.dependencies import CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
@@ -9,6 +8,7 @@ from app.core import pubsub
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import PathId
 from app.support import service
 from app.support.errors import ConversationClosed, ConversationNotFound
 from app.support.hub import hub
@@ -26,7 +26,7 @@ async def lifespan(app: FastAPI):
 
 router = APIRouter(prefix="/support", tags=["support"], lifespan=lifespan)
 
-ConversationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ConversationId = PathId
 
 router.add_api_websocket_route("/ws", support_socket, name="support_socket")
 

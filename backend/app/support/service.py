@@ -2,7 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.dependencies import is_staff
+from app.auth.permissions import is_staff
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.listing import ListParams, Page
@@ -10,6 +10,7 @@ from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.models import ConversationStatus, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
+from app.orders import service as orders_service
 from app.orders.errors import OrderNotFound
 from app.support import live, repository
 from app.support.errors import (
@@ -70,9 +71,7 @@ async def _customer_conversation(
     session: AsyncSession, customer: User, conversation_id: int | None, order_id: int | None
 ) -> tuple[SupportConversation, bool]:
     """The open conversation a customer writes in, locked; created on the first message."""
-    if order_id is not None and not await repository.customer_owns_order(
-        session, customer.id, order_id
-    ):
+    if order_id is not None and not await orders_service.owns_order(session, customer.id, order_id):
         raise OrderNotFound
     created = False
     if conversation_id is not None:

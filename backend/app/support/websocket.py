@@ -18,8 +18,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from app.auth import sessions
-from app.auth.dependencies import authenticate_token, is_staff
+from app.auth.dependencies import authenticate_token
 from app.auth.errors import InsufficientRole
+from app.auth.permissions import is_staff
 from app.core.config import settings
 from app.core.db import SessionFactory
 from app.core.errors import AppError

@@ -1,16 +1,22 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, current_session_id
-from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
+from app.auth.errors import InsufficientRole, InvalidCredentials
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import ListParamsDep, Page
 from app.core.security import PasswordHashingBusy
+from app.core.types import PathId
 from app.orders.errors import OpenOrders
 from app.payments.errors import BalanceNotZero
 from app.users import service
+from app.users.errors import (
+    CannotChangeSelf,
+    LastAdmin,
+    UserDeleted,
+    UsernameTaken,
+    UserNotFound,
+)
 from app.users.repository import USER_LIST
 from app.users.schemas import (
     PasswordChange,
@@ -32,7 +38,7 @@ DELETION_RULES = """Deleting an account keeps the shop's books and loses no mone
   working and every session ends at once. The money account with its ledger and the past
   orders stay on the books, attached to the anonymous user (the ledger is append-only)."""
 
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+UserId = PathId
 
 router = APIRouter(prefix="/users", tags=["users"])
 
@@ -59,7 +65,7 @@ async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
         InvalidCredentials,
         OpenOrders,
         BalanceNotZero,
-        service.LastAdmin,
+        LastAdmin,
         PasswordHashingBusy,
     ),
     description="Delete your account, confirmed with your password (a wrong one answers 401 "
@@ -99,7 +105,7 @@ async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDe
 @admin_router.get(
     "/{user_id}",
     response_model=UserRead,
-    responses=problem_responses(Unauthorized, InsufficientRole, service.UserNotFound),
+    responses=problem_responses(Unauthorized, InsufficientRole, UserNotFound),
 )
 async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     return await service.get_user(session, user_id)
@@ -111,10 +117,10 @@ async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     responses=problem_responses(
         Unauthorized,
         InsufficientRole,
-        service.UserNotFound,
-        service.CannotChangeSelf,
-        service.UserDeleted,
-        service.LastAdmin,
+        UserNotFound,
+        CannotChangeSelf,
+        UserDeleted,
+        LastAdmin,
     ),
 )
 async def update_user(
@@ -131,11 +137,11 @@ async def update_user(
     responses=problem_responses(
         Unauthorized,
         InsufficientRole,
-        service.UserNotFound,
-        service.CannotChangeSelf,
+        UserNotFound,
+        CannotChangeSelf,
         OpenOrders,
         BalanceNotZero,
-        service.LastAdmin,
+        LastAdmin,
     ),
     description="Delete a user by the same rules as `DELETE /users/me` (no password "
     "needed); a deleted user answers 204 again and stays as it is.\n\n" + DELETION_RULES,
