@@ -19,7 +19,7 @@ from app.auth.errors import InvalidCredentials
 from app.auth.permissions import is_active_admin
 from app.auth.service import check_password
 from app.core.config import settings
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.errors import TooManyRequests
 from app.core.redis import redis
 from app.core.security import PasswordHashingBusy
@@ -62,7 +62,7 @@ class AdminAuth(AuthenticationBackend):
         # The same throttles and hashing pool as the API's login, so the two cannot be played
         # off each other.
         try:
-            async with SessionFactory() as session:
+            async with unit_of_work() as session:
                 user = await check_password(session, login, password, ip=ip)
         except InvalidCredentials:
             return False
@@ -77,7 +77,7 @@ class AdminAuth(AuthenticationBackend):
         sid, _ = await sessions.create_session(
             redis, user.id, ip=ip, device=device, ttl=SESSION_SECONDS
         )
-        async with SessionFactory() as session, session.begin():
+        async with unit_of_work() as session:
             await session.execute(
                 update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC))
             )
@@ -99,7 +99,7 @@ class AdminAuth(AuthenticationBackend):
         if await sessions.session_user_id(redis, sid) != user_id:
             request.session.clear()
             return False
-        async with SessionFactory() as session:
+        async with unit_of_work() as session:
             user = await users_service.by_id(session, user_id)
         if not is_active_admin(user):
             # Disabled, demoted or deleted: out at once, and this session is over.

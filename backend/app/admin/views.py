@@ -23,7 +23,7 @@ from app.auth import sessions
 from app.auth.permissions import is_active_admin
 from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ProductCreate
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.errors import AppError
 from app.core.redis import redis
 from app.core.types import INT64_MAX
@@ -317,7 +317,7 @@ class CategoryAdmin(ShopModelView, model=Category):
         clean = _validated(CategoryCreate, {**data, "parent_id": parent_id})
         data.update(name=clean.name, slug=clean.slug)
         if parent_id is not None and not is_created:
-            async with SessionFactory() as session:
+            async with unit_of_work() as session:
                 if await _category_cycle(session, model.id, parent_id):
                     raise AdminChangeRefused("A category cannot be placed under itself.")
 
@@ -535,7 +535,7 @@ class StockAdmin(ShopModelView, model=Stock):
 async def _as_admin(request: Request) -> AsyncIterator[tuple[AsyncSession, User]]:
     """A unit of work for a service call made by the panel's admin; the service's refusal
     (AppError) becomes the message shown above the form."""
-    async with SessionFactory() as session, session.begin():
+    async with unit_of_work() as session:
         admin = await users_service.by_id(session, get_current_user_id(request))
         if admin is None:
             raise HTTPException(status_code=404)

@@ -18,8 +18,15 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
+import phonenumbers
 from fastapi import Path
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+from pydantic import (
+    AfterValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -105,6 +112,35 @@ def text(
     """Text with limits, checked on the text as sent; `min_length` also refuses blank text."""
     constraints = StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)
     return Annotated[str, constraints, CleanText(strip=strip, not_blank=bool(min_length))]
+
+
+# --- phone numbers ------------------------------------------------------------------------
+
+# What the JSON Schema says; which numbers exist is libphonenumber's knowledge, not a regex's.
+PHONE_PATTERN = r"^[0-9+()\- .]*$"
+
+
+def _phone_number(value: str) -> str:
+    """ "" (no number), or a number that exists, in international form; kept as written."""
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise PydanticCustomError(
+            "phone_number",
+            "A phone number in international form with its country code, such as +49 30 1234567",
+        )
+    return value
+
+
+Phone = Annotated[
+    text(32, pattern=PHONE_PATTERN),
+    AfterValidator(_phone_number),
+    Field(description='In international form with the country code (+49 30 1234567); "" for none'),
+]
 
 
 # --- integers ------------------------------------------------------------------------------

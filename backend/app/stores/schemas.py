@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from app.catalog.schemas import ProductRead
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Id, text, whole
+from app.core.types import CleanText, Id, Phone, text, whole
 from app.users.schemas import Email
 
 # Read once: available_timezones() walks the tz database on every call.
@@ -121,7 +121,7 @@ class StoreCreate(InputSchema):
     longitude: Longitude | None = None
     timezone: Timezone = "UTC"
     opening_hours: OpeningHours = Field(default_factory=OpeningHours)
-    phone: text(32, pattern=r"^[0-9+()\- .]*$") = ""
+    phone: Phone = ""
     email: Email | Literal[""] = Field("", description='"" for none')
     is_active: bool = True
 

@@ -12,7 +12,7 @@ from app.models import ConversationStatus, SupportConversation, SupportMessage, 
 from app.models.base import utcnow
 from app.orders import service as orders_service
 from app.orders.errors import OrderNotFound
-from app.support import live, repository
+from app.support import events, repository
 from app.support.errors import (
     ChatRateLimited,
     ConversationClosed,
@@ -20,7 +20,7 @@ from app.support.errors import (
     InvalidMessage,
     MessageTooLong,
 )
-from app.support.live import ReplyTo
+from app.support.events import ReplyTo
 from app.support.schemas import MessageRead
 
 # Messages a `history` frame carries; older ones come from GET .../messages.
@@ -131,10 +131,10 @@ async def post_message(
     message = await repository.add_message(session, conversation.id, author.id, body)
     await session.flush()
     if created:
-        live.emit(session, live.conversation_event(conversation, "opened"))
+        events.emit(session, events.conversation_event(conversation, "opened"))
     if assigned:
-        live.emit(session, live.conversation_event(conversation, "assigned"))
-    live.emit(session, live.message_event(conversation, message, reply_to))
+        events.emit(session, events.conversation_event(conversation, "assigned"))
+    events.emit(session, events.message_event(conversation, message, reply_to))
     return conversation, message
 
 
@@ -149,7 +149,7 @@ async def history(
     if conversation is None:
         return None, [], False
     messages, has_more = await repository.recent_messages(session, conversation.id, HISTORY_LIMIT)
-    return conversation, [live.message_read(conversation, m) for m in messages], has_more
+    return conversation, [events.message_read(conversation, m) for m in messages], has_more
 
 
 async def typing_target(
@@ -174,7 +174,7 @@ async def close_conversation(
     if conversation.assigned_to_id is None:
         conversation.assigned_to_id = staff.id
     await session.flush()
-    live.emit(session, live.conversation_event(conversation, "closed", reply_to))
+    events.emit(session, events.conversation_event(conversation, "closed", reply_to))
     return conversation
 
 
@@ -188,5 +188,5 @@ async def list_messages(
 ) -> Page:
     conversation = await visible_conversation(session, user, conversation_id)
     page = await repository.list_messages(session, conversation.id, params)
-    page.items = [live.message_read(conversation, m) for m in page.items]
+    page.items = [events.message_read(conversation, m) for m in page.items]
     return page
