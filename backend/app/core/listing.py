@@ -26,7 +26,6 @@ from app.core.errors import BadRequest
 from app.core.types import INT64_MAX, NO_NUL_PATTERN
 
 T = TypeVar("T")
-OPERATORS = ("eq", "in", "gte", "lte", "icontains")
 RESERVED = {"page", "page_size", "sort", "q"}
 MAX_IN_VALUES = 100
 
