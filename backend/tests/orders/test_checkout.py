@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from app.core.db import SessionFactory
 from app.models import Order, RoleName
 from app.orders import idempotency
+from app.orders.schemas import OrderCreate
 from tests.factories import bearer, create_user, login, user_headers
 from tests.helpers import account_of, balance, credit, stock, wait_until_someone_waits_for
 
@@ -305,6 +306,25 @@ async def test_idempotency_key_replays_the_first_response(client, shop):
     assert other_body.json()["code"] == "idempotency_key_reused"
     assert await order_count() == 1
     assert await stock(shop.store.id, shop.coffee.id) == 18
+
+
+async def test_a_replay_answers_the_stored_status_and_body(client, shop):
+    """What a keyed request answered is stored as it was (status and body) and replayed as
+    it is, whatever status that was."""
+    user, headers = await user_headers(client)
+    body = {"store_id": shop.store.id, "items": items((shop.coffee, 1))}
+    request_hash = idempotency.fingerprint(OrderCreate(**body).model_dump(mode="json"))
+    stored = idempotency.StoredResponse(200, {"answered": "before"})
+    async with SessionFactory() as session, session.begin():
+        await idempotency.remember(session, user.id, "stored-key", request_hash, stored)
+
+    replay = await client.post(
+        "/api/v1/orders", json=body, headers={**headers, "Idempotency-Key": "stored-key"}
+    )
+    assert replay.status_code == 200
+    assert replay.json() == {"answered": "before"}
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert await order_count() == 0
 
 
 async def test_idempotency_keys_belong_to_one_user(client, shop):

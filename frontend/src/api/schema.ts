@@ -2190,6 +2190,7 @@ export interface components {
             opening_hours?: components["schemas"]["OpeningHours"];
             /**
              * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
              * @default
              */
             phone: string;
@@ -2273,7 +2274,10 @@ export interface components {
              */
             timezone?: string;
             opening_hours?: components["schemas"]["OpeningHours"];
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /**
              * Email
@@ -2452,7 +2456,10 @@ export interface components {
             username?: string;
             /** Full Name */
             full_name?: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /** Address */
             address?: string;
@@ -2538,7 +2545,10 @@ export interface components {
             username?: string;
             /** Full Name */
             full_name?: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /** Address */
             address?: string;
