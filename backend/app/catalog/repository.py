@@ -144,21 +144,18 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
 
 
 async def list_categories(session: AsyncSession, params: ListParams) -> Page:
-    return await paginate(session, select(Category), CATEGORY_LIST, params)
+    """A page of categories with their direct children (one more statement for them all)."""
+    query = select(Category).options(selectinload(Category.children))
+    return await paginate(session, query, CATEGORY_LIST, params)
 
 
-async def children_of(session: AsyncSession, parent_ids: list[int]) -> dict[int, list[Category]]:
-    """Children of many categories in one statement."""
-    children: dict[int, list[Category]] = {pid: [] for pid in parent_ids}
-    if parent_ids:
-        rows = await session.scalars(
-            select(Category)
-            .where(Category.parent_id.in_(parent_ids))
-            .order_by(Category.name, Category.id)
-        )
-        for child in rows:
-            children[child.parent_id].append(child)
-    return children
+async def category_with_children(session: AsyncSession, category_id: int) -> Category | None:
+    return await session.scalar(
+        select(Category)
+        .where(Category.id == category_id)
+        .options(selectinload(Category.children))
+        .execution_options(populate_existing=True)
+    )
 
 
 async def in_subtree(session: AsyncSession, candidate_id: int, root_id: int) -> bool:

@@ -21,7 +21,6 @@ from app.catalog.errors import (
 )
 from app.catalog.schemas import (
     CategoryCreate,
-    CategoryRead,
     CategoryUpdate,
     ImageUpdate,
     ProductCreate,
@@ -35,18 +34,8 @@ from app.models import Category, Product, ProductImage
 # --- categories ---------------------------------------------------------------------------
 
 
-async def _category_reads(session: AsyncSession, categories: list[Category]) -> list[CategoryRead]:
-    children = await repository.children_of(session, [c.id for c in categories])
-    return [
-        CategoryRead.model_validate(c).model_copy(update={"children": children[c.id]})
-        for c in categories
-    ]
-
-
 async def list_categories(session: AsyncSession, params: ListParams) -> Page:
-    page = await repository.list_categories(session, params)
-    page.items = await _category_reads(session, page.items)
-    return page
+    return await repository.list_categories(session, params)
 
 
 async def get_category(session: AsyncSession, category_id: int) -> Category:
@@ -56,8 +45,12 @@ async def get_category(session: AsyncSession, category_id: int) -> Category:
     return category
 
 
-async def read_category(session: AsyncSession, category_id: int) -> CategoryRead:
-    return (await _category_reads(session, [await get_category(session, category_id)]))[0]
+async def read_category(session: AsyncSession, category_id: int) -> Category:
+    """A category with its direct children, as the API shows it."""
+    category = await repository.category_with_children(session, category_id)
+    if category is None:
+        raise CategoryNotFound
+    return category
 
 
 async def _check_parent(
@@ -70,7 +63,7 @@ async def _check_parent(
         raise CategoryCycle
 
 
-async def create_category(session: AsyncSession, data: CategoryCreate) -> CategoryRead:
+async def create_category(session: AsyncSession, data: CategoryCreate) -> Category:
     await _check_parent(session, None, data.parent_id)
     category = Category(
         name=data.name,
@@ -85,7 +78,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
 
 async def update_category(
     session: AsyncSession, category_id: int, data: CategoryUpdate | CategoryCreate
-) -> CategoryRead:
+) -> Category:
     category = await get_category(session, category_id)
     changes = data.model_dump(exclude_unset=isinstance(data, CategoryUpdate))
     if "parent_id" in changes:

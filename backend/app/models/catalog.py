@@ -18,7 +18,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
@@ -35,7 +35,16 @@ class Category(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
     )
 
-    parent: Mapped["Category | None"] = relationship(remote_side="Category.id", lazy="raise")
+    parent: Mapped["Category | None"] = relationship(
+        remote_side="Category.id", back_populates="children", lazy="raise"
+    )
+    # passive_deletes: deleting a category never loads its children (RESTRICT refuses it).
+    children: Mapped[list["Category"]] = relationship(
+        back_populates="parent",
+        lazy="raise",
+        order_by="Category.name, Category.id",
+        passive_deletes=True,
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -77,6 +86,8 @@ class Product(IdMixin, TimestampMixin, Base):
         ),
         deferred=True,
     )
+    # Not a column: a store's assortment query fills in the units that store has.
+    quantity_in_store: Mapped[int | None] = query_expression()
 
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(

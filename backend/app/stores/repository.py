@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, and_, column, func, select, true, values
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, with_expression
 
 from app.catalog import service as catalog_service
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
@@ -41,18 +41,26 @@ async def list_stores(session: AsyncSession, params: ListParams, *, include_inac
     return await paginate(session, query, STORE_LIST, params)
 
 
+async def active_stores(session: AsyncSession) -> list[Store]:
+    return list(await session.scalars(select(Store).where(Store.is_active).order_by(Store.name)))
+
+
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, include_inactive: bool
 ) -> Page:
+    """A page of the products the store stocks, each with `quantity_in_store`."""
     query = (
-        select(Product, Stock.quantity)
+        select(Product)
         .join(Stock, Stock.product_id == Product.id)
         .where(Stock.store_id == store_id)
-        .options(selectinload(Product.images))
+        .options(
+            selectinload(Product.images), with_expression(Product.quantity_in_store, Stock.quantity)
+        )
+        .execution_options(populate_existing=True)
     )
     if not include_inactive:
         query = query.where(Product.is_active)
-    return await paginate(session, query, ASSORTMENT_LIST, params, scalars=False)
+    return await paginate(session, query, ASSORTMENT_LIST, params)
 
 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:

@@ -56,7 +56,7 @@ async def guest_cart_availability(data: GuestCart, session: SessionDep):
 
 @router.get("/{store_id:int}", response_model=StoreRead, responses=problem_responses(StoreNotFound))
 async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
-    return service.read(await service.get_store(session, store_id, is_admin=is_admin(user)))
+    return await service.get_store(session, store_id, is_admin=is_admin(user))
 
 
 @router.get(

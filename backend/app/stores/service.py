@@ -1,7 +1,5 @@
 """Stores, opening hours, stock."""
 
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
@@ -11,9 +9,7 @@ from app.core.listing import ListParams, Page
 from app.models import Store
 from app.stores import repository
 from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
-from app.stores.hours import is_open
 from app.stores.schemas import (
-    AssortmentItem,
     CartAvailability,
     CartLineQuantity,
     ShortLine,
@@ -25,17 +21,12 @@ from app.stores.schemas import (
 )
 
 
-def read(store: Store, now: datetime | None = None) -> StoreRead:
-    return StoreRead.model_validate(store).model_copy(
-        update={"open_now": is_open(store.opening_hours, store.timezone, now)}
-    )
-
-
 async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
-    page = await repository.list_stores(session, params, include_inactive=is_admin)
-    now = datetime.now(UTC)
-    page.items = [read(store, now) for store in page.items]
-    return page
+    return await repository.list_stores(session, params, include_inactive=is_admin)
+
+
+async def active_stores(session: AsyncSession) -> list[Store]:
+    return await repository.active_stores(session)
 
 
 async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = True) -> Store:
@@ -45,24 +36,24 @@ async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = Tr
     return store
 
 
-async def create_store(session: AsyncSession, data: StoreCreate) -> StoreRead:
+async def create_store(session: AsyncSession, data: StoreCreate) -> Store:
     store = Store(**data.model_dump())
     async with savepoint(session, STORE_WRITE_CONSTRAINTS):
         session.add(store)
     await session.refresh(store)
-    return read(store)
+    return store
 
 
 async def update_store(
     session: AsyncSession, store_id: int, data: StoreUpdate | StoreCreate
-) -> StoreRead:
+) -> Store:
     store = await get_store(session, store_id)
     changes = data.model_dump(exclude_unset=isinstance(data, StoreUpdate))
     async with savepoint(session, STORE_WRITE_CONSTRAINTS):
         for field, value in changes.items():
             setattr(store, field, value)
     await session.refresh(store)
-    return read(store)
+    return store
 
 
 async def delete_store(session: AsyncSession, store_id: int) -> None:
@@ -81,12 +72,7 @@ async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
 ) -> Page:
     await get_store(session, store_id, is_admin=is_admin)
-    page = await repository.assortment(session, store_id, params, include_inactive=is_admin)
-    page.items = [
-        AssortmentItem.model_validate(product).model_copy(update={"quantity": quantity})
-        for product, quantity in page.items
-    ]
-    return page
+    return await repository.assortment(session, store_id, params, include_inactive=is_admin)
 
 
 async def availability(session: AsyncSession, product_id: int) -> list[Availability]:
@@ -100,10 +86,9 @@ async def whole_cart_availability(
     session: AsyncSession, wanted: dict[int, int], unavailable: list[UnavailableLine]
 ) -> CartAvailability:
     """For every active store: does it have all of `wanted` now, and what is it short of."""
-    now = datetime.now(UTC)
     stores = [
         StoreAvailability(
-            store=read(store, now),
+            store=StoreRead.model_validate(store),
             all_available=not short_ids,
             short=[
                 ShortLine(product_id=pid, requested=wanted[pid], available=quantity)
