@@ -16,7 +16,7 @@ ItemId = PathId
 
 
 @router.get("", response_model=CartRead, responses=problem_responses(Unauthorized))
-async def get_cart(user: CurrentUser, session: SessionDep):
+async def get_cart(user: CurrentUser, session: SessionDep) -> CartRead:
     """The cart: lines with product, quantity, unit price and line total, and the cart total.
     Lines whose product was hidden or deleted stay, flagged `available: false`, outside the
     total."""
@@ -29,7 +29,7 @@ async def get_cart(user: CurrentUser, session: SessionDep):
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Unauthorized, ProductNotFound, CartQuantityLimit),
 )
-async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep):
+async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep) -> CartRead:
     """Add a product; adds to its line when the cart has one. Answers the whole cart."""
     return await service.add_item(session, user, data.product_id, data.quantity)
 
@@ -41,7 +41,7 @@ async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep)
 )
 async def change_cart_item(
     item_id: ItemId, data: CartItemUpdate, user: CurrentUser, session: SessionDep
-):
+) -> CartRead:
     """Set a line's quantity. Answers the whole cart."""
     return await service.update_item(session, user, item_id, data.quantity)
 
@@ -51,19 +51,19 @@ async def change_cart_item(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(Unauthorized, CartItemNotFound),
 )
-async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionDep):
+async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionDep) -> None:
     await service.remove_item(session, user, item_id)
 
 
 @router.delete(
     "", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
 )
-async def empty_cart(user: CurrentUser, session: SessionDep):
+async def empty_cart(user: CurrentUser, session: SessionDep) -> None:
     await service.clear(session, user)
 
 
 @router.post("/merge", response_model=CartMergeResult, responses=problem_responses(Unauthorized))
-async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep):
+async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep) -> CartMergeResult:
     """At sign-in, add the cart kept in the browser to this cart: quantities of a product add
     up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
     deleted are not added and come back in `dropped`, the rest is merged all the same.
@@ -74,7 +74,7 @@ async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep):
 @router.get(
     "/availability", response_model=CartAvailability, responses=problem_responses(Unauthorized)
 )
-async def cart_availability(user: CurrentUser, session: SessionDep):
+async def cart_availability(user: CurrentUser, session: SessionDep) -> CartAvailability:
     """For checkout: every active store, whether it has every orderable line of the cart now,
     and per short line what is requested and what it has; one query for all stores. Lines of
     hidden or deleted products are in `unavailable`."""

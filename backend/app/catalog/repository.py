@@ -23,23 +23,23 @@ def subtree_ids(root_ids: list[int]) -> Select:
     return select(tree.c.id)
 
 
-def _category_filter(op: str, value) -> ColumnElement[bool]:
+def _category_filter(op: str, value: int | list[int]) -> ColumnElement[bool]:
     ids = value if isinstance(value, list) else [value]
     return Product.category_id.in_(subtree_ids(ids))
 
 
-def _in_stock_at(op: str, value) -> ColumnElement[bool]:
+def _in_stock_at(op: str, value: int | list[int]) -> ColumnElement[bool]:
     store_ids = value if isinstance(value, list) else [value]
     return exists().where(
         Stock.product_id == Product.id, Stock.store_id.in_(store_ids), Stock.quantity > 0
     )
 
 
-def _websearch(q: str):
+def _websearch(q: str) -> ColumnElement[Any]:
     return func.websearch_to_tsquery("english", q)
 
 
-def _prefix_query(q: str):
+def _prefix_query(q: str) -> ColumnElement[Any] | None:
     """'harr pott' -> to_tsquery('harr:* & pott:*'), for words typed halfway."""
     words = _WORD.findall(q)[:8]
     if not words:

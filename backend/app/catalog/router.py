@@ -32,6 +32,7 @@ from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.types import PathId, text
+from app.models import Category, Product, ProductImage
 from app.stores import service as stores_service
 
 router = APIRouter(tags=["catalog"])
@@ -49,7 +50,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     description="Categories with their direct children. " + CATEGORY_LIST.describe(),
     openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
-async def list_categories(session: SessionDep, params: ListParamsDep):
+async def list_categories(session: SessionDep, params: ListParamsDep) -> Page:
     return await service.list_categories(session, params)
 
 
@@ -58,7 +59,7 @@ async def list_categories(session: SessionDep, params: ListParamsDep):
     response_model=CategoryRead,
     responses=problem_responses(CategoryNotFound),
 )
-async def get_category(category_id: CategoryId, session: SessionDep):
+async def get_category(category_id: CategoryId, session: SessionDep) -> Category:
     return await service.read_category(session, category_id)
 
 
@@ -68,7 +69,7 @@ async def get_category(category_id: CategoryId, session: SessionDep):
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
-async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep):
+async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep) -> Category:
     """Create a category; `slug` defaults to one made from the name."""
     return await service.create_category(session, data)
 
@@ -80,7 +81,7 @@ async def create_category(data: CategoryCreate, admin: AdminUser, session: Sessi
 )
 async def replace_category(
     category_id: CategoryId, data: CategoryCreate, admin: AdminUser, session: SessionDep
-):
+) -> Category:
     return await service.update_category(session, category_id, data)
 
 
@@ -91,7 +92,7 @@ async def replace_category(
 )
 async def update_category(
     category_id: CategoryId, data: CategoryUpdate, admin: AdminUser, session: SessionDep
-):
+) -> Category:
     return await service.update_category(session, category_id, data)
 
 
@@ -100,7 +101,7 @@ async def update_category(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ADMIN, CategoryNotFound, CategoryNotEmpty),
 )
-async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep):
+async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep) -> None:
     """Delete an empty category; one that still has products or subcategories answers 409."""
     await service.delete_category(session, category_id)
 
@@ -117,7 +118,7 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
-async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
     return await service.list_products(session, params, is_admin=is_admin(user))
 
 
@@ -132,7 +133,7 @@ async def get_product(
     ],
     session: SessionDep,
     user: OptionalUser,
-):
+) -> Product:
     """A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id)."""
     key: int | str = (
         int(product_id) if product_id.isdigit() and len(product_id) < 19 else product_id
@@ -145,7 +146,9 @@ async def get_product(
     response_model=list[Availability],
     responses=problem_responses(ProductNotFound),
 )
-async def product_availability(product_id: ProductId, session: SessionDep, user: OptionalUser):
+async def product_availability(
+    product_id: ProductId, session: SessionDep, user: OptionalUser
+) -> list[Availability]:
     """Quantity in stock at every store (0 where the store does not carry it)."""
     await service.get_product(session, product_id, is_admin=is_admin(user))
     return await stores_service.availability(session, product_id)
@@ -157,7 +160,7 @@ async def product_availability(product_id: ProductId, session: SessionDep, user:
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
-async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep):
+async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep) -> Product:
     return await service.create_product(session, data)
 
 
@@ -168,7 +171,7 @@ async def create_product(data: ProductCreate, admin: AdminUser, session: Session
 )
 async def replace_product(
     product_id: ProductId, data: ProductCreate, admin: AdminUser, session: SessionDep
-):
+) -> Product:
     return await service.update_product(session, product_id, data)
 
 
@@ -179,7 +182,7 @@ async def replace_product(
 )
 async def update_product(
     product_id: ProductId, data: ProductUpdate, admin: AdminUser, session: SessionDep
-):
+) -> Product:
     return await service.update_product(session, product_id, data)
 
 
@@ -188,7 +191,7 @@ async def update_product(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ADMIN, ProductNotFound),
 )
-async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep):
+async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep) -> None:
     await service.delete_product(session, product_id)
 
 
@@ -208,7 +211,7 @@ async def upload_image(
     alt_text: Annotated[text(200), Form()] = "",
     # Not nullable: a form cannot carry null, so the field is simply left out.
     position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
-):
+) -> ProductImage:
     """Upload an image. The type is read from the bytes; the image is decoded and encoded
     again (metadata dropped) and stored under a random name, served from /media."""
     raw = await file.read()
@@ -226,7 +229,7 @@ async def update_image(
     data: ImageUpdate,
     admin: AdminUser,
     session: SessionDep,
-):
+) -> ProductImage:
     """Change an image's position (ordering) or alt text."""
     return await service.update_image(session, product_id, image_id, data)
 
@@ -238,5 +241,5 @@ async def update_image(
 )
 async def delete_image(
     product_id: ProductId, image_id: ImageId, admin: AdminUser, session: SessionDep
-):
+) -> None:
     await service.delete_image(session, product_id, image_id)

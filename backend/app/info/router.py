@@ -24,7 +24,7 @@ class ShopInfo(Schema):
 
 
 @router.get("/info", response_model=ShopInfo)
-async def shop_info(session: SessionDep):
+async def shop_info(session: SessionDep) -> ShopInfo:
     """The shop's name, contacts, delivery and pickup terms, and every store's address and
     opening hours."""
     stores = await stores_service.active_stores(session)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Exists,
     Integer,
     case,
     column,
@@ -70,7 +71,7 @@ CUSTOMER_NAME = (
 )
 
 
-def _ledger_has(kind: str):
+def _ledger_has(kind: str) -> Exists:
     return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
 
 

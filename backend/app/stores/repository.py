@@ -34,7 +34,7 @@ ASSORTMENT_LIST = catalog_service.product_list_spec(
 )
 
 
-async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool):
+async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool) -> Page:
     query = select(Store)
     if not include_inactive:
         query = query.where(Store.is_active)

@@ -8,6 +8,7 @@ from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.types import PathId
+from app.models import Stock, Store
 from app.stores import service
 from app.stores.errors import StoreHasOrders, StoreNameTaken, StoreNotFound
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
@@ -38,7 +39,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     + STORE_LIST.describe(),
     openapi_extra=STORE_LIST.openapi_extra(),
 )
-async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
     return await service.list_stores(session, params, is_admin=is_admin(user))
 
 
@@ -46,7 +47,7 @@ async def list_stores(session: SessionDep, params: ListParamsDep, user: Optional
     "/availability",
     response_model=CartAvailability,
 )
-async def guest_cart_availability(data: GuestCart, session: SessionDep):
+async def guest_cart_availability(data: GuestCart, session: SessionDep) -> CartAvailability:
     """For a cart kept in the browser (a guest's): every active store, whether it has every
     line now, and per short line what was requested and what it has. Products not for sale
     are listed in `unavailable` and left out of the check. One query for all stores; signed-in
@@ -55,7 +56,7 @@ async def guest_cart_availability(data: GuestCart, session: SessionDep):
 
 
 @router.get("/{store_id:int}", response_model=StoreRead, responses=problem_responses(StoreNotFound))
-async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
+async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) -> Store:
     return await service.get_store(session, store_id, is_admin=is_admin(user))
 
 
@@ -69,7 +70,7 @@ async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
 )
 async def store_assortment(
     store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
-):
+) -> Page:
     return await service.assortment(session, store_id, params, is_admin=is_admin(user))
 
 
@@ -79,7 +80,7 @@ async def store_assortment(
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(*ADMIN, StoreNameTaken),
 )
-async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep):
+async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep) -> Store:
     """Create a store. `opening_hours` maps mon..sun to ["HH:MM", "HH:MM"] intervals; a
     closing time before the opening time runs past midnight."""
     return await service.create_store(session, data)
@@ -92,7 +93,7 @@ async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep)
 )
 async def replace_store(
     store_id: StoreId, data: StoreCreate, admin: AdminUser, session: SessionDep
-):
+) -> Store:
     return await service.update_store(session, store_id, data)
 
 
@@ -101,7 +102,9 @@ async def replace_store(
     response_model=StoreRead,
     responses=problem_responses(*ADMIN, StoreNotFound, StoreNameTaken),
 )
-async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, session: SessionDep):
+async def update_store(
+    store_id: StoreId, data: StoreUpdate, admin: AdminUser, session: SessionDep
+) -> Store:
     return await service.update_store(session, store_id, data)
 
 
@@ -110,7 +113,7 @@ async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, s
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ADMIN, StoreNotFound, StoreHasOrders),
 )
-async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep):
+async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep) -> None:
     await service.delete_store(session, store_id)
 
 
@@ -121,6 +124,6 @@ async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep)
 )
 async def set_stock(
     store_id: StoreId, product_id: ProductId, data: StockSet, admin: AdminUser, session: SessionDep
-):
+) -> Stock:
     """Set the quantity of a product in stock at a store (never below zero)."""
     return await service.set_stock(session, store_id, product_id, data.quantity)

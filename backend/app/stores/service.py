@@ -6,7 +6,7 @@ from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
 from app.core.db import savepoint
 from app.core.listing import ListParams, Page
-from app.models import Store
+from app.models import Stock, Store
 from app.stores import repository
 from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
 from app.stores.schemas import (
@@ -62,7 +62,7 @@ async def delete_store(session: AsyncSession, store_id: int) -> None:
         await session.delete(store)
 
 
-async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int):
+async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     await get_store(session, store_id)
     await catalog_service.get_product(session, product_id)
     return await repository.set_stock(session, store_id, product_id, quantity)
