@@ -19,7 +19,7 @@ help:
 	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
 	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
 	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the import contracts (domain boundaries, no import cycle)"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
@@ -70,11 +70,15 @@ test-backend: install
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
 	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# ruff, then the import contracts of .importlinter (domain boundaries, no import cycle).
 lint: install
-	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests bench migrations/env.py
+	@cd backend && .venv/bin/ruff check . \
+		&& .venv/bin/ruff format --check app tests bench migrations/env.py import_contracts.py \
+		&& .venv/bin/lint-imports --no-cache
 
 format: install
-	@cd backend && .venv/bin/ruff check --fix . && .venv/bin/ruff format app tests bench migrations/env.py
+	@cd backend && .venv/bin/ruff check --fix . \
+		&& .venv/bin/ruff format app tests bench migrations/env.py import_contracts.py
 
 seed: install
 	@cd backend && $(VENV_PY) -m app.devserver seed

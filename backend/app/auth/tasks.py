@@ -1,16 +1,16 @@
 """Mails of the auth flow, sent by the worker."""
 
 from app.core.config import settings
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.mailtask import mail_task
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
-from app.users import repository as users_repo
+from app.users import service as users_service
 
 
 async def _send_user_mail(user_id: int, template: str, context: dict) -> bool:
-    async with SessionFactory() as session:
-        user = await users_repo.get(session, user_id)
+    async with unit_of_work() as session:
+        user = await users_service.by_id(session, user_id)
     if user is None:
         return False  # deleted meanwhile: nothing to send
     await send_templated(user.email, template, {"name": user.full_name or user.username, **context})

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import ConversationStatus, Order, SupportConversation, SupportMessage, User
+from app.models import ConversationStatus, SupportConversation, SupportMessage, User
 
 CONVERSATION_LIST = ListSpec(
     filters={
@@ -126,13 +126,6 @@ async def recent_messages(
         )
     )
     return rows[:limit][::-1], len(rows) > limit
-
-
-async def customer_owns_order(session: AsyncSession, customer_id: int, order_id: int) -> bool:
-    found = await session.scalar(
-        select(Order.id).where(Order.id == order_id, Order.user_id == customer_id)
-    )
-    return found is not None
 
 
 async def list_conversations(
