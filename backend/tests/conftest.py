@@ -48,6 +48,8 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
 def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         return
+    # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
+    os.environ["SHOP_ENV_FILE"] = ""
     sys.path.insert(0, str(BACKEND_DIR))
     from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
 

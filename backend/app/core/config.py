@@ -11,6 +11,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
+
+def _env_file() -> Path | None:
+    """The repository's .env (`make run`, `make seed`, the worker it starts, the CLIs); values
+    in the environment win over it. SHOP_ENV_FILE names another file, or none when empty (the
+    tests). In the image the path does not exist: there the environment is all."""
+    named = os.environ.get("SHOP_ENV_FILE")
+    if named is None:
+        return BACKEND_DIR.parent / ".env"
+    return Path(named) if named else None
+
 # Defaults that are fine on a laptop and refused in production.
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
 DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
@@ -18,7 +28,8 @@ DEFAULT_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # extra="ignore": the .env also holds the compose stack's own variables (POSTGRES_PASSWORD…).
+    model_config = SettingsConfigDict(env_file=_env_file(), extra="ignore", case_sensitive=False)
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
