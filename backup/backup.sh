@@ -49,17 +49,17 @@ ln -f "$BACKUP_DIR/daily/$name" "$BACKUP_DIR/weekly/shop-$week.tar" 2>/dev/null 
 say "wrote $BACKUP_DIR/daily/$name ($(wc -c <"$BACKUP_DIR/daily/$name") bytes, schema $revision)"
 
 # Retention. Names sort by time: shop-YYYYMMDDTHHMMSSZ.tar and shop-YYYY-Www.tar.
-days=$(ls "$BACKUP_DIR/daily" | sed -n 's/^shop-\([0-9]\{8\}\)T.*\.tar$/\1/p' | sort -u -r \
-    | head -n "$keep_daily")
+days=$(for file in "$BACKUP_DIR"/daily/shop-*.tar; do basename "$file" | cut -c6-13; done \
+    | sort -u -r | head -n "$keep_daily")
 for file in "$BACKUP_DIR"/daily/shop-*.tar; do
     day=$(basename "$file" | cut -c6-13)
     if ! echo "$days" | grep -qx "$day"; then
         rm -f "$file" && say "deleted $file (older than $keep_daily days with backups)"
     fi
 done
-ls "$BACKUP_DIR/weekly" | grep '^shop-.*\.tar$' | sort -r | tail -n "+$((keep_weekly + 1))" \
-    | while read -r old; do
-        rm -f "$BACKUP_DIR/weekly/$old" && say "deleted $BACKUP_DIR/weekly/$old"
+for file in "$BACKUP_DIR"/weekly/shop-*.tar; do echo "$file"; done | sort -r \
+    | tail -n "+$((keep_weekly + 1))" | while read -r old; do
+        rm -f "$old" && say "deleted $old"
     done
 
 if [ -n "${BACKUP_OFFSITE:-}" ]; then

