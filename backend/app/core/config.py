@@ -21,6 +21,7 @@ def _env_file() -> Path | None:
         return BACKEND_DIR.parent / ".env"
     return Path(named) if named else None
 
+
 # Defaults that are fine on a laptop and refused in production.
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
 DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
