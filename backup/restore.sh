@@ -24,14 +24,17 @@ tar -tf "$work/media.tar" >/dev/null
 say "$(tr '\n' ' ' <"$work/manifest.txt")"
 
 {
+    echo "SET client_min_messages = warning;"
     echo "DROP SCHEMA IF EXISTS public CASCADE;"
     echo "CREATE SCHEMA public;"
     # Owners and grants of the server the backup came from need not exist here.
     pg_restore --no-owner --no-privileges --file=- "$work/database.dump"
-} | psql -X -q --single-transaction -v ON_ERROR_STOP=1 >/dev/null
+} | psql -X -q --single-transaction -v ON_ERROR_STOP=1 --file=- >/dev/null
 say "database restored"
 
 mkdir -p "$MEDIA_DIR"
 find "$MEDIA_DIR" -mindepth 1 -delete
+# As root (the backup service), tar gives the files their owners from the archive: the app's
+# user in the stack, so the API can write there again.
 tar -C "$MEDIA_DIR" -xf "$work/media.tar"
 say "media restored into $MEDIA_DIR ($(find "$MEDIA_DIR" -type f | wc -l) files)"
