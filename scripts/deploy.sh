@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make deploy`: this checkout's release onto the running compose stack, the API without a gap.
 #
-#   1. build the images (backend, nginx, backup);
+#   1. build the images (backend, nginx, backup), and take a backup (the backup service);
 #   2. run the migrations while the old release still serves: a release's migrations only
 #      expand the schema (README.md, "Upgrades"), so the old code keeps working on it;
 #   3. replace the worker and beat (a task in flight finishes first, unfinished ones are
@@ -21,6 +21,10 @@ health() { docker inspect --format '{{if .State.Health}}{{.State.Health.Status}}
 
 say "building the images"
 docker compose build
+if [ -n "$(docker compose ps -q backup)" ]; then
+    say "a backup before anything changes"
+    docker compose exec -T backup backup.sh
+fi
 say "migrations (the old release keeps serving)"
 docker compose run --rm migrate
 say "worker and beat"
