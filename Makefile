@@ -73,9 +73,13 @@ run: install spa
 
 test: install lint test-backend test-web
 
+# Test processes for the backend suite (pytest-xdist; each has its own servers and takes
+# whole files); 0 runs it in one process.
+TEST_WORKERS ?= 0
+
 test-backend: install nginx
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
-	@cd backend && $(VENV_PY) -m pytest
+	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The tests run Debian's nginx on the shop's configuration. Missing, it is installed when we are
 # root (RUNLEVEL=1: the package starts no server of its own); otherwise make stops with the

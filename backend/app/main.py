@@ -8,6 +8,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 
 from app.admin import setup_admin
 from app.api import api_router
+from app.auth.dependencies import optional_user
 from app.core.config import settings
 from app.core.db import engine
 from app.core.docs import DOCS_URL, REDOC_URL, mount_docs
@@ -16,6 +17,8 @@ from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
 from app.core.metrics import metrics_access
+from app.core.openapi import install as install_openapi
+from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
 from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
 from app.core.sentry import init_sentry
@@ -47,9 +50,12 @@ def create_app() -> FastAPI:
         redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
+        # operationId = the endpoint's name (`list_products`): stable, readable client names.
+        generate_unique_id_function=lambda route: route.name,
     )
     docs_csp = mount_docs(app)
     register_error_handlers(app)
+    install_openapi(app, optional_dependency=optional_user)
     app.include_router(api_router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
@@ -69,6 +75,7 @@ def create_app() -> FastAPI:
         ],
         expose_headers=["X-Request-ID", "Retry-After"],
     )
+    app.add_middleware(OddParameterMiddleware)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,

@@ -1,7 +1,9 @@
 """The real stack for every test: PostgreSQL, Redis, an aiosmtpd catcher and a Celery worker.
 
-Servers start once per run (embedded unless DATABASE_URL / REDIS_URL are set), the schema
-is built by the Alembic migrations, and every test starts from empty tables and Redis.
+Servers start once per test process (embedded unless DATABASE_URL / REDIS_URL are set), the
+schema is built by the Alembic migrations, and every test starts from empty tables and Redis.
+Under pytest-xdist (`make test` runs `-n`), each worker process has a stack of its own and
+takes whole files, so tests never share a database, a Redis, a worker or a mail catcher.
 """
 
 import os
@@ -45,8 +47,17 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
     )
 
 
+# xdist's worker id ("gw0", "gw1", …), or "" without xdist.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    """The process that only hands files to xdist workers: it needs no servers."""
+    return not XDIST_WORKER and bool(getattr(config.option, "numprocesses", None))
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    if hasattr(config, "workerinput"):
+    if _is_xdist_controller(config):
         return
     # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
     os.environ["SHOP_ENV_FILE"] = ""
@@ -58,13 +69,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if os.environ.get("DATABASE_URL"):
         base = os.environ["DATABASE_URL"]
-        database_url = base.rsplit("/", 1)[0] + "/" + base.rsplit("/", 1)[1].split("?")[0] + "_test"
+        name = base.rsplit("/", 1)[1].split("?")[0] + "_test"
+        name += f"_{XDIST_WORKER}" if XDIST_WORKER else ""
+        database_url = base.rsplit("/", 1)[0] + "/" + name
     else:
         pg = EmbeddedPostgres(TEST_DATA / "pg")
         _stack["pg"] = pg
         database_url = pg.url("shop_test")
     if os.environ.get("REDIS_URL"):
         redis_url = os.environ["REDIS_URL"]
+        if XDIST_WORKER:  # one database number per worker on a shared server
+            redis_url = redis_url.rsplit("/", 1)[0] + f"/{int(XDIST_WORKER.removeprefix('gw')) + 1}"
     else:
         rd = EmbeddedRedis(TEST_DATA / "redis", persist=False)
         _stack["redis"] = rd
@@ -176,6 +191,23 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest files first, so under xdist they start at once and overlap the rest."""
+    first = (
+        "test_fuzz_api.py",
+        "test_devserver.py",
+        "test_outages.py",
+        "test_sentry.py",
+        "test_env_file.py",
+    )
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return first.index(name) if name in first else len(first)
+
+    items.sort(key=rank)  # stable: the order within a file, and of the others, stays
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

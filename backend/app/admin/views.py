@@ -492,7 +492,7 @@ class StoreAdmin(ShopModelView, model=Store):
         data.update(
             name=clean.name,
             timezone=clean.timezone,
-            opening_hours=clean.opening_hours,
+            opening_hours=clean.opening_hours.model_dump(),
             email=str(clean.email),
             phone=clean.phone,
             city=clean.city,

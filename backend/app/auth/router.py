@@ -1,8 +1,7 @@
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request, Response, status
-from fastapi.security import OAuth2PasswordRequestForm
+from fastapi import APIRouter, Form, Header, Request, Response, status
 
 from app.auth import service
 from app.auth.dependencies import CurrentUser, client_ip, current_session_id
@@ -25,6 +24,7 @@ from app.auth.schemas import (
     RefreshRequest,
     SessionRead,
     TokenBody,
+    TokenForm,
     TokenPair,
 )
 from app.core.config import settings
@@ -137,14 +137,12 @@ async def login(data: LoginRequest, request: Request, response: Response, sessio
         InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests, PasswordHashingBusy
     ),
 )
-async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: SessionDep
-):
+async def token(form: Annotated[TokenForm, Form()], request: Request, session: SessionDep):
     """OAuth2 password form (username = e-mail or username), for Swagger's Authorize button."""
     issued = await service.login(
         session,
-        form.username[:254],
-        form.password[:128],
+        form.username,
+        form.password,
         ip=client_ip(request),
         device=request.headers.get("user-agent", ""),
     )

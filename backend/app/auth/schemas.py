@@ -1,17 +1,27 @@
 from datetime import datetime
-from typing import Annotated, Literal
-
-from pydantic import StringConstraints
+from typing import Literal
 
 from app.core.schemas import InputSchema, Schema
+from app.core.types import text
 from app.users.schemas import Email, Password
 
-Token = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Token = text(512, min_length=1, strip=False)
 
 
 class LoginRequest(InputSchema):
-    login: Annotated[str, StringConstraints(min_length=1, max_length=254)]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    login: text(254, min_length=1)
+    password: text(128, min_length=1, strip=False)
+
+
+class TokenForm(InputSchema):
+    """The OAuth2 password form (RFC 6749 4.3), for Swagger's Authorize button."""
+
+    grant_type: Literal["password"] | None = None
+    username: text(254, min_length=1)
+    password: text(128, min_length=1, strip=False)
+    scope: text(200) = ""
+    client_id: text(200) | None = None
+    client_secret: text(200, strip=False) | None = None
 
 
 class TokenPair(Schema):

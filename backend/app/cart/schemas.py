@@ -3,11 +3,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from app.catalog.schemas import Id
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
+from app.core.types import Id, whole
 
-Quantity = Annotated[int, Field(ge=1, le=settings.cart_max_quantity)]
+Quantity = whole(1, settings.cart_max_quantity)
 
 
 class CartProduct(Schema):

@@ -15,7 +15,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 def subtree_ids(root_ids: list[int]) -> Select:
     """The ids of the given categories and all their descendants (a recursive CTE)."""
-    tree = select(Category.id).where(Category.id.in_(root_ids)).cte("subtree", recursive=True)
+    # Unnamed: two category filters in one query each get their own CTE.
+    tree = select(Category.id).where(Category.id.in_(root_ids)).cte(recursive=True)
     tree = tree.union(select(Category.id).where(Category.parent_id == tree.c.id))
     return select(tree.c.id)
 

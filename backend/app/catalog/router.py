@@ -21,6 +21,7 @@ from app.catalog.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import text
 from app.stores import service as stores_service
 
 router = APIRouter(tags=["catalog"])
@@ -36,6 +37,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     response_model=Page[CategoryRead],
     responses=problem_responses(InvalidListQuery),
     description="Categories with their direct children. " + CATEGORY_LIST.describe(),
+    openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
 async def list_categories(session: SessionDep, params: ListParamsDep):
     return await service.list_categories(session, params)
@@ -107,22 +109,27 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
         "search over name and description that also matches word prefixes. "
         + PRODUCT_LIST.describe()
     ),
+    openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
 async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser):
     return await service.list_products(session, params, is_admin=is_admin(user))
 
 
 @router.get(
-    "/products/{id_or_slug}",
+    "/products/{product_id}",
     response_model=ProductRead,
     responses=problem_responses(service.ProductNotFound),
 )
 async def get_product(
-    id_or_slug: Annotated[str, Path(max_length=220)], session: SessionDep, user: OptionalUser
+    product_id: Annotated[
+        str, Path(max_length=220, description="The product's numeric id or its slug")
+    ],
+    session: SessionDep,
+    user: OptionalUser,
 ):
-    """A product by numeric id or by slug."""
+    """A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id)."""
     key: int | str = (
-        int(id_or_slug) if id_or_slug.isdigit() and len(id_or_slug) < 19 else id_or_slug
+        int(product_id) if product_id.isdigit() and len(product_id) < 19 else product_id
     )
     return await service.get_product(session, key, is_admin=is_admin(user))
 
@@ -196,8 +203,9 @@ async def upload_image(
     admin: AdminUser,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="JPEG, PNG or WEBP, at most 5 MiB")],
-    alt_text: Annotated[str, Form(max_length=200)] = "",
-    position: Annotated[int | None, Form(ge=0, le=1000)] = None,
+    alt_text: Annotated[text(200), Form()] = "",
+    # Not nullable: a form cannot carry null, so the field is simply left out.
+    position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
 ):
     """Upload an image. The type is read from the bytes; the image is decoded and encoded
     again (metadata dropped) and stored under a random name, served from /media."""

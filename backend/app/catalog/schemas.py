@@ -1,33 +1,17 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
-import orjson
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field
 
 from app.core.config import settings
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import InputSchema, Schema, patch_schema
+from app.core.types import Id, Money, json_object, text, whole
 
-Slug = Annotated[
-    str, StringConstraints(min_length=1, max_length=120, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-Description = Annotated[str, StringConstraints(max_length=10_000)]
-Price = Annotated[
-    Decimal,
-    Field(ge=0, max_digits=12, decimal_places=2),
-    AfterValidator(lambda v: v.quantize(Decimal("0.01"))),
-]
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-
-def _small_json(value: dict[str, Any]) -> dict[str, Any]:
-    if len(orjson.dumps(value)) > 8192:
-        raise ValueError("attributes must be at most 8 KiB of JSON")
-    return value
-
-
-Attributes = Annotated[dict[str, Any], AfterValidator(_small_json)]
+Slug = text(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+Name = text(200, min_length=1)
+Description = text(10_000)
+Attributes = json_object(max_bytes=8192)
 
 
 class CategoryBrief(Schema):
@@ -45,17 +29,13 @@ class CategoryRead(CategoryBrief):
 
 
 class CategoryCreate(InputSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True)]
-    slug: Slug | None = None
+    name: text(100, min_length=1)
+    slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
-    parent_id: Id | None = None
+    parent_id: Id | None = Field(None, description="null: a top-level category")
 
 
-class CategoryUpdate(InputSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=100)] | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-    parent_id: Id | None = None
+CategoryUpdate = patch_schema(CategoryCreate, "CategoryUpdate")
 
 
 class ImageRead(Schema):
@@ -69,9 +49,12 @@ class ImageRead(Schema):
     alt_text: str
 
 
-class ImageUpdate(InputSchema):
-    position: Annotated[int, Field(ge=0, le=1000)] | None = None
-    alt_text: Annotated[str, StringConstraints(max_length=200)] | None = None
+class ImageFields(InputSchema):
+    position: whole(0, 1000)
+    alt_text: text(200)
+
+
+ImageUpdate = patch_schema(ImageFields, "ImageUpdate")
 
 
 class ProductRead(Schema):
@@ -91,22 +74,15 @@ class ProductRead(Schema):
 
 class ProductCreate(InputSchema):
     name: Name
-    slug: Slug | None = None
+    slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
-    price: Price
+    price: Money
     category_id: Id
     is_active: bool = True
     attributes: Attributes = {}
 
 
-class ProductUpdate(InputSchema):
-    name: Name | None = None
-    slug: Slug | None = None
-    description: Description | None = None
-    price: Price | None = None
-    category_id: Id | None = None
-    is_active: bool | None = None
-    attributes: Attributes | None = None
+ProductUpdate = patch_schema(ProductCreate, "ProductUpdate")
 
 
 class Availability(Schema):

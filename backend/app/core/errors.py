@@ -4,9 +4,9 @@ from http import HTTPStatus
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -78,18 +78,29 @@ class ServiceUnavailable(AppError):
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details, as every error of this API is rendered."""
+    """RFC 9457 problem details, as every error of this API is rendered. Some problems add
+    members of their own (e.g. `field`, `parameter`, or the short lines of `out_of_stock`)."""
 
-    type: str = "about:blank"
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+    type: str = Field(description="A URI reference naming the problem type")
     title: str
     status: int
-    detail: str | None = None
-    code: str
-    instance: str | None = None
+    detail: str = Field(description="What went wrong, for people")
+    code: str = Field(description="A stable machine-readable code, e.g. `out_of_stock`")
+    instance: str | None = Field(None, description="The request path")
+
+
+class ValidationErrorItem(BaseModel):
+    loc: list[str | int] = Field(description='Where: e.g. ["body", "items", 0, "quantity"]')
+    msg: str
+    type: str = Field(description="A stable error type, e.g. `missing`, `string_too_long`")
 
 
 class ValidationProblem(Problem):
-    errors: list[dict[str, Any]]
+    """A 422: the request does not match the schema."""
+
+    errors: list[ValidationErrorItem]
 
 
 def problem_response(
@@ -174,7 +185,16 @@ async def http_error_handler(request: Request, exc: StarletteHTTPException):
     detail = exc.detail if isinstance(exc.detail, str) else phrase
     if status == 404 and detail == "Not Found":
         detail = f"No resource at {request.url.path}."
+    headers = dict(getattr(exc, "headers", None) or {})
     if status == 405:
+        from app.core.openapi import documented_path
+
+        documented = documented_path(request.app, request.url.path)
+        if documented is not None:
+            allowed = ", ".join(sorted(documented[1] | {"OPTIONS"}))
+            headers["Allow"] = allowed
+            if request.method == "OPTIONS":  # not a CORS preflight (CORSMiddleware answers those)
+                return Response(status_code=204, headers={"Allow": allowed})
         detail = f"{request.method} is not allowed on {request.url.path}."
     return problem_response(
         status,
@@ -182,7 +202,7 @@ async def http_error_handler(request: Request, exc: StarletteHTTPException):
         phrase,
         detail,
         instance=request.url.path,
-        headers=getattr(exc, "headers", None),
+        headers=headers or None,
     )
 
 
@@ -224,6 +244,7 @@ async def db_error_handler(request: Request, exc: DBAPIError):
             "Value out of range",
             "A number in the request is larger than the shop can store.",
             instance=request.url.path,
+            errors=[{"loc": [], "msg": "Value out of range", "type": "value_out_of_range"}],
         )
     raise exc
 

@@ -7,7 +7,9 @@ fields a resource declares; an unknown field, operator or sort key is a 400 nami
 A page and its total come from one statement (`count(*) OVER ()`).
 """
 
+import enum
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,12 +17,13 @@ from decimal import Decimal
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query, Request
-from pydantic import BaseModel, TypeAdapter, ValidationError
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from sqlalchemy import BigInteger, ColumnElement, Integer, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.errors import BadRequest
+from app.core.types import NO_NUL_PATTERN
 
 T = TypeVar("T")
 OPERATORS = ("eq", "in", "gte", "lte", "icontains")
@@ -66,18 +69,34 @@ class ListSpec:
     description: str = field(default="")
 
     def describe(self) -> str:
-        parts = []
-        for name, f in self.filters.items():
-            ops = ", ".join(f"`{name}`" if op == "eq" else f"`{name}__{op}`" for op in f.allowed)
-            parts.append(ops)
         return (
-            "List query language: `page`, `page_size` (1..100), "
-            f"`sort` on {', '.join(f'`{s}`' for s in self.sorts)} (prefix `-` for descending)"
-            + (", `q` search" if self.search else "")
-            + "; filters: "
-            + "; ".join(parts)
-            + "."
+            "List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, "
+            "`-` for descending)" + (", `q` search" if self.search else "") + " and the "
+            "filters below (`field`, `field__in`, `field__gte`, `field__lte`, "
+            "`field__icontains`); an unknown one answers 400 naming it."
         )
+
+    @property
+    def sort_pattern(self) -> str:
+        key = "[-+]?(?:" + "|".join(re.escape(name) for name in self.sorts) + ")"
+        return f"^({key}(,{key})*)?$"
+
+    def openapi_extra(self) -> dict[str, Any]:
+        """The route's `openapi_extra`: sort keys and every filter as declared parameters."""
+        parameters: list[dict[str, Any]] = [
+            {
+                "name": "sort",
+                "in": "query",
+                "required": False,
+                "description": "Comma-separated sort keys, `-` before a key for descending: "
+                + ", ".join(f"`{name}`" for name in self.sorts),
+                "schema": {"type": "string", "maxLength": 200, "pattern": self.sort_pattern},
+            }
+        ]
+        for name, f in self.filters.items():
+            for op in f.allowed:
+                parameters.append(_filter_parameter(name, f, op))
+        return {"parameters": parameters}
 
 
 class ListParams(BaseModel):
@@ -88,25 +107,78 @@ class ListParams(BaseModel):
     filters: list[tuple[str, str, str]]  # (field, operator, raw value)
 
 
+_OPERATOR_WORDS = {
+    "eq": "equals",
+    "in": "is one of (comma-separated)",
+    "gte": "at least",
+    "lte": "at most",
+    "icontains": "contains, ignoring case",
+}
+
+
+def _value_schema(f: Filter) -> dict[str, Any]:
+    """The JSON Schema of one filter value, as `_parse` reads it."""
+    if f.type_ is bool:
+        return {"type": "boolean"}
+    if f.type_ is int:
+        limit = int_limit(f.column)
+        return {
+            "type": "integer",
+            "format": "int64" if limit > 2**31 else "int32",
+            "minimum": -limit - 1,
+            "maximum": limit,
+        }
+    if f.type_ is Decimal:
+        limit = float(decimal_limit(f.column))
+        return {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit}
+    if f.type_ is datetime:
+        return {"type": "string", "format": "date-time"}
+    if isinstance(f.type_, type) and issubclass(f.type_, enum.Enum):
+        return {"type": "string", "enum": [member.value for member in f.type_]}
+    return {"type": "string", "minLength": 1, "maxLength": 200, "pattern": NO_NUL_PATTERN}
+
+
+def _filter_parameter(name: str, f: Filter, op: str) -> dict[str, Any]:
+    key = name if op == "eq" else f"{name}__{op}"
+    parameter: dict[str, Any] = {
+        "name": key,
+        "in": "query",
+        "required": False,
+        "description": f"Filter: `{name}` {_OPERATOR_WORDS[op]}",
+    }
+    if op == "in":
+        parameter.update(
+            style="form",
+            explode=False,
+            schema={
+                "type": "array",
+                "items": _value_schema(f),
+                "minItems": 1,
+                "maxItems": MAX_IN_VALUES,
+            },
+        )
+    elif op == "icontains":
+        parameter["schema"] = {"type": "string", "maxLength": 200, "pattern": NO_NUL_PATTERN}
+    else:
+        parameter["schema"] = _value_schema(f)
+    return parameter
+
+
 def list_params(
     request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Items per page, 1..100")] = 20,
-    sort: Annotated[
-        str | None, Query(max_length=200, description="Comma-separated fields, `-` = descending")
-    ] = None,
     q: Annotated[str | None, Query(max_length=200, description="Search text")] = None,
 ) -> ListParams:
+    # `sort` and the filters are declared per list (ListSpec.openapi_extra) and checked
+    # against its spec when the query is built.
+    sort = request.query_params.get("sort")
     filters = []
     for key, value in request.query_params.multi_items():
         if key in RESERVED:
             continue
         name, _, op = key.partition("__")
-        if "\x00" in value:
-            raise InvalidListQuery(f"Filter {name!r} contains a NUL character.", field=name)
         filters.append((name, op or "eq", value))
-    if q is not None and "\x00" in q:
-        raise InvalidListQuery("`q` contains a NUL character.", field="q")
     return ListParams(
         page=page, page_size=page_size, sort=sort, q=(q or "").strip() or None, filters=filters
     )
@@ -116,6 +188,8 @@ ListParamsDep = Annotated[ListParams, Depends(list_params)]
 
 
 class Page(BaseModel, Generic[T]):
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
     items: list[T]
     total: int
     page: int
@@ -129,14 +203,32 @@ BIGINT_MAX = 2**63 - 1
 DECIMAL_LIMIT = Decimal("1e15")
 
 
-def _in_range(value: Any) -> bool:
+def decimal_limit(column: Any) -> Decimal:
+    """What a NUMERIC(p, s) column's values stay below once rounded to s places."""
+    column_type = getattr(column, "type", None)
+    precision, scale = getattr(column_type, "precision", None), getattr(column_type, "scale", None)
+    if precision and scale is not None:
+        return Decimal(10) ** (precision - scale) - Decimal(10) ** -scale / 2
+    return DECIMAL_LIMIT
+
+
+def int_limit(column: Any) -> int:
+    """The largest value of the column's integer type (INTEGER or BIGINT)."""
+    column_type = getattr(column, "type", None)
+    if isinstance(column_type, Integer) and not isinstance(column_type, BigInteger):
+        return 2**31 - 1
+    return BIGINT_MAX
+
+
+def _in_range(value: Any, column: Any = None) -> bool:
     """Whether PostgreSQL can take `value` as a bound parameter of its column's type."""
     if isinstance(value, bool):
         return True
     if isinstance(value, int):
-        return -BIGINT_MAX - 1 <= value <= BIGINT_MAX
+        limit = int_limit(column)
+        return -limit - 1 <= value <= limit
     if isinstance(value, Decimal):
-        return value.is_finite() and abs(value) < DECIMAL_LIMIT
+        return value.is_finite() and abs(value) < decimal_limit(column)
     if isinstance(value, datetime):
         try:  # timestamptz: the instant must exist in UTC, years 1..9999
             value.astimezone(UTC)
@@ -145,13 +237,21 @@ def _in_range(value: Any) -> bool:
     return True
 
 
+# RFC 3339 date-time, as the OpenAPI's `format: date-time` says (no bare dates or numbers).
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
 def _parse(name: str, f: Filter, raw: str) -> Any:
     try:
+        if f.type_ is datetime and not _DATE_TIME.match(raw):
+            raise ValueError
+        if f.type_ is str and not 1 <= len(raw) <= 200:
+            raise ValueError
         value = TypeAdapter(f.type_).validate_python(raw)
-    except ValidationError:
+    except (ValidationError, ValueError):
         value = None
     else:
-        if _in_range(value):
+        if _in_range(value, f.column):
             return value
     raise InvalidListQuery(f"Invalid value {raw[:50]!r} for filter {name!r}.", field=name)
 
@@ -165,7 +265,9 @@ def _clause(name: str, f: Filter, op: str, raw: str) -> ColumnElement[bool]:
             )
         value: Any = [_parse(name, f, v) for v in raws]
     elif op == "icontains":
-        value = raw[:200]
+        if len(raw) > 200:
+            raise InvalidListQuery(f"{name}__icontains takes at most 200 characters.", field=name)
+        value = raw
     else:
         value = _parse(name, f, raw)
     if f.custom is not None:
@@ -205,6 +307,16 @@ def build_where(spec: ListSpec, params: ListParams) -> list[ColumnElement[bool]]
 
 
 def build_order(spec: ListSpec, params: ListParams) -> list[Any]:
+    if params.sort and (len(params.sort) > 200 or not re.fullmatch(spec.sort_pattern, params.sort)):
+        unknown = [
+            key.lstrip("-+") for key in params.sort.split(",") if key.lstrip("-+") not in spec.sorts
+        ]
+        raise InvalidListQuery(
+            f"Invalid sort {params.sort[:50]!r}"
+            + (f": unknown key {unknown[0][:50]!r}" if unknown else "")
+            + f"; allowed: {', '.join(sorted(spec.sorts))}, comma-separated, `-` for descending.",
+            field=unknown[0][:50] if unknown else "sort",
+        )
     if not params.sort:
         if params.q and spec.rank is not None:
             order = [spec.rank(params.q).desc()]

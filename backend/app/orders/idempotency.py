@@ -49,7 +49,16 @@ async def begin(
         await session.flush()
         return None
     if earlier.request_hash != request_hash:
-        raise IdempotencyKeyReused("This Idempotency-Key was used for a request with another body.")
+        raise IdempotencyKeyReused(
+            "This Idempotency-Key was used for a request with another body.",
+            errors=[
+                {
+                    "loc": ["header", "Idempotency-Key"],
+                    "msg": "Used before with another body",
+                    "type": "idempotency_key_reused",
+                }
+            ],
+        )
     return earlier.response_body
 
 

@@ -81,6 +81,7 @@ async def create_order(
     description="Your orders, newest first. Staff (support, admin) see everyone's and may "
     "filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,"
     "preparing,ready`. " + ADMIN_ORDER_LIST.describe(),
+    openapi_extra=ADMIN_ORDER_LIST.openapi_extra(),
 )
 async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep):
     return await service.list_orders(session, user, params)

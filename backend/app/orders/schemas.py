@@ -5,14 +5,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from app.catalog.schemas import Id
 from app.core.schemas import InputSchema, Schema
+from app.core.types import Id, whole
 from app.models import OrderStatus
 
 
 class OrderLine(InputSchema):
     product_id: Id
-    quantity: Annotated[int, Field(ge=1, le=1000)]
+    quantity: whole(1, 1000)
 
 
 class OrderCreate(InputSchema):
@@ -30,7 +30,7 @@ class OrderPay(InputSchema):
 
 
 class OrderStatusUpdate(InputSchema):
-    status: OrderStatus
+    status: Annotated[OrderStatus, Field(strict=False)]
 
 
 class OrderItemRead(Schema):

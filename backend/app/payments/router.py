@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Request, status
+from fastapi import APIRouter, Path, Request, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
@@ -54,6 +54,7 @@ async def list_accounts(user: CurrentUser, session: SessionDep):
     responses=problem_responses(Unauthorized, AccountNotFound, InvalidListQuery),
     description="The account's ledger, newest first: credits, payments and refunds. "
     + TRANSACTION_LIST.describe(),
+    openapi_extra=TRANSACTION_LIST.openapi_extra(),
 )
 async def account_transactions(
     account_id: AccountId, user: CurrentUser, session: SessionDep, params: ListParamsDep
@@ -112,19 +113,30 @@ async def get_top_up(
         BalanceLimit,
     ),
     openapi_extra={
+        # Read from the raw request (a missing or malformed one is a 401 like a wrong one).
+        "parameters": [
+            {
+                "name": "X-Timestamp",
+                "in": "header",
+                "required": True,
+                "description": "Unix time in seconds; at most 5 minutes from the shop's clock",
+                "schema": {"type": "string", "pattern": "^[0-9]{1,12}$"},
+            },
+            {
+                "name": "X-Signature",
+                "in": "header",
+                "required": True,
+                "description": "Hex HMAC-SHA256 of `{X-Timestamp}.{raw body}` with the secret",
+                "schema": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            },
+        ],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": WebhookPayload.model_json_schema()}},
-        }
+        },
     },
 )
-async def payment_webhook(
-    request: Request,
-    session: SessionDep,
-    # Checked by the signature verification (a malformed one is a 401, like a wrong one).
-    x_timestamp: Annotated[str | None, Header()] = None,
-    x_signature: Annotated[str | None, Header()] = None,
-):
+async def payment_webhook(request: Request, session: SessionDep):
     """The payment provider credits an account (which must exist and belong to `user_id`).
     The signature is checked on the raw body before anything is parsed; the same
     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and

@@ -3,11 +3,11 @@ from decimal import Decimal
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from app.catalog.schemas import Id
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
+from app.core.types import Id, MoneyRules, PositiveMoney, text
 
 
 class AccountRead(Schema):
@@ -33,12 +33,10 @@ class WebhookPayload(InputSchema):
     time in seconds, `X-Signature` the hex HMAC-SHA256 of `{timestamp}.{raw body}` with the
     webhook secret."""
 
-    transaction_id: Annotated[
-        str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:\-]+$")
-    ]
+    transaction_id: text(64, min_length=1, pattern=r"^[A-Za-z0-9._:\-]+$", strip=False)
     account_id: Id
     user_id: Id
-    amount: Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+    amount: PositiveMoney
     top_up_id: Id | None = Field(
         None,
         description="The top-up this payment completes: its account and amount must match, "
@@ -84,21 +82,14 @@ def _own_frontend_url(value: str) -> str:
     return value
 
 
-ReturnUrl = Annotated[
-    str, StringConstraints(min_length=1, max_length=1900), AfterValidator(_own_frontend_url)
-]
+ReturnUrl = Annotated[text(1900, min_length=1, strip=False), AfterValidator(_own_frontend_url)]
 
 
 class TopUpCreate(InputSchema):
     amount: Annotated[
         Decimal,
-        Field(
-            ge=settings.top_up_min_amount,
-            le=settings.top_up_max_amount,
-            max_digits=12,
-            decimal_places=2,
-            description="How much to add, in the account's currency",
-        ),
+        MoneyRules(minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount),
+        Field(description="How much to add, in the account's currency"),
     ]
     return_url: ReturnUrl | None = Field(
         None,

@@ -22,6 +22,7 @@ from app.stores.schemas import (
 )
 
 router = APIRouter(prefix="/stores", tags=["stores"])
+# `{store_id:int}`: only digits route here, so /stores/availability is never taken for a store.
 
 StoreId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -34,6 +35,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     responses=problem_responses(InvalidListQuery),
     description="Stores with address, weekly hours and `open_now` (in the store's timezone). "
     + STORE_LIST.describe(),
+    openapi_extra=STORE_LIST.openapi_extra(),
 )
 async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
     return await service.list_stores(session, params, is_admin=is_admin(user))
@@ -52,18 +54,19 @@ async def guest_cart_availability(data: GuestCart, session: SessionDep):
 
 
 @router.get(
-    "/{store_id}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
+    "/{store_id:int}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
 )
 async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
     return service.read(await service.get_store(session, store_id, is_admin=is_admin(user)))
 
 
 @router.get(
-    "/{store_id}/products",
+    "/{store_id:int}/products",
     response_model=Page[AssortmentItem],
     responses=problem_responses(service.StoreNotFound, InvalidListQuery),
     description="The store's assortment: products with the quantity in stock there. "
     + ASSORTMENT_LIST.describe(),
+    openapi_extra=ASSORTMENT_LIST.openapi_extra(),
 )
 async def store_assortment(
     store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
@@ -84,7 +87,7 @@ async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep)
 
 
 @router.put(
-    "/{store_id}",
+    "/{store_id:int}",
     response_model=StoreRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
 )
@@ -95,7 +98,7 @@ async def replace_store(
 
 
 @router.patch(
-    "/{store_id}",
+    "/{store_id:int}",
     response_model=StoreRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
 )
@@ -104,7 +107,7 @@ async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, s
 
 
 @router.delete(
-    "/{store_id}",
+    "/{store_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreHasOrders),
 )
@@ -113,7 +116,7 @@ async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep)
 
 
 @router.put(
-    "/{store_id}/stock/{product_id}",
+    "/{store_id:int}/stock/{product_id}",
     response_model=StockRead,
     responses=problem_responses(*ADMIN, service.StoreNotFound, ProductNotFound),
 )

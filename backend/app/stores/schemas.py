@@ -1,49 +1,99 @@
 import re
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from app.catalog.schemas import Id, ProductRead
+from app.catalog.schemas import ProductRead
 from app.core.config import settings
-from app.core.schemas import InputSchema, Schema
-from app.stores.hours import DAYS
+from app.core.schemas import InputSchema, Schema, patch_schema
+from app.core.types import CleanText, Id, text, whole
+from app.users.schemas import Email
 
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Read once: available_timezones() walks the tz database on every call.
+TIMEZONE_SET = frozenset(available_timezones())
 
 
 def _valid_timezone(value: str) -> str:
-    if value not in available_timezones():
-        raise ValueError("unknown timezone; use an IANA name such as Europe/Berlin")
+    if value not in TIMEZONE_SET:
+        raise PydanticCustomError(
+            "timezone", "Unknown timezone; use an IANA name such as Europe/Berlin"
+        )
     return value
 
 
-def _valid_hours(value: dict[str, Any]) -> dict[str, list[list[str]]]:
-    unknown = set(value) - set(DAYS)
-    if unknown:
-        raise ValueError(f"unknown day(s) {sorted(unknown)}; use {', '.join(DAYS)}")
-    clean: dict[str, list[list[str]]] = {}
-    for day in DAYS:
-        intervals = value.get(day, [])
-        if not isinstance(intervals, list) or len(intervals) > 4:
-            raise ValueError(f"{day}: a list of at most 4 [open, close] pairs")
-        for pair in intervals:
-            if (
-                not isinstance(pair, list | tuple)
-                or len(pair) != 2
-                or not all(isinstance(t, str) and _HHMM.match(t) for t in pair)
-                or pair[0] == pair[1]
-            ):
-                raise ValueError(f'{day}: each interval is ["HH:MM", "HH:MM"], open != close')
-        clean[day] = [list(p) for p in intervals]
-    return clean
+Timezone = Annotated[
+    str,
+    CleanText(strip=False),
+    AfterValidator(_valid_timezone),
+    # Not an enum: the names come from the server's tz database, and the document (and the
+    # types generated from it) should not change with the machine that serves it.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": r"^[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*$",
+            "examples": ["Europe/Berlin", "UTC"],
+            "description": "An IANA timezone name such as Europe/Berlin; an unknown one is a 422",
+        }
+    ),
+]
+
+HHMM = text(5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", strip=False)
+Interval = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
+Intervals = Annotated[list[Interval], Field(max_length=4)]
 
 
-Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_valid_timezone)]
-OpeningHours = Annotated[dict[str, Any], AfterValidator(_valid_hours)]
-Text = Annotated[str, StringConstraints(max_length=300, strip_whitespace=True)]
+class OpeningHours(InputSchema):
+    """Per weekday up to 4 ["HH:MM", "HH:MM"] intervals (open, close) in the store's timezone.
+    A close before the open runs past midnight; a close equal to the open is 24 hours. A day
+    left out is closed."""
+
+    mon: Intervals = []
+    tue: Intervals = []
+    wed: Intervals = []
+    thu: Intervals = []
+    fri: Intervals = []
+    sat: Intervals = []
+    sun: Intervals = []
+
+
+def coordinate(limit: int, string_pattern: str) -> Any:
+    """Degrees within ±limit, as a JSON number or a decimal string, kept to 6 decimals."""
+
+    def parse(value: Any) -> Decimal:
+        if isinstance(value, Decimal):  # from the admin panel's form
+            number = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        elif isinstance(value, str) and re.fullmatch(string_pattern, value):
+            number = Decimal(value)
+        else:
+            raise PydanticCustomError(
+                "coordinate", 'Degrees as a number or a decimal string such as "52.5200"'
+            )
+        if not number.is_finite() or abs(number) > limit:
+            raise PydanticCustomError(
+                "coordinate", "Degrees between -{limit} and {limit}", {"limit": limit}
+            )
+        return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
+
+    schema = {
+        "anyOf": [
+            {"type": "number", "minimum": -limit, "maximum": limit},
+            {"type": "string", "pattern": string_pattern},
+        ],
+        "description": f"Degrees between -{limit} and {limit} (number or decimal string), "
+        "kept to 6 decimals",
+    }
+    return Annotated[Decimal, PlainValidator(parse), WithJsonSchema(schema)]
+
+
+Latitude = coordinate(90, r"^-?(90(\.0{1,6})?|[1-8]?[0-9](\.[0-9]{1,6})?)$")
+Longitude = coordinate(180, r"^-?(180(\.0{1,6})?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]{1,6})?)$")
 
 
 class StoreRead(Schema):
@@ -64,35 +114,23 @@ class StoreRead(Schema):
 
 
 class StoreCreate(InputSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
-    address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    city: Annotated[str, StringConstraints(max_length=100)] = ""
-    latitude: Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6)] | None = None
-    longitude: Annotated[Decimal, Field(ge=-180, le=180, decimal_places=6)] | None = None
+    name: text(120, min_length=1)
+    address: text(300, min_length=1)
+    city: text(100) = ""
+    latitude: Latitude | None = None
+    longitude: Longitude | None = None
     timezone: Timezone = "UTC"
-    opening_hours: OpeningHours = {}
-    phone: Annotated[str, StringConstraints(max_length=32, pattern=r"^[0-9+()\- .]*$")] = ""
-    email: EmailStr | Annotated[str, StringConstraints(max_length=0)] = ""
+    opening_hours: OpeningHours = Field(default_factory=OpeningHours)
+    phone: text(32, pattern=r"^[0-9+()\- .]*$") = ""
+    email: Email | Literal[""] = Field("", description='"" for none')
     is_active: bool = True
 
 
-class StoreUpdate(InputSchema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
-    address: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
-    city: Annotated[str, StringConstraints(max_length=100)] | None = None
-    latitude: Annotated[Decimal, Field(ge=-90, le=90, decimal_places=6)] | None = None
-    longitude: Annotated[Decimal, Field(ge=-180, le=180, decimal_places=6)] | None = None
-    timezone: Timezone | None = None
-    opening_hours: OpeningHours | None = None
-    phone: Annotated[str, StringConstraints(max_length=32, pattern=r"^[0-9+()\- .]*$")] | None = (
-        None
-    )
-    email: EmailStr | None = None
-    is_active: bool | None = None
+StoreUpdate = patch_schema(StoreCreate, "StoreUpdate")
 
 
 class StockSet(InputSchema):
-    quantity: Annotated[int, Field(ge=0, le=1_000_000)]
+    quantity: whole(0, 1_000_000)
 
 
 class StockRead(Schema):
@@ -111,7 +149,7 @@ class AssortmentItem(ProductRead):
 
 class CartLineQuantity(InputSchema):
     product_id: Id
-    quantity: Annotated[int, Field(ge=1, le=settings.cart_max_quantity)]
+    quantity: whole(1, settings.cart_max_quantity)
 
 
 class GuestCart(InputSchema):

@@ -38,6 +38,7 @@ router.add_api_websocket_route("/ws", support_socket, name="support_socket")
     description="A customer's own conversations; staff (support, admin) see every one. "
     + CONVERSATION_LIST.describe()
     + " `q` searches the customer's username and e-mail.",
+    openapi_extra=CONVERSATION_LIST.openapi_extra(),
 )
 async def list_conversations(user: CurrentUser, session: SessionDep, params: ListParamsDep):
     return await service.list_conversations(session, user, params)
@@ -49,6 +50,7 @@ async def list_conversations(user: CurrentUser, session: SessionDep, params: Lis
     responses=problem_responses(Unauthorized, ConversationNotFound, InvalidListQuery),
     description="A conversation's messages, oldest first by default (`sort=-id` for newest "
     "first). Another customer's conversation answers 404. " + MESSAGE_LIST.describe(),
+    openapi_extra=MESSAGE_LIST.openapi_extra(),
 )
 async def list_messages(
     conversation_id: ConversationId, user: CurrentUser, session: SessionDep, params: ListParamsDep

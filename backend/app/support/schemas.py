@@ -3,13 +3,13 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from app.core.schemas import InputSchema, Schema
+from app.core.types import Id, Text, text
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 # A client's own label for a frame, echoed in the answer to it (message echo or error).
-Ref = Annotated[str, StringConstraints(max_length=64)]
+Ref = text(64, strip=False)
 
 
 class UserBrief(Schema):
@@ -43,17 +43,15 @@ class MessageRead(Schema):
 
 class AuthFrame(InputSchema):
     type: Literal["auth"]
-    token: Annotated[str, StringConstraints(max_length=4096)]
+    token: text(4096, strip=False)
     ref: Ref | None = None
 
 
 class MessageFrame(InputSchema):
-    # The text is kept as typed: leading spaces and line breaks are the writer's.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
-
     type: Literal["message"]
-    # Length is checked in bytes by the service (settings.support_message_max_bytes).
-    text: str
+    # Kept as typed (leading spaces and line breaks are the writer's); the length is checked
+    # in bytes by the service (settings.support_message_max_bytes).
+    text: Text
     conversation_id: Id | None = None
     order_id: Id | None = None
     ref: Ref | None = None

@@ -90,6 +90,7 @@ ADMIN_ERRORS = problem_responses(Unauthorized, InsufficientRole)
     response_model=Page[UserRead],
     responses=ADMIN_ERRORS,
     description="Every user. " + USER_LIST.describe(),
+    openapi_extra=USER_LIST.openapi_extra(),
 )
 async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep):
     return await service.list_users(session, params)

@@ -3,9 +3,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+import email_validator
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from app.core.schemas import InputSchema, Schema
+from app.core.schemas import InputSchema, Schema, patch_schema
+from app.core.types import CleanText, text
 from app.models import RoleName
 
 
@@ -21,19 +24,34 @@ def _not_common(password: str) -> str:
     return password
 
 
-Password = Annotated[
-    str, StringConstraints(min_length=8, max_length=128), AfterValidator(_not_common)
-]
-Username = Annotated[
+Password = Annotated[text(128, min_length=8, strip=False), AfterValidator(_not_common)]
+Username = text(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)
+FullName = text(120, min_length=1, strip=True)
+Phone = text(32, pattern=r"^[0-9+()\- .]*$")
+Address = text(300)
+
+
+def _valid_email(value: str) -> str:
+    # `.test` addresses pass (RFC 6761 names it for testing; fuzzers and the suite use it): an
+    # address that cannot receive mail simply never gets its account verified.
+    try:
+        parts = email_validator.validate_email(
+            value, check_deliverability=False, test_environment=True
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise PydanticCustomError(
+            "value_error", "value is not a valid email address: {reason}", {"reason": str(exc)}
+        ) from None
+    return parts.normalized
+
+
+Email = Annotated[
     str,
-    StringConstraints(
-        min_length=3, max_length=32, pattern=r"^[A-Za-z0-9_.-]+$", strip_whitespace=True
-    ),
+    StringConstraints(max_length=254),
+    CleanText(strip=False),
+    AfterValidator(_valid_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254}),
 ]
-FullName = Annotated[str, StringConstraints(min_length=1, max_length=120, strip_whitespace=True)]
-Phone = Annotated[str, StringConstraints(max_length=32, pattern=r"^[0-9+()\- .]*$")]
-Address = Annotated[str, StringConstraints(max_length=300)]
-Email = Annotated[EmailStr, StringConstraints(max_length=254)]
 
 
 class UserRegister(InputSchema):
@@ -60,24 +78,34 @@ class UserRead(Schema):
     )
 
 
-class UserUpdateMe(InputSchema):
-    username: Username | None = None
-    full_name: FullName | None = None
-    phone: Phone | None = None
-    address: Address | None = None
+class UserProfile(InputSchema):
+    username: Username
+    full_name: FullName
+    phone: Phone
+    address: Address
 
 
-class UserAdminUpdate(UserUpdateMe):
-    is_active: bool | None = None
-    role: RoleName | None = None
+class UserAdminFields(UserProfile):
+    is_active: bool
+    role: Annotated[RoleName, Field(strict=False)]
+
+
+UserUpdateMe = patch_schema(
+    UserProfile, "UserUpdateMe", "Your username and profile; fields left out stay as they are."
+)
+UserAdminUpdate = patch_schema(
+    UserAdminFields,
+    "UserAdminUpdate",
+    "A user's profile, role and `is_active`; fields left out stay as they are.",
+)
 
 
 class PasswordChange(InputSchema):
-    current_password: Annotated[str, StringConstraints(max_length=128)]
+    current_password: text(128, strip=False)
     new_password: Password
 
 
 class UserDeleteMe(InputSchema):
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)] = Field(
+    password: text(128, min_length=1, strip=False) = Field(
         description="The current password, to confirm"
     )

@@ -188,7 +188,7 @@ async def test_a_nul_in_a_list_query_is_400(client):
         for params in ({"q": "a\x00b"}, {"status": "open\x00"}):
             response = await client.get(path, params=params, headers=auth(token))
             assert response.status_code == 400, (path, params, response.text)
-            assert response.json()["code"] == "invalid_list_query"
+            assert response.json()["code"] == "invalid_parameter"
 
 
 def _sample(exposition: str, name: str, default: float | None = None) -> float:

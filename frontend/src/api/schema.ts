@@ -12,7 +12,7 @@ export interface paths {
          * Live
          * @description The process is up (no dependency is checked).
          */
-        get: operations["live_api_v1_health_live_get"];
+        get: operations["live"];
         put?: never;
         post?: never;
         delete?: never;
@@ -32,7 +32,7 @@ export interface paths {
          * Ready
          * @description PostgreSQL and Redis answer; 503 problem naming the one that does not.
          */
-        get: operations["ready_api_v1_health_ready_get"];
+        get: operations["ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -55,7 +55,7 @@ export interface paths {
          * @description Create an inactive customer account and e-mail a verification link. Limited per client
          *     IP and per address (429 with Retry-After).
          */
-        post: operations["register_api_v1_auth_register_post"];
+        post: operations["register"];
         delete?: never;
         options?: never;
         head?: never;
@@ -75,7 +75,7 @@ export interface paths {
          * Verify Email
          * @description Activate the account behind a verification link's token (single use).
          */
-        post: operations["verify_email_api_v1_auth_verify_email_post"];
+        post: operations["verify_email"];
         delete?: never;
         options?: never;
         head?: never;
@@ -96,7 +96,7 @@ export interface paths {
          * @description Send the verification link again. Always 202, whether or not the address is known;
          *     limited per client IP and per address alike (429 with Retry-After).
          */
-        post: operations["resend_verification_api_v1_auth_resend_verification_post"];
+        post: operations["resend_verification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -118,7 +118,7 @@ export interface paths {
          *     Failed attempts are limited per account and per client IP (429 with Retry-After); 503
          *     with Retry-After when the server has too many password checks at once.
          */
-        post: operations["login_api_v1_auth_login_post"];
+        post: operations["login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -138,7 +138,7 @@ export interface paths {
          * Token
          * @description OAuth2 password form (username = e-mail or username), for Swagger's Authorize button.
          */
-        post: operations["token_api_v1_auth_token_post"];
+        post: operations["token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -159,7 +159,7 @@ export interface paths {
          * @description New token pair for a refresh token (body, or cookie with X-CSRF-Token).
          *     The old refresh token dies; presenting it again ends the whole session.
          */
-        post: operations["refresh_api_v1_auth_refresh_post"];
+        post: operations["refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -179,7 +179,7 @@ export interface paths {
          * Logout
          * @description End this session; its access and refresh tokens stop working at once.
          */
-        post: operations["logout_api_v1_auth_logout_post"];
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -197,7 +197,7 @@ export interface paths {
          * List Sessions
          * @description The caller's sessions, newest first; `current` marks this one.
          */
-        get: operations["list_sessions_api_v1_auth_sessions_get"];
+        get: operations["list_sessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -220,7 +220,7 @@ export interface paths {
          * End Session
          * @description End one of the caller's sessions (another device, say).
          */
-        delete: operations["end_session_api_v1_auth_sessions__session_id__delete"];
+        delete: operations["end_session"];
         options?: never;
         head?: never;
         patch?: never;
@@ -240,7 +240,7 @@ export interface paths {
          * @description E-mail a single-use reset link. Always 202, whether or not the address is known;
          *     limited per client IP and per address alike (429 with Retry-After).
          */
-        post: operations["password_reset_api_v1_auth_password_reset_post"];
+        post: operations["password_reset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -260,7 +260,7 @@ export interface paths {
          * Password Reset Confirm
          * @description Set a new password with a reset token; every session of the account ends.
          */
-        post: operations["password_reset_confirm_api_v1_auth_password_reset_confirm_post"];
+        post: operations["password_reset_confirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -278,7 +278,7 @@ export interface paths {
          * Read Me
          * @description The caller's account and profile.
          */
-        get: operations["read_me_api_v1_users_me_get"];
+        get: operations["read_me"];
         put?: never;
         post?: never;
         /**
@@ -297,14 +297,14 @@ export interface paths {
          *       working and every session ends at once. The money account with its ledger and the past
          *       orders stay on the books, attached to the anonymous user (the ledger is append-only).
          */
-        delete: operations["delete_me_api_v1_users_me_delete"];
+        delete: operations["delete_me"];
         options?: never;
         head?: never;
         /**
          * Update Me
          * @description Change username or profile. Role, e-mail and flags are not writable here (422).
          */
-        patch: operations["update_me_api_v1_users_me_patch"];
+        patch: operations["update_me"];
         trace?: never;
     };
     "/api/v1/users/me/password": {
@@ -319,7 +319,7 @@ export interface paths {
          * Change Password
          * @description Change the password; other sessions end, this one stays.
          */
-        put: operations["change_password_api_v1_users_me_password_put"];
+        put: operations["change_password"];
         post?: never;
         delete?: never;
         options?: never;
@@ -336,9 +336,9 @@ export interface paths {
         };
         /**
          * List Users
-         * @description Every user. List query language: `page`, `page_size` (1..100), `sort` on `id`, `email`, `username`, `created_at`, `last_login_at` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `email`, `email__in`, `email__icontains`; `username`, `username__in`, `username__icontains`; `role`, `role__in`, `role__gte`, `role__lte`; `is_active`; `is_verified`; `created_at__gte`, `created_at__lte`; `full_name`, `full_name__in`, `full_name__icontains`.
+         * @description Every user. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_users_api_v1_users_get"];
+        get: operations["list_users"];
         put?: never;
         post?: never;
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get User */
-        get: operations["get_user_api_v1_users__user_id__get"];
+        get: operations["get_user"];
         put?: never;
         post?: never;
         /**
@@ -374,7 +374,7 @@ export interface paths {
          *       working and every session ends at once. The money account with its ledger and the past
          *       orders stay on the books, attached to the anonymous user (the ledger is append-only).
          */
-        delete: operations["delete_user_api_v1_users__user_id__delete"];
+        delete: operations["delete_user"];
         options?: never;
         head?: never;
         /**
@@ -382,7 +382,7 @@ export interface paths {
          * @description Change role, profile or `is_active`; disabling ends every session of the user at once.
          *     Admins cannot disable or demote themselves, nor remove the last active admin (409).
          */
-        patch: operations["update_user_api_v1_users__user_id__patch"];
+        patch: operations["update_user"];
         trace?: never;
     };
     "/api/v1/categories": {
@@ -394,15 +394,15 @@ export interface paths {
         };
         /**
          * List Categories
-         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` on `id`, `name`, `created_at` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `name`, `name__in`, `name__icontains`; `slug`, `slug__in`, `slug__icontains`; `parent_id`, `parent_id__in`; `created_at__gte`, `created_at__lte`.
+         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_categories_api_v1_categories_get"];
+        get: operations["list_categories"];
         put?: never;
         /**
          * Create Category
          * @description Create a category; `slug` defaults to one made from the name.
          */
-        post: operations["create_category_api_v1_categories_post"];
+        post: operations["create_category"];
         delete?: never;
         options?: never;
         head?: never;
@@ -417,19 +417,19 @@ export interface paths {
             cookie?: never;
         };
         /** Get Category */
-        get: operations["get_category_api_v1_categories__category_id__get"];
+        get: operations["get_category"];
         /** Replace Category */
-        put: operations["replace_category_api_v1_categories__category_id__put"];
+        put: operations["replace_category"];
         post?: never;
         /**
          * Delete Category
          * @description Delete an empty category; one that still has products or subcategories answers 409.
          */
-        delete: operations["delete_category_api_v1_categories__category_id__delete"];
+        delete: operations["delete_category"];
         options?: never;
         head?: never;
         /** Update Category */
-        patch: operations["update_category_api_v1_categories__category_id__patch"];
+        patch: operations["update_category"];
         trace?: never;
     };
     "/api/v1/products": {
@@ -441,52 +441,12 @@ export interface paths {
         };
         /**
          * List Products
-         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` is a full-text search over name and description that also matches word prefixes. List query language: `page`, `page_size` (1..100), `sort` on `id`, `name`, `price`, `created_at`, `updated_at` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `name`, `name__in`, `name__icontains`; `slug`, `slug__in`, `slug__icontains`; `price`, `price__in`, `price__gte`, `price__lte`; `category_id`, `category_id__in`; `is_active`; `created_at__gte`, `created_at__lte`; `updated_at__gte`, `updated_at__lte`; `store_id`, `store_id__in`.
+         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` is a full-text search over name and description that also matches word prefixes. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_products_api_v1_products_get"];
+        get: operations["list_products"];
         put?: never;
         /** Create Product */
-        post: operations["create_product_api_v1_products_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/products/{id_or_slug}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Product
-         * @description A product by numeric id or by slug.
-         */
-        get: operations["get_product_api_v1_products__id_or_slug__get"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/products/{product_id}/availability": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Product Availability
-         * @description Quantity in stock at every store (0 where the store does not carry it).
-         */
-        get: operations["product_availability_api_v1_products__product_id__availability_get"];
-        put?: never;
-        post?: never;
+        post: operations["create_product"];
         delete?: never;
         options?: never;
         head?: never;
@@ -500,16 +460,40 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get Product
+         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id).
+         */
+        get: operations["get_product"];
         /** Replace Product */
-        put: operations["replace_product_api_v1_products__product_id__put"];
+        put: operations["replace_product"];
         post?: never;
         /** Delete Product */
-        delete: operations["delete_product_api_v1_products__product_id__delete"];
+        delete: operations["delete_product"];
         options?: never;
         head?: never;
         /** Update Product */
-        patch: operations["update_product_api_v1_products__product_id__patch"];
+        patch: operations["update_product"];
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Product Availability
+         * @description Quantity in stock at every store (0 where the store does not carry it).
+         */
+        get: operations["product_availability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/products/{product_id}/images": {
@@ -526,7 +510,7 @@ export interface paths {
          * @description Upload an image. The type is read from the bytes; the image is decoded and encoded
          *     again (metadata dropped) and stored under a random name, served from /media.
          */
-        post: operations["upload_image_api_v1_products__product_id__images_post"];
+        post: operations["upload_image"];
         delete?: never;
         options?: never;
         head?: never;
@@ -544,14 +528,14 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete Image */
-        delete: operations["delete_image_api_v1_products__product_id__images__image_id__delete"];
+        delete: operations["delete_image"];
         options?: never;
         head?: never;
         /**
          * Update Image
          * @description Change an image's position (ordering) or alt text.
          */
-        patch: operations["update_image_api_v1_products__product_id__images__image_id__patch"];
+        patch: operations["update_image"];
         trace?: never;
     };
     "/api/v1/stores": {
@@ -563,16 +547,16 @@ export interface paths {
         };
         /**
          * List Stores
-         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). List query language: `page`, `page_size` (1..100), `sort` on `id`, `name`, `city` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `name`, `name__in`, `name__icontains`; `city`, `city__in`, `city__icontains`; `timezone`, `timezone__in`, `timezone__icontains`; `is_active`; `created_at__gte`, `created_at__lte`.
+         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_stores_api_v1_stores_get"];
+        get: operations["list_stores"];
         put?: never;
         /**
          * Create Store
          * @description Create a store. `opening_hours` maps mon..sun to ["HH:MM", "HH:MM"] intervals; a
          *     closing time before the opening time runs past midnight.
          */
-        post: operations["create_store_api_v1_stores_post"];
+        post: operations["create_store"];
         delete?: never;
         options?: never;
         head?: never;
@@ -595,7 +579,7 @@ export interface paths {
          *     are listed in `unavailable` and left out of the check. One query for all stores; signed-in
          *     customers ask `GET /cart/availability`.
          */
-        post: operations["guest_cart_availability_api_v1_stores_availability_post"];
+        post: operations["guest_cart_availability"];
         delete?: never;
         options?: never;
         head?: never;
@@ -610,16 +594,16 @@ export interface paths {
             cookie?: never;
         };
         /** Get Store */
-        get: operations["get_store_api_v1_stores__store_id__get"];
+        get: operations["get_store"];
         /** Replace Store */
-        put: operations["replace_store_api_v1_stores__store_id__put"];
+        put: operations["replace_store"];
         post?: never;
         /** Delete Store */
-        delete: operations["delete_store_api_v1_stores__store_id__delete"];
+        delete: operations["delete_store"];
         options?: never;
         head?: never;
         /** Update Store */
-        patch: operations["update_store_api_v1_stores__store_id__patch"];
+        patch: operations["update_store"];
         trace?: never;
     };
     "/api/v1/stores/{store_id}/products": {
@@ -631,9 +615,9 @@ export interface paths {
         };
         /**
          * Store Assortment
-         * @description The store's assortment: products with the quantity in stock there. List query language: `page`, `page_size` (1..100), `sort` on `id`, `name`, `price`, `created_at`, `updated_at`, `quantity` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `name`, `name__in`, `name__icontains`; `slug`, `slug__in`, `slug__icontains`; `price`, `price__in`, `price__gte`, `price__lte`; `category_id`, `category_id__in`; `is_active`; `created_at__gte`, `created_at__lte`; `updated_at__gte`, `updated_at__lte`; `quantity`, `quantity__gte`, `quantity__lte`.
+         * @description The store's assortment: products with the quantity in stock there. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["store_assortment_api_v1_stores__store_id__products_get"];
+        get: operations["store_assortment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -654,7 +638,7 @@ export interface paths {
          * Set Stock
          * @description Set the quantity of a product in stock at a store (never below zero).
          */
-        put: operations["set_stock_api_v1_stores__store_id__stock__product_id__put"];
+        put: operations["set_stock"];
         post?: never;
         delete?: never;
         options?: never;
@@ -674,7 +658,7 @@ export interface paths {
          * @description The shop's name, contacts, delivery and pickup terms, and every store's address and
          *     opening hours.
          */
-        get: operations["shop_info_api_v1_info_get"];
+        get: operations["shop_info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -696,11 +680,11 @@ export interface paths {
          *     Lines whose product was hidden or deleted stay, flagged `available: false`, outside the
          *     total.
          */
-        get: operations["get_cart_api_v1_cart_get"];
+        get: operations["get_cart"];
         put?: never;
         post?: never;
         /** Empty Cart */
-        delete: operations["empty_cart_api_v1_cart_delete"];
+        delete: operations["empty_cart"];
         options?: never;
         head?: never;
         patch?: never;
@@ -719,7 +703,7 @@ export interface paths {
          * Add To Cart
          * @description Add a product; adds to its line when the cart has one. Answers the whole cart.
          */
-        post: operations["add_to_cart_api_v1_cart_items_post"];
+        post: operations["add_to_cart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -737,14 +721,14 @@ export interface paths {
         put?: never;
         post?: never;
         /** Remove Cart Item */
-        delete: operations["remove_cart_item_api_v1_cart_items__item_id__delete"];
+        delete: operations["remove_cart_item"];
         options?: never;
         head?: never;
         /**
          * Change Cart Item
          * @description Set a line's quantity. Answers the whole cart.
          */
-        patch: operations["change_cart_item_api_v1_cart_items__item_id__patch"];
+        patch: operations["change_cart_item"];
         trace?: never;
     };
     "/api/v1/cart/merge": {
@@ -763,7 +747,7 @@ export interface paths {
          *     deleted are not added and come back in `dropped`, the rest is merged all the same.
          *     Answers the whole cart. Send it once per sign-in: a repeat adds the quantities again.
          */
-        post: operations["merge_cart_api_v1_cart_merge_post"];
+        post: operations["merge_cart"];
         delete?: never;
         options?: never;
         head?: never;
@@ -783,7 +767,7 @@ export interface paths {
          *     and per short line what is requested and what it has; one query for all stores. Lines of
          *     hidden or deleted products are in `unavailable`.
          */
-        get: operations["cart_availability_api_v1_cart_availability_get"];
+        get: operations["cart_availability"];
         put?: never;
         post?: never;
         delete?: never;
@@ -801,9 +785,9 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Your orders, newest first. Staff (support, admin) see everyone's and may filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,preparing,ready`. List query language: `page`, `page_size` (1..100), `sort` on `created_at`, `total`, `number`, `status`, `user_id` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `number`, `number__in`, `number__icontains`; `status`, `status__in`, `status__icontains`; `store_id`, `store_id__in`, `store_id__gte`, `store_id__lte`; `total`, `total__in`, `total__gte`, `total__lte`; `created_at__gte`, `created_at__lte`; `user_id`, `user_id__in`, `user_id__gte`, `user_id__lte`.
+         * @description Your orders, newest first. Staff (support, admin) see everyone's and may filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,preparing,ready`. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_orders_api_v1_orders_get"];
+        get: operations["list_orders"];
         put?: never;
         /**
          * Create Order
@@ -813,7 +797,7 @@ export interface paths {
          *     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
          *     the order is paid at once from that account (409 `insufficient_funds` otherwise).
          */
-        post: operations["create_order_api_v1_orders_post"];
+        post: operations["create_order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -831,7 +815,7 @@ export interface paths {
          * Get Order
          * @description An order with its lines and its status history (yours; staff: any).
          */
-        get: operations["get_order_api_v1_orders__order_id__get"];
+        get: operations["get_order"];
         put?: never;
         post?: never;
         /**
@@ -839,7 +823,7 @@ export interface paths {
          * @description Delete a cancelled or completed order (admin): it leaves every list and answers 404
          *     from now on; the row stays for the books, since ledger entries name it.
          */
-        delete: operations["delete_order_api_v1_orders__order_id__delete"];
+        delete: operations["delete_order"];
         options?: never;
         head?: never;
         /**
@@ -850,7 +834,7 @@ export interface paths {
          *     ledger entry); cancelling puts the stock back and refunds a payment made from an
          *     account. The owner's sockets and the store's board get an `order` event.
          */
-        patch: operations["update_order_status_api_v1_orders__order_id__patch"];
+        patch: operations["update_order_status"];
         trace?: never;
     };
     "/api/v1/orders/{order_id}/pay": {
@@ -866,7 +850,7 @@ export interface paths {
          * Pay Order
          * @description Pay a pending order of yours from one of your accounts; 409 when the balance is short.
          */
-        post: operations["pay_order_api_v1_orders__order_id__pay_post"];
+        post: operations["pay_order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -887,7 +871,7 @@ export interface paths {
          * @description Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
          *     and a payment is refunded to its account.
          */
-        post: operations["cancel_order_api_v1_orders__order_id__cancel_post"];
+        post: operations["cancel_order"];
         delete?: never;
         options?: never;
         head?: never;
@@ -906,7 +890,7 @@ export interface paths {
          * @description Your money accounts with their balances: every customer has one from registration on,
          *     in the shop's currency. Add funds with `POST /accounts/{id}/top-ups`.
          */
-        get: operations["list_accounts_api_v1_accounts_get"];
+        get: operations["list_accounts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -924,9 +908,9 @@ export interface paths {
         };
         /**
          * Account Transactions
-         * @description The account's ledger, newest first: credits, payments and refunds. List query language: `page`, `page_size` (1..100), `sort` on `created_at`, `amount` (prefix `-` for descending); filters: `kind`, `kind__in`, `kind__icontains`; `order_id`, `order_id__in`, `order_id__gte`, `order_id__lte`; `amount`, `amount__in`, `amount__gte`, `amount__lte`; `created_at__gte`, `created_at__lte`.
+         * @description The account's ledger, newest first: credits, payments and refunds. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["account_transactions_api_v1_accounts__account_id__transactions_get"];
+        get: operations["account_transactions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -952,7 +936,7 @@ export interface paths {
          *     `GET /accounts/{id}/top-ups/{top_up_id}` on the return page. A declined or abandoned
          *     top-up credits nothing.
          */
-        post: operations["create_top_up_api_v1_accounts__account_id__top_ups_post"];
+        post: operations["create_top_up"];
         delete?: never;
         options?: never;
         head?: never;
@@ -970,7 +954,7 @@ export interface paths {
          * Get Top Up
          * @description One of your top-ups, for the page the provider sends the customer back to.
          */
-        get: operations["get_top_up_api_v1_accounts__account_id__top_ups__top_up_id__get"];
+        get: operations["get_top_up"];
         put?: never;
         post?: never;
         delete?: never;
@@ -995,7 +979,7 @@ export interface paths {
          *     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
          *     amount, and becomes `succeeded`.
          */
-        post: operations["payment_webhook_api_v1_payments_webhook_post"];
+        post: operations["payment_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1011,9 +995,9 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` on `id`, `created_at`, `updated_at`, `status` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `status`, `status__in`; `customer_id`, `customer_id__in`; `assigned_to_id`, `assigned_to_id__in`; `order_id`, `order_id__in`; `created_at__gte`, `created_at__lte`; `updated_at__gte`, `updated_at__lte`. `q` searches the customer's username and e-mail.
+         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `q` searches the customer's username and e-mail.
          */
-        get: operations["list_conversations_api_v1_support_conversations_get"];
+        get: operations["list_conversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1031,9 +1015,9 @@ export interface paths {
         };
         /**
          * List Messages
-         * @description A conversation's messages, oldest first by default (`sort=-id` for newest first). Another customer's conversation answers 404. List query language: `page`, `page_size` (1..100), `sort` on `id`, `created_at` (prefix `-` for descending), `q` search; filters: `id`, `id__in`, `id__gte`, `id__lte`; `author_id`, `author_id__in`; `created_at__gte`, `created_at__lte`.
+         * @description A conversation's messages, oldest first by default (`sort=-id` for newest first). Another customer's conversation answers 404. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
          */
-        get: operations["list_messages_api_v1_support_conversations__conversation_id__messages_get"];
+        get: operations["list_messages"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1056,7 +1040,7 @@ export interface paths {
          * @description Close a conversation (staff). Both sides' sockets get a `conversation` event; the
          *     customer's next message opens a new one.
          */
-        post: operations["close_conversation_api_v1_support_conversations__conversation_id__close_post"];
+        post: operations["close_conversation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1074,7 +1058,10 @@ export interface components {
         };
         /** AccountRead */
         AccountRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Balance */
             balance: string;
@@ -1093,7 +1080,10 @@ export interface components {
         };
         /** AssortmentItem */
         AssortmentItem: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1104,8 +1094,11 @@ export interface components {
             /** Price */
             price: string;
             /** Currency */
-            currency?: string;
-            /** Category Id */
+            currency: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
             category_id: number;
             /** Is Active */
             is_active: boolean;
@@ -1133,39 +1126,18 @@ export interface components {
         };
         /** Availability */
         Availability: {
-            /** Store Id */
+            /**
+             * Store Id
+             * Format: int64
+             */
             store_id: number;
             /** Store Name */
             store_name: string;
             /** Quantity */
             quantity: number;
         };
-        /** Body_token_api_v1_auth_token_post */
-        Body_token_api_v1_auth_token_post: {
-            /** Grant Type */
-            grant_type?: string | null;
-            /** Username */
-            username: string;
-            /**
-             * Password
-             * Format: password
-             */
-            password: string;
-            /**
-             * Scope
-             * @default
-             */
-            scope: string;
-            /** Client Id */
-            client_id?: string | null;
-            /**
-             * Client Secret
-             * Format: password
-             */
-            client_secret?: string | null;
-        };
-        /** Body_upload_image_api_v1_products__product_id__images_post */
-        Body_upload_image_api_v1_products__product_id__images_post: {
+        /** Body_upload_image */
+        Body_upload_image: {
             /**
              * File
              * @description JPEG, PNG or WEBP, at most 5 MiB
@@ -1176,12 +1148,18 @@ export interface components {
              * @default
              */
             alt_text: string;
-            /** Position */
-            position?: number | null;
+            /**
+             * Position
+             * @description Left out: after the last
+             */
+            position?: number;
         };
         /** CappedLine */
         CappedLine: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /**
              * Requested
@@ -1206,7 +1184,10 @@ export interface components {
         };
         /** CartItemAdd */
         CartItemAdd: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /**
              * Quantity
@@ -1216,7 +1197,10 @@ export interface components {
         };
         /** CartItemRead */
         CartItemRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Product Id */
             product_id: number | null;
@@ -1236,7 +1220,7 @@ export interface components {
              * Unavailable Reason
              * @description Why the line cannot be ordered: the product is hidden or gone
              */
-            unavailable_reason?: ("inactive" | "deleted") | null;
+            unavailable_reason: ("inactive" | "deleted") | null;
         };
         /** CartItemUpdate */
         CartItemUpdate: {
@@ -1245,7 +1229,10 @@ export interface components {
         };
         /** CartLineQuantity */
         CartLineQuantity: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Quantity */
             quantity: number;
@@ -1260,7 +1247,10 @@ export interface components {
         };
         /** CartMergeLine */
         CartMergeLine: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Quantity */
             quantity: number;
@@ -1286,7 +1276,10 @@ export interface components {
         };
         /** CartProduct */
         CartProduct: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1297,7 +1290,7 @@ export interface components {
             /** Is Active */
             is_active: boolean;
             /** Image Url */
-            image_url?: string | null;
+            image_url: string | null;
         };
         /** CartRead */
         CartRead: {
@@ -1318,7 +1311,10 @@ export interface components {
         };
         /** CategoryBrief */
         CategoryBrief: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1329,19 +1325,28 @@ export interface components {
         CategoryCreate: {
             /** Name */
             name: string;
-            /** Slug */
+            /**
+             * Slug
+             * @description Made from the name when left out or null
+             */
             slug?: string | null;
             /**
              * Description
              * @default
              */
             description: string;
-            /** Parent Id */
+            /**
+             * Parent Id
+             * @description null: a top-level category
+             */
             parent_id?: number | null;
         };
         /** CategoryRead */
         CategoryRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1367,15 +1372,24 @@ export interface components {
              */
             updated_at: string;
         };
-        /** CategoryUpdate */
+        /**
+         * CategoryUpdate
+         * @description Fields of CategoryCreate; the ones left out stay as they are.
+         */
         CategoryUpdate: {
             /** Name */
-            name?: string | null;
-            /** Slug */
+            name?: string;
+            /**
+             * Slug
+             * @description Made from the name when left out or null
+             */
             slug?: string | null;
             /** Description */
-            description?: string | null;
-            /** Parent Id */
+            description?: string;
+            /**
+             * Parent Id
+             * @description null: a top-level category
+             */
             parent_id?: number | null;
         };
         /** Contacts */
@@ -1387,7 +1401,10 @@ export interface components {
         };
         /** ConversationRead */
         ConversationRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Status */
             status: string;
@@ -1411,7 +1428,10 @@ export interface components {
         };
         /** DroppedLine */
         DroppedLine: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Quantity */
             quantity: number;
@@ -1438,11 +1458,6 @@ export interface components {
              */
             items: components["schemas"]["CartLineQuantity"][];
         };
-        /** HTTPValidationError */
-        HTTPValidationError: {
-            /** Detail */
-            detail?: components["schemas"]["ValidationError"][];
-        };
         /** Health */
         Health: {
             /** Status */
@@ -1457,7 +1472,10 @@ export interface components {
         };
         /** ImageRead */
         ImageRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Url */
             url: string;
@@ -1474,12 +1492,15 @@ export interface components {
             /** Alt Text */
             alt_text: string;
         };
-        /** ImageUpdate */
+        /**
+         * ImageUpdate
+         * @description Fields of ImageFields; the ones left out stay as they are.
+         */
         ImageUpdate: {
             /** Position */
-            position?: number | null;
+            position?: number;
             /** Alt Text */
-            alt_text?: string | null;
+            alt_text?: string;
         };
         /** LoginRequest */
         LoginRequest: {
@@ -1490,9 +1511,15 @@ export interface components {
         };
         /** MessageRead */
         MessageRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
-            /** Conversation Id */
+            /**
+             * Conversation Id
+             * Format: int64
+             */
             conversation_id: number;
             /** Author Id */
             author_id: number | null;
@@ -1506,10 +1533,54 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * OpeningHours
+         * @description Per weekday up to 4 ["HH:MM", "HH:MM"] intervals (open, close) in the store's timezone.
+         *     A close before the open runs past midnight; a close equal to the open is 24 hours. A day
+         *     left out is closed.
+         */
+        OpeningHours: {
+            /**
+             * Mon
+             * @default []
+             */
+            mon: string[][];
+            /**
+             * Tue
+             * @default []
+             */
+            tue: string[][];
+            /**
+             * Wed
+             * @default []
+             */
+            wed: string[][];
+            /**
+             * Thu
+             * @default []
+             */
+            thu: string[][];
+            /**
+             * Fri
+             * @default []
+             */
+            fri: string[][];
+            /**
+             * Sat
+             * @default []
+             */
+            sat: string[][];
+            /**
+             * Sun
+             * @default []
+             */
+            sun: string[][];
+        };
         /** OrderCreate */
         OrderCreate: {
             /**
              * Store Id
+             * Format: int64
              * @description The store whose stock the order takes (pickup there)
              */
             store_id: number;
@@ -1526,7 +1597,10 @@ export interface components {
         };
         /** OrderDetail */
         OrderDetail: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /**
              * Number
@@ -1565,7 +1639,10 @@ export interface components {
         };
         /** OrderItemRead */
         OrderItemRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /**
              * Product Id
@@ -1586,14 +1663,20 @@ export interface components {
         };
         /** OrderLine */
         OrderLine: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Quantity */
             quantity: number;
         };
         /** OrderPay */
         OrderPay: {
-            /** Account Id */
+            /**
+             * Account Id
+             * Format: int64
+             */
             account_id: number;
         };
         /**
@@ -1603,7 +1686,10 @@ export interface components {
         OrderPayment: "unpaid" | "account" | "counter" | "refunded";
         /** OrderRead */
         OrderRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /**
              * Number
@@ -1649,7 +1735,10 @@ export interface components {
         };
         /** OrderStoreRead */
         OrderStoreRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1791,39 +1880,60 @@ export interface components {
         };
         /**
          * Problem
-         * @description RFC 9457 problem details, as every error of this API is rendered.
+         * @description RFC 9457 problem details, as every error of this API is rendered. Some problems add
+         *     members of their own (e.g. `field`, `parameter`, or the short lines of `out_of_stock`).
          */
         Problem: {
             /**
              * Type
-             * @default about:blank
+             * @description A URI reference naming the problem type
              */
             type: string;
             /** Title */
             title: string;
             /** Status */
             status: number;
-            /** Detail */
-            detail?: string | null;
-            /** Code */
+            /**
+             * Detail
+             * @description What went wrong, for people
+             */
+            detail: string;
+            /**
+             * Code
+             * @description A stable machine-readable code, e.g. `out_of_stock`
+             */
             code: string;
-            /** Instance */
-            instance?: string | null;
+            /**
+             * Instance
+             * @description The request path
+             * @default null
+             */
+            instance: string | null;
         };
         /** ProductCreate */
         ProductCreate: {
             /** Name */
             name: string;
-            /** Slug */
+            /**
+             * Slug
+             * @description Made from the name when left out or null
+             */
             slug?: string | null;
             /**
              * Description
              * @default
              */
             description: string;
-            /** Price */
-            price: number | string;
-            /** Category Id */
+            /**
+             * Price
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            price: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
             category_id: number;
             /**
              * Is Active
@@ -1832,15 +1942,33 @@ export interface components {
             is_active: boolean;
             /**
              * Attributes
+             * @description Free-form JSON, nested at most 4 levels, at most 8192 bytes encoded; numbers within the 64-bit integer range.
              * @default {}
              */
             attributes: {
-                [key: string]: unknown;
+                [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    };
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    })[] | {
+                        [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
             };
         };
         /** ProductRead */
         ProductRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -1851,8 +1979,11 @@ export interface components {
             /** Price */
             price: string;
             /** Currency */
-            currency?: string;
-            /** Category Id */
+            currency: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
             category_id: number;
             /** Is Active */
             is_active: boolean;
@@ -1873,24 +2004,54 @@ export interface components {
              */
             updated_at: string;
         };
-        /** ProductUpdate */
+        /**
+         * ProductUpdate
+         * @description Fields of ProductCreate; the ones left out stay as they are.
+         */
         ProductUpdate: {
             /** Name */
-            name?: string | null;
-            /** Slug */
+            name?: string;
+            /**
+             * Slug
+             * @description Made from the name when left out or null
+             */
             slug?: string | null;
             /** Description */
-            description?: string | null;
-            /** Price */
-            price?: number | string | null;
-            /** Category Id */
-            category_id?: number | null;
+            description?: string;
+            /**
+             * Price
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            price?: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
+            category_id?: number;
             /** Is Active */
-            is_active?: boolean | null;
-            /** Attributes */
+            is_active?: boolean;
+            /**
+             * Attributes
+             * @description Free-form JSON, nested at most 4 levels, at most 8192 bytes encoded; numbers within the 64-bit integer range.
+             */
             attributes?: {
-                [key: string]: unknown;
-            } | null;
+                [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    };
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    })[] | {
+                        [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -1939,7 +2100,10 @@ export interface components {
         };
         /** ShortLine */
         ShortLine: {
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Requested */
             requested: number;
@@ -1963,9 +2127,15 @@ export interface components {
         };
         /** StockRead */
         StockRead: {
-            /** Store Id */
+            /**
+             * Store Id
+             * Format: int64
+             */
             store_id: number;
-            /** Product Id */
+            /**
+             * Product Id
+             * Format: int64
+             */
             product_id: number;
             /** Quantity */
             quantity: number;
@@ -2006,21 +2176,18 @@ export interface components {
              */
             city: string;
             /** Latitude */
-            latitude?: number | string | null;
+            latitude?: (number | string) | null;
             /** Longitude */
-            longitude?: number | string | null;
+            longitude?: (number | string) | null;
             /**
              * Timezone
+             * @description An IANA timezone name such as Europe/Berlin; an unknown one is a 422
              * @default UTC
+             * @example Europe/Berlin
+             * @example UTC
              */
             timezone: string;
-            /**
-             * Opening Hours
-             * @default {}
-             */
-            opening_hours: {
-                [key: string]: unknown;
-            };
+            opening_hours?: components["schemas"]["OpeningHours"];
             /**
              * Phone
              * @default
@@ -2028,9 +2195,10 @@ export interface components {
             phone: string;
             /**
              * Email
+             * @description "" for none
              * @default
              */
-            email: string;
+            email: string | "";
             /**
              * Is Active
              * @default true
@@ -2039,7 +2207,10 @@ export interface components {
         };
         /** StoreRead */
         StoreRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Name */
             name: string;
@@ -2079,35 +2250,64 @@ export interface components {
              */
             updated_at: string;
         };
-        /** StoreUpdate */
+        /**
+         * StoreUpdate
+         * @description Fields of StoreCreate; the ones left out stay as they are.
+         */
         StoreUpdate: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Address */
-            address?: string | null;
+            address?: string;
             /** City */
-            city?: string | null;
+            city?: string;
             /** Latitude */
-            latitude?: number | string | null;
+            latitude?: (number | string) | null;
             /** Longitude */
-            longitude?: number | string | null;
-            /** Timezone */
-            timezone?: string | null;
-            /** Opening Hours */
-            opening_hours?: {
-                [key: string]: unknown;
-            } | null;
+            longitude?: (number | string) | null;
+            /**
+             * Timezone
+             * @description An IANA timezone name such as Europe/Berlin; an unknown one is a 422
+             * @example Europe/Berlin
+             * @example UTC
+             */
+            timezone?: string;
+            opening_hours?: components["schemas"]["OpeningHours"];
             /** Phone */
-            phone?: string | null;
-            /** Email */
-            email?: string | null;
+            phone?: string;
+            /**
+             * Email
+             * @description "" for none
+             */
+            email?: string | "";
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
         /** TokenBody */
         TokenBody: {
             /** Token */
             token: string;
+        };
+        /**
+         * TokenForm
+         * @description The OAuth2 password form (RFC 6749 4.3), for Swagger's Authorize button.
+         */
+        TokenForm: {
+            /** Grant Type */
+            grant_type?: "password" | null;
+            /** Username */
+            username: string;
+            /** Password */
+            password: string;
+            /**
+             * Scope
+             * @default
+             */
+            scope: string;
+            /** Client Id */
+            client_id?: string | null;
+            /** Client Secret */
+            client_secret?: string | null;
         };
         /** TokenPair */
         TokenPair: {
@@ -2129,8 +2329,9 @@ export interface components {
             /**
              * Amount
              * @description How much to add, in the account's currency
+             * @example 12.50
              */
-            amount: number | string;
+            amount: string;
             /**
              * Return Url
              * @description Where the provider sends the customer back to: a path on the storefront (or a URL of its origin); `{top_up_id}` in it is replaced by the top-up's id. Default `/account/top-ups/{top_up_id}`
@@ -2140,9 +2341,15 @@ export interface components {
         };
         /** TopUpRead */
         TopUpRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
-            /** Account Id */
+            /**
+             * Account Id
+             * Format: int64
+             */
             account_id: number;
             /** Amount */
             amount: string;
@@ -2187,9 +2394,15 @@ export interface components {
         };
         /** TransactionRead */
         TransactionRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
-            /** Account Id */
+            /**
+             * Account Id
+             * Format: int64
+             */
             account_id: number;
             /**
              * Amount
@@ -2230,23 +2443,29 @@ export interface components {
              */
             reason: "inactive" | "deleted";
         };
-        /** UserAdminUpdate */
+        /**
+         * UserAdminUpdate
+         * @description A user's profile, role and `is_active`; fields left out stay as they are.
+         */
         UserAdminUpdate: {
             /** Username */
-            username?: string | null;
+            username?: string;
             /** Full Name */
-            full_name?: string | null;
+            full_name?: string;
             /** Phone */
-            phone?: string | null;
+            phone?: string;
             /** Address */
-            address?: string | null;
+            address?: string;
             /** Is Active */
-            is_active?: boolean | null;
-            role?: components["schemas"]["RoleName"] | null;
+            is_active?: boolean;
+            role?: components["schemas"]["RoleName"];
         };
         /** UserBrief */
         UserBrief: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Username */
             username: string;
@@ -2263,7 +2482,10 @@ export interface components {
         };
         /** UserRead */
         UserRead: {
-            /** Id */
+            /**
+             * Id
+             * Format: int64
+             */
             id: number;
             /** Email */
             email: string;
@@ -2286,12 +2508,12 @@ export interface components {
              */
             created_at: string;
             /** Last Login At */
-            last_login_at?: string | null;
+            last_login_at: string | null;
             /**
              * Deleted At
              * @description Set when the account was deleted (its personal data is gone)
              */
-            deleted_at?: string | null;
+            deleted_at: string | null;
         };
         /** UserRegister */
         UserRegister: {
@@ -2307,35 +2529,28 @@ export interface components {
             /** Full Name */
             full_name: string;
         };
-        /** UserUpdateMe */
+        /**
+         * UserUpdateMe
+         * @description Your username and profile; fields left out stay as they are.
+         */
         UserUpdateMe: {
             /** Username */
-            username?: string | null;
+            username?: string;
             /** Full Name */
-            full_name?: string | null;
+            full_name?: string;
             /** Phone */
-            phone?: string | null;
+            phone?: string;
             /** Address */
-            address?: string | null;
-        };
-        /** ValidationError */
-        ValidationError: {
-            /** Location */
-            loc: (string | number)[];
-            /** Message */
-            msg: string;
-            /** Error Type */
-            type: string;
-            /** Input */
-            input?: unknown;
-            /** Context */
-            ctx?: Record<string, never>;
+            address?: string;
         };
         /** WebhookResult */
         WebhookResult: {
             /** Transaction Id */
             transaction_id: string;
-            /** Account Id */
+            /**
+             * Account Id
+             * Format: int64
+             */
             account_id: number;
             /**
              * Status
@@ -2344,7 +2559,55 @@ export interface components {
              */
             status: "credited" | "duplicate";
             /** Top Up Id */
-            top_up_id?: number | null;
+            top_up_id: number | null;
+        };
+        /** ValidationErrorItem */
+        ValidationErrorItem: {
+            /**
+             * Loc
+             * @description Where: e.g. ["body", "items", 0, "quantity"]
+             */
+            loc: (string | number)[];
+            /** Msg */
+            msg: string;
+            /**
+             * Type
+             * @description A stable error type, e.g. `missing`, `string_too_long`
+             */
+            type: string;
+        };
+        /**
+         * ValidationProblem
+         * @description A 422: the request does not match the schema.
+         */
+        ValidationProblem: {
+            /**
+             * Type
+             * @description A URI reference naming the problem type
+             */
+            type: string;
+            /** Title */
+            title: string;
+            /** Status */
+            status: number;
+            /**
+             * Detail
+             * @description What went wrong, for people
+             */
+            detail: string;
+            /**
+             * Code
+             * @description A stable machine-readable code, e.g. `out_of_stock`
+             */
+            code: string;
+            /**
+             * Instance
+             * @description The request path
+             * @default null
+             */
+            instance: string | null;
+            /** Errors */
+            errors: components["schemas"]["ValidationErrorItem"][];
         };
     };
     responses: never;
@@ -2355,7 +2618,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    live_api_v1_health_live_get: {
+    live: {
         parameters: {
             query?: never;
             header?: never;
@@ -2371,11 +2634,20 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Health"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    ready_api_v1_health_ready_get: {
+    ready: {
         parameters: {
             query?: never;
             header?: never;
@@ -2393,19 +2665,29 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Service unavailable */
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service unavailable; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    register_api_v1_auth_register_post: {
+    register: {
         parameters: {
             query?: never;
             header?: never;
@@ -2427,48 +2709,67 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description E-mail address already registered; Username already taken */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    verify_email_api_v1_auth_verify_email_post: {
+    verify_email: {
         parameters: {
             query?: never;
             header?: never;
@@ -2490,28 +2791,47 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Invalid, used or expired link */
+            /** @description Invalid, used or expired link; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    resend_verification_api_v1_auth_resend_verification_post: {
+    resend_verification: {
         parameters: {
             query?: never;
             header?: never;
@@ -2533,28 +2853,58 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    login_api_v1_auth_login_post: {
+    login: {
         parameters: {
             query?: never;
             header?: never;
@@ -2576,14 +2926,24 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Wrong login or password */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong login or password */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description E-mail address not verified; Account disabled */
@@ -2592,42 +2952,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    token_api_v1_auth_token_post: {
+    token: {
         parameters: {
             query?: never;
             header?: never;
@@ -2636,7 +3006,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["Body_token_api_v1_auth_token_post"];
+                "application/x-www-form-urlencoded": components["schemas"]["TokenForm"];
             };
         };
         responses: {
@@ -2649,14 +3019,24 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Wrong login or password */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong login or password */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description E-mail address not verified; Account disabled */
@@ -2665,42 +3045,52 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    refresh_api_v1_auth_refresh_post: {
+    refresh: {
         parameters: {
             query?: never;
             header?: {
@@ -2724,14 +3114,24 @@ export interface operations {
                     "application/json": components["schemas"]["TokenPair"];
                 };
             };
-            /** @description Invalid or expired token; Refresh token already used; the session has ended */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid or expired token; Refresh token already used; the session has ended */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description CSRF check failed */
@@ -2740,22 +3140,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    logout_api_v1_auth_logout_post: {
+    logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -2771,19 +3190,40 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_sessions_api_v1_auth_sessions_get: {
+    list_sessions: {
         parameters: {
             query?: never;
             header?: never;
@@ -2801,19 +3241,40 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"][];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    end_session_api_v1_auth_sessions__session_id__delete: {
+    end_session: {
         parameters: {
             query?: never;
             header?: never;
@@ -2831,14 +3292,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not found */
@@ -2847,22 +3318,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    password_reset_api_v1_auth_password_reset_post: {
+    password_reset: {
         parameters: {
             query?: never;
             header?: never;
@@ -2884,28 +3365,58 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description Too many requests */
             429: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    password_reset_confirm_api_v1_auth_password_reset_confirm_post: {
+    password_reset_confirm: {
         parameters: {
             query?: never;
             header?: never;
@@ -2925,38 +3436,47 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid, used or expired link */
+            /** @description Invalid, used or expired link; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    read_me_api_v1_users_me_get: {
+    read_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -2974,19 +3494,40 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_me_api_v1_users_me_delete: {
+    delete_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -3006,14 +3547,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated; Wrong login or password */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Wrong login or password; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Orders are still open; The balance is not zero; The last active admin cannot be removed */
@@ -3022,32 +3573,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_me_api_v1_users_me_patch: {
+    update_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -3069,14 +3629,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Username already taken */
@@ -3085,22 +3655,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    change_password_api_v1_users_me_password_put: {
+    change_password: {
         parameters: {
             query?: never;
             header?: never;
@@ -3120,48 +3709,110 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated; Wrong login or password */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated; Wrong login or password; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description Server busy */
+            /** @description Server busy; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_users_api_v1_users_get: {
+    list_users: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `email`, `username`, `created_at`, `last_login_at` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `email` equals */
+                email?: string;
+                /** @description Filter: `email` is one of (comma-separated) */
+                email__in?: string[];
+                /** @description Filter: `email` contains, ignoring case */
+                email__icontains?: string;
+                /** @description Filter: `username` equals */
+                username?: string;
+                /** @description Filter: `username` is one of (comma-separated) */
+                username__in?: string[];
+                /** @description Filter: `username` contains, ignoring case */
+                username__icontains?: string;
+                /** @description Filter: `role` equals */
+                role?: "customer" | "support" | "admin";
+                /** @description Filter: `role` is one of (comma-separated) */
+                role__in?: ("customer" | "support" | "admin")[];
+                /** @description Filter: `role` at least */
+                role__gte?: "customer" | "support" | "admin";
+                /** @description Filter: `role` at most */
+                role__lte?: "customer" | "support" | "admin";
+                /** @description Filter: `is_active` equals */
+                is_active?: boolean;
+                /** @description Filter: `is_verified` equals */
+                is_verified?: boolean;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
+                /** @description Filter: `full_name` equals */
+                full_name?: string;
+                /** @description Filter: `full_name` is one of (comma-separated) */
+                full_name__in?: string[];
+                /** @description Filter: `full_name` contains, ignoring case */
+                full_name__icontains?: string;
             };
             header?: never;
             path?: never;
@@ -3178,14 +3829,24 @@ export interface operations {
                     "application/json": components["schemas"]["Page_UserRead_"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3194,22 +3855,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_user_api_v1_users__user_id__get: {
+    get_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -3229,14 +3900,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3245,8 +3926,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description User not found */
@@ -3255,22 +3935,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_user_api_v1_users__user_id__delete: {
+    delete_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -3288,14 +3978,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3304,8 +4004,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description User not found */
@@ -3314,8 +4013,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Admins cannot disable, demote or delete themselves; Orders are still open; The balance is not zero; The last active admin cannot be removed */
@@ -3324,22 +4022,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_user_api_v1_users__user_id__patch: {
+    update_user: {
         parameters: {
             query?: never;
             header?: never;
@@ -3363,14 +4071,24 @@ export interface operations {
                     "application/json": components["schemas"]["UserRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3379,8 +4097,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description User not found */
@@ -3389,8 +4106,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Admins cannot disable, demote or delete themselves; The user has deleted their account; The last active admin cannot be removed */
@@ -3399,32 +4115,79 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_categories_api_v1_categories_get: {
+    list_categories: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `created_at` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `name` equals */
+                name?: string;
+                /** @description Filter: `name` is one of (comma-separated) */
+                name__in?: string[];
+                /** @description Filter: `name` contains, ignoring case */
+                name__icontains?: string;
+                /** @description Filter: `slug` equals */
+                slug?: string;
+                /** @description Filter: `slug` is one of (comma-separated) */
+                slug__in?: string[];
+                /** @description Filter: `slug` contains, ignoring case */
+                slug__icontains?: string;
+                /** @description Filter: `parent_id` equals */
+                parent_id?: number;
+                /** @description Filter: `parent_id` is one of (comma-separated) */
+                parent_id__in?: number[];
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
             };
             header?: never;
             path?: never;
@@ -3441,28 +4204,38 @@ export interface operations {
                     "application/json": components["schemas"]["Page_CategoryRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    create_category_api_v1_categories_post: {
+    create_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -3484,14 +4257,24 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3500,8 +4283,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -3510,8 +4292,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use */
@@ -3520,22 +4301,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_category_api_v1_categories__category_id__get: {
+    get_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -3555,28 +4355,47 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryRead"];
                 };
             };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Category not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    replace_category_api_v1_categories__category_id__put: {
+    replace_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -3600,14 +4419,24 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3616,8 +4445,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -3626,8 +4454,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use; A category cannot be placed under itself */
@@ -3636,22 +4463,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_category_api_v1_categories__category_id__delete: {
+    delete_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -3669,14 +4515,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3685,8 +4541,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -3695,8 +4550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category still has products or subcategories */
@@ -3705,22 +4559,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_category_api_v1_categories__category_id__patch: {
+    update_category: {
         parameters: {
             query?: never;
             header?: never;
@@ -3744,14 +4608,24 @@ export interface operations {
                     "application/json": components["schemas"]["CategoryRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3760,8 +4634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -3770,8 +4643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use; A category cannot be placed under itself */
@@ -3780,32 +4652,97 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_products_api_v1_products_get: {
+    list_products: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `name` equals */
+                name?: string;
+                /** @description Filter: `name` is one of (comma-separated) */
+                name__in?: string[];
+                /** @description Filter: `name` contains, ignoring case */
+                name__icontains?: string;
+                /** @description Filter: `slug` equals */
+                slug?: string;
+                /** @description Filter: `slug` is one of (comma-separated) */
+                slug__in?: string[];
+                /** @description Filter: `slug` contains, ignoring case */
+                slug__icontains?: string;
+                /** @description Filter: `price` equals */
+                price?: number;
+                /** @description Filter: `price` is one of (comma-separated) */
+                price__in?: number[];
+                /** @description Filter: `price` at least */
+                price__gte?: number;
+                /** @description Filter: `price` at most */
+                price__lte?: number;
+                /** @description Filter: `category_id` equals */
+                category_id?: number;
+                /** @description Filter: `category_id` is one of (comma-separated) */
+                category_id__in?: number[];
+                /** @description Filter: `is_active` equals */
+                is_active?: boolean;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
+                /** @description Filter: `updated_at` at least */
+                updated_at__gte?: string;
+                /** @description Filter: `updated_at` at most */
+                updated_at__lte?: string;
+                /** @description Filter: `store_id` equals */
+                store_id?: number;
+                /** @description Filter: `store_id` is one of (comma-separated) */
+                store_id__in?: number[];
             };
             header?: never;
             path?: never;
@@ -3822,28 +4759,49 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ProductRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    create_product_api_v1_products_post: {
+    create_product: {
         parameters: {
             query?: never;
             header?: never;
@@ -3865,14 +4823,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProductRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -3881,8 +4849,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Category not found */
@@ -3891,8 +4858,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use */
@@ -3901,27 +4867,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_product_api_v1_products__id_or_slug__get: {
+    get_product: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id_or_slug: string;
+                /** @description The product's numeric id or its slug */
+                product_id: string;
             };
             cookie?: never;
         };
@@ -3936,45 +4922,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProductRead"];
                 };
             };
-            /** @description Product not found */
-            404: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
-            422: {
+            /** @description Missing, invalid or expired access token */
+            401: {
                 headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
-        };
-    };
-    product_availability_api_v1_products__product_id__availability_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                product_id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Availability"][];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found */
@@ -3983,22 +4948,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    replace_product_api_v1_products__product_id__put: {
+    replace_product: {
         parameters: {
             query?: never;
             header?: never;
@@ -4022,14 +4997,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProductRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4038,8 +5023,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found; Category not found */
@@ -4048,8 +5032,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use */
@@ -4058,22 +5041,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_product_api_v1_products__product_id__delete: {
+    delete_product: {
         parameters: {
             query?: never;
             header?: never;
@@ -4091,14 +5093,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4107,8 +5119,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found */
@@ -4117,22 +5128,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_product_api_v1_products__product_id__patch: {
+    update_product: {
         parameters: {
             query?: never;
             header?: never;
@@ -4156,14 +5177,24 @@ export interface operations {
                     "application/json": components["schemas"]["ProductRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4172,8 +5203,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found; Category not found */
@@ -4182,8 +5212,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Slug already in use */
@@ -4192,22 +5221,112 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    upload_image_api_v1_products__product_id__images_post: {
+    product_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Availability"][];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Product not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_image: {
         parameters: {
             query?: never;
             header?: never;
@@ -4218,7 +5337,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": components["schemas"]["Body_upload_image_api_v1_products__product_id__images_post"];
+                "multipart/form-data": components["schemas"]["Body_upload_image"];
             };
         };
         responses: {
@@ -4231,14 +5350,24 @@ export interface operations {
                     "application/json": components["schemas"]["ImageRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4247,8 +5376,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found */
@@ -4257,18 +5385,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Image too large; Payload too large */
+            /** @description Image too large; Payload too large; Request body too large */
             413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unsupported image */
@@ -4277,22 +5403,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_image_api_v1_products__product_id__images__image_id__delete: {
+    delete_image: {
         parameters: {
             query?: never;
             header?: never;
@@ -4311,14 +5447,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4327,8 +5473,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Image not found */
@@ -4337,22 +5482,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_image_api_v1_products__product_id__images__image_id__patch: {
+    update_image: {
         parameters: {
             query?: never;
             header?: never;
@@ -4377,14 +5532,24 @@ export interface operations {
                     "application/json": components["schemas"]["ImageRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4393,8 +5558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Image not found */
@@ -4403,32 +5567,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_stores_api_v1_stores_get: {
+    list_stores: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `city` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `name` equals */
+                name?: string;
+                /** @description Filter: `name` is one of (comma-separated) */
+                name__in?: string[];
+                /** @description Filter: `name` contains, ignoring case */
+                name__icontains?: string;
+                /** @description Filter: `city` equals */
+                city?: string;
+                /** @description Filter: `city` is one of (comma-separated) */
+                city__in?: string[];
+                /** @description Filter: `city` contains, ignoring case */
+                city__icontains?: string;
+                /** @description Filter: `timezone` equals */
+                timezone?: string;
+                /** @description Filter: `timezone` is one of (comma-separated) */
+                timezone__in?: string[];
+                /** @description Filter: `timezone` contains, ignoring case */
+                timezone__icontains?: string;
+                /** @description Filter: `is_active` equals */
+                is_active?: boolean;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
             };
             header?: never;
             path?: never;
@@ -4445,28 +5660,49 @@ export interface operations {
                     "application/json": components["schemas"]["Page_StoreRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    create_store_api_v1_stores_post: {
+    create_store: {
         parameters: {
             query?: never;
             header?: never;
@@ -4488,14 +5724,24 @@ export interface operations {
                     "application/json": components["schemas"]["StoreRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4504,8 +5750,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A store with this name exists */
@@ -4514,22 +5759,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    guest_cart_availability_api_v1_stores_availability_post: {
+    guest_cart_availability: {
         parameters: {
             query?: never;
             header?: never;
@@ -4551,18 +5815,47 @@ export interface operations {
                     "application/json": components["schemas"]["CartAvailability"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_store_api_v1_stores__store_id__get: {
+    get_store: {
         parameters: {
             query?: never;
             header?: never;
@@ -4582,28 +5875,58 @@ export interface operations {
                     "application/json": components["schemas"]["StoreRead"];
                 };
             };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Store not found */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    replace_store_api_v1_stores__store_id__put: {
+    replace_store: {
         parameters: {
             query?: never;
             header?: never;
@@ -4627,14 +5950,24 @@ export interface operations {
                     "application/json": components["schemas"]["StoreRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4643,8 +5976,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found */
@@ -4653,8 +5985,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A store with this name exists */
@@ -4663,22 +5994,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_store_api_v1_stores__store_id__delete: {
+    delete_store: {
         parameters: {
             query?: never;
             header?: never;
@@ -4696,14 +6046,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4712,8 +6072,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found */
@@ -4722,8 +6081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The store has orders */
@@ -4732,22 +6090,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_store_api_v1_stores__store_id__patch: {
+    update_store: {
         parameters: {
             query?: never;
             header?: never;
@@ -4771,14 +6139,24 @@ export interface operations {
                     "application/json": components["schemas"]["StoreRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4787,8 +6165,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found */
@@ -4797,8 +6174,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A store with this name exists */
@@ -4807,32 +6183,99 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    store_assortment_api_v1_stores__store_id__products_get: {
+    store_assortment: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at`, `quantity` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `name` equals */
+                name?: string;
+                /** @description Filter: `name` is one of (comma-separated) */
+                name__in?: string[];
+                /** @description Filter: `name` contains, ignoring case */
+                name__icontains?: string;
+                /** @description Filter: `slug` equals */
+                slug?: string;
+                /** @description Filter: `slug` is one of (comma-separated) */
+                slug__in?: string[];
+                /** @description Filter: `slug` contains, ignoring case */
+                slug__icontains?: string;
+                /** @description Filter: `price` equals */
+                price?: number;
+                /** @description Filter: `price` is one of (comma-separated) */
+                price__in?: number[];
+                /** @description Filter: `price` at least */
+                price__gte?: number;
+                /** @description Filter: `price` at most */
+                price__lte?: number;
+                /** @description Filter: `category_id` equals */
+                category_id?: number;
+                /** @description Filter: `category_id` is one of (comma-separated) */
+                category_id__in?: number[];
+                /** @description Filter: `is_active` equals */
+                is_active?: boolean;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
+                /** @description Filter: `updated_at` at least */
+                updated_at__gte?: string;
+                /** @description Filter: `updated_at` at most */
+                updated_at__lte?: string;
+                /** @description Filter: `quantity` equals */
+                quantity?: number;
+                /** @description Filter: `quantity` at least */
+                quantity__gte?: number;
+                /** @description Filter: `quantity` at most */
+                quantity__lte?: number;
             };
             header?: never;
             path: {
@@ -4851,14 +6294,24 @@ export interface operations {
                     "application/json": components["schemas"]["Page_AssortmentItem_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found */
@@ -4867,22 +6320,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    set_stock_api_v1_stores__store_id__stock__product_id__put: {
+    set_stock: {
         parameters: {
             query?: never;
             header?: never;
@@ -4907,14 +6370,24 @@ export interface operations {
                     "application/json": components["schemas"]["StockRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -4923,8 +6396,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found; Product not found */
@@ -4933,22 +6405,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    shop_info_api_v1_info_get: {
+    shop_info: {
         parameters: {
             query?: never;
             header?: never;
@@ -4966,9 +6457,29 @@ export interface operations {
                     "application/json": components["schemas"]["ShopInfo"];
                 };
             };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
-    get_cart_api_v1_cart_get: {
+    get_cart: {
         parameters: {
             query?: never;
             header?: never;
@@ -4986,19 +6497,40 @@ export interface operations {
                     "application/json": components["schemas"]["CartRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    empty_cart_api_v1_cart_delete: {
+    empty_cart: {
         parameters: {
             query?: never;
             header?: never;
@@ -5014,19 +6546,40 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    add_to_cart_api_v1_cart_items_post: {
+    add_to_cart: {
         parameters: {
             query?: never;
             header?: never;
@@ -5048,14 +6601,24 @@ export interface operations {
                     "application/json": components["schemas"]["CartRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Product not found */
@@ -5064,8 +6627,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Quantity limit reached */
@@ -5074,22 +6636,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    remove_cart_item_api_v1_cart_items__item_id__delete: {
+    remove_cart_item: {
         parameters: {
             query?: never;
             header?: never;
@@ -5107,14 +6688,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Cart item not found */
@@ -5123,22 +6714,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    change_cart_item_api_v1_cart_items__item_id__patch: {
+    change_cart_item: {
         parameters: {
             query?: never;
             header?: never;
@@ -5162,14 +6763,24 @@ export interface operations {
                     "application/json": components["schemas"]["CartRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Cart item not found */
@@ -5178,22 +6789,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    merge_cart_api_v1_cart_merge_post: {
+    merge_cart: {
         parameters: {
             query?: never;
             header?: never;
@@ -5215,28 +6845,58 @@ export interface operations {
                     "application/json": components["schemas"]["CartMergeResult"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    cart_availability_api_v1_cart_availability_get: {
+    cart_availability: {
         parameters: {
             query?: never;
             header?: never;
@@ -5254,29 +6914,98 @@ export interface operations {
                     "application/json": components["schemas"]["CartAvailability"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_orders_api_v1_orders_get: {
+    list_orders: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `created_at`, `total`, `number`, `status`, `user_id` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `number` equals */
+                number?: string;
+                /** @description Filter: `number` is one of (comma-separated) */
+                number__in?: string[];
+                /** @description Filter: `number` contains, ignoring case */
+                number__icontains?: string;
+                /** @description Filter: `status` equals */
+                status?: string;
+                /** @description Filter: `status` is one of (comma-separated) */
+                status__in?: string[];
+                /** @description Filter: `status` contains, ignoring case */
+                status__icontains?: string;
+                /** @description Filter: `store_id` equals */
+                store_id?: number;
+                /** @description Filter: `store_id` is one of (comma-separated) */
+                store_id__in?: number[];
+                /** @description Filter: `store_id` at least */
+                store_id__gte?: number;
+                /** @description Filter: `store_id` at most */
+                store_id__lte?: number;
+                /** @description Filter: `total` equals */
+                total?: number;
+                /** @description Filter: `total` is one of (comma-separated) */
+                total__in?: number[];
+                /** @description Filter: `total` at least */
+                total__gte?: number;
+                /** @description Filter: `total` at most */
+                total__lte?: number;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
+                /** @description Filter: `user_id` equals */
+                user_id?: number;
+                /** @description Filter: `user_id` is one of (comma-separated) */
+                user_id__in?: number[];
+                /** @description Filter: `user_id` at least */
+                user_id__gte?: number;
+                /** @description Filter: `user_id` at most */
+                user_id__lte?: number;
             };
             header?: never;
             path?: never;
@@ -5293,38 +7022,49 @@ export interface operations {
                     "application/json": components["schemas"]["Page_OrderRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated; Missing, invalid or expired access token */
             401: {
                 headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    create_order_api_v1_orders_post: {
+    create_order: {
         parameters: {
             query?: never;
             header?: {
@@ -5349,14 +7089,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Store not found; Account not found */
@@ -5365,8 +7115,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The cart has nothing to order; Products not available; Not enough stock; Insufficient funds; A request with this Idempotency-Key is running */
@@ -5375,23 +7124,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order total is too large; Idempotency-Key used with another body */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_order_api_v1_orders__order_id__get: {
+    get_order: {
         parameters: {
             query?: never;
             header?: never;
@@ -5411,14 +7178,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Order not found */
@@ -5427,22 +7204,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    delete_order_api_v1_orders__order_id__delete: {
+    delete_order: {
         parameters: {
             query?: never;
             header?: never;
@@ -5460,14 +7247,24 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -5476,8 +7273,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Order not found */
@@ -5486,8 +7282,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Only cancelled or completed orders can be deleted */
@@ -5496,22 +7291,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    update_order_status_api_v1_orders__order_id__patch: {
+    update_order_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -5535,14 +7340,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -5551,8 +7366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Order not found */
@@ -5561,8 +7375,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Status change not allowed; The balance would exceed the largest amount an account holds */
@@ -5571,22 +7384,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    pay_order_api_v1_orders__order_id__pay_post: {
+    pay_order: {
         parameters: {
             query?: never;
             header?: never;
@@ -5610,14 +7442,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Order not found; Account not found */
@@ -5626,8 +7468,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Status change not allowed; Insufficient funds */
@@ -5636,22 +7477,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    cancel_order_api_v1_orders__order_id__cancel_post: {
+    cancel_order: {
         parameters: {
             query?: never;
             header?: never;
@@ -5671,14 +7531,24 @@ export interface operations {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Order not found */
@@ -5687,8 +7557,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Status change not allowed; The balance would exceed the largest amount an account holds */
@@ -5697,22 +7566,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_accounts_api_v1_accounts_get: {
+    list_accounts: {
         parameters: {
             query?: never;
             header?: never;
@@ -5730,29 +7609,76 @@ export interface operations {
                     "application/json": components["schemas"]["AccountRead"][];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    account_transactions_api_v1_accounts__account_id__transactions_get: {
+    account_transactions: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `created_at`, `amount` */
+                sort?: string;
+                /** @description Filter: `kind` equals */
+                kind?: string;
+                /** @description Filter: `kind` is one of (comma-separated) */
+                kind__in?: string[];
+                /** @description Filter: `kind` contains, ignoring case */
+                kind__icontains?: string;
+                /** @description Filter: `order_id` equals */
+                order_id?: number;
+                /** @description Filter: `order_id` is one of (comma-separated) */
+                order_id__in?: number[];
+                /** @description Filter: `order_id` at least */
+                order_id__gte?: number;
+                /** @description Filter: `order_id` at most */
+                order_id__lte?: number;
+                /** @description Filter: `amount` equals */
+                amount?: number;
+                /** @description Filter: `amount` is one of (comma-separated) */
+                amount__in?: number[];
+                /** @description Filter: `amount` at least */
+                amount__gte?: number;
+                /** @description Filter: `amount` at most */
+                amount__lte?: number;
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
             };
             header?: never;
             path: {
@@ -5771,24 +7697,24 @@ export interface operations {
                     "application/json": components["schemas"]["Page_TransactionRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated; Missing, invalid or expired access token */
             401: {
                 headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Account not found */
@@ -5797,22 +7723,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    create_top_up_api_v1_accounts__account_id__top_ups_post: {
+    create_top_up: {
         parameters: {
             query?: never;
             header?: never;
@@ -5836,14 +7772,24 @@ export interface operations {
                     "application/json": components["schemas"]["TopUpRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Account not found */
@@ -5852,8 +7798,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Too many unfinished top-ups; The balance would exceed the largest amount an account holds */
@@ -5862,32 +7807,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description Adding funds is not available; The payment provider cannot be reached */
+            /** @description Adding funds is not available; The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    get_top_up_api_v1_accounts__account_id__top_ups__top_up_id__get: {
+    get_top_up: {
         parameters: {
             query?: never;
             header?: never;
@@ -5908,14 +7862,24 @@ export interface operations {
                     "application/json": components["schemas"]["TopUpRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Top-up not found */
@@ -5924,27 +7888,39 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    payment_webhook_api_v1_payments_webhook_post: {
+    payment_webhook: {
         parameters: {
             query?: never;
-            header?: {
-                "x-timestamp"?: string | null;
-                "x-signature"?: string | null;
+            header: {
+                /** @description Unix time in seconds; at most 5 minutes from the shop's clock */
+                "X-Timestamp": string;
+                /** @description Hex HMAC-SHA256 of `{X-Timestamp}.{raw body}` with the secret */
+                "X-Signature": string;
             };
             path?: never;
             cookie?: never;
@@ -5958,8 +7934,12 @@ export interface operations {
                     account_id: number;
                     /** User Id */
                     user_id: number;
-                    /** Amount */
-                    amount: number | string;
+                    /**
+                     * Amount
+                     * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+                     * @example 12.50
+                     */
+                    amount: string;
                     /**
                      * Top Up Id
                      * @description The top-up this payment completes: its account and amount must match, and it becomes `succeeded`
@@ -5978,14 +7958,24 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookResult"];
                 };
             };
-            /** @description Invalid webhook signature */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid webhook signature */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
@@ -5994,33 +7984,83 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown user; Unknown account; Unknown top-up */
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown user; Unknown account; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_conversations_api_v1_support_conversations_get: {
+    list_conversations: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `created_at`, `updated_at`, `status` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `status` equals */
+                status?: "open" | "closed";
+                /** @description Filter: `status` is one of (comma-separated) */
+                status__in?: ("open" | "closed")[];
+                /** @description Filter: `customer_id` equals */
+                customer_id?: number;
+                /** @description Filter: `customer_id` is one of (comma-separated) */
+                customer_id__in?: number[];
+                /** @description Filter: `assigned_to_id` equals */
+                assigned_to_id?: number;
+                /** @description Filter: `assigned_to_id` is one of (comma-separated) */
+                assigned_to_id__in?: number[];
+                /** @description Filter: `order_id` equals */
+                order_id?: number;
+                /** @description Filter: `order_id` is one of (comma-separated) */
+                order_id__in?: number[];
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
+                /** @description Filter: `updated_at` at least */
+                updated_at__gte?: string;
+                /** @description Filter: `updated_at` at most */
+                updated_at__lte?: string;
             };
             header?: never;
             path?: never;
@@ -6037,48 +8077,75 @@ export interface operations {
                     "application/json": components["schemas"]["Page_ConversationRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated; Missing, invalid or expired access token */
             401: {
                 headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    list_messages_api_v1_support_conversations__conversation_id__messages_get: {
+    list_messages: {
         parameters: {
             query?: {
                 /** @description Page number, from 1 */
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Comma-separated fields, `-` = descending */
-                sort?: string | null;
                 /** @description Search text */
                 q?: string | null;
+                /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `created_at` */
+                sort?: string;
+                /** @description Filter: `id` equals */
+                id?: number;
+                /** @description Filter: `id` is one of (comma-separated) */
+                id__in?: number[];
+                /** @description Filter: `id` at least */
+                id__gte?: number;
+                /** @description Filter: `id` at most */
+                id__lte?: number;
+                /** @description Filter: `author_id` equals */
+                author_id?: number;
+                /** @description Filter: `author_id` is one of (comma-separated) */
+                author_id__in?: number[];
+                /** @description Filter: `created_at` at least */
+                created_at__gte?: string;
+                /** @description Filter: `created_at` at most */
+                created_at__lte?: string;
             };
             header?: never;
             path: {
@@ -6097,24 +8164,24 @@ export interface operations {
                     "application/json": components["schemas"]["Page_MessageRead_"];
                 };
             };
-            /** @description Invalid list query */
+            /** @description Invalid list query; Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not authenticated */
+            /** @description Not authenticated; Missing, invalid or expired access token */
             401: {
                 headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conversation not found */
@@ -6123,22 +8190,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
     };
-    close_conversation_api_v1_support_conversations__conversation_id__close_post: {
+    close_conversation: {
         parameters: {
             query?: never;
             header?: never;
@@ -6158,14 +8235,24 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationRead"];
                 };
             };
-            /** @description Not authenticated */
-            401: {
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Not allowed for your role */
@@ -6174,8 +8261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conversation not found */
@@ -6184,8 +8270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Conversation closed */
@@ -6194,17 +8279,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": unknown;
-                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Validation Error */
+            /** @description The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

@@ -16,7 +16,7 @@ export type ApiResponse<P extends keyof paths, M extends keyof paths[P]> =
 export type ApiBody<P extends keyof paths, M extends keyof paths[P]> =
   Operation<P, M> extends { requestBody?: infer B } ? Json<NonNullable<B>> : never;
 
-export type Product = ApiResponse<'/api/v1/products/{id_or_slug}', 'get'>;
+export type Product = ApiResponse<'/api/v1/products/{product_id}', 'get'>;
 export type ProductImage = Product['images'][number];
 export type Category = ApiResponse<'/api/v1/categories/{category_id}', 'get'>;
 export type Store = ApiResponse<'/api/v1/stores/{store_id}', 'get'>;
