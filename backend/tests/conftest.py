@@ -63,6 +63,8 @@ def _is_xdist_controller(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if _is_xdist_controller(config):
         return
+    # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
+    os.environ["SHOP_ENV_FILE"] = ""
     sys.path.insert(0, str(BACKEND_DIR))
     from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
 
@@ -197,7 +199,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest files first, so under xdist they start at once and overlap the rest."""
-    first = ("test_fuzz_api.py", "test_devserver.py", "test_outages.py", "test_sentry.py")
+    first = (
+        "test_fuzz_api.py",
+        "test_devserver.py",
+        "test_outages.py",
+        "test_sentry.py",
+        "test_env_file.py",
+    )
 
     def rank(item: pytest.Item) -> int:
         name = item.path.name

@@ -34,8 +34,8 @@ from app.models import User
 from app.users import service as users_service
 from app.users.schemas import UserRegister
 
-VERIFY = "verify"
-RESET = "reset"
+VERIFY = tokens.VERIFY
+RESET = tokens.RESET
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,8 @@ async def register(session: AsyncSession, data: UserRegister, *, ip: str) -> Use
 
 
 async def _send_verification(session: AsyncSession, user: User) -> None:
-    token = await tokens.issue(redis, VERIFY, user.id, settings.verify_token_hours * 3600)
-    enqueue(session, tasks.send_verification_email, user.id, token)
+    # The worker issues the link's token when it sends the mail: none travels on the queue.
+    enqueue(session, tasks.send_verification_email, user.id)
 
 
 async def verify_email(session: AsyncSession, token: str) -> User:
@@ -202,8 +202,7 @@ async def request_password_reset(session: AsyncSession, email: str, *, ip: str) 
     user = await users_service.by_email(session, email)
     if user is None or (user.is_verified and not user.is_active):
         return  # unknown or disabled: the same 202, nothing sent
-    token = await tokens.issue(redis, RESET, user.id, settings.reset_token_minutes * 60)
-    enqueue(session, tasks.send_password_reset_email, user.id, token)
+    enqueue(session, tasks.send_password_reset_email, user.id)
 
 
 async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:

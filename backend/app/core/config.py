@@ -52,6 +52,17 @@ DatabaseUrl = Annotated[str, AfterValidator(_asyncpg_url)]
 RedisUrl = Annotated[str, AfterValidator(_checked_as(RedisDsn))]
 HttpUrl = Annotated[str, AfterValidator(_checked_as(AnyHttpUrl))]
 
+
+def _env_file() -> Path | None:
+    """The repository's .env (`make run`, `make seed`, the worker it starts, the CLIs); values
+    in the environment win over it. SHOP_ENV_FILE names another file, or none when empty (the
+    tests). In the image the path does not exist: there the environment is all."""
+    named = os.environ.get("SHOP_ENV_FILE")
+    if named is None:
+        return BACKEND_DIR.parent / ".env"
+    return Path(named) if named else None
+
+
 # Defaults that are fine on a laptop and refused in production.
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
 DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
@@ -59,7 +70,8 @@ DEFAULT_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # extra="ignore": the .env also holds the compose stack's own variables (POSTGRES_PASSWORD…).
+    model_config = SettingsConfigDict(env_file=_env_file(), extra="ignore", case_sensitive=False)
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
