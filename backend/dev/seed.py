@@ -288,7 +288,7 @@ async def _existing(session: AsyncSession, column: Any, keys: list[Any]) -> dict
     """Ids of the rows whose `column` is among `keys`, by key."""
     entity = column.class_
     rows = await session.execute(select(column, entity.id).where(column.in_(keys)))
-    return {key: id_ for key, id_ in rows}
+    return dict(rows.all())
 
 
 async def _seed_categories(
