@@ -28,6 +28,7 @@ from dev.embedded import (
     free_port,
     migrate,
 )
+from dev.mailbox import Mailbox
 
 # The module name in the command line of a running `make run` (running_shop_pid, make clean).
 MODULE = "dev.devserver"
@@ -243,6 +244,7 @@ def main() -> int:
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
 
+        mailbox: Mailbox | None = None
         if not settings.smtp_host:
             mail_dir = DATA_DIR / "mail"
             sink = MailSink(
@@ -253,6 +255,11 @@ def main() -> int:
             )
             stops.append(sink.stop)
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_TLS="false")
+            try:  # next to the shop's port, like Mailpit's 8025 beside 8000
+                mailbox = Mailbox(mail_dir, port + 25)
+            except OSError:
+                mailbox = Mailbox(mail_dir, 0)
+            stops.append(mailbox.stop)
             say(
                 f"no SMTP_HOST: outgoing mail is caught on 127.0.0.1:{sink.port} "
                 f"and saved under {mail_dir}"
@@ -279,6 +286,8 @@ def main() -> int:
         say(f"The shop is running at http://127.0.0.1:{port}")
         say(f"  API docs   http://127.0.0.1:{port}/api/docs")
         say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {settings.admin_email})")
+        if mailbox is not None:
+            say(f"  mail       {mailbox.url}  (every message the shop sent)")
         say("Press Ctrl-C to stop everything.")
         while not stopping.is_set():
             for child in children:

@@ -91,13 +91,13 @@ BAD_ROWS = {
         "'the-lighthouse-keepers-daughter' appears twice",
     ),
     "negative stock": (
-        'die-stille-der-kraniche = 12',
-        'die-stille-der-kraniche = -12',
+        "die-stille-der-kraniche = 12",
+        "die-stille-der-kraniche = -12",
         "stock['Kreuzberg Bookshop'].die-stille-der-kraniche: quantity:",
     ),
     "stock of a product not in the file": (
-        'nachtzug-nach-triest = 9',
-        'nachtzug-nach-wien = 9',
+        "nachtzug-nach-triest = 9",
+        "nachtzug-nach-wien = 9",
         "stock['Kreuzberg Bookshop'].nachtzug-nach-wien: not a product of the file",
     ),
     "a demo password registration refuses": (
