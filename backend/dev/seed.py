@@ -421,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     try:
-        data = demo_data(args.file.resolve())
+        data = demo_data(args.file)
     except DemoDataError as exc:
         print(f"[shop] the demo data was not loaded: {exc}", flush=True)
         return 1
