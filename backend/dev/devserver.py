@@ -322,6 +322,8 @@ def seed() -> int:
         ensure_database(env["DATABASE_URL"])
         migrate(env, quiet=False)
         _run([sys.executable, "-m", "dev.seed"], env)
+    except subprocess.CalledProcessError:
+        return 1  # the step said why (a refused row of the demo data, say)
     finally:
         if pg is not None:
             pg.stop()  # stops the server only if no `make run` holds it
