@@ -101,15 +101,21 @@ class CatalogResult:
 
 @dataclass
 class _Reader:
-    source: str
-    errors: list[str] = field(default_factory=list)
+    """Reads one section after the other, keeping every refusal and the keys seen so far (a
+    row may refer only to what the file holds)."""
 
-    def rows(self, document: dict[str, Any], section: str) -> list[dict[str, Any]]:
-        rows = document.get(section, [])
+    document: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+    category_slugs: set[str] = field(default_factory=set)
+    product_slugs: set[str] = field(default_factory=set)
+    store_names: set[str] = field(default_factory=set)
+
+    def rows(self, section: str) -> list[dict[str, Any]]:
+        rows = self.document.get(section, [])
         if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
             self.errors.append(f"{section}: a list of tables ([[{section}]])")
             return []
-        return rows
+        return [dict(row) for row in rows]
 
     def validate(
         self, schema: type[Model], place: str, row: dict[str, Any], **references: Any
@@ -136,6 +142,89 @@ class _Reader:
         seen.add(value)
         return value
 
+    def password(self) -> str:
+        password = self.document.get("password")
+        if not isinstance(password, str):
+            self.errors.append("password: the demo accounts' password, a string")
+            return ""
+        return password
+
+    def users(self, password: str) -> list[DemoUser]:
+        users: list[DemoUser] = []
+        emails: set[str] = set()
+        for n, row in enumerate(self.rows("users")):
+            place = f"users[{n}] {row.get('email')!r}"
+            if self.key(place, row, "email", emails) is None:
+                continue
+            user = self.validate(DemoUser, place, row, password=password)
+            if user is not None and user.role == RoleName.admin:
+                self.errors.append(
+                    f"{place}: role: the admin comes from ADMIN_EMAIL / ADMIN_PASSWORD"
+                )
+            elif user is not None:
+                users.append(user)
+        return users
+
+    def categories(self) -> list[DemoCategory]:
+        categories = []
+        for n, row in enumerate(self.rows("categories")):
+            place = f"categories[{n}] {row.get('slug')!r}"
+            parent = row.pop("parent", None)
+            if parent is not None and parent not in self.category_slugs:
+                self.errors.append(f"{place}: parent {parent!r} is not a category listed before it")
+            if self.key(place, row, "slug", self.category_slugs) is None:
+                continue
+            if (category := self.validate(CategoryCreate, place, row)) is not None:
+                categories.append(DemoCategory(category, parent))
+        return categories
+
+    def products(self) -> list[DemoProduct]:
+        products = []
+        for n, row in enumerate(self.rows("products")):
+            place = f"products[{n}] {row.get('slug')!r}"
+            category = row.pop("category", None)
+            if category not in self.category_slugs:
+                self.errors.append(f"{place}: category {category!r} is not a category of the file")
+            if self.key(place, row, "slug", self.product_slugs) is None:
+                continue
+            # category_id is the category's once it exists; any valid id stands in for it here.
+            product = self.validate(ProductCreate, place, row, category_id=1)
+            if product is not None and isinstance(category, str):
+                products.append(DemoProduct(product, category))
+        return products
+
+    def stores(self) -> list[StoreCreate]:
+        stores = []
+        for n, row in enumerate(self.rows("stores")):
+            place = f"stores[{n}] {row.get('name')!r}"
+            if self.key(place, row, "name", self.store_names) is None:
+                continue
+            if (store := self.validate(StoreCreate, place, row)) is not None:
+                stores.append(store)
+        return stores
+
+    def stock(self) -> dict[str, dict[str, int]]:
+        table = self.document.get("stock", {})
+        if not isinstance(table, dict):
+            self.errors.append('stock: a table of stores ([stock."store name"])')
+            return {}
+        stock: dict[str, dict[str, int]] = {}
+        for store_name, quantities in table.items():
+            place = f"stock[{store_name!r}]"
+            if store_name not in self.store_names:
+                self.errors.append(f"{place}: {store_name!r} is not a store of the file")
+            if not isinstance(quantities, dict):
+                self.errors.append(f"{place}: a table of product slug = quantity")
+                continue
+            stock[store_name] = {}
+            for slug, quantity in quantities.items():
+                if slug not in self.product_slugs:
+                    self.errors.append(f"{place}.{slug}: not a product of the file")
+                row = self.validate(StockSet, f"{place}.{slug}", {"quantity": quantity})
+                if row is not None:
+                    stock[store_name][slug] = row.quantity
+        return stock
+
 
 def parse_demo_data(text: str, source: str = "demo data") -> DemoData:
     """The demo data from TOML text; DemoDataError naming every refused row otherwise."""
@@ -143,86 +232,23 @@ def parse_demo_data(text: str, source: str = "demo data") -> DemoData:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DemoDataError(f"{source}: not TOML: {exc}") from None
-    reader = _Reader(source)
-    errors = reader.errors
+    reader = _Reader(document)
     if unknown := sorted(set(document) - SECTIONS):
-        errors.append(f"unknown sections {unknown}; known: {sorted(SECTIONS)}")
-    password = document.get("password")
-
-    users = []
-    emails: set[str] = set()
-    for n, row in enumerate(reader.rows(document, "users")):
-        place = f"users[{n}] {row.get('email')!r}"
-        if reader.key(place, row, "email", emails) is None:
-            continue
-        user = reader.validate(DemoUser, place, row, password=password)
-        if user is not None and user.role == RoleName.admin:
-            errors.append(f"{place}: role: the admin comes from ADMIN_EMAIL / ADMIN_PASSWORD")
-        elif user is not None:
-            users.append(user)
-
-    categories = []
-    category_slugs: set[str] = set()
-    for n, row in enumerate(reader.rows(document, "categories")):
-        row = dict(row)
-        place = f"categories[{n}] {row.get('slug')!r}"
-        parent = row.pop("parent", None)
-        if parent is not None and parent not in category_slugs:
-            errors.append(f"{place}: parent {parent!r} is not a category listed before it")
-        if reader.key(place, row, "slug", category_slugs) is None:
-            continue
-        if (category := reader.validate(CategoryCreate, place, row)) is not None:
-            categories.append(DemoCategory(category, parent))
-
-    products = []
-    product_slugs: set[str] = set()
-    for n, row in enumerate(reader.rows(document, "products")):
-        row = dict(row)
-        place = f"products[{n}] {row.get('slug')!r}"
-        category = row.pop("category", None)
-        if category not in category_slugs:
-            errors.append(f"{place}: category {category!r} is not a category of the file")
-        if reader.key(place, row, "slug", product_slugs) is None:
-            continue
-        # category_id is the category's once it exists; any valid id stands in for it here.
-        product = reader.validate(ProductCreate, place, row, category_id=1)
-        if product is not None and isinstance(category, str):
-            products.append(DemoProduct(product, category))
-
-    stores = []
-    store_names: set[str] = set()
-    for n, row in enumerate(reader.rows(document, "stores")):
-        place = f"stores[{n}] {row.get('name')!r}"
-        if reader.key(place, row, "name", store_names) is None:
-            continue
-        if (store := reader.validate(StoreCreate, place, row)) is not None:
-            stores.append(store)
-
-    stock: dict[str, dict[str, int]] = {}
-    stock_table = document.get("stock", {})
-    if not isinstance(stock_table, dict):
-        errors.append('stock: a table of stores ([stock."store name"])')
-        stock_table = {}
-    for store_name, quantities in stock_table.items():
-        place = f"stock[{store_name!r}]"
-        if store_name not in store_names:
-            errors.append(f"{place}: {store_name!r} is not a store of the file")
-        if not isinstance(quantities, dict):
-            errors.append(f"{place}: a table of product slug = quantity")
-            continue
-        stock[store_name] = {}
-        for slug, quantity in quantities.items():
-            if slug not in product_slugs:
-                errors.append(f"{place}.{slug}: not a product of the file")
-            row = reader.validate(StockSet, f"{place}.{slug}", {"quantity": quantity})
-            if row is not None:
-                stock[store_name][slug] = row.quantity
-
-    if errors:
-        shown = "\n  ".join(errors)
-        raise DemoDataError(f"{source}: {len(errors)} refused:\n  {shown}")
-    assert isinstance(password, str)  # UserRegister checked it for every user
-    return DemoData(password, users, categories, products, stores, stock)
+        reader.errors.append(f"unknown sections {unknown}; known: {sorted(SECTIONS)}")
+    password = reader.password()
+    # In this order: a row refers only to the sections before it.
+    data = DemoData(
+        password=password,
+        users=reader.users(password),
+        categories=reader.categories(),
+        products=reader.products(),
+        stores=reader.stores(),
+        stock=reader.stock(),
+    )
+    if reader.errors:
+        shown = "\n  ".join(reader.errors)
+        raise DemoDataError(f"{source}: {len(reader.errors)} refused:\n  {shown}")
+    return data
 
 
 @cache
