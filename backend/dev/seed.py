@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ProductCreate
 from app.core.config import settings
-from app.core.db import SessionFactory, engine
+from app.core.db import engine, unit_of_work
 from app.core.types import PositiveMoney
 from app.models import Category, Product, RoleName, Stock, Store, User
 from app.payments import service as payments_service
@@ -259,18 +259,16 @@ def demo_data(path: Path = DATA_FILE) -> DemoData:
 # --- loading -------------------------------------------------------------------------------
 
 
-async def ensure_user(
-    session: AsyncSession, email: str, username: str, password: str, full_name: str, role: RoleName
-) -> User:
-    user = await users_service.by_email(session, email)
+async def ensure_user(session: AsyncSession, demo: DemoUser) -> User:
+    user = await users_service.by_email(session, demo.email)
     if user is None:
         user = await users_service.create_user(
             session,
-            email=email,
-            username=username,
-            password=password,
-            full_name=full_name,
-            role=role,
+            email=demo.email,
+            username=demo.username,
+            password=demo.password,
+            full_name=demo.full_name,
+            role=demo.role,
             verified=True,
         )
     return user
@@ -292,20 +290,11 @@ async def credit_once(session: AsyncSession, user: User, amount: Decimal) -> Non
 
 
 async def seed_users(session: AsyncSession, data: DemoData) -> None:
-    await ensure_user(
-        session,
-        settings.admin_email,
-        settings.admin_email.split("@")[0],
-        settings.admin_password.get_secret_value(),
-        "Shop Admin",
-        RoleName.admin,
-    )
+    await users_service.ensure_admin(session)  # as the production stack makes its first admin
     if settings.environment == "production":
         return  # demo accounts have a published password: never in production
     for demo in data.users:
-        user = await ensure_user(
-            session, demo.email, demo.username, demo.password, demo.full_name, demo.role
-        )
+        user = await ensure_user(session, demo)
         if demo.credit is not None:
             await credit_once(session, user, demo.credit)
 
@@ -405,8 +394,8 @@ async def seed_catalog(session: AsyncSession, data: DemoData) -> CatalogResult:
 async def seed(if_empty: bool = False, data: DemoData | None = None) -> CatalogResult | None:
     """Load the demo data in one transaction; None when --if-empty found existing users."""
     data = data or demo_data()  # checked whole before the database is touched
-    async with SessionFactory() as session, session.begin():
-        if if_empty and await session.scalar(select(func.count()).select_from(User)):
+    async with unit_of_work() as session:
+        if if_empty and await users_service.any_user(session):
             print("[shop] database already has data; demo data not loaded")
             return None
         await seed_users(session, data)
