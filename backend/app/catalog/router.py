@@ -31,7 +31,7 @@ from app.catalog.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.core.types import PathId, text
+from app.core.types import PathId, TextLimits
 from app.models import Category, Product, ProductImage
 from app.stores import service as stores_service
 
@@ -208,7 +208,7 @@ async def upload_image(
     admin: AdminUser,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="JPEG, PNG or WEBP, at most 5 MiB")],
-    alt_text: Annotated[text(200), Form()] = "",
+    alt_text: Annotated[Annotated[str, TextLimits(200)], Form()] = "",
     # Not nullable: a form cannot carry null, so the field is simply left out.
     position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
 ) -> ProductImage:

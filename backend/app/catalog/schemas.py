@@ -1,17 +1,17 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import Id, Money, json_object, text, whole
+from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
 
-Slug = text(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-Name = text(200, min_length=1)
-Description = text(10_000)
-Attributes = json_object(max_bytes=8192)
+Slug = Annotated[str, TextLimits(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Name = Annotated[str, TextLimits(200, min_length=1)]
+Description = Annotated[str, TextLimits(10_000)]
+Attributes = Annotated[dict[str, Any], JsonObjectRules(8192)]
 
 
 class CategoryBrief(Schema):
@@ -29,7 +29,7 @@ class CategoryRead(CategoryBrief):
 
 
 class CategoryCreate(InputSchema):
-    name: text(100, min_length=1)
+    name: Annotated[str, TextLimits(100, min_length=1)]
     slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
     parent_id: Id | None = Field(None, description="null: a top-level category")
@@ -50,8 +50,8 @@ class ImageRead(Schema):
 
 
 class ImageFields(InputSchema):
-    position: whole(0, 1000)
-    alt_text: text(200)
+    position: Annotated[int, WholeNumber(0, 1000)]
+    alt_text: Annotated[str, TextLimits(200)]
 
 
 ImageUpdate = patch_schema(ImageFields, "ImageUpdate")

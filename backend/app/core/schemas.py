@@ -11,9 +11,9 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model
 
-from app.core.types import CleanText, JsonObjectRules, MoneyRules, WholeNumber
+from app.core.types import CleanText, JsonObjectRules, MoneyRules, TextLimits, WholeNumber
 
-_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules, WholeNumber)
+_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules, TextLimits, WholeNumber)
 
 
 class Schema(BaseModel):
@@ -52,8 +52,8 @@ class InputSchema(BaseModel):
             if bare := _unchecked(field.annotation, list(field.metadata)):
                 raise TypeError(
                     f"{cls.__name__}.{name} is a bare {bare}: use app.core.types (Text, "
-                    "text(...), whole(...), Id, json_object(...), Money) so odd input stops "
-                    "at the edge"
+                    "TextLimits(...), WholeNumber(...), Id, JsonObjectRules(...), Money) so odd "
+                    "input stops at the edge"
                 )
 
 

@@ -10,7 +10,7 @@ from pydantic_core import PydanticCustomError
 from app.catalog.schemas import ProductRead
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Id, Phone, text, whole
+from app.core.types import CleanText, Id, Phone, TextLimits, WholeNumber
 from app.stores.hours import is_open
 from app.users.schemas import Email
 
@@ -43,7 +43,7 @@ Timezone = Annotated[
     ),
 ]
 
-HHMM = text(5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", strip=False)
+HHMM = Annotated[str, TextLimits(5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", strip=False)]
 Interval = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
 Intervals = Annotated[list[Interval], Field(max_length=4)]
 
@@ -121,9 +121,9 @@ class StoreRead(Schema):
 
 
 class StoreCreate(InputSchema):
-    name: text(120, min_length=1)
-    address: text(300, min_length=1)
-    city: text(100) = ""
+    name: Annotated[str, TextLimits(120, min_length=1)]
+    address: Annotated[str, TextLimits(300, min_length=1)]
+    city: Annotated[str, TextLimits(100)] = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     timezone: Timezone = "UTC"
@@ -137,7 +137,7 @@ StoreUpdate = patch_schema(StoreCreate, "StoreUpdate")
 
 
 class StockSet(InputSchema):
-    quantity: whole(0, 1_000_000)
+    quantity: Annotated[int, WholeNumber(0, 1_000_000)]
 
 
 class StockRead(Schema):
@@ -156,7 +156,7 @@ class AssortmentItem(ProductRead):
 
 class CartLineQuantity(InputSchema):
     product_id: Id
-    quantity: whole(1, settings.cart_max_quantity)
+    quantity: Annotated[int, WholeNumber(1, settings.cart_max_quantity)]
 
 
 class GuestCart(InputSchema):

@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Phone, text
+from app.core.types import CleanText, Phone, TextLimits
 from app.models import RoleName
 
 
@@ -24,10 +24,10 @@ def _not_common(password: str) -> str:
     return password
 
 
-Password = Annotated[text(128, min_length=8, strip=False), AfterValidator(_not_common)]
-Username = text(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)
-FullName = text(120, min_length=1, strip=True)
-Address = text(300)
+Password = Annotated[str, TextLimits(128, min_length=8, strip=False), AfterValidator(_not_common)]
+Username = Annotated[str, TextLimits(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)]
+FullName = Annotated[str, TextLimits(120, min_length=1, strip=True)]
+Address = Annotated[str, TextLimits(300)]
 
 
 def _valid_email(value: str) -> str:
@@ -100,11 +100,11 @@ UserAdminUpdate = patch_schema(
 
 
 class PasswordChange(InputSchema):
-    current_password: text(128, strip=False)
+    current_password: Annotated[str, TextLimits(128, strip=False)]
     new_password: Password
 
 
 class UserDeleteMe(InputSchema):
-    password: text(128, min_length=1, strip=False) = Field(
+    password: Annotated[str, TextLimits(128, min_length=1, strip=False)] = Field(
         description="The current password, to confirm"
     )
