@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from app.core.config import settings
-from app.core.schemas import InputSchema, Schema, patch_schema
+from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
 from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
 
 Slug = Annotated[str, TextLimits(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
@@ -35,7 +35,9 @@ class CategoryCreate(InputSchema):
     parent_id: Id | None = Field(None, description="null: a top-level category")
 
 
-CategoryUpdate = patch_schema(CategoryCreate, "CategoryUpdate")
+@patch_of(CategoryCreate)
+class CategoryUpdate(PatchSchema):
+    pass
 
 
 class ImageRead(Schema):
@@ -54,7 +56,9 @@ class ImageFields(InputSchema):
     alt_text: Annotated[str, TextLimits(200)]
 
 
-ImageUpdate = patch_schema(ImageFields, "ImageUpdate")
+@patch_of(ImageFields)
+class ImageUpdate(PatchSchema):
+    pass
 
 
 class ProductRead(Schema):
@@ -82,7 +86,9 @@ class ProductCreate(InputSchema):
     attributes: Attributes = {}
 
 
-ProductUpdate = patch_schema(ProductCreate, "ProductUpdate")
+@patch_of(ProductCreate)
+class ProductUpdate(PatchSchema):
+    pass
 
 
 class Availability(Schema):

@@ -7,7 +7,7 @@ import email_validator
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import InputSchema, Schema, patch_schema
+from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
 from app.core.types import CleanText, Phone, TextLimits
 from app.models import RoleName
 
@@ -89,14 +89,14 @@ class UserAdminFields(UserProfile):
     role: Annotated[RoleName, Field(strict=False)]
 
 
-UserUpdateMe = patch_schema(
-    UserProfile, "UserUpdateMe", "Your username and profile; fields left out stay as they are."
-)
-UserAdminUpdate = patch_schema(
-    UserAdminFields,
-    "UserAdminUpdate",
-    "A user's profile, role and `is_active`; fields left out stay as they are.",
-)
+@patch_of(UserProfile)
+class UserUpdateMe(PatchSchema):
+    """Your username and profile; fields left out stay as they are."""
+
+
+@patch_of(UserAdminFields)
+class UserAdminUpdate(PatchSchema):
+    """A user's profile, role and `is_active`; fields left out stay as they are."""
 
 
 class PasswordChange(InputSchema):
