@@ -128,7 +128,7 @@ CATEGORY_LIST = ListSpec(
 
 async def list_products(
     session: AsyncSession, params: ListParams, *, include_inactive: bool
-) -> Page:
+) -> Page[Any]:
     query = select(Product).options(selectinload(Product.images))
     if not include_inactive:
         query = query.where(Product.is_active)
@@ -143,7 +143,7 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
     )
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     """A page of categories with their direct children (one more statement for them all)."""
     query = select(Category).options(selectinload(Category.children))
     return await paginate(session, query, CATEGORY_LIST, params)

@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
 
@@ -50,7 +50,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     description="Categories with their direct children. " + CATEGORY_LIST.describe(),
     openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
-async def list_categories(session: SessionDep, params: ListParamsDep) -> Page:
+async def list_categories(session: SessionDep, params: ListParamsDep) -> Page[Any]:
     return await service.list_categories(session, params)
 
 
@@ -118,7 +118,9 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
-async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
+async def list_products(
+    session: SessionDep, params: ListParamsDep, user: OptionalUser
+) -> Page[Any]:
     return await service.list_products(session, params, is_admin=is_admin(user))
 
 

@@ -34,7 +34,7 @@ from app.models import Category, Product, ProductImage
 # --- categories ---------------------------------------------------------------------------
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     return await repository.list_categories(session, params)
 
 
@@ -109,7 +109,7 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 product_list_spec = repository.product_list_spec
 
 
-async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
     return await repository.list_products(session, params, include_inactive=is_admin)
 
 

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -98,7 +99,7 @@ _LIST_LOAD = (
 _DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
 
 
-async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page:
+async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page[Any]:
     """Orders newest first: one statement for the page and its total, one for the items."""
     query = select(Order).where(Order.deleted_at.is_(None)).options(*_LIST_LOAD)
     if user_id is not None:

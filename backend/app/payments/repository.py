@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -36,7 +37,7 @@ async def own_account(session: AsyncSession, account_id: int, user_id: int) -> A
     )
 
 
-async def transactions(session: AsyncSession, account_id: int, params: ListParams) -> Page:
+async def transactions(session: AsyncSession, account_id: int, params: ListParams) -> Page[Any]:
     query = select(Transaction).where(Transaction.account_id == account_id)
     return await paginate(session, query, TRANSACTION_LIST, params)
 

@@ -1,6 +1,7 @@
 """Conversation and message queries."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -130,13 +131,15 @@ async def recent_messages(
 
 async def list_conversations(
     session: AsyncSession, params: ListParams, *, customer_id: int | None
-) -> Page:
+) -> Page[Any]:
     query = _conversations().join(User, User.id == SupportConversation.customer_id)
     if customer_id is not None:
         query = query.where(SupportConversation.customer_id == customer_id)
     return await paginate(session, query, CONVERSATION_LIST, params)
 
 
-async def list_messages(session: AsyncSession, conversation_id: int, params: ListParams) -> Page:
+async def list_messages(
+    session: AsyncSession, conversation_id: int, params: ListParams
+) -> Page[Any]:
     query = select(SupportMessage).where(SupportMessage.conversation_id == conversation_id)
     return await paginate(session, query, MESSAGE_LIST, params)

@@ -1,6 +1,7 @@
 """Queries on users."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -105,6 +106,6 @@ async def delete_unverified_before(session: AsyncSession, cutoff) -> int:
     return result.rowcount or 0
 
 
-async def list_users(session: AsyncSession, params: ListParams) -> Page:
+async def list_users(session: AsyncSession, params: ListParams) -> Page[Any]:
     query = select(User).join(User.role).outerjoin(User.profile)
     return await paginate(session, query, USER_LIST, params)
