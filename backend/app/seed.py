@@ -186,12 +186,12 @@ async def _seed_stock(
     if not rows:
         return
     statement = insert(Stock).values(rows)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[Stock.store_id, Stock.product_id],
         set_={"quantity": statement.excluded.quantity, "updated_at": func.now()},
         where=Stock.quantity != statement.excluded.quantity,
     ).returning(Stock.product_id)
-    changed = await session.scalars(statement)
+    changed = await session.scalars(upsert)
     result.stock_changed = len(changed.all())
 
 

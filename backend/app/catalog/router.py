@@ -1,6 +1,8 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
+from pydantic import Field
+from pydantic.json_schema import SkipJsonSchema
 
 from app.auth.dependencies import AdminUser, OptionalUser
 from app.auth.errors import InsufficientRole
@@ -212,7 +214,10 @@ async def upload_image(
     file: Annotated[UploadFile, File(description="JPEG, PNG or WEBP, at most 5 MiB")],
     alt_text: Annotated[Annotated[str, TextLimits(200)], Form()] = "",
     # Not nullable: a form cannot carry null, so the field is simply left out.
-    position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
+    position: Annotated[
+        Annotated[int, Field(ge=0, le=1000)] | SkipJsonSchema[None],
+        Form(description="Left out: after the last"),
+    ] = None,
 ) -> ProductImage:
     """Upload an image. The type is read from the bytes; the image is decoded and encoded
     again (metadata dropped) and stored under a random name, served from /media."""

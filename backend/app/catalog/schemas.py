@@ -1,6 +1,6 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -8,6 +8,8 @@ from app.core.config import settings
 from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
 from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
 
+# Why a customer cannot order a product: hidden, or gone (or never there).
+UnorderableReason = Literal["inactive", "deleted"]
 Slug = Annotated[str, TextLimits(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Name = Annotated[str, TextLimits(200, min_length=1)]
 Description = Annotated[str, TextLimits(10_000)]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -134,6 +134,13 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 # Constraint name (app.models.base's naming convention) -> the domain error its violation is.
 ConstraintErrors = Mapping[str, Callable[[], AppError]]
+
+
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an UPDATE or DELETE matched: its result is a CursorResult, which the type of
+    Session.execute does not say."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def violated_constraint(error: exc.IntegrityError) -> str | None:

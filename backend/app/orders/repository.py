@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
+from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
     ORDER_NUMBER_SEQ,
@@ -196,8 +197,9 @@ async def take_stock(
         )
         .values(quantity=Stock.quantity - taken.c.quantity, updated_at=datetime.now(UTC))
     )
-    if result.rowcount != len(wanted):  # cannot happen under the locks; never sell unseen
-        raise RuntimeError(f"stock update touched {result.rowcount} of {len(wanted)} rows")
+    # Cannot happen under the locks; never sell unseen.
+    if (touched := affected_rows(result)) != len(wanted):
+        raise RuntimeError(f"stock update touched {touched} of {len(wanted)} rows")
     return []
 
 

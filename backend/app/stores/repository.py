@@ -119,4 +119,4 @@ async def whole_cart_availability(
         .group_by(Store.id)
         .order_by(Store.name, Store.id)
     )
-    return [(store, ids or [], units or []) for store, ids, units in rows]
+    return [(store, list(ids or []), list(units or [])) for store, ids, units in rows]

@@ -45,11 +45,13 @@ MESSAGE_LIST = ListSpec(
 )
 
 
-def _conversations() -> Select[tuple[SupportConversation]]:
+def _conversations() -> Select[SupportConversation]:
     return select(SupportConversation).options(joinedload(SupportConversation.customer))
 
 
-async def get_conversation(session: AsyncSession, conversation_id: int) -> SupportConversation:
+async def get_conversation(
+    session: AsyncSession, conversation_id: int
+) -> SupportConversation | None:
     return await session.scalar(_conversations().where(SupportConversation.id == conversation_id))
 
 
@@ -107,11 +109,12 @@ async def insert_open_conversation(
 async def add_message(
     session: AsyncSession, conversation_id: int, author_id: int, body: str
 ) -> SupportMessage:
-    return await session.scalar(
+    inserted = await session.scalars(
         insert(SupportMessage)
         .values(conversation_id=conversation_id, author_id=author_id, text=body)
         .returning(SupportMessage)
     )
+    return inserted.one()
 
 
 async def recent_messages(
