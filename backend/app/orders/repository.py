@@ -1,5 +1,6 @@
 """Order queries: lists and details in a constant number of statements, row locks, stock."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -140,7 +141,9 @@ async def is_owner(session: AsyncSession, order_id: int, user_id: int) -> bool:
     return found is not None
 
 
-async def open_order_numbers(session: AsyncSession, user_id: int, statuses: set[str]) -> list[str]:
+async def open_order_numbers(
+    session: AsyncSession, user_id: int, statuses: Collection[str]
+) -> list[str]:
     rows = await session.scalars(
         select(Order.number)
         .where(Order.user_id == user_id, Order.status.in_(statuses), Order.deleted_at.is_(None))

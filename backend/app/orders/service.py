@@ -273,9 +273,11 @@ async def change_status(session: AsyncSession, staff: User, order_id: int, new: 
             allowed=allowed,
         )
     detail = await get_order(session, staff, order.id)
-    kind = {S.paid: OrderEventKind.paid, S.cancelled: OrderEventKind.cancelled}.get(
-        new, OrderEventKind.status_changed
-    )
+    kinds: dict[str, OrderEventKind] = {
+        S.paid: OrderEventKind.paid,
+        S.cancelled: OrderEventKind.cancelled,
+    }
+    kind = kinds.get(new, OrderEventKind.status_changed)
     events.emit(session, detail, kind, old)
     return detail
 

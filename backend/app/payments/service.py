@@ -3,7 +3,7 @@ top-ups are credited only by the payment provider's signed webhook."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -170,7 +170,9 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
     return _result(payload, account, "credited")
 
 
-def _result(payload: WebhookPayload, account: Account, status: str) -> WebhookResult:
+def _result(
+    payload: WebhookPayload, account: Account, status: Literal["credited", "duplicate"]
+) -> WebhookResult:
     return WebhookResult(
         transaction_id=payload.transaction_id,
         account_id=account.id,
