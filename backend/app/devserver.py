@@ -179,7 +179,7 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+    async def handle_DATA(self, server: "SMTP", session: "Session", envelope: "Envelope") -> str:
         for rcpt in envelope.rcpt_tos:
             if self.refuse_next.get(rcpt, 0) > 0:
                 self.refuse_next[rcpt] -= 1
