@@ -245,4 +245,5 @@ def install(app: FastAPI, optional_dependency: Any = None) -> None:
             )
         return app.openapi_schema
 
+    # FastAPI's documented way to extend the document: replace the method on the instance.
     app.openapi = openapi  # type: ignore[method-assign]
