@@ -27,7 +27,7 @@ help:
 	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
 	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
 	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
-	@echo "make lint   - ruff and the import contracts (domain boundaries, no import cycle)"
+	@echo "make lint   - ruff, the import contracts (domain boundaries, no import cycle), mypy"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
@@ -95,11 +95,13 @@ nginx:
 			|| { echo "[shop] apt-get install nginx failed"; exit 1; }; \
 	fi
 
-# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), shellcheck.
+# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), mypy
+# ([tool.mypy] in pyproject.toml: strict on app/), shellcheck.
 lint: install
 	@cd backend && .venv/bin/ruff check . \
 		&& .venv/bin/ruff format --check app dev tests bench migrations/env.py import_contracts.py \
-		&& .venv/bin/lint-imports --no-cache
+		&& .venv/bin/lint-imports --no-cache \
+		&& .venv/bin/mypy
 	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh
 
 format: install

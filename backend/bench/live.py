@@ -167,7 +167,7 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
     from app.core.db import SessionFactory
     from app.core.redis import redis
     from app.core.security import create_access_token
-    from app.models import Category, Product, RoleName, Stock, Store
+    from app.models import Category, OrderStatus, Product, RoleName, Stock, Store
     from app.orders import events, repository
     from app.orders import service as orders_service
     from app.orders.schemas import OrderCreate, OrderLine, OrderRead
@@ -225,13 +225,13 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
                 ),
             )
             order_of[owner.id] = order.id
-    frames: dict[int, bytes] = {}
+    frames: dict[int, dict[str, Any]] = {}
     async with SessionFactory() as session:
         for order_id in order_of.values():
             detail = await repository.detail(session, order_id)
             frame = events.OrderFrame(
                 event=events.OrderEventKind.status_changed,
-                from_status="pending",
+                from_status=OrderStatus.pending,
                 order=OrderRead.model_validate(detail),
             )
             frames[order_id] = frame.model_dump(mode="json")

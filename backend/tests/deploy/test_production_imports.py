@@ -22,7 +22,8 @@ def production_distributions() -> set[str]:
     """Every package `uv sync --no-dev` installs: the project's dependencies, transitively."""
     lock = tomllib.loads((BACKEND_DIR / "uv.lock").read_text())
     packages = {p["name"]: p for p in lock["package"]}
-    wanted, seen = [("shop-backend", None)], set()
+    wanted: list[tuple[str, str | None]] = [("shop-backend", None)]
+    seen: set[tuple[str, str | None]] = set()
     while wanted:
         name, extra = wanted.pop()
         if (name, extra) in seen:
