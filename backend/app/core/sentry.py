@@ -87,18 +87,71 @@ def _shrink(event: dict) -> dict:
     return event
 
 
+def _set_tag(event: dict, name: str, value: str) -> None:
+    tags = event.get("tags")
+    if isinstance(tags, list):  # the protocol allows [[name, value], ...] too
+        tags.append([name, value])
+    else:
+        event["tags"] = {**(tags or {}), name: value}
+
+
 def before_send(event: dict, hint: dict) -> dict:
     request = event.get("request")
     if isinstance(request, dict):
         # Bodies and cookies are not needed to find a bug, and hold passwords and tokens.
         for key in ("data", "cookies", "env"):
             request.pop(key, None)
-    event.pop("user", None)
+    # The user's id only: the SDK may add an address, a name or an e-mail.
+    user_id = (event.pop("user", None) or {}).get("id")
+    if user_id is not None:
+        event["user"] = {"id": str(user_id)}
+    # The Celery integration names the task in `extra`; a tag makes events searchable by it.
+    task_name = ((event.get("extra") or {}).get("celery-job") or {}).get("task_name")
+    if task_name:
+        _set_tag(event, "task", str(task_name))
     return _shrink(scrub(event))
 
 
 def before_breadcrumb(crumb: dict, hint: dict) -> dict:
+    if crumb.get("category") == "redis":
+        # Redis keys name login throttles and limits by address; the command is enough.
+        command = str(crumb.get("message") or "").split(" ", 1)[0]
+        return {**crumb, "message": command, "data": {}}
     return scrub(crumb)
+
+
+def _initialized() -> bool:
+    import sentry_sdk
+
+    return sentry_sdk.is_initialized()
+
+
+def tag_request(request_id: str, asgi_scope: dict[str, Any]) -> None:
+    """Tag this request's events with its id and, once routed, its route template."""
+    if not _initialized():
+        return
+    import sentry_sdk
+
+    scope = sentry_sdk.get_isolation_scope()
+    scope.set_tag("request_id", request_id)
+
+    def add_route(event: dict, hint: dict) -> dict:
+        route = getattr(asgi_scope.get("route"), "path", None)
+        if route:
+            _set_tag(event, "route", route)
+        return event
+
+    scope.add_event_processor(add_route)
+
+
+def tag_user(user_id: int) -> None:
+    """Tag the current request's (or socket's) events with the caller's id, never more."""
+    if not _initialized():
+        return
+    import sentry_sdk
+
+    sentry_sdk.set_tag("user_id", str(user_id))
+    sentry_sdk.set_user({"id": str(user_id)})
 
 
 @lru_cache
@@ -135,7 +188,7 @@ def init_sentry(component: str) -> bool:
         max_breadcrumbs=50,
         before_send=before_send,
         before_breadcrumb=before_breadcrumb,
-        traces_sample_rate=0.0,
+        traces_sample_rate=settings.sentry_traces_sample_rate,
     )
     sentry_sdk.set_tag("component", component)
     return True
