@@ -1,5 +1,8 @@
 """The Celery app: Redis broker, reliable delivery settings, the beat schedule."""
 
+import os
+from pathlib import Path
+
 from celery import Celery
 from celery.schedules import crontab
 from celery.signals import (
@@ -13,6 +16,10 @@ from celery.signals import (
 )
 
 from app.core.config import settings
+
+# Prefork children write their metrics here (app.core.worker_metrics); made before any is.
+if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(multiprocess_dir).mkdir(parents=True, exist_ok=True)
 
 TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks", "app.payments.tasks"]
 
