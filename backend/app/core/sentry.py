@@ -216,9 +216,10 @@ def _dsn_parts(dsn: str) -> tuple[str, str, str]:
     return origin, project, parts.username or ""
 
 
-def scrubbed_envelope(body: bytes, dsn: str) -> bytes:
+def scrubbed_envelope(body: bytes, dsn: str) -> bytes | None:
     """The browser's envelope with its events scrubbed as before_send does and tagged as the
-    storefront's; other items (sessions, replays, attachments) are dropped."""
+    storefront's; other items (sessions, replays, attachments) are dropped. None when no event
+    is left."""
     import orjson
 
     try:
@@ -241,6 +242,8 @@ def scrubbed_envelope(body: bytes, dsn: str) -> bytes:
                 events.append(orjson.loads(payload))
     except (orjson.JSONDecodeError, AttributeError, TypeError) as error:
         raise EnvelopeRefused("The body is not a Sentry envelope.") from error
+    if not events:
+        return None
     out = [orjson.dumps({"event_id": header.get("event_id"), "dsn": dsn})]
     for event in events:
         if not isinstance(event, dict):

@@ -111,6 +111,8 @@ async def report_client_errors(request: Request) -> Response:
         envelope = sentry.scrubbed_envelope(body, dsn)
     except sentry.EnvelopeRefused as error:
         raise BadEnvelope(str(error)) from None
+    if envelope is None:
+        return Response(status_code=status.HTTP_202_ACCEPTED)  # nothing but sessions and such
     try:
         await asyncio.to_thread(sentry.forward_envelope, envelope, dsn)
     except Exception as error:  # Sentry away: the storefront has nothing to do about it

@@ -86,6 +86,15 @@ async def test_a_browser_event_reaches_sentry_scrubbed_and_tagged(client, catche
     assert [h.get("type") for h, _ in catcher.envelopes[0].items()] == ["event"]
 
 
+async def test_an_envelope_without_an_event_is_not_passed_on(client, catcher):
+    header = orjson.dumps({"dsn": catcher.dsn})
+    session = b'{"type":"session"}\n{"sid":"1","status":"ok"}'
+    response = await client.post("/api/v1/client-errors", content=header + b"\n" + session)
+    assert response.status_code == 202
+    await asyncio.sleep(0.5)
+    assert catcher.envelopes == []
+
+
 async def test_reports_for_another_dsn_or_garbage_are_refused(client, catcher):
     other = browser_envelope("http://public@evil.example/9")
     for body in (other, b"not an envelope", b'{"dsn": 1}\n{"type":"event"}\n[]'):
