@@ -52,12 +52,12 @@ describe('initErrorReporting', () => {
 
     expect(urls).toEqual(['/api/v1/client-errors']);
     expect(sent).toHaveLength(1);
-    const envelope = sent[0];
+    const envelope = sent[0] ?? '';
     expect(envelope).not.toContain(EMAIL);
     expect(envelope).not.toContain(JWT);
     expect(envelope).not.toContain('secret-token');
-    const event = (JSON.parse(envelope) as unknown[][])[1][0] as unknown[];
-    const payload = event[1] as { user: unknown; tags: Record<string, string>; release: string };
+    // [header, [[item header, event]]]
+    const [, [[, payload]]] = JSON.parse(envelope) as [unknown, [[unknown, { user: unknown; tags: Record<string, string>; release: string }]]];
     expect(payload.user).toEqual({ id: '7' });
     expect(payload.tags).toMatchObject({ component: 'web', route: '/orders/12', user_id: '7' });
     expect(payload.release).toBe('shop@1');
