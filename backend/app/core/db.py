@@ -107,7 +107,6 @@ class MeasuredPool(AsyncAdaptedQueuePool):
     def __init__(self, *args: Any, pool_size: int = 5, max_overflow: int = 10, **kwargs: Any):
         super().__init__(*args, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
         self.max_connections = pool_size + max_overflow
-        DB_POOL_MAX.set(self.max_connections)
 
     def _do_get(self) -> ConnectionPoolEntry:
         exhausted = self.checkedin() == 0 and self.checkedout() >= self.max_connections
@@ -127,6 +126,7 @@ def _report_pool_usage(returning: int) -> None:
     # The engine's pool now: dispose() replaces it (and carries these listeners over).
     pool = engine.sync_engine.pool
     if isinstance(pool, MeasuredPool):
+        DB_POOL_MAX.set(pool.max_connections)
         DB_POOL_IN_USE.set(pool.checkedout() - returning)
         DB_POOL_OVERFLOW.set(max(pool.overflow(), 0))
 
@@ -146,6 +146,7 @@ class ShopSession(Session):
 engine = create_engine(poolclass=MeasuredPool)
 event.listen(engine.sync_engine.pool, "checkout", _checked_out)
 event.listen(engine.sync_engine.pool, "checkin", _checked_in)
+DB_POOL_MAX.set(engine.sync_engine.pool.max_connections)  # type: ignore[attr-defined]
 SessionFactory = async_sessionmaker(
     engine, expire_on_commit=False, autoflush=False, sync_session_class=ShopSession
 )
