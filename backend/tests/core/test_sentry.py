@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,8 +76,14 @@ def tags(body: dict) -> dict[str, str]:
 
 async def test_unhandled_api_error_sends_one_small_event_without_secrets(sentry_env, catcher):
     await create_user(email=EMAIL, username="sentryreader", password=PASSWORD)
+    # The worker's metrics settings are the worker's: the API keeps its own registry.
+    api_env = {
+        key: value
+        for key, value in sentry_env.items()
+        if key not in ("WORKER_METRICS_PORT", "PROMETHEUS_MULTIPROC_DIR")
+    }
     url, api = start_uvicorn(
-        sentry_env,
+        api_env,
         Path(sentry_env["SHOP_DATA_DIR"]) / "api.log",
         app="tests.core.crashing_app:app",
     )
@@ -131,9 +138,17 @@ async def test_unhandled_api_error_sends_one_small_event_without_secrets(sentry_
 
 
 async def worker_metrics(env: dict[str, str]) -> str:
+    """The worker's /metrics, once it answers (a busy machine may take a while to start it)."""
     url = f"http://127.0.0.1:{env['WORKER_METRICS_PORT']}/metrics"
+    deadline = time.monotonic() + 90
     async with httpx.AsyncClient(timeout=10) as http:
-        return (await http.get(url)).text
+        while True:
+            try:
+                return (await http.get(url)).text
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.5)
 
 
 async def test_task_failing_past_its_retries_sends_one_event(sentry_env, catcher, mail, wait_for):
