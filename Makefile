@@ -17,9 +17,19 @@ SHOP_PORT = $${PORT:-$(or $(ENV_PORT),8000)}
 # else the usual places.
 NGINX_FOUND := $(firstword $(wildcard $(NGINX) /usr/sbin/nginx /usr/local/sbin/nginx \
 	/usr/local/nginx/sbin/nginx) $(shell command -v nginx 2>/dev/null))
+# Prometheus's promtool (PROMTOOL, else the usual places) for the monitoring tests
+# (backend/tests/deploy/test_monitoring.py), with Debian's amtool and the exporters the compose
+# stack runs, so the dashboards' and rules' metric names are checked against live scrapes.
+PROMTOOL_FOUND := $(firstword $(wildcard $(PROMTOOL) /usr/bin/promtool /usr/local/bin/promtool) \
+	$(shell command -v promtool 2>/dev/null))
+MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-postgres-exporter \
+	prometheus-redis-exporter prometheus-nginx-exporter prometheus-node-exporter
+MONITORING_MISSING := $(if $(PROMTOOL_FOUND),,promtool) $(foreach tool,amtool \
+	prometheus-postgres-exporter prometheus-redis-exporter prometheus-nginx-exporter \
+	prometheus-node-exporter,$(if $(wildcard /usr/bin/$(tool)),,$(tool)))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
-	clean spa dev gen-api test-web bench-web nginx backup restore deploy
+	clean spa dev gen-api test-web bench-web nginx monitoring-tools backup restore deploy
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$(SHOP_PORT) (Ctrl-C stops it)"
@@ -77,7 +87,7 @@ test: install lint test-backend test-web
 # whole files); 0 runs it in one process.
 TEST_WORKERS ?= 0
 
-test-backend: install nginx
+test-backend: install nginx monitoring-tools
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
 	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
@@ -95,6 +105,20 @@ nginx:
 			|| { echo "[shop] apt-get install nginx failed"; exit 1; }; \
 	fi
 
+# promtool, amtool and the exporters (Debian's packages; RUNLEVEL=1: none starts a service of its
+# own). Missing, they are installed when we are root; otherwise make stops with the command.
+monitoring-tools:
+	@if [ -n "$(strip $(MONITORING_MISSING))" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "[shop] the monitoring tests need $(strip $(MONITORING_MISSING)): sudo apt-get install -y --no-install-recommends $(MONITORING_PACKAGES) (or PROMTOOL=/path/to/promtool)"; exit 1; \
+		fi; \
+		echo "[shop] installing Debian's promtool, amtool and exporters for the monitoring tests (apt-get install -y --no-install-recommends $(MONITORING_PACKAGES)) ..."; \
+		apt="apt-get -qq -o DPkg::Lock::Timeout=300"; \
+		{ RUNLEVEL=1 $$apt install -y --no-install-recommends $(MONITORING_PACKAGES) \
+			|| { $$apt update && RUNLEVEL=1 $$apt install -y --no-install-recommends $(MONITORING_PACKAGES); }; } >/dev/null \
+			|| { echo "[shop] apt-get install $(MONITORING_PACKAGES) failed"; exit 1; }; \
+	fi
+
 # ruff, the import contracts of .importlinter (domain boundaries, no import cycle), mypy
 # ([tool.mypy] in pyproject.toml: strict on app/), shellcheck.
 lint: install
@@ -102,7 +126,7 @@ lint: install
 		&& .venv/bin/ruff format --check app dev tests bench migrations/env.py import_contracts.py \
 		&& .venv/bin/lint-imports --no-cache \
 		&& .venv/bin/mypy
-	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh
+	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh monitoring/alertmanager/*.sh
 
 format: install
 	@cd backend && .venv/bin/ruff check --fix . \

@@ -17,7 +17,7 @@ from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
-from app.core.metrics import metrics_access
+from app.core.metrics import LATENCY_BUCKETS, metrics_access
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
@@ -83,7 +83,7 @@ def create_app() -> FastAPI:
         upload_max_bytes=settings.max_upload_bytes + 64 * 1024,
     )
     instrumentator = Instrumentator(excluded_handlers=["/metrics", "/api/v1/health/.*"])
-    instrumentator.instrument(app).expose(
+    instrumentator.instrument(app, latency_lowr_buckets=LATENCY_BUCKETS).expose(
         app, include_in_schema=False, dependencies=[Depends(metrics_access)]
     )
     app.add_middleware(RequestContextMiddleware)

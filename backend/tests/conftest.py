@@ -26,7 +26,16 @@ _stack: dict = {}
 
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen:
+    from dev.embedded import free_port
+
     log = open(TEST_DATA / "worker.log", "w")  # noqa: SIM115 (kept open for the worker's life)
+    # Its own /metrics, in multiprocess mode as in production (tests/core/test_metrics.py).
+    port = free_port()
+    _stack["worker_metrics"] = f"http://127.0.0.1:{port}/metrics"
+    metrics_env = {
+        "WORKER_METRICS_PORT": str(port),
+        "PROMETHEUS_MULTIPROC_DIR": str(TEST_DATA / "worker-metrics"),
+    }
     return subprocess.Popen(
         [
             sys.executable,
@@ -44,7 +53,7 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
             "INFO",
         ],
         cwd=BACKEND_DIR,
-        env={**env, "LOG_LEVEL": "INFO"},
+        env={**env, "LOG_LEVEL": "INFO", **metrics_env},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -206,6 +215,12 @@ def mail_sink():
 @pytest.fixture(scope="session")
 def worker_process():
     return _stack["worker"]
+
+
+@pytest.fixture(scope="session")
+def worker_metrics_url() -> str:
+    """The test worker's own /metrics (WORKER_METRICS_PORT)."""
+    return _stack["worker_metrics"]
 
 
 @pytest.fixture

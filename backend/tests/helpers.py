@@ -65,3 +65,16 @@ async def wait_until_someone_waits_for(holder: AsyncSession, timeout: float = 10
     while not await holder.scalar(blocked, {"pid": pid}):
         assert time.monotonic() < deadline, "no transaction came to wait for the lock"
         await asyncio.sleep(0.02)
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of sample `name` with these labels (summed over any others) in a /metrics
+    page; 0 when there is none."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )

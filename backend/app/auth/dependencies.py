@@ -14,6 +14,7 @@ from app.core.db import SessionDep
 from app.core.errors import Unauthorized
 from app.core.redis import redis
 from app.core.security import decode_access_token
+from app.core.sentry import tag_user
 from app.models import RoleName, User
 from app.users import service as users_service
 
@@ -34,6 +35,7 @@ async def authenticate_token(session: AsyncSession, token: str | None) -> tuple[
     if not user.is_active:
         raise AccountDisabled
     await sessions.touch(redis, sid)
+    tag_user(user.id)
     return user, sid
 
 

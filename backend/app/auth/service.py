@@ -19,6 +19,7 @@ from app.core import ratelimit
 from app.core.config import settings
 from app.core.errors import TooManyRequests
 from app.core.jobs import enqueue
+from app.core.metrics import LOGINS, REGISTRATIONS, count_after_commit
 from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.core.security import (
@@ -79,6 +80,7 @@ async def register(session: AsyncSession, data: UserRegister, *, ip: str) -> Use
         await ratelimit.refund(redis, *buckets)  # turned away before anything happened
         raise
     await _send_verification(session, user)
+    count_after_commit(session, REGISTRATIONS)
     return user
 
 
@@ -142,6 +144,24 @@ async def check_password(session: AsyncSession, login: str, password: str, *, ip
 
 
 async def login(
+    session: AsyncSession, login: str, password: str, *, ip: str, device: str
+) -> IssuedTokens:
+    try:
+        issued = await _login(session, login, password, ip=ip, device=device)
+    except (InvalidCredentials, EmailNotVerified, AccountDisabled):
+        LOGINS.labels("failed").inc()
+        raise
+    except TooManyRequests:
+        LOGINS.labels("throttled").inc()
+        raise
+    except PasswordHashingBusy:
+        LOGINS.labels("busy").inc()
+        raise
+    LOGINS.labels("ok").inc()
+    return issued
+
+
+async def _login(
     session: AsyncSession, login: str, password: str, *, ip: str, device: str
 ) -> IssuedTokens:
     user = await check_password(session, login, password, ip=ip)

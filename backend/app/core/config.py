@@ -150,6 +150,13 @@ class Settings(BaseSettings):
     sentry_dsn: Annotated[HttpUrl | None, BeforeValidator(lambda value: value or None)] = None
     # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
     sentry_release: str | None = None
+    # Share of requests and tasks traced to Sentry's performance view (0 = none, 1 = all).
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
+    # The Celery worker's own /metrics (tasks, queue depth, mails, its database pool): off
+    # unless a port is given. Under prefork it needs PROMETHEUS_MULTIPROC_DIR (a writable,
+    # empty folder) so every child's counts add up. Same access rule as the API's /metrics.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
     mail_retry_max: int = Field(default=8, ge=0)
     mail_retry_backoff_seconds: int = Field(default=2, ge=1)

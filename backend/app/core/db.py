@@ -2,6 +2,7 @@
 a request, and `savepoint()`, which turns a violated constraint into a domain error."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -18,11 +19,19 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.core.metrics import (
+    DB_POOL_IN_USE,
+    DB_POOL_MAX,
+    DB_POOL_OVERFLOW,
+    DB_POOL_TIMEOUTS,
+    DB_POOL_WAIT_SECONDS,
+    DB_POOL_WAITS,
+)
 
 # asyncpg's ways of saying "no server to talk to": a missing unix socket (FileNotFoundError),
 # refused or reset connections and timeouts (all OSError), a server starting up or shutting
@@ -93,11 +102,53 @@ def _ping_with_timeout(
         raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from error
 
 
+class MeasuredPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's pool for asyncio, counting the checkouts that had to wait and for how long
+    (SQLAlchemy has no event for a wait)."""
+
+    def __init__(self, creator: Any, pool_size: int = 5, max_overflow: int = 10, **kwargs: Any):
+        super().__init__(creator, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
+        self.max_connections = pool_size + max_overflow
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        exhausted = self.checkedin() == 0 and self.checkedout() >= self.max_connections
+        started = time.perf_counter()
+        try:
+            return super()._do_get()
+        except exc.TimeoutError:
+            DB_POOL_TIMEOUTS.inc()
+            raise
+        finally:
+            if exhausted:
+                DB_POOL_WAITS.inc()
+            DB_POOL_WAIT_SECONDS.observe(time.perf_counter() - started)
+
+
+def _report_pool_usage(returning: int) -> None:
+    # The engine's pool now: dispose() replaces it (and carries these listeners over).
+    pool = engine.sync_engine.pool
+    if isinstance(pool, MeasuredPool):
+        DB_POOL_MAX.set(pool.max_connections)
+        DB_POOL_IN_USE.set(pool.checkedout() - returning)
+        DB_POOL_OVERFLOW.set(max(pool.overflow(), 0))
+
+
+def _checked_out(*args: Any) -> None:
+    _report_pool_usage(0)
+
+
+def _checked_in(*args: Any) -> None:
+    _report_pool_usage(1)  # the checkin event comes before the pool takes the connection back
+
+
 class ShopSession(Session):
     """Sync session class under AsyncSession: carries jobs to send after commit."""
 
 
-engine = create_engine()
+engine = create_engine(poolclass=MeasuredPool)
+event.listen(engine.sync_engine.pool, "checkout", _checked_out)
+event.listen(engine.sync_engine.pool, "checkin", _checked_in)
+DB_POOL_MAX.set(engine.sync_engine.pool.max_connections)  # type: ignore[attr-defined]
 SessionFactory = async_sessionmaker(
     engine, expire_on_commit=False, autoflush=False, sync_session_class=ShopSession
 )

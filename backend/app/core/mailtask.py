@@ -5,7 +5,7 @@ from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 from aiosmtplib.errors import SMTPException
-from celery import Task
+from celery import Task, current_task
 from fastapi_mail.errors import ConnectionErrors
 
 from app.core.config import settings
@@ -35,3 +35,12 @@ def mail_task(func: Callable[Params, Result]) -> Task[Params, Result]:
         max_retries=settings.mail_retry_max,
         name=f"{func.__module__}.{func.__name__}",
     )(func)
+
+
+def retried_later(error: BaseException) -> bool:
+    """Whether the mail task running now tries again after `error` (an error it retries on,
+    with attempts left); False outside a task."""
+    task = current_task
+    if task is None or task.request.called_directly or not isinstance(error, MAIL_ERRORS):
+        return False
+    return task.max_retries is None or task.request.retries < task.max_retries

@@ -3,12 +3,17 @@
 from pathlib import Path
 from typing import Any
 
+import structlog
 from fastapi_mail import ConnectionConfig, FastMail, MessageSchema, MessageType
 from fastapi_mail.schemas import MultipartSubtypeEnum
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import SecretStr
 
 from app.core.config import settings
+from app.core.mailtask import retried_later
+from app.core.metrics import MAILS
+
+log = structlog.get_logger(__name__)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -68,4 +73,14 @@ async def send_templated(to: str, template: str, context: dict[str, Any]) -> Non
             "multipart_subtype": MultipartSubtypeEnum.alternative,
         }
     )
-    await FastMail(mail_config()).send_message(message)
+    try:
+        await FastMail(mail_config()).send_message(message)
+    except Exception as error:
+        if retried_later(error):
+            MAILS.labels(template, "failed").inc()
+        else:
+            MAILS.labels(template, "dead").inc()
+            # The task's own failure goes to Sentry; this line names the template in the log.
+            log.warning("mail_dead", template=template, error=type(error).__name__)
+        raise
+    MAILS.labels(template, "sent").inc()

@@ -16,6 +16,13 @@ from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
+from app.core.metrics import (
+    ORDERS_CANCELLED,
+    ORDERS_PLACED,
+    REVENUE,
+    REVENUE_CANCELLED,
+    count_after_commit,
+)
 from app.core.money import MONEY_MAX
 from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product, Store, User
 from app.orders import events, repository, tasks
@@ -107,6 +114,9 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
         await _pay_at_checkout(session, order, user, data.pay_with_account_id)
     if data.items is None:
         await cart_service.remove_ordered(session, user, list(wanted))
+    paid = "account" if data.pay_with_account_id is not None else "unpaid"
+    count_after_commit(session, ORDERS_PLACED.labels(store.name, paid))
+    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
     return await _announce_placed(session, order)
 
 
@@ -250,9 +260,16 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
         order.store_id,
         {item.product_id: item.quantity for item in order.items if item.product_id is not None},
     )
-    await payments_service.refund_order(session, order)
+    refunded = await payments_service.refund_order(session, order)
+    paid = "account" if refunded is not None else "counter" if order.status == S.paid else "unpaid"
     _record_status(session, order, S.cancelled, actor, old=order.status)
     await session.flush()
+    store = await session.get(Store, order.store_id)
+    assert store is not None  # RESTRICT: a store with orders is never deleted
+    count_after_commit(session, ORDERS_CANCELLED.labels(store.name, paid))
+    count_after_commit(
+        session, REVENUE_CANCELLED.labels(store.name, order.currency), float(order.total)
+    )
 
 
 async def change_status(session: AsyncSession, staff: User, order_id: int, new: str) -> Order:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.listing import ListParams, Page
+from app.core.metrics import TOP_UP_AMOUNT, TOP_UPS, count_after_commit
 from app.core.money import MONEY_MAX
 from app.models import Account, Order, TopUp, TopUpStatus, TransactionKind, User
 from app.payments import providers, repository
@@ -167,6 +168,8 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
         top_up.transaction_id = inserted
         top_up.completed_at = datetime.now(UTC)
         await session.flush()
+        count_after_commit(session, TOP_UPS.labels("credited"))
+    count_after_commit(session, TOP_UP_AMOUNT.labels(account.currency), float(payload.amount))
     return _result(payload, account, "credited")
 
 
@@ -233,6 +236,7 @@ async def create_top_up(
     top_up.provider_reference = checkout.reference
     top_up.redirect_url = checkout.redirect_url
     await session.flush()
+    count_after_commit(session, TOP_UPS.labels("created"))
     return top_up
 
 
@@ -254,12 +258,16 @@ async def provider_top_up(session: AsyncSession, provider: str, reference: str) 
 async def decline_top_up(session: AsyncSession, top_up_id: int) -> bool:
     """The provider declined it: nothing is credited. False when it was no longer pending."""
     now = datetime.now(UTC)
-    return (
-        await repository.finish_pending(session, TopUpStatus.declined, now, top_up_id=top_up_id) > 0
+    declined = await repository.finish_pending(
+        session, TopUpStatus.declined, now, top_up_id=top_up_id
     )
+    count_after_commit(session, TOP_UPS.labels("declined"), declined)
+    return declined > 0
 
 
 async def expire_top_ups(session: AsyncSession, now: datetime | None = None) -> int:
     """Top-ups not paid in time expire (nothing was credited for them)."""
     now = now or datetime.now(UTC)
-    return await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)
+    expired = await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)
+    count_after_commit(session, TOP_UPS.labels("expired"), expired)
+    return expired

@@ -672,6 +672,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/client-errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Client Errors
+         * @description The storefront's error reports (a Sentry envelope from the browser SDK's `tunnel`),
+         *     scrubbed like the backend's own events and passed on to SENTRY_DSN. 404 while SENTRY_DSN
+         *     is unset; at most 30 reports a minute per client IP.
+         */
+        post: operations["report_client_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cart": {
         parameters: {
             query?: never;
@@ -1455,6 +1477,20 @@ export interface components {
              */
             email: string;
         };
+        /**
+         * ErrorReporting
+         * @description Where the storefront reports its errors (Sentry's browser SDK), when SENTRY_DSN is set.
+         */
+        ErrorReporting: {
+            /** Dsn */
+            dsn: string;
+            /** Environment */
+            environment: string;
+            /** Release */
+            release: string;
+            /** Tunnel */
+            tunnel: string;
+        };
         /** GuestCart */
         GuestCart: {
             /**
@@ -2110,6 +2146,7 @@ export interface components {
             pickup_terms: string;
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
+            error_reporting: components["schemas"]["ErrorReporting"] | null;
         };
         /** ShortLine */
         ShortLine: {
@@ -6534,6 +6571,86 @@ export interface operations {
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
             400: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    report_client_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Accepted (passed on to Sentry) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an error report of this shop; Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error reporting is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The error report is too large; Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
