@@ -15,7 +15,7 @@ from tests.factories import create_category, create_product, create_store, set_s
 from tests.helpers import account_of, balance, credit, stock
 
 
-async def paid_order(client) -> dict:
+async def paid_order(client, credited: str = "20.00") -> dict:
     category = await create_category("Beans")
     product = await create_product("Kenya AA", category.id, "9.00")
     store = await create_store("Dock Street")
@@ -24,7 +24,7 @@ async def paid_order(client) -> dict:
     async with SessionFactory() as session, session.begin():
         (await session.get(Profile, user.id)).phone = "+49 431 123456"
     account = await account_of(user.id)
-    await credit(client, user.id, account, "20.00", "prov-admin-1")
+    await credit(client, user.id, account, credited, "prov-admin-1")
     response = await client.post(
         "/api/v1/orders",
         json={

@@ -144,7 +144,21 @@ async def acting(request: Request) -> AsyncIterator[tuple[AsyncSession, User]]:
             raise AdminChangeRefused(exc.detail or exc.title) from None
 
 
+def _kept(request: Request) -> None:
+    # SQLAdmin's flash appends to the list in the session in place, which Starlette does not
+    # see as a change when a message is already waiting: assigning it again saves it.
+    if "_messages" in request.session:
+        request.session["_messages"] = list(request.session["_messages"])
+
+
+def done(request: Request, message: str, title: str = "Done") -> None:
+    """What an action did, said on the next page."""
+    Flash.success(request, message, title=title)
+    _kept(request)
+
+
 def refused(request: Request, exc: Exception) -> None:
     """A refused delete or action: said on the next page, logged at INFO without a trace."""
     log.info("admin_change_refused", reason=str(exc), path=request.url.path)
     Flash.error(request, str(exc), title="Not done")
+    _kept(request)

@@ -7,7 +7,6 @@ from typing import Any
 from markupsafe import Markup
 from sqladmin import expose
 from sqladmin.filters import BooleanFilter
-from sqladmin.flash import Flash
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.datastructures import UploadFile
@@ -22,6 +21,7 @@ from app.admin.views.base import (
     SafeForeignKeyFilter,
     ShopModelView,
     acting,
+    done,
     money_of,
     refused,
     valid_pk,
@@ -293,7 +293,7 @@ class ProductAdmin(ShopModelView, model=Product):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            Flash.success(request, "The image was added.", title="Uploaded")
+            done(request, "The image was added.", title="Uploaded")
         return self._to_edit(request, pk)
 
     @expose("/images/{pk}/{image}/{op}", methods=["POST"])
@@ -317,8 +317,8 @@ class ProductAdmin(ShopModelView, model=Product):
         except ValueError:
             refused(request, AdminChangeRefused("Alt text: at most 200 characters."))
         else:
-            done = {"alt": "Alt text saved.", "delete": "The image was deleted."}
-            Flash.success(request, done.get(op, "The order of the images changed."), title="Done")
+            said = {"alt": "Alt text saved.", "delete": "The image was deleted."}
+            done(request, said.get(op, "The order of the images changed."))
         return self._to_edit(request, pk)
 
     async def _move_image(self, session: Any, pk: int, image_id: int, step: int) -> None:

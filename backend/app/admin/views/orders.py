@@ -9,7 +9,6 @@ from typing import Any
 
 from sqladmin import action, expose
 from sqladmin.filters import AllUniqueStringValuesFilter
-from sqladmin.flash import Flash
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.exceptions import HTTPException
@@ -21,6 +20,7 @@ from app.admin.views.base import (
     SafeForeignKeyFilter,
     ShopModelView,
     acting,
+    done,
     money,
     money_of,
     refused,
@@ -166,7 +166,7 @@ class OrderAdmin(ShopModelView, model=Order):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            Flash.success(request, f"Order {order.number} is {order.status} now.", title="Moved")
+            done(request, f"Order {order.number} is {order.status} now.", title="Moved")
         return self._back_to(request, pk)
 
     # --- cancel and refund ---------------------------------------------------------------------
@@ -262,10 +262,10 @@ class OrderAdmin(ShopModelView, model=Order):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            done = f"Order {order.number} is cancelled"
+            said = f"Order {order.number} is cancelled"
             if before.refund is not None:
-                done += f"; {before.refund:,.2f} {order.currency} refunded"
-            Flash.success(request, done + ".", title="Cancelled")
+                said += f"; {before.refund:,.2f} {order.currency} refunded"
+            done(request, said + ".", title="Cancelled")
         return self._back_to(request, pk)
 
     # --- hiding finished orders ----------------------------------------------------------------
@@ -296,7 +296,7 @@ class OrderAdmin(ShopModelView, model=Order):
         except AdminChangeRefused as exc:
             refused(request, exc)
             return self._back_to(request, pk)
-        Flash.success(request, "The order was deleted.", title="Deleted")
+        done(request, "The order was deleted.", title="Deleted")
         return RedirectResponse(
             request.url_for("admin:list", identity=self.identity), status_code=302
         )

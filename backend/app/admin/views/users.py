@@ -5,7 +5,6 @@ from typing import Any
 
 from sqladmin import action, expose
 from sqladmin.filters import BooleanFilter
-from sqladmin.flash import Flash
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -18,6 +17,7 @@ from app.admin.views.base import (
     ShopModelView,
     acting,
     client_ip,
+    done,
     refused,
     valid_pk,
 )
@@ -171,7 +171,7 @@ class UserAdmin(ShopModelView, model=User):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            Flash.success(request, "The user was anonymised.", title="Done")
+            done(request, "The user was anonymised.", title="Done")
         return RedirectResponse(
             request.url_for("admin:details", identity=self.identity, pk=pk), status_code=302
         )
@@ -197,7 +197,7 @@ class UserAdmin(ShopModelView, model=User):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            Flash.success(request, f"A reset link was sent to {user.email}.", title="Sent")
+            done(request, f"A reset link was sent to {user.email}.", title="Sent")
         return RedirectResponse(
             request.url_for("admin:details", identity=self.identity, pk=pk), status_code=302
         )
