@@ -180,7 +180,14 @@ class KeyValueField(Field):
             if key in values:
                 self.process_errors.append(f"{key!r} appears twice.")
                 continue
-            values[key] = _value_from_text(value)
+            parsed = _value_from_text(value)
+            try:
+                json.dumps(parsed, ensure_ascii=False).encode()
+            except UnicodeEncodeError:
+                # e.g. ["\ud800"]: JSON that holds no real text.
+                self.process_errors.append(f"{key!r}: the value is not valid text.")
+                continue
+            values[key] = parsed
         self.data = values
 
 

@@ -86,8 +86,9 @@ class ShopModelView(ModelView):
     }
 
     def __init__(self) -> None:
-        labels = {attr.key: label(attr.key) for attr in inspect(self.model).attrs}
-        labels.update(self._build_column_pairs(self.column_labels))
+        labels: dict[Any, str] = {attr.key: label(attr.key) for attr in inspect(self.model).attrs}
+        for column, text in self.column_labels.items():
+            labels[column if isinstance(column, str) else column.key] = text
         self.column_labels = labels
         super().__init__()
 
