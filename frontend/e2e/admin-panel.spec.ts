@@ -129,7 +129,7 @@ test('support staff see orders and conversations, but no users or products; the 
   await expect(page.locator('.nav-link-title', { hasText: /^Users$/ })).toHaveCount(0);
   await expect(page.locator('.nav-link-title', { hasText: /^Products$/ })).toHaveCount(0);
   await page.goto('/admin/order/list');
-  await expect(page.getByRole('link', { name: number }).first()).toBeVisible();
+  await expect(page.getByRole('cell', { name: number, exact: true })).toBeVisible();
   await expectNoCriticalViolation(page);
   await page.goto('/admin/support-conversation/list');
   await expect(page.getByRole('heading', { name: 'Support conversations' })).toBeVisible();

@@ -3,11 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import mailtask
 from app.core.config import settings
 from app.models import (
     ConversationStatus,
@@ -22,6 +24,7 @@ from app.models import (
 
 LOW_STOCK_ROWS = 20
 OPEN_CONVERSATION_ROWS = 10
+FAILED_MAIL_ROWS = 10
 
 
 @dataclass
@@ -38,6 +41,7 @@ class Dashboard:
     low_stock: list[tuple[str, str, int]] = field(default_factory=list)
     open_conversations: list[tuple[SupportConversation, User]] = field(default_factory=list)
     open_conversation_count: int = 0
+    failed_mails: list[dict[str, Any]] = field(default_factory=list)
     threshold: int = 0
     currency: str = ""
 
@@ -101,4 +105,6 @@ async def build(session: AsyncSession, *, with_money: bool) -> Dashboard:
         .limit(OPEN_CONVERSATION_ROWS)
     )
     board.open_conversations = [(conversation, user) for conversation, user in rows]
+    if with_money:
+        board.failed_mails = await mailtask.recent_failures(FAILED_MAIL_ROWS)
     return board

@@ -59,3 +59,25 @@ async def test_the_panel_logout_still_works_after_the_dashboard(client):
     out = await client.get("/admin/logout", headers=SAME_ORIGIN)
     assert out.status_code == 302
     assert (await client.get("/admin/")).headers["location"].endswith("/admin/login")
+
+
+async def test_mails_given_up_on_are_listed_on_the_dashboard(client):
+    from app.auth import tasks as auth_tasks
+    from app.core import mailtask
+    from app.orders import tasks as order_tasks
+
+    await logged_in_admin(client)
+    quiet = await client.get("/admin/")
+    await mailtask.record_failure(
+        "app.orders.tasks.send_status_mail", (42, "ready"), "SMTPServerDisconnected: gone"
+    )
+
+    board = await client.get("/admin/")
+
+    assert "None: every mail went out." in quiet.text
+    failed = board.text.split("dashboard-failed-mails")[1]
+    assert "send status mail" in failed and "42, ready" in failed
+    assert "SMTPServerDisconnected: gone" in failed
+    # Every mail task records its final failure this way.
+    for task in (order_tasks.send_status_mail, auth_tasks.send_password_reset_email):
+        assert isinstance(task, mailtask.MailTask)
