@@ -88,6 +88,15 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         hidden = attr.key in HIDDEN
         before[attr.key] = "(hidden)" if hidden else _plain(old)
         after[attr.key] = "(changed)" if hidden else _plain(new)
+    # A row assigned to a many-to-one (user.role = ...): its foreign key is set by the flush
+    # itself, without history, so the change is read from the relationship, by name.
+    for rel in state.mapper.relationships:
+        if rel.direction.name != "MANYTOONE":
+            continue
+        history = state.attrs[rel.key].history
+        if history.added and history.deleted and history.added[0] is not history.deleted[0]:
+            before[rel.key] = str(history.deleted[0])
+            after[rel.key] = str(history.added[0])
     return before, after
 
 

@@ -72,6 +72,13 @@ async def test_api_writes_by_staff_are_logged_and_customers_are_not(client):
     [user_entry] = await entries(entity="user", entity_id=str(customer.id))
     assert user_entry.source == "api" and user_entry.actor_name == "api-boss"
     assert user_entry.before == {"is_active": True} and user_entry.after == {"is_active": False}
+    helper = await create_user(username="helper")
+    promoted = await client.patch(
+        f"/api/v1/users/{helper.id}", json={"role": "support"}, headers=headers
+    )
+    assert promoted.status_code == 200
+    [role_entry] = await entries(entity="user", entity_id=str(helper.id))
+    assert (role_entry.before["role"], role_entry.after["role"]) == ("customer", "support")
     [stock_entry] = await entries(entity="stock")
     assert stock_entry.entity_id == f"{store.id}/{order['product_id']}"
     assert stock_entry.action == "create" and stock_entry.after == {"quantity": 12}
