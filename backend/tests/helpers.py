@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.db import SessionFactory
 from app.models import Account, Stock
-from app.payments.send_webhook import build_request
+from app.payments.webhook import build_request
 
 
 async def stock(store_id: int, product_id: int) -> int:

@@ -52,6 +52,10 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(_users().where(func.lower(User.email) == email.strip().lower()))
 
 
+async def any_user(session: AsyncSession) -> bool:
+    return bool(await session.scalar(select(select(User.id).exists())))
+
+
 async def email_or_username_taken(
     session: AsyncSession, email: str, username: str, exclude_id: int | None = None
 ) -> tuple[bool, bool]:

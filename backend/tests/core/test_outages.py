@@ -16,8 +16,8 @@ import httpx
 import psutil
 import pytest
 
-from app.devserver import EmbeddedPostgres, EmbeddedRedis, ensure_database
-from app.seed import DEMO_PASSWORD
+from dev.embedded import EmbeddedPostgres, EmbeddedRedis, ensure_database
+from dev.seed import demo_data
 from tests.core.processes import run_backend, start_uvicorn, stop_process
 
 FAST = 5.0  # seconds: the slowest acceptable answer while a dependency is out
@@ -69,7 +69,7 @@ class Outage:
     def login(self) -> httpx.Response:
         return self.http.post(
             "/api/v1/auth/login",
-            json={"login": "customer@example.com", "password": DEMO_PASSWORD},
+            json={"login": "customer@example.com", "password": demo_data().password},
         )
 
     def checkout(self, token: str) -> httpx.Response:
@@ -99,7 +99,7 @@ def outage() -> Iterator[Outage]:
         ensure_database(database_url)
         env = {"DATABASE_URL": database_url, "REDIS_URL": stack.redis.url(), **TIMEOUTS}
         run_backend(["-m", "alembic", "upgrade", "head"], env)
-        run_backend(["-m", "app.seed", "--if-empty"], env)
+        run_backend(["-m", "dev.seed", "--if-empty"], env)
         url, api = start_uvicorn(env, folder / "api.log")
         with httpx.Client(base_url=url, timeout=60) as http:
             stack.http = http

@@ -187,7 +187,7 @@ async def test_the_cli_tops_up_a_balance_through_a_running_api(client, api_serve
     command = [
         sys.executable,
         "-m",
-        "app.payments.send_webhook",
+        "dev.send_webhook",
         "--user-id",
         str(user.id),
         "--account-id",

@@ -41,7 +41,7 @@ async def signed_top_up_credit(client, top_up: dict, user_id: int, transaction_i
         "top_up_id": top_up["id"],
         **changes,
     }
-    from app.payments.send_webhook import build_request
+    from app.payments.webhook import build_request
 
     body, headers = build_request(
         user_id,

@@ -1,8 +1,8 @@
 """`make backup` and `make restore FILE=…`: the shop's database and media folder, by the same
 scripts as the compose stack's backup service (backup/backup.sh and backup/restore.sh).
 
-    python -m app.devbackup backup
-    python -m app.devbackup restore backups/daily/shop-20261123T101500Z.tar
+    python -m dev.backup backup
+    python -m dev.backup restore backups/daily/shop-20261123T101500Z.tar
 
 The database is DATABASE_URL (from the environment or the repository's .env, as the app reads
 it), else `make run`'s embedded PostgreSQL (started for the while when it is not running).
@@ -17,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.devserver import DATA_DIR, EmbeddedPostgres, ensure_database, running_shop_pid, say
+from dev.devserver import DATA_DIR, running_shop_pid, say
+from dev.embedded import EmbeddedPostgres, ensure_database
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO_DIR / "backup"
