@@ -6,8 +6,9 @@ import { KREUZBERG, accountOf, addFunds, apiSignIn, productId, signIn } from './
 // The demo admin of `make run` (ADMIN_EMAIL / ADMIN_PASSWORD defaults).
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' };
 const BOOK = 'die-stille-der-kraniche';
-// A product no other scenario looks at: the gallery scenario counts espresso-tonic's images.
-const IMAGE_PRODUCT = 'a-map-of-small-rivers';
+// A product no other scenario looks at (the gallery scenario counts espresso-tonic's images;
+// the screenshots show the books).
+const IMAGE_PRODUCT = 'stovetop-moka-pot-6-cup';
 
 async function panelLogin(page: Page, login: string, password: string): Promise<void> {
   await page.goto('/admin/login');
@@ -62,16 +63,16 @@ test('an admin uploads an image in the product form and the storefront shows it'
   await page.goto(`/admin/product/edit/${id}`);
   await expect(page.getByRole('heading', { name: 'Images' })).toBeVisible();
   await expectNoCriticalViolation(page);
-  await page.getByLabel('New image (JPEG, PNG or WEBP)').setInputFiles({ name: 'river.png', mimeType: 'image/png', buffer: picture });
-  await page.getByLabel('Alt text', { exact: true }).fill('A river map on the table');
+  await page.getByLabel('New image (JPEG, PNG or WEBP)').setInputFiles({ name: 'moka.png', mimeType: 'image/png', buffer: picture });
+  await page.getByLabel('Alt text', { exact: true }).fill('A moka pot on the stove');
   await page.getByRole('button', { name: 'Upload' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'The image was added.' })).toBeVisible();
 
   await page.goto('/admin/audit-entry/list?entity=product_image');
-  await expect(page.getByRole('table')).toContainText('A river map on the table');
+  await expect(page.getByRole('table')).toContainText('A moka pot on the stove');
 
   await page.goto(`/products/${IMAGE_PRODUCT}`);
-  await expect(page.getByRole('img', { name: 'A river map on the table' }).first()).toBeVisible();
+  await expect(page.getByRole('img', { name: 'A moka pot on the stove' }).first()).toBeVisible();
 });
 
 test('an admin refunds a paid order after a confirmation and the customer sees the refund', async ({ page, browser, request }) => {
