@@ -7,9 +7,10 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit_service
 from app.auth import sessions
 from app.auth.errors import AccountDisabled, InsufficientRole
-from app.auth.permissions import STAFF_ROLES, has_role
+from app.auth.permissions import STAFF_ROLES, has_role, is_staff
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized
 from app.core.redis import redis
@@ -44,6 +45,9 @@ async def current_user(
 ) -> User:
     user, sid = await authenticate_token(session, token)
     request.state.session_id = sid
+    if is_staff(user):
+        # What staff change through the API goes to the audit log, as the panel's writes do.
+        audit_service.act_as(session, user, ip=client_ip(request), source="api")
     return user
 
 

@@ -14,6 +14,7 @@ from app.auth.errors import (
     InvalidCredentials,
     InvalidToken,
     RefreshTokenReused,
+    ResetRefused,
 )
 from app.core import ratelimit
 from app.core.config import settings
@@ -223,6 +224,18 @@ async def request_password_reset(session: AsyncSession, email: str, *, ip: str) 
     if user is None or (user.is_verified and not user.is_active):
         return  # unknown or disabled: the same 202, nothing sent
     enqueue(session, tasks.send_password_reset_email, user.id)
+
+
+async def send_password_reset(session: AsyncSession, user_id: int, *, ip: str) -> User:
+    """Staff send a user the reset link (the same mail and limits as "forgot password")."""
+    user = await users_service.get_user(session, user_id)
+    if user.deleted_at is not None:
+        raise ResetRefused("The account was deleted; nobody can log in to it.")
+    if user.is_verified and not user.is_active:
+        raise ResetRefused(f"{user.username} is disabled; enable the account first.")
+    await _take_mail_request("reset", ip, user.email)
+    enqueue(session, tasks.send_password_reset_email, user.id)
+    return user
 
 
 async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:

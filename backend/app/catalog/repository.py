@@ -164,12 +164,22 @@ async def in_subtree(session: AsyncSession, candidate_id: int, root_id: int) -> 
     return bool(await session.scalar(select(exists().where(subtree.c.id == candidate_id))))
 
 
-async def category_has_products(session: AsyncSession, category_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Product.category_id == category_id))))
+async def category_product_count(session: AsyncSession, category_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Product).where(Product.category_id == category_id)
+        )
+        or 0
+    )
 
 
-async def category_has_children(session: AsyncSession, category_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Category.parent_id == category_id))))
+async def category_child_count(session: AsyncSession, category_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Category).where(Category.parent_id == category_id)
+        )
+        or 0
+    )
 
 
 async def is_active_by_id(

@@ -32,6 +32,11 @@ from app.core.jobs import after_commit
 from app.core.listing import ListParams, Page
 from app.models import Category, Product, ProductImage
 
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 # --- categories ---------------------------------------------------------------------------
 
 
@@ -95,10 +100,18 @@ async def update_category(
 
 async def delete_category(session: AsyncSession, category_id: int) -> None:
     category = await get_category(session, category_id)
-    if await repository.category_has_products(session, category_id):
-        raise CategoryNotEmpty("Move or delete its products first.")
-    if await repository.category_has_children(session, category_id):
-        raise CategoryNotEmpty("Move or delete its subcategories first.")
+    products = await repository.category_product_count(session, category_id)
+    if products:
+        raise CategoryNotEmpty(
+            f"{category.name} still has {_count(products, 'product')}; "
+            "move them to another category or delete them first."
+        )
+    children = await repository.category_child_count(session, category_id)
+    if children:
+        raise CategoryNotEmpty(
+            f"{category.name} still has {_count(children, 'subcategory', 'subcategories')}; "
+            "move or delete them first."
+        )
     async with savepoint(session, CATEGORY_DELETE_CONSTRAINTS):
         await session.delete(category)
 

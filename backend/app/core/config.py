@@ -132,6 +132,8 @@ class Settings(BaseSettings):
     admin_email: EmailStr = "admin@example.com"
     admin_password: SecretStr = SecretStr(DEFAULT_ADMIN_PASSWORD)
     currency: str = "EUR"
+    # The admin dashboard lists a product as low on stock at a store from this many units down.
+    admin_low_stock_threshold: int = Field(default=5, ge=0)
     shop_email: str = "hello@example.com"
     shop_phone: str = "+49 30 0000000"
     delivery_terms: str = "Delivery in 2-4 working days; free from 40.00, otherwise 4.90 per order."

@@ -5,6 +5,7 @@ request's one transaction; stock and balances change only by row locks and condi
 updates, so concurrent buyers can never oversell or overdraw. Every change publishes an
 order event (app.orders.events) once that transaction commits."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -270,6 +271,34 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
     count_after_commit(
         session, REVENUE_CANCELLED.labels(store.name, order.currency), float(order.total)
     )
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling an order would do, for staff to confirm first."""
+
+    order: Order
+    allowed: bool
+    refund: Decimal | None  # None: nothing was paid
+    refund_account_id: int | None
+    stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
+
+
+async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
+    order = await get_order(session, staff, order_id)
+    payment = await payments_service.order_payment(session, order.id)
+    return Cancellation(
+        order=order,
+        allowed=order.status in CANCELLABLE,
+        refund=-payment.amount if payment is not None else None,
+        refund_account_id=payment.account_id if payment is not None else None,
+        stock_back=[(item.product_name, item.quantity) for item in order.items if item.product_id],
+    )
+
+
+def next_statuses(status: str) -> list[str]:
+    """Where staff may move an order from `status`, in the order of its life."""
+    return [s.value for s in OrderStatus if s in NEXT_STATUS.get(status, set())]
 
 
 async def change_status(session: AsyncSession, staff: User, order_id: int, new: str) -> Order:

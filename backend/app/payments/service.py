@@ -11,7 +11,7 @@ from app.core.config import settings
 from app.core.listing import ListParams, Page
 from app.core.metrics import TOP_UP_AMOUNT, TOP_UPS, count_after_commit
 from app.core.money import MONEY_MAX
-from app.models import Account, Order, TopUp, TopUpStatus, TransactionKind, User
+from app.models import Account, Order, TopUp, TopUpStatus, Transaction, TransactionKind, User
 from app.payments import providers, repository
 from app.payments.errors import (
     AccountNotFound,
@@ -75,6 +75,11 @@ async def pay_order(session: AsyncSession, order: Order, account_id: int, user_i
         await repository.record(
             session, account_id, -amount, TransactionKind.payment, order_id=order.id
         )
+
+
+async def order_payment(session: AsyncSession, order_id: int) -> Transaction | None:
+    """The ledger entry that paid the order (a negative amount), if it was paid."""
+    return await repository.order_payment(session, order_id)
 
 
 async def refund_order(session: AsyncSession, order: Order) -> Decimal | None:

@@ -66,6 +66,12 @@ async def assortment(
     return await paginate(session, query, ASSORTMENT_LIST, params)
 
 
+async def stock_quantity(session: AsyncSession, store_id: int, product_id: int) -> int | None:
+    return await session.scalar(
+        select(Stock.quantity).where(Stock.store_id == store_id, Stock.product_id == product_id)
+    )
+
+
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     statement = (
         insert(Stock)

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit_service
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
 from app.core.db import savepoint
@@ -67,7 +68,17 @@ async def delete_store(session: AsyncSession, store_id: int) -> None:
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     await get_store(session, store_id)
     await catalog_service.get_product(session, product_id)
-    return await repository.set_stock(session, store_id, product_id, quantity)
+    before = await repository.stock_quantity(session, store_id, product_id)
+    stock = await repository.set_stock(session, store_id, product_id, quantity)
+    await audit_service.record(
+        session,
+        "create" if before is None else "update",
+        "stock",
+        f"{store_id}/{product_id}",
+        before=None if before is None else {"quantity": before},
+        after={"quantity": quantity},
+    )
+    return stock
 
 
 async def assortment(
