@@ -62,8 +62,10 @@ def _event(
 def message_event(
     conversation: SupportConversation, message: SupportMessage, reply_to: ReplyTo | None
 ) -> dict[str, Any]:
-    payload = {"type": "message", **message_read(conversation, message).model_dump(mode="json")}
-    return _event("message", conversation, payload, reply_to=reply_to)
+    read = message_read(conversation, message)
+    payload = {"type": "message", **read.model_dump(mode="json")}
+    # A customer's message reaches every staff socket, so consoles see who waits, live.
+    return _event("message", conversation, payload, announce=not read.from_staff, reply_to=reply_to)
 
 
 def conversation_event(

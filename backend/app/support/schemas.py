@@ -1,10 +1,11 @@
-"""REST reads and the WebSocket protocol's frames (client frames; the typed server ones)."""
+"""REST reads and the WebSocket protocol's frames, the client's and the server's."""
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, TypeAdapter, model_serializer
 
+from app.core.errors import AppError
 from app.core.schemas import InputSchema, Schema
 from app.core.types import Id, Text, text
 
@@ -119,7 +120,87 @@ ClientFrame = Annotated[
 client_frame = TypeAdapter(ClientFrame)
 
 
-# --- WebSocket: frames the server sends (the chat's older ones are still plain dicts) -----
+# --- WebSocket: frames the server sends (every one a JSON object with a `type`) -----------
+
+
+class ServerFrame(Schema):
+    """Base of the server's frames. `ref` echoes the client's label of the frame answered
+    (to the socket that sent it only) and is left out when there is none."""
+
+    ref: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_missing_ref(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("ref") is None:
+            data.pop("ref", None)
+        return data
+
+    def encode(self) -> str:
+        return self.model_dump_json()
+
+
+class SocketUser(Schema):
+    id: int
+    username: str
+    role: str
+
+
+class AuthOkFrame(ServerFrame):
+    """The first frame of an authenticated socket."""
+
+    type: Literal["auth_ok"] = "auth_ok"
+    user: SocketUser
+    staff: bool
+
+
+class PongFrame(ServerFrame):
+    type: Literal["pong"] = "pong"
+
+
+class ErrorFrame(ServerFrame):
+    """A refused frame, as a problem: `code`, `title`, `detail` and the problem's own members
+    (e.g. `retry_after`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["error"] = "error"
+    code: str
+    title: str
+    detail: str
+
+    @classmethod
+    def of(cls, error: AppError, ref: str | None = None) -> "ErrorFrame":
+        return cls(code=error.code, title=error.title, detail=error.detail, ref=ref, **error.extra)
+
+
+class HistoryFrame(ServerFrame):
+    """A conversation and its last messages (a customer's open one when it names none)."""
+
+    type: Literal["history"] = "history"
+    conversation: ConversationRead | None
+    messages: list[MessageRead]
+    has_more: bool
+
+
+class ChatMessageFrame(MessageRead, ServerFrame):
+    type: Literal["message"] = "message"
+
+
+ConversationChange = Literal["opened", "assigned", "closed"]
+
+
+class ConversationFrame(ServerFrame):
+    type: Literal["conversation"] = "conversation"
+    event: ConversationChange
+    conversation: ConversationRead
+
+
+class TypingNoticeFrame(ServerFrame):
+    type: Literal["typing"] = "typing"
+    conversation_id: int
+    user_id: int
+    from_staff: bool
 
 
 class BoardRead(Schema):
