@@ -9,22 +9,33 @@ BACKEND := $(CURDIR)/backend
 VENV_PY := $(BACKEND)/.venv/bin/python
 # Where `make run` keeps its databases, mail and media (the dev server reads SHOP_DATA_DIR too).
 SHOP_DATA_DIR ?= $(BACKEND)/.data
+# The port of `make run`: the shell's PORT, else the one in .env, else 8000 (the app reads .env
+# itself; the targets below that talk to it need the same number).
+ENV_PORT := $(shell sed -n 's/^PORT=//p' .env 2>/dev/null | tail -n 1)
+SHOP_PORT = $${PORT:-$(or $(ENV_PORT),8000)}
+# Debian's nginx, for the tests of the production configuration (backend/tests/deploy): NGINX,
+# else the usual places.
+NGINX_FOUND := $(firstword $(wildcard $(NGINX) /usr/sbin/nginx /usr/local/sbin/nginx \
+	/usr/local/nginx/sbin/nginx) $(shell command -v nginx 2>/dev/null))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
-	clean spa dev gen-api test-web bench-web
+	clean spa dev gen-api test-web bench-web nginx backup restore deploy
 
 help:
-	@echo "make run    - start the shop at http://127.0.0.1:$${PORT:-8000} (Ctrl-C stops it)"
+	@echo "make run    - start the shop at http://127.0.0.1:$(SHOP_PORT) (Ctrl-C stops it)"
 	@echo "make test   - run every test suite on embedded PostgreSQL and Redis"
 	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
 	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
 	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and the import contracts (domain boundaries, no import cycle)"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
 	@echo "make bench-live - live sockets: how many one API process holds, event delivery delay"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
+	@echo "make backup - back up the database and media of make run into backups/"
+	@echo "make restore FILE=backups/daily/shop-<time>.tar - put a backup back (stop make run first)"
+	@echo "make deploy - this checkout onto the running compose stack, API replicas one set at a time"
 
 $(UV):
 	@echo "[shop] installing uv $(UV_VERSION) into .tools/ ..."
@@ -66,22 +77,53 @@ test: install lint test-backend test-web
 # whole files); 0 runs it in one process.
 TEST_WORKERS ?= 0
 
-test-backend: install
+test-backend: install nginx
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
 	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
+# The tests run Debian's nginx on the shop's configuration. Missing, it is installed when we are
+# root (RUNLEVEL=1: the package starts no server of its own); otherwise make stops with the
+# command to run.
+nginx:
+	@if [ -z "$(NGINX_FOUND)" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "[shop] the tests need nginx: sudo apt-get install -y nginx (or NGINX=/path/to/nginx)"; exit 1; \
+		fi; \
+		echo "[shop] installing Debian's nginx for the tests of the production configuration (apt-get install -y nginx) ..."; \
+		apt="apt-get -qq -o DPkg::Lock::Timeout=300"; \
+		{ RUNLEVEL=1 $$apt install -y nginx || { $$apt update && RUNLEVEL=1 $$apt install -y nginx; }; } >/dev/null \
+			|| { echo "[shop] apt-get install nginx failed"; exit 1; }; \
+	fi
+
+# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), shellcheck.
 lint: install
-	@cd backend && .venv/bin/ruff check . && .venv/bin/ruff format --check app tests bench migrations/env.py
+	@cd backend && .venv/bin/ruff check . \
+		&& .venv/bin/ruff format --check app tests bench migrations/env.py import_contracts.py \
+		&& .venv/bin/lint-imports --no-cache
+	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh
 
 format: install
-	@cd backend && .venv/bin/ruff check --fix . && .venv/bin/ruff format app tests bench migrations/env.py
+	@cd backend && .venv/bin/ruff check --fix . \
+		&& .venv/bin/ruff format app tests bench migrations/env.py import_contracts.py
 
 seed: install
 	@cd backend && $(VENV_PY) -m app.devserver seed
 
 webhook: install
 	@cd backend && $(VENV_PY) -m app.payments.send_webhook --user-id "$(USER_ID)" \
-		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$${PORT:-8000}"
+		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$(SHOP_PORT)"
+
+# The database and media of `make run` (or DATABASE_URL's), by the backup service's own scripts.
+backup: install
+	@cd backend && $(VENV_PY) -m app.devbackup backup
+
+restore: install
+	@cd backend && $(VENV_PY) -m app.devbackup restore "$(if $(FILE),$(abspath $(FILE)))"
+
+# The compose stack: build, migrate, replace the worker and beat, then the API replicas without a
+# gap (scripts/deploy.sh says how).
+deploy:
+	@scripts/deploy.sh
 
 bench: install
 	@cd backend && $(VENV_PY) -m bench.run
@@ -108,7 +150,7 @@ bench-web: install spa
 dev: install $(SPA_STAMP)
 	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m app.devserver & api=$$!; \
 		trap 'kill -TERM $$api 2>/dev/null; wait $$api' EXIT INT TERM; \
-		cd frontend && API_PORT=$${PORT:-8000} npx vite
+		cd frontend && API_PORT=$(SHOP_PORT) npx vite
 
 # Refuses while a shop, `make seed` or a test run still uses the folder: deleting a running
 # PostgreSQL's files under it corrupts that server and leaves it running.

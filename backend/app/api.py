@@ -8,7 +8,7 @@ from app.catalog.router import router as catalog_router
 from app.health.router import router as health_router
 from app.info.router import router as info_router
 from app.orders.router import router as orders_router
-from app.payments.providers.testing import router as test_provider_router
+from app.payments.providers.testing_page import router as test_provider_router
 from app.payments.router import router as payments_router
 from app.stores.router import router as stores_router
 from app.support.router import router as support_router

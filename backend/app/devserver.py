@@ -356,7 +356,10 @@ def _uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
 def main() -> int:
     from app.core.config import settings
 
-    port = int(os.environ.get("PORT", settings.port))
+    # Settings read the environment and then the repository's .env, so what is set in either
+    # counts here too (fields set by neither are in no model_fields_set).
+    given = settings.model_fields_set
+    port = settings.port
     if port_taken(port):
         say(
             f"port {port} on 127.0.0.1 is taken (another `make run`, or another server): "
@@ -365,7 +368,8 @@ def main() -> int:
         return 1
     env = dict(os.environ)
     env["PORT"] = str(port)
-    env.setdefault("FRONTEND_URL", f"http://127.0.0.1:{port}")
+    if "frontend_url" not in given:
+        env["FRONTEND_URL"] = f"http://127.0.0.1:{port}"
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     pid_file = DATA_DIR / "shop.pid"
     running = running_shop_pid()
@@ -388,8 +392,9 @@ def main() -> int:
         return lambda: subprocess.Popen(args, cwd=BACKEND_DIR, env=env, start_new_session=True)
 
     try:
-        if "DATABASE_URL" in os.environ:
+        if "database_url" in given:
             say("PostgreSQL: using DATABASE_URL")
+            env["DATABASE_URL"] = settings.database_url
         else:
             started = time.monotonic()
             say(f"starting embedded PostgreSQL in {DATA_DIR / 'pg'} ...")
@@ -402,7 +407,7 @@ def main() -> int:
             )
         ensure_database(env["DATABASE_URL"])
 
-        if "REDIS_URL" in os.environ:
+        if "redis_url" in given:
             say("Redis: using REDIS_URL")
         else:
             say("starting embedded Redis ...")
@@ -414,7 +419,7 @@ def main() -> int:
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
 
-        if not os.environ.get("SMTP_HOST"):
+        if not settings.smtp_host:
             mail_dir = DATA_DIR / "mail"
             sink = MailSink(
                 mail_dir,
@@ -449,8 +454,7 @@ def main() -> int:
             return 1
         say(f"The shop is running at http://127.0.0.1:{port}")
         say(f"  API docs   http://127.0.0.1:{port}/api/docs")
-        admin_email = env.get("ADMIN_EMAIL", "admin@example.com")
-        say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {admin_email})")
+        say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {settings.admin_email})")
         say("Press Ctrl-C to stop everything.")
         while not stopping.is_set():
             for child in children:
@@ -472,9 +476,13 @@ def main() -> int:
 
 def seed() -> int:
     """`make seed`: migrate and load missing demo data (embedded PostgreSQL unless set)."""
+    from app.core.config import settings
+
     env = dict(os.environ)
     pg = None
-    if "DATABASE_URL" not in env:
+    if "database_url" in settings.model_fields_set:
+        env["DATABASE_URL"] = settings.database_url
+    else:
         pg = EmbeddedPostgres(DATA_DIR / "pg")  # reuses the server of a running `make run`
         env["DATABASE_URL"] = pg.url("shop")
     try:

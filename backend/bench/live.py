@@ -216,7 +216,7 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
     order_of: dict[int, int] = {}
     async with SessionFactory() as session, session.begin():
         for n, owner in enumerate(owners):
-            body = await orders_service.place_order(
+            order = await orders_service.place_order(
                 session,
                 owner,
                 OrderCreate(
@@ -224,7 +224,7 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
                     items=[OrderLine(product_id=drink_ids[0], quantity=2)],
                 ),
             )
-            order_of[owner.id] = body["id"]
+            order_of[owner.id] = order.id
     frames: dict[int, bytes] = {}
     async with SessionFactory() as session:
         for order_id in order_of.values():

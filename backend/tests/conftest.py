@@ -11,7 +11,11 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,6 +63,8 @@ def _is_xdist_controller(config: pytest.Config) -> bool:
 def pytest_configure(config: pytest.Config) -> None:
     if _is_xdist_controller(config):
         return
+    # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
+    os.environ["SHOP_ENV_FILE"] = ""
     sys.path.insert(0, str(BACKEND_DIR))
     from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
 
@@ -193,7 +199,13 @@ def _stop(process: subprocess.Popen) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest files first, so under xdist they start at once and overlap the rest."""
-    first = ("test_fuzz_api.py", "test_devserver.py", "test_outages.py", "test_sentry.py")
+    first = (
+        "test_fuzz_api.py",
+        "test_devserver.py",
+        "test_outages.py",
+        "test_sentry.py",
+        "test_env_file.py",
+    )
 
     def rank(item: pytest.Item) -> int:
         name = item.path.name
@@ -337,3 +349,53 @@ def wait_for():
             await asyncio.sleep(interval)
 
     return wait
+
+
+@pytest.fixture
+def count_statements() -> Callable[[], AbstractContextManager[list[str]]]:
+    """`with count_statements() as statements:` collects the SQL the app's engine sends
+    inside the block, in order (for tests that a page costs a constant number of queries)."""
+    from sqlalchemy import event
+
+    from app.core.db import engine
+
+    @contextmanager
+    def counting() -> Iterator[list[str]]:
+        statements: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            statements.append(statement)
+
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            yield statements
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+    return counting
+
+
+@dataclass
+class Shop:
+    store: Any
+    other_store: Any
+    coffee: Any  # 3.50
+    cake: Any  # 4.25
+    beans: Any  # 12.00
+
+
+@pytest.fixture
+async def shop() -> Shop:
+    """A small shop for the cart, order and money tests: two stores, three products."""
+    from tests.factories import create_category, create_product, create_store, set_stock
+
+    category = await create_category("Coffee")
+    store = await create_store("Kreuzberg")
+    other = await create_store("Mitte")
+    coffee = await create_product("Flat white", category.id, "3.50")
+    cake = await create_product("Cheesecake", category.id, "4.25")
+    beans = await create_product("House beans 250 g", category.id, "12.00")
+    for product, quantity in ((coffee, 20), (cake, 5), (beans, 3)):
+        await set_stock(store.id, product.id, quantity)
+    await set_stock(other.id, coffee.id, 1)
+    return Shop(store, other, coffee, cake, beans)

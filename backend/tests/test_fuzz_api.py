@@ -45,6 +45,10 @@ SESSION_ENDING = ["logout", "end_session", "change_password", "delete_me"]
 COMMON_PASSWORD = (
     "a password on the common-passwords list is a 422 (too long a list for the schema)"
 )
+PHONE_NUMBER = (
+    "a phone number that does not exist is a 422 (libphonenumber knows the numbering plans; "
+    "the schema's pattern only the characters)"
+)
 ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
     "verify_email": ([400], "a generated token is not a live link: 400 invalid_token"),
     "password_reset_confirm": (
@@ -57,10 +61,12 @@ ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
         operation: (
             [422],
             "an unknown timezone name is a 422; the names are the server's tz "
-            "database, not an enum in the schema",
+            "database, not an enum in the schema; " + PHONE_NUMBER,
         )
         for operation in ("create_store", "replace_store", "update_store")
     },
+    "update_me": ([422], PHONE_NUMBER),
+    "update_user": ([422], PHONE_NUMBER),
     "create_top_up": (
         [422],
         "the amount's limits and the storefront origin `return_url` must be on are settings "

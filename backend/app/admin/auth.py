@@ -16,22 +16,19 @@ from starlette.responses import RedirectResponse, Response
 
 from app.auth import sessions
 from app.auth.errors import InvalidCredentials
+from app.auth.permissions import is_active_admin
 from app.auth.service import check_password
 from app.core.config import settings
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.errors import TooManyRequests
 from app.core.redis import redis
 from app.core.security import PasswordHashingBusy
-from app.models import RoleName, User
-from app.users import repository as users_repo
+from app.models import User
+from app.users import service as users_service
 
 SESSION_COOKIE = "shop_admin"
 SESSION_SECONDS = 8 * 3600
 DEVICE_PREFIX = "Admin panel"
-
-
-def may_enter(user: User | None) -> bool:
-    return user is not None and user.is_active and user.role.name == RoleName.admin
 
 
 def _client_ip(request: Request) -> str:
@@ -65,14 +62,14 @@ class AdminAuth(AuthenticationBackend):
         # The same throttles and hashing pool as the API's login, so the two cannot be played
         # off each other.
         try:
-            async with SessionFactory() as session:
+            async with unit_of_work() as session:
                 user = await check_password(session, login, password, ip=ip)
         except InvalidCredentials:
             return False
         except (TooManyRequests, PasswordHashingBusy) as exc:
             retry_after = int((exc.headers or {}).get("Retry-After", "1"))
             return await self._login_page(request, exc.detail, exc.status, retry_after)
-        if not may_enter(user):
+        if not is_active_admin(user):
             return False  # the same answer as a wrong password: the panel does not say who exists
 
         device = f"{DEVICE_PREFIX}: {request.headers.get('user-agent', '')}"
@@ -80,7 +77,7 @@ class AdminAuth(AuthenticationBackend):
         sid, _ = await sessions.create_session(
             redis, user.id, ip=ip, device=device, ttl=SESSION_SECONDS
         )
-        async with SessionFactory() as session, session.begin():
+        async with unit_of_work() as session:
             await session.execute(
                 update(User).where(User.id == user.id).values(last_login_at=datetime.now(UTC))
             )
@@ -102,9 +99,9 @@ class AdminAuth(AuthenticationBackend):
         if await sessions.session_user_id(redis, sid) != user_id:
             request.session.clear()
             return False
-        async with SessionFactory() as session:
-            user = await users_repo.get(session, user_id)
-        if not may_enter(user):
+        async with unit_of_work() as session:
+            user = await users_service.by_id(session, user_id)
+        if not is_active_admin(user):
             # Disabled, demoted or deleted: out at once, and this session is over.
             await sessions.end_session(redis, sid)
             request.session.clear()

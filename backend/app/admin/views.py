@@ -15,17 +15,18 @@ from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import SelectField
 
 from app.auth import sessions
-from app.catalog import images
+from app.auth.permissions import is_active_admin
+from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ProductCreate
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.errors import AppError
 from app.core.redis import redis
+from app.core.types import INT64_MAX
 from app.models import (
     Account,
     Category,
@@ -35,7 +36,6 @@ from app.models import (
     Product,
     ProductImage,
     Role,
-    RoleName,
     Stock,
     Store,
     Transaction,
@@ -43,12 +43,10 @@ from app.models import (
 )
 from app.orders import service as orders_service
 from app.stores.schemas import StockSet, StoreCreate
-from app.users import repository as users_repo
 from app.users import service as users_service
 from app.users.schemas import Username
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
-BIGINT_MAX = 2**63 - 1
 
 
 class AdminChangeRefused(ValueError):
@@ -89,7 +87,7 @@ class SafeForeignKeyFilter(ForeignKeyFilter):
 
     async def get_filtered_query(self, query, value, model):
         if value not in (None, "", "__all") and not (
-            str(value).isdigit() and int(value) <= BIGINT_MAX
+            str(value).isdigit() and int(value) <= INT64_MAX
         ):
             return query
         return await super().get_filtered_query(query, value, model)
@@ -124,7 +122,7 @@ class ShopModelView(ModelView):
     def _stmt_by_identifier(self, identifier: str) -> Select:
         parts = identifier.split(";")
         if len(parts) != len(self.pk_columns) or not all(
-            p.isdigit() and 0 < int(p) <= BIGINT_MAX for p in parts
+            p.isdigit() and 0 < int(p) <= INT64_MAX for p in parts
         ):
             raise HTTPException(status_code=404)
         return super()._stmt_by_identifier(identifier)
@@ -165,7 +163,7 @@ def _thumbnail(image: ProductImage, height: int = 48) -> Markup:
 async def _ensure_an_admin_remains(user: User) -> None:
     """The API's last-admin rule, in the panel's own transaction (its row locks are held
     until the panel commits the change)."""
-    if not (user.is_active and user.role.name == RoleName.admin):
+    if not is_active_admin(user):
         return
     session = async_object_session(user)
     assert session is not None
@@ -319,7 +317,7 @@ class CategoryAdmin(ShopModelView, model=Category):
         clean = _validated(CategoryCreate, {**data, "parent_id": parent_id})
         data.update(name=clean.name, slug=clean.slug)
         if parent_id is not None and not is_created:
-            async with SessionFactory() as session:
+            async with unit_of_work() as session:
                 if await _category_cycle(session, model.id, parent_id):
                     raise AdminChangeRefused("A category cannot be placed under itself.")
 
@@ -395,12 +393,17 @@ class ProductAdmin(ShopModelView, model=Product):
         data["attributes"] = clean.attributes
 
     async def on_model_delete(self, model: Product, request: Request) -> None:
-        request.state.deleted_image_files = [image.filename for image in model.images]
+        session = async_object_session(model)
+        assert session is not None
+        request.state.deleted_image_files = list(
+            await session.scalars(
+                select(ProductImage.filename).where(ProductImage.product_id == model.id)
+            )
+        )
 
     async def after_model_delete(self, model: Product, request: Request) -> None:
         # The rows went with the product (ON DELETE CASCADE); the files go once that committed.
-        for filename in getattr(request.state, "deleted_image_files", []):
-            await run_in_threadpool(images.remove, filename)
+        await catalog_service.remove_image_files(getattr(request.state, "deleted_image_files", []))
 
 
 class ProductImageAdmin(ShopModelView, model=ProductImage):
@@ -532,8 +535,8 @@ class StockAdmin(ShopModelView, model=Stock):
 async def _as_admin(request: Request) -> AsyncIterator[tuple[AsyncSession, User]]:
     """A unit of work for a service call made by the panel's admin; the service's refusal
     (AppError) becomes the message shown above the form."""
-    async with SessionFactory() as session, session.begin():
-        admin = await users_repo.get(session, get_current_user_id(request))
+    async with unit_of_work() as session:
+        admin = await users_service.by_id(session, get_current_user_id(request))
         if admin is None:
             raise HTTPException(status_code=404)
         try:

@@ -1,23 +1,26 @@
 """Who is calling: bearer token -> live Redis session -> active user in the database."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import sessions
 from app.auth.errors import AccountDisabled, InsufficientRole
+from app.auth.permissions import STAFF_ROLES, has_role
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized
 from app.core.redis import redis
 from app.core.security import decode_access_token
 from app.models import RoleName, User
-from app.users import repository as users_repo
+from app.users import service as users_service
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-async def authenticate_token(session, token: str | None) -> tuple[User, str]:
+async def authenticate_token(session: AsyncSession, token: str | None) -> tuple[User, str]:
     """The user and session id behind an access token, or Unauthorized / AccountDisabled."""
     claims = decode_access_token(token) if token else None
     if claims is None:
@@ -25,7 +28,7 @@ async def authenticate_token(session, token: str | None) -> tuple[User, str]:
     user_id, sid = int(claims["sub"]), str(claims["sid"])
     if await sessions.session_user_id(redis, sid) != user_id:
         raise Unauthorized("The session has ended; log in again.")
-    user = await users_repo.get(session, user_id)
+    user = await users_service.by_id(session, user_id)
     if user is None:
         raise Unauthorized("The session has ended; log in again.")
     if not user.is_active:
@@ -57,21 +60,11 @@ async def optional_user(
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
-STAFF_ROLES = frozenset({RoleName.support, RoleName.admin})
+def require_roles(*roles: RoleName) -> Callable[[User], Awaitable[User]]:
+    """A dependency that lets only users of these roles through (403 otherwise)."""
 
-
-def is_admin(user: User | None) -> bool:
-    return user is not None and user.role.name == RoleName.admin
-
-
-def is_staff(user: User | None) -> bool:
-    """Support or admin: the shop's people, who answer chats and serve orders."""
-    return user is not None and user.role.name in STAFF_ROLES
-
-
-def require_roles(*roles: RoleName):
     async def guard(user: CurrentUser) -> User:
-        if user.role.name not in roles:
+        if not has_role(user, *roles):
             raise InsufficientRole
         return user
 

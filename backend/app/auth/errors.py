@@ -1,4 +1,6 @@
-from app.core.errors import AppError, Conflict, Forbidden, Unauthorized
+"""The auth domain's errors."""
+
+from app.core.errors import AppError, Forbidden, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -31,11 +33,3 @@ class InsufficientRole(Forbidden):
 
 class BadOneTimeToken(AppError):
     status, code, title = 400, "invalid_token", "Invalid, used or expired link"
-
-
-class EmailTaken(Conflict):
-    code, title = "email_taken", "E-mail address already registered"
-
-
-class UsernameTaken(Conflict):
-    code, title = "username_taken", "Username already taken"

@@ -10,11 +10,9 @@ from app.auth.errors import (
     BadOneTimeToken,
     CsrfFailed,
     EmailNotVerified,
-    EmailTaken,
     InvalidCredentials,
     InvalidToken,
     RefreshTokenReused,
-    UsernameTaken,
 )
 from app.auth.schemas import (
     Accepted,
@@ -32,6 +30,8 @@ from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.errors import NotFound, TooManyRequests, Unauthorized, problem_responses
 from app.core.security import PasswordHashingBusy
+from app.models import User
+from app.users.errors import EmailTaken, UsernameTaken
 from app.users.schemas import UserRead, UserRegister
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -84,14 +84,14 @@ def _pair(issued: service.IssuedTokens) -> TokenPair:
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(EmailTaken, UsernameTaken, TooManyRequests, PasswordHashingBusy),
 )
-async def register(data: UserRegister, request: Request, session: SessionDep):
+async def register(data: UserRegister, request: Request, session: SessionDep) -> User:
     """Create an inactive customer account and e-mail a verification link. Limited per client
     IP and per address (429 with Retry-After)."""
     return await service.register(session, data, ip=client_ip(request))
 
 
 @router.post("/verify-email", response_model=UserRead, responses=problem_responses(BadOneTimeToken))
-async def verify_email(data: TokenBody, session: SessionDep):
+async def verify_email(data: TokenBody, session: SessionDep) -> User:
     """Activate the account behind a verification link's token (single use)."""
     return await service.verify_email(session, data.token)
 
@@ -102,7 +102,7 @@ async def verify_email(data: TokenBody, session: SessionDep):
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(TooManyRequests),
 )
-async def resend_verification(data: EmailBody, request: Request, session: SessionDep):
+async def resend_verification(data: EmailBody, request: Request, session: SessionDep) -> Accepted:
     """Send the verification link again. Always 202, whether or not the address is known;
     limited per client IP and per address alike (429 with Retry-After)."""
     await service.resend_verification(session, data.email, ip=client_ip(request))
@@ -116,7 +116,9 @@ async def resend_verification(data: EmailBody, request: Request, session: Sessio
         InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests, PasswordHashingBusy
     ),
 )
-async def login(data: LoginRequest, request: Request, response: Response, session: SessionDep):
+async def login(
+    data: LoginRequest, request: Request, response: Response, session: SessionDep
+) -> TokenPair:
     """Log in with e-mail or username. Also sets the refresh token as an HttpOnly cookie.
     Failed attempts are limited per account and per client IP (429 with Retry-After); 503
     with Retry-After when the server has too many password checks at once."""
@@ -138,7 +140,9 @@ async def login(data: LoginRequest, request: Request, response: Response, sessio
         InvalidCredentials, EmailNotVerified, AccountDisabled, TooManyRequests, PasswordHashingBusy
     ),
 )
-async def token(form: Annotated[TokenForm, Form()], request: Request, session: SessionDep):
+async def token(
+    form: Annotated[TokenForm, Form()], request: Request, session: SessionDep
+) -> TokenPair:
     """OAuth2 password form (username = e-mail or username), for Swagger's Authorize button."""
     issued = await service.login(
         session,
@@ -172,7 +176,7 @@ async def refresh(
     session: SessionDep,
     data: RefreshRequest | None = None,
     x_csrf_token: Annotated[str | None, Header()] = None,
-):
+) -> TokenPair:
     """New token pair for a refresh token (body, or cookie with X-CSRF-Token).
     The old refresh token dies; presenting it again ends the whole session."""
     token = data.refresh_token if data else None
@@ -189,7 +193,7 @@ async def refresh(
 @router.post(
     "/logout", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
 )
-async def logout(user: CurrentUser, request: Request, response: Response):
+async def logout(user: CurrentUser, request: Request, response: Response) -> None:
     """End this session; its access and refresh tokens stop working at once."""
     await service.logout(current_session_id(request))
     _clear_auth_cookies(response)
@@ -198,7 +202,7 @@ async def logout(user: CurrentUser, request: Request, response: Response):
 @router.get(
     "/sessions", response_model=list[SessionRead], responses=problem_responses(Unauthorized)
 )
-async def list_sessions(user: CurrentUser, request: Request):
+async def list_sessions(user: CurrentUser, request: Request) -> list[SessionRead]:
     """The caller's sessions, newest first; `current` marks this one."""
     current = current_session_id(request)
     return [
@@ -231,7 +235,7 @@ async def end_other_sessions(user: CurrentUser, request: Request):
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(Unauthorized, NotFound),
 )
-async def end_session(session_id: str, user: CurrentUser):
+async def end_session(session_id: str, user: CurrentUser) -> None:
     """End one of the caller's sessions (another device, say)."""
     if len(session_id) > 64 or not await service.end_own_session(user, session_id):
         raise NotFound("No such session.")
@@ -243,7 +247,7 @@ async def end_session(session_id: str, user: CurrentUser):
     status_code=status.HTTP_202_ACCEPTED,
     responses=problem_responses(TooManyRequests),
 )
-async def password_reset(data: EmailBody, request: Request, session: SessionDep):
+async def password_reset(data: EmailBody, request: Request, session: SessionDep) -> Accepted:
     """E-mail a single-use reset link. Always 202, whether or not the address is known;
     limited per client IP and per address alike (429 with Retry-After)."""
     await service.request_password_reset(session, data.email, ip=client_ip(request))
@@ -255,6 +259,6 @@ async def password_reset(data: EmailBody, request: Request, session: SessionDep)
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(BadOneTimeToken, PasswordHashingBusy),
 )
-async def password_reset_confirm(data: PasswordResetConfirm, session: SessionDep):
+async def password_reset_confirm(data: PasswordResetConfirm, session: SessionDep) -> None:
     """Set a new password with a reset token; every session of the account ends."""
     await service.confirm_password_reset(session, data.token, data.new_password)

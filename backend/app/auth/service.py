@@ -31,12 +31,11 @@ from app.core.security import (
     verify_password,
 )
 from app.models import User
-from app.users import repository as users_repo
 from app.users import service as users_service
 from app.users.schemas import UserRegister
 
-VERIFY = "verify"
-RESET = "reset"
+VERIFY = tokens.VERIFY
+RESET = tokens.RESET
 
 
 @dataclass(frozen=True)
@@ -84,13 +83,13 @@ async def register(session: AsyncSession, data: UserRegister, *, ip: str) -> Use
 
 
 async def _send_verification(session: AsyncSession, user: User) -> None:
-    token = await tokens.issue(redis, VERIFY, user.id, settings.verify_token_hours * 3600)
-    enqueue(session, tasks.send_verification_email, user.id, token)
+    # The worker issues the link's token when it sends the mail: none travels on the queue.
+    enqueue(session, tasks.send_verification_email, user.id)
 
 
 async def verify_email(session: AsyncSession, token: str) -> User:
     user_id = await tokens.consume(redis, VERIFY, token)
-    user = await users_repo.get(session, user_id) if user_id else None
+    user = await users_service.by_id(session, user_id) if user_id else None
     if user is None or user.is_verified or user.deleted_at is not None:
         raise BadOneTimeToken("This verification link is invalid, used or expired.")
     user.is_verified = True
@@ -103,7 +102,7 @@ async def verify_email(session: AsyncSession, token: str) -> User:
 async def resend_verification(session: AsyncSession, email: str, *, ip: str) -> None:
     """Always the same answer to the caller, whether or not a mail goes out."""
     await _take_mail_request("resend", ip, email)
-    user = await users_repo.by_email(session, email)
+    user = await users_service.by_email(session, email)
     if user is None or user.is_verified:
         return
     await _send_verification(session, user)
@@ -125,7 +124,7 @@ async def check_password(session: AsyncSession, login: str, password: str, *, ip
     checked, so however many arrive at once, at most the limit reach argon2 in a window; a
     right password (or a check the server was too busy to make) gives its attempt back."""
     hashing_pool.refuse_if_full()
-    user = await users_repo.by_login(session, login)
+    user = await users_service.by_login(session, login)
     account_key = str(user.id) if user else login.strip().lower()
     buckets = _login_buckets(ip, account_key)
     retry_after = await ratelimit.take(redis, *buckets)
@@ -168,7 +167,7 @@ async def refresh(session: AsyncSession, refresh_token: str, *, ip: str) -> Issu
     if rotated is None:
         raise InvalidToken("The refresh token is invalid or expired.")
     sid, user_id, new_refresh = rotated
-    user = await users_repo.get(session, user_id)
+    user = await users_service.by_id(session, user_id)
     if user is None or not user.is_active:
         await sessions.end_session(redis, sid)
         raise InvalidToken("The account is no longer active.")
@@ -200,16 +199,15 @@ async def end_other_sessions(user: User, keep_session_id: str) -> int:
 
 async def request_password_reset(session: AsyncSession, email: str, *, ip: str) -> None:
     await _take_mail_request("reset", ip, email)
-    user = await users_repo.by_email(session, email)
+    user = await users_service.by_email(session, email)
     if user is None or (user.is_verified and not user.is_active):
         return  # unknown or disabled: the same 202, nothing sent
-    token = await tokens.issue(redis, RESET, user.id, settings.reset_token_minutes * 60)
-    enqueue(session, tasks.send_password_reset_email, user.id, token)
+    enqueue(session, tasks.send_password_reset_email, user.id)
 
 
 async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:
     user_id = await tokens.consume(redis, RESET, token)
-    user = await users_repo.get(session, user_id) if user_id else None
+    user = await users_service.by_id(session, user_id) if user_id else None
     if user is None or user.deleted_at is not None:  # a link mailed before they left
         raise BadOneTimeToken("This reset link is invalid, used or expired.")
     await users_service.set_password(session, user, new_password)

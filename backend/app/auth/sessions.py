@@ -84,6 +84,15 @@ async def session_user_id(redis: Redis, sid: str) -> int | None:
     return int(raw) if raw else None
 
 
+async def session_owners(redis: Redis, sids: list[str]) -> list[int | None]:
+    """The user id behind each session (None once it ended), in one round trip."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for sid in sids:
+            pipe.hget(f"session:{sid}", "user_id")
+        owners = await pipe.execute()
+    return [int(owner) if owner else None for owner in owners]
+
+
 async def touch(redis: Redis, sid: str) -> None:
     """Record activity, at most once a minute per session (a write per request is waste)."""
     if await redis.set(f"session_touch:{sid}", 1, ex=LAST_SEEN_RESOLUTION_SECONDS, nx=True):

@@ -1,6 +1,6 @@
 """Cart queries: a user's lines, upserts that respect the per-line cap."""
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ScalarSelect, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -8,16 +8,18 @@ from sqlalchemy.orm import joinedload
 from app.models import Cart, CartItem, Product
 
 
-def _cart_of(user_id: int):
+def _cart_of(user_id: int) -> ScalarSelect[int]:
     return select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
 
 
 async def lines(session: AsyncSession, user_id: int, *, for_update: bool = False) -> list[CartItem]:
-    """The user's cart lines with their products, oldest first."""
+    """The user's cart lines with their products, oldest first; locked for a checkout, or
+    else with the products' images, as the cart shows them."""
+    product = joinedload(CartItem.product)
     query = (
         select(CartItem)
         .where(CartItem.cart_id == _cart_of(user_id))
-        .options(joinedload(CartItem.product))
+        .options(product if for_update else product.selectinload(Product.images))
         .order_by(CartItem.id)
     )
     if for_update:

@@ -1,22 +1,22 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 
 from app.auth.dependencies import CurrentUser
 from app.cart import service
+from app.cart.errors import CartItemNotFound, CartQuantityLimit
 from app.cart.schemas import CartItemAdd, CartItemUpdate, CartMerge, CartMergeResult, CartRead
-from app.catalog.service import ProductNotFound
+from app.catalog.errors import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
+from app.core.types import PathId
 from app.stores.schemas import CartAvailability
 
 router = APIRouter(prefix="/cart", tags=["cart"])
 
-ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ItemId = PathId
 
 
 @router.get("", response_model=CartRead, responses=problem_responses(Unauthorized))
-async def get_cart(user: CurrentUser, session: SessionDep):
+async def get_cart(user: CurrentUser, session: SessionDep) -> CartRead:
     """The cart: lines with product, quantity, unit price and line total, and the cart total.
     Lines whose product was hidden or deleted stay, flagged `available: false`, outside the
     total."""
@@ -27,9 +27,9 @@ async def get_cart(user: CurrentUser, session: SessionDep):
     "/items",
     response_model=CartRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Unauthorized, ProductNotFound, service.CartQuantityLimit),
+    responses=problem_responses(Unauthorized, ProductNotFound, CartQuantityLimit),
 )
-async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep):
+async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep) -> CartRead:
     """Add a product; adds to its line when the cart has one. Answers the whole cart."""
     return await service.add_item(session, user, data.product_id, data.quantity)
 
@@ -37,11 +37,11 @@ async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep)
 @router.patch(
     "/items/{item_id}",
     response_model=CartRead,
-    responses=problem_responses(Unauthorized, service.CartItemNotFound),
+    responses=problem_responses(Unauthorized, CartItemNotFound),
 )
 async def change_cart_item(
     item_id: ItemId, data: CartItemUpdate, user: CurrentUser, session: SessionDep
-):
+) -> CartRead:
     """Set a line's quantity. Answers the whole cart."""
     return await service.update_item(session, user, item_id, data.quantity)
 
@@ -49,21 +49,21 @@ async def change_cart_item(
 @router.delete(
     "/items/{item_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(Unauthorized, service.CartItemNotFound),
+    responses=problem_responses(Unauthorized, CartItemNotFound),
 )
-async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionDep):
+async def remove_cart_item(item_id: ItemId, user: CurrentUser, session: SessionDep) -> None:
     await service.remove_item(session, user, item_id)
 
 
 @router.delete(
     "", status_code=status.HTTP_204_NO_CONTENT, responses=problem_responses(Unauthorized)
 )
-async def empty_cart(user: CurrentUser, session: SessionDep):
+async def empty_cart(user: CurrentUser, session: SessionDep) -> None:
     await service.clear(session, user)
 
 
 @router.post("/merge", response_model=CartMergeResult, responses=problem_responses(Unauthorized))
-async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep):
+async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep) -> CartMergeResult:
     """At sign-in, add the cart kept in the browser to this cart: quantities of a product add
     up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
     deleted are not added and come back in `dropped`, the rest is merged all the same.
@@ -74,7 +74,7 @@ async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep):
 @router.get(
     "/availability", response_model=CartAvailability, responses=problem_responses(Unauthorized)
 )
-async def cart_availability(user: CurrentUser, session: SessionDep):
+async def cart_availability(user: CurrentUser, session: SessionDep) -> CartAvailability:
     """For checkout: every active store, whether it has every orderable line of the cart now,
     and per short line what is requested and what it has; one query for all stores. Lines of
     hidden or deleted products are in `unavailable`."""

@@ -5,6 +5,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.cart import repository
+from app.cart.errors import CartItemNotFound, CartQuantityLimit
 from app.cart.schemas import (
     CappedLine,
     CartItemRead,
@@ -16,18 +17,9 @@ from app.cart.schemas import (
 )
 from app.catalog import service as catalog_service
 from app.core.config import settings
-from app.core.errors import Conflict, NotFound
-from app.models import CartItem, User
+from app.models import CartItem, Product, User
 from app.stores import service as stores_service
 from app.stores.schemas import CartAvailability, UnavailableLine
-
-
-class CartItemNotFound(NotFound):
-    code, title = "cart_item_not_found", "Cart item not found"
-
-
-class CartQuantityLimit(Conflict):
-    code, title = "cart_quantity_limit", "Quantity limit reached"
 
 
 def _line(item: CartItem) -> CartItemRead:
@@ -54,7 +46,7 @@ def _line(item: CartItem) -> CartItemRead:
     )
 
 
-def _product(product) -> CartProduct:
+def _product(product: Product) -> CartProduct:
     return CartProduct(
         id=product.id,
         name=product.name,
@@ -99,6 +91,22 @@ async def remove_item(session: AsyncSession, user: User, item_id: int) -> None:
 
 async def clear(session: AsyncSession, user: User) -> None:
     await repository.clear(session, user.id)
+
+
+async def lines_to_order(session: AsyncSession, user: User) -> dict[int, int]:
+    """Checkout from the cart: its orderable lines as {product_id: quantity}. The cart and its
+    lines stay locked until the commit, so two checkouts of one cart run one after the other."""
+    await repository.lock_cart(session, user.id)
+    return {
+        line.product.id: line.quantity
+        for line in await repository.lines(session, user.id, for_update=True)
+        if line.product is not None and line.product.is_active
+    }
+
+
+async def remove_ordered(session: AsyncSession, user: User, product_ids: list[int]) -> None:
+    """Drop the lines of the products just ordered from the user's cart."""
+    await repository.remove_products(session, user.id, product_ids)
 
 
 async def merge(session: AsyncSession, user: User, items: list[CartMergeLine]) -> CartMergeResult:

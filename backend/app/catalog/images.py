@@ -8,8 +8,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from app.catalog.errors import ImageTooLarge, UnsupportedImage
 from app.core.config import settings
-from app.core.errors import AppError, PayloadTooLarge
+from app.core.errors import PayloadTooLarge
 
 # Format Pillow detects from the bytes -> (content type, file extension, save options).
 FORMATS = {
@@ -17,14 +18,6 @@ FORMATS = {
     "PNG": ("image/png", "png", {"optimize": True}),
     "WEBP": ("image/webp", "webp", {"quality": 85}),
 }
-
-
-class UnsupportedImage(AppError):
-    status, code, title = 415, "unsupported_image", "Unsupported image"
-
-
-class ImageTooLarge(AppError):
-    status, code, title = 413, "image_too_large", "Image too large"
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 import re
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import Category, Product, Stock
@@ -21,23 +23,23 @@ def subtree_ids(root_ids: list[int]) -> Select:
     return select(tree.c.id)
 
 
-def _category_filter(op: str, value) -> ColumnElement[bool]:
+def _category_filter(op: str, value: int | list[int]) -> ColumnElement[bool]:
     ids = value if isinstance(value, list) else [value]
     return Product.category_id.in_(subtree_ids(ids))
 
 
-def _in_stock_at(op: str, value) -> ColumnElement[bool]:
+def _in_stock_at(op: str, value: int | list[int]) -> ColumnElement[bool]:
     store_ids = value if isinstance(value, list) else [value]
     return exists().where(
         Stock.product_id == Product.id, Stock.store_id.in_(store_ids), Stock.quantity > 0
     )
 
 
-def _websearch(q: str):
+def _websearch(q: str) -> ColumnElement[Any]:
     return func.websearch_to_tsquery("english", q)
 
 
-def _prefix_query(q: str):
+def _prefix_query(q: str) -> ColumnElement[Any] | None:
     """'harr pott' -> to_tsquery('harr:* & pott:*'), for words typed halfway."""
     words = _WORD.findall(q)[:8]
     if not words:
@@ -90,6 +92,25 @@ PRODUCT_LIST = ListSpec(
     tiebreak=Product.id.asc(),
 )
 
+
+def product_list_spec(
+    filters: dict[str, Filter], sorts: dict[str, Any], *, without: tuple[str, ...] = ()
+) -> ListSpec:
+    """The product list's filters, sort keys and search (but `without`), plus `filters` and
+    `sorts` of its own, for another list of products (a store's assortment, say)."""
+    return ListSpec(
+        filters={
+            **{k: v for k, v in PRODUCT_FILTERS.items() if k not in without},
+            **filters,
+        },
+        sorts={**PRODUCT_SORTS, **sorts},
+        default_sort=PRODUCT_LIST.default_sort,
+        search=PRODUCT_LIST.search,
+        rank=PRODUCT_LIST.rank,
+        tiebreak=PRODUCT_LIST.tiebreak,
+    )
+
+
 CATEGORY_LIST = ListSpec(
     filters={
         "id": Filter(Category.id, int),
@@ -108,33 +129,33 @@ CATEGORY_LIST = ListSpec(
 async def list_products(
     session: AsyncSession, params: ListParams, *, include_inactive: bool
 ) -> Page:
-    query = select(Product)
+    query = select(Product).options(selectinload(Product.images))
     if not include_inactive:
         query = query.where(Product.is_active)
     return await paginate(session, query, PRODUCT_LIST, params)
 
 
 async def get_product(session: AsyncSession, key: int | str) -> Product | None:
+    """A product with its images, by id or slug."""
     column = Product.id if isinstance(key, int) else Product.slug
-    return await session.scalar(select(Product).where(column == key))
+    return await session.scalar(
+        select(Product).where(column == key).options(selectinload(Product.images))
+    )
 
 
 async def list_categories(session: AsyncSession, params: ListParams) -> Page:
-    return await paginate(session, select(Category), CATEGORY_LIST, params)
+    """A page of categories with their direct children (one more statement for them all)."""
+    query = select(Category).options(selectinload(Category.children))
+    return await paginate(session, query, CATEGORY_LIST, params)
 
 
-async def children_of(session: AsyncSession, parent_ids: list[int]) -> dict[int, list[Category]]:
-    """Children of many categories in one statement."""
-    children: dict[int, list[Category]] = {pid: [] for pid in parent_ids}
-    if parent_ids:
-        rows = await session.scalars(
-            select(Category)
-            .where(Category.parent_id.in_(parent_ids))
-            .order_by(Category.name, Category.id)
-        )
-        for child in rows:
-            children[child.parent_id].append(child)
-    return children
+async def category_with_children(session: AsyncSession, category_id: int) -> Category | None:
+    return await session.scalar(
+        select(Category)
+        .where(Category.id == category_id)
+        .options(selectinload(Category.children))
+        .execution_options(populate_existing=True)
+    )
 
 
 async def in_subtree(session: AsyncSession, candidate_id: int, root_id: int) -> bool:

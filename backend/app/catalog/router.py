@@ -2,10 +2,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, UploadFile, status
 
-from app.auth.dependencies import AdminUser, OptionalUser, is_admin
+from app.auth.dependencies import AdminUser, OptionalUser
 from app.auth.errors import InsufficientRole
+from app.auth.permissions import is_admin
 from app.catalog import service
-from app.catalog.images import ImageTooLarge, UnsupportedImage
+from app.catalog.errors import (
+    CategoryCycle,
+    CategoryNotEmpty,
+    CategoryNotFound,
+    ImageNotFound,
+    ImageTooLarge,
+    ProductNotFound,
+    SlugTaken,
+    UnsupportedImage,
+)
 from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST
 from app.catalog.schemas import (
     Availability,
@@ -21,14 +31,15 @@ from app.catalog.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.core.types import text
+from app.core.types import PathId, text
+from app.models import Category, Product, ProductImage
 from app.stores import service as stores_service
 
 router = APIRouter(tags=["catalog"])
 
-CategoryId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ImageId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+CategoryId = PathId
+ProductId = PathId
+ImageId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 
 
@@ -39,16 +50,16 @@ ADMIN = (Unauthorized, InsufficientRole)
     description="Categories with their direct children. " + CATEGORY_LIST.describe(),
     openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
-async def list_categories(session: SessionDep, params: ListParamsDep):
+async def list_categories(session: SessionDep, params: ListParamsDep) -> Page:
     return await service.list_categories(session, params)
 
 
 @router.get(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(service.CategoryNotFound),
+    responses=problem_responses(CategoryNotFound),
 )
-async def get_category(category_id: CategoryId, session: SessionDep):
+async def get_category(category_id: CategoryId, session: SessionDep) -> Category:
     return await service.read_category(session, category_id)
 
 
@@ -56,9 +67,9 @@ async def get_category(category_id: CategoryId, session: SessionDep):
     "/categories",
     response_model=CategoryRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
-async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep):
+async def create_category(data: CategoryCreate, admin: AdminUser, session: SessionDep) -> Category:
     """Create a category; `slug` defaults to one made from the name."""
     return await service.create_category(session, data)
 
@@ -66,35 +77,31 @@ async def create_category(data: CategoryCreate, admin: AdminUser, session: Sessi
 @router.put(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(
-        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
-    ),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def replace_category(
     category_id: CategoryId, data: CategoryCreate, admin: AdminUser, session: SessionDep
-):
+) -> Category:
     return await service.update_category(session, category_id, data)
 
 
 @router.patch(
     "/categories/{category_id}",
     response_model=CategoryRead,
-    responses=problem_responses(
-        *ADMIN, service.CategoryNotFound, service.SlugTaken, service.CategoryCycle
-    ),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def update_category(
     category_id: CategoryId, data: CategoryUpdate, admin: AdminUser, session: SessionDep
-):
+) -> Category:
     return await service.update_category(session, category_id, data)
 
 
 @router.delete(
     "/categories/{category_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.CategoryNotEmpty),
+    responses=problem_responses(*ADMIN, CategoryNotFound, CategoryNotEmpty),
 )
-async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep):
+async def delete_category(category_id: CategoryId, admin: AdminUser, session: SessionDep) -> None:
     """Delete an empty category; one that still has products or subcategories answers 409."""
     await service.delete_category(session, category_id)
 
@@ -111,14 +118,14 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
-async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+async def list_products(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
     return await service.list_products(session, params, is_admin=is_admin(user))
 
 
 @router.get(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(service.ProductNotFound),
+    responses=problem_responses(ProductNotFound),
 )
 async def get_product(
     product_id: Annotated[
@@ -126,7 +133,7 @@ async def get_product(
     ],
     session: SessionDep,
     user: OptionalUser,
-):
+) -> Product:
     """A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id)."""
     key: int | str = (
         int(product_id) if product_id.isdigit() and len(product_id) < 19 else product_id
@@ -137,9 +144,11 @@ async def get_product(
 @router.get(
     "/products/{product_id}/availability",
     response_model=list[Availability],
-    responses=problem_responses(service.ProductNotFound),
+    responses=problem_responses(ProductNotFound),
 )
-async def product_availability(product_id: ProductId, session: SessionDep, user: OptionalUser):
+async def product_availability(
+    product_id: ProductId, session: SessionDep, user: OptionalUser
+) -> list[Availability]:
     """Quantity in stock at every store (0 where the store does not carry it)."""
     await service.get_product(session, product_id, is_admin=is_admin(user))
     return await stores_service.availability(session, product_id)
@@ -149,44 +158,40 @@ async def product_availability(product_id: ProductId, session: SessionDep, user:
     "/products",
     response_model=ProductRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(*ADMIN, service.CategoryNotFound, service.SlugTaken),
+    responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
-async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep):
+async def create_product(data: ProductCreate, admin: AdminUser, session: SessionDep) -> Product:
     return await service.create_product(session, data)
 
 
 @router.put(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(
-        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
-    ),
+    responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def replace_product(
     product_id: ProductId, data: ProductCreate, admin: AdminUser, session: SessionDep
-):
+) -> Product:
     return await service.update_product(session, product_id, data)
 
 
 @router.patch(
     "/products/{product_id}",
     response_model=ProductRead,
-    responses=problem_responses(
-        *ADMIN, service.ProductNotFound, service.CategoryNotFound, service.SlugTaken
-    ),
+    responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def update_product(
     product_id: ProductId, data: ProductUpdate, admin: AdminUser, session: SessionDep
-):
+) -> Product:
     return await service.update_product(session, product_id, data)
 
 
 @router.delete(
     "/products/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.ProductNotFound),
+    responses=problem_responses(*ADMIN, ProductNotFound),
 )
-async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep):
+async def delete_product(product_id: ProductId, admin: AdminUser, session: SessionDep) -> None:
     await service.delete_product(session, product_id)
 
 
@@ -195,7 +200,7 @@ async def delete_product(product_id: ProductId, admin: AdminUser, session: Sessi
     response_model=ImageRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(
-        *ADMIN, service.ProductNotFound, UnsupportedImage, ImageTooLarge, PayloadTooLarge
+        *ADMIN, ProductNotFound, UnsupportedImage, ImageTooLarge, PayloadTooLarge
     ),
 )
 async def upload_image(
@@ -206,7 +211,7 @@ async def upload_image(
     alt_text: Annotated[text(200), Form()] = "",
     # Not nullable: a form cannot carry null, so the field is simply left out.
     position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
-):
+) -> ProductImage:
     """Upload an image. The type is read from the bytes; the image is decoded and encoded
     again (metadata dropped) and stored under a random name, served from /media."""
     raw = await file.read()
@@ -216,7 +221,7 @@ async def upload_image(
 @router.patch(
     "/products/{product_id}/images/{image_id}",
     response_model=ImageRead,
-    responses=problem_responses(*ADMIN, service.ImageNotFound),
+    responses=problem_responses(*ADMIN, ImageNotFound),
 )
 async def update_image(
     product_id: ProductId,
@@ -224,7 +229,7 @@ async def update_image(
     data: ImageUpdate,
     admin: AdminUser,
     session: SessionDep,
-):
+) -> ProductImage:
     """Change an image's position (ordering) or alt text."""
     return await service.update_image(session, product_id, image_id, data)
 
@@ -232,9 +237,9 @@ async def update_image(
 @router.delete(
     "/products/{product_id}/images/{image_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.ImageNotFound),
+    responses=problem_responses(*ADMIN, ImageNotFound),
 )
 async def delete_image(
     product_id: ProductId, image_id: ImageId, admin: AdminUser, session: SessionDep
-):
+) -> None:
     await service.delete_image(session, product_id, image_id)

@@ -5,74 +5,37 @@ from typing import Any
 
 from slugify import slugify
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from app.catalog import images, repository
+from app.catalog.errors import (
+    CATEGORY_DELETE_CONSTRAINTS,
+    CATEGORY_WRITE_CONSTRAINTS,
+    PRODUCT_WRITE_CONSTRAINTS,
+    CategoryCycle,
+    CategoryNotEmpty,
+    CategoryNotFound,
+    ImageNotFound,
+    ProductNotFound,
+)
 from app.catalog.schemas import (
     CategoryCreate,
-    CategoryRead,
     CategoryUpdate,
     ImageUpdate,
     ProductCreate,
     ProductUpdate,
 )
-from app.core.errors import Conflict, NotFound
+from app.core.db import savepoint
 from app.core.jobs import after_commit
 from app.core.listing import ListParams, Page
 from app.models import Category, Product, ProductImage
 
-
-class CategoryNotFound(NotFound):
-    code, title = "category_not_found", "Category not found"
-
-
-class ProductNotFound(NotFound):
-    code, title = "product_not_found", "Product not found"
-
-
-class ImageNotFound(NotFound):
-    code, title = "image_not_found", "Image not found"
-
-
-class CategoryNotEmpty(Conflict):
-    code, title = "category_not_empty", "Category still has products or subcategories"
-
-
-class CategoryCycle(Conflict):
-    code, title = "category_cycle", "A category cannot be placed under itself"
-
-
-class SlugTaken(Conflict):
-    code, title = "slug_taken", "Slug already in use"
-
-
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
-        if "slug" in str(exc.orig):
-            raise SlugTaken from None
-        raise
-
-
 # --- categories ---------------------------------------------------------------------------
 
 
-async def _category_reads(session: AsyncSession, categories: list[Category]) -> list[CategoryRead]:
-    children = await repository.children_of(session, [c.id for c in categories])
-    return [
-        CategoryRead.model_validate(c).model_copy(update={"children": children[c.id]})
-        for c in categories
-    ]
-
-
 async def list_categories(session: AsyncSession, params: ListParams) -> Page:
-    page = await repository.list_categories(session, params)
-    page.items = await _category_reads(session, page.items)
-    return page
+    return await repository.list_categories(session, params)
 
 
 async def get_category(session: AsyncSession, category_id: int) -> Category:
@@ -82,11 +45,17 @@ async def get_category(session: AsyncSession, category_id: int) -> Category:
     return category
 
 
-async def read_category(session: AsyncSession, category_id: int) -> CategoryRead:
-    return (await _category_reads(session, [await get_category(session, category_id)]))[0]
+async def read_category(session: AsyncSession, category_id: int) -> Category:
+    """A category with its direct children, as the API shows it."""
+    category = await repository.category_with_children(session, category_id)
+    if category is None:
+        raise CategoryNotFound
+    return category
 
 
-async def _check_parent(session: AsyncSession, category: Category | None, parent_id: int | None):
+async def _check_parent(
+    session: AsyncSession, category: Category | None, parent_id: int | None
+) -> None:
     if parent_id is None:
         return
     await get_category(session, parent_id)
@@ -94,7 +63,7 @@ async def _check_parent(session: AsyncSession, category: Category | None, parent
         raise CategoryCycle
 
 
-async def create_category(session: AsyncSession, data: CategoryCreate) -> CategoryRead:
+async def create_category(session: AsyncSession, data: CategoryCreate) -> Category:
     await _check_parent(session, None, data.parent_id)
     category = Category(
         name=data.name,
@@ -102,24 +71,24 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         description=data.description,
         parent_id=data.parent_id,
     )
-    session.add(category)
-    await _flush(session)
+    async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):
+        session.add(category)
     return await read_category(session, category.id)
 
 
 async def update_category(
     session: AsyncSession, category_id: int, data: CategoryUpdate | CategoryCreate
-) -> CategoryRead:
+) -> Category:
     category = await get_category(session, category_id)
     changes = data.model_dump(exclude_unset=isinstance(data, CategoryUpdate))
     if "parent_id" in changes:
         await _check_parent(session, category, changes["parent_id"])
     if isinstance(data, CategoryCreate) and not changes.get("slug"):
         changes["slug"] = slugify(data.name, max_length=120)
-    for field, value in changes.items():
-        if value is not None or field == "parent_id":
-            setattr(category, field, value)
-    await _flush(session)
+    async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):
+        for field, value in changes.items():
+            if value is not None or field == "parent_id":
+                setattr(category, field, value)
     return await read_category(session, category.id)
 
 
@@ -129,11 +98,15 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
         raise CategoryNotEmpty("Move or delete its products first.")
     if await repository.category_has_children(session, category_id):
         raise CategoryNotEmpty("Move or delete its subcategories first.")
-    await session.delete(category)
-    await session.flush()
+    async with savepoint(session, CATEGORY_DELETE_CONSTRAINTS):
+        await session.delete(category)
 
 
 # --- products -----------------------------------------------------------------------------
+
+
+# Other lists of products (a store's assortment) filter, sort and search as the catalog does.
+product_list_spec = repository.product_list_spec
 
 
 async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
@@ -152,8 +125,8 @@ async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
     values: dict[str, Any] = data.model_dump()
     values["slug"] = data.slug or slugify(data.name, max_length=220)
     product = Product(**values)
-    session.add(product)
-    await _flush(session)
+    async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):
+        session.add(product)
     return await get_product(session, product.id)
 
 
@@ -167,10 +140,10 @@ async def update_product(
         changes["slug"] = slugify(data.name, max_length=220)
     if changes.get("category_id") is not None:
         await get_category(session, changes["category_id"])
-    for field, value in changes.items():
-        if value is not None:
-            setattr(product, field, value)
-    await _flush(session)
+    async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):
+        for field, value in changes.items():
+            if value is not None:
+                setattr(product, field, value)
     return product
 
 
@@ -239,6 +212,12 @@ async def delete_image(session: AsyncSession, product_id: int, image_id: int) ->
     await session.delete(image)
     await session.flush()
     after_commit(session, partial(images.remove, image.filename))
+
+
+async def remove_image_files(filenames: list[str]) -> None:
+    """Delete images' files from the media folder, once their rows are gone for good."""
+    for filename in filenames:
+        await run_in_threadpool(images.remove, filename)
 
 
 async def unorderable(

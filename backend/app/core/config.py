@@ -1,15 +1,67 @@
 """Typed settings: the only place that reads the environment."""
 
 import os
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import EmailStr, Field, SecretStr, model_validator
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    RedisDsn,
+    SecretStr,
+    TypeAdapter,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
+
+
+def _checked_as(url_type: Any) -> Callable[[str], str]:
+    """Refuse a value that is no `url_type` at start, yet keep it as written (pydantic's URL
+    types would add a trailing slash or default parts to what every caller uses as text)."""
+    adapter: TypeAdapter[Any] = TypeAdapter(url_type)
+
+    def check(value: str) -> str:
+        adapter.validate_python(value)
+        return value
+
+    return check
+
+
+def _asyncpg_url(value: str) -> str:
+    """A SQLAlchemy URL for asyncpg; the host may be a unix socket folder (`?host=/path`)."""
+    try:
+        url = make_url(value)
+    except ArgumentError as exc:
+        raise ValueError(f"not a database URL: {exc}") from None
+    if url.drivername != "postgresql+asyncpg" or not url.database:
+        raise ValueError("must be postgresql+asyncpg://user[:password]@host[:port]/database")
+    return value
+
+
+DatabaseUrl = Annotated[str, AfterValidator(_asyncpg_url)]
+RedisUrl = Annotated[str, AfterValidator(_checked_as(RedisDsn))]
+HttpUrl = Annotated[str, AfterValidator(_checked_as(AnyHttpUrl))]
+
+
+def _env_file() -> Path | None:
+    """The repository's .env (`make run`, `make seed`, the worker it starts, the CLIs); values
+    in the environment win over it. SHOP_ENV_FILE names another file, or none when empty (the
+    tests). In the image the path does not exist: there the environment is all."""
+    named = os.environ.get("SHOP_ENV_FILE")
+    if named is None:
+        return BACKEND_DIR.parent / ".env"
+    return Path(named) if named else None
+
 
 # Defaults that are fine on a laptop and refused in production.
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
@@ -18,15 +70,16 @@ DEFAULT_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+    # extra="ignore": the .env also holds the compose stack's own variables (POSTGRES_PASSWORD…).
+    model_config = SettingsConfigDict(env_file=_env_file(), extra="ignore", case_sensitive=False)
 
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
     port: int = 8000
     project_name: str = "The Shop"
 
-    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/shop"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: DatabaseUrl = "postgresql+asyncpg://postgres@127.0.0.1:5432/shop"
+    redis_url: RedisUrl = "redis://127.0.0.1:6379/0"
     db_pool_size: int = 20
     db_max_overflow: int = 10
     # How long a request may wait on a dependency before it answers 503: a free pooled
@@ -74,8 +127,8 @@ class Settings(BaseSettings):
     mail_from: EmailStr = "shop@example.com"
     mail_from_name: str = "The Shop"
 
-    frontend_url: str = "http://127.0.0.1:8000"
-    cors_origins: list[str] = Field(default_factory=list)
+    frontend_url: HttpUrl = "http://127.0.0.1:8000"
+    cors_origins: list[HttpUrl] = Field(default_factory=list)
     admin_email: EmailStr = "admin@example.com"
     admin_password: SecretStr = SecretStr(DEFAULT_ADMIN_PASSWORD)
     currency: str = "EUR"
@@ -93,7 +146,8 @@ class Settings(BaseSettings):
     # Proxies whose X-Forwarded-For/-Proto are believed (comma-separated IPs or networks, or
     # *); none by default, so a client cannot pick the address its logins are throttled by.
     forwarded_allow_ips: str = ""
-    sentry_dsn: str | None = None
+    # Blank (compose passes SENTRY_DSN through as "") is unset.
+    sentry_dsn: Annotated[HttpUrl | None, BeforeValidator(lambda value: value or None)] = None
     # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
     sentry_release: str | None = None
     # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
@@ -158,7 +212,7 @@ class Settings(BaseSettings):
 
     @property
     def is_development(self) -> bool:
-        return self.environment != "production"
+        return self.environment == "development"
 
     @property
     def media_path(self) -> Path:
@@ -171,10 +225,6 @@ class Settings(BaseSettings):
             origins |= {f"http://127.0.0.1:{self.port}", f"http://localhost:{self.port}"}
         origins.update(o.rstrip("/") for o in self.cors_origins)
         return sorted(origins)
-
-    @property
-    def money_quantum(self) -> Decimal:
-        return Decimal("0.01")
 
 
 @lru_cache

@@ -1,13 +1,16 @@
-"""Engine, sessions and the one-commit-per-request dependency."""
+"""Engine, sessions, the one-commit-per-request dependency, `unit_of_work()` for work outside
+a request, and `savepoint()`, which turns a violated constraint into a domain error."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +22,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from app.core.config import settings
+from app.core.errors import AppError
 
 # asyncpg's ways of saying "no server to talk to": a missing unix socket (FileNotFoundError),
 # refused or reset connections and timeouts (all OSError), a server starting up or shutting
@@ -31,8 +35,8 @@ _UNREACHABLE = (
 )
 
 
-def create_engine(url: str | None = None, **overrides) -> AsyncEngine:
-    options = {
+def create_engine(url: str | None = None, **overrides: Any) -> AsyncEngine:
+    options: dict[str, Any] = {
         # The checkout listener below pings with a timeout; SQLAlchemy's pre-ping waits as long
         # as the command timeout, so a hung server held each request for 15 s and more.
         "pool_pre_ping": False,
@@ -54,7 +58,9 @@ def create_engine(url: str | None = None, **overrides) -> AsyncEngine:
     return engine
 
 
-def _connect_or_unavailable(dialect: Dialect, conn_rec, cargs, cparams):
+def _connect_or_unavailable(
+    dialect: Dialect, conn_rec: ConnectionPoolEntry, cargs: Any, cparams: Any
+) -> DBAPIConnection:
     """Connect; an unreachable server is a DBAPI OperationalError (SQLAlchemy's
     OperationalError, a 503 in app.core.errors), not a bare FileNotFoundError (a 500)."""
     try:
@@ -65,11 +71,13 @@ def _connect_or_unavailable(dialect: Dialect, conn_rec, cargs, cparams):
         ) from error
 
 
-def _mark_fresh(dbapi_connection, connection_record: ConnectionPoolEntry) -> None:
+def _mark_fresh(dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry) -> None:
     connection_record.info["fresh"] = True
 
 
-def _ping_with_timeout(dbapi_connection, connection_record: ConnectionPoolEntry, proxy) -> None:
+def _ping_with_timeout(
+    dbapi_connection: DBAPIConnection, connection_record: ConnectionPoolEntry, proxy: Any
+) -> None:
     """Before a pooled connection is handed out, check it answers within DB_PING_TIMEOUT; if
     not, drop it at once (a hung server would not answer a graceful close either) and let the
     pool connect anew, which fails fast when the server is still away."""
@@ -101,19 +109,50 @@ def _send_jobs_after_commit(session: Session) -> None:
 
 
 @event.listens_for(ShopSession, "after_soft_rollback")
-def _drop_jobs_on_rollback(session: Session, previous_transaction) -> None:
+def _drop_jobs_on_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop("after_commit", None)
 
 
+@asynccontextmanager
+async def unit_of_work() -> AsyncIterator[AsyncSession]:
+    """One session and one transaction: committed when the block ends, rolled back when it
+    raises; jobs and events queued in it go out after the commit. A request gets one through
+    `SessionDep`; a socket frame, an admin write or a task opens its own here."""
+    async with SessionFactory() as session, session.begin():
+        yield session
+
+
 async def get_session() -> AsyncIterator[AsyncSession]:
-    """One session per request, committed once after the endpoint, before the response."""
-    async with SessionFactory() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    """One unit of work per request, committed after the endpoint, before the response."""
+    async with unit_of_work() as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+# Constraint name (app.models.base's naming convention) -> the domain error its violation is.
+ConstraintErrors = Mapping[str, Callable[[], AppError]]
+
+
+def violated_constraint(error: exc.IntegrityError) -> str | None:
+    """The name of the constraint PostgreSQL reported (asyncpg names it on its exception)."""
+    return getattr(error.orig.__cause__, "constraint_name", None)
+
+
+@asynccontextmanager
+async def savepoint(session: AsyncSession, errors: ConstraintErrors) -> AsyncIterator[None]:
+    """Make the block's changes and flush them inside a SAVEPOINT. When that breaks a constraint
+    named in `errors`, only the savepoint is rolled back and its domain error is raised: the
+    caller's transaction (a request's, or seed's around many users) stays usable. Any other
+    violation propagates as it is.
+
+    Changes made before the block are flushed before the savepoint starts, so make the ones
+    that may conflict inside it."""
+    try:
+        async with session.begin_nested():
+            yield
+    except exc.IntegrityError as error:
+        make_error = errors.get(violated_constraint(error) or "")
+        if make_error is None:
+            raise
+        raise make_error() from None

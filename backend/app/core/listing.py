@@ -23,10 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.errors import BadRequest
-from app.core.types import NO_NUL_PATTERN
+from app.core.types import INT64_MAX, NO_NUL_PATTERN
 
 T = TypeVar("T")
-OPERATORS = ("eq", "in", "gte", "lte", "icontains")
 RESERVED = {"page", "page_size", "sort", "q"}
 MAX_IN_VALUES = 100
 
@@ -197,7 +196,6 @@ class Page(BaseModel, Generic[T]):
     pages: int
 
 
-BIGINT_MAX = 2**63 - 1
 # NUMERIC columns hold at most 12 digits before the point; a finite bound keeps PostgreSQL
 # from being asked to compare with 1e999999.
 DECIMAL_LIMIT = Decimal("1e15")
@@ -217,7 +215,7 @@ def int_limit(column: Any) -> int:
     column_type = getattr(column, "type", None)
     if isinstance(column_type, Integer) and not isinstance(column_type, BigInteger):
         return 2**31 - 1
-    return BIGINT_MAX
+    return INT64_MAX
 
 
 def _in_range(value: Any, column: Any = None) -> bool:

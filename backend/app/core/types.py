@@ -18,9 +18,19 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, StringConstraints
+import phonenumbers
+from fastapi import Path
+from pydantic import (
+    AfterValidator,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    StringConstraints,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
+
+from app.core.money import MONEY_MAX, has_cents_at_most, quantize
 
 ODD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
 # ECMA-262 (JSON Schema) form of "no NUL": lone surrogates cannot be written in valid UTF-8.
@@ -104,6 +114,35 @@ def text(
     return Annotated[str, constraints, CleanText(strip=strip, not_blank=bool(min_length))]
 
 
+# --- phone numbers ------------------------------------------------------------------------
+
+# What the JSON Schema says; which numbers exist is libphonenumber's knowledge, not a regex's.
+PHONE_PATTERN = r"^[0-9+()\- .]*$"
+
+
+def _phone_number(value: str) -> str:
+    """ "" (no number), or a number that exists, in international form; kept as written."""
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise PydanticCustomError(
+            "phone_number",
+            "A phone number in international form with its country code, such as +49 30 1234567",
+        )
+    return value
+
+
+Phone = Annotated[
+    text(32, pattern=PHONE_PATTERN),
+    AfterValidator(_phone_number),
+    Field(description='In international form with the country code (+49 30 1234567); "" for none'),
+]
+
+
 # --- integers ------------------------------------------------------------------------------
 
 
@@ -136,6 +175,8 @@ def whole(minimum: int, maximum: int) -> Any:
 
 
 Id = whole(1, INT64_MAX)
+# A row id in a URL path (`/orders/{order_id}`): every id is a PostgreSQL bigint.
+PathId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 
 
 # --- JSON values ---------------------------------------------------------------------------
@@ -275,9 +316,9 @@ class MoneyRules:
                 'Money is a decimal string such as "12.50": up to 10 digits, no leading zeros, '
                 "at most 2 decimals" + (", more than 0" if self.positive else ""),
             )
-        if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-            raise PydanticCustomError("money", "Money is between 0 and 9999999999.99")
-        if amount != amount.quantize(Decimal("0.01")):
+        if not amount.is_finite() or amount < 0 or amount > MONEY_MAX:
+            raise PydanticCustomError("money", f"Money is between 0 and {MONEY_MAX}")
+        if not has_cents_at_most(amount):
             raise PydanticCustomError("money", "Money has at most 2 decimals")
         if self.positive and amount == 0:
             raise PydanticCustomError("money", "The amount must be greater than 0")
@@ -289,7 +330,7 @@ class MoneyRules:
                 "The amount must be between {minimum} and {maximum}",
                 {"minimum": str(self.minimum or 0), "maximum": str(self.maximum or "")},
             )
-        return amount.quantize(Decimal("0.01"))
+        return quantize(amount)
 
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
@@ -303,7 +344,7 @@ class MoneyRules:
     ) -> JsonSchemaValue:
         bounds = ""
         if self.minimum is not None or self.maximum is not None:
-            bounds = f" Between {self.minimum or 0} and {self.maximum or '9999999999.99'}."
+            bounds = f" Between {self.minimum or 0} and {self.maximum or MONEY_MAX}."
         return {
             "type": "string",
             "pattern": self.pattern,

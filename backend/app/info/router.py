@@ -1,10 +1,8 @@
 from fastapi import APIRouter
-from sqlalchemy import select
 
 from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.schemas import Schema
-from app.models import Store
 from app.stores import service as stores_service
 from app.stores.schemas import StoreRead
 
@@ -26,15 +24,15 @@ class ShopInfo(Schema):
 
 
 @router.get("/info", response_model=ShopInfo)
-async def shop_info(session: SessionDep):
+async def shop_info(session: SessionDep) -> ShopInfo:
     """The shop's name, contacts, delivery and pickup terms, and every store's address and
     opening hours."""
-    stores = await session.scalars(select(Store).where(Store.is_active).order_by(Store.name))
+    stores = await stores_service.active_stores(session)
     return ShopInfo(
         name=settings.project_name,
         currency=settings.currency,
         contacts=Contacts(email=settings.shop_email, phone=settings.shop_phone),
         delivery_terms=settings.delivery_terms,
         pickup_terms=settings.pickup_terms,
-        stores=[stores_service.read(store) for store in stores],
+        stores=[StoreRead.model_validate(store) for store in stores],
     )

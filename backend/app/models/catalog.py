@@ -12,20 +12,16 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Numeric,
     String,
     Text,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
+from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
-
-Money = Numeric(12, 2)
-# The largest amount NUMERIC(12,2) holds: prices, order totals and balances stay below it.
-MONEY_MAX = Decimal("9999999999.99")
 
 
 class Category(IdMixin, TimestampMixin, Base):
@@ -39,7 +35,16 @@ class Category(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
     )
 
-    parent: Mapped["Category | None"] = relationship(remote_side="Category.id", lazy="raise")
+    parent: Mapped["Category | None"] = relationship(
+        remote_side="Category.id", back_populates="children", lazy="raise"
+    )
+    # passive_deletes: deleting a category never loads its children (RESTRICT refuses it).
+    children: Mapped[list["Category"]] = relationship(
+        back_populates="parent",
+        lazy="raise",
+        order_by="Category.name, Category.id",
+        passive_deletes=True,
+    )
 
     def __str__(self) -> str:
         return self.name
@@ -63,7 +68,7 @@ class Product(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     slug: Mapped[str] = mapped_column(String(220), unique=True)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
-    price: Mapped[Decimal] = mapped_column(Money)
+    price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     # RESTRICT: deleting a category that still has products answers 409.
     category_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
@@ -81,11 +86,13 @@ class Product(IdMixin, TimestampMixin, Base):
         ),
         deferred=True,
     )
+    # Not a column: a store's assortment query fills in the units that store has.
+    quantity_in_store: Mapped[int | None] = query_expression()
 
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(
         back_populates="product",
-        lazy="selectin",
+        lazy="raise",
         order_by="ProductImage.position, ProductImage.id",
         cascade="all, delete-orphan",
         passive_deletes=True,

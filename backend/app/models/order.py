@@ -20,8 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
+from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
-from app.models.catalog import Money
 from app.models.store import Store
 from app.models.user import User
 
@@ -58,7 +58,7 @@ class Order(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("store.id", ondelete="RESTRICT"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, index=True)
-    total: Mapped[Decimal] = mapped_column(Money)
+    total: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     currency: Mapped[str] = mapped_column(String(3))
     # Deleting an order hides it; the row stays because the ledger refers to it.
     deleted_at: Mapped[datetime | None]
@@ -102,7 +102,7 @@ class OrderItem(IdMixin, Base):
     )
     product_name: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
-    unit_price: Mapped[Decimal] = mapped_column(Money)
+    unit_price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
 
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
 

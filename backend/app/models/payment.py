@@ -18,8 +18,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
-from app.models.catalog import Money
 
 if TYPE_CHECKING:
     from app.models.order import Order
@@ -47,7 +47,7 @@ class Account(IdMixin, TimestampMixin, Base):
         BigInteger, ForeignKey("user.id", ondelete="SET NULL"), index=True
     )
     currency: Mapped[str] = mapped_column(String(3))
-    balance: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+    balance: Mapped[Decimal] = mapped_column(MONEY_COLUMN, default=Decimal(0), server_default="0")
 
     user: Mapped["User | None"] = relationship(lazy="raise")
 
@@ -80,7 +80,7 @@ class Transaction(Base):
     account_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("account.id", ondelete="RESTRICT")
     )
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     kind: Mapped[str] = mapped_column(String(16))
     # The provider's transaction id: UNIQUE, so a repeated webhook credits once.
     external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -130,7 +130,7 @@ class TopUp(IdMixin, TimestampMixin, Base):
     account_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("account.id", ondelete="RESTRICT")
     )
-    amount: Mapped[Decimal] = mapped_column(Money)
+    amount: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(16), default=TopUpStatus.pending)
     # The provider that takes the payment and its id for it (set once the provider answered).

@@ -4,18 +4,27 @@ Everything happens in the checkout's own transaction. A transaction-scoped advis
 (user, key) marks the request as running: a second request with the key while it runs
 cannot take the lock and answers 409 at once. The response is stored with the order, so it
 exists exactly when the order does; a failed checkout rolls back, leaves no record and frees
-the lock, so the client may retry with the same key. Keys are kept 24 h."""
+the lock, so the client may retry with the same key. Keys are kept 24 h.
+
+`respond_once` is what a route calls: it runs the work, serialises its result with the
+route's response model, stores that status and body under the key, and replays them."""
 
 import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.responses import ORJSONResponse
 from app.models import IdempotencyKey
 from app.orders.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
+
+REPLAYED_HEADER = "Idempotent-Replayed"
 
 KEEP_FOR = timedelta(hours=24)
 
@@ -29,9 +38,15 @@ def _lock_id(user_id: int, key: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict[str, Any]
+
+
 async def begin(
     session: AsyncSession, user_id: int, key: str, request_hash: str
-) -> dict[str, Any] | None:
+) -> StoredResponse | None:
     """Start a keyed request: the first response to replay, or None to go ahead.
     Another body under the key → 422; the first request still running → 409."""
     if not await session.scalar(select(func.pg_try_advisory_xact_lock(_lock_id(user_id, key)))):
@@ -59,11 +74,11 @@ async def begin(
                 }
             ],
         )
-    return earlier.response_body
+    return StoredResponse(earlier.response_status, earlier.response_body)
 
 
 async def remember(
-    session: AsyncSession, user_id: int, key: str, request_hash: str, body: dict[str, Any]
+    session: AsyncSession, user_id: int, key: str, request_hash: str, response: StoredResponse
 ) -> None:
     """Store the response in the request's transaction: it commits with the order or not at all."""
     session.add(
@@ -71,11 +86,38 @@ async def remember(
             user_id=user_id,
             key=key,
             request_hash=request_hash,
-            response_status=201,
-            response_body=body,
+            response_status=response.status,
+            response_body=response.body,
         )
     )
     await session.flush()
+
+
+async def respond_once(
+    session: AsyncSession,
+    user_id: int,
+    key: str | None,
+    request: BaseModel,
+    work: Callable[[], Awaitable[Any]],
+    *,
+    response_model: type[BaseModel],
+    status_code: int,
+) -> ORJSONResponse:
+    """Answer `work()`'s result as `response_model` with `status_code`; under an
+    Idempotency-Key, a retry with the same body gets the first answer again (status and body,
+    with `Idempotent-Replayed: true`)."""
+    request_hash = fingerprint(request.model_dump(mode="json")) if key is not None else ""
+    if key is not None and (first := await begin(session, user_id, key, request_hash)):
+        return ORJSONResponse(
+            first.body, status_code=first.status, headers={REPLAYED_HEADER: "true"}
+        )
+    result = await work()
+    response = StoredResponse(
+        status_code, response_model.model_validate(result).model_dump(mode="json")
+    )
+    if key is not None:
+        await remember(session, user_id, key, request_hash, response)
+    return ORJSONResponse(response.body, status_code=response.status)
 
 
 async def purge_expired(session: AsyncSession) -> int:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Exists,
     Integer,
     case,
     column,
@@ -16,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload, raiseload, selectinload, with_expression
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
@@ -70,7 +71,7 @@ CUSTOMER_NAME = (
 )
 
 
-def _ledger_has(kind: str):
+def _ledger_has(kind: str) -> Exists:
     return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
 
 
@@ -130,6 +131,13 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
     return await session.scalar(query)
 
 
+async def is_owner(session: AsyncSession, order_id: int, user_id: int) -> bool:
+    found = await session.scalar(
+        select(Order.id).where(Order.id == order_id, Order.user_id == user_id)
+    )
+    return found is not None
+
+
 async def open_order_numbers(session: AsyncSession, user_id: int, statuses: set[str]) -> list[str]:
     rows = await session.scalars(
         select(Order.number)
@@ -146,7 +154,6 @@ async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, P
         select(Product)
         .where(Product.id.in_(product_ids))
         .order_by(Product.id)
-        .options(raiseload(Product.images))
         .with_for_update(read=True, key_share=True)
     )
     return {product.id: product for product in rows}

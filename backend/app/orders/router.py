@@ -1,13 +1,16 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Response, status
+from fastapi import APIRouter, Header, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
-from app.orders import service
+from app.core.responses import ORJSONResponse
+from app.core.types import PathId
+from app.models import Order
+from app.orders import idempotency, service
 from app.orders.errors import (
     CartEmpty,
     IdempotencyKeyInProgress,
@@ -22,11 +25,11 @@ from app.orders.errors import (
 from app.orders.repository import ADMIN_ORDER_LIST
 from app.orders.schemas import OrderCreate, OrderDetail, OrderPay, OrderRead, OrderStatusUpdate
 from app.payments.errors import AccountNotFound, BalanceLimit, InsufficientFunds
-from app.stores.service import StoreNotFound
+from app.stores.errors import StoreNotFound
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-OrderId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+OrderId = PathId
 ROLE_REFUSED = (Unauthorized, InsufficientRole)
 
 
@@ -51,7 +54,6 @@ async def create_order(
     data: OrderCreate,
     user: CurrentUser,
     session: SessionDep,
-    response: Response,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -62,16 +64,21 @@ async def create_order(
             "request runs, 409. Kept 24 h.",
         ),
     ] = None,
-):
+) -> ORJSONResponse:
     """Place an order for pickup at a store: the `items` given, or else the cart's available
     lines (those lines then leave the cart). Stock at the store is taken in one transaction;
     when it does not cover every line, 409 `out_of_stock` lists each short line with
     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
     the order is paid at once from that account (409 `insufficient_funds` otherwise)."""
-    placed = await service.place_order_once(session, user, data, idempotency_key)
-    if placed.replayed:
-        response.headers["Idempotent-Replayed"] = "true"
-    return placed.body
+    return await idempotency.respond_once(
+        session,
+        user.id,
+        idempotency_key,
+        data,
+        lambda: service.place_order(session, user, data),
+        response_model=OrderDetail,
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.get(
@@ -83,7 +90,7 @@ async def create_order(
     "preparing,ready`. " + ADMIN_ORDER_LIST.describe(),
     openapi_extra=ADMIN_ORDER_LIST.openapi_extra(),
 )
-async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep):
+async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page:
     return await service.list_orders(session, user, params)
 
 
@@ -92,7 +99,7 @@ async def list_orders(user: CurrentUser, session: SessionDep, params: ListParams
     response_model=OrderDetail,
     responses=problem_responses(Unauthorized, OrderNotFound),
 )
-async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
+async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
     """An order with its lines and its status history (yours; staff: any)."""
     return await service.get_order(session, user, order_id)
 
@@ -104,7 +111,9 @@ async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
         Unauthorized, OrderNotFound, AccountNotFound, InvalidTransition, InsufficientFunds
     ),
 )
-async def pay_order(order_id: OrderId, data: OrderPay, user: CurrentUser, session: SessionDep):
+async def pay_order(
+    order_id: OrderId, data: OrderPay, user: CurrentUser, session: SessionDep
+) -> Order:
     """Pay a pending order of yours from one of your accounts; 409 when the balance is short."""
     return await service.pay_order(session, user, order_id, data.account_id)
 
@@ -114,7 +123,7 @@ async def pay_order(order_id: OrderId, data: OrderPay, user: CurrentUser, sessio
     response_model=OrderDetail,
     responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition, BalanceLimit),
 )
-async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep):
+async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
     """Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
     and a payment is refunded to its account."""
     return await service.cancel_order(session, user, order_id)
@@ -127,7 +136,7 @@ async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep
 )
 async def update_order_status(
     order_id: OrderId, data: OrderStatusUpdate, staff: StaffUser, session: SessionDep
-):
+) -> Order:
     """Staff (support, admin) move an order along pending → paid → preparing → ready →
     completed, or cancel it from pending or paid. Any other change answers 409 with the
     allowed next statuses. Setting `paid` here records a payment taken at the counter (no
@@ -141,7 +150,7 @@ async def update_order_status(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(*ROLE_REFUSED, OrderNotFound, OrderNotDeletable),
 )
-async def delete_order(order_id: OrderId, admin: AdminUser, session: SessionDep):
+async def delete_order(order_id: OrderId, admin: AdminUser, session: SessionDep) -> None:
     """Delete a cancelled or completed order (admin): it leaves every list and answers 404
     from now on; the row stays for the books, since ledger entries name it."""
     await service.delete_order(session, admin, order_id)

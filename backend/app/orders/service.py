@@ -5,20 +5,19 @@ request's one transaction; stock and balances change only by row locks and condi
 updates, so concurrent buyers can never oversell or overdraw. Every change publishes an
 order event (app.orders.events) once that transaction commits."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.dependencies import is_staff
-from app.cart import repository as cart_repository
+from app.auth.permissions import is_staff
+from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
-from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, User
-from app.models.catalog import MONEY_MAX
-from app.orders import events, idempotency, repository, tasks
+from app.core.money import MONEY_MAX
+from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product, Store, User
+from app.orders import events, repository, tasks
 from app.orders.errors import (
     CartEmpty,
     InvalidTransition,
@@ -30,7 +29,7 @@ from app.orders.errors import (
     ProductsUnavailable,
 )
 from app.orders.events import OrderEventKind
-from app.orders.schemas import OrderCreate, OrderDetail
+from app.orders.schemas import OrderCreate
 from app.payments import service as payments_service
 from app.stores import service as stores_service
 
@@ -61,6 +60,11 @@ async def list_orders(session: AsyncSession, user: User, params: ListParams) -> 
     return await repository.list_orders(session, params, _owner_scope(user))
 
 
+async def owns_order(session: AsyncSession, user_id: int, order_id: int) -> bool:
+    """Whether the order is one of the user's own."""
+    return await repository.is_owner(session, order_id, user_id)
+
+
 async def get_order(session: AsyncSession, user: User, order_id: int) -> Order:
     order = await repository.detail(session, order_id, _owner_scope(user))
     if order is None:
@@ -89,42 +93,39 @@ def _record_status(
 # --- checkout --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Placed:
-    body: dict[str, Any]
-    replayed: bool = False
-
-
-async def place_order_once(
-    session: AsyncSession, user: User, data: OrderCreate, key: str | None
-) -> Placed:
-    """Checkout behind an optional Idempotency-Key: a retry gets the first response again."""
-    if key is None:
-        return Placed(await place_order(session, user, data))
-    request_hash = idempotency.fingerprint(data.model_dump(mode="json"))
-    first = await idempotency.begin(session, user.id, key, request_hash)
-    if first is not None:
-        return Placed(first, replayed=True)
-    body = await place_order(session, user, data)
-    await idempotency.remember(session, user.id, key, request_hash, body)
-    return Placed(body)
-
-
-async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[str, Any]:
+async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> Order:
+    """Checkout: the lines asked for (or the cart's), taken from the store's stock, as one new
+    order, paid at once when asked; answered as the API shows an order."""
     store = await stores_service.get_store(session, data.store_id, is_admin=False)
-    from_cart = data.items is None
-    wanted: dict[int, int] = {}
-    if from_cart:
-        await cart_repository.lock_cart(session, user.id)
-        for line in await cart_repository.lines(session, user.id, for_update=True):
-            if line.product is not None and line.product.is_active:
-                wanted[line.product.id] = line.quantity
+    wanted = await _lines_to_order(session, user, data)
+    products = await _products_for_sale(session, wanted)
+    total = _order_total(products, wanted)
+    await _take_stock(session, store, products, wanted)
+    order = await _create_order(session, user, store, products, wanted, total)
+    if data.pay_with_account_id is not None:
+        await _pay_at_checkout(session, order, user, data.pay_with_account_id)
+    if data.items is None:
+        await cart_service.remove_ordered(session, user, list(wanted))
+    return await _announce_placed(session, order)
+
+
+async def _lines_to_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[int, int]:
+    """{product_id: quantity}: the `items` sent (a repeated product adds up), else the cart's
+    orderable lines (the cart stays locked until the commit)."""
+    if data.items is None:
+        wanted = await cart_service.lines_to_order(session, user)
         if not wanted:
             raise CartEmpty("Add products to the cart, or send `items`.")
-    else:
-        for line in data.items or []:
-            wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+        return wanted
+    wanted = {}
+    for line in data.items:
+        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
+    return wanted
 
+
+async def _products_for_sale(session: AsyncSession, wanted: dict[int, int]) -> dict[int, Product]:
+    """The products ordered, kept from being deleted until the commit; 409 when one is not
+    for sale."""
     products = await repository.products(session, list(wanted))
     unavailable = [
         pid for pid in sorted(wanted) if pid not in products or not products[pid].is_active
@@ -134,9 +135,20 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
             f"Not for sale: product(s) {', '.join(map(str, unavailable))}.",
             product_ids=unavailable,
         )
-    total = sum(products[pid].price * qty for pid, qty in wanted.items())
+    return products
+
+
+def _order_total(products: dict[int, Product], wanted: dict[int, int]) -> Decimal:
+    total = sum((products[pid].price * qty for pid, qty in wanted.items()), Decimal(0))
     if total > MONEY_MAX:
         raise OrderTooLarge(f"An order totals at most {MONEY_MAX}; split it.")
+    return total
+
+
+async def _take_stock(
+    session: AsyncSession, store: Store, products: dict[int, Product], wanted: dict[int, int]
+) -> None:
+    """All of `wanted` from the store's stock, or nothing and 409 listing the short lines."""
     short = await repository.take_stock(session, store.id, wanted)
     if short:
         raise OutOfStock(
@@ -146,6 +158,16 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
             items=short,
         )
 
+
+async def _create_order(
+    session: AsyncSession,
+    user: User,
+    store: Store,
+    products: dict[int, Product],
+    wanted: dict[int, int],
+    total: Decimal,
+) -> Order:
+    """The order and its lines, with the prices and names of now; status pending."""
     order = Order(
         number=await repository.next_number(session),
         user_id=user.id,
@@ -166,17 +188,26 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> d
     session.add(order)
     await session.flush()
     _record_status(session, order, S.pending, user, old=None)
-    if data.pay_with_account_id is not None:
-        await payments_service.pay_order(session, order, data.pay_with_account_id, user.id)
-        _record_status(session, order, S.paid, user, old=S.pending)
-    if from_cart:
-        await cart_repository.remove_products(session, user.id, list(wanted))
+    return order
+
+
+async def _pay_at_checkout(
+    session: AsyncSession, order: Order, user: User, account_id: int
+) -> None:
+    await payments_service.pay_order(session, order, account_id, user.id)
+    _record_status(session, order, S.paid, user, old=S.pending)
+
+
+async def _announce_placed(session: AsyncSession, order: Order) -> Order:
+    """Mails to the customer and the admins, and the live `placed` event, after the commit;
+    the order as the API and the event show it."""
     await session.flush()
     enqueue(session, tasks.send_order_confirmation, order.id)
     enqueue(session, tasks.notify_admins_of_order, order.id)
     detail = await repository.detail(session, order.id)
+    assert detail is not None  # just flushed in this transaction
     events.emit(session, detail, OrderEventKind.placed)
-    return OrderDetail.model_validate(detail).model_dump(mode="json")
+    return detail
 
 
 # --- after checkout --------------------------------------------------------------------------

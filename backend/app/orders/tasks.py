@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.config import settings
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.mailtask import mail_task
 from app.core.redis import redis
 from app.core.tasks import run_async
@@ -29,7 +29,7 @@ STATUS_HEADLINES = {
 
 
 async def _load(order_id: int) -> Order | None:
-    async with SessionFactory() as session:
+    async with unit_of_work() as session:
         return await session.scalar(
             select(Order)
             .where(Order.id == order_id)
@@ -83,7 +83,7 @@ async def _admin_notification(order_id: int) -> int:
     order = await _load(order_id)
     if order is None:
         return 0
-    async with SessionFactory() as session:
+    async with unit_of_work() as session:
         admins = await session.scalars(
             select(User).join(User.role).where(Role.name == RoleName.admin, User.is_active)
         )
@@ -132,5 +132,5 @@ def purge_idempotency_keys() -> int:
 
 
 async def _purge_keys() -> int:
-    async with SessionFactory() as session, session.begin():
+    async with unit_of_work() as session:
         return await purge_expired(session)

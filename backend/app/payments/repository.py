@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
+from app.core.money import MONEY_MAX
 from app.models import Account, TopUp, TopUpStatus, Transaction, TransactionKind
-from app.models.catalog import MONEY_MAX
 
 TRANSACTION_LIST = ListSpec(
     filters={

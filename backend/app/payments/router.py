@@ -1,11 +1,11 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import PathId
+from app.models import Account, TopUp
 from app.payments import providers, service
 from app.payments.errors import (
     AccountNotFound,
@@ -35,14 +35,14 @@ from app.payments.schemas import (
 
 router = APIRouter(tags=["payments"])
 
-AccountId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-TopUpId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+AccountId = PathId
+TopUpId = PathId
 
 
 @router.get(
     "/accounts", response_model=list[AccountRead], responses=problem_responses(Unauthorized)
 )
-async def list_accounts(user: CurrentUser, session: SessionDep):
+async def list_accounts(user: CurrentUser, session: SessionDep) -> list[Account]:
     """Your money accounts with their balances: every customer has one from registration on,
     in the shop's currency. Add funds with `POST /accounts/{id}/top-ups`."""
     return await service.list_accounts(session, user)
@@ -58,7 +58,7 @@ async def list_accounts(user: CurrentUser, session: SessionDep):
 )
 async def account_transactions(
     account_id: AccountId, user: CurrentUser, session: SessionDep, params: ListParamsDep
-):
+) -> Page:
     return await service.account_transactions(session, user, account_id, params)
 
 
@@ -77,7 +77,7 @@ async def account_transactions(
 )
 async def create_top_up(
     account_id: AccountId, data: TopUpCreate, user: CurrentUser, session: SessionDep
-):
+) -> TopUp:
     """Add funds: opens a `pending` top-up at the payment provider. Send the customer to
     `redirect_url`; the provider sends them back to `return_url` when they are done. Only the
     provider's signed webhook credits the account (then the top-up is `succeeded`); poll
@@ -93,7 +93,7 @@ async def create_top_up(
 )
 async def get_top_up(
     account_id: AccountId, top_up_id: TopUpId, user: CurrentUser, session: SessionDep
-):
+) -> TopUp:
     """One of your top-ups, for the page the provider sends the customer back to."""
     return await service.get_top_up(session, user, account_id, top_up_id)
 
@@ -136,7 +136,7 @@ async def get_top_up(
         },
     },
 )
-async def payment_webhook(request: Request, session: SessionDep):
+async def payment_webhook(request: Request, session: SessionDep) -> WebhookResult:
     """The payment provider credits an account (which must exist and belong to `user_id`).
     The signature is checked on the raw body before anything is parsed; the same
     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and

@@ -8,8 +8,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.listing import ListParams, Page
+from app.core.money import MONEY_MAX
 from app.models import Account, Order, TopUp, TopUpStatus, TransactionKind, User
-from app.models.catalog import MONEY_MAX
 from app.payments import providers, repository
 from app.payments.errors import (
     AccountNotFound,

@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Integer, and_, column, func, select, true, values
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload, with_expression
 
-from app.catalog.repository import PRODUCT_FILTERS, PRODUCT_SORTS, product_rank, product_search
+from app.catalog import service as catalog_service
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import Product, Stock, Store
 
@@ -25,37 +26,41 @@ STORE_LIST = ListSpec(
     tiebreak=Store.id.asc(),
 )
 
-ASSORTMENT_LIST = ListSpec(
-    filters={
-        **{k: v for k, v in PRODUCT_FILTERS.items() if k != "store_id"},
-        "quantity": Filter(Stock.quantity, int, ("eq", "gte", "lte")),
-    },
-    sorts={**PRODUCT_SORTS, "quantity": Stock.quantity},
-    default_sort=[Product.name.asc()],
-    search=product_search,
-    rank=product_rank,
-    tiebreak=Product.id.asc(),
+# The catalog's product filters and search, with the quantity in stock here.
+ASSORTMENT_LIST = catalog_service.product_list_spec(
+    {"quantity": Filter(Stock.quantity, int, ("eq", "gte", "lte"))},
+    {"quantity": Stock.quantity},
+    without=("store_id",),
 )
 
 
-async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool):
+async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool) -> Page:
     query = select(Store)
     if not include_inactive:
         query = query.where(Store.is_active)
     return await paginate(session, query, STORE_LIST, params)
 
 
+async def active_stores(session: AsyncSession) -> list[Store]:
+    return list(await session.scalars(select(Store).where(Store.is_active).order_by(Store.name)))
+
+
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, include_inactive: bool
 ) -> Page:
+    """A page of the products the store stocks, each with `quantity_in_store`."""
     query = (
-        select(Product, Stock.quantity)
+        select(Product)
         .join(Stock, Stock.product_id == Product.id)
         .where(Stock.store_id == store_id)
+        .options(
+            selectinload(Product.images), with_expression(Product.quantity_in_store, Stock.quantity)
+        )
+        .execution_options(populate_existing=True)
     )
     if not include_inactive:
         query = query.where(Product.is_active)
-    return await paginate(session, query, ASSORTMENT_LIST, params, scalars=False)
+    return await paginate(session, query, ASSORTMENT_LIST, params)
 
 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:

@@ -1,14 +1,16 @@
-from typing import Annotated
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Path, status
-
-from app.auth.dependencies import AdminUser, OptionalUser, is_admin
+from app.auth.dependencies import AdminUser, OptionalUser
 from app.auth.errors import InsufficientRole
-from app.catalog.service import ProductNotFound
+from app.auth.permissions import is_admin
+from app.catalog.errors import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import PathId
+from app.models import Stock, Store
 from app.stores import service
+from app.stores.errors import StoreHasOrders, StoreNameTaken, StoreNotFound
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
 from app.stores.schemas import (
     AssortmentItem,
@@ -24,8 +26,8 @@ from app.stores.schemas import (
 router = APIRouter(prefix="/stores", tags=["stores"])
 # `{store_id:int}`: only digits route here, so /stores/availability is never taken for a store.
 
-StoreId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-ProductId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+StoreId = PathId
+ProductId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 
 
@@ -37,7 +39,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     + STORE_LIST.describe(),
     openapi_extra=STORE_LIST.openapi_extra(),
 )
-async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser):
+async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
     return await service.list_stores(session, params, is_admin=is_admin(user))
 
 
@@ -45,7 +47,7 @@ async def list_stores(session: SessionDep, params: ListParamsDep, user: Optional
     "/availability",
     response_model=CartAvailability,
 )
-async def guest_cart_availability(data: GuestCart, session: SessionDep):
+async def guest_cart_availability(data: GuestCart, session: SessionDep) -> CartAvailability:
     """For a cart kept in the browser (a guest's): every active store, whether it has every
     line now, and per short line what was requested and what it has. Products not for sale
     are listed in `unavailable` and left out of the check. One query for all stores; signed-in
@@ -53,24 +55,22 @@ async def guest_cart_availability(data: GuestCart, session: SessionDep):
     return await service.guest_cart_availability(session, data.items)
 
 
-@router.get(
-    "/{store_id:int}", response_model=StoreRead, responses=problem_responses(service.StoreNotFound)
-)
-async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser):
-    return service.read(await service.get_store(session, store_id, is_admin=is_admin(user)))
+@router.get("/{store_id:int}", response_model=StoreRead, responses=problem_responses(StoreNotFound))
+async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) -> Store:
+    return await service.get_store(session, store_id, is_admin=is_admin(user))
 
 
 @router.get(
     "/{store_id:int}/products",
     response_model=Page[AssortmentItem],
-    responses=problem_responses(service.StoreNotFound, InvalidListQuery),
+    responses=problem_responses(StoreNotFound, InvalidListQuery),
     description="The store's assortment: products with the quantity in stock there. "
     + ASSORTMENT_LIST.describe(),
     openapi_extra=ASSORTMENT_LIST.openapi_extra(),
 )
 async def store_assortment(
     store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
-):
+) -> Page:
     return await service.assortment(session, store_id, params, is_admin=is_admin(user))
 
 
@@ -78,9 +78,9 @@ async def store_assortment(
     "",
     response_model=StoreRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(*ADMIN, service.StoreNameTaken),
+    responses=problem_responses(*ADMIN, StoreNameTaken),
 )
-async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep):
+async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep) -> Store:
     """Create a store. `opening_hours` maps mon..sun to ["HH:MM", "HH:MM"] intervals; a
     closing time before the opening time runs past midnight."""
     return await service.create_store(session, data)
@@ -89,39 +89,41 @@ async def create_store(data: StoreCreate, admin: AdminUser, session: SessionDep)
 @router.put(
     "/{store_id:int}",
     response_model=StoreRead,
-    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
+    responses=problem_responses(*ADMIN, StoreNotFound, StoreNameTaken),
 )
 async def replace_store(
     store_id: StoreId, data: StoreCreate, admin: AdminUser, session: SessionDep
-):
+) -> Store:
     return await service.update_store(session, store_id, data)
 
 
 @router.patch(
     "/{store_id:int}",
     response_model=StoreRead,
-    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreNameTaken),
+    responses=problem_responses(*ADMIN, StoreNotFound, StoreNameTaken),
 )
-async def update_store(store_id: StoreId, data: StoreUpdate, admin: AdminUser, session: SessionDep):
+async def update_store(
+    store_id: StoreId, data: StoreUpdate, admin: AdminUser, session: SessionDep
+) -> Store:
     return await service.update_store(session, store_id, data)
 
 
 @router.delete(
     "/{store_id:int}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(*ADMIN, service.StoreNotFound, service.StoreHasOrders),
+    responses=problem_responses(*ADMIN, StoreNotFound, StoreHasOrders),
 )
-async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep):
+async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep) -> None:
     await service.delete_store(session, store_id)
 
 
 @router.put(
     "/{store_id:int}/stock/{product_id}",
     response_model=StockRead,
-    responses=problem_responses(*ADMIN, service.StoreNotFound, ProductNotFound),
+    responses=problem_responses(*ADMIN, StoreNotFound, ProductNotFound),
 )
 async def set_stock(
     store_id: StoreId, product_id: ProductId, data: StockSet, admin: AdminUser, session: SessionDep
-):
+) -> Stock:
     """Set the quantity of a product in stock at a store (never below zero)."""
     return await service.set_stock(session, store_id, product_id, data.quantity)

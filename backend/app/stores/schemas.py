@@ -4,13 +4,14 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema
+from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.catalog.schemas import ProductRead
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Id, text, whole
+from app.core.types import CleanText, Id, Phone, text, whole
+from app.stores.hours import is_open
 from app.users.schemas import Email
 
 # Read once: available_timezones() walks the tz database on every call.
@@ -112,6 +113,12 @@ class StoreRead(Schema):
     created_at: datetime
     updated_at: datetime
 
+    @model_validator(mode="after")
+    def _open_now_in_its_timezone(self) -> "StoreRead":
+        # Worked out whenever a store is read, never taken from the input.
+        self.open_now = is_open(self.opening_hours, self.timezone)
+        return self
+
 
 class StoreCreate(InputSchema):
     name: text(120, min_length=1)
@@ -121,7 +128,7 @@ class StoreCreate(InputSchema):
     longitude: Longitude | None = None
     timezone: Timezone = "UTC"
     opening_hours: OpeningHours = Field(default_factory=OpeningHours)
-    phone: text(32, pattern=r"^[0-9+()\- .]*$") = ""
+    phone: Phone = ""
     email: Email | Literal[""] = Field("", description='"" for none')
     is_active: bool = True
 
@@ -141,7 +148,7 @@ class StockRead(Schema):
 
 
 class AssortmentItem(ProductRead):
-    quantity: int = 0
+    quantity: int = Field(0, validation_alias="quantity_in_store")
 
 
 # --- the whole cart, per store -------------------------------------------------------------

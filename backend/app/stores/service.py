@@ -1,19 +1,15 @@
 """Stores, opening hours, stock."""
 
-from datetime import UTC, datetime
-
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
-from app.core.errors import Conflict, NotFound
+from app.core.db import savepoint
 from app.core.listing import ListParams, Page
-from app.models import Store
+from app.models import Stock, Store
 from app.stores import repository
-from app.stores.hours import is_open
+from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
 from app.stores.schemas import (
-    AssortmentItem,
     CartAvailability,
     CartLineQuantity,
     ShortLine,
@@ -25,29 +21,12 @@ from app.stores.schemas import (
 )
 
 
-class StoreNotFound(NotFound):
-    code, title = "store_not_found", "Store not found"
-
-
-class StoreNameTaken(Conflict):
-    code, title = "store_name_taken", "A store with this name exists"
-
-
-class StoreHasOrders(Conflict):
-    code, title = "store_has_orders", "The store has orders"
-
-
-def read(store: Store, now: datetime | None = None) -> StoreRead:
-    return StoreRead.model_validate(store).model_copy(
-        update={"open_now": is_open(store.opening_hours, store.timezone, now)}
-    )
-
-
 async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
-    page = await repository.list_stores(session, params, include_inactive=is_admin)
-    now = datetime.now(UTC)
-    page.items = [read(store, now) for store in page.items]
-    return page
+    return await repository.list_stores(session, params, include_inactive=is_admin)
+
+
+async def active_stores(session: AsyncSession) -> list[Store]:
+    return await repository.active_stores(session)
 
 
 async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = True) -> Store:
@@ -57,46 +36,33 @@ async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = Tr
     return store
 
 
-async def _flush(session: AsyncSession) -> None:
-    try:
-        await session.flush()
-    except IntegrityError:
-        await session.rollback()
-        raise StoreNameTaken from None
-
-
-async def create_store(session: AsyncSession, data: StoreCreate) -> StoreRead:
+async def create_store(session: AsyncSession, data: StoreCreate) -> Store:
     store = Store(**data.model_dump())
-    session.add(store)
-    await _flush(session)
+    async with savepoint(session, STORE_WRITE_CONSTRAINTS):
+        session.add(store)
     await session.refresh(store)
-    return read(store)
+    return store
 
 
 async def update_store(
     session: AsyncSession, store_id: int, data: StoreUpdate | StoreCreate
-) -> StoreRead:
+) -> Store:
     store = await get_store(session, store_id)
     changes = data.model_dump(exclude_unset=isinstance(data, StoreUpdate))
-    for field, value in changes.items():
-        setattr(store, field, value)
-    await _flush(session)
+    async with savepoint(session, STORE_WRITE_CONSTRAINTS):
+        for field, value in changes.items():
+            setattr(store, field, value)
     await session.refresh(store)
-    return read(store)
+    return store
 
 
 async def delete_store(session: AsyncSession, store_id: int) -> None:
-    await session.delete(await get_store(session, store_id))
-    try:
-        await session.flush()
-    except IntegrityError:  # order.store_id is RESTRICT: the sales history stays
-        await session.rollback()
-        raise StoreHasOrders(
-            "A store with orders cannot be deleted; set is_active to false instead."
-        ) from None
+    store = await get_store(session, store_id)
+    async with savepoint(session, STORE_DELETE_CONSTRAINTS):
+        await session.delete(store)
 
 
-async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int):
+async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     await get_store(session, store_id)
     await catalog_service.get_product(session, product_id)
     return await repository.set_stock(session, store_id, product_id, quantity)
@@ -106,12 +72,7 @@ async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
 ) -> Page:
     await get_store(session, store_id, is_admin=is_admin)
-    page = await repository.assortment(session, store_id, params, include_inactive=is_admin)
-    page.items = [
-        AssortmentItem.model_validate(product).model_copy(update={"quantity": quantity})
-        for product, quantity in page.items
-    ]
-    return page
+    return await repository.assortment(session, store_id, params, include_inactive=is_admin)
 
 
 async def availability(session: AsyncSession, product_id: int) -> list[Availability]:
@@ -125,10 +86,9 @@ async def whole_cart_availability(
     session: AsyncSession, wanted: dict[int, int], unavailable: list[UnavailableLine]
 ) -> CartAvailability:
     """For every active store: does it have all of `wanted` now, and what is it short of."""
-    now = datetime.now(UTC)
     stores = [
         StoreAvailability(
-            store=read(store, now),
+            store=StoreRead.model_validate(store),
             all_available=not short_ids,
             short=[
                 ShortLine(product_id=pid, requested=wanted[pid], available=quantity)

@@ -1,6 +1,6 @@
 """This process's live sockets, fed by the Redis channels every API process shares.
 
-One pub/sub connection per process listens to the chat's events (app/support/live.py), to
+One pub/sub connection per process listens to the chat's events (app/support/events.py), to
 order events (app/orders/events.py) and to ended sessions (app/auth/sessions.py), and
 routes each event to the local sockets it concerns. A chat event goes to the customer's own
 sockets, staff sockets that joined the conversation, and, for announcements, every staff
@@ -16,7 +16,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import structlog
 from pydantic import ValidationError
 from redis.asyncio import Redis
@@ -29,7 +28,8 @@ from app.core.config import settings
 from app.core.errors import ServiceUnavailable
 from app.orders import events as order_events
 from app.support.errors import TooManyBoards
-from app.support.live import CHANNEL
+from app.support.events import CHANNEL, ChatEvent
+from app.support.schemas import HistoryFrame, ServerFrame
 
 log = structlog.get_logger(__name__)
 
@@ -42,7 +42,7 @@ MAX_BOARDS_PER_SOCKET = 20
 
 
 # An outbox holds frames to encode, or text already encoded once for every recipient.
-Frame = dict[str, Any] | str
+Frame = ServerFrame | str
 
 
 @dataclass(eq=False)
@@ -59,7 +59,7 @@ class Connection:
     # Stores whose order board a staff socket watches (hub.watch_board).
     boards: set[int] = field(default_factory=set)
     # Chat events held back while a history frame is being read from the database.
-    held: list[dict[str, Any]] | None = None
+    held: list[ChatEvent] | None = None
     outbox: asyncio.Queue[Frame | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_SIZE))
     closing: tuple[int, str] | None = None
 
@@ -84,37 +84,34 @@ class Connection:
         if self.held is None:  # already holding (since registration): keep what came
             self.held = []
 
-    def release(self, history_frame: dict[str, Any] | None) -> None:
+    def release(self, history: HistoryFrame | None) -> None:
         """Send a history frame (None: it failed), then what arrived while it was read,
         minus the messages it already carries."""
-        if history_frame is not None:
-            conversation = history_frame["conversation"]
-            if conversation is not None:
-                self.in_history[conversation["id"]] = {m["id"] for m in history_frame["messages"]}
-            self.send(history_frame)
+        if history is not None:
+            if history.conversation is not None:
+                self.in_history[history.conversation.id] = {m.id for m in history.messages}
+            self.send(history)
         held, self.held = self.held or [], None
         for event in held:
             self.deliver(event)
 
-    def deliver(self, event: dict[str, Any]) -> None:
+    def deliver(self, event: ChatEvent) -> None:
         if self.held is not None:
             self.held.append(event)
             return
-        if event["kind"] == "message" and event["payload"]["id"] in self.in_history.get(
-            event["conversation_id"], ()
-        ):
+        frame = event.frame
+        if frame.type == "message" and frame.id in self.in_history.get(event.conversation_id, ()):
             return
-        frame = event["payload"]
-        if event["origin"] == self.id and event["ref"] is not None:
-            frame = {**frame, "ref": event["ref"]}
+        if event.origin == self.id and event.ref is not None:
+            frame = frame.model_copy(update={"ref": event.ref})
         self.send(frame)
 
-    def concerned_by(self, event: dict[str, Any]) -> bool:
-        if event["except_user_id"] == self.user_id:
+    def concerned_by(self, event: ChatEvent) -> bool:
+        if event.except_user_id == self.user_id:
             return False
         if self.is_staff:
-            return event["announce"] or event["conversation_id"] in self.joined
-        return event["customer_id"] == self.user_id
+            return event.announce or event.conversation_id in self.joined
+        return event.customer_id == self.user_id
 
 
 def _index_add(index: dict[Any, set[Connection]], key: Any, connection: Connection) -> None:
@@ -230,12 +227,9 @@ class Hub:
         connections = list(self._connections)
         if not connections:
             return
-        async with client.pipeline(transaction=False) as pipe:
-            for connection in connections:
-                pipe.hget(f"session:{connection.session_id}", "user_id")
-            owners = await pipe.execute()
+        owners = await sessions.session_owners(client, [c.session_id for c in connections])
         for connection, owner in zip(connections, owners, strict=True):
-            if owner is None or int(owner) != connection.user_id:
+            if owner != connection.user_id:
                 connection.close(CLOSE_POLICY, "session ended")
 
     def _dispatch(self, channel: str, data: str) -> None:
@@ -249,12 +243,12 @@ class Hub:
 
     def _dispatch_chat(self, data: str) -> None:
         try:
-            event = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            event = ChatEvent.model_validate_json(data)
+        except ValidationError:
             log.warning("support_event_unreadable", data=data[:200])
             return
         # Only staff sockets and the customer's own can be concerned.
-        candidates = self._staff.union(self._by_user.get(event["customer_id"], ()))
+        candidates = self._staff.union(self._by_user.get(event.customer_id, ()))
         for connection in candidates:
             if connection.concerned_by(event):
                 connection.deliver(event)
@@ -272,9 +266,6 @@ class Hub:
             recipients.update(self._by_user.get(order.user_id, ()))
         for connection in recipients:
             connection.send(data)
-
-    def local_connections(self) -> int:
-        return len(self._connections)
 
     def sockets_of(self, user_id: int) -> int:
         return len(self._by_user.get(user_id, ()))

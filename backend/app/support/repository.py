@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import ConversationStatus, Order, Profile, SupportConversation, SupportMessage, User
+from app.models import ConversationStatus, Profile, SupportConversation, SupportMessage, User
 
 
 def _assigned(_operator: str, assigned: bool) -> ColumnElement[bool]:
@@ -134,13 +134,6 @@ async def recent_messages(
         )
     )
     return rows[:limit][::-1], len(rows) > limit
-
-
-async def customer_owns_order(session: AsyncSession, customer_id: int, order_id: int) -> bool:
-    found = await session.scalar(
-        select(Order.id).where(Order.id == order_id, Order.user_id == customer_id)
-    )
-    return found is not None
 
 
 async def list_conversations(

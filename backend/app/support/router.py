@@ -1,7 +1,7 @@
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Path
+from fastapi import APIRouter, FastAPI
 
 from app.auth.dependencies import CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
@@ -9,6 +9,8 @@ from app.core import pubsub
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.types import PathId
+from app.models import SupportConversation
 from app.support import service
 from app.support.errors import ConversationClosed, ConversationNotFound
 from app.support.hub import hub
@@ -18,7 +20,7 @@ from app.support.websocket import support_socket
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     await hub.stop()
     await pubsub.stop()
@@ -26,7 +28,7 @@ async def lifespan(app: FastAPI):
 
 router = APIRouter(prefix="/support", tags=["support"], lifespan=lifespan)
 
-ConversationId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+ConversationId = PathId
 
 router.add_api_websocket_route("/ws", support_socket, name="support_socket")
 
@@ -41,7 +43,7 @@ router.add_api_websocket_route("/ws", support_socket, name="support_socket")
     "the conversations no staff member has answered yet.",
     openapi_extra=CONVERSATION_LIST.openapi_extra(),
 )
-async def list_conversations(user: CurrentUser, session: SessionDep, params: ListParamsDep):
+async def list_conversations(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page:
     return await service.list_conversations(session, user, params)
 
 
@@ -55,7 +57,7 @@ async def list_conversations(user: CurrentUser, session: SessionDep, params: Lis
 )
 async def list_messages(
     conversation_id: ConversationId, user: CurrentUser, session: SessionDep, params: ListParamsDep
-):
+) -> Page:
     return await service.list_messages(session, user, conversation_id, params)
 
 
@@ -68,7 +70,7 @@ async def list_messages(
 )
 async def close_conversation(
     conversation_id: ConversationId, staff: StaffUser, session: SessionDep
-):
+) -> SupportConversation:
     """Close a conversation (staff). Both sides' sockets get a `conversation` event; the
     customer's next message opens a new one."""
     return await service.close_conversation(session, staff, conversation_id)

@@ -207,13 +207,9 @@ class BoardRead(Schema):
     store_id: int
 
 
-class BoardFrame(Schema):
+class BoardFrame(ServerFrame):
     """The answer to `subscribe` / `unsubscribe`: from `subscribed` on, the store's order
     events reach the socket, so a board loads its orders over REST after it."""
 
     type: Literal["subscribed", "unsubscribed"]
     board: BoardRead
-    ref: str | None = None
-
-    def frame(self) -> dict[str, object]:
-        return self.model_dump(mode="json", exclude_none=True)

@@ -2,7 +2,7 @@
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.dependencies import is_staff
+from app.auth.permissions import is_staff
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.listing import ListParams, Page
@@ -10,8 +10,9 @@ from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.models import ConversationStatus, SupportConversation, SupportMessage, User
 from app.models.base import utcnow
+from app.orders import service as orders_service
 from app.orders.errors import OrderNotFound
-from app.support import live, repository
+from app.support import events, repository
 from app.support.errors import (
     ChatRateLimited,
     ConversationClosed,
@@ -19,7 +20,7 @@ from app.support.errors import (
     InvalidMessage,
     MessageTooLong,
 )
-from app.support.live import ReplyTo
+from app.support.events import ReplyTo
 from app.support.schemas import MessageRead
 
 # Messages a `history` frame carries; older ones come from GET .../messages.
@@ -70,9 +71,7 @@ async def _customer_conversation(
     session: AsyncSession, customer: User, conversation_id: int | None, order_id: int | None
 ) -> tuple[SupportConversation, bool]:
     """The open conversation a customer writes in, locked; created on the first message."""
-    if order_id is not None and not await repository.customer_owns_order(
-        session, customer.id, order_id
-    ):
+    if order_id is not None and not await orders_service.owns_order(session, customer.id, order_id):
         raise OrderNotFound
     created = False
     if conversation_id is not None:
@@ -132,10 +131,10 @@ async def post_message(
     message = await repository.add_message(session, conversation.id, author.id, body)
     await session.flush()
     if created:
-        live.emit(session, live.conversation_event(conversation, "opened"))
+        events.emit(session, events.conversation_event(conversation, "opened"))
     if assigned:
-        live.emit(session, live.conversation_event(conversation, "assigned"))
-    live.emit(session, live.message_event(conversation, message, reply_to))
+        events.emit(session, events.conversation_event(conversation, "assigned"))
+    events.emit(session, events.message_event(conversation, message, reply_to))
     return conversation, message
 
 
@@ -150,7 +149,7 @@ async def history(
     if conversation is None:
         return None, [], False
     messages, has_more = await repository.recent_messages(session, conversation.id, HISTORY_LIMIT)
-    return conversation, [live.message_read(conversation, m) for m in messages], has_more
+    return conversation, [events.message_read(conversation, m) for m in messages], has_more
 
 
 async def typing_target(
@@ -175,7 +174,7 @@ async def close_conversation(
     if conversation.assigned_to_id is None:
         conversation.assigned_to_id = staff.id
     await session.flush()
-    live.emit(session, live.conversation_event(conversation, "closed", reply_to))
+    events.emit(session, events.conversation_event(conversation, "closed", reply_to))
     return conversation
 
 
@@ -189,5 +188,5 @@ async def list_messages(
 ) -> Page:
     conversation = await visible_conversation(session, user, conversation_id)
     page = await repository.list_messages(session, conversation.id, params)
-    page.items = [live.message_read(conversation, m) for m in page.items]
+    page.items = [events.message_read(conversation, m) for m in page.items]
     return page

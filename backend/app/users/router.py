@@ -1,16 +1,23 @@
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, current_session_id
-from app.auth.errors import InsufficientRole, InvalidCredentials, UsernameTaken
+from app.auth.errors import InsufficientRole, InvalidCredentials
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.listing import ListParamsDep, Page
 from app.core.security import PasswordHashingBusy
+from app.core.types import PathId
+from app.models import User
 from app.orders.errors import OpenOrders
 from app.payments.errors import BalanceNotZero
 from app.users import service
+from app.users.errors import (
+    CannotChangeSelf,
+    LastAdmin,
+    UserDeleted,
+    UsernameTaken,
+    UserNotFound,
+)
 from app.users.repository import USER_LIST
 from app.users.schemas import (
     PasswordChange,
@@ -32,13 +39,13 @@ DELETION_RULES = """Deleting an account keeps the shop's books and loses no mone
   working and every session ends at once. The money account with its ledger and the past
   orders stay on the books, attached to the anonymous user (the ledger is append-only)."""
 
-UserId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+UserId = PathId
 
 router = APIRouter(prefix="/users", tags=["users"])
 
 
 @router.get("/me", response_model=UserRead, responses=problem_responses(Unauthorized))
-async def read_me(user: CurrentUser):
+async def read_me(user: CurrentUser) -> User:
     """The caller's account and profile."""
     return user
 
@@ -46,7 +53,7 @@ async def read_me(user: CurrentUser):
 @router.patch(
     "/me", response_model=UserRead, responses=problem_responses(Unauthorized, UsernameTaken)
 )
-async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
+async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep) -> User:
     """Change username or profile. Role, e-mail and flags are not writable here (422)."""
     return await service.update_me(session, user, data)
 
@@ -59,13 +66,13 @@ async def update_me(data: UserUpdateMe, user: CurrentUser, session: SessionDep):
         InvalidCredentials,
         OpenOrders,
         BalanceNotZero,
-        service.LastAdmin,
+        LastAdmin,
         PasswordHashingBusy,
     ),
     description="Delete your account, confirmed with your password (a wrong one answers 401 "
     "`invalid_credentials`; the session stays).\n\n" + DELETION_RULES,
 )
-async def delete_me(data: UserDeleteMe, user: CurrentUser, session: SessionDep):
+async def delete_me(data: UserDeleteMe, user: CurrentUser, session: SessionDep) -> None:
     await service.delete_me(session, user, data.password)
 
 
@@ -76,7 +83,7 @@ async def delete_me(data: UserDeleteMe, user: CurrentUser, session: SessionDep):
 )
 async def change_password(
     data: PasswordChange, user: CurrentUser, request: Request, session: SessionDep
-):
+) -> None:
     """Change the password; other sessions end, this one stays."""
     await service.change_password(session, user, data, current_session_id(request))
 
@@ -92,16 +99,16 @@ ADMIN_ERRORS = problem_responses(Unauthorized, InsufficientRole)
     description="Every user. " + USER_LIST.describe(),
     openapi_extra=USER_LIST.openapi_extra(),
 )
-async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep):
+async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep) -> Page:
     return await service.list_users(session, params)
 
 
 @admin_router.get(
     "/{user_id}",
     response_model=UserRead,
-    responses=problem_responses(Unauthorized, InsufficientRole, service.UserNotFound),
+    responses=problem_responses(Unauthorized, InsufficientRole, UserNotFound),
 )
-async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
+async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep) -> User:
     return await service.get_user(session, user_id)
 
 
@@ -111,15 +118,15 @@ async def get_user(user_id: UserId, admin: AdminUser, session: SessionDep):
     responses=problem_responses(
         Unauthorized,
         InsufficientRole,
-        service.UserNotFound,
-        service.CannotChangeSelf,
-        service.UserDeleted,
-        service.LastAdmin,
+        UserNotFound,
+        CannotChangeSelf,
+        UserDeleted,
+        LastAdmin,
     ),
 )
 async def update_user(
     user_id: UserId, data: UserAdminUpdate, admin: AdminUser, session: SessionDep
-):
+) -> User:
     """Change role, profile or `is_active`; disabling ends every session of the user at once.
     Admins cannot disable or demote themselves, nor remove the last active admin (409)."""
     return await service.admin_update(session, admin, user_id, data)
@@ -131,14 +138,14 @@ async def update_user(
     responses=problem_responses(
         Unauthorized,
         InsufficientRole,
-        service.UserNotFound,
-        service.CannotChangeSelf,
+        UserNotFound,
+        CannotChangeSelf,
         OpenOrders,
         BalanceNotZero,
-        service.LastAdmin,
+        LastAdmin,
     ),
     description="Delete a user by the same rules as `DELETE /users/me` (no password "
     "needed); a deleted user answers 204 again and stays as it is.\n\n" + DELETION_RULES,
 )
-async def delete_user(user_id: UserId, admin: AdminUser, session: SessionDep):
+async def delete_user(user_id: UserId, admin: AdminUser, session: SessionDep) -> None:
     await service.admin_delete(session, admin, user_id)

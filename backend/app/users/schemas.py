@@ -8,7 +8,7 @@ from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, text
+from app.core.types import CleanText, Phone, text
 from app.models import RoleName
 
 
@@ -27,7 +27,6 @@ def _not_common(password: str) -> str:
 Password = Annotated[text(128, min_length=8, strip=False), AfterValidator(_not_common)]
 Username = text(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)
 FullName = text(120, min_length=1, strip=True)
-Phone = text(32, pattern=r"^[0-9+()\- .]*$")
 Address = text(300)
 
 

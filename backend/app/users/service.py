@@ -1,42 +1,37 @@
 """Rules about users: creation, profile changes, passwords, admin changes, the purge."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth import sessions
-from app.auth.errors import EmailTaken, InvalidCredentials, UsernameTaken
-from app.cart import repository as cart_repository
+from app.auth.errors import InvalidCredentials
+from app.auth.permissions import is_active_admin
+from app.cart import service as cart_service
 from app.core.config import settings
-from app.core.errors import Conflict, NotFound
+from app.core.db import savepoint
 from app.core.jobs import after_commit_async
+from app.core.listing import ListParams, Page
 from app.core.redis import redis
 from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User
 from app.orders import service as orders_service
 from app.payments import service as payments_service
 from app.users import repository
+from app.users.errors import (
+    USER_CONSTRAINTS,
+    CannotChangeSelf,
+    EmailTaken,
+    LastAdmin,
+    UserDeleted,
+    UsernameTaken,
+    UserNotFound,
+)
 from app.users.schemas import PasswordChange, UserAdminUpdate, UserUpdateMe
 
 # No password hashes to this: a deleted user can never log in again.
 UNUSABLE_PASSWORD_HASH = "!deleted"  # noqa: S105 (not a password: matches none)
-
-
-class UserNotFound(NotFound):
-    code, title = "user_not_found", "User not found"
-
-
-class CannotChangeSelf(Conflict):
-    code, title = "cannot_change_self", "Admins cannot disable, demote or delete themselves"
-
-
-class UserDeleted(Conflict):
-    code, title = "user_deleted", "The user has deleted their account"
-
-
-class LastAdmin(Conflict):
-    code, title = "last_admin", "The last active admin cannot be removed"
 
 
 async def ensure_an_admin_remains(session: AsyncSession, user: User) -> None:
@@ -63,17 +58,6 @@ async def _ensure_unique(
         raise UsernameTaken
 
 
-async def _flush_unique(session: AsyncSession) -> None:
-    """Flush; a concurrent insert of the same e-mail/username surfaces as a 409."""
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        await session.rollback()
-        if "email" in str(exc.orig):
-            raise EmailTaken from None
-        raise UsernameTaken from None
-
-
 async def create_user(
     session: AsyncSession,
     *,
@@ -97,14 +81,27 @@ async def create_user(
         verified_at=now if verified else None,
         profile=Profile(full_name=full_name),
     )
-    session.add(user)
-    await _flush_unique(session)
+    async with savepoint(session, USER_CONSTRAINTS):
+        session.add(user)
     # In the same transaction: nobody exists without an account to pay from.
     await payments_service.open_account(session, user)
     return user
 
 
-async def list_users(session: AsyncSession, params):
+async def by_id(session: AsyncSession, user_id: int) -> User | None:
+    return await repository.get(session, user_id)
+
+
+async def by_login(session: AsyncSession, login: str) -> User | None:
+    """By e-mail or username, case-insensitively."""
+    return await repository.by_login(session, login)
+
+
+async def by_email(session: AsyncSession, email: str) -> User | None:
+    return await repository.by_email(session, email)
+
+
+async def list_users(session: AsyncSession, params: ListParams) -> Page:
     return await repository.list_users(session, params)
 
 
@@ -115,10 +112,12 @@ async def get_user(session: AsyncSession, user_id: int) -> User:
     return user
 
 
-async def _apply_profile(session: AsyncSession, user: User, data: UserUpdateMe) -> None:
-    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+async def _check_profile(session: AsyncSession, user: User, changes: dict[str, Any]) -> None:
     if "username" in changes and changes["username"].lower() != user.username.lower():
         await _ensure_unique(session, email="", username=changes["username"], exclude_id=user.id)
+
+
+def _apply_profile(user: User, changes: dict[str, Any]) -> None:
     if "username" in changes:
         user.username = changes["username"]
     for field in ("full_name", "phone", "address"):
@@ -140,8 +139,10 @@ async def _end_sessions(session: AsyncSession, user_id: int, keep: str | None = 
 
 
 async def update_me(session: AsyncSession, user: User, data: UserUpdateMe) -> User:
-    await _apply_profile(session, user, data)
-    await _flush_unique(session)
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    await _check_profile(session, user, changes)
+    async with savepoint(session, USER_CONSTRAINTS):
+        _apply_profile(user, changes)
     return user
 
 
@@ -163,10 +164,6 @@ async def set_password(session: AsyncSession, user: User, new_password: str) -> 
     await _end_sessions(session, user.id)
 
 
-def _is_active_admin(user: User) -> bool:
-    return user.is_active and user.role.name == RoleName.admin
-
-
 async def delete_me(session: AsyncSession, user: User, password: str) -> None:
     """The customer leaves, confirmed with their password: see `anonymise`."""
     if not await verify_password(password, user.password_hash):
@@ -181,7 +178,7 @@ async def anonymise(session: AsyncSession, user: User) -> None:
     (`balance_not_zero`). Otherwise the e-mail and username become a tombstone (both free to
     register again), the profile and cart are emptied, the password can never match, every
     session ends; the row stays, with its money account, ledger and past orders."""
-    if _is_active_admin(user):
+    if is_active_admin(user):
         # Every active admin row locked (this one too) before this row alone, as
         # admin_update does: the same order everywhere, so no deadlock between the two.
         await ensure_an_admin_remains(session, user)
@@ -189,7 +186,7 @@ async def anonymise(session: AsyncSession, user: User) -> None:
     await repository.lock(session, user.id)
     await orders_service.ensure_none_open(session, user.id)
     await payments_service.ensure_no_money(session, user.id)
-    await cart_repository.clear(session, user.id)
+    await cart_service.clear(session, user)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.username = f"deleted:{user.id}"  # ':' is never in a registered username
     user.password_hash = UNUSABLE_PASSWORD_HASH
@@ -212,14 +209,16 @@ async def admin_update(
     ):
         raise CannotChangeSelf
     role_changed = "role" in changes and changes["role"] != user.role.name
-    if _is_active_admin(user) and (role_changed or changes.get("is_active") is False):
+    if is_active_admin(user) and (role_changed or changes.get("is_active") is False):
         await ensure_an_admin_remains(session, user)
-    await _apply_profile(session, user, data)
-    if role_changed:
-        user.role = await repository.role(session, changes["role"])
-    if "is_active" in changes:
-        user.is_active = changes["is_active"]
-    await _flush_unique(session)
+    await _check_profile(session, user, changes)
+    new_role = await repository.role(session, changes["role"]) if role_changed else None
+    async with savepoint(session, USER_CONSTRAINTS):
+        _apply_profile(user, changes)
+        if new_role is not None:
+            user.role = new_role
+        if "is_active" in changes:
+            user.is_active = changes["is_active"]
     if user.is_active is False or role_changed:
         # Locked out, or powers changed: every session ends at once (open chat sockets too),
         # so nothing keeps acting with the old role.

@@ -2,7 +2,7 @@
 
 import structlog
 
-from app.core.db import SessionFactory
+from app.core.db import unit_of_work
 from app.core.tasks import run_async
 from app.users import service
 from app.worker import celery_app
@@ -11,7 +11,7 @@ log = structlog.get_logger(__name__)
 
 
 async def _purge() -> int:
-    async with SessionFactory() as session, session.begin():
+    async with unit_of_work() as session:
         return await service.purge_unverified(session)
 
 

@@ -499,7 +499,7 @@ async def test_deleting_a_user_anonymises_them_and_ends_their_sessions(client):
 
 
 async def test_the_panel_cannot_delete_a_user_who_holds_money(client):
-    from tests.orders.helpers import account_of, balance, credit
+    from tests.helpers import account_of, balance, credit
 
     customer = await create_user(username="saver")
     account = await account_of(customer.id)

@@ -6,7 +6,7 @@ from app.core.db import SessionFactory
 from app.models import Order
 from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin
 from tests.factories import create_category, create_product, create_store, set_stock, user_headers
-from tests.orders.helpers import account_of, balance, credit, stock
+from tests.helpers import account_of, balance, credit, stock
 
 
 async def paid_order(client) -> dict:

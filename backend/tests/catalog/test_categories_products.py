@@ -1,9 +1,14 @@
 """Catalog CRUD, permissions, the category tree and product search."""
 
+import asyncio
+from decimal import Decimal
+
 from sqlalchemy import func, select
 
+from app.core.db import SessionFactory
 from app.models import Product, RoleName
 from tests.factories import create_category, create_product, user_headers
+from tests.helpers import wait_until_someone_waits_for
 
 
 async def test_anyone_reads_only_admins_write(client):
@@ -170,3 +175,46 @@ async def test_search_by_description_word_and_prefix(client):
     for odd in ("'\\&|!:*()", "_", "a_b", "über", "it's", "-", "1 2 3", "the", "x" * 200):
         weird = await client.get("/api/v1/products", params={"q": odd})
         assert weird.status_code == 200, odd
+
+
+async def test_a_category_deleted_while_a_product_is_added_to_it_answers_409(client):
+    """The service's check sees no product yet; the foreign key decides, and its violation is
+    the same 409 as the check's (it was a 500)."""
+    _, admin = await user_headers(client, role=RoleName.admin)
+    category = await create_category("Doomed")
+    async with SessionFactory() as adding:
+        await adding.begin()
+        adding.add(Product(name="Late", slug="late", category_id=category.id, price=Decimal(1)))
+        await adding.flush()
+        deleting = asyncio.create_task(
+            client.delete(f"/api/v1/categories/{category.id}", headers=admin)
+        )
+        await wait_until_someone_waits_for(adding)
+        await adding.commit()
+        response = await deleting
+
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "category_not_empty"
+    assert (await client.get(f"/api/v1/categories/{category.id}")).status_code == 200
+
+
+async def test_two_products_created_at_once_with_one_slug_answer_201_and_409(client):
+    _, admin = await user_headers(client, role=RoleName.admin)
+    category = await create_category("Racing")
+    async with SessionFactory() as first:
+        await first.begin()
+        first.add(Product(name="One", slug="same", category_id=category.id, price=Decimal(1)))
+        await first.flush()
+        second = asyncio.create_task(
+            client.post(
+                "/api/v1/products",
+                json={"name": "Two", "slug": "same", "price": "2.00", "category_id": category.id},
+                headers=admin,
+            )
+        )
+        await wait_until_someone_waits_for(first)
+        await first.commit()
+        response = await second
+
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "slug_taken"

@@ -67,6 +67,50 @@ def test_production_refuses_default_secrets():
         )
 
 
+def test_only_development_is_development():
+    """`test` is not development: the dev server's own origins are not allowed there."""
+    assert Settings(environment="development", port=8123).is_development
+    for environment in ("test", "production"):
+        settings = Settings(
+            environment=environment,
+            port=8123,
+            secret_key="s" * 40,
+            webhook_secret="w" * 40,
+            admin_password="a-strong-admin-password",
+        )
+        assert not settings.is_development
+        assert "http://127.0.0.1:8123" not in settings.allowed_origins
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("database_url", "mysql://shop@127.0.0.1/shop"),
+        ("database_url", "postgresql://shop@127.0.0.1/shop"),  # not the asyncpg driver
+        ("redis_url", "http://127.0.0.1:6379/0"),
+        ("frontend_url", "shop.example"),
+        ("cors_origins", ["ftp://shop.example"]),
+        ("sentry_dsn", "not a dsn"),
+    ],
+)
+def test_a_malformed_url_setting_stops_the_start(field, value):
+    with pytest.raises(ValidationError, match=field):
+        Settings(**{field: value})
+
+
+def test_url_settings_are_kept_as_written():
+    settings = Settings(
+        database_url="postgresql+asyncpg://postgres@/shop?host=/tmp/pg",
+        redis_url="redis://127.0.0.1:6379/3",
+        frontend_url="https://shop.example",
+        sentry_dsn="",
+    )
+    assert settings.database_url == "postgresql+asyncpg://postgres@/shop?host=/tmp/pg"
+    assert settings.frontend_url == "https://shop.example"
+    assert settings.redis_url == "redis://127.0.0.1:6379/3"
+    assert settings.sentry_dsn is None
+
+
 async def test_migrations_match_the_models():
     """The schema Alembic built is exactly what the models declare."""
 

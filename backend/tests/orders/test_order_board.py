@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from app.models import RoleName
 from tests.factories import PASSWORD, user_headers
-from tests.orders.helpers import account_of, balance, credit
+from tests.helpers import account_of, balance, credit
 
 OPEN = "pending,paid,preparing,ready"
 

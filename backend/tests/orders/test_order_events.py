@@ -11,7 +11,7 @@ from app.core.redis import redis
 from app.models import RoleName
 from app.orders import service as orders_service
 from tests.factories import create_store
-from tests.orders.helpers import account_of, credit
+from tests.helpers import account_of, credit
 from tests.support.chat import WAIT, auth, chat, person
 
 

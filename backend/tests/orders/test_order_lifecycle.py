@@ -1,11 +1,11 @@
 """Order history, the status machine, cancelling, deleting; every change in the history."""
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from app.core.db import SessionFactory, engine
+from app.core.db import SessionFactory
 from app.models import OrderStatusChange, RoleName
 from tests.factories import set_stock, user_headers
-from tests.orders.helpers import account_of, balance, credit, stock
+from tests.helpers import account_of, balance, credit, stock
 
 
 async def place(client, headers, shop, *pairs, store=None, **extra):
@@ -287,7 +287,9 @@ async def test_a_store_with_orders_cannot_be_deleted(client, shop):
     assert (await client.get(f"/api/v1/stores/{shop.store.id}")).status_code == 200
 
 
-async def test_order_list_and_detail_cost_a_constant_number_of_statements(client, shop):
+async def test_order_list_and_detail_cost_a_constant_number_of_statements(
+    client, shop, count_statements
+):
     _, headers = await user_headers(client)
     small = await place(client, headers, shop, (shop.coffee, 1))
     big = await place(client, headers, shop, (shop.coffee, 1), (shop.cake, 1), (shop.beans, 1))
@@ -295,25 +297,17 @@ async def test_order_list_and_detail_cost_a_constant_number_of_statements(client
     await set_stock(shop.store.id, shop.cake.id, 100)
     for _ in range(20):
         await place(client, headers, shop, (shop.coffee, 1), (shop.cake, 2))
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
 
     async def cost(path, **params) -> int:
-        statements.clear()
-        response = await client.get(path, params=params, headers=headers)
+        with count_statements() as statements:
+            response = await client.get(path, params=params, headers=headers)
         assert response.status_code == 200
         return len(statements)
 
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        list_one = await cost("/api/v1/orders", page_size=1)
-        list_many = await cost("/api/v1/orders", page_size=100)
-        detail_small = await cost(f"/api/v1/orders/{small['id']}")
-        detail_big = await cost(f"/api/v1/orders/{big['id']}")
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
+    list_one = await cost("/api/v1/orders", page_size=1)
+    list_many = await cost("/api/v1/orders", page_size=100)
+    detail_small = await cost(f"/api/v1/orders/{small['id']}")
+    detail_big = await cost(f"/api/v1/orders/{big['id']}")
     assert list_one == list_many
     assert detail_small == detail_big
     # the caller's user row, then the page (with total and store), then the items

@@ -2,7 +2,7 @@
 
 from app.core.config import settings
 from tests.factories import user_headers
-from tests.orders.helpers import account_of, balance
+from tests.helpers import account_of, balance
 from tests.payments.helpers import decide, path_of, read_top_up, start_top_up
 
 

@@ -14,7 +14,7 @@ from app.core.db import SessionFactory
 from app.models import Account, TopUp, Transaction
 from app.payments.tasks import expire_top_ups
 from tests.factories import create_user, user_headers
-from tests.orders.helpers import account_of, balance, credit
+from tests.helpers import account_of, balance, credit
 from tests.payments.helpers import decide, path_of, read_top_up, start_top_up
 
 

@@ -1,10 +1,12 @@
 """Stores, opening hours across timezones, stock and assortments, /info."""
 
+import asyncio
 from datetime import UTC, datetime
 
 import time_machine
 
-from app.models import RoleName
+from app.core.db import SessionFactory
+from app.models import RoleName, Store
 from tests.factories import (
     create_category,
     create_product,
@@ -12,6 +14,7 @@ from tests.factories import (
     set_stock,
     user_headers,
 )
+from tests.helpers import wait_until_someone_waits_for
 
 WEEKDAYS = {
     "mon": [["09:00", "18:00"]],
@@ -155,3 +158,37 @@ async def test_info_lists_terms_and_every_store(client):
     assert [s["name"] for s in info["stores"]] == ["Berlin", "London"]
     assert info["stores"][0]["opening_hours"]["fri"] == [["18:00", "02:00"]]
     assert info["stores"][0]["address"] == "Berlin Street 1"
+
+
+async def test_two_stores_created_at_once_with_one_name_answer_409(client):
+    _, admin = await user_headers(client, role=RoleName.admin)
+    async with SessionFactory() as first:
+        await first.begin()
+        first.add(Store(name="Twin", address="One Street 1"))
+        await first.flush()
+        second = asyncio.create_task(
+            client.post(
+                "/api/v1/stores", json={"name": "Twin", "address": "Two Street 2"}, headers=admin
+            )
+        )
+        await wait_until_someone_waits_for(first)
+        await first.commit()
+        response = await second
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "store_name_taken"
+
+
+async def test_phone_numbers_must_exist(client):
+    """Checked by libphonenumber, in international form; "" is no number."""
+    _, admin = await user_headers(client, role=RoleName.admin)
+    base = {"name": "Phoned", "address": "Call Street 1"}
+    for phone in ("+1", "+49", "030 1234567", "+999 123 456"):
+        refused = await client.post("/api/v1/stores", json={**base, "phone": phone}, headers=admin)
+        assert refused.status_code == 422, phone
+        assert refused.json()["errors"][0]["loc"] == ["body", "phone"]
+    for n, phone in enumerate(("", "+49 30 1234567", "+44 20 7946 0321")):
+        made = await client.post(
+            "/api/v1/stores", json={**base, "name": f"Phoned {n}", "phone": phone}, headers=admin
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["phone"] == phone

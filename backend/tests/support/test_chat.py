@@ -435,3 +435,39 @@ async def test_the_rate_limit_is_per_user_across_sockets_and_processes(
         error = await one.next_of("error")
     assert error["code"] == "rate_limited"
     assert error["ref"] == "x"
+
+
+async def test_a_socket_sending_more_than_its_frames_is_refused_and_stays_open(client, api_server):
+    """60 frames per socket per 10 s, of any kind; the 61st is refused with retry_after."""
+    _, token = await person(client)
+
+    async with chat(api_server, token) as socket:
+        await socket.expect("history")
+        for n in range(61):
+            await socket.send(type="ping", ref=str(n))
+        pongs = [await socket.next_of("pong") for _ in range(60)]
+        error = await socket.next_of("error")
+
+    assert [p["ref"] for p in pongs] == [str(n) for n in range(60)]
+    assert error["code"] == "rate_limited" and "ref" not in error
+    assert 1 <= error["retry_after"] <= 10
+
+
+async def test_typing_notices_reach_the_other_side_once_every_two_seconds(client, api_server):
+    _, customer_token = await person(client)
+    _, staff_token = await person(client, RoleName.support)
+
+    async with chat(api_server, customer_token) as shopper, chat(api_server, staff_token) as agent:
+        await shopper.expect("history")
+        await shopper.send(type="message", text="hello")
+        conversation_id = (await shopper.next_of("message"))["conversation_id"]
+        await agent.send(type="join", conversation_id=conversation_id)
+        await agent.next_of("history")
+
+        for _ in range(3):
+            await shopper.send(type="typing")
+        await shopper.send(type="message", text="still here")
+        await agent.next_of("typing", conversation_id=conversation_id)
+        await agent.next_of("message")
+
+    assert [f["type"] for f in agent.seen].count("typing") == 1

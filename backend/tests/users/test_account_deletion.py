@@ -19,7 +19,7 @@ from tests.factories import (
     set_stock,
     user_headers,
 )
-from tests.orders.helpers import account_of, balance, credit
+from tests.helpers import account_of, balance, credit
 
 
 async def delete_me(client, headers, password=PASSWORD):

@@ -144,3 +144,15 @@ async def test_mail_is_retried_when_the_smtp_server_refuses(client, mail):
     message = mail.wait_for(lambda m: "flaky@example.com" in m["To"], timeout=30)
     assert mail.refuse_next["flaky@example.com"] == 0
     assert "verify-email?token=" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+async def test_a_profile_phone_number_must_exist(client):
+    _, headers = await user_headers(client)
+    for phone in ("+0 12", "+1", "12345"):
+        refused = await client.patch("/api/v1/users/me", headers=headers, json={"phone": phone})
+        assert refused.status_code == 422, phone
+        assert "international form" in refused.json()["errors"][0]["msg"]
+    ok = await client.patch(
+        "/api/v1/users/me", headers=headers, json={"phone": "+33 1 23 45 67 89"}
+    )
+    assert ok.status_code == 200 and ok.json()["phone"] == "+33 1 23 45 67 89"

@@ -2203,6 +2203,7 @@ export interface components {
             opening_hours?: components["schemas"]["OpeningHours"];
             /**
              * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
              * @default
              */
             phone: string;
@@ -2286,7 +2287,10 @@ export interface components {
              */
             timezone?: string;
             opening_hours?: components["schemas"]["OpeningHours"];
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /**
              * Email
@@ -2465,7 +2469,10 @@ export interface components {
             username?: string;
             /** Full Name */
             full_name?: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /** Address */
             address?: string;
@@ -2551,7 +2558,10 @@ export interface components {
             username?: string;
             /** Full Name */
             full_name?: string;
-            /** Phone */
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
             phone?: string;
             /** Address */
             address?: string;

@@ -1,45 +1,15 @@
 """The shop's test payment provider (PAYMENT_PROVIDER=test; refused in production).
 
-Its page, served by the API, lets the customer approve or decline a top-up. Approving makes
-it send the signed webhook to the shop's webhook endpoint, as a real provider would, after
-the answer has gone out; declining marks the top-up declined. Either way the customer is
-sent back to the top-up's return URL on the storefront. Its own record of decisions lives in
-Redis, like a provider's database would be elsewhere."""
+Customers pay on a page the API serves (app.payments.providers.testing_page), which approves
+or declines the top-up and sends the signed webhook as a real provider would."""
 
-import asyncio
 import secrets
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
-
-import httpx
-import structlog
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Form, Request
-from fastapi import Path as PathParam
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from app.core.config import settings
-from app.core.db import SessionDep
-from app.core.errors import NotFound
-from app.core.redis import redis
-from app.models import TopUp, TopUpStatus
-from app.payments import service
 from app.payments.providers.base import ProviderCheckout, ShopSignedWebhook, TopUpRequest
-from app.payments.send_webhook import build_request
-
-log = structlog.get_logger(__name__)
 
 NAME = "test"
 PAGE_PATH = "/api/v1/payments/test-provider"
-WEBHOOK_PATH = "/api/v1/payments/webhook"
-DELIVERY_ATTEMPTS = 4
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parents[1] / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
-_STYLESHEET = (Path(__file__).resolve().parents[1] / "templates" / "test_provider.css").read_text()
 
 
 class TestProvider(ShopSignedWebhook):
@@ -51,144 +21,3 @@ class TestProvider(ShopSignedWebhook):
         reference = secrets.token_urlsafe(24)
         base = settings.frontend_url.rstrip("/")  # the storefront's origin proxies /api
         return ProviderCheckout(redirect_url=f"{base}{PAGE_PATH}/{reference}", reference=reference)
-
-
-# --- the provider's page -----------------------------------------------------------------------
-
-
-def _enabled() -> None:
-    if settings.payment_provider != NAME:
-        raise NotFound("The test payment provider is off.")
-
-
-router = APIRouter(
-    prefix="/payments/test-provider",
-    tags=["test payment provider"],
-    include_in_schema=False,
-    dependencies=[Depends(_enabled)],
-)
-Reference = Annotated[str, PathParam(min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")]
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-def _page_headers() -> dict[str, str]:
-    # No scripts at all; the form posts here, and the answer redirects to the storefront.
-    csp = (
-        "default-src 'none'; style-src 'self'; base-uri 'none'; frame-ancestors 'none'; "
-        f"form-action 'self' {_origin(settings.frontend_url)}"
-    )
-    return {
-        "Content-Security-Policy": csp,
-        "Cache-Control": "no-store",
-        "Referrer-Policy": "no-referrer",
-        "X-Frame-Options": "DENY",
-        "X-Content-Type-Options": "nosniff",
-    }
-
-
-def _payable(top_up: TopUp) -> bool:
-    return top_up.status == TopUpStatus.pending and top_up.expires_at > datetime.now(UTC)
-
-
-def _decision_key(reference: str) -> str:
-    return f"test_provider:decision:{reference}"
-
-
-@router.get("/assets/page.css")
-async def stylesheet() -> Response:
-    return Response(_STYLESHEET, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
-
-
-@router.get("/{reference}", response_class=HTMLResponse)
-async def payment_page(reference: Reference, session: SessionDep) -> HTMLResponse:
-    top_up = await service.provider_top_up(session, NAME, reference)
-    decision = await redis.get(_decision_key(reference))
-    if top_up.status == TopUpStatus.succeeded or decision == "approve":
-        state = "approved"
-    elif top_up.status == TopUpStatus.declined or decision == "decline":
-        state = "declined"
-    else:
-        state = "payable" if _payable(top_up) else "expired"
-    html = _TEMPLATES.get_template("test_provider.html").render(
-        shop=settings.project_name,
-        page_path=PAGE_PATH,
-        reference=reference,
-        top_up=top_up,
-        state=state,
-    )
-    return HTMLResponse(html, headers=_page_headers())
-
-
-@router.post("/{reference}")
-async def decide(
-    reference: Reference,
-    decision: Annotated[Literal["approve", "decline"], Form()],
-    request: Request,
-    session: SessionDep,
-    background: BackgroundTasks,
-) -> RedirectResponse:
-    """Approve: the signed webhook goes out once this answer has been sent. Decline: the
-    top-up is declined. A second click (or a top-up no longer payable) just goes back."""
-    top_up = await service.provider_top_up(session, NAME, reference)
-    ttl = max(60, int((top_up.expires_at - datetime.now(UTC)).total_seconds()) + 3600)
-    # The first decision is the provider's answer; SET NX makes a double click harmless.
-    if _payable(top_up) and await redis.set(_decision_key(reference), decision, nx=True, ex=ttl):
-        if decision == "approve":
-            background.add_task(deliver_webhook, request.app, top_up_payment(top_up))
-        else:
-            await service.decline_top_up(session, top_up.id)
-    return RedirectResponse(top_up.return_url, status_code=303, headers=_page_headers())
-
-
-# --- the webhook it sends ------------------------------------------------------------------------
-
-
-def top_up_payment(top_up: TopUp) -> dict:
-    """What the provider reports for an approved top-up; its transaction id is fixed per
-    top-up, so a repeated delivery credits once."""
-    return {
-        "transaction_id": f"test:{top_up.provider_reference}",
-        "account_id": top_up.account_id,
-        "user_id": top_up.account.user_id,
-        "amount": top_up.amount,
-        "top_up_id": top_up.id,
-    }
-
-
-async def deliver_webhook(app: FastAPI, payment: dict) -> int | None:
-    """POST the signed webhook to the shop's endpoint through the app itself, retrying with
-    backoff while it fails; the status code of the last answer."""
-    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 0))
-    status = None
-    async with httpx.AsyncClient(transport=transport, base_url="http://test-provider") as client:
-        for attempt in range(DELIVERY_ATTEMPTS):
-            body, headers = build_request(
-                payment["user_id"],
-                payment["account_id"],
-                payment["amount"],
-                payment["transaction_id"],
-                settings.webhook_secret.get_secret_value(),
-                payment["top_up_id"],
-            )
-            try:
-                response = await client.post(WEBHOOK_PATH, content=body, headers=headers)
-                status = response.status_code
-            except Exception:  # the shop is down or broken: try again, like a provider would
-                log.exception("test_provider_webhook_failed", top_up_id=payment["top_up_id"])
-                status = None
-            if status is not None and status < 500:
-                if status != 200:
-                    log.warning(
-                        "test_provider_webhook_refused",
-                        top_up_id=payment["top_up_id"],
-                        status=status,
-                        body=response.text[:300],
-                    )
-                return status
-            await asyncio.sleep(0.5 * 2**attempt)
-    log.error("test_provider_webhook_gave_up", top_up_id=payment["top_up_id"])
-    return status

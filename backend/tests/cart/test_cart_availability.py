@@ -1,10 +1,8 @@
 """Whether each store has the whole cart now: one request, one query for every store."""
 
-from contextlib import contextmanager
+from sqlalchemy import delete, update
 
-from sqlalchemy import delete, event, update
-
-from app.core.db import SessionFactory, engine
+from app.core.db import SessionFactory
 from app.models import Product
 from tests.factories import create_product, create_store, set_stock, user_headers
 
@@ -24,20 +22,6 @@ def by_store(body: dict) -> dict[str, tuple[bool, list[tuple[int, int, int]]]]:
         )
         for s in body["stores"]
     }
-
-
-@contextmanager
-def counted_statements():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
 
 
 async def test_each_store_says_whether_it_has_the_whole_cart(client, shop):
@@ -135,7 +119,9 @@ async def test_bad_guest_carts_are_422(client, shop):
         assert response.json()["code"] == "validation_error"
 
 
-async def test_one_query_for_every_store_however_many_stores_and_lines(client, shop):
+async def test_one_query_for_every_store_however_many_stores_and_lines(
+    client, shop, count_statements
+):
     _, headers = await user_headers(client)
     products = [
         await create_product(f"Mug {n}", shop.coffee.category_id, "8.00") for n in range(12)
@@ -150,10 +136,10 @@ async def test_one_query_for_every_store_however_many_stores_and_lines(client, s
         for product in products[:size]:
             await add(client, headers, product, 1)
         guest_cart = {"items": [{"product_id": p.id, "quantity": 2} for p in products[:size]]}
-        with counted_statements() as statements:
+        with count_statements() as statements:
             cart = await client.get("/api/v1/cart/availability", headers=headers)
             counts[("cart", size)] = len(statements)
-        with counted_statements() as statements:
+        with count_statements() as statements:
             guest = await client.post("/api/v1/stores/availability", json=guest_cart)
             counts[("guest", size)] = len(statements)
         assert cart.status_code == 200 and guest.status_code == 200

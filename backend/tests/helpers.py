@@ -1,8 +1,12 @@
-"""Reading stock and balances straight from the database; signing webhook credits."""
+"""Reading stock and balances straight from the database; signing webhook credits; waiting
+for a transaction to block on another's locks."""
 
+import asyncio
+import time
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.db import SessionFactory
@@ -41,3 +45,17 @@ async def account_of(user_id: int) -> int:
     """The id of the money account the user got at registration."""
     async with SessionFactory() as session:
         return await session.scalar(select(Account.id).where(Account.user_id == user_id))
+
+
+async def wait_until_someone_waits_for(holder: AsyncSession, timeout: float = 10.0) -> None:
+    """Return once another backend waits for a lock that `holder`'s transaction holds
+    (pg_locks: a lock not granted, blocked by `holder`'s backend)."""
+    pid = await holder.scalar(text("SELECT pg_backend_pid()"))
+    blocked = text(
+        "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted "
+        "AND :pid = ANY(pg_blocking_pids(pid)))"
+    )
+    deadline = time.monotonic() + timeout
+    while not await holder.scalar(blocked, {"pid": pid}):
+        assert time.monotonic() < deadline, "no transaction came to wait for the lock"
+        await asyncio.sleep(0.02)

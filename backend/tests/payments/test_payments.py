@@ -14,7 +14,7 @@ from app.models import Account, Transaction
 from app.payments.webhook import sign
 from tests.conftest import BACKEND_DIR
 from tests.factories import user_headers
-from tests.orders.helpers import account_of, balance, credit
+from tests.helpers import account_of, balance, credit
 
 
 async def ledger_size() -> int:

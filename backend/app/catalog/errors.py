@@ -1,0 +1,53 @@
+"""The catalog's errors, and the constraints whose violation is one of them."""
+
+from app.core.db import ConstraintErrors
+from app.core.errors import AppError, Conflict, NotFound
+
+
+class CategoryNotFound(NotFound):
+    code, title = "category_not_found", "Category not found"
+
+
+class ProductNotFound(NotFound):
+    code, title = "product_not_found", "Product not found"
+
+
+class ImageNotFound(NotFound):
+    code, title = "image_not_found", "Image not found"
+
+
+class CategoryNotEmpty(Conflict):
+    code, title = "category_not_empty", "Category still has products or subcategories"
+
+
+class CategoryCycle(Conflict):
+    code, title = "category_cycle", "A category cannot be placed under itself"
+
+
+class SlugTaken(Conflict):
+    code, title = "slug_taken", "Slug already in use"
+
+
+class UnsupportedImage(AppError):
+    status, code, title = 415, "unsupported_image", "Unsupported image"
+
+
+class ImageTooLarge(AppError):
+    status, code, title = 413, "image_too_large", "Image too large"
+
+
+# Writing a category or product: a slug another one holds (two requests at once pass the
+# service's checks together; the UNIQUE index decides), or a category deleted meanwhile.
+CATEGORY_WRITE_CONSTRAINTS: ConstraintErrors = {
+    "uq_category_slug": SlugTaken,
+    "fk_category_parent_id_category": CategoryNotFound,
+}
+PRODUCT_WRITE_CONSTRAINTS: ConstraintErrors = {
+    "uq_product_slug": SlugTaken,
+    "fk_product_category_id_category": CategoryNotFound,
+}
+# Deleting a category that a product or subcategory came to point at meanwhile (RESTRICT).
+CATEGORY_DELETE_CONSTRAINTS: ConstraintErrors = {
+    "fk_product_category_id_category": CategoryNotEmpty,
+    "fk_category_parent_id_category": CategoryNotEmpty,
+}
