@@ -1000,7 +1000,7 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `q` searches the customer's username and e-mail.
+         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `q` searches the customer's username, e-mail and full name; `assigned=false` lists the conversations no staff member has answered yet.
          */
         get: operations["list_conversations"];
         put?: never;
@@ -2783,14 +2783,14 @@ export interface components {
          *     events reach the socket, so a board loads its orders over REST after it.
          */
         BoardFrame: {
+            /** Ref */
+            ref?: string | null;
             /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             type: "subscribed" | "unsubscribed";
             board: components["schemas"]["BoardRead"];
-            /** Ref */
-            ref?: string | null;
         };
         /** BoardRead */
         BoardRead: {
@@ -8443,6 +8443,8 @@ export interface operations {
                 assigned_to_id?: number;
                 /** @description Filter: `assigned_to_id` is one of (comma-separated) */
                 assigned_to_id__in?: number[];
+                /** @description Filter: `assigned` equals */
+                assigned?: boolean;
                 /** @description Filter: `order_id` equals */
                 order_id?: number;
                 /** @description Filter: `order_id` is one of (comma-separated) */
