@@ -82,10 +82,12 @@ export function ChatPanel() {
           </svg>
           <span>{t('chat.open')}</span>
           {chat.unread > 0 ? (
-            <span className="min-w-6 rounded-full bg-brand-contrast px-1.5 text-center text-sm text-brand-strong">
-              {chat.unread}
-              <span className="sr-only"> {t('chat.unread', { count: chat.unread })}</span>
-            </span>
+            <>
+              <span aria-hidden="true" className="min-w-6 rounded-full bg-brand-contrast px-1.5 text-center text-sm text-brand-strong">
+                {chat.unread}
+              </span>
+              <span className="sr-only">{t('chat.unread', { count: chat.unread })}</span>
+            </>
           ) : null}
         </button>
       )}
