@@ -21,7 +21,7 @@ test('the server drops the chat socket and the customer goes offline: the panel 
   const agent = await staffPage(browser);
   await agent.goto('/staff');
   await agent.getByLabel('Search customers').fill(customer.username);
-  await agent.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(customer.fullName) }).click();
+  await agent.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(`@${customer.username}`) }).click();
   const pane = agent.getByRole('region', { name: `Conversation with ${customer.fullName}` });
   const answer = pane.getByRole('textbox', { name: `Answer ${customer.fullName}` });
   await answer.fill('two');

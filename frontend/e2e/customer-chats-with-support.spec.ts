@@ -27,7 +27,7 @@ test('a customer writes from the chat panel; support sees the conversation appea
   expect(await panel.locator('b').count()).toBe(0);
 
   // The conversation appears in the console live, and is opened beside the list.
-  const item = agent.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(customer.fullName) });
+  const item = agent.getByRole('list', { name: 'Conversations' }).getByRole('button', { name: new RegExp(`@${customer.username}`) });
   await expect(item).toBeVisible();
   await expect(item).toContainText('waiting for an answer');
   await item.click();

@@ -179,6 +179,7 @@ function ConversationList({
                 <span className="truncate font-semibold text-ink">{name}</span>
                 {count > 0 ? <span className="shrink-0 rounded-full bg-accent px-2 text-xs font-semibold text-brand-contrast">{t('staff.newMessages', { count })}</span> : null}
               </span>
+              <span className="text-sm text-ink-muted">@{conversation.customer.username}</span>
               <span className="text-sm text-ink-muted">
                 {state}
                 {conversation.order_id ? ` · #${conversation.order_id}` : ''}
