@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { verifiedCustomer } from './support/customer';
 import { accountOf, addFunds, apiSignIn, productId, signIn } from './support/shop';
-import { staffPage } from './support/staff';
+import { dropLiveSockets, staffPage } from './support/staff';
 
 test('a paid order appears on its store’s board within a second (not on another’s); staff move it to preparing and ready, and the customer’s open order page follows without a reload', async ({ browser, request }) => {
   const customer = await verifiedCustomer(request, 'counter');
@@ -60,6 +60,17 @@ test('a paid order appears on its store’s board within a second (not on anothe
   await expect(card).toHaveCount(0);
   await expect(shopper.getByRole('main').getByText('Collected', { exact: true }).first()).toBeVisible();
   await expect(elsewhere.getByRole('listitem', { name: `Order ${order.number}` })).toHaveCount(0);
+
+  // The server drops every socket while another order comes in: the board reconnects and reloads.
+  await dropLiveSockets();
+  const again = await request.post('/api/v1/orders', {
+    headers: { ...auth, 'Idempotency-Key': `counter-again-${customer.username}` },
+    data: { store_id: 1, items: [{ product_id: book, quantity: 1 }], pay_with_account_id: account.id },
+  });
+  expect(again.status()).toBe(201);
+  const second = (await again.json()) as { number: string };
+  await expect(barista.getByRole('listitem', { name: `Order ${second.number}` })).toBeVisible({ timeout: 20_000 });
+  await expect(barista.getByText('Live', { exact: true })).toBeVisible();
   await elsewhere.reload();
   await expect(elsewhere.getByRole('heading', { level: 2, name: /^New/ })).toBeVisible();
   await expect(elsewhere.getByRole('listitem', { name: `Order ${order.number}` })).toHaveCount(0);

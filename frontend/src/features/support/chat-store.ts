@@ -191,11 +191,12 @@ function receive(frame: ServerFrame): void {
       const message = messageOf(frame);
       const ref = frame.ref;
       const conversationChanged = state.conversation?.id !== message.conversation_id;
-      const fromStaff = message.from_staff;
+      // Counted once, even if the same message comes again (a history and a live frame).
+      const fromStaff = message.from_staff && !state.messages.some((known) => known.id === message.id);
       set({
         messages: mergeMessages(conversationChanged ? [] : state.messages, [message]),
         pending: state.pending.filter((p) => p.ref !== ref),
-        staffTyping: fromStaff ? false : state.staffTyping,
+        staffTyping: message.from_staff ? false : state.staffTyping,
         unread: fromStaff && !state.open ? state.unread + 1 : state.unread,
         announcement: fromStaff ? message.text : state.announcement,
       });
