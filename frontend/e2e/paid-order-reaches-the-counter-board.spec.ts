@@ -65,7 +65,7 @@ test('a paid order appears on its store’s board within a second (not on anothe
   await dropLiveSockets();
   const again = await request.post('/api/v1/orders', {
     headers: { ...auth, 'Idempotency-Key': `counter-again-${customer.username}` },
-    data: { store_id: 1, items: [{ product_id: book, quantity: 1 }], pay_with_account_id: account.id },
+    data: { store_id: 1, items: [{ product_id: book, quantity: 1 }] },
   });
   expect(again.status()).toBe(201);
   const second = (await again.json()) as { number: string };
