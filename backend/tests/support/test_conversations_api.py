@@ -225,9 +225,7 @@ async def test_staff_list_the_unanswered_and_search_by_full_name(client, api_ser
     )
 
     assert [c["id"] for c in unassigned.json()["items"]] == [danas]
-    assert [(c["id"], c["assigned_to_id"]) for c in assigned.json()["items"]] == [
-        (elis, staff.id)
-    ]
+    assert [(c["id"], c["assigned_to_id"]) for c in assigned.json()["items"]] == [(elis, staff.id)]
     assert [c["id"] for c in by_name.json()["items"]] == [danas]
     assert bad.status_code == 400
     assert bad.json()["code"] == "invalid_list_query"
