@@ -24,6 +24,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from app.devmailbox import Mailbox
+
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 DATA_DIR = Path(os.environ.get("SHOP_DATA_DIR", BACKEND_DIR / ".data"))
 
@@ -419,6 +421,7 @@ def main() -> int:
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
 
+        mailbox: Mailbox | None = None
         if not settings.smtp_host:
             mail_dir = DATA_DIR / "mail"
             sink = MailSink(
@@ -429,6 +432,11 @@ def main() -> int:
             )
             stops.append(sink.stop)
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_TLS="false")
+            try:  # next to the shop's port, like Mailpit's 8025 beside 8000
+                mailbox = Mailbox(mail_dir, port + 25)
+            except OSError:
+                mailbox = Mailbox(mail_dir, 0)
+            stops.append(mailbox.stop)
             say(
                 f"no SMTP_HOST: outgoing mail is caught on 127.0.0.1:{sink.port} "
                 f"and saved under {mail_dir}"
@@ -455,6 +463,8 @@ def main() -> int:
         say(f"The shop is running at http://127.0.0.1:{port}")
         say(f"  API docs   http://127.0.0.1:{port}/api/docs")
         say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {settings.admin_email})")
+        if mailbox is not None:
+            say(f"  mail       {mailbox.url}  (every message the shop sent)")
         say("Press Ctrl-C to stop everything.")
         while not stopping.is_set():
             for child in children:

@@ -35,7 +35,7 @@ async function englishLeft(page: Page): Promise<string[]> {
 }
 
 test('switching to Russian translates the whole interface and keeps the choice', async ({ page, request }) => {
-  test.slow(); // every page of the shop, then the signed-in ones
+  test.slow(); // a tour of every page, twice signed in: over a minute on a busy 2-core machine
   await page.goto('/');
   await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Хорошие книги и отличный кофе рядом с вами');

@@ -217,3 +217,28 @@ def test_make_clean_refuses_while_the_shop_runs(shop):
     assert (shop.folder / "pg").exists()
     with httpx.Client(base_url=shop.url, timeout=30) as http:
         assert http.get("/api/v1/health/ready").status_code == 200
+
+
+def test_the_mail_it_sent_is_readable_in_the_browser(shop):
+    [url] = re.findall(r"\[shop\]   mail +(http://127\.0\.0\.1:\d+/)", shop.output())
+    assert url == f"http://127.0.0.1:{shop.port + 25}/" or url.startswith("http://127.0.0.1:")
+    with httpx.Client(base_url=shop.url, timeout=30) as http:
+        reset = http.post("/api/v1/auth/password-reset", json={"email": "customer@example.com"})
+        assert reset.status_code == 202
+    with httpx.Client(base_url=url, timeout=30) as mailbox:
+        deadline = time.monotonic() + 60
+        while True:
+            index = mailbox.get("/")
+            links = re.findall(r'href="(/messages/[^"]+)">Reset your ', index.text)
+            if links:
+                break
+            assert time.monotonic() < deadline, f"the reset mail is not listed:\n{index.text}"
+            time.sleep(0.5)
+        assert "customer@example.com" in index.text
+        message = mailbox.get(links[0])
+        assert message.status_code == 200
+        assert "script-src" not in message.headers["content-security-policy"]
+        # The link the customer follows, in the text part and in the sandboxed HTML part.
+        assert re.search(r"<pre>.*/reset-password\?token=[\w-]+", message.text, re.S)
+        assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in message.text
+        assert mailbox.get("/messages/..%2F..%2Fpg%2Fpostgresql.conf").status_code == 404
