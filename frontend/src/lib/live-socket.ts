@@ -40,6 +40,8 @@ export class LiveSocket {
   private socket: WebSocket | null = null;
   private wanted = false;
   private attempt = 0;
+  // Each connect() gets a number: one that was overtaken while it awaited a token gives up.
+  private connects = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
@@ -61,6 +63,7 @@ export class LiveSocket {
 
   stop(): void {
     this.wanted = false;
+    this.connects += 1;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     clearTimeout(this.retryTimer);
@@ -119,9 +122,10 @@ export class LiveSocket {
       return; // the `online` event brings it back
     }
     this.setStatus('connecting');
+    const mine = ++this.connects;
     let token = getAccessToken();
     if (!token) token = await refreshAccessToken().catch(() => null);
-    if (!this.wanted) return;
+    if (!this.wanted || mine !== this.connects || this.socket) return;
     if (!token) {
       this.scheduleRetry();
       return;
