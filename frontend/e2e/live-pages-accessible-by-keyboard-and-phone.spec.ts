@@ -64,7 +64,7 @@ test('the support console and the order board pass axe, fit a phone and work wit
   // An order to pay at pickup, and a question about it (through the customer's own panel).
   const placed = await request.post('/api/v1/orders', {
     headers: { ...auth, 'Idempotency-Key': `kb-${customer.username}` },
-    data: { store_id: 1, items: [{ product_id: await productId(request, 'the-slow-kitchen'), quantity: 2 }] },
+    data: { store_id: 1, items: [{ product_id: await productId(request, 'berlin-zehn-strassen'), quantity: 2 }] },
   });
   const order = (await placed.json()) as { id: number; number: string };
   const shopper = await (await browser.newContext()).newPage();
@@ -90,7 +90,7 @@ test('the support console and the order board pass axe, fit a phone and work wit
   await expect(pane.getByText('Can I pick it up tomorrow?')).toBeVisible();
   // The order the question is about, beside it.
   await expect(pane.getByRole('link', { name: `Order ${order.number}` })).toBeVisible();
-  await expect(pane.getByRole('rowheader', { name: 'The Slow Kitchen' })).toBeVisible();
+  await expect(pane.getByRole('rowheader', { name: 'Berlin: Zehn Straßen, zehn Jahrhunderte' })).toBeVisible();
   const answer = pane.getByRole('textbox', { name: `Answer ${customer.fullName}` });
   await tabTo(agent, answer);
   await agent.keyboard.type('Yes, until 6 pm.');

@@ -22,7 +22,7 @@ test('a paid order appears on its store’s board within a second (not on anothe
   const shopper = await (await browser.newContext()).newPage();
   await signIn(shopper, customer);
 
-  const book = await productId(request, 'the-slow-kitchen');
+  const book = await productId(request, 'berlin-zehn-strassen');
   const placed = await request.post('/api/v1/orders', {
     headers: { ...auth, 'Idempotency-Key': `counter-${customer.username}` },
     data: { store_id: 1, items: [{ product_id: book, quantity: 1 }], pay_with_account_id: account.id },
@@ -33,7 +33,7 @@ test('a paid order appears on its store’s board within a second (not on anothe
   const card = barista.getByRole('listitem', { name: `Order ${order.number}` });
   await expect(card).toBeVisible({ timeout: 1_000 });
   console.log(`[board] order on the board ${Date.now() - paidAt} ms after the payment's answer`);
-  await expect(card).toContainText('The Slow Kitchen');
+  await expect(card).toContainText('Berlin: Zehn Straßen, zehn Jahrhunderte');
   await expect(card.getByText('New', { exact: true })).toBeVisible();
   await expect(barista.getByText(`New order ${order.number}`)).toBeAttached();
   const newColumn = barista.getByRole('region', { name: /^New/ });

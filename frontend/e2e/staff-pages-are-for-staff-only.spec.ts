@@ -40,7 +40,7 @@ test('a customer is sent away from the staff pages, cannot watch a store’s ord
   await addFunds(request, auth, '40.00');
   const placed = await request.post('/api/v1/orders', {
     headers: { ...auth, 'Idempotency-Key': `other-${other.username}` },
-    data: { store_id: 1, items: [{ product_id: await productId(request, 'the-slow-kitchen'), quantity: 1 }], pay_with_account_id: (await accountOf(request, auth)).id },
+    data: { store_id: 1, items: [{ product_id: await productId(request, 'berlin-zehn-strassen'), quantity: 1 }], pay_with_account_id: (await accountOf(request, auth)).id },
   });
   expect(placed.status()).toBe(201);
   const { number } = (await placed.json()) as { number: string };
@@ -48,7 +48,7 @@ test('a customer is sent away from the staff pages, cannot watch a store’s ord
   // once its frame is here, one about the other order would have come before it.
   const mine = await request.post('/api/v1/orders', {
     headers: { ...(await apiSignIn(request, customer)), 'Idempotency-Key': `mine-${customer.username}` },
-    data: { store_id: 1, items: [{ product_id: await productId(request, 'the-slow-kitchen'), quantity: 1 }] },
+    data: { store_id: 1, items: [{ product_id: await productId(request, 'berlin-zehn-strassen'), quantity: 1 }] },
   });
   expect(mine.status()).toBe(201);
   const own = (await mine.json()) as { number: string };

@@ -100,6 +100,7 @@ export function sendMessage(text: string): void {
   const ref = nextRef('m');
   const orderId = state.aboutOrder?.id ?? null;
   const sentOn = live.status === 'online' ? live.generation : null;
+  lastTypingSent = 0; // what is typed next is news again
   live.send({ type: 'message', text, ref, ...(orderId ? { order_id: orderId } : {}) });
   set({
     pending: [...state.pending, { ref, text, orderId, sentAfter: state.messages.at(-1)?.id ?? 0, sentOn, error: null }],

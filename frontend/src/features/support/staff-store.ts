@@ -94,6 +94,7 @@ export function closePane(id: number): void {
 
 export function answer(id: number, text: string): void {
   const ref = nextRef('a');
+  lastTyping.delete(id); // what is typed next is news again
   live.send({ type: 'message', conversation_id: id, text, ref });
   updatePane(id, (pane) => ({ pending: [...pane.pending, { ref, text, error: null }] }));
 }
