@@ -27,7 +27,7 @@ help:
 	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
 	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
 	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
-	@echo "make lint   - ruff and the import contracts (domain boundaries, no import cycle)"
+	@echo "make lint   - ruff, the import contracts (domain boundaries, no import cycle), mypy"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
@@ -69,7 +69,7 @@ $(SPA_INDEX): $(SPA_STAMP) $(SPA_SOURCES)
 spa: $(SPA_INDEX)
 
 run: install spa
-	@cd backend && exec $(VENV_PY) -m app.devserver
+	@cd backend && exec $(VENV_PY) -m dev.devserver
 
 test: install lint test-backend test-web
 
@@ -95,30 +95,32 @@ nginx:
 			|| { echo "[shop] apt-get install nginx failed"; exit 1; }; \
 	fi
 
-# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), shellcheck.
+# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), mypy
+# ([tool.mypy] in pyproject.toml: strict on app/), shellcheck.
 lint: install
 	@cd backend && .venv/bin/ruff check . \
-		&& .venv/bin/ruff format --check app tests bench migrations/env.py import_contracts.py \
-		&& .venv/bin/lint-imports --no-cache
+		&& .venv/bin/ruff format --check app dev tests bench migrations/env.py import_contracts.py \
+		&& .venv/bin/lint-imports --no-cache \
+		&& .venv/bin/mypy
 	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh
 
 format: install
 	@cd backend && .venv/bin/ruff check --fix . \
-		&& .venv/bin/ruff format app tests bench migrations/env.py import_contracts.py
+		&& .venv/bin/ruff format app dev tests bench migrations/env.py import_contracts.py
 
 seed: install
-	@cd backend && $(VENV_PY) -m app.devserver seed
+	@cd backend && $(VENV_PY) -m dev.devserver seed
 
 webhook: install
-	@cd backend && $(VENV_PY) -m app.payments.send_webhook --user-id "$(USER_ID)" \
+	@cd backend && $(VENV_PY) -m dev.send_webhook --user-id "$(USER_ID)" \
 		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$(SHOP_PORT)"
 
 # The database and media of `make run` (or DATABASE_URL's), by the backup service's own scripts.
 backup: install
-	@cd backend && $(VENV_PY) -m app.devbackup backup
+	@cd backend && $(VENV_PY) -m dev.backup backup
 
 restore: install
-	@cd backend && $(VENV_PY) -m app.devbackup restore "$(if $(FILE),$(abspath $(FILE)))"
+	@cd backend && $(VENV_PY) -m dev.backup restore "$(if $(FILE),$(abspath $(FILE)))"
 
 # The compose stack: build, migrate, replace the worker and beat, then the API replicas without a
 # gap (scripts/deploy.sh says how).
@@ -148,7 +150,7 @@ bench-web: install spa
 
 # The API and worker as in `make run`, and Vite's dev server (hot reload) proxying /api to it.
 dev: install $(SPA_STAMP)
-	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m app.devserver & api=$$!; \
+	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m dev.devserver & api=$$!; \
 		trap 'kill -TERM $$api 2>/dev/null; wait $$api' EXIT INT TERM; \
 		cd frontend && API_PORT=$(SHOP_PORT) npx vite
 
@@ -156,7 +158,7 @@ dev: install $(SPA_STAMP)
 # PostgreSQL's files under it corrupts that server and leaves it running.
 clean:
 	@pid=$$(cat "$(SHOP_DATA_DIR)/shop.pid" 2>/dev/null); \
-	if [ -n "$$pid" ] && ps -p "$$pid" -o command= 2>/dev/null | grep -q app.devserver; then \
+	if [ -n "$$pid" ] && ps -p "$$pid" -o command= 2>/dev/null | grep -q dev.devserver; then \
 		echo "[shop] the shop is running (pid $$pid): stop it (Ctrl-C) before make clean"; exit 1; \
 	fi; \
 	for file in $$(find "$(SHOP_DATA_DIR)" -name postmaster.pid 2>/dev/null); do \

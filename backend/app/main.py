@@ -1,5 +1,6 @@
 """create_app(): middleware, routers, problem handlers, metrics."""
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -33,7 +34,7 @@ with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` f
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     await redis.aclose()
     await engine.dispose()

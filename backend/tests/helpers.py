@@ -11,19 +11,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.db import SessionFactory
 from app.models import Account, Stock
-from app.payments.send_webhook import build_request
+from app.payments.webhook import build_request
 
 
 async def stock(store_id: int, product_id: int) -> int:
     async with SessionFactory() as session:
-        return await session.scalar(
-            select(Stock.quantity).where(Stock.store_id == store_id, Stock.product_id == product_id)
-        )
+        return (
+            await session.scalars(
+                select(Stock.quantity).where(
+                    Stock.store_id == store_id, Stock.product_id == product_id
+                )
+            )
+        ).one()
 
 
 async def balance(account_id: int) -> Decimal:
     async with SessionFactory() as session:
-        return await session.scalar(select(Account.balance).where(Account.id == account_id))
+        return (
+            await session.scalars(select(Account.balance).where(Account.id == account_id))
+        ).one()
 
 
 async def credit(
@@ -44,7 +50,7 @@ async def credit(
 async def account_of(user_id: int) -> int:
     """The id of the money account the user got at registration."""
     async with SessionFactory() as session:
-        return await session.scalar(select(Account.id).where(Account.user_id == user_id))
+        return (await session.scalars(select(Account.id).where(Account.user_id == user_id))).one()
 
 
 async def wait_until_someone_waits_for(holder: AsyncSession, timeout: float = 10.0) -> None:

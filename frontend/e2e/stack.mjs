@@ -45,7 +45,7 @@ export async function startStack({ quiet = true } = {}) {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const python = process.env.BACKEND_PYTHON ?? join(backend, '.venv', 'bin', 'python');
-  const child = spawn(python, ['-m', 'app.devserver'], {
+  const child = spawn(python, ['-m', 'dev.devserver'], {
     cwd: backend,
     detached: true, // its own process group, so stop() reaches everything it started
     stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',

@@ -4,7 +4,7 @@ lazy="raise"), and edits are checked with the same schemas as the API before the
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import Markup
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -15,6 +15,7 @@ from sqladmin.formatters import BASE_FORMATTERS
 from sqlalchemy import Select, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_object_session
+from sqlalchemy.orm import InstrumentedAttribute, Mapper
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from wtforms import SelectField
@@ -85,7 +86,7 @@ def _integrity_as_message() -> Iterator[None]:
 class SafeForeignKeyFilter(ForeignKeyFilter):
     """A foreign-key filter that ignores a non-numeric value instead of failing with a 500."""
 
-    async def get_filtered_query(self, query, value, model):
+    async def get_filtered_query(self, query: Select[Any], value: Any, model: Any) -> Select[Any]:
         if value not in (None, "", "__all") and not (
             str(value).isdigit() and int(value) <= INT64_MAX
         ):
@@ -102,16 +103,20 @@ class ShopModelView(ModelView):
     }
 
     def __init__(self) -> None:
-        labels = {attr.key: _label(attr.key) for attr in inspect(self.model).attrs}
+        mapper: Mapper[Any] = inspect(self.model)
+        labels: dict[str | InstrumentedAttribute[Any], str] = {
+            attr.key: _label(attr.key) for attr in mapper.attrs
+        }
         labels.update(self._build_column_pairs(self.column_labels))
-        self.column_labels = labels
+        # sqladmin types its options ClassVar, yet reads them from the view instance.
+        self.column_labels = labels  # type: ignore[misc]
         super().__init__()
 
-    async def insert_model(self, request: Request, data: dict) -> Any:
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         with _integrity_as_message():
             return await super().insert_model(request, data)
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         with _integrity_as_message():
             return await super().update_model(request, pk, data)
 
@@ -119,7 +124,7 @@ class ShopModelView(ModelView):
         with _integrity_as_message():
             await super().delete_model(request, pk)
 
-    def _stmt_by_identifier(self, identifier: str) -> Select:
+    def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
         parts = identifier.split(";")
         if len(parts) != len(self.pk_columns) or not all(
             p.isdigit() and 0 < int(p) <= INT64_MAX for p in parts
@@ -128,7 +133,10 @@ class ShopModelView(ModelView):
         return super()._stmt_by_identifier(identifier)
 
 
-def _validated(schema: type[BaseModel], data: dict[str, Any]) -> BaseModel:
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _validated(schema: type[Model], data: dict[str, Any]) -> Model:
     """Check form data against an API input schema; its messages become the form's error."""
     try:
         return schema.model_validate({k: v for k, v in data.items() if k in schema.model_fields})
@@ -239,7 +247,7 @@ class UserAdmin(ShopModelView, model=User):
     form_columns = [User.username, User.role, User.is_active, User.is_verified]
 
     async def on_model_change(
-        self, data: dict, model: User, is_created: bool, request: Request
+        self, data: dict[str, Any], model: User, is_created: bool, request: Request
     ) -> None:
         if "username" in data:
             try:
@@ -259,7 +267,7 @@ class UserAdmin(ShopModelView, model=User):
             await _ensure_an_admin_remains(model)
 
     async def after_model_change(
-        self, data: dict, model: User, is_created: bool, request: Request
+        self, data: dict[str, Any], model: User, is_created: bool, request: Request
     ) -> None:
         role_changed = getattr(request.state, "role_before", model.role_id) != model.role_id
         if not model.is_active or role_changed:
@@ -280,10 +288,10 @@ class UserAdmin(ShopModelView, model=User):
 
 async def _category_cycle(session: AsyncSession, category_id: int, parent_id: int) -> bool:
     """Would putting `category_id` under `parent_id` make a loop? (parent is it or below it)"""
-    chain = select(Category.id, Category.parent_id).where(Category.id == parent_id)
-    chain = chain.cte("chain", recursive=True)
-    chain = chain.union(
-        select(Category.id, Category.parent_id).join(chain, Category.id == chain.c.parent_id)
+    start = select(Category.id, Category.parent_id).where(Category.id == parent_id)
+    up = start.cte("chain", recursive=True)
+    chain = up.union(
+        select(Category.id, Category.parent_id).join(up, Category.id == up.c.parent_id)
     )
     ancestors = set((await session.scalars(select(chain.c.id))).all())
     return category_id in ancestors
@@ -311,7 +319,7 @@ class CategoryAdmin(ShopModelView, model=Category):
     form_columns = [Category.name, Category.slug, Category.description, Category.parent]
 
     async def on_model_change(
-        self, data: dict, model: Category, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Category, is_created: bool, request: Request
     ) -> None:
         parent_id = _related_id(data.get("parent"))
         clean = _validated(CategoryCreate, {**data, "parent_id": parent_id})
@@ -384,7 +392,7 @@ class ProductAdmin(ShopModelView, model=Product):
     ]
 
     async def on_model_change(
-        self, data: dict, model: Product, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Product, is_created: bool, request: Request
     ) -> None:
         clean = _validated(
             ProductCreate, {**data, "category_id": _related_id(data.get("category"))}
@@ -487,7 +495,7 @@ class StoreAdmin(ShopModelView, model=Store):
     }
 
     async def on_model_change(
-        self, data: dict, model: Store, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Store, is_created: bool, request: Request
     ) -> None:
         payload = {**data, "email": data.get("email") or "", "phone": data.get("phone") or ""}
         payload["opening_hours"] = data.get("opening_hours") or {}
@@ -523,7 +531,7 @@ class StockAdmin(ShopModelView, model=Stock):
     form_ajax_refs = {"product": {"fields": ("name", "slug"), "order_by": "name", "limit": 20}}
 
     async def on_model_change(
-        self, data: dict, model: Stock, is_created: bool, request: Request
+        self, data: dict[str, Any], model: Stock, is_created: bool, request: Request
     ) -> None:
         data["quantity"] = _validated(StockSet, data).quantity
 
@@ -593,16 +601,16 @@ class OrderAdmin(ShopModelView, model=Order):
     form_args = {"status": {"choices": [(s.value, s.value) for s in OrderStatus]}}
 
     # Deleted orders are hidden here as in the API.
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         return super().list_query(request).where(Order.deleted_at.is_(None))
 
-    def count_query(self, request: Request) -> Select:
+    def count_query(self, request: Request) -> Select[Any]:
         return super().count_query(request).where(Order.deleted_at.is_(None))
 
-    def _stmt_by_identifier(self, identifier: str) -> Select:
+    def _stmt_by_identifier(self, identifier: str) -> Select[Any]:
         return super()._stmt_by_identifier(identifier).where(Order.deleted_at.is_(None))
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         new_status = str(data.get("status", ""))
         async with _as_admin(request) as (session, admin):
             order = await session.scalar(self._stmt_by_identifier(pk))

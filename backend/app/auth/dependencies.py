@@ -76,7 +76,8 @@ StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
 
 
 def current_session_id(request: Request) -> str:
-    return request.state.session_id
+    session_id: str = request.state.session_id
+    return session_id
 
 
 def client_ip(request: Request) -> str:

@@ -16,6 +16,7 @@ from app.cart.schemas import (
     DroppedLine,
 )
 from app.catalog import service as catalog_service
+from app.catalog.schemas import UnorderableReason
 from app.core.config import settings
 from app.models import CartItem, Product, User
 from app.stores import service as stores_service
@@ -146,7 +147,9 @@ async def availability(session: AsyncSession, user: User) -> CartAvailability:
         if product_id is not None and is_active:
             wanted[product_id] = quantity
         else:
-            reason = "deleted" if product_id is None or is_active is None else "inactive"
+            reason: UnorderableReason = (
+                "deleted" if product_id is None or is_active is None else "inactive"
+            )
             unavailable.append(
                 UnavailableLine(product_id=product_id, quantity=quantity, reason=reason)
             )

@@ -15,7 +15,7 @@ from app.models import Category, Product, Stock
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def subtree_ids(root_ids: list[int]) -> Select:
+def subtree_ids(root_ids: list[int]) -> Select[int]:
     """The ids of the given categories and all their descendants (a recursive CTE)."""
     # Unnamed: two category filters in one query each get their own CTE.
     tree = select(Category.id).where(Category.id.in_(root_ids)).cte(recursive=True)
@@ -49,7 +49,7 @@ def _prefix_query(q: str) -> ColumnElement[Any] | None:
 
 def product_search(q: str) -> ColumnElement[bool]:
     """Full-text (ranked, stemmed) or prefix match, with a trigram-indexed substring fallback."""
-    clauses = [Product.search_vector.op("@@")(_websearch(q))]
+    clauses: list[ColumnElement[bool]] = [Product.search_vector.op("@@")(_websearch(q))]
     prefix = _prefix_query(q)
     if prefix is not None:
         clauses.append(Product.search_vector.op("@@")(prefix))
@@ -128,7 +128,7 @@ CATEGORY_LIST = ListSpec(
 
 async def list_products(
     session: AsyncSession, params: ListParams, *, include_inactive: bool
-) -> Page:
+) -> Page[Any]:
     query = select(Product).options(selectinload(Product.images))
     if not include_inactive:
         query = query.where(Product.is_active)
@@ -143,7 +143,7 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
     )
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     """A page of categories with their direct children (one more statement for them all)."""
     query = select(Category).options(selectinload(Category.children))
     return await paginate(session, query, CATEGORY_LIST, params)

@@ -25,6 +25,7 @@ from app.catalog.schemas import (
     ImageUpdate,
     ProductCreate,
     ProductUpdate,
+    UnorderableReason,
 )
 from app.core.db import savepoint
 from app.core.jobs import after_commit
@@ -34,7 +35,7 @@ from app.models import Category, Product, ProductImage
 # --- categories ---------------------------------------------------------------------------
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     return await repository.list_categories(session, params)
 
 
@@ -109,7 +110,7 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 product_list_spec = repository.product_list_spec
 
 
-async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
     return await repository.list_products(session, params, include_inactive=is_admin)
 
 
@@ -134,9 +135,8 @@ async def update_product(
     session: AsyncSession, product_id: int, data: ProductUpdate | ProductCreate
 ) -> Product:
     product = await get_product(session, product_id)
-    full = isinstance(data, ProductCreate)
-    changes = data.model_dump(exclude_unset=not full)
-    if full and not changes.get("slug"):
+    changes = data.model_dump(exclude_unset=isinstance(data, ProductUpdate))
+    if isinstance(data, ProductCreate) and not changes.get("slug"):
         changes["slug"] = slugify(data.name, max_length=220)
     if changes.get("category_id") is not None:
         await get_category(session, changes["category_id"])
@@ -222,7 +222,7 @@ async def remove_image_files(filenames: list[str]) -> None:
 
 async def unorderable(
     session: AsyncSession, product_ids: list[int], *, keep: bool = False
-) -> dict[int, str]:
+) -> dict[int, UnorderableReason]:
     """Of these products, the ones a customer cannot order, with why: `inactive` (hidden) or
     `deleted` (gone, or never there). `keep`: the others cannot be deleted until the commit."""
     active = await repository.is_active_by_id(session, product_ids, key_share=keep)

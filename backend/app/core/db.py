@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import asyncpg
 from fastapi import Depends
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -64,7 +64,8 @@ def _connect_or_unavailable(
     """Connect; an unreachable server is a DBAPI OperationalError (SQLAlchemy's
     OperationalError, a 503 in app.core.errors), not a bare FileNotFoundError (a 500)."""
     try:
-        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        connection: DBAPIConnection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        return connection
     except _UNREACHABLE as error:
         raise dialect.loaded_dbapi.OperationalError(
             f"PostgreSQL unreachable: {type(error).__name__}: {error}"
@@ -83,7 +84,8 @@ def _ping_with_timeout(
     pool connect anew, which fails fast when the server is still away."""
     if connection_record.info.pop("fresh", False):
         return  # just connected: it answered a moment ago
-    driver: asyncpg.Connection = connection_record.driver_connection
+    driver = connection_record.driver_connection
+    assert driver is not None  # a checked-out connection has its driver's
     try:
         await_(asyncio.wait_for(driver.fetchval("SELECT 1"), settings.db_ping_timeout))
     except Exception as error:
@@ -134,9 +136,17 @@ SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 ConstraintErrors = Mapping[str, Callable[[], AppError]]
 
 
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an UPDATE or DELETE matched: its result is a CursorResult, which the type of
+    Session.execute does not say."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def violated_constraint(error: exc.IntegrityError) -> str | None:
     """The name of the constraint PostgreSQL reported (asyncpg names it on its exception)."""
-    return getattr(error.orig.__cause__, "constraint_name", None)
+    cause = error.orig.__cause__ if error.orig is not None else None
+    return getattr(cause, "constraint_name", None)
 
 
 @asynccontextmanager

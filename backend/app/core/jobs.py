@@ -1,7 +1,7 @@
 """Queue Celery work only once the transaction that asked for it has committed."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import structlog
@@ -16,10 +16,10 @@ def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
     session.info.setdefault("after_commit", []).append(action)
 
 
-_running: set[asyncio.Task] = set()
+_running: set[asyncio.Task[Any]] = set()
 
 
-def after_commit_async(session: AsyncSession, make: Callable[[], Awaitable[Any]]) -> None:
+def after_commit_async(session: AsyncSession, make: Callable[[], Coroutine[Any, Any, Any]]) -> None:
     """Run the coroutine `make()` on this event loop once `session` commits."""
 
     def start() -> None:
@@ -30,7 +30,7 @@ def after_commit_async(session: AsyncSession, make: Callable[[], Awaitable[Any]]
     after_commit(session, start)
 
 
-def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:
+def enqueue(session: AsyncSession, task: Task[Any, Any], *args: Any, **kwargs: Any) -> None:
     """Send `task` after `session` commits; dropped if it rolls back."""
 
     def publish() -> None:

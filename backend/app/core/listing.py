@@ -128,8 +128,8 @@ def _value_schema(f: Filter) -> dict[str, Any]:
             "maximum": limit,
         }
     if f.type_ is Decimal:
-        limit = float(decimal_limit(f.column))
-        return {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit}
+        bound = float(decimal_limit(f.column))
+        return {"type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound}
     if f.type_ is datetime:
         return {"type": "string", "format": "date-time"}
     if isinstance(f.type_, type) and issubclass(f.type_, enum.Enum):
@@ -204,7 +204,8 @@ DECIMAL_LIMIT = Decimal("1e15")
 def decimal_limit(column: Any) -> Decimal:
     """What a NUMERIC(p, s) column's values stay below once rounded to s places."""
     column_type = getattr(column, "type", None)
-    precision, scale = getattr(column_type, "precision", None), getattr(column_type, "scale", None)
+    precision: int | None = getattr(column_type, "precision", None)
+    scale: int | None = getattr(column_type, "scale", None)
     if precision and scale is not None:
         return Decimal(10) ** (precision - scale) - Decimal(10) ** -scale / 2
     return DECIMAL_LIMIT
@@ -270,15 +271,16 @@ def _clause(name: str, f: Filter, op: str, raw: str) -> ColumnElement[bool]:
         value = _parse(name, f, raw)
     if f.custom is not None:
         return f.custom(op, value)
-    column = f.column
+    column: ColumnElement[Any] = f.column
+    operand: object = value  # not Any: a comparison with Any would be typed Any
     if op == "eq":
-        return column == value
+        return column == operand
     if op == "in":
         return column.in_(value)
     if op == "gte":
-        return column >= value
+        return column >= operand
     if op == "lte":
-        return column <= value
+        return column <= operand
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.ilike(f"%{escaped}%", escape="\\")
 
@@ -339,12 +341,12 @@ def build_order(spec: ListSpec, params: ListParams) -> list[Any]:
 
 async def paginate(
     session: AsyncSession,
-    query: Select,
+    query: Select[Any],
     spec: ListSpec,
     params: ListParams,
     *,
     scalars: bool = True,
-) -> Page:
+) -> Page[Any]:
     """Filter, sort and cut `query`; the total comes in the same statement."""
     where = build_where(spec, params)
     if where:
@@ -381,7 +383,7 @@ async def paginate(
     )
 
 
-def search_columns(*columns: InstrumentedAttribute) -> Callable[[str], ColumnElement[bool]]:
+def search_columns(*columns: InstrumentedAttribute[str]) -> Callable[[str], ColumnElement[bool]]:
     """`q` as a case-insensitive substring over a few text columns."""
 
     def search(q: str) -> ColumnElement[bool]:

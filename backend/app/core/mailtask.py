@@ -1,8 +1,11 @@
 """The Celery base for mail tasks: retried with backoff while the mail server fails."""
 
 import smtplib
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from aiosmtplib.errors import SMTPException
+from celery import Task
 from fastapi_mail.errors import ConnectionErrors
 
 from app.core.config import settings
@@ -18,7 +21,11 @@ MAIL_ERRORS = (
 )
 
 
-def mail_task(func):
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def mail_task(func: Callable[Params, Result]) -> Task[Params, Result]:
     """A task that takes ids, loads what it needs itself and is retried on SMTP errors."""
     return celery_app.task(
         autoretry_for=MAIL_ERRORS,

@@ -14,6 +14,7 @@ are generated from it):
 
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
@@ -125,7 +126,7 @@ def _dedupe_parameters(operation: dict[str, Any]) -> None:
             _int64_ids(parameter["schema"], parameter["name"])
 
 
-def _refine_operation(operation: dict[str, Any], optional_auth: set[str]) -> None:
+def _refine_operation(operation: dict[str, Any], optional_auth: AbstractSet[str]) -> None:
     _dedupe_parameters(operation)
     if operation.get("operationId") in optional_auth and operation.get("security"):
         # `{}` first: the token is optional (it widens what the caller sees, e.g. admins).
@@ -176,7 +177,7 @@ def _add_socket_schemas(
 
 def refine(
     schema: dict[str, Any],
-    optional_auth: set[str] = frozenset(),
+    optional_auth: AbstractSet[str] = frozenset(),
     socket_schemas: Mapping[str, tuple[TypeAdapter[Any], bool]] | None = None,
 ) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -282,4 +283,5 @@ def install(
             )
         return app.openapi_schema
 
+    # FastAPI's documented way to extend the document: replace the method on the instance.
     app.openapi = openapi  # type: ignore[method-assign]

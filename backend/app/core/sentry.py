@@ -8,9 +8,12 @@ refresh cookie, the CSRF token, the login password and the e-mail address in cle
 import re
 import tomllib
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.core.config import BACKEND_DIR, settings
+
+if TYPE_CHECKING:  # the SDK itself is imported only when Sentry is on
+    from sentry_sdk.types import Breadcrumb, BreadcrumbHint, Event, Hint
 
 REDACTED = "[Filtered]"
 # Events past this size are trimmed further (Sentry itself refuses events over 1 MB).
@@ -60,13 +63,13 @@ def scrub(value: Any) -> Any:
     return value
 
 
-def _size(event: dict) -> int:
+def _size(event: "Event") -> int:
     import orjson
 
     return len(orjson.dumps(event, default=str))
 
 
-def _shrink(event: dict) -> dict:
+def _shrink(event: "Event") -> "Event":
     """Drop what matters least until the event fits: breadcrumbs, source lines, middle frames."""
     if _size(event) <= MAX_EVENT_BYTES:
         return event
@@ -87,7 +90,7 @@ def _shrink(event: dict) -> dict:
     return event
 
 
-def before_send(event: dict, hint: dict) -> dict:
+def before_send(event: "Event", hint: "Hint") -> "Event":
     request = event.get("request")
     if isinstance(request, dict):
         # Bodies and cookies are not needed to find a bug, and hold passwords and tokens.
@@ -97,8 +100,9 @@ def before_send(event: dict, hint: dict) -> dict:
     return _shrink(scrub(event))
 
 
-def before_breadcrumb(crumb: dict, hint: dict) -> dict:
-    return scrub(crumb)
+def before_breadcrumb(crumb: "Breadcrumb", hint: "BreadcrumbHint") -> "Breadcrumb":
+    scrubbed: Breadcrumb = scrub(crumb)
+    return scrubbed
 
 
 @lru_cache

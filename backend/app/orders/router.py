@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, status
 
@@ -90,7 +90,7 @@ async def create_order(
     "preparing,ready`. " + ADMIN_ORDER_LIST.describe(),
     openapi_extra=ADMIN_ORDER_LIST.openapi_extra(),
 )
-async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page:
+async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page[Any]:
     return await service.list_orders(session, user, params)
 
 

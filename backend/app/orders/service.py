@@ -7,6 +7,7 @@ order event (app.orders.events) once that transaction commits."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -56,7 +57,7 @@ def _owner_scope(user: User) -> int | None:
     return None if is_staff(user) else user.id
 
 
-async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page:
+async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page[Any]:
     return await repository.list_orders(session, params, _owner_scope(user))
 
 
@@ -272,9 +273,11 @@ async def change_status(session: AsyncSession, staff: User, order_id: int, new: 
             allowed=allowed,
         )
     detail = await get_order(session, staff, order.id)
-    kind = {S.paid: OrderEventKind.paid, S.cancelled: OrderEventKind.cancelled}.get(
-        new, OrderEventKind.status_changed
-    )
+    kinds: dict[str, OrderEventKind] = {
+        S.paid: OrderEventKind.paid,
+        S.cancelled: OrderEventKind.cancelled,
+    }
+    kind = kinds.get(new, OrderEventKind.status_changed)
     events.emit(session, detail, kind, old)
     return detail
 

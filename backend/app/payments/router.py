@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import CurrentUser
@@ -58,7 +60,7 @@ async def list_accounts(user: CurrentUser, session: SessionDep) -> list[Account]
 )
 async def account_transactions(
     account_id: AccountId, user: CurrentUser, session: SessionDep, params: ListParamsDep
-) -> Page:
+) -> Page[Any]:
     return await service.account_transactions(session, user, account_id, params)
 
 

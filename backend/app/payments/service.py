@@ -3,6 +3,7 @@ top-ups are credited only by the payment provider's signed webhook."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -47,7 +48,7 @@ async def list_accounts(session: AsyncSession, user: User) -> list[Account]:
 
 async def account_transactions(
     session: AsyncSession, user: User, account_id: int, params: ListParams
-) -> Page:
+) -> Page[Any]:
     if await repository.own_account(session, account_id, user.id) is None:
         raise AccountNotFound
     return await repository.transactions(session, account_id, params)
@@ -169,7 +170,9 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
     return _result(payload, account, "credited")
 
 
-def _result(payload: WebhookPayload, account: Account, status: str) -> WebhookResult:
+def _result(
+    payload: WebhookPayload, account: Account, status: Literal["credited", "duplicate"]
+) -> WebhookResult:
     return WebhookResult(
         transaction_id=payload.transaction_id,
         account_id=account.id,

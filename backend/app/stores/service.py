@@ -1,5 +1,7 @@
 """Stores, opening hours, stock."""
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
@@ -21,7 +23,7 @@ from app.stores.schemas import (
 )
 
 
-async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
     return await repository.list_stores(session, params, include_inactive=is_admin)
 
 
@@ -70,7 +72,7 @@ async def set_stock(session: AsyncSession, store_id: int, product_id: int, quant
 
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
-) -> Page:
+) -> Page[Any]:
     await get_store(session, store_id, is_admin=is_admin)
     return await repository.assortment(session, store_id, params, include_inactive=is_admin)
 

@@ -2,7 +2,7 @@
 as the components `ClientFrame` and `ServerFrame`, so the storefront's TypeScript types of the
 socket are generated with its REST types (`make gen-api`) instead of written by hand."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
@@ -34,7 +34,7 @@ ServerFrame = Annotated[
 server_frame = TypeAdapter(ServerFrame)
 
 # For app.core.openapi: name -> (adapter, sent by the server: every field but `ref` is there).
-SOCKET_SCHEMAS: dict[str, tuple[TypeAdapter, bool]] = {
+SOCKET_SCHEMAS: dict[str, tuple[TypeAdapter[Any], bool]] = {
     "ClientFrame": (client_frame, False),
     "ServerFrame": (server_frame, True),
 }

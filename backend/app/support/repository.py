@@ -1,6 +1,7 @@
 """Conversation and message queries."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, select, text
 from sqlalchemy.dialects.postgresql import insert
@@ -52,11 +53,13 @@ MESSAGE_LIST = ListSpec(
 )
 
 
-def _conversations() -> Select[tuple[SupportConversation]]:
+def _conversations() -> Select[SupportConversation]:
     return select(SupportConversation).options(joinedload(SupportConversation.customer))
 
 
-async def get_conversation(session: AsyncSession, conversation_id: int) -> SupportConversation:
+async def get_conversation(
+    session: AsyncSession, conversation_id: int
+) -> SupportConversation | None:
     return await session.scalar(_conversations().where(SupportConversation.id == conversation_id))
 
 
@@ -114,11 +117,12 @@ async def insert_open_conversation(
 async def add_message(
     session: AsyncSession, conversation_id: int, author_id: int, body: str
 ) -> SupportMessage:
-    return await session.scalar(
+    inserted = await session.scalars(
         insert(SupportMessage)
         .values(conversation_id=conversation_id, author_id=author_id, text=body)
         .returning(SupportMessage)
     )
+    return inserted.one()
 
 
 async def recent_messages(
@@ -138,7 +142,7 @@ async def recent_messages(
 
 async def list_conversations(
     session: AsyncSession, params: ListParams, *, customer_id: int | None
-) -> Page:
+) -> Page[Any]:
     query = (
         _conversations()
         .join(User, User.id == SupportConversation.customer_id)
@@ -149,6 +153,8 @@ async def list_conversations(
     return await paginate(session, query, CONVERSATION_LIST, params)
 
 
-async def list_messages(session: AsyncSession, conversation_id: int, params: ListParams) -> Page:
+async def list_messages(
+    session: AsyncSession, conversation_id: int, params: ListParams
+) -> Page[Any]:
     query = select(SupportMessage).where(SupportMessage.conversation_id == conversation_id)
     return await paginate(session, query, MESSAGE_LIST, params)

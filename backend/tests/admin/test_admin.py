@@ -35,10 +35,10 @@ async def logged_in_admin(client, username: str = "boss") -> User:
 
 async def role_id(name: RoleName) -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(Role.id).where(Role.name == name))
+        return (await session.scalars(select(Role.id).where(Role.name == name))).one()
 
 
-async def fetch_user(user_id: int) -> User:
+async def fetch_user(user_id: int) -> User | None:
     async with SessionFactory() as session:
         return await session.get(User, user_id)
 

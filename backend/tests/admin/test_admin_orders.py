@@ -37,7 +37,7 @@ async def paid_order(client) -> dict:
 
 async def current_status(order_id: int) -> str:
     async with SessionFactory() as session:
-        return await session.scalar(select(Order.status).where(Order.id == order_id))
+        return (await session.scalars(select(Order.status).where(Order.id == order_id))).one()
 
 
 async def test_orders_items_accounts_and_transactions_are_listed(client):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from app.devserver import free_port
+from dev.embedded import free_port
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 

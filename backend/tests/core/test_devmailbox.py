@@ -5,7 +5,7 @@ from pathlib import Path
 
 import httpx
 
-from app.devmailbox import Mailbox
+from dev.mailbox import Mailbox
 
 
 def save(folder: Path, name: str, subject: str, text: str, html: str) -> None:

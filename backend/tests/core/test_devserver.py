@@ -1,6 +1,6 @@
 """`make run` keeps the shop up: the real dev server, with its own embedded servers.
 
-One `python -m app.devserver` runs for the module on a free port and a data folder of its
+One `python -m dev.devserver` runs for the module on a free port and a data folder of its
 own (nothing of the suite's shared servers); the tests kill its children and watch it
 bring them back, start a second one on the same port, and try `make clean` under it.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.devserver import free_port
-from app.seed import DEMO_PASSWORD
+from dev.embedded import free_port
+from dev.seed import demo_data
 from tests.core.processes import BACKEND_DIR
 
 # The suite's servers and folders: the dev server must embed its own.
@@ -70,7 +70,7 @@ def start_devserver(folder: Path, port: int) -> tuple[subprocess.Popen, Path, di
     log = folder / "devserver.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.devserver"],
+            [sys.executable, "-m", "dev.devserver"],
             cwd=BACKEND_DIR,
             env=env,
             stdout=out,
@@ -116,7 +116,7 @@ def shop() -> Iterator[DevServer]:
 def login(http: httpx.Client, **headers: str) -> str:
     response = http.post(
         "/api/v1/auth/login",
-        json={"login": "customer@example.com", "password": DEMO_PASSWORD},
+        json={"login": "customer@example.com", "password": demo_data().password},
         headers=headers,
     )
     assert response.status_code == 200, response.text

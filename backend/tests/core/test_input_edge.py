@@ -35,7 +35,7 @@ def assert_names_field(response, *loc) -> dict:
 
 async def count(model) -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(func.count()).select_from(model))
+        return (await session.scalars(select(func.count()).select_from(model))).one()
 
 
 # --- item 1: strings in bodies ---------------------------------------------------------------

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from celery import Celery
 
-from app.devserver import EmbeddedRedis
+from dev.embedded import EmbeddedRedis
 from tests.core.envelopes import EnvelopeCatcher
 from tests.core.processes import start_uvicorn, start_worker, stop_process
 from tests.factories import create_user

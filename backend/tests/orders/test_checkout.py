@@ -15,7 +15,7 @@ from tests.helpers import account_of, balance, credit, stock, wait_until_someone
 
 async def order_count() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(func.count()).select_from(Order))
+        return (await session.scalars(select(func.count()).select_from(Order))).one()
 
 
 def items(*pairs):

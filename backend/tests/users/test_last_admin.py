@@ -14,12 +14,14 @@ from tests.factories import PASSWORD, bearer, create_user, login, user_headers
 
 async def active_admins() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(
-            select(func.count())
-            .select_from(User)
-            .join(Role)
-            .where(Role.name == RoleName.admin, User.is_active.is_(True))
-        )
+        return (
+            await session.scalars(
+                select(func.count())
+                .select_from(User)
+                .join(Role)
+                .where(Role.name == RoleName.admin, User.is_active.is_(True))
+            )
+        ).one()
 
 
 async def delete_me(client, headers) -> httpx.Response:
