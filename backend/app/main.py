@@ -23,6 +23,7 @@ from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
 from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
 from app.core.sentry import init_sentry
+from app.support.protocol import SOCKET_SCHEMAS
 from app.web import mount_spa
 
 DESCRIPTION = """
@@ -56,7 +57,7 @@ def create_app() -> FastAPI:
     )
     docs_csp = mount_docs(app)
     register_error_handlers(app)
-    install_openapi(app, optional_dependency=optional_user)
+    install_openapi(app, optional_dependency=optional_user, socket_schemas=SOCKET_SCHEMAS)
     app.include_router(api_router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")

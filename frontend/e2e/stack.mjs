@@ -102,5 +102,7 @@ export async function startStack({ quiet = true } = {}) {
     await stop();
     throw error;
   }
-  return { baseURL, mailDir: join(dataDir, 'mail'), stop, output: () => output };
+  // The embedded Redis (the live-socket scenarios drop its pub/sub connections on purpose).
+  const redisURL = output.match(/Redis ready at (redis:\/\/\S+)/)?.[1] ?? '';
+  return { baseURL, mailDir: join(dataDir, 'mail'), redisURL, stop, output: () => output };
 }

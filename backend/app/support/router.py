@@ -40,7 +40,8 @@ router.add_api_websocket_route("/ws", support_socket, name="support_socket")
     responses=problem_responses(Unauthorized, InvalidListQuery),
     description="A customer's own conversations; staff (support, admin) see every one. "
     + CONVERSATION_LIST.describe()
-    + " `q` searches the customer's username and e-mail.",
+    + " `q` searches the customer's username, e-mail and full name; `assigned=false` lists "
+    "the conversations no staff member has answered yet.",
     openapi_extra=CONVERSATION_LIST.openapi_extra(),
 )
 async def list_conversations(
