@@ -97,14 +97,14 @@ async def build(session: AsyncSession, *, with_money: bool) -> Dashboard:
         await session.scalar(select(func.count()).select_from(SupportConversation).where(is_open))
         or 0
     )
-    rows = await session.execute(
+    conversations = await session.execute(
         select(SupportConversation, User)
         .join(User, User.id == SupportConversation.customer_id)
         .where(is_open)
         .order_by(SupportConversation.updated_at.desc())
         .limit(OPEN_CONVERSATION_ROWS)
     )
-    board.open_conversations = [(conversation, user) for conversation, user in rows]
+    board.open_conversations = [(row[0], row[1]) for row in conversations]
     if with_money:
         board.failed_mails = await mailtask.recent_failures(FAILED_MAIL_ROWS)
     return board

@@ -74,7 +74,8 @@ class SchemaForm(Form):
             return False
         if self.schema is None:
             return True
-        data = type(self).payload(self.data) if type(self).payload else dict(self.data)
+        payload = type(self).payload
+        data = payload(self.data) if payload is not None else dict(self.data)
         try:
             self.schema.model_validate(data)
         except ValidationError as exc:
@@ -96,7 +97,11 @@ def schema_form(
     payload: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
     field_of: dict[str, str] | None = None,
 ) -> type[SchemaForm]:
-    attrs = {"schema": schema, "field_of": field_of or {}, "payload": staticmethod(payload)}
+    attrs = {
+        "schema": schema,
+        "field_of": field_of or {},
+        "payload": staticmethod(payload) if payload else None,
+    }
     return type(f"{schema.__name__}Form", (SchemaForm,), attrs)
 
 

@@ -106,7 +106,9 @@ def _entity_id(obj: Any) -> str:
     return "/".join(str(part) for part in key if part is not None)
 
 
-def _row(actor: Actor, action: str, entity: str, entity_id: str, before: Any, after: Any) -> dict:
+def _row(
+    actor: Actor, action: str, entity: str, entity_id: str, before: Any, after: Any
+) -> dict[str, Any]:
     return {
         "actor_id": actor.id,
         "actor_name": actor.name,

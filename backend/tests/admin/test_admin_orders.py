@@ -22,7 +22,9 @@ async def paid_order(client, credited: str = "20.00") -> dict:
     await set_stock(store.id, product.id, 4)
     user, headers = await user_headers(client, username="reader", full_name="Rita Reader")
     async with SessionFactory() as session, session.begin():
-        (await session.get(Profile, user.id)).phone = "+49 431 123456"
+        profile = await session.get(Profile, user.id)
+        assert profile is not None
+        profile.phone = "+49 431 123456"
     account = await account_of(user.id)
     await credit(client, user.id, account, credited, "prov-admin-1")
     response = await client.post(

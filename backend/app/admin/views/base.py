@@ -18,6 +18,7 @@ from sqlalchemy import Select, inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 
 from app.audit import service as audit_service
 from app.core.config import settings
@@ -68,7 +69,7 @@ def valid_pk(identifier: str, parts: int = 1) -> bool:
 class SafeForeignKeyFilter(ForeignKeyFilter):
     """A foreign-key filter that ignores a non-numeric value instead of failing with a 500."""
 
-    async def get_filtered_query(self, query, value, model):
+    async def get_filtered_query(self, query: Any, value: Any, model: Any) -> Any:
         if value not in (None, "", "__all") and not (
             str(value).isdigit() and int(value) <= INT64_MAX
         ):
@@ -86,30 +87,32 @@ class ShopModelView(ModelView):
     }
 
     def __init__(self) -> None:
-        labels: dict[Any, str] = {attr.key: label(attr.key) for attr in inspect(self.model).attrs}
+        mapper: Any = inspect(self.model)
+        labels: dict[Any, str] = {attr.key: label(attr.key) for attr in mapper.attrs}
         for column, text in self.column_labels.items():
             labels[column if isinstance(column, str) else column.key] = text
-        self.column_labels = labels
+        self.column_labels = labels  # type: ignore[misc]  # sqladmin declares a ClassVar, reads the instance
         super().__init__()
 
     def _checked(self, request: Request) -> None:
         if not valid_pk(str(request.path_params.get("pk", "")), len(self.pk_columns)):
             raise HTTPException(status_code=404)
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         self._checked(request)
         return super().details_query(request)
 
-    def form_edit_query(self, request: Request) -> Select:
+    def form_edit_query(self, request: Request) -> Select[Any]:
         self._checked(request)
         return super().form_edit_query(request)
 
-    def confirmation(self, request: Request, **context: Any) -> Any:
+    async def confirmation(self, request: Request, **context: Any) -> Response:
         """The page that says what an action will do, with the button that does it (a POST:
         SQLAdmin's actions are GET links, and a change must pass the CSRF check)."""
-        return self.templates.TemplateResponse(
+        page: Response = await self.templates.TemplateResponse(
             request, "shop/confirm.html", {"model_view": self, **context}
         )
+        return page
 
     def permitted_pk(self, request: Request, slug: str) -> int:
         """The row id of an action's POST, once the staff member may take the action."""

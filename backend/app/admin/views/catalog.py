@@ -105,12 +105,12 @@ class CategoryAdmin(ShopModelView, model=Category):
             "parent": str(obj.parent_id) if obj.parent_id else "",
         }
 
-    async def insert_model(self, request: Request, data: dict) -> Any:
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         clean = CategoryCreate.model_validate(_category_payload(data))
         async with acting(request) as (session, _):
             return await catalog_service.create_category(session, clean)
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = CategoryCreate.model_validate(_category_payload(data))
         async with acting(request) as (session, _):
             return await catalog_service.update_category(session, int(pk), clean)
@@ -224,12 +224,12 @@ class ProductAdmin(ShopModelView, model=Product):
             "attributes": obj.attributes,
         }
 
-    async def insert_model(self, request: Request, data: dict) -> Any:
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
             return await catalog_service.create_product(session, clean)
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
             return await catalog_service.update_product(session, int(pk), clean)
@@ -241,7 +241,7 @@ class ProductAdmin(ShopModelView, model=Product):
         except AdminChangeRefused as exc:
             refused(request, exc)
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return super().details_query(request).options(selectinload(Product.images))
 
     async def _images_context(self, request: Request) -> dict[str, Any]:
@@ -330,7 +330,9 @@ class ProductAdmin(ShopModelView, model=Product):
         j = min(max(i + step, 0), len(order) - 1)
         order[i], order[j] = order[j], order[i]
         for position, iid in enumerate(order):
-            await catalog_service.update_image(session, pk, iid, ImageUpdate(position=position))
+            await catalog_service.update_image(
+                session, pk, iid, ImageUpdate.model_validate({"position": position})
+            )
 
 
 class ProductImageAdmin(ShopModelView, model=ProductImage):

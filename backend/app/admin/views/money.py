@@ -1,6 +1,8 @@
 """Money: accounts and their ledger, read-only (a balance changes only with its ledger entry:
 a webhook credit, a payment, a refund)."""
 
+from typing import Any
+
 from sqladmin.filters import AllUniqueStringValuesFilter
 from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
@@ -73,14 +75,14 @@ class TransactionAdmin(ShopModelView, model=Transaction):
     column_formatters_detail = column_formatters
 
     # The account's owner is named on every row.
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         return (
             super()
             .list_query(request)
             .options(selectinload(Transaction.account).selectinload(Account.user))
         )
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return (
             super()
             .details_query(request)

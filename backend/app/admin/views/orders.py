@@ -81,13 +81,13 @@ class OrderAdmin(ShopModelView, model=Order):
     non_link_related_fields = [Order.user]
 
     # Deleted orders are hidden here as in the API.
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         return super().list_query(request).where(Order.deleted_at.is_(None))
 
-    def count_query(self, request: Request) -> Select:
+    def count_query(self, request: Request) -> Select[Any]:
         return super().count_query(request).where(Order.deleted_at.is_(None))
 
-    def details_query(self, request: Request) -> Select:
+    def details_query(self, request: Request) -> Select[Any]:
         return super().details_query(request).where(Order.deleted_at.is_(None))
 
     async def list_context(self, request: Request) -> dict[str, Any]:
@@ -132,7 +132,10 @@ class OrderAdmin(ShopModelView, model=Order):
         return {
             "order": order,
             "customer": customer,
-            "history": [(change, actors.get(change.changed_by_id)) for change in order.history],
+            "history": [
+                (change, actors.get(change.changed_by_id) if change.changed_by_id else None)
+                for change in order.history
+            ],
             "lines": [
                 (
                     item,

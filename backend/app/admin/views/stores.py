@@ -103,12 +103,12 @@ class StoreAdmin(ShopModelView, model=Store):
             )
         }
 
-    async def insert_model(self, request: Request, data: dict) -> Any:
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         clean = StoreCreate.model_validate(_store_payload(data))
         async with acting(request) as (session, _):
             return await stores_service.create_store(session, clean)
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = StoreCreate.model_validate(_store_payload(data))
         async with acting(request) as (session, _):
             return await stores_service.update_store(session, int(pk), clean)
@@ -153,7 +153,7 @@ class StockAdmin(ShopModelView, model=Stock):
     form_base_class = schema_form(StockSet, lambda data: {"quantity": data.get("quantity")})
 
     async def _set(
-        self, request: Request, store_id: int | None, product_id: int | None, data: dict
+        self, request: Request, store_id: int | None, product_id: int | None, data: dict[str, Any]
     ) -> Any:
         if store_id is None or product_id is None:
             raise AdminChangeRefused("Choose a store and a product.")
@@ -161,12 +161,12 @@ class StockAdmin(ShopModelView, model=Stock):
         async with acting(request) as (session, _):
             return await stores_service.set_stock(session, store_id, product_id, quantity)
 
-    async def insert_model(self, request: Request, data: dict) -> Any:
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         return await self._set(
             request, _related_id(data.get("store")), _related_id(data.get("product")), data
         )
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         store_id, product_id = (int(p) for p in pk.split(";"))
         # The row is its store and product: an edit sets that row's quantity.
         return await self._set(request, store_id, product_id, data)

@@ -57,7 +57,7 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
     # Support has no user pages to link to; the order links to its page.
     non_link_related_fields = [SupportConversation.customer, SupportConversation.assigned_to]
 
-    def list_query(self, request: Request) -> Select:
+    def list_query(self, request: Request) -> Select[Any]:
         return (
             super()
             .list_query(request)
@@ -89,7 +89,7 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
             "customer": customer,
             "customer_text": customer_text(customer),
             "messages": [
-                (m, authors.get(m.author_id, "(gone)") if m.from_staff else "customer")
+                (m, authors.get(m.author_id or 0, "(gone)") if m.from_staff else "customer")
                 for m in messages
             ],
             "has_more": has_more,

@@ -128,7 +128,7 @@ class UserAdmin(ShopModelView, model=User):
             "is_active": obj.is_active,
         }
 
-    async def update_model(self, request: Request, pk: str, data: dict) -> Any:
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         # The same rules as PATCH /users/{id}: no self-demotion, a last admin remains, and a
         # disabled or re-roled user's sessions end (after the commit too).
         changes = UserAdminUpdate.model_validate(_payload(data))
