@@ -37,8 +37,10 @@ test('a customer writes from the chat panel; support sees the conversation appea
 
   // Support types: the customer sees it; then the answer arrives.
   const answerBox = pane.getByRole('textbox', { name: `Answer ${customer.fullName}` });
-  await answerBox.pressSequentially('Yes, one signed copy', { delay: 20 });
+  // Seen while support still types (the line stays a few seconds after the last keystroke).
+  await answerBox.pressSequentially('Yes, ', { delay: 20 });
   await expect(panel.getByText('The shop is typing…')).toBeVisible();
+  await answerBox.pressSequentially('one signed copy', { delay: 20 });
   await answerBox.press('Enter');
   await expect(panel.getByText('Yes, one signed copy', { exact: true })).toBeVisible();
   await expect(panel.getByText('The shop is typing…')).toHaveCount(0);

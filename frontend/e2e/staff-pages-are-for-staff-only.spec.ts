@@ -19,9 +19,12 @@ test('a customer is sent away from the staff pages, cannot watch a store’s ord
   // Asking the socket for a store's board, as a script in the page could: refused.
   const answer = await page.evaluate(async ({ login, password }) => {
     const response = await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ login, password }) });
+    if (!response.ok) return `login answered ${response.status}: ${await response.text()}`;
     const { access_token: token } = (await response.json()) as { access_token: string };
     return new Promise<string>((resolve) => {
       const socket = new WebSocket(`ws://${location.host}/api/v1/support/ws`, ['shop-support', `bearer.${token}`]);
+      // Resolves however it ends, so a failure names what happened instead of timing out.
+      socket.onclose = (event) => resolve(`closed ${event.code} ${event.reason}`);
       socket.onmessage = (event) => {
         const frame = JSON.parse(String(event.data)) as { type: string; code?: string };
         if (frame.type === 'auth_ok') socket.send(JSON.stringify({ type: 'subscribe', board: { store_id: 1 }, ref: 'mine' }));

@@ -70,7 +70,9 @@ BEARER_PREFIX = "bearer."
 # per-user limit (settings.support_rate_limit).
 FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10
 # A "typing..." notice per socket and conversation at most this often; more are dropped.
-TYPING_INTERVAL_SECONDS = 2
+# Half the storefront's own interval (2 s): a notice that one busy moment delayed must not
+# make the next one look early, drop it, and blink the line off while someone still types.
+TYPING_INTERVAL_SECONDS = 1
 
 BACKING_SERVICE_ERRORS = (RedisError, DBAPIError, PoolTimeoutError, OSError)
 UNAVAILABLE = ServiceUnavailable("A backing service is unreachable; try again shortly.")
