@@ -5,12 +5,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, Select, exists, func, literal, literal_column, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.catalog.counts import counts
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import Category, Product, Stock
+from app.models import Category, Product, ProductImage, Stock
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -126,13 +128,76 @@ CATEGORY_LIST = ListSpec(
 )
 
 
+def _images_json() -> Any:
+    """A product's images as the API shows them (ImageRead), one JSON array per row."""
+    image = ProductImage
+    shown = func.json_build_object(
+        "id", image.id,
+        "url", literal("/media/products/") + image.filename,
+        "content_type", image.content_type,
+        "width", image.width,
+        "height", image.height,
+        "size_bytes", image.size_bytes,
+        "position", image.position,
+        "alt_text", image.alt_text,
+    )  # fmt: skip
+    return (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(shown, image.position.asc(), image.id.asc())),
+                literal_column("'[]'::json"),
+            )
+        )
+        .where(image.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+# What ProductRead shows, as plain columns (no ORM objects): one statement per page or product.
+PRODUCT_COLUMNS = (
+    Product.id,
+    Product.name,
+    Product.slug,
+    Product.description,
+    Product.price,
+    Product.category_id,
+    Product.is_active,
+    Product.attributes,
+    _images_json().label("images"),
+    Product.created_at,
+    Product.updated_at,
+)
+PRODUCT_FIELDS = tuple(c.key if hasattr(c, "key") else c.name for c in PRODUCT_COLUMNS)
+
+
 async def list_products(
-    session: AsyncSession, params: ListParams, *, include_inactive: bool
+    conn: AsyncConnection, params: ListParams, *, include_inactive: bool
 ) -> Page:
-    query = select(Product).options(selectinload(Product.images))
+    """A page of products as dicts of ProductRead's fields. The total is cached (catalog
+    writes forget it), except with `store_id`, which stock changes move."""
+    query = select(*PRODUCT_COLUMNS)
     if not include_inactive:
         query = query.where(Product.is_active)
-    return await paginate(session, query, PRODUCT_LIST, params)
+    by_stock = any(name == "store_id" for name, _, _ in params.filters)
+    page = await paginate(
+        conn,
+        query,
+        PRODUCT_LIST,
+        params,
+        scalars=False,
+        counts=None if by_stock else counts,
+        count_scope="products:all" if include_inactive else "products:active",
+    )
+    page.items = [dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in page.items]
+    return page
+
+
+async def read_product(conn: AsyncConnection, key: int | str) -> dict[str, Any] | None:
+    """A product as a dict of ProductRead's fields, by id or slug: one statement."""
+    column = Product.id if isinstance(key, int) else Product.slug
+    row = (await conn.execute(select(*PRODUCT_COLUMNS).where(column == key))).first()
+    return dict(zip(PRODUCT_FIELDS, row, strict=True)) if row is not None else None
 
 
 async def get_product(session: AsyncSession, key: int | str) -> Product | None:

@@ -26,7 +26,7 @@ from app.catalog.schemas import (
     ProductCreate,
     ProductUpdate,
 )
-from app.core.db import savepoint
+from app.core.db import read, savepoint
 from app.core.jobs import after_commit
 from app.core.listing import ListParams, Page
 from app.models import Category, Product, ProductImage
@@ -109,8 +109,19 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 product_list_spec = repository.product_list_spec
 
 
-async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
-    return await repository.list_products(session, params, include_inactive=is_admin)
+async def list_products(params: ListParams, *, is_admin: bool) -> Page:
+    """A page of products (dicts of ProductRead's fields), read outside any transaction."""
+    return await read(
+        lambda conn: repository.list_products(conn, params, include_inactive=is_admin)
+    )
+
+
+async def view_product(key: int | str, *, is_admin: bool) -> dict[str, Any]:
+    """A product as the API shows it (a dict of ProductRead's fields), in one statement."""
+    product = await read(lambda conn: repository.read_product(conn, key))
+    if product is None or (not product["is_active"] and not is_admin):
+        raise ProductNotFound
+    return product
 
 
 async def get_product(session: AsyncSession, key: int | str, *, is_admin: bool = True) -> Product:

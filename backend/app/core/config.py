@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=2.0, gt=0)
     db_ping_timeout: float = Field(default=1.0, gt=0)
     db_command_timeout: float = Field(default=15.0, gt=0)
+    # A hot read (catalog pages, product pages) skips the ping and waits at most this long on
+    # its statements before it retries once on another connection.
+    db_read_timeout: float = Field(default=3.0, gt=0)
     redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)

@@ -1,10 +1,12 @@
 """Engine, sessions, the one-commit-per-request dependency, `unit_of_work()` for work outside
-a request, and `savepoint()`, which turns a violated constraint into a domain error."""
+a request, `read()` for hot read-only paths (no transaction, no ping), and `savepoint()`,
+which turns a violated constraint into a domain error."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from contextvars import ContextVar
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 from fastapi import Depends
@@ -12,6 +14,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -83,6 +86,8 @@ def _ping_with_timeout(
     pool connect anew, which fails fast when the server is still away."""
     if connection_record.info.pop("fresh", False):
         return  # just connected: it answered a moment ago
+    if _reading.get():
+        return  # read(): a dead connection costs a retry there, not a round trip here
     driver: asyncpg.Connection = connection_record.driver_connection
     try:
         await_(asyncio.wait_for(driver.fetchval("SELECT 1"), settings.db_ping_timeout))
@@ -91,11 +96,18 @@ def _ping_with_timeout(
         raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from error
 
 
+T = TypeVar("T")
+# Set while read() checks a connection out: the ping above is skipped for it.
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
+
+
 class ShopSession(Session):
     """Sync session class under AsyncSession: carries jobs to send after commit."""
 
 
 engine = create_engine()
+# The same pool, in autocommit: a read sends its statements alone, without BEGIN and COMMIT.
+read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 SessionFactory = async_sessionmaker(
     engine, expire_on_commit=False, autoflush=False, sync_session_class=ShopSession
 )
@@ -129,6 +141,28 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def read(work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`work` (read-only statements) on a pooled connection in autocommit, without the
+    checkout ping. A connection found dropped (a restarted server) or silent for
+    DB_READ_TIMEOUT (a hung one) is discarded, and the read runs once more on another
+    connection, pinged this time; a second failure is the 503 it would have been."""
+    for attempt in (1, 2):
+        reading = _reading.set(attempt == 1)
+        try:
+            async with asyncio.timeout(settings.db_read_timeout), read_engine.connect() as conn:
+                return await work(conn)
+        except exc.DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+        except TimeoutError:
+            if attempt == 2:
+                raise
+        finally:
+            _reading.reset(reading)
+    raise AssertionError("unreachable")
+
 
 # Constraint name (app.models.base's naming convention) -> the domain error its violation is.
 ConstraintErrors = Mapping[str, Callable[[], AppError]]
