@@ -9,6 +9,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from app.admin import setup_admin
 from app.api import api_router
 from app.auth.dependencies import optional_user
+from app.core import outbox
 from app.core.config import settings
 from app.core.db import engine
 from app.core.docs import DOCS_URL, REDOC_URL, mount_docs
@@ -34,6 +35,7 @@ with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` f
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     yield
+    await outbox.stop()
     await redis.aclose()
     await engine.dispose()
 

@@ -92,6 +92,7 @@ PRODUCT_LIST = ListSpec(
     search=product_search,
     rank=product_rank,
     tiebreak=Product.id.asc(),
+    tiebreak_follows_sort=True,
 )
 
 
@@ -110,6 +111,7 @@ def product_list_spec(
         search=PRODUCT_LIST.search,
         rank=PRODUCT_LIST.rank,
         tiebreak=PRODUCT_LIST.tiebreak,
+        tiebreak_follows_sort=True,
     )
 
 

@@ -115,6 +115,7 @@ SessionFactory = async_sessionmaker(
 
 @event.listens_for(ShopSession, "after_commit")
 def _send_jobs_after_commit(session: Session) -> None:
+    session.info.pop("wakes_relay", None)
     jobs = session.info.pop("after_commit", [])
     for job in jobs:
         job()
@@ -123,6 +124,7 @@ def _send_jobs_after_commit(session: Session) -> None:
 @event.listens_for(ShopSession, "after_soft_rollback")
 def _drop_jobs_on_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop("after_commit", None)
+    session.info.pop("wakes_relay", None)
 
 
 @asynccontextmanager

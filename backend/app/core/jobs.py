@@ -1,14 +1,15 @@
-"""Queue Celery work only once the transaction that asked for it has committed."""
+"""Queue Celery work only once the transaction that asked for it has committed (through
+the job outbox, app.core.outbox), and run other actions after a commit."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import structlog
 from celery import Task
 from sqlalchemy.ext.asyncio import AsyncSession
 
-log = structlog.get_logger(__name__)
+from app.core import outbox
+from app.models import OutboxJob
 
 
 def after_commit(session: AsyncSession, action: Callable[[], None]) -> None:
@@ -31,27 +32,9 @@ def after_commit_async(session: AsyncSession, make: Callable[[], Awaitable[Any]]
 
 
 def enqueue(session: AsyncSession, task: Task, *args: Any, **kwargs: Any) -> None:
-    """Send `task` after `session` commits; dropped if it rolls back."""
-
-    def publish() -> None:
-        try:
-            task.apply_async(
-                args=args,
-                kwargs=kwargs,
-                retry=True,
-                retry_policy={"max_retries": 3, "interval_start": 0.2},
-            )
-        except Exception:  # the commit stands; a lost mail must not turn into a 500
-            log.exception("job_enqueue_failed", task=task.name)
-
-    def send() -> None:
-        # Celery publishes with blocking I/O: off the event loop, so a slow broker never
-        # stalls the other requests of this process.
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            publish()
-        else:
-            loop.run_in_executor(None, publish)
-
-    after_commit(session, send)
+    """Send `task` once `session` commits, never if it rolls back: a row of the job outbox,
+    written with the rest of the transaction, that the relay publishes after the commit."""
+    session.add(OutboxJob(task=task.name, args=list(args), kwargs=kwargs))
+    if not session.info.get("wakes_relay"):
+        session.info["wakes_relay"] = True
+        after_commit(session, outbox.wake)

@@ -88,6 +88,9 @@ class ListSpec:
     # Sorting by search rank when `q` is given and no explicit sort is asked for.
     rank: Callable[[str], ColumnElement[Any]] | None = None
     tiebreak: Any = None
+    # The tiebreak takes the direction of the last key asked for (`-price` → id descending),
+    # so one (key, id) index read backwards serves a descending sort.
+    tiebreak_follows_sort: bool = False
     description: str = field(default="")
 
     def describe(self) -> str:
@@ -415,7 +418,8 @@ def sort_keys(spec: ListSpec, params: ListParams) -> list[SortKey]:
                 )
             keys.append(SortKey(column, key.startswith("-"), _nullable(column)))
     if spec.tiebreak is not None:
-        keys.append(_tiebreak_key(spec.tiebreak, keys[-1].descending if explicit else None))
+        follow = explicit and spec.tiebreak_follows_sort
+        keys.append(_tiebreak_key(spec.tiebreak, keys[-1].descending if follow else None))
     return keys
 
 

@@ -21,7 +21,6 @@ from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
-    ORDER_NUMBER_SEQ,
     Order,
     OrderStatusChange,
     Product,
@@ -218,8 +217,3 @@ async def return_stock(session: AsyncSession, store_id: int, returned: dict[int,
         },
     )
     await session.execute(statement)
-
-
-async def next_number(session: AsyncSession) -> str:
-    counter = await session.scalar(select(ORDER_NUMBER_SEQ.next_value()))
-    return f"{datetime.now(UTC):%y%m%d}-{counter:05d}"
