@@ -322,7 +322,7 @@ def _stop_all(children: list[Child]) -> None:
         child.wait()
 
 
-def _uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
+def _uvicorn_args(port: int, forwarded_allow_ips: str, workers: int = 1) -> list[str]:
     # X-Forwarded-For is believed only from the proxies in FORWARDED_ALLOW_IPS: none by
     # default, since every client of `make run` comes from 127.0.0.1 and could name any address.
     proxy = (
@@ -339,6 +339,8 @@ def _uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--loop",
         "uvloop",
         "--http",
@@ -438,8 +440,9 @@ def main() -> int:
         _run([python, "-m", "alembic", "upgrade", "head"], env)
         _run([python, "-m", "app.seed", "--if-empty"], env)
 
-        say(f"starting the API on http://127.0.0.1:{port} ...")
-        api = Child("api", spawn(_uvicorn_args(port, settings.forwarded_allow_ips)))
+        say(f"starting the API on http://127.0.0.1:{port} ({settings.web_concurrency} workers) ...")
+        workers = settings.web_concurrency
+        api = Child("api", spawn(_uvicorn_args(port, settings.forwarded_allow_ips, workers)))
         celery = [python, "-m", "celery", "-A", "app.worker"]
         worker = Child(
             "worker", spawn([*celery, "worker", "--concurrency", "2", "--loglevel", "WARNING"])

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
     port: int = 8000
+    # API processes of `make run` and of the image (uvicorn --workers): one per CPU core.
+    web_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     project_name: str = "The Shop"
 
     database_url: DatabaseUrl = "postgresql+asyncpg://postgres@127.0.0.1:5432/shop"
