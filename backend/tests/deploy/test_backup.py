@@ -22,7 +22,7 @@ from app.devbackup import REPO_DIR, libpq_env, postgres_bin
 from app.models import Base, Order, RoleName, Transaction
 from tests.core.processes import BACKEND_DIR
 from tests.factories import create_category, create_product, create_store, set_stock, user_headers
-from tests.orders.helpers import account_of, credit
+from tests.helpers import account_of, credit
 
 
 def make(command: list[str], backup_dir: Path) -> subprocess.CompletedProcess:
