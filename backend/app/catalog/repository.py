@@ -5,7 +5,17 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
@@ -133,16 +143,20 @@ CATEGORY_LIST = ListSpec(
 def _images_json() -> Any:
     """A product's images as the API shows them (ImageRead), one JSON array per row."""
     image = ProductImage
+    # Constant keys as SQL text, not parameters: the statement keeps one parameter.
+    fields = (
+        ("id", image.id),
+        ("url", literal_column("'/media/products/'") + image.filename),
+        ("content_type", image.content_type),
+        ("width", image.width),
+        ("height", image.height),
+        ("size_bytes", image.size_bytes),
+        ("position", image.position),
+        ("alt_text", image.alt_text),
+    )
     shown = func.json_build_object(
-        "id", image.id,
-        "url", literal("/media/products/") + image.filename,
-        "content_type", image.content_type,
-        "width", image.width,
-        "height", image.height,
-        "size_bytes", image.size_bytes,
-        "position", image.position,
-        "alt_text", image.alt_text,
-    )  # fmt: skip
+        *(part for name, value in fields for part in (literal_column(f"'{name}'"), value))
+    )
     return (
         select(
             func.coalesce(
@@ -195,10 +209,21 @@ async def list_products(
     return page
 
 
+def _compiled(column: Any) -> str:
+    """The SQL of a product by `column`, compiled once: the hottest read skips building the
+    statement and its cache key."""
+    from sqlalchemy.dialects.postgresql import asyncpg
+
+    statement = select(*PRODUCT_COLUMNS).where(column == bindparam("key"))
+    return str(statement.compile(dialect=asyncpg.dialect()))
+
+
+PRODUCT_BY = {int: _compiled(Product.id), str: _compiled(Product.slug)}
+
+
 async def read_product(conn: AsyncConnection, key: int | str) -> dict[str, Any] | None:
     """A product as a dict of ProductRead's fields, by id or slug: one statement."""
-    column = Product.id if isinstance(key, int) else Product.slug
-    row = (await conn.execute(select(*PRODUCT_COLUMNS).where(column == key))).first()
+    row = (await conn.exec_driver_sql(PRODUCT_BY[type(key)], (key,))).first()
     return dict(zip(PRODUCT_FIELDS, row, strict=True)) if row is not None else None
 
 
