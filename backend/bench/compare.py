@@ -37,6 +37,7 @@ import psutil
 BACKEND_DIR = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"  # noqa: S105 (throwaway bench users)
 BUYERS = 64
+WRK = shutil.which("wrk") or "wrk"
 HOT_PRODUCTS = 2000  # checkout buys one of these, so 64 buyers rarely queue on one stock row
 NOUNS = ["coffee", "tea", "book", "lamp", "chair", "mug", "pen", "bag", "shirt", "clock"]
 ADJECTIVES = ["red", "small", "classic", "modern", "organic", "heavy", "quiet", "bright"]
@@ -68,7 +69,8 @@ SEED = """
 INSERT INTO category (name, slug) SELECT 'Department ' || n, 'department-' || n
     FROM generate_series(1, 10) n;
 INSERT INTO category (name, slug, parent_id)
-    SELECT 'Aisle ' || n, 'aisle-' || n, (SELECT id FROM category WHERE slug = 'department-' || (1 + n % 10))
+    SELECT 'Aisle ' || n, 'aisle-' || n,
+        (SELECT id FROM category WHERE slug = 'department-' || (1 + n % 10))
     FROM generate_series(1, 40) n;
 INSERT INTO product (name, slug, description, price, category_id)
     SELECT initcap(a.word) || ' ' || nn.word || ' ' || n, 'product-' || n,
@@ -78,7 +80,8 @@ INSERT INTO product (name, slug, description, price, category_id)
     FROM generate_series(1, {scale}) n
     CROSS JOIN LATERAL (SELECT (ARRAY{adjectives})[1 + n % {n_adjectives}] AS word) a
     CROSS JOIN LATERAL (SELECT (ARRAY{nouns})[1 + (n / 3) % {n_nouns}] AS word) nn;
-INSERT INTO product_image (product_id, filename, content_type, width, height, size_bytes, position, alt_text)
+INSERT INTO product_image
+    (product_id, filename, content_type, width, height, size_bytes, position, alt_text)
     SELECT id, 'bench-' || id || '.webp', 'image/webp', 800, 800, 40000, 0, name FROM product;
 INSERT INTO store (name, address, city) VALUES
     ('Bench North', '1 North Road', 'Berlin'), ('Bench South', '2 South Road', 'Berlin'),
@@ -275,11 +278,13 @@ def measure(
     app_before, pg_before = tree_cpu(server.pid), tree_cpu(pg_pid)
     machine_before = psutil.cpu_times()
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s",
+    command = [WRK, f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s",
                "--latency", "--timeout", "10s"]  # fmt: skip
     if lua is not None:
         command += ["-s", str(lua)]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout  # noqa: S603
+    out = subprocess.run(  # noqa: S603
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
     app_cpu, pg_cpu = tree_cpu(server.pid) - app_before, tree_cpu(pg_pid) - pg_before
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     wrk_cpu = (children_after.ru_utime - children_before.ru_utime) + (
@@ -538,16 +543,18 @@ def main() -> int:
         )
         _restart_postgres(pg)
         os.environ.update(
-            ENVIRONMENT="test",
-            DATABASE_URL=url,
-            REDIS_URL=rd.url(0),
-            SHOP_DATA_DIR=str(workdir),
-            MEDIA_DIR=str(workdir / "media"),
-            ACCESS_TOKEN_MINUTES="600",
-            # Logins are not what is measured here: a cheap hash to make the buyers.
-            PASSWORD_HASH_TIME_COST="1",
-            PASSWORD_HASH_MEMORY_KIB="1024",
-            PASSWORD_HASH_PARALLELISM="1",
+            {
+                "ENVIRONMENT": "test",
+                "DATABASE_URL": url,
+                "REDIS_URL": rd.url(0),
+                "SHOP_DATA_DIR": str(workdir),
+                "MEDIA_DIR": str(workdir / "media"),
+                "ACCESS_TOKEN_MINUTES": "600",
+                # Logins are not what is measured here: a cheap hash to make the buyers.
+                "PASSWORD_HASH_TIME_COST": "1",
+                "PASSWORD_HASH_MEMORY_KIB": "1024",
+                "PASSWORD_HASH_PARALLELISM": "1",
+            }
         )
         subprocess.run(
             [sys.executable, "-m", "alembic", "upgrade", "head"],
@@ -595,12 +602,10 @@ def main() -> int:
         load_before = os.getloadavg()
         for n in chosen:
             endpoint = endpoints[n]
-            for side, server, base, path in (
-                ("shop", shop, shop_url, endpoint.shop),
-                ("twin", twin, twin_url, endpoint.twin),
-            ):  # warm-up: pools filled, code paths compiled
+            for base, path in ((shop_url, endpoint.shop), (twin_url, endpoint.twin)):
+                # warm-up: pools filled, code paths compiled
                 subprocess.run(  # noqa: S603
-                    ["wrk", "-t1", "-c8", "-d2s", *(["-s", str(lua)] if endpoint.body else []),
+                    [WRK, "-t1", "-c8", "-d2s", *(["-s", str(lua)] if endpoint.body else []),
                      base + path],
                     capture_output=True, check=True,
                 )  # fmt: skip

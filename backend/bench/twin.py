@@ -120,7 +120,7 @@ async def products(
         args.append(category_id)
         where += " AND " + SUBTREE
     if q:
-        words = [w for w in "".join(c if c.isalnum() else " " for c in q).split()][:8]
+        words = "".join(c if c.isalnum() else " " for c in q).split()[:8]
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         args = [q, " & ".join(f"{w}:*" for w in words), f"%{escaped}%", q]
         where += " AND " + SEARCH
@@ -202,8 +202,8 @@ async def place_order(request: Request) -> Response:
     product_id, quantity = line["product_id"], line["quantity"]
     async with pool.acquire() as conn, conn.transaction():
         user = await conn.fetchrow(
-            "SELECT u.username, u.is_active, coalesce(p.full_name, '') AS full_name FROM \"user\" u "
-            "LEFT JOIN profile p ON p.user_id = u.id WHERE u.id = $1",
+            "SELECT u.username, u.is_active, coalesce(p.full_name, '') AS full_name "
+            'FROM "user" u LEFT JOIN profile p ON p.user_id = u.id WHERE u.id = $1',
             user_id,
         )
         if user is None or not user["is_active"]:

@@ -193,7 +193,7 @@ def _filter_parameter(name: str, f: Filter, op: str) -> dict[str, Any]:
     return parameter
 
 
-def list_params(
+async def list_params(
     request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Items per page, 1..100")] = 20,
