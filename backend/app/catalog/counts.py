@@ -20,15 +20,17 @@ TTL_SECONDS = 30
 
 
 class CatalogCounts:
-    """The list totals of the catalog (listing.CountCache). Without Redis, every list
-    counts afresh: the catalog does not depend on Redis."""
+    """The list totals of the catalog. Without Redis, every list counts afresh: the catalog
+    does not depend on Redis."""
 
-    async def get(self, key: str) -> int | None:
+    async def get(self, key: str) -> tuple[bool, int | None]:
+        """(Redis answered, the total if cached). When Redis did not answer, the caller
+        skips put(): a hung Redis costs one REDIS_TIMEOUT per list, not two."""
         try:
             found = await redis.hget(KEY, key)
         except (RedisError, OSError):
-            return None
-        return int(found) if found is not None else None
+            return False, None
+        return True, int(found) if found is not None else None
 
     async def put(self, key: str, total: int) -> None:
         try:

@@ -20,8 +20,15 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.catalog.counts import counts
-from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
+from app.core.listing import (
+    Filter,
+    ListParams,
+    ListSpec,
+    Page,
+    count_key,
+    paginate,
+    search_columns,
+)
 from app.models import Category, Product, ProductImage, Stock
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -187,24 +194,26 @@ PRODUCT_COLUMNS = (
 PRODUCT_FIELDS = tuple(c.key if hasattr(c, "key") else c.name for c in PRODUCT_COLUMNS)
 
 
+def total_key(params: ListParams, *, include_inactive: bool) -> str | None:
+    """The cache key of the list's total; None for a list by `store_id`, whose total stock
+    changes move (no catalog write)."""
+    if any(name == "store_id" for name, _, _ in params.filters):
+        return None
+    return count_key(params, "products:all" if include_inactive else "products:active")
+
+
 async def list_products(
-    conn: AsyncConnection, params: ListParams, *, include_inactive: bool
+    conn: AsyncConnection,
+    params: ListParams,
+    *,
+    include_inactive: bool,
+    known_total: int | None = None,
 ) -> Page:
-    """A page of products as dicts of ProductRead's fields. The total is cached (catalog
-    writes forget it), except with `store_id`, which stock changes move."""
+    """A page of products as dicts of ProductRead's fields."""
     query = select(*PRODUCT_COLUMNS)
     if not include_inactive:
         query = query.where(Product.is_active)
-    by_stock = any(name == "store_id" for name, _, _ in params.filters)
-    page = await paginate(
-        conn,
-        query,
-        PRODUCT_LIST,
-        params,
-        scalars=False,
-        counts=None if by_stock else counts,
-        count_scope="products:all" if include_inactive else "products:active",
-    )
+    page = await paginate(conn, query, PRODUCT_LIST, params, scalars=False, known_total=known_total)
     page.items = [dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in page.items]
     return page
 

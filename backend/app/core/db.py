@@ -145,6 +145,17 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
+@asynccontextmanager
+async def unpinged() -> AsyncIterator[None]:
+    """Connections checked out in the block skip the ping (for a background loop that
+    simply tries again on its next round when a connection turns out dead)."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 async def read(work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     """`work` (read-only statements) on a pooled connection in autocommit, without the
     checkout ping. A connection found dropped (a restarted server) or silent for
@@ -153,7 +164,8 @@ async def read(work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     for attempt in (1, 2):
         reading = _reading.set(attempt == 1)
         try:
-            async with asyncio.timeout(settings.db_read_timeout), read_engine.connect() as conn:
+            # The pool wait has its own limit (DB_POOL_TIMEOUT): only the statements count.
+            async with read_engine.connect() as conn, asyncio.timeout(settings.db_read_timeout):
                 return await work(conn)
         except exc.DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Generic, Protocol, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import orjson
 from fastapi import Depends, Query, Request
@@ -247,6 +247,8 @@ class Page(BaseModel, Generic[T]):
     next_cursor: str | None = Field(
         description="Send as `cursor` for the rows after this page; null on the last page"
     )
+    # Not shown: the count paginate() made for this page (None when it made none).
+    counted: int | None = Field(default=None, exclude=True)
 
 
 # NUMERIC columns hold at most 12 digits before the point; a finite bound keeps PostgreSQL
@@ -495,14 +497,6 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
 # --- pages --------------------------------------------------------------------------------
 
 
-class CountCache(Protocol):
-    """Where a list keeps its totals for a while (the catalog's: app.catalog.counts)."""
-
-    async def get(self, key: str) -> int | None: ...
-
-    async def put(self, key: str, total: int) -> None: ...
-
-
 def count_key(params: ListParams, scope: str) -> str:
     """What a list's total depends on: its scope (who asks) and its filters and search."""
     return orjson.dumps([scope, params.q, sorted(params.filters)]).decode()
@@ -521,11 +515,11 @@ async def paginate(
     params: ListParams,
     *,
     scalars: bool = True,
-    counts: CountCache | None = None,
-    count_scope: str = "",
+    known_total: int | None = None,
 ) -> Page:
     """Filter, sort and cut `query`: one statement for the page, one for the total unless
-    the page shows it (or `counts` has it)."""
+    the page shows it or the caller knows it (`known_total`, a cached count; the count made
+    here is left in `page.counted` for the caller to keep)."""
     where = build_where(spec, params)
     if where:
         query = query.where(and_(*where))
@@ -552,18 +546,16 @@ async def paginate(
     next_cursor = encode_cursor(params, rows[-1][-width:]) if more and rows else None
 
     total: int | None = None
+    counted: int | None = None
     if params.cursor is None and not more and (rows or offset == 0):
         total = offset + len(rows)  # this page is the last: no count needed
-    key = count_key(params, count_scope) if counts is not None else ""
-    if total is None and counts is not None:
-        total = await counts.get(key)
     if total is None:
-        total = await count_rows(session, filtered)
-        if counts is not None:
-            await counts.put(key, total)
+        total = known_total
+    if total is None:
+        total = counted = await count_rows(session, filtered)
     capped = total > COUNT_LIMIT
     total = min(total, COUNT_LIMIT)
-    return Page(
+    page = Page(
         items=items,
         total=total,
         total_capped=capped,
@@ -572,6 +564,8 @@ async def paginate(
         pages=math.ceil(total / params.page_size) if total else 0,
         next_cursor=next_cursor,
     )
+    page.counted = counted
+    return page
 
 
 def search_columns(*columns: InstrumentedAttribute) -> Callable[[str], ColumnElement[bool]]:
