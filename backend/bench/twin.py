@@ -115,7 +115,7 @@ async def products(
     page_size: int = 20, sort: str = "", category_id: int | None = None, q: str | None = None
 ) -> Response:
     args: list[Any] = []
-    where = "p.is_active"
+    where, window = "p.is_active", ""
     if category_id is not None:
         args.append(category_id)
         where += " AND " + SUBTREE
@@ -124,6 +124,11 @@ async def products(
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         args = [q, " & ".join(f"{w}:*" for w in words), f"%{escaped}%", q]
         where += " AND " + SEARCH
+        # The shop ranks the newest 1,000 matches (app.catalog.repository.RANK_WINDOW).
+        window = (
+            " AND p.id IN (SELECT p.id FROM product p "  # noqa: S608 (our own SQL pieces)
+            f"WHERE {where} ORDER BY p.id DESC LIMIT 1000)"
+        )
         order, keys = f"{RANK} DESC, p.id", (RANK, "p.id")
         key_columns = f"{RANK} AS k0, p.id AS k1"
     else:
@@ -132,7 +137,7 @@ async def products(
         keys = names
     async with pool.acquire() as conn:
         rows = await conn.fetch(
-            f"SELECT {COLUMNS}, {key_columns} FROM product p WHERE {where} "  # noqa: S608
+            f"SELECT {COLUMNS}, {key_columns} FROM product p WHERE {where}{window} "  # noqa: S608
             f"ORDER BY {order} LIMIT {page_size + 1}",
             *args,
         )

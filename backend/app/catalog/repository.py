@@ -84,6 +84,9 @@ def product_rank(q: str) -> ColumnElement[float]:
     return rank + func.similarity(Product.name, literal(q))
 
 
+# Best matches first among the newest RANK_WINDOW matches of a search (all of them when fewer).
+RANK_WINDOW = 1000
+
 PRODUCT_FILTERS = {
     "id": Filter(Product.id, int),
     "name": Filter(Product.name),
@@ -110,6 +113,7 @@ PRODUCT_LIST = ListSpec(
     rank=product_rank,
     tiebreak=Product.id.asc(),
     tiebreak_follows_sort=True,
+    rank_window=RANK_WINDOW,
 )
 
 

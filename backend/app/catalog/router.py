@@ -18,7 +18,7 @@ from app.catalog.errors import (
     SlugTaken,
     UnsupportedImage,
 )
-from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST
+from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST, RANK_WINDOW
 from app.catalog.schemas import (
     Availability,
     CategoryCreate,
@@ -119,8 +119,9 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     description=(
         "Active products (admins also see inactive ones). `category_id` includes "
         "subcategories; `store_id` keeps products in stock at that store; `q` is a full-text "
-        "search over name and description that also matches word prefixes (best matches "
-        "first unless `sort` is given). " + PRODUCT_LIST.describe() + CACHING
+        "search over name and description that also matches word prefixes: best matches "
+        f"first unless `sort` is given, ranked among the newest {RANK_WINDOW:,} matches when "
+        "there are more (`total` still counts them all). " + PRODUCT_LIST.describe() + CACHING
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )

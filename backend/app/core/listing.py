@@ -91,6 +91,9 @@ class ListSpec:
     # The tiebreak takes the direction of the last key asked for (`-price` → id descending),
     # so one (key, id) index read backwards serves a descending sort.
     tiebreak_follows_sort: bool = False
+    # Ranked search reads at most this many matches, the newest by the tiebreak key, and ranks
+    # those: a common word costs the same as a rare one.
+    rank_window: int | None = None
     description: str = field(default="")
 
     def describe(self) -> str:
@@ -524,7 +527,11 @@ async def paginate(
     if where:
         query = query.where(and_(*where))
     keys = sort_keys(spec, params)
-    filtered = query
+    filtered = query  # what the total counts: every match
+    if params.q and not params.sort and spec.rank is not None and spec.rank_window:
+        newest = _tiebreak_key(spec.tiebreak, True).expression
+        window = query.with_only_columns(newest).order_by(newest.desc()).limit(spec.rank_window)
+        query = query.where(newest.in_(window.scalar_subquery()))
     offset = 0
     if params.cursor is not None:
         query = query.where(after(keys, decode_cursor(params, len(keys))))

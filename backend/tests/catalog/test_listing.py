@@ -267,3 +267,37 @@ async def test_product_answers_carry_an_etag_and_revalidate(client, shelf):
     assert relisted.status_code == 304
     other = await client.get(f"/api/v1/products/{pid}", headers={"If-None-Match": '"x"'})
     assert other.status_code == 200 and other.json()["name"] == "Alpha Atlas"
+
+
+async def test_a_common_word_is_ranked_among_the_newest_matches_and_counted_in_full(client):
+    """Search ranks at most RANK_WINDOW matches (the newest), so a word every product has
+    costs what a rare one does; the total still counts every match."""
+    from sqlalchemy import text
+
+    from app.catalog.repository import RANK_WINDOW
+    from app.core.db import engine
+
+    books = await create_category("Books")
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO product (name, slug, price, category_id) "
+                "SELECT 'Coffee book ' || n, 'coffee-book-' || n, 5, :category "
+                "FROM generate_series(1, :n) n"
+            ),
+            {"category": books.id, "n": RANK_WINDOW + 50},
+        )
+    best = await create_product("Coffee", books.id)  # the best match, and the newest
+    old_best = None
+    async with engine.begin() as conn:  # as good a match, but older than the window
+        old_best = await conn.scalar(
+            text(
+                "INSERT INTO product (id, name, slug, price, category_id) OVERRIDING SYSTEM "
+                "VALUE VALUES (0, 'Coffee', 'coffee-old', 5, :category) RETURNING id"
+            ),
+            {"category": books.id},
+        )
+    body = (await client.get("/api/v1/products", params={"q": "coffee", "page_size": 5})).json()
+    assert body["items"][0]["id"] == best.id
+    assert old_best not in [item["id"] for item in body["items"]]
+    assert body["total"] == RANK_WINDOW + 52 and not body["total_capped"]
