@@ -170,13 +170,15 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) of a process and its live children, from /proc."""
+    """CPU seconds (user + system) of a process, its live children and the children it has
+    reaped (PostgreSQL's backends of closed connections), from /proc."""
     try:
         root = psutil.Process(pid)
         processes = [root, *root.children(recursive=True)]
+        reaped = root.cpu_times()
     except psutil.NoSuchProcess:
         return 0.0
-    total = 0.0
+    total = reaped.children_user + reaped.children_system
     for process in processes:
         try:
             times = process.cpu_times()
