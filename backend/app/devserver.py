@@ -285,6 +285,9 @@ class Child:
             code = self.process.poll()
             if code is None:
                 return
+            # What it started (uvicorn's workers) dies with it: orphans would keep the port.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.failures = 1 if now - self.started_at > self.STABLE_AFTER else self.failures + 1
             delay = min(self.BACKOFF_MAX, 2.0 ** (self.failures - 1))
             say(f"{self.name} exited with code {code}; restarting it in {delay:.0f} s")
@@ -301,9 +304,9 @@ class Child:
             self.started_at = now
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+        # The whole group, also when its leader is gone already (uvicorn's workers).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
 
     def wait(self) -> None:
         try:
