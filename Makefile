@@ -17,9 +17,19 @@ SHOP_PORT = $${PORT:-$(or $(ENV_PORT),8000)}
 # else the usual places.
 NGINX_FOUND := $(firstword $(wildcard $(NGINX) /usr/sbin/nginx /usr/local/sbin/nginx \
 	/usr/local/nginx/sbin/nginx) $(shell command -v nginx 2>/dev/null))
+# Prometheus's promtool (PROMTOOL, else the usual places) for the monitoring tests
+# (backend/tests/deploy/test_monitoring.py), with Debian's amtool and the exporters the compose
+# stack runs, so the dashboards' and rules' metric names are checked against live scrapes.
+PROMTOOL_FOUND := $(firstword $(wildcard $(PROMTOOL) /usr/bin/promtool /usr/local/bin/promtool) \
+	$(shell command -v promtool 2>/dev/null))
+MONITORING_PACKAGES := prometheus prometheus-alertmanager prometheus-postgres-exporter \
+	prometheus-redis-exporter prometheus-nginx-exporter prometheus-node-exporter
+MONITORING_MISSING := $(if $(PROMTOOL_FOUND),,promtool) $(foreach tool,amtool \
+	prometheus-postgres-exporter prometheus-redis-exporter prometheus-nginx-exporter \
+	prometheus-node-exporter,$(if $(wildcard /usr/bin/$(tool)),,$(tool)))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
-	clean spa dev gen-api test-web bench-web nginx wrk backup restore deploy
+	clean spa dev gen-api test-web bench-web nginx wrk monitoring-tools backup restore deploy
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$(SHOP_PORT) (Ctrl-C stops it)"
@@ -27,7 +37,7 @@ help:
 	@echo "make dev    - the shop with the storefront on Vite's dev server (hot reload) at :5173"
 	@echo "make gen-api - regenerate frontend/src/api/ from the backend's OpenAPI"
 	@echo "make bench-web - Lighthouse and bundle size of the storefront (own servers)"
-	@echo "make lint   - ruff and the import contracts (domain boundaries, no import cycle)"
+	@echo "make lint   - ruff, the import contracts (domain boundaries, no import cycle), mypy"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - the shop against its raw asyncpg twin at 100k products, then checkout, history, search and webhook flows (own servers)"
@@ -69,7 +79,7 @@ $(SPA_INDEX): $(SPA_STAMP) $(SPA_SOURCES)
 spa: $(SPA_INDEX)
 
 run: install spa
-	@cd backend && exec $(VENV_PY) -m app.devserver
+	@cd backend && exec $(VENV_PY) -m dev.devserver
 
 test: install lint test-backend test-web
 
@@ -77,7 +87,7 @@ test: install lint test-backend test-web
 # whole files); 0 runs it in one process.
 TEST_WORKERS ?= 0
 
-test-backend: install nginx
+test-backend: install nginx monitoring-tools
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
 	@cd backend && $(VENV_PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
@@ -95,30 +105,46 @@ nginx:
 			|| { echo "[shop] apt-get install nginx failed"; exit 1; }; \
 	fi
 
-# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), shellcheck.
+# promtool, amtool and the exporters (Debian's packages; RUNLEVEL=1: none starts a service of its
+# own). Missing, they are installed when we are root; otherwise make stops with the command.
+monitoring-tools:
+	@if [ -n "$(strip $(MONITORING_MISSING))" ]; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "[shop] the monitoring tests need $(strip $(MONITORING_MISSING)): sudo apt-get install -y --no-install-recommends $(MONITORING_PACKAGES) (or PROMTOOL=/path/to/promtool)"; exit 1; \
+		fi; \
+		echo "[shop] installing Debian's promtool, amtool and exporters for the monitoring tests (apt-get install -y --no-install-recommends $(MONITORING_PACKAGES)) ..."; \
+		apt="apt-get -qq -o DPkg::Lock::Timeout=300"; \
+		{ RUNLEVEL=1 $$apt install -y --no-install-recommends $(MONITORING_PACKAGES) \
+			|| { $$apt update && RUNLEVEL=1 $$apt install -y --no-install-recommends $(MONITORING_PACKAGES); }; } >/dev/null \
+			|| { echo "[shop] apt-get install $(MONITORING_PACKAGES) failed"; exit 1; }; \
+	fi
+
+# ruff, the import contracts of .importlinter (domain boundaries, no import cycle), mypy
+# ([tool.mypy] in pyproject.toml: strict on app/), shellcheck.
 lint: install
 	@cd backend && .venv/bin/ruff check . \
-		&& .venv/bin/ruff format --check app tests bench migrations/env.py import_contracts.py \
-		&& .venv/bin/lint-imports --no-cache
-	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh
+		&& .venv/bin/ruff format --check app dev tests bench migrations/env.py import_contracts.py \
+		&& .venv/bin/lint-imports --no-cache \
+		&& .venv/bin/mypy
+	@backend/.venv/bin/shellcheck backup/*.sh nginx/*.sh scripts/*.sh monitoring/alertmanager/*.sh
 
 format: install
 	@cd backend && .venv/bin/ruff check --fix . \
-		&& .venv/bin/ruff format app tests bench migrations/env.py import_contracts.py
+		&& .venv/bin/ruff format app dev tests bench migrations/env.py import_contracts.py
 
 seed: install
-	@cd backend && $(VENV_PY) -m app.devserver seed
+	@cd backend && $(VENV_PY) -m dev.devserver seed
 
 webhook: install
-	@cd backend && $(VENV_PY) -m app.payments.send_webhook --user-id "$(USER_ID)" \
+	@cd backend && $(VENV_PY) -m dev.send_webhook --user-id "$(USER_ID)" \
 		--account-id "$(ACCOUNT_ID)" --amount "$(AMOUNT)" --url "http://127.0.0.1:$(SHOP_PORT)"
 
 # The database and media of `make run` (or DATABASE_URL's), by the backup service's own scripts.
 backup: install
-	@cd backend && $(VENV_PY) -m app.devbackup backup
+	@cd backend && $(VENV_PY) -m dev.backup backup
 
 restore: install
-	@cd backend && $(VENV_PY) -m app.devbackup restore "$(if $(FILE),$(abspath $(FILE)))"
+	@cd backend && $(VENV_PY) -m dev.backup restore "$(if $(FILE),$(abspath $(FILE)))"
 
 # The compose stack: build, migrate, replace the worker and beat, then the API replicas without a
 # gap (scripts/deploy.sh says how).
@@ -162,7 +188,7 @@ bench-web: install spa
 
 # The API and worker as in `make run`, and Vite's dev server (hot reload) proxying /api to it.
 dev: install $(SPA_STAMP)
-	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m app.devserver & api=$$!; \
+	@cd backend && FRONTEND_URL=http://127.0.0.1:5173 $(VENV_PY) -m dev.devserver & api=$$!; \
 		trap 'kill -TERM $$api 2>/dev/null; wait $$api' EXIT INT TERM; \
 		cd frontend && API_PORT=$(SHOP_PORT) npx vite
 
@@ -170,7 +196,7 @@ dev: install $(SPA_STAMP)
 # PostgreSQL's files under it corrupts that server and leaves it running.
 clean:
 	@pid=$$(cat "$(SHOP_DATA_DIR)/shop.pid" 2>/dev/null); \
-	if [ -n "$$pid" ] && ps -p "$$pid" -o command= 2>/dev/null | grep -q app.devserver; then \
+	if [ -n "$$pid" ] && ps -p "$$pid" -o command= 2>/dev/null | grep -q dev.devserver; then \
 		echo "[shop] the shop is running (pid $$pid): stop it (Ctrl-C) before make clean"; exit 1; \
 	fi; \
 	for file in $$(find "$(SHOP_DATA_DIR)" -name postmaster.pid 2>/dev/null); do \

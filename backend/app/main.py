@@ -1,5 +1,6 @@
 """create_app(): middleware, routers, problem handlers, metrics."""
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
@@ -17,12 +18,13 @@ from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
-from app.core.metrics import metrics_access
+from app.core.metrics import LATENCY_BUCKETS, metrics_access
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
 from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
 from app.core.sentry import init_sentry
+from app.support.protocol import SOCKET_SCHEMAS
 from app.web import mount_spa
 
 DESCRIPTION = """
@@ -33,7 +35,7 @@ with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` f
 
 
 @asynccontextmanager
-async def lifespan(app: FastAPI):
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     await outbox.stop()
     await redis.aclose()
@@ -57,7 +59,7 @@ def create_app() -> FastAPI:
     )
     docs_csp = mount_docs(app)
     register_error_handlers(app)
-    install_openapi(app, optional_dependency=optional_user)
+    install_openapi(app, optional_dependency=optional_user, socket_schemas=SOCKET_SCHEMAS)
     app.include_router(api_router)
     settings.media_path.mkdir(parents=True, exist_ok=True)
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
@@ -84,7 +86,7 @@ def create_app() -> FastAPI:
         upload_max_bytes=settings.max_upload_bytes + 64 * 1024,
     )
     instrumentator = Instrumentator(excluded_handlers=["/metrics", "/api/v1/health/.*"])
-    instrumentator.instrument(app).expose(
+    instrumentator.instrument(app, latency_lowr_buckets=LATENCY_BUCKETS).expose(
         app, include_in_schema=False, dependencies=[Depends(metrics_access)]
     )
     app.add_middleware(RequestContextMiddleware)

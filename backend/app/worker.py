@@ -1,10 +1,26 @@
 """The Celery app: Redis broker, reliable delivery settings, the beat schedule."""
 
+import os
+from pathlib import Path
+from typing import Any
+
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init, celeryd_init, setup_logging, worker_process_init
+from celery.signals import (
+    beat_init,
+    celeryd_init,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+    worker_process_shutdown,
+)
 
 from app.core.config import settings
+
+# Prefork children write their metrics here (app.core.worker_metrics); made before any is.
+if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(multiprocess_dir).mkdir(parents=True, exist_ok=True)
 
 TASK_MODULES = [
     "app.core.outbox",
@@ -74,6 +90,41 @@ def _sentry_in_worker(**_: object) -> None:
     from app.core.sentry import init_sentry
 
     init_sentry("worker")
+
+
+@celeryd_init.connect
+def _metrics_endpoint(**_: object) -> None:
+    # In the main process, which outlives the prefork children it adds up.
+    if settings.worker_metrics_port is None:
+        return
+    from app.core import worker_metrics
+
+    worker_metrics.serve(
+        settings.worker_metrics_port,
+        settings.worker_metrics_host,
+        lambda: [celery_app.conf.task_default_queue],
+    )
+
+
+@task_prerun.connect
+def _task_started(**kwargs: Any) -> None:
+    from app.core.worker_metrics import task_started
+
+    task_started(**kwargs)
+
+
+@task_postrun.connect
+def _task_finished(**kwargs: Any) -> None:
+    from app.core.worker_metrics import task_finished
+
+    task_finished(**kwargs)
+
+
+@worker_process_shutdown.connect
+def _child_exited(pid: int, **_: object) -> None:
+    from app.core.worker_metrics import child_exited
+
+    child_exited(pid)
 
 
 @beat_init.connect

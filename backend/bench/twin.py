@@ -239,6 +239,7 @@ async def place_order(request: Request) -> Response:
             total,
             CURRENCY,
         )
+        assert order is not None  # INSERT ... RETURNING
         item_id = await conn.fetchval(
             "INSERT INTO order_item (order_id, product_id, product_name, quantity, unit_price) "
             "VALUES ($1, $2, $3, $4, $5) RETURNING id",

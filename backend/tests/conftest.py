@@ -26,7 +26,16 @@ _stack: dict = {}
 
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen:
+    from dev.embedded import free_port
+
     log = open(TEST_DATA / "worker.log", "w")  # noqa: SIM115 (kept open for the worker's life)
+    # Its own /metrics, in multiprocess mode as in production (tests/core/test_metrics.py).
+    port = free_port()
+    _stack["worker_metrics"] = f"http://127.0.0.1:{port}/metrics"
+    metrics_env = {
+        "WORKER_METRICS_PORT": str(port),
+        "PROMETHEUS_MULTIPROC_DIR": str(TEST_DATA / "worker-metrics"),
+    }
     return subprocess.Popen(
         [
             sys.executable,
@@ -44,7 +53,7 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
             "INFO",
         ],
         cwd=BACKEND_DIR,
-        env={**env, "LOG_LEVEL": "INFO"},
+        env={**env, "LOG_LEVEL": "INFO", **metrics_env},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -66,35 +75,26 @@ def pytest_configure(config: pytest.Config) -> None:
     # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
     os.environ["SHOP_ENV_FILE"] = ""
     sys.path.insert(0, str(BACKEND_DIR))
-    from app.devserver import EmbeddedPostgres, EmbeddedRedis, MailSink, ensure_database
+    from dev.embedded import MailSink, start_databases
 
     TEST_DATA.mkdir(parents=True, exist_ok=True)
     _stack["owns_data"] = True
 
+    database_url = redis_url = None
     if os.environ.get("DATABASE_URL"):
         base = os.environ["DATABASE_URL"]
         name = base.rsplit("/", 1)[1].split("?")[0] + "_test"
         name += f"_{XDIST_WORKER}" if XDIST_WORKER else ""
         database_url = base.rsplit("/", 1)[0] + "/" + name
-    else:
-        pg = EmbeddedPostgres(TEST_DATA / "pg")
-        _stack["pg"] = pg
-        database_url = pg.url("shop_test")
     if os.environ.get("REDIS_URL"):
         redis_url = os.environ["REDIS_URL"]
         if XDIST_WORKER:  # one database number per worker on a shared server
             redis_url = redis_url.rsplit("/", 1)[0] + f"/{int(XDIST_WORKER.removeprefix('gw')) + 1}"
-    else:
-        rd = EmbeddedRedis(TEST_DATA / "redis", persist=False)
-        _stack["redis"] = rd
-        redis_url = rd.url(0)
     mail = MailSink()
     _stack["mail"] = mail
 
     os.environ.update(
         ENVIRONMENT="test",
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
         SMTP_HOST="127.0.0.1",
         SMTP_PORT=str(mail.port),
         SMTP_TLS="false",
@@ -112,44 +112,20 @@ def pytest_configure(config: pytest.Config) -> None:
         PASSWORD_HASH_QUEUE="100",
         SUPPORT_AUTH_TIMEOUT_SECONDS="1",
     )
-    _recreate_database(database_url, ensure_database)
-    subprocess.run(
-        [sys.executable, "-m", "alembic", "upgrade", "head"],
-        cwd=BACKEND_DIR,
-        env=dict(os.environ),
-        check=True,
-        capture_output=True,
+    # An empty, migrated database of the suite's own (on a given server too).
+    databases = start_databases(
+        TEST_DATA, "shop_test", database_url=database_url, redis_url=redis_url, fresh=True
     )
+    _stack["databases"] = databases
+    os.environ.update(DATABASE_URL=databases.database_url, REDIS_URL=databases.redis_url)
     _stack["worker"] = _start_worker(dict(os.environ))
-
-
-def _recreate_database(url: str, ensure_database) -> None:
-    import asyncio
-
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-
-    async def drop() -> None:
-        conn = await asyncpg.connect(admin)
-        try:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        finally:
-            await conn.close()
-
-    asyncio.run(drop())
-    ensure_database(url)
 
 
 def _start_api_server() -> str:
     """A real uvicorn process serving the app on a free loopback port; returns its base URL."""
     import httpx
 
-    from app.devserver import free_port
+    from dev.embedded import free_port
 
     port = free_port()
     log = open(TEST_DATA / f"api-{port}.log", "w")  # noqa: SIM115 (kept open for the server)
@@ -220,7 +196,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     worker = _stack.pop("worker", None)
     if worker is not None:
         _stop(worker)
-    for name in ("mail", "redis", "pg"):
+    for name in ("mail", "databases"):
         server = _stack.pop(name, None)
         if server is not None:
             server.stop()
@@ -239,6 +215,12 @@ def mail_sink():
 @pytest.fixture(scope="session")
 def worker_process():
     return _stack["worker"]
+
+
+@pytest.fixture(scope="session")
+def worker_metrics_url() -> str:
+    """The test worker's own /metrics (WORKER_METRICS_PORT)."""
+    return _stack["worker_metrics"]
 
 
 @pytest.fixture

@@ -11,19 +11,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.config import settings
 from app.core.db import SessionFactory
 from app.models import Account, Stock
-from app.payments.send_webhook import build_request
+from app.payments.webhook import build_request
 
 
 async def stock(store_id: int, product_id: int) -> int:
     async with SessionFactory() as session:
-        return await session.scalar(
-            select(Stock.quantity).where(Stock.store_id == store_id, Stock.product_id == product_id)
-        )
+        return (
+            await session.scalars(
+                select(Stock.quantity).where(
+                    Stock.store_id == store_id, Stock.product_id == product_id
+                )
+            )
+        ).one()
 
 
 async def balance(account_id: int) -> Decimal:
     async with SessionFactory() as session:
-        return await session.scalar(select(Account.balance).where(Account.id == account_id))
+        return (
+            await session.scalars(select(Account.balance).where(Account.id == account_id))
+        ).one()
 
 
 async def credit(
@@ -44,7 +50,7 @@ async def credit(
 async def account_of(user_id: int) -> int:
     """The id of the money account the user got at registration."""
     async with SessionFactory() as session:
-        return await session.scalar(select(Account.id).where(Account.user_id == user_id))
+        return (await session.scalars(select(Account.id).where(Account.user_id == user_id))).one()
 
 
 async def wait_until_someone_waits_for(holder: AsyncSession, timeout: float = 10.0) -> None:
@@ -76,3 +82,16 @@ async def outbox_drained(timeout: float = 10.0) -> None:
         assert time.monotonic() < deadline, "jobs still waiting in the outbox"
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.05)  # its DELETE committed; let it finish its round
+
+
+def metric(text: str, name: str, **labels: str) -> float:
+    """The value of sample `name` with these labels (summed over any others) in a /metrics
+    page; 0 when there is none."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return sum(
+        sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name and labels.items() <= sample.labels.items()
+    )

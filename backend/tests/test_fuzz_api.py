@@ -34,7 +34,7 @@ import httpx
 import pytest
 
 from app.models import RoleName
-from app.seed import seed
+from dev.seed import seed
 from tests.factories import create_user, login
 
 MAX_EXAMPLES = 10

@@ -1,19 +1,24 @@
-"""The demo data: users, the catalog tree, stores in three timezones, stock; seeding twice."""
+"""The demo data: the data file checked by the API's schemas, users, the catalog tree, stores in
+three timezones, stock; seeding twice."""
 
+import asyncio
 import re
+import subprocess
+import sys
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select, update
 
-from app import demo_data
 from app.core.config import settings
-from app.models import Category, Product, Stock, Store, User
-from app.seed import seed
+from app.models import Account, Category, Product, Stock, Store, Transaction, User
+from dev.seed import DATA_FILE, DemoDataError, demo_data, parse_demo_data, seed
+from tests.core.processes import BACKEND_DIR
 from tests.factories import create_user
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WEEKDAYS = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 
 async def _counts(db) -> dict[str, int]:
@@ -24,29 +29,128 @@ async def _counts(db) -> dict[str, int]:
 
 
 def test_demo_data_is_well_formed():
-    categories = {c["slug"]: c for c in demo_data.CATEGORIES}
-    products = {p["slug"]: p for p in demo_data.PRODUCTS}
-    assert len(categories) == len(demo_data.CATEGORIES)
-    assert len(products) == len(demo_data.PRODUCTS)
+    data = demo_data()
+    categories = {c.data.slug: c for c in data.categories}
+    products = {p.data.slug: p for p in data.products}
     assert all(SLUG.match(slug) for slug in [*categories, *products])
-    seen: set[str] = set()
-    for category in demo_data.CATEGORIES:  # parents first
-        assert category["parent"] is None or category["parent"] in seen
-        seen.add(category["slug"])
-    parents = {c["parent"] for c in demo_data.CATEGORIES if c["parent"]}
-    for product in demo_data.PRODUCTS:
-        assert product["category"] in categories and product["category"] not in parents
-        price = Decimal(product["price"])
-        assert price > 0 and price.as_tuple().exponent == -2, product["slug"]
-        assert product["description"].strip() and product["attributes"]
-    assert 2 <= sum(not p.get("is_active", True) for p in demo_data.PRODUCTS) <= 3
+    parents = {c.parent for c in data.categories if c.parent}
+    for product in data.products:
+        assert product.category not in parents  # products live in leaves
+        assert product.data.price.as_tuple().exponent == -2, product.data.slug
+        assert product.data.description.strip() and product.data.attributes
+    assert 2 <= sum(not p.data.is_active for p in data.products) <= 3
     # Descriptions vary: no two products share one.
-    assert len({p["description"] for p in demo_data.PRODUCTS}) == len(products)
-    stores = {s["name"] for s in demo_data.STORES}
-    for store, quantities in demo_data.STOCK.items():
-        assert store in stores
-        assert set(quantities) <= set(products)
-        assert all(quantity >= 0 for quantity in quantities.values())
+    assert len({p.data.description for p in data.products}) == len(products)
+    assert {u.email: (u.role, u.credit) for u in data.users} == {
+        "customer@example.com": ("customer", Decimal("50.00")),
+        "support@example.com": ("support", None),
+    }
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+# Each: a change to the data file, and what the refusal says (the row, then the reason).
+BAD_ROWS = {
+    "a price below zero": (
+        'slug = "flat-white"\nname = "Flat White"\nprice = "3.60"',
+        'slug = "flat-white"\nname = "Flat White"\nprice = "-3.60"',
+        "products[54] 'flat-white': price: Money is a decimal string",
+    ),
+    "a field the API does not know": (
+        'name = "Kreuzberg Bookshop"',
+        'name = "Kreuzberg Bookshop"\ncolour = "red"',
+        "stores[0] 'Kreuzberg Bookshop': colour: Extra inputs are not permitted",
+    ),
+    "an unknown timezone": (
+        'timezone = "Europe/London"',
+        'timezone = "Europe/Londinium"',
+        "stores[1] 'Clerkenwell Coffee Bar': timezone: Unknown timezone",
+    ),
+    "a store open at 25 o'clock": (
+        'sun = [["09:00", "16:00"]]',
+        'sun = [["09:00", "25:00"]]',
+        "stores[1] 'Clerkenwell Coffee Bar': opening_hours.sun.0.1: String should match",
+    ),
+    "a product of no category in the file": (
+        'category = "drinks-to-go"\nslug = "chai-latte"',
+        'category = "tea"\nslug = "chai-latte"',
+        "products[59] 'chai-latte': category 'tea' is not a category of the file",
+    ),
+    "a child before its parent": (
+        'slug = "books"',
+        'slug = "books"\nparent = "fiction"',
+        "categories[0] 'books': parent 'fiction' is not a category listed before it",
+    ),
+    "a slug twice": (
+        'slug = "winter-in-lisbon"',
+        'slug = "the-lighthouse-keepers-daughter"',
+        "products[1] 'the-lighthouse-keepers-daughter': slug "
+        "'the-lighthouse-keepers-daughter' appears twice",
+    ),
+    "negative stock": (
+        "die-stille-der-kraniche = 12",
+        "die-stille-der-kraniche = -12",
+        "stock['Kreuzberg Bookshop'].die-stille-der-kraniche: quantity:",
+    ),
+    "stock of a product not in the file": (
+        "nachtzug-nach-triest = 9",
+        "nachtzug-nach-wien = 9",
+        "stock['Kreuzberg Bookshop'].nachtzug-nach-wien: not a product of the file",
+    ),
+    "a demo password registration refuses": (
+        'password = "demo-shopper-2026"',
+        'password = "short"',
+        "users[0] 'customer@example.com': password: String should have at least 8 characters",
+    ),
+    "a demo admin": (
+        'role = "support"',
+        'role = "admin"',
+        "users[1] 'support@example.com': role: the admin comes from ADMIN_EMAIL",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ROWS)
+def test_a_refused_row_is_named_with_its_reason(case):
+    old, new, message = BAD_ROWS[case]
+    original = DATA_FILE.read_text()
+    parse_demo_data(original)  # the file as it is loads
+    with pytest.raises(DemoDataError) as refused:
+        parse_demo_data(_replace_once(original, old, new), "demo_data.toml")
+    # The file, then the refused row first (rows that refer to it may follow).
+    first, reason, *_ = str(refused.value).splitlines()
+    assert re.fullmatch(r"demo_data\.toml: \d+ refused:", first)
+    assert reason.strip().startswith(message), reason
+
+
+async def test_the_seed_command_refuses_a_bad_file_and_writes_nothing(db, tmp_path):
+    bad = tmp_path / "demo_data.toml"
+    bad.write_text(_replace_once(DATA_FILE.read_text(), 'price = "3.60"', 'price = "3.605"'))
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "dev.seed", "--file", str(bad)],
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "[shop] the demo data was not loaded:" in done.stdout
+    assert "products[54] 'flat-white': price: Money is a decimal string" in done.stdout
+    assert await _counts(db) == {"user": 0, "category": 0, "product": 0, "store": 0, "stock": 0}
+
+    # The same command on the shipped file loads it.
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "dev.seed"],
+        cwd=BACKEND_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (await _counts(db))["product"] == len(demo_data().products)
 
 
 async def test_seed_loads_users_and_catalog(db):
@@ -62,7 +166,7 @@ async def test_seed_loads_users_and_catalog(db):
 
     products = (await db.scalars(select(Product))).all()
     assert 55 <= len(products) <= 70
-    assert len(products) == len(demo_data.PRODUCTS) == result.products
+    assert len(products) == len(demo_data().products) == result.products
     assert 2 <= sum(not p.is_active for p in products) <= 3
     by_slug = {p.slug: p for p in products}
     flat_white = by_slug["flat-white"]
@@ -139,7 +243,7 @@ async def test_stores_and_stock(db):
         assert store.address and store.city and store.phone and "@" in store.email
         assert store.latitude is not None and store.longitude is not None
         assert store.latitude.as_tuple().exponent == -6
-        assert set(store.opening_hours) == set(demo_data.WEEKDAYS)
+        assert set(store.opening_hours) == WEEKDAYS
         for intervals in store.opening_hours.values():
             for opens, closes in intervals:
                 assert re.fullmatch(r"\d\d:\d\d", opens) and re.fullmatch(r"\d\d:\d\d", closes)
@@ -203,14 +307,14 @@ async def test_seed_adds_only_what_is_missing(db):
     await db.commit()
 
     result = await seed()
-    stocked_in = sum("chai-latte" in quantities for quantities in demo_data.STOCK.values())
+    stocked_in = sum("chai-latte" in quantities for quantities in demo_data().stock.values())
     assert result.products_added == 1 and result.stock_changed == stocked_in > 0
     db.expire_all()
     assert (await db.scalar(select(Product.price).where(Product.slug == "flat-white"))) == Decimal(
         "3.90"
     )
     assert await db.scalar(select(Product.id).where(Product.slug == "chai-latte"))
-    assert await db.scalar(select(func.count()).select_from(Product)) == len(demo_data.PRODUCTS)
+    assert await db.scalar(select(func.count()).select_from(Product)) == len(demo_data().products)
 
 
 @pytest.mark.parametrize("existing_user", [True, False])
@@ -223,4 +327,41 @@ async def test_if_empty_loads_nothing_when_users_exist(db, existing_user):
         assert result is None
         assert counts == {"user": 1, "category": 0, "product": 0, "store": 0, "stock": 0}
     else:
-        assert result is not None and counts["product"] == len(demo_data.PRODUCTS)
+        assert result is not None and counts["product"] == len(demo_data().products)
+
+
+async def test_seeding_twice_adds_and_changes_nothing(db):
+    """The second run finds everything in place: no row is added, none is written."""
+
+    async def snapshot() -> dict[str, list[tuple]]:
+        return {
+            "users": (await db.execute(select(User.id, User.email).order_by(User.id))).all(),
+            "categories": (
+                await db.execute(select(Category.id, Category.updated_at).order_by(Category.id))
+            ).all(),
+            "products": (
+                await db.execute(select(Product.id, Product.updated_at).order_by(Product.id))
+            ).all(),
+            "stores": (
+                await db.execute(select(Store.id, Store.updated_at).order_by(Store.id))
+            ).all(),
+            "stock": (
+                await db.execute(
+                    select(Stock.store_id, Stock.product_id, Stock.updated_at).order_by(
+                        Stock.store_id, Stock.product_id
+                    )
+                )
+            ).all(),
+            "accounts": (
+                await db.execute(select(Account.id, Account.balance).order_by(Account.id))
+            ).all(),
+            "ledger": (await db.execute(select(Transaction.id).order_by(Transaction.id))).all(),
+        }
+
+    first = await seed()
+    before = await snapshot()
+    db.expire_all()
+    second = await seed()
+    assert await snapshot() == before
+    assert second.categories_added == second.products_added == second.stores_added == 0
+    assert second.stock_changed == 0 and first.stock_changed == first.stock_rows

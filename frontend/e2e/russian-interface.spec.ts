@@ -1,9 +1,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import { en } from '../src/locales/en';
 import { enAuth } from '../src/locales/en-auth';
+import { enLive } from '../src/locales/en-live';
 import { enShop } from '../src/locales/en-shop';
 import { verifiedCustomer } from './support/customer';
 import { PAGES, pageReady } from './support/pages';
+import { SUPPORT } from './support/staff';
 
 // Every English interface text as a whole-text pattern ({{placeholders}} match anything).
 function englishTexts(node: unknown, out: string[] = []): string[] {
@@ -13,7 +15,7 @@ function englishTexts(node: unknown, out: string[] = []): string[] {
 }
 // Texts that read the same in both languages, and templates so bare they match any "x: y of z".
 const SAME_IN_BOTH = new Set(['ISBN', enShop.cart.shortLine, enShop.cart.noneLeft, enShop.orders.number]);
-const ENGLISH = englishTexts([en, enAuth, enShop])
+const ENGLISH = englishTexts([en, enAuth, enShop, enLive])
   .filter((text) => !SAME_IN_BOTH.has(text))
   .map((text) => new RegExp(`^${text.split(/\{\{[^}]+\}\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.+')}$`));
 
@@ -33,6 +35,7 @@ async function englishLeft(page: Page): Promise<string[]> {
 }
 
 test('switching to Russian translates the whole interface and keeps the choice', async ({ page, request }) => {
+  test.slow(); // a tour of every page, twice signed in: over a minute on a busy 2-core machine
   await page.goto('/');
   await page.getByRole('combobox', { name: 'Language' }).selectOption('ru');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Хорошие книги и отличный кофе рядом с вами');
@@ -88,7 +91,34 @@ test('switching to Russian translates the whole interface and keeps the choice',
   await page.goto('/account');
   await expect(page.getByTestId('balance')).toHaveText(/^0,00\s€$/);
 
+  // The chat panel, with a message in it.
+  await page.getByRole('button', { name: 'Написать нам' }).click();
+  const panel = page.getByRole('region', { name: 'Чат с магазином' });
+  await panel.getByRole('textbox', { name: 'Ваше сообщение' }).fill('Здравствуйте!');
+  await panel.getByRole('textbox', { name: 'Ваше сообщение' }).press('Enter');
+  await expect(panel.getByText('На связи')).toBeVisible();
+  await expect(panel.getByText('Отправляется…')).toHaveCount(0);
+  expect(await englishLeft(page), 'English left in the chat panel').toEqual([]);
+
   // The choice is kept over the browser's English.
   await page.reload();
   await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+});
+
+test('the support console and the order board in Russian', async ({ browser }) => {
+  const page = await (await browser.newContext({ locale: 'ru-RU' })).newPage();
+  await page.goto('/login');
+  await page.getByLabel('Эл. почта или имя пользователя').fill(SUPPORT.email);
+  await page.getByLabel('Пароль').fill(SUPPORT.password);
+  await page.getByRole('button', { name: 'Войти' }).click();
+  await expect(page.getByRole('button', { name: 'Выйти' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Сотрудникам' }).getByRole('link', { name: 'Консоль поддержки' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Консоль поддержки' })).toBeVisible();
+  await page.getByRole('list', { name: 'Разговоры' }).or(page.getByText('Здесь разговоров нет.')).first().waitFor();
+  expect(await englishLeft(page), 'English left on /staff').toEqual([]);
+  await page.getByRole('navigation', { name: 'Сотрудникам' }).getByRole('link', { name: 'Доска заказов' }).click();
+  await page.getByRole('combobox', { name: 'Магазин', exact: true }).selectOption({ index: 1 });
+  await expect(page.getByRole('heading', { level: 2, name: /^Новые/ })).toBeVisible();
+  await expect(page.getByText('В реальном времени')).toBeVisible();
+  expect(await englishLeft(page), 'English left on /staff/orders').toEqual([]);
 });

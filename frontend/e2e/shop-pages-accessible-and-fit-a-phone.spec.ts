@@ -28,6 +28,8 @@ const h1 = (page: Page, name: string | RegExp) => () => page.getByRole('heading'
 test("a guest's cart page passes axe and fits a phone", async ({ page }) => {
   await page.goto('/products/the-slow-kitchen');
   await page.getByRole('main').getByRole('button', { name: 'Add to cart', exact: true }).click();
+  // In the cart before leaving the page (a click before the page was ready added nothing).
+  await expect(page.getByRole('status').getByText(/in your cart\.$/)).toBeVisible();
   await check(page, '/cart', async () => {
     await page.getByRole('list', { name: 'Where to pick it up' }).waitFor();
   });

@@ -45,7 +45,7 @@ export async function startStack({ quiet = true } = {}) {
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   const python = process.env.BACKEND_PYTHON ?? join(backend, '.venv', 'bin', 'python');
-  const child = spawn(python, ['-m', 'app.devserver'], {
+  const child = spawn(python, ['-m', 'dev.devserver'], {
     cwd: backend,
     detached: true, // its own process group, so stop() reaches everything it started
     stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
@@ -102,5 +102,7 @@ export async function startStack({ quiet = true } = {}) {
     await stop();
     throw error;
   }
-  return { baseURL, mailDir: join(dataDir, 'mail'), stop, output: () => output };
+  // The embedded Redis (the live-socket scenarios drop its pub/sub connections on purpose).
+  const redisURL = output.match(/Redis ready at (redis:\/\/\S+)/)?.[1] ?? '';
+  return { baseURL, mailDir: join(dataDir, 'mail'), redisURL, stop, output: () => output };
 }

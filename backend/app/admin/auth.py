@@ -1,9 +1,10 @@
-"""Who may use the panel: active admins, by e-mail or username and password.
+"""Who may use the panel: active staff (admins, and support with fewer views, see
+app.admin.authorization), by e-mail or username and password.
 
 The signed session cookie (Starlette's SessionMiddleware) holds the user id and the id of
 a session in the same Redis store as the API's, so logging out, a password reset or
 "end all sessions" ends panel sessions too. Every request re-checks that the session is
-alive and that the user still exists, is active and is an admin.
+alive and that the user still exists, is active and is staff.
 """
 
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 
 from app.auth import sessions
 from app.auth.errors import InvalidCredentials
-from app.auth.permissions import is_active_admin
+from app.auth.permissions import is_staff
 from app.auth.service import check_password
 from app.core.config import settings
 from app.core.db import unit_of_work
@@ -69,8 +70,11 @@ class AdminAuth(AuthenticationBackend):
         except (TooManyRequests, PasswordHashingBusy) as exc:
             retry_after = int((exc.headers or {}).get("Retry-After", "1"))
             return await self._login_page(request, exc.detail, exc.status, retry_after)
-        if not is_active_admin(user):
-            return False  # the same answer as a wrong password: the panel does not say who exists
+        if not (user.is_active and is_staff(user)):
+            # The password was right, so say what is wrong rather than "Invalid credentials".
+            return await self._login_page(
+                request, "This account has no access to the admin panel.", 403, None
+            )
 
         device = f"{DEVICE_PREFIX}: {request.headers.get('user-agent', '')}"
         # A panel session lives as long as its cookie, not as long as an API refresh token.
@@ -101,20 +105,22 @@ class AdminAuth(AuthenticationBackend):
             return False
         async with unit_of_work() as session:
             user = await users_service.by_id(session, user_id)
-        if not is_active_admin(user):
+        if user is None or not (user.is_active and is_staff(user)):
             # Disabled, demoted or deleted: out at once, and this session is over.
             await sessions.end_session(redis, sid)
             request.session.clear()
             return False
         await sessions.touch(redis, sid)
+        request.state.staff_role = user.role.name
         return True
 
     async def _login_page(
-        self, request: Request, error: str, status_code: int, retry_after: int
+        self, request: Request, error: str, status_code: int, retry_after: int | None
     ) -> Response:
         assert self.templates is not None
         response = await self.templates.TemplateResponse(
             request, "sqladmin/login.html", {"error": error}, status_code=status_code
         )
-        response.headers["Retry-After"] = str(retry_after)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         return response

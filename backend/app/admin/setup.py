@@ -1,30 +1,64 @@
 """Mount the panel at /admin on the FastAPI app."""
 
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqladmin import Admin
+from sqladmin.authentication import login_required
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
 
+from app.admin import dashboard
 from app.admin.auth import AdminAuth
+from app.admin.authorization import RoleGrants
 from app.admin.middleware import AdminCsrfMiddleware, AdminHeadersMiddleware
 from app.admin.views import ADMIN_VIEWS
+from app.admin.views.base import AdminChangeRefused, money
 from app.core.config import settings
-from app.core.db import ShopSession, engine
+from app.core.db import ShopSession, engine, unit_of_work
 from app.core.errors import db_error_handler, unavailable_handler
+from app.models import RoleName
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 BASE_URL = "/admin"
 
 
+class RefusalsAreInfo(logging.Filter):
+    """SQLAdmin logs every exception of a save with its traceback at ERROR; a change the
+    shop's rules refused is no error of the app: one INFO line, no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, AdminChangeRefused):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args, record.exc_info = f"admin change refused: {exc}", (), None
+        return True
+
+
+class ShopAdmin(Admin):
+    @login_required
+    async def index(self, request: Request) -> Response:
+        """The dashboard (SQLAdmin's documented place for one)."""
+        is_admin = getattr(request.state, "staff_role", None) == RoleName.admin
+        async with unit_of_work() as session:
+            board = await dashboard.build(session, with_money=is_admin)
+        return await self.templates.TemplateResponse(
+            request,
+            "shop/dashboard.html",
+            {"board": board, "is_admin": is_admin, "money": money},
+        )
+
+
 def setup_admin(app: FastAPI) -> Admin:
     authentication = AdminAuth()
-    admin = Admin(
+    admin = ShopAdmin(
         app,
         # Its own factory on the shared engine: SQLAdmin reconfigures the one it is given.
         session_maker=async_sessionmaker(
@@ -36,8 +70,10 @@ def setup_admin(app: FastAPI) -> Admin:
         # Listed first = outermost: the CSRF check runs before the session or any form parsing.
         middlewares=[Middleware(AdminHeadersMiddleware), Middleware(AdminCsrfMiddleware)],
         authentication_backend=authentication,
+        authorization_backend=RoleGrants(),
     )
     authentication.templates = admin.templates
+    logging.getLogger("sqladmin.application").addFilter(RefusalsAreInfo())
     # A database or Redis outage answers 503, as the API does, rather than a 500 page.
     for exc_type in (
         RedisConnectionError,
@@ -47,7 +83,8 @@ def setup_admin(app: FastAPI) -> Admin:
         TimeoutError,
     ):
         admin.admin.add_exception_handler(exc_type, unavailable_handler)
-    admin.admin.add_exception_handler(DBAPIError, db_error_handler)
+    # Starlette types every handler as taking any Exception; this one is called with DBAPIError.
+    admin.admin.add_exception_handler(DBAPIError, db_error_handler)  # type: ignore[arg-type]
     for view in ADMIN_VIEWS:
         admin.add_view(view)
     return admin

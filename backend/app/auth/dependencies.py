@@ -7,13 +7,15 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit_service
 from app.auth import sessions
 from app.auth.errors import AccountDisabled, InsufficientRole
-from app.auth.permissions import STAFF_ROLES, has_role
+from app.auth.permissions import STAFF_ROLES, has_role, is_staff
 from app.core.db import SessionDep, unit_of_work
 from app.core.errors import Unauthorized
 from app.core.redis import redis
 from app.core.security import decode_access_token
+from app.core.sentry import tag_user
 from app.models import RoleName, User
 from app.users import service as users_service
 
@@ -34,6 +36,7 @@ async def authenticate_token(session: AsyncSession, token: str | None) -> tuple[
     if not user.is_active:
         raise AccountDisabled
     await sessions.touch(redis, sid)
+    tag_user(user.id)
     return user, sid
 
 
@@ -42,6 +45,9 @@ async def current_user(
 ) -> User:
     user, sid = await authenticate_token(session, token)
     request.state.session_id = sid
+    if is_staff(user):
+        # What staff change through the API goes to the audit log, as the panel's writes do.
+        audit_service.act_as(session, user, ip=client_ip(request), source="api")
     return user
 
 
@@ -78,7 +84,8 @@ StaffUser = Annotated[User, Depends(require_roles(*STAFF_ROLES))]
 
 
 def current_session_id(request: Request) -> str:
-    return request.state.session_id
+    session_id: str = request.state.session_id
+    return session_id
 
 
 def client_ip(request: Request) -> str:

@@ -1,6 +1,6 @@
 """The auth domain's errors."""
 
-from app.core.errors import AppError, Forbidden, Unauthorized
+from app.core.errors import AppError, Conflict, Forbidden, Unauthorized
 
 
 class InvalidCredentials(Unauthorized):
@@ -33,3 +33,7 @@ class InsufficientRole(Forbidden):
 
 class BadOneTimeToken(AppError):
     status, code, title = 400, "invalid_token", "Invalid, used or expired link"
+
+
+class ResetRefused(Conflict):
+    code, title = "reset_refused", "No reset link for this account"

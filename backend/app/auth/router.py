@@ -223,7 +223,7 @@ async def list_sessions(user: CurrentUser, request: Request) -> list[SessionRead
     response_model=OtherSessionsEnded,
     responses=problem_responses(Unauthorized),
 )
-async def end_other_sessions(user: CurrentUser, request: Request):
+async def end_other_sessions(user: CurrentUser, request: Request) -> OtherSessionsEnded:
     """Sign out everywhere else: every session of the caller but this one ends at once (their
     access and refresh tokens stop working, their chat sockets close); this one stays."""
     ended = await service.end_other_sessions(user, current_session_id(request))

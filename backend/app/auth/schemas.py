@@ -1,29 +1,29 @@
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
-from app.core.types import text
+from app.core.types import TextLimits
 from app.users.schemas import Email, Password
 
-Token = text(512, min_length=1, strip=False)
+Token = Annotated[str, TextLimits(512, min_length=1, strip=False)]
 
 
 class LoginRequest(InputSchema):
-    login: text(254, min_length=1)
-    password: text(128, min_length=1, strip=False)
+    login: Annotated[str, TextLimits(254, min_length=1)]
+    password: Annotated[str, TextLimits(128, min_length=1, strip=False)]
 
 
 class TokenForm(InputSchema):
     """The OAuth2 password form (RFC 6749 4.3), for Swagger's Authorize button."""
 
     grant_type: Literal["password"] | None = None
-    username: text(254, min_length=1)
-    password: text(128, min_length=1, strip=False)
-    scope: text(200) = ""
-    client_id: text(200) | None = None
-    client_secret: text(200, strip=False) | None = None
+    username: Annotated[str, TextLimits(254, min_length=1)]
+    password: Annotated[str, TextLimits(128, min_length=1, strip=False)]
+    scope: Annotated[str, TextLimits(200)] = ""
+    client_id: Annotated[str, TextLimits(200)] | None = None
+    client_secret: Annotated[str, TextLimits(200, strip=False)] | None = None
 
 
 class TokenPair(Schema):

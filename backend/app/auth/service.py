@@ -14,11 +14,13 @@ from app.auth.errors import (
     InvalidCredentials,
     InvalidToken,
     RefreshTokenReused,
+    ResetRefused,
 )
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.errors import TooManyRequests
 from app.core.jobs import enqueue
+from app.core.metrics import LOGINS, REGISTRATIONS, count_after_commit
 from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.core.security import (
@@ -79,6 +81,7 @@ async def register(session: AsyncSession, data: UserRegister, *, ip: str) -> Use
         await ratelimit.refund(redis, *buckets)  # turned away before anything happened
         raise
     await _send_verification(session, user)
+    count_after_commit(session, REGISTRATIONS)
     return user
 
 
@@ -144,6 +147,24 @@ async def check_password(session: AsyncSession, login: str, password: str, *, ip
 async def login(
     session: AsyncSession, login: str, password: str, *, ip: str, device: str
 ) -> IssuedTokens:
+    try:
+        issued = await _login(session, login, password, ip=ip, device=device)
+    except (InvalidCredentials, EmailNotVerified, AccountDisabled):
+        LOGINS.labels("failed").inc()
+        raise
+    except TooManyRequests:
+        LOGINS.labels("throttled").inc()
+        raise
+    except PasswordHashingBusy:
+        LOGINS.labels("busy").inc()
+        raise
+    LOGINS.labels("ok").inc()
+    return issued
+
+
+async def _login(
+    session: AsyncSession, login: str, password: str, *, ip: str, device: str
+) -> IssuedTokens:
     user = await check_password(session, login, password, ip=ip)
     if not user.is_verified:
         raise EmailNotVerified("Confirm your e-mail address first; we can send the link again.")
@@ -203,6 +224,18 @@ async def request_password_reset(session: AsyncSession, email: str, *, ip: str) 
     if user is None or (user.is_verified and not user.is_active):
         return  # unknown or disabled: the same 202, nothing sent
     enqueue(session, tasks.send_password_reset_email, user.id)
+
+
+async def send_password_reset(session: AsyncSession, user_id: int, *, ip: str) -> User:
+    """Staff send a user the reset link (the same mail and limits as "forgot password")."""
+    user = await users_service.get_user(session, user_id)
+    if user.deleted_at is not None:
+        raise ResetRefused("The account was deleted; nobody can log in to it.")
+    if user.is_verified and not user.is_active:
+        raise ResetRefused(f"{user.username} is disabled; enable the account first.")
+    await _take_mail_request("reset", ip, user.email)
+    enqueue(session, tasks.send_password_reset_email, user.id)
+    return user
 
 
 async def confirm_password_reset(session: AsyncSession, token: str, new_password: str) -> None:

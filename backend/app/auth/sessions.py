@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from app.core.config import settings
+from app.core.redis import as_text, as_text_hash
 from app.core.security import new_token, token_digest
 
 LAST_SEEN_RESOLUTION_SECONDS = 60
@@ -110,13 +111,14 @@ async def rotate_refresh(redis: Redis, refresh: str, *, ip: str) -> tuple[str, i
     GETDEL makes the spend atomic: of two concurrent uses, only one wins.
     """
     digest = token_digest(refresh)
-    sid = await redis.getdel(f"refresh:{digest}")
-    if sid is None:
+    spent = await redis.getdel(f"refresh:{digest}")
+    if spent is None:
         reused_sid = await redis.get(f"refresh_used:{digest}")
         if reused_sid:
-            await end_session(redis, reused_sid)
+            await end_session(redis, as_text(reused_sid))
             raise RefreshReused
         return None
+    sid = as_text(spent)
     user_id = await session_user_id(redis, sid)
     if user_id is None:
         return None
@@ -138,7 +140,7 @@ async def rotate_refresh(redis: Redis, refresh: str, *, ip: str) -> tuple[str, i
 
 
 async def end_session(redis: Redis, sid: str) -> bool:
-    raw = await redis.hgetall(f"session:{sid}")
+    raw = as_text_hash(await redis.hgetall(f"session:{sid}"))
     if not raw:
         return False
     async with redis.pipeline(transaction=True) as pipe:
@@ -152,7 +154,7 @@ async def end_session(redis: Redis, sid: str) -> bool:
 
 
 async def end_all_sessions(redis: Redis, user_id: int) -> int:
-    sids = await redis.smembers(f"user_sessions:{user_id}")
+    sids = map(as_text, await redis.smembers(f"user_sessions:{user_id}"))
     ended = 0
     for sid in sids:
         ended += await end_session(redis, sid)
@@ -161,7 +163,7 @@ async def end_all_sessions(redis: Redis, user_id: int) -> int:
 
 
 async def list_sessions(redis: Redis, user_id: int) -> list[SessionInfo]:
-    sids = sorted(await redis.smembers(f"user_sessions:{user_id}"))
+    sids = sorted(map(as_text, await redis.smembers(f"user_sessions:{user_id}")))
     if not sids:
         return []
     async with redis.pipeline(transaction=False) as pipe:

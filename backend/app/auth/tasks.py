@@ -4,6 +4,8 @@ The tasks take a user id only: the one-time token is issued here, at send time, 
 travels through the broker (where Flower, `redis-cli MONITOR` and a broker dump would show it)
 and exists only in the mail and, as its digest, in Redis."""
 
+from typing import Any
+
 from app.auth import tokens
 from app.core.config import settings
 from app.core.db import unit_of_work
@@ -15,7 +17,7 @@ from app.users import service as users_service
 
 
 async def _send_token_mail(
-    user_id: int, purpose: str, ttl_seconds: int, path: str, template: str, context: dict
+    user_id: int, purpose: str, ttl_seconds: int, path: str, template: str, context: dict[str, Any]
 ) -> bool:
     async with unit_of_work() as session:
         user = await users_service.by_id(session, user_id)

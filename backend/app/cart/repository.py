@@ -48,7 +48,7 @@ async def add(
 ) -> int | None:
     """Add to the product's line (created when missing); None when the line would pass `cap`."""
     statement = insert(CartItem).values(cart_id=cart_id, product_id=product_id, quantity=quantity)
-    statement = statement.on_conflict_do_update(
+    upsert = statement.on_conflict_do_update(
         index_elements=[CartItem.cart_id, CartItem.product_id],
         set_={
             "quantity": CartItem.quantity + statement.excluded.quantity,
@@ -56,7 +56,7 @@ async def add(
         },
         where=CartItem.quantity + statement.excluded.quantity <= cap,
     ).returning(CartItem.id)
-    return (await session.execute(statement)).scalar_one_or_none()
+    return (await session.execute(upsert)).scalar_one_or_none()
 
 
 async def set_quantity(session: AsyncSession, user_id: int, item_id: int, quantity: int) -> bool:
@@ -97,7 +97,7 @@ async def quantities(session: AsyncSession, cart_id: int, product_ids: list[int]
             CartItem.cart_id == cart_id, CartItem.product_id.in_(product_ids)
         )
     )
-    return dict(rows.all())
+    return {product_id: quantity for product_id, quantity in rows if product_id is not None}
 
 
 async def add_capped(session: AsyncSession, cart_id: int, wanted: dict[int, int], cap: int) -> None:
@@ -129,4 +129,4 @@ async def orderable_quantities(
         .where(CartItem.cart_id == _cart_of(user_id))
         .order_by(CartItem.id)
     )
-    return [tuple(row) for row in rows]
+    return [(product_id, quantity, active) for product_id, quantity, active in rows]

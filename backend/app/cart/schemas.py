@@ -5,9 +5,9 @@ from pydantic import Field
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, whole
+from app.core.types import Id, WholeNumber
 
-Quantity = whole(1, settings.cart_max_quantity)
+Quantity = Annotated[int, WholeNumber(1, settings.cart_max_quantity)]
 
 
 class CartProduct(Schema):

@@ -16,7 +16,9 @@ from app.cart.schemas import (
     DroppedLine,
 )
 from app.catalog import service as catalog_service
+from app.catalog.schemas import UnorderableReason
 from app.core.config import settings
+from app.core.metrics import CARTS_STARTED, count_after_commit
 from app.models import CartItem, Product, User
 from app.stores import service as stores_service
 from app.stores.schemas import CartAvailability, UnavailableLine
@@ -75,7 +77,10 @@ async def add_item(session: AsyncSession, user: User, product_id: int, quantity:
     cap = settings.cart_max_quantity
     if await repository.add(session, cart_id, product.id, quantity, cap) is None:
         raise CartQuantityLimit(f"A cart line holds at most {cap} units of a product.", limit=cap)
-    return await view(session, user)
+    cart = await view(session, user)
+    if len(cart.items) == 1 and cart.items[0].quantity == quantity:
+        count_after_commit(session, CARTS_STARTED)
+    return cart
 
 
 async def update_item(session: AsyncSession, user: User, item_id: int, quantity: int) -> CartRead:
@@ -146,7 +151,9 @@ async def availability(session: AsyncSession, user: User) -> CartAvailability:
         if product_id is not None and is_active:
             wanted[product_id] = quantity
         else:
-            reason = "deleted" if product_id is None or is_active is None else "inactive"
+            reason: UnorderableReason = (
+                "deleted" if product_id is None or is_active is None else "inactive"
+            )
             unavailable.append(
                 UnavailableLine(product_id=product_id, quantity=quantity, reason=reason)
             )

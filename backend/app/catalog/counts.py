@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.core.db import ShopSession
-from app.core.jobs import after_commit_async
+from app.core.on_commit import after_commit_async
 from app.core.redis import redis
 from app.models import Category, Product
 

@@ -5,6 +5,7 @@ import secrets
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -13,7 +14,8 @@ from app.core.config import settings
 from app.core.errors import PayloadTooLarge
 
 # Format Pillow detects from the bytes -> (content type, file extension, save options).
-FORMATS = {
+# Format -> (content type, file extension, Pillow's save options)
+FORMATS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "JPEG": ("image/jpeg", "jpg", {"quality": 85, "optimize": True}),
     "PNG": ("image/png", "png", {"optimize": True}),
     "WEBP": ("image/webp", "webp", {"quality": 85}),
@@ -69,8 +71,9 @@ def _without_metadata(image: Image.Image) -> Image.Image:
     converted = image.convert(mode) if mode != image.mode else image
     clean = Image.new(converted.mode, converted.size)
     clean.paste(converted)
-    if converted.mode == "P" and converted.getpalette():
-        clean.putpalette(converted.getpalette())
+    palette = converted.getpalette()
+    if converted.mode == "P" and palette:
+        clean.putpalette(palette)
     return clean
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
+from app.core.db import engine
 from app.core.listing import (
     Filter,
     ListParams,
@@ -34,7 +35,7 @@ from app.models import Category, Product, ProductImage, Stock
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def subtree_ids(root_ids: list[int]) -> Select:
+def subtree_ids(root_ids: list[int]) -> Select[int]:
     """The ids of the given categories and all their descendants (a recursive CTE)."""
     # Unnamed: two category filters in one query each get their own CTE.
     tree = select(Category.id).where(Category.id.in_(root_ids)).cte(recursive=True)
@@ -68,7 +69,7 @@ def _prefix_query(q: str) -> ColumnElement[Any] | None:
 
 def product_search(q: str) -> ColumnElement[bool]:
     """Full-text (ranked, stemmed) or prefix match, with a trigram-indexed substring fallback."""
-    clauses = [Product.search_vector.op("@@")(_websearch(q))]
+    clauses: list[ColumnElement[bool]] = [Product.search_vector.op("@@")(_websearch(q))]
     prefix = _prefix_query(q)
     if prefix is not None:
         clauses.append(Product.search_vector.op("@@")(prefix))
@@ -155,7 +156,7 @@ def _images_json() -> Any:
     """A product's images as the API shows them (ImageRead), one JSON array per row."""
     image = ProductImage
     # Constant keys as SQL text, not parameters: the statement keeps one parameter.
-    fields = (
+    fields: tuple[tuple[str, Any], ...] = (
         ("id", image.id),
         ("url", literal_column("'/media/products/'") + image.filename),
         ("content_type", image.content_type),
@@ -165,9 +166,10 @@ def _images_json() -> Any:
         ("position", image.position),
         ("alt_text", image.alt_text),
     )
-    shown = func.json_build_object(
-        *(part for name, value in fields for part in (literal_column(f"'{name}'"), value))
-    )
+    parts: list[Any] = []
+    for name, value in fields:
+        parts += [literal_column(f"'{name}'"), value]
+    shown = func.json_build_object(*parts)
     return (
         select(
             func.coalesce(
@@ -212,7 +214,7 @@ async def list_products(
     *,
     include_inactive: bool,
     known_total: int | None = None,
-) -> Page:
+) -> Page[Any]:
     """A page of products as dicts of ProductRead's fields."""
     query = select(*PRODUCT_COLUMNS)
     if not include_inactive:
@@ -225,10 +227,8 @@ async def list_products(
 def _compiled(column: Any) -> str:
     """The SQL of a product by `column`, compiled once: the hottest read skips building the
     statement and its cache key."""
-    from sqlalchemy.dialects.postgresql import asyncpg
-
     statement = select(*PRODUCT_COLUMNS).where(column == bindparam("key"))
-    return str(statement.compile(dialect=asyncpg.dialect()))
+    return str(statement.compile(dialect=engine.dialect))
 
 
 PRODUCT_BY = {int: _compiled(Product.id), str: _compiled(Product.slug)}
@@ -248,7 +248,7 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
     )
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     """A page of categories with their direct children (one more statement for them all)."""
     query = select(Category).options(selectinload(Category.children))
     return await paginate(session, query, CATEGORY_LIST, params)
@@ -269,12 +269,22 @@ async def in_subtree(session: AsyncSession, candidate_id: int, root_id: int) -> 
     return bool(await session.scalar(select(exists().where(subtree.c.id == candidate_id))))
 
 
-async def category_has_products(session: AsyncSession, category_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Product.category_id == category_id))))
+async def category_product_count(session: AsyncSession, category_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Product).where(Product.category_id == category_id)
+        )
+        or 0
+    )
 
 
-async def category_has_children(session: AsyncSession, category_id: int) -> bool:
-    return bool(await session.scalar(select(exists().where(Category.parent_id == category_id))))
+async def category_child_count(session: AsyncSession, category_id: int) -> int:
+    return (
+        await session.scalar(
+            select(func.count()).select_from(Category).where(Category.parent_id == category_id)
+        )
+        or 0
+    )
 
 
 async def is_active_by_id(

@@ -1,8 +1,9 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile, status
 from fastapi.responses import Response
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
+from pydantic.json_schema import SkipJsonSchema
 
 from app.auth.dependencies import AdminUser, OptionalUser
 from app.auth.errors import InsufficientRole
@@ -34,7 +35,7 @@ from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.responses import revalidated_json
-from app.core.types import PathId, text
+from app.core.types import PathId, TextLimits
 from app.models import Category, Product, ProductImage
 from app.stores import service as stores_service
 
@@ -56,7 +57,7 @@ CACHING = " Answers carry an ETag: send it back in If-None-Match to get 304 when
     description="Categories with their direct children. " + CATEGORY_LIST.describe(),
     openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
-async def list_categories(session: SessionDep, params: ListParamsDep) -> Page:
+async def list_categories(session: SessionDep, params: ListParamsDep) -> Page[Any]:
     return await service.list_categories(session, params)
 
 
@@ -221,9 +222,12 @@ async def upload_image(
     admin: AdminUser,
     session: SessionDep,
     file: Annotated[UploadFile, File(description="JPEG, PNG or WEBP, at most 5 MiB")],
-    alt_text: Annotated[text(200), Form()] = "",
+    alt_text: Annotated[Annotated[str, TextLimits(200)], Form()] = "",
     # Not nullable: a form cannot carry null, so the field is simply left out.
-    position: Annotated[int, Form(ge=0, le=1000, description="Left out: after the last")] = None,  # noqa: RUF013
+    position: Annotated[
+        Annotated[int, Field(ge=0, le=1000)] | SkipJsonSchema[None],
+        Form(description="Left out: after the last"),
+    ] = None,
 ) -> ProductImage:
     """Upload an image. The type is read from the bytes; the image is decoded and encoded
     again (metadata dropped) and stored under a random name, served from /media."""

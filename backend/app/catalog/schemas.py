@@ -1,17 +1,19 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from app.core.config import settings
-from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import Id, Money, json_object, text, whole
+from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
+from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
 
-Slug = text(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-Name = text(200, min_length=1)
-Description = text(10_000)
-Attributes = json_object(max_bytes=8192)
+# Why a customer cannot order a product: hidden, or gone (or never there).
+UnorderableReason = Literal["inactive", "deleted"]
+Slug = Annotated[str, TextLimits(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
+Name = Annotated[str, TextLimits(200, min_length=1)]
+Description = Annotated[str, TextLimits(10_000)]
+Attributes = Annotated[dict[str, Any], JsonObjectRules(8192)]
 
 
 class CategoryBrief(Schema):
@@ -29,13 +31,15 @@ class CategoryRead(CategoryBrief):
 
 
 class CategoryCreate(InputSchema):
-    name: text(100, min_length=1)
+    name: Annotated[str, TextLimits(100, min_length=1)]
     slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
     parent_id: Id | None = Field(None, description="null: a top-level category")
 
 
-CategoryUpdate = patch_schema(CategoryCreate, "CategoryUpdate")
+@patch_of(CategoryCreate)
+class CategoryUpdate(PatchSchema):
+    pass
 
 
 class ImageRead(Schema):
@@ -50,11 +54,13 @@ class ImageRead(Schema):
 
 
 class ImageFields(InputSchema):
-    position: whole(0, 1000)
-    alt_text: text(200)
+    position: Annotated[int, WholeNumber(0, 1000)]
+    alt_text: Annotated[str, TextLimits(200)]
 
 
-ImageUpdate = patch_schema(ImageFields, "ImageUpdate")
+@patch_of(ImageFields)
+class ImageUpdate(PatchSchema):
+    pass
 
 
 class ProductRead(Schema):
@@ -82,7 +88,9 @@ class ProductCreate(InputSchema):
     attributes: Attributes = {}
 
 
-ProductUpdate = patch_schema(ProductCreate, "ProductUpdate")
+@patch_of(ProductCreate)
+class ProductUpdate(PatchSchema):
+    pass
 
 
 class Availability(Schema):

@@ -26,16 +26,22 @@ from app.catalog.schemas import (
     ImageUpdate,
     ProductCreate,
     ProductUpdate,
+    UnorderableReason,
 )
 from app.core.db import read, savepoint
-from app.core.jobs import after_commit
 from app.core.listing import ListParams, Page
+from app.core.on_commit import after_commit
 from app.models import Category, Product, ProductImage
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
 
 # --- categories ---------------------------------------------------------------------------
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page:
+async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
     return await repository.list_categories(session, params)
 
 
@@ -95,10 +101,18 @@ async def update_category(
 
 async def delete_category(session: AsyncSession, category_id: int) -> None:
     category = await get_category(session, category_id)
-    if await repository.category_has_products(session, category_id):
-        raise CategoryNotEmpty("Move or delete its products first.")
-    if await repository.category_has_children(session, category_id):
-        raise CategoryNotEmpty("Move or delete its subcategories first.")
+    products = await repository.category_product_count(session, category_id)
+    if products:
+        raise CategoryNotEmpty(
+            f"{category.name} still has {_count(products, 'product')}; "
+            "move them to another category or delete them first."
+        )
+    children = await repository.category_child_count(session, category_id)
+    if children:
+        raise CategoryNotEmpty(
+            f"{category.name} still has {_count(children, 'subcategory', 'subcategories')}; "
+            "move or delete them first."
+        )
     async with savepoint(session, CATEGORY_DELETE_CONSTRAINTS):
         await session.delete(category)
 
@@ -110,7 +124,7 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 product_list_spec = repository.product_list_spec
 
 
-async def list_products(params: ListParams, *, is_admin: bool) -> Page:
+async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:
     """A page of products (dicts of ProductRead's fields), read outside any transaction. Its
     total comes from the cache of catalog totals when there (Redis is asked outside the
     database's time limit, and a Redis out of order only costs the count)."""
@@ -155,9 +169,8 @@ async def update_product(
     session: AsyncSession, product_id: int, data: ProductUpdate | ProductCreate
 ) -> Product:
     product = await get_product(session, product_id)
-    full = isinstance(data, ProductCreate)
-    changes = data.model_dump(exclude_unset=not full)
-    if full and not changes.get("slug"):
+    changes = data.model_dump(exclude_unset=isinstance(data, ProductUpdate))
+    if isinstance(data, ProductCreate) and not changes.get("slug"):
         changes["slug"] = slugify(data.name, max_length=220)
     if changes.get("category_id") is not None:
         await get_category(session, changes["category_id"])
@@ -243,7 +256,7 @@ async def remove_image_files(filenames: list[str]) -> None:
 
 async def unorderable(
     session: AsyncSession, product_ids: list[int], *, keep: bool = False
-) -> dict[int, str]:
+) -> dict[int, UnorderableReason]:
     """Of these products, the ones a customer cannot order, with why: `inactive` (hidden) or
     `deleted` (gone, or never there). `keep`: the others cannot be deleted until the commit."""
     active = await repository.is_active_by_id(session, product_ids, key_share=keep)

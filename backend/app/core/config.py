@@ -137,6 +137,8 @@ class Settings(BaseSettings):
     admin_email: EmailStr = "admin@example.com"
     admin_password: SecretStr = SecretStr(DEFAULT_ADMIN_PASSWORD)
     currency: str = "EUR"
+    # The admin dashboard lists a product as low on stock at a store from this many units down.
+    admin_low_stock_threshold: int = Field(default=5, ge=0)
     shop_email: str = "hello@example.com"
     shop_phone: str = "+49 30 0000000"
     delivery_terms: str = "Delivery in 2-4 working days; free from 40.00, otherwise 4.90 per order."
@@ -155,6 +157,13 @@ class Settings(BaseSettings):
     sentry_dsn: Annotated[HttpUrl | None, BeforeValidator(lambda value: value or None)] = None
     # The release events are tagged with; unset = the SDK's guess (SENTRY_RELEASE, git HEAD).
     sentry_release: str | None = None
+    # Share of requests and tasks traced to Sentry's performance view (0 = none, 1 = all).
+    sentry_traces_sample_rate: float = Field(default=0.0, ge=0, le=1)
+    # The Celery worker's own /metrics (tasks, queue depth, mails, its database pool): off
+    # unless a port is given. Under prefork it needs PROMETHEUS_MULTIPROC_DIR (a writable,
+    # empty folder) so every child's counts add up. Same access rule as the API's /metrics.
+    worker_metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
     # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
     mail_retry_max: int = Field(default=8, ge=0)
     mail_retry_backoff_seconds: int = Field(default=2, ge=1)

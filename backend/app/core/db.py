@@ -3,6 +3,7 @@ a request, `read()` for hot read-only paths (no transaction, no ping), and `save
 which turns a violated constraint into a domain error."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -11,7 +12,7 @@ from typing import Annotated, Any, TypeVar
 import asyncpg
 from fastapi import Depends
 from sqlalchemy import event, exc
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -21,11 +22,19 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 
 from app.core.config import settings
 from app.core.errors import AppError
+from app.core.metrics import (
+    DB_POOL_IN_USE,
+    DB_POOL_MAX,
+    DB_POOL_OVERFLOW,
+    DB_POOL_TIMEOUTS,
+    DB_POOL_WAIT_SECONDS,
+    DB_POOL_WAITS,
+)
 
 # asyncpg's ways of saying "no server to talk to": a missing unix socket (FileNotFoundError),
 # refused or reset connections and timeouts (all OSError), a server starting up or shutting
@@ -67,7 +76,8 @@ def _connect_or_unavailable(
     """Connect; an unreachable server is a DBAPI OperationalError (SQLAlchemy's
     OperationalError, a 503 in app.core.errors), not a bare FileNotFoundError (a 500)."""
     try:
-        return dialect.loaded_dbapi.connect(*cargs, **cparams)
+        connection: DBAPIConnection = dialect.loaded_dbapi.connect(*cargs, **cparams)
+        return connection
     except _UNREACHABLE as error:
         raise dialect.loaded_dbapi.OperationalError(
             f"PostgreSQL unreachable: {type(error).__name__}: {error}"
@@ -88,7 +98,8 @@ def _ping_with_timeout(
         return  # just connected: it answered a moment ago
     if _reading.get():
         return  # read(): a dead connection costs a retry there, not a round trip here
-    driver: asyncpg.Connection = connection_record.driver_connection
+    driver = connection_record.driver_connection
+    assert driver is not None  # a checked-out connection has its driver's
     try:
         await_(asyncio.wait_for(driver.fetchval("SELECT 1"), settings.db_ping_timeout))
     except Exception as error:
@@ -101,11 +112,53 @@ T = TypeVar("T")
 _reading: ContextVar[bool] = ContextVar("reading", default=False)
 
 
+class MeasuredPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's pool for asyncio, counting the checkouts that had to wait and for how long
+    (SQLAlchemy has no event for a wait)."""
+
+    def __init__(self, creator: Any, pool_size: int = 5, max_overflow: int = 10, **kwargs: Any):
+        super().__init__(creator, pool_size=pool_size, max_overflow=max_overflow, **kwargs)
+        self.max_connections = pool_size + max_overflow
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        exhausted = self.checkedin() == 0 and self.checkedout() >= self.max_connections
+        started = time.perf_counter()
+        try:
+            return super()._do_get()
+        except exc.TimeoutError:
+            DB_POOL_TIMEOUTS.inc()
+            raise
+        finally:
+            if exhausted:
+                DB_POOL_WAITS.inc()
+            DB_POOL_WAIT_SECONDS.observe(time.perf_counter() - started)
+
+
+def _report_pool_usage(returning: int) -> None:
+    # The engine's pool now: dispose() replaces it (and carries these listeners over).
+    pool = engine.sync_engine.pool
+    if isinstance(pool, MeasuredPool):
+        DB_POOL_MAX.set(pool.max_connections)
+        DB_POOL_IN_USE.set(pool.checkedout() - returning)
+        DB_POOL_OVERFLOW.set(max(pool.overflow(), 0))
+
+
+def _checked_out(*args: Any) -> None:
+    _report_pool_usage(0)
+
+
+def _checked_in(*args: Any) -> None:
+    _report_pool_usage(1)  # the checkin event comes before the pool takes the connection back
+
+
 class ShopSession(Session):
     """Sync session class under AsyncSession: carries jobs to send after commit."""
 
 
-engine = create_engine()
+engine = create_engine(poolclass=MeasuredPool)
+event.listen(engine.sync_engine.pool, "checkout", _checked_out)
+event.listen(engine.sync_engine.pool, "checkin", _checked_in)
+DB_POOL_MAX.set(engine.sync_engine.pool.max_connections)  # type: ignore[attr-defined]
 # The same pool, in autocommit: a read sends its statements alone, without BEGIN and COMMIT.
 read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 SessionFactory = async_sessionmaker(
@@ -182,9 +235,17 @@ async def read(work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
 ConstraintErrors = Mapping[str, Callable[[], AppError]]
 
 
+def affected_rows(result: Result[*tuple[Any, ...]]) -> int:
+    """The rows an UPDATE or DELETE matched: its result is a CursorResult, which the type of
+    Session.execute does not say."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
 def violated_constraint(error: exc.IntegrityError) -> str | None:
     """The name of the constraint PostgreSQL reported (asyncpg names it on its exception)."""
-    return getattr(error.orig.__cause__, "constraint_name", None)
+    cause = error.orig.__cause__ if error.orig is not None else None
+    return getattr(cause, "constraint_name", None)
 
 
 @asynccontextmanager

@@ -29,7 +29,7 @@ def _script_hashes(html: str) -> list[str]:
 def mount_docs(app: FastAPI) -> str:
     """Serve the docs pages and their assets; returns the CSP for those pages."""
     assert app.openapi_url
-    swagger = get_swagger_ui_html(
+    swagger_page = get_swagger_ui_html(
         openapi_url=app.openapi_url,
         title=f"{app.title} - Swagger UI",
         swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
@@ -37,14 +37,16 @@ def mount_docs(app: FastAPI) -> str:
         swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
         # Swagger UI would otherwise ask validator.swagger.io about the schema.
         swagger_ui_parameters={"validatorUrl": None},
-    ).body.decode()
-    redoc = get_redoc_html(
+    )
+    redoc_page = get_redoc_html(
         openapi_url=app.openapi_url,
         title=f"{app.title} - ReDoc",
         redoc_js_url=f"{ASSETS_URL}/redoc.standalone.js",
         redoc_favicon_url=f"{ASSETS_URL}/favicon.png",
         with_google_fonts=False,
-    ).body.decode()
+    )
+    # Response.body may be a memoryview by its type; these pages are built as bytes.
+    swagger, redoc = bytes(swagger_page.body).decode(), bytes(redoc_page.body).decode()
 
     @app.get(DOCS_URL, include_in_schema=False)
     async def swagger_ui() -> HTMLResponse:

@@ -1,5 +1,6 @@
 """Domain errors and the RFC 9457 problem+json handlers for every error the app can give."""
 
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -126,7 +127,7 @@ def problem_response(
     return ORJSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
-def _jsonable_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _jsonable_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     return [
         {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
         for err in errors
@@ -145,7 +146,7 @@ async def app_error_handler(request: Request, exc: AppError) -> ORJSONResponse:
     )
 
 
-async def validation_error_handler(request: Request, exc: RequestValidationError):
+async def validation_error_handler(request: Request, exc: RequestValidationError) -> ORJSONResponse:
     errors = exc.errors()
     if any(err.get("type") == "json_invalid" for err in errors):
         return problem_response(
@@ -178,7 +179,7 @@ _HTTP_CODES = {
 }
 
 
-async def http_error_handler(request: Request, exc: StarletteHTTPException):
+async def http_error_handler(request: Request, exc: StarletteHTTPException) -> Response:
     status = exc.status_code
     phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
     code = _HTTP_CODES.get(status, phrase.lower().replace(" ", "_"))
@@ -206,7 +207,7 @@ async def http_error_handler(request: Request, exc: StarletteHTTPException):
     )
 
 
-async def unavailable_handler(request: Request, exc: Exception):
+async def unavailable_handler(request: Request, exc: Exception) -> ORJSONResponse:
     log.warning("dependency_unavailable", error=type(exc).__name__, message=str(exc)[:200])
     return problem_response(
         503,
@@ -223,7 +224,7 @@ async def unavailable_handler(request: Request, exc: Exception):
 TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03", "57014"}
 
 
-async def db_error_handler(request: Request, exc: DBAPIError):
+async def db_error_handler(request: Request, exc: DBAPIError) -> ORJSONResponse:
     if isinstance(exc, OperationalError | InterfaceError) or exc.connection_invalidated:
         return await unavailable_handler(request, exc)
     sqlstate = getattr(exc.orig, "sqlstate", None)
@@ -250,9 +251,11 @@ async def db_error_handler(request: Request, exc: DBAPIError):
 
 
 def register_error_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(AppError, app_error_handler)
-    app.add_exception_handler(RequestValidationError, validation_error_handler)
-    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    # FastAPI's decorator form: add_exception_handler's type wants handlers of any Exception,
+    # though each is called only with the type it is registered for.
+    app.exception_handler(AppError)(app_error_handler)
+    app.exception_handler(RequestValidationError)(validation_error_handler)
+    app.exception_handler(StarletteHTTPException)(http_error_handler)
     for exc_type in (
         RedisConnectionError,
         RedisTimeoutError,
@@ -260,8 +263,8 @@ def register_error_handlers(app: FastAPI) -> None:
         ConnectionError,
         TimeoutError,
     ):
-        app.add_exception_handler(exc_type, unavailable_handler)
-    app.add_exception_handler(DBAPIError, db_error_handler)
+        app.exception_handler(exc_type)(unavailable_handler)
+    app.exception_handler(DBAPIError)(db_error_handler)
 
 
 def problem_responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:

@@ -39,7 +39,7 @@ from sqlalchemy import (
     select,
     tuple_,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.errors import BadRequest
@@ -161,8 +161,8 @@ def _value_schema(f: Filter) -> dict[str, Any]:
             "maximum": limit,
         }
     if f.type_ is Decimal:
-        limit = float(decimal_limit(f.column))
-        return {"type": "number", "exclusiveMinimum": -limit, "exclusiveMaximum": limit}
+        bound = float(decimal_limit(f.column))
+        return {"type": "number", "exclusiveMinimum": -bound, "exclusiveMaximum": bound}
     if f.type_ is datetime:
         return {"type": "string", "format": "date-time"}
     if isinstance(f.type_, type) and issubclass(f.type_, enum.Enum):
@@ -262,7 +262,8 @@ DECIMAL_LIMIT = Decimal("1e15")
 def decimal_limit(column: Any) -> Decimal:
     """What a NUMERIC(p, s) column's values stay below once rounded to s places."""
     column_type = getattr(column, "type", None)
-    precision, scale = getattr(column_type, "precision", None), getattr(column_type, "scale", None)
+    precision: int | None = getattr(column_type, "precision", None)
+    scale: int | None = getattr(column_type, "scale", None)
     if precision and scale is not None:
         return Decimal(10) ** (precision - scale) - Decimal(10) ** -scale / 2
     return DECIMAL_LIMIT
@@ -328,15 +329,16 @@ def _clause(name: str, f: Filter, op: str, raw: str) -> ColumnElement[bool]:
         value = _parse(name, f, raw)
     if f.custom is not None:
         return f.custom(op, value)
-    column = f.column
+    column: ColumnElement[Any] = f.column
+    operand: object = value  # not Any: a comparison with Any would be typed Any
     if op == "eq":
-        return column == value
+        return column == operand
     if op == "in":
         return column.in_(value)
     if op == "gte":
-        return column >= value
+        return column >= operand
     if op == "lte":
-        return column <= value
+        return column <= operand
     escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return column.ilike(f"%{escaped}%", escape="\\")
 
@@ -484,11 +486,15 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
     def beyond(key: SortKey, value: Any) -> ColumnElement[bool]:
         if value is None:  # NULLS LAST: nothing comes after a null but other nulls
             return false()
-        past = key.expression < value if key.descending else key.expression > value
+        past: ColumnElement[bool] = (
+            key.expression < value if key.descending else key.expression > value
+        )
         return or_(past, key.expression.is_(None)) if key.nullable else past
 
     def same(key: SortKey, value: Any) -> ColumnElement[bool]:
-        return key.expression.is_(None) if value is None else key.expression == value
+        expression: ColumnElement[Any] = key.expression
+        operand: object = value  # not Any: a comparison with Any would be typed Any
+        return expression.is_(None) if value is None else expression == operand
 
     alternatives = []
     for n, (key, value) in enumerate(zip(keys, values, strict=True)):
@@ -505,21 +511,21 @@ def count_key(params: ListParams, scope: str) -> str:
     return orjson.dumps([scope, params.q, sorted(params.filters)]).decode()
 
 
-async def count_rows(session: AsyncSession, query: Select) -> int:
+async def count_rows(session: AsyncSession | AsyncConnection, query: Select[Any]) -> int:
     """Rows of `query`, counted up to COUNT_LIMIT + 1 (one more says "more than that")."""
     capped = query.order_by(None).limit(COUNT_LIMIT + 1).subquery()
     return int(await session.scalar(select(func.count()).select_from(capped)) or 0)
 
 
 async def paginate(
-    session: AsyncSession,
-    query: Select,
+    session: AsyncSession | AsyncConnection,
+    query: Select[Any],
     spec: ListSpec,
     params: ListParams,
     *,
     scalars: bool = True,
     known_total: int | None = None,
-) -> Page:
+) -> Page[Any]:
     """Filter, sort and cut `query`: one statement for the page, one for the total unless
     the page shows it or the caller knows it (`known_total`, a cached count; the count made
     here is left in `page.counted` for the caller to keep)."""
@@ -575,7 +581,7 @@ async def paginate(
     return page
 
 
-def search_columns(*columns: InstrumentedAttribute) -> Callable[[str], ColumnElement[bool]]:
+def search_columns(*columns: InstrumentedAttribute[str]) -> Callable[[str], ColumnElement[bool]]:
     """`q` as a case-insensitive substring over a few text columns."""
 
     def search(q: str) -> ColumnElement[bool]:

@@ -7,16 +7,21 @@ are generated from it):
   parameter), 401 where a token is read, 413 and 422 where a body or parameters are taken,
   503 where PostgreSQL or Redis are used;
 - ids are int64, fields with a default are still required in responses (they are always
-  there), and a parameter declared twice keeps its last, more precise declaration.
+  there), and a parameter declared twice keeps its last, more precise declaration;
+- the live socket's frames, which no HTTP operation answers, are there as the components
+  `ClientFrame` and `ServerFrame` (app/support/protocol.py), for the clients' generated types.
 """
 
 import re
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import TypeAdapter
 
 from app.core.errors import Problem, ValidationProblem
 from app.core.types import INT64_MAX, INT64_MIN
@@ -121,7 +126,7 @@ def _dedupe_parameters(operation: dict[str, Any]) -> None:
             _int64_ids(parameter["schema"], parameter["name"])
 
 
-def _refine_operation(operation: dict[str, Any], optional_auth: set[str]) -> None:
+def _refine_operation(operation: dict[str, Any], optional_auth: AbstractSet[str]) -> None:
     _dedupe_parameters(operation)
     if operation.get("operationId") in optional_auth and operation.get("security"):
         # `{}` first: the token is optional (it widens what the caller sees, e.g. admins).
@@ -146,7 +151,35 @@ def _refine_operation(operation: dict[str, Any], optional_auth: set[str]) -> Non
     operation["responses"] = dict(sorted(responses.items()))
 
 
-def refine(schema: dict[str, Any], optional_auth: set[str] = frozenset()) -> dict[str, Any]:
+def _add_socket_schemas(
+    components: dict[str, Any], socket_schemas: Mapping[str, tuple[TypeAdapter[Any], bool]]
+) -> None:
+    """Types no HTTP operation answers but clients need (the live socket's frames), added as
+    components that share the REST schemas they contain (those already there are kept)."""
+    for name, (adapter, sent_by_server) in socket_schemas.items():
+        # Validation mode: a server frame model may serialise through a function, which the
+        # serialisation schema would show as a bare object.
+        schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+        definitions = schema.pop("$defs", {})
+        for member in schema.get("oneOf", []):
+            frame = definitions.get(member["$ref"].rsplit("/", 1)[-1], {})
+            properties = frame.get("properties", {})
+            if sent_by_server:
+                # A server frame always carries every field; only `ref` may be left out.
+                frame["required"] = [key for key in properties if key != "ref"]
+            for key, value in properties.items():
+                if key not in frame.get("required", ()):
+                    value.pop("default", None)  # left out, not sent as its default
+        for definition_name, definition in definitions.items():
+            components.setdefault(definition_name, definition)
+        components[name] = schema
+
+
+def refine(
+    schema: dict[str, Any],
+    optional_auth: AbstractSet[str] = frozenset(),
+    socket_schemas: Mapping[str, tuple[TypeAdapter[Any], bool]] | None = None,
+) -> dict[str, Any]:
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
@@ -156,6 +189,7 @@ def refine(schema: dict[str, Any], optional_auth: set[str] = frozenset()) -> dic
         )
         components.update(model_schema.pop("$defs", {}))
         components[model.__name__] = model_schema
+    _add_socket_schemas(components, socket_schemas or {})
     for path_item in schema.get("paths", {}).values():
         for method in HTTP_METHODS:
             if method in path_item:
@@ -226,7 +260,11 @@ def optional_auth_operations(app: FastAPI, optional_dependency: Any) -> set[str]
     }
 
 
-def install(app: FastAPI, optional_dependency: Any = None) -> None:
+def install(
+    app: FastAPI,
+    optional_dependency: Any = None,
+    socket_schemas: Mapping[str, tuple[TypeAdapter[Any], bool]] | None = None,
+) -> None:
     """Serve the refined document at app.openapi_url (built once, then cached)."""
 
     def openapi() -> dict[str, Any]:
@@ -241,7 +279,9 @@ def install(app: FastAPI, optional_dependency: Any = None) -> None:
                     servers=app.servers,
                 ),
                 optional_auth_operations(app, optional_dependency),
+                socket_schemas,
             )
         return app.openapi_schema
 
+    # FastAPI's documented way to extend the document: replace the method on the instance.
     app.openapi = openapi  # type: ignore[method-assign]

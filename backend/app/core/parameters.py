@@ -2,6 +2,7 @@
 naming it, before routing, for the API and the admin panel alike (PostgreSQL refuses such text
 and a 500 followed)."""
 
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -46,6 +47,7 @@ class OddParameterMiddleware:
             await self.app(scope, receive, send)
             return
         location, name, problem = found
+        location_field: dict[str, Any] = {"in": location}  # `in` is a keyword
         response = problem_response(
             400,
             "invalid_parameter",
@@ -53,6 +55,6 @@ class OddParameterMiddleware:
             f"The {location} parameter {name!r} {problem}.",
             instance=scope.get("path", "").replace("\x00", "\\0"),
             parameter=name,
-            **{"in": location},
+            **location_field,
         )
         await response(scope, receive, send)

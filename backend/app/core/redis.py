@@ -22,4 +22,15 @@ def create_redis(url: str | None = None) -> Redis:
     )
 
 
+def as_text(value: bytes | str) -> str:
+    """A reply as text: the client decodes replies (decode_responses), but redis-py's types
+    do not know that and say bytes or str."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def as_text_hash(reply: dict[bytes | str, bytes | str]) -> dict[str, str]:
+    """An HGETALL reply as text (see `as_text`)."""
+    return {as_text(key): as_text(value) for key, value in reply.items()}
+
+
 redis = create_redis()

@@ -7,13 +7,14 @@ are `app.core.types.Text`: a field typed as a bare `str` or `Any` is a TypeError
 
 import types
 import typing
-from typing import Annotated, Any, Union, get_args, get_origin
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model
 
-from app.core.types import CleanText, JsonObjectRules, MoneyRules, WholeNumber
+from app.core.types import CleanText, JsonObjectRules, MoneyRules, TextLimits, WholeNumber
 
-_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules, WholeNumber)
+_CHECKED_MARKERS = (CleanText, JsonObjectRules, MoneyRules, TextLimits, WholeNumber)
 
 
 class Schema(BaseModel):
@@ -52,34 +53,43 @@ class InputSchema(BaseModel):
             if bare := _unchecked(field.annotation, list(field.metadata)):
                 raise TypeError(
                     f"{cls.__name__}.{name} is a bare {bare}: use app.core.types (Text, "
-                    "text(...), whole(...), Id, json_object(...), Money) so odd input stops "
-                    "at the edge"
+                    "TextLimits(...), WholeNumber(...), Id, JsonObjectRules(...), Money) so odd "
+                    "input stops at the edge"
                 )
 
 
-def patch_schema(model: type[InputSchema], name: str, doc: str | None = None) -> type[InputSchema]:
-    """A PATCH body made from `model`: every field may be left out (then it is unchanged);
-    `null` is accepted only where `model` itself accepts it, so `{"name": null}` is a 422
-    rather than an attempt to blank a required column."""
-    fields: dict[str, Any] = {}
-    for field_name, field in model.model_fields.items():
-        annotation = (
-            Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
-        )
-        fields[field_name] = (annotation, Field(None, description=field.description))
-    return create_model(
-        name,
-        __base__=PatchSchema,
-        __doc__=doc or f"Fields of {model.__name__}; the ones left out stay as they are.",
-        __module__=model.__module__,
-        **fields,
-    )
-
-
 class PatchSchema(InputSchema):
-    """Base of PATCH bodies (see `patch_schema`): a left-out field keeps its value."""
+    """Base of PATCH bodies (see `patch_of`): a left-out field keeps its value."""
 
     model_config = ConfigDict(json_schema_extra=lambda schema, model: _drop_null_defaults(schema))
+
+
+PatchModel = TypeVar("PatchModel", bound=PatchSchema)
+
+
+def patch_of(model: type[InputSchema]) -> Callable[[type[PatchModel]], type[PatchModel]]:
+    """Class decorator: the PATCH body made from `model`, under the decorated class's name and
+    docstring. Every field may be left out (then it is unchanged); `null` is accepted only where
+    `model` itself accepts it, so `{"name": null}` is a 422 rather than an attempt to blank a
+    required column."""
+
+    def build(declared: type[PatchModel]) -> type[PatchModel]:
+        fields: dict[str, Any] = {}
+        for field_name, field in model.model_fields.items():
+            annotation = (
+                Annotated[field.annotation, *field.metadata] if field.metadata else field.annotation
+            )
+            fields[field_name] = (annotation, Field(None, description=field.description))
+        return create_model(
+            declared.__name__,
+            __base__=declared,
+            __doc__=declared.__doc__
+            or f"Fields of {model.__name__}; the ones left out stay as they are.",
+            __module__=declared.__module__,
+            **fields,
+        )
+
+    return build
 
 
 def _drop_null_defaults(schema: dict[str, Any]) -> None:

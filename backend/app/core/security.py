@@ -79,7 +79,7 @@ class HashingPool:
         if self._admitted >= self.capacity:
             raise PasswordHashingBusy
 
-    def _release(self, _: Future) -> None:
+    def _release(self, _: Future[Any]) -> None:
         with self._lock:
             self._admitted -= 1
 

@@ -1,8 +1,8 @@
 """The types every request body is built from, so odd input stops at the edge.
 
-- `Text` (and `text(...)` with limits): a string without NUL or lone surrogates, which
-  PostgreSQL refuses (a 500 before). The JSON Schema says so with a pattern.
-- `JsonObject`: free-form JSON whose strings are `Text`, whose numbers fit a 64-bit integer's
+- `Text` (and `Annotated[str, TextLimits(...)]` with limits): a string without NUL or lone
+  surrogates, which PostgreSQL refuses (a 500 before). The JSON Schema says so with a pattern.
+- `JsonObjectRules`: free-form JSON whose strings are `Text`, whose numbers fit a 64-bit integer's
   range (the JSON encoder and sane clients stop there; NaN and Infinity are refused), nested at
   most `JSON_MAX_DEPTH` levels and at most `max_bytes` long once encoded.
 - `Money`: a decimal string such as "12.50", never a JSON number: binary floating point
@@ -14,11 +14,13 @@ so a new schema cannot bypass these by accident.
 
 import math
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Any
 
 import orjson
 import phonenumbers
+from annotated_types import GroupedMetadata
 from fastapi import Path
 from pydantic import (
     AfterValidator,
@@ -102,16 +104,27 @@ class CleanText:
 Text = Annotated[str, CleanText(strip=False)]
 
 
-def text(
-    max_length: int,
-    *,
-    min_length: int | None = None,
-    pattern: str | None = None,
-    strip: bool = True,
-) -> Any:
-    """Text with limits, checked on the text as sent; `min_length` also refuses blank text."""
-    constraints = StringConstraints(min_length=min_length, max_length=max_length, pattern=pattern)
-    return Annotated[str, constraints, CleanText(strip=strip, not_blank=bool(min_length))]
+class TextLimits(GroupedMetadata):
+    """Annotated marker for text with limits, checked on the text as sent; `min_length` also
+    refuses blank text: `Annotated[str, TextLimits(200, min_length=1)]`."""
+
+    def __init__(
+        self,
+        max_length: int,
+        *,
+        min_length: int | None = None,
+        pattern: str | None = None,
+        strip: bool = True,
+    ) -> None:
+        self.constraints = StringConstraints(
+            min_length=min_length, max_length=max_length, pattern=pattern
+        )
+        self.clean = CleanText(strip=strip, not_blank=bool(min_length))
+
+    def __iter__(self) -> Iterator[object]:
+        # Pydantic unpacks one level of grouped metadata: the constraints' own parts, then ours.
+        yield from self.constraints
+        yield self.clean
 
 
 # --- phone numbers ------------------------------------------------------------------------
@@ -137,7 +150,8 @@ def _phone_number(value: str) -> str:
 
 
 Phone = Annotated[
-    text(32, pattern=PHONE_PATTERN),
+    str,
+    TextLimits(32, pattern=PHONE_PATTERN),
     AfterValidator(_phone_number),
     Field(description='In international form with the country code (+49 30 1234567); "" for none'),
 ]
@@ -170,11 +184,7 @@ class WholeNumber:
         )
 
 
-def whole(minimum: int, maximum: int) -> Any:
-    return Annotated[int, WholeNumber(minimum, maximum)]
-
-
-Id = whole(1, INT64_MAX)
+Id = Annotated[int, WholeNumber(1, INT64_MAX)]
 # A row id in a URL path (`/orders/{order_id}`): every id is a PostgreSQL bigint.
 PathId = Annotated[int, Path(ge=1, le=INT64_MAX)]
 
@@ -277,10 +287,6 @@ class JsonObjectRules:
             "description": f"Free-form JSON, nested at most {JSON_MAX_DEPTH} levels, at most "
             f"{self.max_bytes} bytes encoded; numbers within the 64-bit integer range.",
         }
-
-
-def json_object(max_bytes: int) -> Any:
-    return Annotated[dict[str, Any], JsonObjectRules(max_bytes)]
 
 
 # --- money -----------------------------------------------------------------------------------

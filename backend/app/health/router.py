@@ -18,7 +18,7 @@ class Health(Schema):
 
 
 @router.get("/live", response_model=Health)
-async def live():
+async def live() -> Health:
     """The process is up (no dependency is checked)."""
     return Health(status="ok")
 
@@ -33,7 +33,7 @@ async def _check_redis() -> None:
 
 
 @router.get("/ready", response_model=Health, responses=problem_responses(ServiceUnavailable))
-async def ready():
+async def ready() -> Health:
     """PostgreSQL and Redis answer; 503 problem naming the one that does not."""
     checks: dict[str, str] = {}
     for name, check in (("postgres", _check_postgres), ("redis", _check_redis)):

@@ -3,11 +3,17 @@
 from pathlib import Path
 from typing import Any
 
+import structlog
 from fastapi_mail import ConnectionConfig, FastMail, MessageSchema, MessageType
 from fastapi_mail.schemas import MultipartSubtypeEnum
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pydantic import SecretStr
 
 from app.core.config import settings
+from app.core.mailtask import retried_later
+from app.core.metrics import MAILS
+
+log = structlog.get_logger(__name__)
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 
@@ -42,7 +48,7 @@ def mail_config() -> ConnectionConfig:
         MAIL_SERVER=settings.smtp_host or "127.0.0.1",
         MAIL_PORT=settings.smtp_port,
         MAIL_USERNAME=settings.smtp_user or "",
-        MAIL_PASSWORD=settings.smtp_password or "",
+        MAIL_PASSWORD=settings.smtp_password or SecretStr(""),
         USE_CREDENTIALS=bool(settings.smtp_user),
         MAIL_STARTTLS=settings.smtp_tls,
         MAIL_SSL_TLS=False,
@@ -56,12 +62,25 @@ def mail_config() -> ConnectionConfig:
 async def send_templated(to: str, template: str, context: dict[str, Any]) -> None:
     """Send `template` (HTML with a plain-text alternative) to `to`."""
     subject, html, text = render(template, context)
-    message = MessageSchema(
-        subject=subject,
-        recipients=[to],
-        body=html,
-        alternative_body=text,
-        subtype=MessageType.html,
-        multipart_subtype=MultipartSubtypeEnum.alternative,
+    # Validated from plain values, as the library means: `to` becomes its NameEmail.
+    message = MessageSchema.model_validate(
+        {
+            "subject": subject,
+            "recipients": [to],
+            "body": html,
+            "alternative_body": text,
+            "subtype": MessageType.html,
+            "multipart_subtype": MultipartSubtypeEnum.alternative,
+        }
     )
-    await FastMail(mail_config()).send_message(message)
+    try:
+        await FastMail(mail_config()).send_message(message)
+    except Exception as error:
+        if retried_later(error):
+            MAILS.labels(template, "failed").inc()
+        else:
+            MAILS.labels(template, "dead").inc()
+            # The task's own failure goes to Sentry; this line names the template in the log.
+            log.warning("mail_dead", template=template, error=type(error).__name__)
+        raise
+    MAILS.labels(template, "sent").inc()

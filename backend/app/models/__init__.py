@@ -1,5 +1,6 @@
 """Every table in one package: Alembic and SQLAdmin import from here."""
 
+from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.cart import Cart, CartItem
 from app.models.catalog import Category, Product, ProductImage
@@ -20,6 +21,7 @@ from app.models.user import Profile, Role, RoleName, User
 __all__ = [
     "ORDER_NUMBER_SEQ",
     "Account",
+    "AuditEntry",
     "Base",
     "Cart",
     "CartItem",

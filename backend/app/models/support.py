@@ -2,12 +2,16 @@
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base, IdMixin, TimestampMixin
 from app.models.user import User
+
+if TYPE_CHECKING:
+    from app.models.order import Order
 
 
 class ConversationStatus(enum.StrEnum):
@@ -44,6 +48,7 @@ class SupportConversation(IdMixin, TimestampMixin, Base):
 
     customer: Mapped[User] = relationship(foreign_keys=[customer_id], lazy="raise")
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id], lazy="raise")
+    order: Mapped["Order | None"] = relationship(lazy="raise")
 
 
 class SupportMessage(IdMixin, Base):

@@ -44,5 +44,9 @@ def emit(
 ) -> None:
     """Publish the order as it is now once `session` commits; dropped if it rolls back.
     `order` must be loaded as the API shows it (repository.detail)."""
-    frame = OrderFrame(event=event, from_status=from_status, order=OrderRead.model_validate(order))
+    frame = OrderFrame(
+        event=event,
+        from_status=None if from_status is None else OrderStatus(from_status),
+        order=OrderRead.model_validate(order),
+    )
     pubsub.publish_after_commit(session, CHANNEL, frame.model_dump_json().encode())

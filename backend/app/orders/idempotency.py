@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import affected_rows
 from app.core.responses import ORJSONResponse
 from app.models import IdempotencyKey
 from app.orders.errors import IdempotencyKeyInProgress, IdempotencyKeyReused
@@ -124,4 +125,4 @@ async def purge_expired(session: AsyncSession) -> int:
     result = await session.execute(
         delete(IdempotencyKey).where(IdempotencyKey.created_at < func.now() - KEEP_FOR)
     )
-    return result.rowcount or 0
+    return affected_rows(result)

@@ -1,7 +1,9 @@
 """Order queries: lists and details in a constant number of statements, row locks, stock."""
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -18,6 +20,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
+from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
     Order,
@@ -96,7 +99,7 @@ _LIST_LOAD = (
 _DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
 
 
-async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page:
+async def list_orders(session: AsyncSession, params: ListParams, user_id: int | None) -> Page[Any]:
     """Orders newest first: one statement for the page and its total, one for the items."""
     query = select(Order).where(Order.deleted_at.is_(None)).options(*_LIST_LOAD)
     if user_id is not None:
@@ -136,7 +139,9 @@ async def is_owner(session: AsyncSession, order_id: int, user_id: int) -> bool:
     return found is not None
 
 
-async def open_order_numbers(session: AsyncSession, user_id: int, statuses: set[str]) -> list[str]:
+async def open_order_numbers(
+    session: AsyncSession, user_id: int, statuses: Collection[str]
+) -> list[str]:
     rows = await session.scalars(
         select(Order.number)
         .where(Order.user_id == user_id, Order.status.in_(statuses), Order.deleted_at.is_(None))
@@ -200,8 +205,9 @@ async def take_stock(
         )
         .values(quantity=Stock.quantity - taken.c.quantity, updated_at=datetime.now(UTC))
     )
-    if result.rowcount != len(wanted):  # cannot happen under the locks; never sell unseen
-        raise RuntimeError(f"stock update touched {result.rowcount} of {len(wanted)} rows")
+    # Cannot happen under the locks; never sell unseen.
+    if (touched := affected_rows(result)) != len(wanted):
+        raise RuntimeError(f"stock update touched {touched} of {len(wanted)} rows")
     return []
 
 

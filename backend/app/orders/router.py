@@ -1,12 +1,13 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, StaffUser
 from app.auth.errors import InsufficientRole
 from app.core.db import SessionDep
-from app.core.errors import Unauthorized, problem_responses
+from app.core.errors import AppError, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.metrics import CHECKOUTS, count_after_commit
 from app.core.responses import ORJSONResponse
 from app.core.types import PathId
 from app.models import Order
@@ -31,6 +32,12 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 
 OrderId = PathId
 ROLE_REFUSED = (Unauthorized, InsufficientRole)
+# Checkout outcomes (shop_checkouts_total) of the refusals a shop owner watches on their own.
+CHECKOUT_REFUSALS: dict[type[AppError], str] = {
+    OutOfStock: "out_of_stock",
+    InsufficientFunds: "insufficient_funds",
+    IdempotencyKeyInProgress: "conflict",
+}
 
 
 @router.post(
@@ -70,15 +77,24 @@ async def create_order(
     when it does not cover every line, 409 `out_of_stock` lists each short line with
     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
     the order is paid at once from that account (409 `insufficient_funds` otherwise)."""
-    return await idempotency.respond_once(
-        session,
-        user.id,
-        idempotency_key,
-        data,
-        lambda: service.place_order(session, user, data),
-        response_model=OrderDetail,
-        status_code=status.HTTP_201_CREATED,
-    )
+    try:
+        response = await idempotency.respond_once(
+            session,
+            user.id,
+            idempotency_key,
+            data,
+            lambda: service.place_order(session, user, data),
+            response_model=OrderDetail,
+            status_code=status.HTTP_201_CREATED,
+        )
+    except AppError as error:
+        CHECKOUTS.labels(CHECKOUT_REFUSALS.get(type(error), "rejected")).inc()
+        raise
+    if response.headers.get(idempotency.REPLAYED_HEADER):
+        CHECKOUTS.labels("replayed").inc()
+    else:
+        count_after_commit(session, CHECKOUTS.labels("placed"))
+    return response
 
 
 @router.get(
@@ -90,7 +106,7 @@ async def create_order(
     "preparing,ready`. " + ADMIN_ORDER_LIST.describe(),
     openapi_extra=ADMIN_ORDER_LIST.openapi_extra(),
 )
-async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page:
+async def list_orders(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page[Any]:
     return await service.list_orders(session, user, params)
 
 

@@ -6,13 +6,13 @@ from typing import Annotated
 from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, whole
+from app.core.types import Id, WholeNumber
 from app.models import OrderStatus
 
 
 class OrderLine(InputSchema):
     product_id: Id
-    quantity: whole(1, 1000)
+    quantity: Annotated[int, WholeNumber(1, 1000)]
 
 
 class OrderCreate(InputSchema):

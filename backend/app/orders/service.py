@@ -5,8 +5,10 @@ request's one transaction; stock and balances change only by row locks and condi
 updates, so concurrent buyers can never oversell or overdraw. Every change publishes an
 order event (app.orders.events) once that transaction commits."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -15,6 +17,13 @@ from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
+from app.core.metrics import (
+    ORDERS_CANCELLED,
+    ORDERS_PLACED,
+    REVENUE,
+    REVENUE_CANCELLED,
+    count_after_commit,
+)
 from app.core.money import MONEY_MAX
 from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product, Store, User
 from app.orders import events, repository, tasks
@@ -63,7 +72,7 @@ def _owner_scope(user: User) -> int | None:
     return None if is_staff(user) else user.id
 
 
-async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page:
+async def list_orders(session: AsyncSession, user: User, params: ListParams) -> Page[Any]:
     return await repository.list_orders(session, params, _owner_scope(user))
 
 
@@ -119,6 +128,9 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
         payment = OrderPayment.account if total > 0 else OrderPayment.counter
     if data.items is None:
         await cart_service.remove_ordered(session, user, list(wanted))
+    paid = "account" if data.pay_with_account_id is not None else "unpaid"
+    count_after_commit(session, ORDERS_PLACED.labels(store.name, paid))
+    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
     return await _announce_placed(session, order, user, store, history, payment)
 
 
@@ -226,7 +238,7 @@ async def _announce_placed(
     detail = OrderDetail(
         id=order.id,
         number=order.number,
-        status=order.status,
+        status=S(order.status),
         payment=payment,
         user_id=order.user_id,
         customer_name=user.full_name or user.username,
@@ -281,9 +293,44 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
         order.store_id,
         {item.product_id: item.quantity for item in order.items if item.product_id is not None},
     )
-    await payments_service.refund_order(session, order)
+    refunded = await payments_service.refund_order(session, order)
+    paid = "account" if refunded is not None else "counter" if order.status == S.paid else "unpaid"
     _record_status(session, order, S.cancelled, actor, old=order.status)
     await session.flush()
+    store = await session.get(Store, order.store_id)
+    assert store is not None  # RESTRICT: a store with orders is never deleted
+    count_after_commit(session, ORDERS_CANCELLED.labels(store.name, paid))
+    count_after_commit(
+        session, REVENUE_CANCELLED.labels(store.name, order.currency), float(order.total)
+    )
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What cancelling an order would do, for staff to confirm first."""
+
+    order: Order
+    allowed: bool
+    refund: Decimal | None  # None: nothing was paid
+    refund_account_id: int | None
+    stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
+
+
+async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
+    order = await get_order(session, staff, order_id)
+    payment = await payments_service.order_payment(session, order.id)
+    return Cancellation(
+        order=order,
+        allowed=order.status in CANCELLABLE,
+        refund=-payment.amount if payment is not None else None,
+        refund_account_id=payment.account_id if payment is not None else None,
+        stock_back=[(item.product_name, item.quantity) for item in order.items if item.product_id],
+    )
+
+
+def next_statuses(status: str) -> list[str]:
+    """Where staff may move an order from `status`, in the order of its life."""
+    return [s.value for s in OrderStatus if s in NEXT_STATUS.get(status, set())]
 
 
 async def change_status(session: AsyncSession, staff: User, order_id: int, new: str) -> Order:
@@ -304,9 +351,11 @@ async def change_status(session: AsyncSession, staff: User, order_id: int, new: 
             allowed=allowed,
         )
     detail = await get_order(session, staff, order.id)
-    kind = {S.paid: OrderEventKind.paid, S.cancelled: OrderEventKind.cancelled}.get(
-        new, OrderEventKind.status_changed
-    )
+    kinds: dict[str, OrderEventKind] = {
+        S.paid: OrderEventKind.paid,
+        S.cancelled: OrderEventKind.cancelled,
+    }
+    kind = kinds.get(new, OrderEventKind.status_changed)
     events.emit(session, detail, kind, old)
     return detail
 

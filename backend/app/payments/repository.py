@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
 from app.core.money import MONEY_MAX
 from app.models import Account, TopUp, TopUpStatus, Transaction, TransactionKind
@@ -36,7 +38,7 @@ async def own_account(session: AsyncSession, account_id: int, user_id: int) -> A
     )
 
 
-async def transactions(session: AsyncSession, account_id: int, params: ListParams) -> Page:
+async def transactions(session: AsyncSession, account_id: int, params: ListParams) -> Page[Any]:
     query = select(Transaction).where(Transaction.account_id == account_id)
     return await paginate(session, query, TRANSACTION_LIST, params)
 
@@ -80,20 +82,16 @@ async def record(
     external_id: str | None = None,
 ) -> int | None:
     """Append to the ledger; None when the provider's transaction id is already there."""
-    statement = (
-        insert(Transaction)
-        .values(
-            account_id=account_id,
-            amount=amount,
-            kind=kind,
-            order_id=order_id,
-            external_id=external_id,
-        )
-        .returning(Transaction.id)
+    statement = insert(Transaction).values(
+        account_id=account_id,
+        amount=amount,
+        kind=kind,
+        order_id=order_id,
+        external_id=external_id,
     )
     if external_id is not None:
         statement = statement.on_conflict_do_nothing(index_elements=[Transaction.external_id])
-    return await session.scalar(statement)
+    return await session.scalar(statement.returning(Transaction.id))
 
 
 async def open_account(session: AsyncSession, user_id: int, currency: str) -> None:
@@ -142,7 +140,7 @@ async def by_external_id(session: AsyncSession, external_id: str) -> Transaction
 
 
 async def pending_top_ups(session: AsyncSession, account_id: int, now: datetime) -> int:
-    return await session.scalar(
+    counted = await session.scalars(
         select(func.count())
         .select_from(TopUp)
         .where(
@@ -151,6 +149,7 @@ async def pending_top_ups(session: AsyncSession, account_id: int, now: datetime)
             TopUp.expires_at > now,
         )
     )
+    return counted.one()
 
 
 async def own_top_up(
@@ -204,4 +203,4 @@ async def finish_pending(
             synchronize_session=False
         )
     )
-    return result.rowcount or 0
+    return affected_rows(result)

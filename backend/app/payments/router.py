@@ -1,9 +1,12 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
-from app.core.errors import Unauthorized, problem_responses
+from app.core.errors import AppError, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.metrics import WEBHOOKS, count_after_commit
 from app.core.types import PathId
 from app.models import Account, TopUp
 from app.payments import providers, service
@@ -58,7 +61,7 @@ async def list_accounts(user: CurrentUser, session: SessionDep) -> list[Account]
 )
 async def account_transactions(
     account_id: AccountId, user: CurrentUser, session: SessionDep, params: ListParamsDep
-) -> Page:
+) -> Page[Any]:
     return await service.account_transactions(session, user, account_id, params)
 
 
@@ -142,5 +145,14 @@ async def payment_webhook(request: Request, session: SessionDep) -> WebhookResul
     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
     amount, and becomes `succeeded`."""
     body = await request.body()
-    payload = providers.webhook_parser().parse_webhook(request.headers, body)
-    return await service.credit_from_webhook(session, payload)
+    try:
+        payload = providers.webhook_parser().parse_webhook(request.headers, body)
+        result = await service.credit_from_webhook(session, payload)
+    except AppError as error:
+        WEBHOOKS.labels("rejected", error.code).inc()
+        raise
+    if result.status == "credited":
+        count_after_commit(session, WEBHOOKS.labels("credited", ""))
+    else:
+        WEBHOOKS.labels(result.status, "").inc()
+    return result

@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, MoneyRules, PositiveMoney, text
+from app.core.types import Id, MoneyRules, PositiveMoney, TextLimits
 
 
 class AccountRead(Schema):
@@ -33,7 +33,9 @@ class WebhookPayload(InputSchema):
     time in seconds, `X-Signature` the hex HMAC-SHA256 of `{timestamp}.{raw body}` with the
     webhook secret."""
 
-    transaction_id: text(64, min_length=1, pattern=r"^[A-Za-z0-9._:\-]+$", strip=False)
+    transaction_id: Annotated[
+        str, TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9._:\-]+$", strip=False)
+    ]
     account_id: Id
     user_id: Id
     amount: PositiveMoney
@@ -82,7 +84,9 @@ def _own_frontend_url(value: str) -> str:
     return value
 
 
-ReturnUrl = Annotated[text(1900, min_length=1, strip=False), AfterValidator(_own_frontend_url)]
+ReturnUrl = Annotated[
+    str, TextLimits(1900, min_length=1, strip=False), AfterValidator(_own_frontend_url)
+]
 
 
 class TopUpCreate(InputSchema):

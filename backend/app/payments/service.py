@@ -3,13 +3,15 @@ top-ups are credited only by the payment provider's signed webhook."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.listing import ListParams, Page
+from app.core.metrics import TOP_UP_AMOUNT, TOP_UPS, count_after_commit
 from app.core.money import MONEY_MAX
-from app.models import Account, Order, TopUp, TopUpStatus, TransactionKind, User
+from app.models import Account, Order, TopUp, TopUpStatus, Transaction, TransactionKind, User
 from app.payments import providers, repository
 from app.payments.errors import (
     AccountNotFound,
@@ -47,7 +49,7 @@ async def list_accounts(session: AsyncSession, user: User) -> list[Account]:
 
 async def account_transactions(
     session: AsyncSession, user: User, account_id: int, params: ListParams
-) -> Page:
+) -> Page[Any]:
     if await repository.own_account(session, account_id, user.id) is None:
         raise AccountNotFound
     return await repository.transactions(session, account_id, params)
@@ -73,6 +75,11 @@ async def pay_order(session: AsyncSession, order: Order, account_id: int, user_i
         await repository.record(
             session, account_id, -amount, TransactionKind.payment, order_id=order.id
         )
+
+
+async def order_payment(session: AsyncSession, order_id: int) -> Transaction | None:
+    """The ledger entry that paid the order (a negative amount), if it was paid."""
+    return await repository.order_payment(session, order_id)
 
 
 async def refund_order(session: AsyncSession, order: Order) -> Decimal | None:
@@ -166,10 +173,14 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
         top_up.transaction_id = inserted
         top_up.completed_at = datetime.now(UTC)
         await session.flush()
+        count_after_commit(session, TOP_UPS.labels("credited"))
+    count_after_commit(session, TOP_UP_AMOUNT.labels(account.currency), float(payload.amount))
     return _result(payload, account, "credited")
 
 
-def _result(payload: WebhookPayload, account: Account, status: str) -> WebhookResult:
+def _result(
+    payload: WebhookPayload, account: Account, status: Literal["credited", "duplicate"]
+) -> WebhookResult:
     return WebhookResult(
         transaction_id=payload.transaction_id,
         account_id=account.id,
@@ -230,6 +241,7 @@ async def create_top_up(
     top_up.provider_reference = checkout.reference
     top_up.redirect_url = checkout.redirect_url
     await session.flush()
+    count_after_commit(session, TOP_UPS.labels("created"))
     return top_up
 
 
@@ -251,12 +263,16 @@ async def provider_top_up(session: AsyncSession, provider: str, reference: str) 
 async def decline_top_up(session: AsyncSession, top_up_id: int) -> bool:
     """The provider declined it: nothing is credited. False when it was no longer pending."""
     now = datetime.now(UTC)
-    return (
-        await repository.finish_pending(session, TopUpStatus.declined, now, top_up_id=top_up_id) > 0
+    declined = await repository.finish_pending(
+        session, TopUpStatus.declined, now, top_up_id=top_up_id
     )
+    count_after_commit(session, TOP_UPS.labels("declined"), declined)
+    return declined > 0
 
 
 async def expire_top_ups(session: AsyncSession, now: datetime | None = None) -> int:
     """Top-ups not paid in time expire (nothing was credited for them)."""
     now = now or datetime.now(UTC)
-    return await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)
+    expired = await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)
+    count_after_commit(session, TOP_UPS.labels("expired"), expired)
+    return expired

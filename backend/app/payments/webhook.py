@@ -4,7 +4,9 @@ import hashlib
 import hmac
 import re
 import time
+from decimal import Decimal
 
+import orjson
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
@@ -16,6 +18,33 @@ TOLERANCE_SECONDS = 300
 def sign(secret: str, timestamp: int | str, body: bytes) -> str:
     message = f"{timestamp}.".encode() + body
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def build_request(
+    user_id: int,
+    account_id: int,
+    amount: Decimal,
+    transaction_id: str,
+    secret: str,
+    top_up_id: int | None = None,
+) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of a signed webhook call (the test provider's, the CLI's)."""
+    payload: dict[str, str | int] = {
+        "transaction_id": transaction_id,
+        "account_id": account_id,
+        "user_id": user_id,
+        "amount": str(amount),
+    }
+    if top_up_id is not None:
+        payload["top_up_id"] = top_up_id
+    body = orjson.dumps(payload)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Timestamp": timestamp,
+        "X-Signature": sign(secret, timestamp, body),
+    }
+    return body, headers
 
 
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")

@@ -1,6 +1,7 @@
 """Store and stock queries."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Integer, and_, column, func, select, true, values
 from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
@@ -34,7 +35,9 @@ ASSORTMENT_LIST = catalog_service.product_list_spec(
 )
 
 
-async def list_stores(session: AsyncSession, params: ListParams, *, include_inactive: bool) -> Page:
+async def list_stores(
+    session: AsyncSession, params: ListParams, *, include_inactive: bool
+) -> Page[Any]:
     query = select(Store)
     if not include_inactive:
         query = query.where(Store.is_active)
@@ -47,7 +50,7 @@ async def active_stores(session: AsyncSession) -> list[Store]:
 
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, include_inactive: bool
-) -> Page:
+) -> Page[Any]:
     """A page of the products the store stocks, each with `quantity_in_store`."""
     query = (
         select(Product)
@@ -61,6 +64,12 @@ async def assortment(
     if not include_inactive:
         query = query.where(Product.is_active)
     return await paginate(session, query, ASSORTMENT_LIST, params)
+
+
+async def stock_quantity(session: AsyncSession, store_id: int, product_id: int) -> int | None:
+    return await session.scalar(
+        select(Stock.quantity).where(Stock.store_id == store_id, Stock.product_id == product_id)
+    )
 
 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
@@ -116,4 +125,4 @@ async def whole_cart_availability(
         .group_by(Store.id)
         .order_by(Store.name, Store.id)
     )
-    return [(store, ids or [], units or []) for store, ids, units in rows]
+    return [(store, list(ids or []), list(units or [])) for store, ids, units in rows]

@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, status
 
 from app.auth.dependencies import AdminUser, OptionalUser
@@ -39,7 +41,7 @@ ADMIN = (Unauthorized, InsufficientRole)
     + STORE_LIST.describe(),
     openapi_extra=STORE_LIST.openapi_extra(),
 )
-async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page:
+async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page[Any]:
     return await service.list_stores(session, params, is_admin=is_admin(user))
 
 
@@ -70,7 +72,7 @@ async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) 
 )
 async def store_assortment(
     store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
-) -> Page:
+) -> Page[Any]:
     return await service.assortment(session, store_id, params, is_admin=is_admin(user))
 
 

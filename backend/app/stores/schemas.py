@@ -1,16 +1,18 @@
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, Field, PlainValidator, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 
 from app.catalog.schemas import ProductRead
 from app.core.config import settings
-from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Id, Phone, text, whole
+from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
+from app.core.types import CleanText, Id, Phone, TextLimits, WholeNumber
 from app.stores.hours import is_open
 from app.users.schemas import Email
 
@@ -43,7 +45,7 @@ Timezone = Annotated[
     ),
 ]
 
-HHMM = text(5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", strip=False)
+HHMM = Annotated[str, TextLimits(5, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", strip=False)]
 Interval = Annotated[list[HHMM], Field(min_length=2, max_length=2)]
 Intervals = Annotated[list[Interval], Field(max_length=4)]
 
@@ -62,39 +64,51 @@ class OpeningHours(InputSchema):
     sun: Intervals = []
 
 
-def coordinate(limit: int, string_pattern: str) -> Any:
-    """Degrees within ±limit, as a JSON number or a decimal string, kept to 6 decimals."""
+class Coordinate(GroupedMetadata):
+    """Annotated marker: degrees within ±limit, as a JSON number or a decimal string, kept to
+    6 decimals."""
 
-    def parse(value: Any) -> Decimal:
+    def __init__(self, limit: int, string_pattern: str) -> None:
+        self.limit = limit
+        self.string_pattern = string_pattern
+
+    def _parse(self, value: Any) -> Decimal:
         if isinstance(value, Decimal):  # from the admin panel's form
             number = value
         elif isinstance(value, int | float) and not isinstance(value, bool):
             number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        elif isinstance(value, str) and re.fullmatch(string_pattern, value):
+        elif isinstance(value, str) and re.fullmatch(self.string_pattern, value):
             number = Decimal(value)
         else:
             raise PydanticCustomError(
                 "coordinate", 'Degrees as a number or a decimal string such as "52.5200"'
             )
-        if not number.is_finite() or abs(number) > limit:
+        if not number.is_finite() or abs(number) > self.limit:
             raise PydanticCustomError(
-                "coordinate", "Degrees between -{limit} and {limit}", {"limit": limit}
+                "coordinate", "Degrees between -{limit} and {limit}", {"limit": self.limit}
             )
         return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
 
-    schema = {
-        "anyOf": [
-            {"type": "number", "minimum": -limit, "maximum": limit},
-            {"type": "string", "pattern": string_pattern},
-        ],
-        "description": f"Degrees between -{limit} and {limit} (number or decimal string), "
-        "kept to 6 decimals",
-    }
-    return Annotated[Decimal, PlainValidator(parse), WithJsonSchema(schema)]
+    def __iter__(self) -> Iterator[object]:
+        limit = self.limit
+        yield PlainValidator(self._parse)
+        yield WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "number", "minimum": -limit, "maximum": limit},
+                    {"type": "string", "pattern": self.string_pattern},
+                ],
+                "description": f"Degrees between -{limit} and {limit} (number or decimal "
+                "string), kept to 6 decimals",
+            }
+        )
 
 
-Latitude = coordinate(90, r"^-?(90(\.0{1,6})?|[1-8]?[0-9](\.[0-9]{1,6})?)$")
-Longitude = coordinate(180, r"^-?(180(\.0{1,6})?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]{1,6})?)$")
+Latitude = Annotated[Decimal, Coordinate(90, r"^-?(90(\.0{1,6})?|[1-8]?[0-9](\.[0-9]{1,6})?)$")]
+Longitude = Annotated[
+    Decimal,
+    Coordinate(180, r"^-?(180(\.0{1,6})?|(1[0-7][0-9]|[1-9]?[0-9])(\.[0-9]{1,6})?)$"),
+]
 
 
 class StoreRead(Schema):
@@ -121,9 +135,9 @@ class StoreRead(Schema):
 
 
 class StoreCreate(InputSchema):
-    name: text(120, min_length=1)
-    address: text(300, min_length=1)
-    city: text(100) = ""
+    name: Annotated[str, TextLimits(120, min_length=1)]
+    address: Annotated[str, TextLimits(300, min_length=1)]
+    city: Annotated[str, TextLimits(100)] = ""
     latitude: Latitude | None = None
     longitude: Longitude | None = None
     timezone: Timezone = "UTC"
@@ -133,11 +147,13 @@ class StoreCreate(InputSchema):
     is_active: bool = True
 
 
-StoreUpdate = patch_schema(StoreCreate, "StoreUpdate")
+@patch_of(StoreCreate)
+class StoreUpdate(PatchSchema):
+    pass
 
 
 class StockSet(InputSchema):
-    quantity: whole(0, 1_000_000)
+    quantity: Annotated[int, WholeNumber(0, 1_000_000)]
 
 
 class StockRead(Schema):
@@ -156,7 +172,7 @@ class AssortmentItem(ProductRead):
 
 class CartLineQuantity(InputSchema):
     product_id: Id
-    quantity: whole(1, settings.cart_max_quantity)
+    quantity: Annotated[int, WholeNumber(1, settings.cart_max_quantity)]
 
 
 class GuestCart(InputSchema):

@@ -1,7 +1,10 @@
 """Stores, opening hours, stock."""
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.audit import service as audit_service
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
 from app.core.db import savepoint
@@ -21,7 +24,7 @@ from app.stores.schemas import (
 )
 
 
-async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page:
+async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
     return await repository.list_stores(session, params, include_inactive=is_admin)
 
 
@@ -65,12 +68,22 @@ async def delete_store(session: AsyncSession, store_id: int) -> None:
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     await get_store(session, store_id)
     await catalog_service.get_product(session, product_id)
-    return await repository.set_stock(session, store_id, product_id, quantity)
+    before = await repository.stock_quantity(session, store_id, product_id)
+    stock = await repository.set_stock(session, store_id, product_id, quantity)
+    await audit_service.record(
+        session,
+        "create" if before is None else "update",
+        "stock",
+        f"{store_id}/{product_id}",
+        before=None if before is None else {"quantity": before},
+        after={"quantity": quantity},
+    )
+    return stock
 
 
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
-) -> Page:
+) -> Page[Any]:
     await get_store(session, store_id, is_admin=is_admin)
     return await repository.assortment(session, store_id, params, include_inactive=is_admin)
 

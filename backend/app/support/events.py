@@ -44,7 +44,8 @@ class ChatEvent(BaseModel):
 
     conversation_id: int
     customer_id: int
-    # To every staff socket, joined or not (a conversation opened, assigned or closed).
+    # To every staff socket, joined or not (a conversation opened, assigned or closed, or
+    # a customer's message).
     announce: bool = False
     # Not to this user's sockets (they are the one typing).
     except_user_id: int | None = None
@@ -89,7 +90,8 @@ def message_event(
     conversation: SupportConversation, message: SupportMessage, reply_to: ReplyTo | None
 ) -> ChatEvent:
     frame = ChatMessageFrame(**message_read(conversation, message).model_dump())
-    return _event(conversation, frame, reply_to=reply_to)
+    # A customer's message reaches every staff socket, so consoles see who waits, live.
+    return _event(conversation, frame, announce=not frame.from_staff, reply_to=reply_to)
 
 
 def conversation_event(

@@ -133,7 +133,7 @@ class Hub:
         self._by_session: dict[str, set[Connection]] = defaultdict(set)
         self._by_user: dict[int, set[Connection]] = defaultdict(set)
         self._by_board: dict[int, set[Connection]] = defaultdict(set)
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
         self._ready: asyncio.Event | None = None
 
     async def register(self, connection: Connection) -> None:
@@ -169,6 +169,7 @@ class Hub:
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
             self._ready = asyncio.Event()
             self._task = loop.create_task(self._listen(), name="support-hub")
+        assert self._ready is not None  # made with the task
         try:
             await asyncio.wait_for(self._ready.wait(), timeout=5)
         except TimeoutError:

@@ -1,14 +1,21 @@
 """Conversation and message queries."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, select, text
+from sqlalchemy import ColumnElement, Select, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import ConversationStatus, SupportConversation, SupportMessage, User
+from app.models import ConversationStatus, Profile, SupportConversation, SupportMessage, User
+
+
+def _assigned(_operator: str, assigned: bool) -> ColumnElement[bool]:
+    column = SupportConversation.assigned_to_id
+    return column.is_not(None) if assigned else column.is_(None)
+
 
 CONVERSATION_LIST = ListSpec(
     filters={
@@ -16,6 +23,8 @@ CONVERSATION_LIST = ListSpec(
         "status": Filter(SupportConversation.status, ConversationStatus, ("eq", "in")),
         "customer_id": Filter(SupportConversation.customer_id, int, ("eq", "in")),
         "assigned_to_id": Filter(SupportConversation.assigned_to_id, int, ("eq", "in")),
+        # `assigned=false`: nobody has answered yet (a console's "unassigned").
+        "assigned": Filter(SupportConversation.assigned_to_id, bool, ("eq",), custom=_assigned),
         "order_id": Filter(SupportConversation.order_id, int, ("eq", "in")),
         "created_at": Filter(SupportConversation.created_at, datetime, ("gte", "lte")),
         "updated_at": Filter(SupportConversation.updated_at, datetime, ("gte", "lte")),
@@ -27,7 +36,7 @@ CONVERSATION_LIST = ListSpec(
         "status": SupportConversation.status,
     },
     default_sort=[SupportConversation.updated_at.desc()],
-    search=search_columns(User.username, User.email),
+    search=search_columns(User.username, User.email, Profile.full_name),
     tiebreak=SupportConversation.id.desc(),
 )
 
@@ -44,11 +53,13 @@ MESSAGE_LIST = ListSpec(
 )
 
 
-def _conversations() -> Select[tuple[SupportConversation]]:
+def _conversations() -> Select[SupportConversation]:
     return select(SupportConversation).options(joinedload(SupportConversation.customer))
 
 
-async def get_conversation(session: AsyncSession, conversation_id: int) -> SupportConversation:
+async def get_conversation(
+    session: AsyncSession, conversation_id: int
+) -> SupportConversation | None:
     return await session.scalar(_conversations().where(SupportConversation.id == conversation_id))
 
 
@@ -106,11 +117,12 @@ async def insert_open_conversation(
 async def add_message(
     session: AsyncSession, conversation_id: int, author_id: int, body: str
 ) -> SupportMessage:
-    return await session.scalar(
+    inserted = await session.scalars(
         insert(SupportMessage)
         .values(conversation_id=conversation_id, author_id=author_id, text=body)
         .returning(SupportMessage)
     )
+    return inserted.one()
 
 
 async def recent_messages(
@@ -130,13 +142,19 @@ async def recent_messages(
 
 async def list_conversations(
     session: AsyncSession, params: ListParams, *, customer_id: int | None
-) -> Page:
-    query = _conversations().join(User, User.id == SupportConversation.customer_id)
+) -> Page[Any]:
+    query = (
+        _conversations()
+        .join(User, User.id == SupportConversation.customer_id)
+        .outerjoin(Profile, Profile.user_id == User.id)
+    )
     if customer_id is not None:
         query = query.where(SupportConversation.customer_id == customer_id)
     return await paginate(session, query, CONVERSATION_LIST, params)
 
 
-async def list_messages(session: AsyncSession, conversation_id: int, params: ListParams) -> Page:
+async def list_messages(
+    session: AsyncSession, conversation_id: int, params: ListParams
+) -> Page[Any]:
     query = select(SupportMessage).where(SupportMessage.conversation_id == conversation_id)
     return await paginate(session, query, MESSAGE_LIST, params)

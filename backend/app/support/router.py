@@ -1,5 +1,6 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI
 
@@ -39,10 +40,13 @@ router.add_api_websocket_route("/ws", support_socket, name="support_socket")
     responses=problem_responses(Unauthorized, InvalidListQuery),
     description="A customer's own conversations; staff (support, admin) see every one. "
     + CONVERSATION_LIST.describe()
-    + " `q` searches the customer's username and e-mail.",
+    + " `q` searches the customer's username, e-mail and full name; `assigned=false` lists "
+    "the conversations no staff member has answered yet.",
     openapi_extra=CONVERSATION_LIST.openapi_extra(),
 )
-async def list_conversations(user: CurrentUser, session: SessionDep, params: ListParamsDep) -> Page:
+async def list_conversations(
+    user: CurrentUser, session: SessionDep, params: ListParamsDep
+) -> Page[Any]:
     return await service.list_conversations(session, user, params)
 
 
@@ -56,7 +60,7 @@ async def list_conversations(user: CurrentUser, session: SessionDep, params: Lis
 )
 async def list_messages(
     conversation_id: ConversationId, user: CurrentUser, session: SessionDep, params: ListParamsDep
-) -> Page:
+) -> Page[Any]:
     return await service.list_messages(session, user, conversation_id, params)
 
 

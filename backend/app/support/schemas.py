@@ -7,10 +7,10 @@ from pydantic import ConfigDict, Field, SerializerFunctionWrapHandler, TypeAdapt
 
 from app.core.errors import AppError
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, Text, text
+from app.core.types import Id, Text, TextLimits
 
 # A client's own label for a frame, echoed in the answer to it (message echo or error).
-Ref = text(64, strip=False)
+Ref = Annotated[str, TextLimits(64, strip=False)]
 
 
 class UserBrief(Schema):
@@ -44,7 +44,7 @@ class MessageRead(Schema):
 
 class AuthFrame(InputSchema):
     type: Literal["auth"]
-    token: text(4096, strip=False)
+    token: Annotated[str, TextLimits(4096, strip=False)]
     ref: Ref | None = None
 
 

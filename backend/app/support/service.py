@@ -1,5 +1,7 @@
 """The chat's rules: who writes where, limits, closing. Flush, never commit."""
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.permissions import is_staff
@@ -178,14 +180,14 @@ async def close_conversation(
     return conversation
 
 
-async def list_conversations(session: AsyncSession, user: User, params: ListParams) -> Page:
+async def list_conversations(session: AsyncSession, user: User, params: ListParams) -> Page[Any]:
     customer_id = None if is_staff(user) else user.id
     return await repository.list_conversations(session, params, customer_id=customer_id)
 
 
 async def list_messages(
     session: AsyncSession, user: User, conversation_id: int, params: ListParams
-) -> Page:
+) -> Page[Any]:
     conversation = await visible_conversation(session, user, conversation_id)
     page = await repository.list_messages(session, conversation.id, params)
     page.items = [events.message_read(conversation, m) for m in page.items]

@@ -1,10 +1,12 @@
 """Queries on users."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import Account, Profile, Role, RoleName, Transaction, User
 
@@ -32,7 +34,7 @@ USER_LIST = ListSpec(
 )
 
 
-def _users() -> Select[tuple[User]]:
+def _users() -> Select[User]:
     return select(User)
 
 
@@ -50,6 +52,10 @@ async def by_login(session: AsyncSession, login: str) -> User | None:
 
 async def by_email(session: AsyncSession, email: str) -> User | None:
     return await session.scalar(_users().where(func.lower(User.email) == email.strip().lower()))
+
+
+async def any_user(session: AsyncSession) -> bool:
+    return bool(await session.scalar(select(select(User.id).exists())))
 
 
 async def email_or_username_taken(
@@ -86,7 +92,7 @@ async def lock(session: AsyncSession, user_id: int) -> None:
     await session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
-async def delete_unverified_before(session: AsyncSession, cutoff) -> int:
+async def delete_unverified_before(session: AsyncSession, cutoff: datetime) -> int:
     """Remove users who never verified, with their empty money accounts; one whose account has
     ledger entries (a credit by the provider) stays, so no money leaves the books."""
     has_ledger = (
@@ -102,9 +108,9 @@ async def delete_unverified_before(session: AsyncSession, cutoff) -> int:
     )
     await session.execute(delete(Account).where(Account.user_id.in_(select(doomed.c.id))))
     result = await session.execute(delete(User).where(User.id.in_(select(doomed.c.id))))
-    return result.rowcount or 0
+    return affected_rows(result)
 
 
-async def list_users(session: AsyncSession, params: ListParams) -> Page:
+async def list_users(session: AsyncSession, params: ListParams) -> Page[Any]:
     query = select(User).join(User.role).outerjoin(User.profile)
     return await paginate(session, query, USER_LIST, params)

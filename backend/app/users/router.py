@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import AdminUser, CurrentUser, current_session_id
@@ -99,7 +101,7 @@ ADMIN_ERRORS = problem_responses(Unauthorized, InsufficientRole)
     description="Every user. " + USER_LIST.describe(),
     openapi_extra=USER_LIST.openapi_extra(),
 )
-async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep) -> Page:
+async def list_users(admin: AdminUser, session: SessionDep, params: ListParamsDep) -> Page[Any]:
     return await service.list_users(session, params)
 
 

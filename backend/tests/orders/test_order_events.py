@@ -340,9 +340,7 @@ async def test_a_status_set_in_the_admin_panel_reaches_the_board(client, shop, a
         await board.expect("order", event="placed")
         await logged_in_admin(client)
         saved = await client.post(
-            f"/admin/order/edit/{placed.json()['id']}",
-            data={"status": "paid", "save": "Save"},
-            headers=SAME_ORIGIN,
+            f"/admin/order/move/{placed.json()['id']}", data={"to": "paid"}, headers=SAME_ORIGIN
         )
         frame = await board.expect("order")
     assert saved.status_code == 302

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
 
-from app.devserver import ensure_database
+from dev.embedded import ensure_database
 from tests.conftest import BACKEND_DIR
 
 

@@ -19,12 +19,12 @@ from tests.helpers import account_of, balance, credit
 
 async def ledger_size() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(func.count()).select_from(Transaction))
+        return (await session.scalars(select(func.count()).select_from(Transaction))).one()
 
 
 async def account_count() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(select(func.count()).select_from(Account))
+        return (await session.scalars(select(func.count()).select_from(Account))).one()
 
 
 async def place(client, headers, shop, product, quantity=1):
@@ -187,7 +187,7 @@ async def test_the_cli_tops_up_a_balance_through_a_running_api(client, api_serve
     command = [
         sys.executable,
         "-m",
-        "app.payments.send_webhook",
+        "dev.send_webhook",
         "--user-id",
         str(user.id),
         "--account-id",

@@ -25,12 +25,12 @@ async def ledger(account_id: int) -> list[tuple[str, Decimal, str | None]]:
             .where(Transaction.account_id == account_id)
             .order_by(Transaction.id)
         )
-        return [tuple(row) for row in rows]
+        return [(kind, amount, external_id) for kind, amount, external_id in rows]
 
 
 async def stored_status(top_up_id: int) -> str:
     async with SessionFactory() as session:
-        return await session.scalar(select(TopUp.status).where(TopUp.id == top_up_id))
+        return (await session.scalars(select(TopUp.status).where(TopUp.id == top_up_id))).one()
 
 
 async def signed_top_up_credit(client, top_up: dict, user_id: int, transaction_id: str, **changes):
@@ -41,7 +41,7 @@ async def signed_top_up_credit(client, top_up: dict, user_id: int, transaction_i
         "top_up_id": top_up["id"],
         **changes,
     }
-    from app.payments.send_webhook import build_request
+    from app.payments.webhook import build_request
 
     body, headers = build_request(
         user_id,

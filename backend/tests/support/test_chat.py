@@ -28,6 +28,9 @@ async def test_staff_see_a_new_conversation_and_answer_it(client, api_server):
         assert conversation["id"] == mine["conversation_id"]
         assert conversation["customer"]["username"] == customer.username
         assert conversation["status"] == "open"
+        # Every staff socket hears a customer's message, joined or not (no ref: not theirs).
+        heard = await agent.expect("message", id=mine["id"], text="Where is my order?")
+        assert "ref" not in heard
 
         await agent.send(type="join", conversation_id=conversation["id"])
         history = await agent.expect("history")
@@ -270,6 +273,7 @@ async def test_customer_and_staff_on_two_api_processes_exchange_messages(
         sent = await shopper.next_of("message")
         announced = await agent.expect("conversation", event="opened")
         conversation_id = announced["conversation"]["id"]
+        await agent.expect("message", id=sent["id"])  # heard before joining, too
 
         await agent.send(type="join", conversation_id=conversation_id)
         history = await agent.expect("history")
@@ -284,6 +288,37 @@ async def test_customer_and_staff_on_two_api_processes_exchange_messages(
     assert [m["id"] for m in history["messages"]] == [sent["id"]]
     assert received["id"] == answer["id"] and received["text"] == "hello from process two"
     assert followup["text"] == "got it"
+
+
+async def test_staff_hear_every_customer_message_live_but_only_joined_staff_answers(
+    client, api_server
+):
+    """A console's list moves with the customers' messages without joining each
+    conversation; what other agents answer stays in the conversations they joined."""
+    _, customer_token = await person(client)
+    _, answering_token = await person(client, RoleName.support)
+    _, watching_token = await person(client, RoleName.admin)
+
+    async with (
+        chat(api_server, customer_token) as shopper,
+        chat(api_server, answering_token) as agent,
+        chat(api_server, watching_token) as console,
+    ):
+        await shopper.expect("history")
+        await shopper.send(type="message", text="anyone there?")
+        first = await shopper.next_of("message")
+        await console.next_of("message", id=first["id"])
+        await agent.next_of("message", id=first["id"])
+        await agent.send(type="message", conversation_id=first["conversation_id"], text="Yes!")
+        answer = await agent.next_of("message", text="Yes!")
+        await shopper.next_of("message", id=answer["id"])
+        await shopper.send(type="message", text="great, thanks")
+        again = await shopper.next_of("message", text="great, thanks")
+        await console.next_of("message", id=again["id"])
+        await console.ping()
+
+    heard = [f["id"] for f in console.seen if f["type"] == "message"]
+    assert heard == [first["id"], again["id"]]  # never the agent's answer, each once
 
 
 async def test_two_first_messages_at_once_share_one_conversation(client, api_server, db):

@@ -198,3 +198,34 @@ def _sample(exposition: str, name: str, default: float | None = None) -> float:
     if default is not None:
         return default
     raise AssertionError(f"{name} not in /metrics")
+
+
+async def test_staff_list_the_unanswered_and_search_by_full_name(client, api_server):
+    """The console's "unassigned" filter and its search on the name a customer goes by."""
+    _, dana_token = await person(client, full_name="Dana Quillfeather")
+    _, eli_token = await person(client, full_name="Eli Marsh")
+    staff, staff_token = await person(client, RoleName.support)
+    danas = await _conversation_with(api_server, dana_token, "hi")
+    elis = await _conversation_with(api_server, eli_token, "hello")
+    async with chat(api_server, staff_token) as agent:
+        await agent.send(type="message", conversation_id=elis, text="On it")
+        await agent.next_of("message", text="On it")
+
+    unassigned = await client.get(
+        "/api/v1/support/conversations?assigned=false", headers=auth(staff_token)
+    )
+    assigned = await client.get(
+        "/api/v1/support/conversations?assigned=true", headers=auth(staff_token)
+    )
+    by_name = await client.get(
+        "/api/v1/support/conversations?q=quillfeather", headers=auth(staff_token)
+    )
+    bad = await client.get(
+        "/api/v1/support/conversations?assigned=maybe", headers=auth(staff_token)
+    )
+
+    assert [c["id"] for c in unassigned.json()["items"]] == [danas]
+    assert [(c["id"], c["assigned_to_id"]) for c in assigned.json()["items"]] == [(elis, staff.id)]
+    assert [c["id"] for c in by_name.json()["items"]] == [danas]
+    assert bad.status_code == 400
+    assert bad.json()["code"] == "invalid_list_query"

@@ -29,7 +29,7 @@ async def delete_me(client, headers, password=PASSWORD):
     )
 
 
-async def stored_user(user_id: int) -> User:
+async def stored_user(user_id: int) -> User | None:
     async with SessionFactory() as session:
         return await session.get(User, user_id)
 

@@ -8,18 +8,20 @@ from sqlalchemy import func, select
 
 from app.core.db import SessionFactory
 from app.models import Role, RoleName, User
-from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin, role_id, user_form
+from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin, user_form
 from tests.factories import PASSWORD, bearer, create_user, login, user_headers
 
 
 async def active_admins() -> int:
     async with SessionFactory() as session:
-        return await session.scalar(
-            select(func.count())
-            .select_from(User)
-            .join(Role)
-            .where(Role.name == RoleName.admin, User.is_active.is_(True))
-        )
+        return (
+            await session.scalars(
+                select(func.count())
+                .select_from(User)
+                .join(Role)
+                .where(Role.name == RoleName.admin, User.is_active.is_(True))
+            )
+        ).one()
 
 
 async def delete_me(client, headers) -> httpx.Response:
@@ -118,7 +120,7 @@ async def test_the_panel_follows_the_same_rule_under_concurrency(client, app):
             in_panel, by_api = await asyncio.gather(
                 panel.post(
                     f"/admin/user/edit/{deputy.id}",
-                    data=user_form(deputy, await role_id(RoleName.customer)),
+                    data=user_form(deputy, RoleName.customer),
                     headers=SAME_ORIGIN,
                 ),
                 client.patch(

@@ -672,6 +672,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/client-errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report Client Errors
+         * @description The storefront's error reports (a Sentry envelope from the browser SDK's `tunnel`),
+         *     scrubbed like the backend's own events and passed on to SENTRY_DSN. 404 while SENTRY_DSN
+         *     is unset; at most 30 reports a minute per client IP.
+         */
+        post: operations["report_client_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cart": {
         parameters: {
             query?: never;
@@ -1000,7 +1022,7 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). `q` searches the customer's username and e-mail.
+         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). `q` searches the customer's username, e-mail and full name; `assigned=false` lists the conversations no staff member has answered yet.
          */
         get: operations["list_conversations"];
         put?: never;
@@ -1454,6 +1476,20 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /**
+         * ErrorReporting
+         * @description Where the storefront reports its errors (Sentry's browser SDK), when SENTRY_DSN is set.
+         */
+        ErrorReporting: {
+            /** Dsn */
+            dsn: string;
+            /** Environment */
+            environment: string;
+            /** Release */
+            release: string;
+            /** Tunnel */
+            tunnel: string;
         };
         /** GuestCart */
         GuestCart: {
@@ -2227,6 +2263,7 @@ export interface components {
             pickup_terms: string;
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
+            error_reporting: components["schemas"]["ErrorReporting"] | null;
         };
         /** ShortLine */
         ShortLine: {
@@ -2749,6 +2786,326 @@ export interface components {
             /** Errors */
             errors: components["schemas"]["ValidationErrorItem"][];
         };
+        /** AuthFrame */
+        AuthFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "auth";
+            /** Token */
+            token: string;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** Board */
+        Board: {
+            /**
+             * Store Id
+             * Format: int64
+             */
+            store_id: number;
+        };
+        /** CloseFrame */
+        CloseFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "close";
+            /**
+             * Conversation Id
+             * Format: int64
+             */
+            conversation_id: number;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** JoinFrame */
+        JoinFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "join";
+            /**
+             * Conversation Id
+             * Format: int64
+             */
+            conversation_id: number;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** LeaveFrame */
+        LeaveFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "leave";
+            /**
+             * Conversation Id
+             * Format: int64
+             */
+            conversation_id: number;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** MessageFrame */
+        MessageFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message";
+            /** Text */
+            text: string;
+            /** Conversation Id */
+            conversation_id?: number | null;
+            /** Order Id */
+            order_id?: number | null;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** PingFrame */
+        PingFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "ping";
+            /** Ref */
+            ref?: string | null;
+        };
+        /**
+         * SubscribeFrame
+         * @description Staff: watch a store's order board (its `order` events).
+         */
+        SubscribeFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribe";
+            board: components["schemas"]["Board"];
+            /** Ref */
+            ref?: string | null;
+        };
+        /** TypingFrame */
+        TypingFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "typing";
+            /** Conversation Id */
+            conversation_id?: number | null;
+            /** Ref */
+            ref?: string | null;
+        };
+        /** UnsubscribeFrame */
+        UnsubscribeFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "unsubscribe";
+            board: components["schemas"]["Board"];
+            /** Ref */
+            ref?: string | null;
+        };
+        ClientFrame: components["schemas"]["AuthFrame"] | components["schemas"]["MessageFrame"] | components["schemas"]["JoinFrame"] | components["schemas"]["LeaveFrame"] | components["schemas"]["CloseFrame"] | components["schemas"]["TypingFrame"] | components["schemas"]["PingFrame"] | components["schemas"]["SubscribeFrame"] | components["schemas"]["UnsubscribeFrame"];
+        /**
+         * AuthOkFrame
+         * @description The first frame of an authenticated socket.
+         */
+        AuthOkFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "auth_ok";
+            user: components["schemas"]["SocketUser"];
+            /** Staff */
+            staff: boolean;
+        };
+        /**
+         * BoardFrame
+         * @description The answer to `subscribe` / `unsubscribe`: from `subscribed` on, the store's order
+         *     events reach the socket, so a board loads its orders over REST after it.
+         */
+        BoardFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "subscribed" | "unsubscribed";
+            board: components["schemas"]["BoardRead"];
+        };
+        /** BoardRead */
+        BoardRead: {
+            /**
+             * Store Id
+             * Format: int64
+             */
+            store_id: number;
+        };
+        /** ChatMessageFrame */
+        ChatMessageFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Conversation Id
+             * Format: int64
+             */
+            conversation_id: number;
+            /** Author Id */
+            author_id: number | null;
+            /** From Staff */
+            from_staff: boolean;
+            /** Text */
+            text: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "message";
+        };
+        /** ConversationFrame */
+        ConversationFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "conversation";
+            /**
+             * Event
+             * @enum {string}
+             */
+            event: "opened" | "assigned" | "closed";
+            conversation: components["schemas"]["ConversationRead"];
+        };
+        /**
+         * ErrorFrame
+         * @description A refused frame, as a problem: `code`, `title`, `detail` and the problem's own members
+         *     (e.g. `retry_after`).
+         */
+        ErrorFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "error";
+            /** Code */
+            code: string;
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * HistoryFrame
+         * @description A conversation and its last messages (a customer's open one when it names none).
+         */
+        HistoryFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "history";
+            conversation: components["schemas"]["ConversationRead"] | null;
+            /** Messages */
+            messages: components["schemas"]["MessageRead"][];
+            /** Has More */
+            has_more: boolean;
+        };
+        /**
+         * OrderEventKind
+         * @enum {string}
+         */
+        OrderEventKind: "placed" | "paid" | "status_changed" | "cancelled";
+        /**
+         * OrderFrame
+         * @description The server frame `order` (and the Redis event, as is).
+         */
+        OrderFrame: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "order";
+            event: components["schemas"]["OrderEventKind"];
+            /** @description null for `placed` */
+            from_status: components["schemas"]["OrderStatus"] | null;
+            order: components["schemas"]["OrderRead"];
+        };
+        /** PongFrame */
+        PongFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "pong";
+        };
+        /** SocketUser */
+        SocketUser: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Username */
+            username: string;
+            /** Role */
+            role: string;
+        };
+        /** TypingNoticeFrame */
+        TypingNoticeFrame: {
+            /** Ref */
+            ref?: string | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "typing";
+            /**
+             * Conversation Id
+             * Format: int64
+             */
+            conversation_id: number;
+            /**
+             * User Id
+             * Format: int64
+             */
+            user_id: number;
+            /** From Staff */
+            from_staff: boolean;
+        };
+        ServerFrame: components["schemas"]["AuthOkFrame"] | components["schemas"]["HistoryFrame"] | components["schemas"]["ChatMessageFrame"] | components["schemas"]["ConversationFrame"] | components["schemas"]["TypingNoticeFrame"] | components["schemas"]["BoardFrame"] | components["schemas"]["OrderFrame"] | components["schemas"]["ErrorFrame"] | components["schemas"]["PongFrame"];
     };
     responses: never;
     parameters: never;
@@ -6680,6 +7037,86 @@ export interface operations {
             };
         };
     };
+    report_client_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description Accepted (passed on to Sentry) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not an error report of this shop; Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Error reporting is not configured */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The error report is too large; Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_cart: {
         parameters: {
             query?: never;
@@ -8256,6 +8693,8 @@ export interface operations {
                 assigned_to_id?: number;
                 /** @description Filter: `assigned_to_id` is one of (comma-separated) */
                 assigned_to_id__in?: number[];
+                /** @description Filter: `assigned` equals */
+                assigned?: boolean;
                 /** @description Filter: `order_id` equals */
                 order_id?: number;
                 /** @description Filter: `order_id` is one of (comma-separated) */

@@ -1,6 +1,9 @@
 import '@/index.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { USER_QUERY_KEY } from '@/features/auth/api/get-user';
+import { infoQueryOptions } from '@/features/info/api/get-info';
+import type { User } from '@/lib/api-types';
 import { initI18n } from '@/lib/i18n';
 import { createQueryClient } from '@/lib/query-client';
 import { AppProvider } from './provider';
@@ -8,6 +11,16 @@ import { AppRouter, preloadFirstPage } from './router';
 
 const queryClient = createQueryClient();
 preloadFirstPage(window.location, queryClient);
+
+// Errors go to Sentry only when the shop has a DSN (/info says so); the SDK is fetched then.
+void queryClient
+  .fetchQuery(infoQueryOptions())
+  .then(async ({ error_reporting }) => {
+    if (!error_reporting) return;
+    const { initErrorReporting } = await import('@/lib/error-reporting');
+    initErrorReporting(error_reporting, { currentUserId: () => queryClient.getQueryData<User | null>(USER_QUERY_KEY)?.id });
+  })
+  .catch(() => undefined);
 
 void initI18n().then(() => {
   createRoot(document.getElementById('root')!).render(

@@ -63,6 +63,8 @@ const Checkout = lazyPage(() => import('./routes/checkout'), 'shop');
 const Orders = lazyPage(() => import('./routes/orders/orders'), 'shop');
 const Order = lazyPage(() => import('./routes/orders/order'), 'shop');
 const OrderPlaced = lazyPage(() => import('./routes/orders/order-placed'), 'shop');
+const StaffConsole = lazyPage(() => import('./routes/staff/console'), 'shop', 'live');
+const StaffOrders = lazyPage(() => import('./routes/staff/orders'), 'shop', 'live');
 const NotFound = lazyPage(() => import('./routes/not-found'));
 
 export function AppRouter() {
@@ -92,6 +94,8 @@ export function AppRouter() {
           <Route path="orders" element={<Orders />} />
           <Route path="orders/:orderId" element={<Order />} />
           <Route path="orders/:orderId/placed" element={<OrderPlaced />} />
+          <Route path="staff" element={<StaffConsole />} />
+          <Route path="staff/orders" element={<StaffOrders />} />
           <Route path="*" element={<NotFound />} />
         </Route>
       </Routes>

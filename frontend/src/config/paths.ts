@@ -21,6 +21,8 @@ export const paths = {
   orders: '/orders',
   order: (id: number | string) => `/orders/${id}`,
   orderPlaced: (id: number | string) => `/orders/${id}/placed`,
+  staff: '/staff',
+  staffOrders: '/staff/orders',
 } as const;
 
 /** A same-site path to return to after signing in; anything else goes home. */

@@ -45,3 +45,8 @@ export function formatDateTime(iso: string | Date, locale: string): string {
 export function formatSignedPrice(amount: string | number, currency: string, locale: string): string {
   return new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay: 'exceptZero' }).format(Number(amount));
 }
+
+/** A time of day, e.g. "14:05" or "2:05 PM". */
+export function formatTime(iso: string | Date, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(iso));
+}

@@ -11,20 +11,23 @@ export const LANGUAGE_STORAGE_KEY = 'shop.language';
 
 /**
  * Texts come in parts: `core` (every page; English ships in the entry), `auth` (sign-in and
- * account pages) and `shop` (cart, checkout, orders, balance).
+ * account pages), `shop` (cart, checkout, orders, balance) and `live` (the chat panel, the staff
+ * console and the order board).
  */
-export type TextPart = 'core' | 'auth' | 'shop';
+export type TextPart = 'core' | 'auth' | 'shop' | 'live';
 type Texts = Record<string, unknown>;
 const loaders: Record<LanguageCode, Record<TextPart, (() => Promise<Texts>) | null>> = {
   en: {
     core: null,
     auth: () => import('@/locales/en-auth').then((module) => module.enAuth),
     shop: () => import('@/locales/en-shop').then((module) => module.enShop),
+    live: () => import('@/locales/en-live').then((module) => module.enLive),
   },
   ru: {
     core: () => import('@/locales/ru').then((module) => module.ru),
     auth: () => import('@/locales/ru-auth').then((module) => module.ruAuth),
     shop: () => import('@/locales/ru-shop').then((module) => module.ruShop),
+    live: () => import('@/locales/ru-live').then((module) => module.ruLive),
   },
 };
 // Parts a page has asked for: a switch of language loads them in the new language too.

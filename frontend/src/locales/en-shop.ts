@@ -81,6 +81,10 @@ export const enShop = {
   },
   orders: {
     title: 'Your orders',
+    askAbout: 'Ask about this order',
+    notifyMe: 'Tell me when it is ready',
+    notifyOn: 'We will tell you here, and with a browser notification, when it is ready.',
+    live: 'This page updates by itself.',
     description: 'Every order you placed, its status and where to pick it up.',
     status: 'Status',
     allStatuses: 'All orders',

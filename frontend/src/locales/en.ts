@@ -22,6 +22,9 @@ export const en = {
     storesUnavailable: 'Store details are unavailable right now.',
     contact: 'Contact',
     deliveryAndPickup: 'Delivery and pickup',
+    staff: 'Staff',
+    supportConsole: 'Support console',
+    orderBoard: 'Order board',
   },
   search: {
     label: 'Search the shop',

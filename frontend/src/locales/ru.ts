@@ -23,6 +23,9 @@ export const ru: Translation = {
     storesUnavailable: 'Сведения о магазинах сейчас недоступны.',
     contact: 'Контакты',
     deliveryAndPickup: 'Доставка и самовывоз',
+    staff: 'Сотрудникам',
+    supportConsole: 'Консоль поддержки',
+    orderBoard: 'Доска заказов',
   },
   search: {
     label: 'Поиск по магазину',

@@ -26,7 +26,7 @@ from app.core.redis import redis
 from app.models import TopUp, TopUpStatus
 from app.payments import service
 from app.payments.providers.testing import NAME, PAGE_PATH
-from app.payments.send_webhook import build_request
+from app.payments.webhook import build_request
 
 log = structlog.get_logger(__name__)
 

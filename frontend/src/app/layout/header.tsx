@@ -5,6 +5,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { paths } from '@/config/paths';
 import { useUser } from '@/features/auth/api/get-user';
 import { useLogout } from '@/features/auth/api/logout';
+import { isStaff } from '@/features/auth/roles';
 import { CartBadge } from '@/features/cart/components/cart-badge';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { SearchBox } from '@/features/catalog/components/search-box';
@@ -13,6 +14,7 @@ import { LanguageSwitch } from './language-switch';
 export function Header({ shopName }: { shopName: string | undefined }) {
   return (
     <header className="border-b border-line bg-paper/95">
+      <StaffBar />
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 sm:px-6 lg:px-8">
         <Link to={paths.home} className="flex min-h-11 items-center gap-2 font-display text-xl font-semibold text-brand-strong sm:text-2xl">
           <img src="/favicon.svg" alt="" width="32" height="32" className="size-8" />
@@ -97,6 +99,31 @@ function CategoryMenu() {
         <li>
           <NavLink to={paths.about} className={linkClass}>
             {t('layout.about')}
+          </NavLink>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** Support staff and admins: their console and the order board, above everything else. */
+function StaffBar() {
+  const { t } = useTranslation();
+  const user = useUser();
+  if (!isStaff(user.data)) return null;
+  const linkClass = ({ isActive }: { isActive: boolean }) =>
+    `inline-flex min-h-11 items-center rounded-full px-3 font-semibold ${isActive ? 'bg-brand-contrast text-brand-strong' : 'text-brand-contrast hover:underline'}`;
+  return (
+    <nav aria-label={t('layout.staff')} className="bg-brand-strong text-sm">
+      <ul className="mx-auto flex max-w-7xl flex-wrap items-center gap-1 px-2 sm:px-4 lg:px-6">
+        <li>
+          <NavLink to={paths.staff} end className={linkClass}>
+            {t('layout.supportConsole')}
+          </NavLink>
+        </li>
+        <li>
+          <NavLink to={paths.staffOrders} className={linkClass}>
+            {t('layout.orderBoard')}
           </NavLink>
         </li>
       </ul>

@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useRef } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation } from 'react-router';
 import { Notices } from '@/components/ui/notices';
@@ -8,9 +8,16 @@ import { useUser } from '@/features/auth/api/get-user';
 import { CartOwnerContext, type CartOwner } from '@/features/cart/cart-owner';
 import { useMergeGuestCart } from '@/features/cart/use-merge-guest-cart';
 import { useInfo } from '@/features/info/api/get-info';
+import { loadTexts } from '@/lib/i18n';
 import { Footer } from './footer';
 import { Header } from './header';
 import { RouteErrorBoundary } from './route-error';
+
+// The socket, the chat panel and their texts load only once someone is signed in.
+const LiveRoot = lazy(async () => {
+  const [module] = await Promise.all([import('../live/live-root'), loadTexts('live')]);
+  return { default: module.LiveRoot };
+});
 
 export function Layout() {
   const { t } = useTranslation();
@@ -56,6 +63,11 @@ export function Layout() {
           <Footer info={info} />
         </div>
         <Notices />
+        {user.data ? (
+          <Suspense fallback={null}>
+            <LiveRoot user={user.data} />
+          </Suspense>
+        ) : null}
       </CartOwnerContext.Provider>
     </ShopNameContext.Provider>
   );

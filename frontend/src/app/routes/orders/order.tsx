@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Seo } from '@/components/seo';
@@ -7,7 +7,9 @@ import { Button, buttonClasses } from '@/components/ui/button';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import { useUser } from '@/features/auth/api/get-user';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { isStaff } from '@/features/auth/roles';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { useTransactions } from '@/features/money/api/get-transactions';
 import { useCancelOrder } from '@/features/orders/api/cancel-order';
@@ -19,6 +21,7 @@ import { StatusTimeline } from '@/features/orders/components/status-timeline';
 import { useStore } from '@/features/stores/api/get-store';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
+import { openChat } from '@/features/support/chat-store';
 import type { OrderDetail } from '@/lib/api-types';
 import { formatDateTime, formatPrice } from '@/lib/format';
 import { toCents } from '@/lib/money';
@@ -93,6 +96,7 @@ function OrderPage() {
           <OrderStatusBadge status={detail.status} />
         </div>
         <p className="text-ink-muted">{t('orders.placedOn', { date: formatDateTime(detail.created_at, i18n.language) })}</p>
+        <LiveHelp order={detail} />
       </div>
 
       <div className="mt-8 grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
@@ -213,5 +217,27 @@ function OrderActions({ order }: { order: OrderDetail }) {
         </div>
       </dialog>
     </section>
+  );
+}
+
+/** "Ask about this order" opens the chat about it; a browser notification when it is ready, if allowed. */
+function LiveHelp({ order }: { order: OrderDetail }) {
+  const { t } = useTranslation();
+  const user = useUser();
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
+  const waiting = order.status === 'pending' || order.status === 'paid' || order.status === 'preparing';
+  if (isStaff(user.data)) return null;
+  return (
+    <div className="flex flex-wrap items-center gap-3">
+      <Button variant="secondary" onClick={() => openChat({ id: order.id, number: order.number })}>
+        {t('orders.askAbout')}
+      </Button>
+      {waiting && permission === 'default' ? (
+        <Button variant="ghost" onClick={() => void Notification.requestPermission().then(setPermission)}>
+          {t('orders.notifyMe')}
+        </Button>
+      ) : null}
+      {waiting && permission === 'granted' ? <p className="text-sm text-ink-muted">{t('orders.notifyOn')}</p> : null}
+    </div>
   );
 }

@@ -4,8 +4,8 @@
 updated_at: the first page and every keyset page read the first rows of one index instead
 of sorting the whole catalog. The price index replaces the one on price alone.
 
-Revision ID: 0005_catalog_sort_indexes
-Revises: 0004_top_ups
+Revision ID: 0006_catalog_sort_indexes
+Revises: 0005_audit_log
 Create Date: 2026-12-01 09:40:00+00:00
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0005_catalog_sort_indexes'
-down_revision: str | None = '0004_top_ups'
+revision: str = '0006_catalog_sort_indexes'
+down_revision: str | None = '0005_audit_log'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,8 @@
 """`make backup` and `make restore FILE=…`: the shop's database and media folder, by the same
 scripts as the compose stack's backup service (backup/backup.sh and backup/restore.sh).
 
-    python -m app.devbackup backup
-    python -m app.devbackup restore backups/daily/shop-20261123T101500Z.tar
+    python -m dev.backup backup
+    python -m dev.backup restore backups/daily/shop-20261123T101500Z.tar
 
 The database is DATABASE_URL (from the environment or the repository's .env, as the app reads
 it), else `make run`'s embedded PostgreSQL (started for the while when it is not running).
@@ -17,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.devserver import DATA_DIR, EmbeddedPostgres, ensure_database, running_shop_pid, say
+from dev.devserver import DATA_DIR, running_shop_pid, say
+from dev.embedded import EmbeddedPostgres, ensure_database
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 SCRIPTS = REPO_DIR / "backup"
@@ -53,11 +54,12 @@ def script_env(database_url: str) -> dict[str, str]:
     from app.core.config import Settings, settings
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
-    env_file = Settings.model_config.get("env_file")
-    from_file = dotenv_values(env_file) if env_file and Path(env_file).is_file() else {}
+    env_file = Settings.model_config.get("env_file")  # one file (or None), see config.py
+    is_file = isinstance(env_file, str | Path) and Path(env_file).is_file()
+    from_file = dotenv_values(env_file) if isinstance(env_file, str | Path) and is_file else {}
     for name in BACKUP_SETTINGS:
-        if name not in env and from_file.get(name):
-            env[name] = from_file[name]
+        if name not in env and (value := from_file.get(name)):
+            env[name] = value
     env.setdefault("BACKUP_DIR", str(REPO_DIR / "backups"))
     env["PATH"] = f"{postgres_bin()}{os.pathsep}{env.get('PATH', '')}"
     env.update(libpq_env(database_url))
@@ -85,6 +87,7 @@ def run(command: str, argument: str | None) -> int:
         if command == "backup":
             args = ["sh", str(SCRIPTS / "backup.sh")]
         else:
+            assert argument is not None  # main() gives a restore its file
             args = ["sh", str(SCRIPTS / "restore.sh"), str(Path(argument).resolve())]
         completed = subprocess.run(args, env=script_env(database_url), check=False)  # noqa: S603
         if completed.returncode == 0 and command == "restore":

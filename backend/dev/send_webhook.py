@@ -1,48 +1,19 @@
 """Send a signed test credit to the payment webhook, as the payment provider would.
 
-    python -m app.payments.send_webhook --user-id 3 --account-id 1 --amount 50.00
+    python -m dev.send_webhook --user-id 3 --account-id 1 --amount 50.00
     make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00
 
 Signs with WEBHOOK_SECRET from the environment (or .env), like the running API does."""
 
 import argparse
 import sys
-import time
 import uuid
 from decimal import Decimal
 
 import httpx
-import orjson
 
 from app.core.config import settings
-from app.payments.webhook import sign
-
-
-def build_request(
-    user_id: int,
-    account_id: int,
-    amount: Decimal,
-    transaction_id: str,
-    secret: str,
-    top_up_id: int | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    """The raw body and headers of a signed webhook call."""
-    payload = {
-        "transaction_id": transaction_id,
-        "account_id": account_id,
-        "user_id": user_id,
-        "amount": str(amount),
-    }
-    if top_up_id is not None:
-        payload["top_up_id"] = top_up_id
-    body = orjson.dumps(payload)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Timestamp": timestamp,
-        "X-Signature": sign(secret, timestamp, body),
-    }
-    return body, headers
+from app.payments.webhook import build_request
 
 
 def main(argv: list[str] | None = None) -> int:

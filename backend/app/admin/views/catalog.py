@@ -1,0 +1,373 @@
+"""The catalog: categories and products are written by the catalog service (slug from the
+name, the slug conflict, the category tree's cycle check, images sniffed and re-encoded),
+with the API's schemas checking each form field by field."""
+
+from typing import Any
+
+from markupsafe import Markup
+from sqladmin import expose
+from sqladmin.filters import BooleanFilter
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+
+from app.admin.forms import DecimalCommaField, KeyValueField, schema_form
+from app.admin.views.base import (
+    AdminChangeRefused,
+    SafeForeignKeyFilter,
+    ShopModelView,
+    acting,
+    done,
+    money_of,
+    refused,
+    valid_pk,
+)
+from app.catalog import service as catalog_service
+from app.catalog.schemas import CategoryCreate, ImageUpdate, ProductCreate
+from app.core.db import unit_of_work
+from app.models import Category, Product, ProductImage
+
+SLUG_HELP = "Made from the name when left empty; lower-case letters, digits and dashes."
+
+
+def _id_or_none(value: Any) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def thumbnail(image: ProductImage, height: int = 48) -> Markup:
+    return Markup('<img src="{}" alt="{}" style="max-height: {}px" loading="lazy">').format(
+        image.url, image.alt_text or "", height
+    )
+
+
+async def _category_choices() -> list[tuple[str, str]]:
+    async with unit_of_work() as session:
+        rows = await session.execute(select(Category.id, Category.name).order_by(Category.name))
+    return [(str(cid), name) for cid, name in rows]
+
+
+# --- categories --------------------------------------------------------------------------
+
+
+def _category_payload(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": data.get("name") or "",
+        "slug": data.get("slug") or None,
+        "description": data.get("description") or "",
+        "parent_id": _id_or_none(data.get("parent")),
+    }
+
+
+class CategoryForm(schema_form(CategoryCreate, _category_payload, {"parent_id": "parent"})):  # type: ignore[misc]
+    name = StringField("Name")
+    slug = StringField("Slug", description=SLUG_HELP)
+    description = TextAreaField("Description")
+    parent = SelectField("Parent", choices=[], validate_choice=False)
+
+
+class CategoryAdmin(ShopModelView, model=Category):
+    name, name_plural = "Category", "Categories"
+    icon = "fa-solid fa-folder-tree"
+    category, category_icon = "Catalog", "fa-solid fa-store"
+
+    column_list = [Category.name, Category.slug, Category.parent, Category.created_at]
+    column_details_list = [
+        Category.id,
+        Category.name,
+        Category.slug,
+        Category.description,
+        Category.parent,
+        Category.created_at,
+        Category.updated_at,
+    ]
+    column_searchable_list = [Category.name, Category.slug]
+    column_sortable_list = [Category.id, Category.name, Category.slug, Category.created_at]
+    column_default_sort = [("name", False)]
+    column_labels = {Category.parent: "Parent", Category.created_at: "Created"}
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> type:
+        choices = [("", "(top level)"), *await _category_choices()]
+        return type(
+            "CategoryChoicesForm",
+            (CategoryForm,),
+            {"parent": SelectField("Parent", choices=choices, validate_choice=False)},
+        )
+
+    async def get_form_data_for_edit(self, obj: Category) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "slug": obj.slug,
+            "description": obj.description,
+            "parent": str(obj.parent_id) if obj.parent_id else "",
+        }
+
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
+        clean = CategoryCreate.model_validate(_category_payload(data))
+        async with acting(request) as (session, _):
+            return await catalog_service.create_category(session, clean)
+
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
+        clean = CategoryCreate.model_validate(_category_payload(data))
+        async with acting(request) as (session, _):
+            return await catalog_service.update_category(session, int(pk), clean)
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        try:
+            async with acting(request) as (session, _):
+                await catalog_service.delete_category(session, int(pk))
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+
+
+# --- products ----------------------------------------------------------------------------
+
+
+def _product_payload(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": data.get("name") or "",
+        "slug": data.get("slug") or None,
+        "description": data.get("description") or "",
+        "price": data.get("price"),
+        "category_id": _id_or_none(data.get("category")),
+        "is_active": bool(data.get("is_active")),
+        "attributes": data.get("attributes") or {},
+    }
+
+
+class ProductForm(schema_form(ProductCreate, _product_payload, {"category_id": "category"})):  # type: ignore[misc]
+    name = StringField("Name")
+    slug = StringField("Slug", description=SLUG_HELP)
+    description = TextAreaField("Description")
+    price = DecimalCommaField("Price", description="e.g. 12.90 or 12,90")
+    category = SelectField("Category", choices=[], validate_choice=False)
+    is_active = BooleanField("Active", description="Untick to hide it from the shop.")
+    attributes = KeyValueField("Attributes", description="e.g. Origin: Ethiopia")
+
+
+class ProductAdmin(ShopModelView, model=Product):
+    name, name_plural = "Product", "Products"
+    icon = "fa-solid fa-box"
+    category, category_icon = "Catalog", "fa-solid fa-store"
+
+    details_template = "shop/product_details.html"
+    edit_template = "shop/product_edit.html"
+
+    column_list = [
+        Product.name,
+        Product.slug,
+        Product.category,
+        Product.price,
+        Product.is_active,
+        Product.created_at,
+    ]
+    column_details_list = [
+        Product.id,
+        Product.name,
+        Product.slug,
+        Product.description,
+        Product.category,
+        Product.price,
+        Product.is_active,
+        Product.attributes,
+        Product.created_at,
+        Product.updated_at,
+    ]
+    column_searchable_list = [Product.name, Product.slug]
+    column_sortable_list = [
+        Product.id,
+        Product.name,
+        Product.slug,
+        Product.price,
+        Product.is_active,
+        Product.created_at,
+    ]
+    column_default_sort = [("created_at", True)]
+    column_filters = [
+        BooleanFilter(Product.is_active, title="Active"),
+        SafeForeignKeyFilter(
+            Product.category_id, Category.name, title="Category", parameter_name="category"
+        ),
+    ]
+    column_labels = {
+        Product.is_active: "Active",
+        Product.created_at: "Created",
+        Product.updated_at: "Updated",
+    }
+    column_formatters = {Product.price: money_of("price", None)}
+    column_formatters_detail = {
+        Product.price: money_of("price", None),
+        Product.attributes: lambda m, a: Markup("<br>").join(
+            Markup("<strong>{}</strong>: {}").format(k, v) for k, v in (m.attributes or {}).items()
+        ),
+    }
+
+    async def scaffold_form(self, rules: list[str] | None = None) -> type:
+        choices = [("", "(choose)"), *await _category_choices()]
+        return type(
+            "ProductChoicesForm",
+            (ProductForm,),
+            {"category": SelectField("Category", choices=choices, validate_choice=False)},
+        )
+
+    async def get_form_data_for_edit(self, obj: Product) -> dict[str, Any]:
+        return {
+            "name": obj.name,
+            "slug": obj.slug,
+            "description": obj.description,
+            "price": obj.price,
+            "category": str(obj.category_id),
+            "is_active": obj.is_active,
+            "attributes": obj.attributes,
+        }
+
+    async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
+        clean = ProductCreate.model_validate(_product_payload(data))
+        async with acting(request) as (session, _):
+            return await catalog_service.create_product(session, clean)
+
+    async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
+        clean = ProductCreate.model_validate(_product_payload(data))
+        async with acting(request) as (session, _):
+            return await catalog_service.update_product(session, int(pk), clean)
+
+    async def delete_model(self, request: Request, pk: Any) -> None:
+        try:
+            async with acting(request) as (session, _):
+                await catalog_service.delete_product(session, int(pk))
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+
+    def details_query(self, request: Request) -> Select[Any]:
+        return super().details_query(request).options(selectinload(Product.images))
+
+    async def _images_context(self, request: Request) -> dict[str, Any]:
+        pk = str(request.path_params.get("pk", ""))
+        if not valid_pk(pk):
+            raise HTTPException(status_code=404)
+        async with unit_of_work() as session:
+            images = (
+                await session.scalars(
+                    select(ProductImage)
+                    .where(ProductImage.product_id == int(pk))
+                    .order_by(ProductImage.position, ProductImage.id)
+                )
+            ).all()
+        return {"images": images, "thumbnail": thumbnail, "product_pk": int(pk)}
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        return await self._images_context(request)
+
+    async def edit_context(self, request: Request) -> dict[str, Any]:
+        return await self._images_context(request)
+
+    # --- images, managed on the product's edit page ------------------------------------------
+
+    def _to_edit(self, request: Request, pk: int) -> Response:
+        url = request.url_for("admin:edit", identity=self.identity, pk=pk)
+        return RedirectResponse(f"{url}#images", status_code=302)
+
+    def _image_pk(self, request: Request) -> tuple[int, int]:
+        if not self.has_permission(request, "edit"):
+            raise HTTPException(status_code=403)
+        pk, image = str(request.path_params["pk"]), str(request.path_params.get("image", "1"))
+        if not valid_pk(pk) or not valid_pk(image):
+            raise HTTPException(status_code=404)
+        return int(pk), int(image)
+
+    @expose("/images/{pk}", methods=["POST"])
+    async def upload_image(self, request: Request) -> Response:
+        pk, _ = self._image_pk(request)
+        form = await request.form()
+        upload, alt_text = form.get("file"), str(form.get("alt_text", "")).strip()[:200]
+        try:
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                raise AdminChangeRefused("Choose an image file (JPEG, PNG or WEBP) first.")
+            raw = await upload.read()
+            # The API's path: size cap, type read from the bytes, decoded and re-encoded.
+            async with acting(request) as (session, _):
+                await catalog_service.add_image(session, pk, raw, alt_text=alt_text, position=None)
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        else:
+            done(request, "The image was added.", title="Uploaded")
+        return self._to_edit(request, pk)
+
+    @expose("/images/{pk}/{image}/{op}", methods=["POST"])
+    async def change_image(self, request: Request) -> Response:
+        pk, image_id = self._image_pk(request)
+        op = request.path_params["op"]
+        form = await request.form()
+        try:
+            async with acting(request) as (session, _):
+                if op == "alt":
+                    alt = ImageUpdate.model_validate({"alt_text": str(form.get("alt_text", ""))})
+                    await catalog_service.update_image(session, pk, image_id, alt)
+                elif op in ("up", "down"):
+                    await self._move_image(session, pk, image_id, -1 if op == "up" else 1)
+                elif op == "delete":
+                    await catalog_service.delete_image(session, pk, image_id)
+                else:
+                    raise HTTPException(status_code=404)
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        except ValueError:
+            refused(request, AdminChangeRefused("Alt text: at most 200 characters."))
+        else:
+            said = {"alt": "Alt text saved.", "delete": "The image was deleted."}
+            done(request, said.get(op, "The order of the images changed."))
+        return self._to_edit(request, pk)
+
+    async def _move_image(self, session: Any, pk: int, image_id: int, step: int) -> None:
+        product = await catalog_service.get_product(session, pk)
+        order = [image.id for image in product.images]
+        if image_id not in order:
+            raise AdminChangeRefused("That image is not one of this product's.")
+        i = order.index(image_id)
+        j = min(max(i + step, 0), len(order) - 1)
+        order[i], order[j] = order[j], order[i]
+        for position, iid in enumerate(order):
+            await catalog_service.update_image(
+                session, pk, iid, ImageUpdate.model_validate({"position": position})
+            )
+
+
+class ProductImageAdmin(ShopModelView, model=ProductImage):
+    name, name_plural = "Product image", "Product images"
+    icon = "fa-solid fa-image"
+    category, category_icon = "Catalog", "fa-solid fa-store"
+
+    # Managed on the product's edit page (upload, alt text, order, delete).
+    can_create = can_edit = can_delete = False
+
+    column_list = [
+        "preview",
+        ProductImage.product,
+        ProductImage.position,
+        ProductImage.alt_text,
+        ProductImage.width,
+        ProductImage.height,
+        ProductImage.size_bytes,
+    ]
+    column_details_list = [
+        ProductImage.id,
+        "preview",
+        ProductImage.product,
+        ProductImage.filename,
+        ProductImage.content_type,
+        ProductImage.width,
+        ProductImage.height,
+        ProductImage.size_bytes,
+        ProductImage.position,
+        ProductImage.alt_text,
+        ProductImage.created_at,
+    ]
+    column_searchable_list = [ProductImage.filename, ProductImage.alt_text]
+    column_sortable_list = [ProductImage.id, ProductImage.size_bytes, ProductImage.position]
+    column_default_sort = [("id", True)]
+    column_labels = {"preview": "Preview", ProductImage.size_bytes: "Bytes"}
+    column_formatters = {"preview": lambda m, a: thumbnail(m)}
+    column_formatters_detail = {"preview": lambda m, a: thumbnail(m, 240)}

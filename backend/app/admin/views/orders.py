@@ -1,0 +1,403 @@
+"""Orders at the counter: read, moved along their allowed next statuses, cancelled or
+refunded after a confirmation that says what happens, exported as CSV for a date range.
+Every change goes through the orders service, as PATCH /orders/{id} does."""
+
+import csv
+import io
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqladmin import action, expose
+from sqladmin.filters import AllUniqueStringValuesFilter
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from app.admin.views.base import (
+    AdminChangeRefused,
+    SafeForeignKeyFilter,
+    ShopModelView,
+    acting,
+    done,
+    money,
+    money_of,
+    refused,
+    valid_pk,
+)
+from app.core.db import unit_of_work
+from app.models import Order, OrderItem, OrderStatus, Store, User
+from app.orders import service as orders_service
+from app.stores import service as stores_service
+from app.users import service as users_service
+
+EXPORT_MAX_DAYS = 366
+
+
+def customer_text(user: User | None) -> str:
+    if user is None:
+        return "(account removed)"
+    if user.deleted_at is not None:
+        return f"(anonymised user {user.id})"
+    return f"{user.full_name or user.username} <{user.email}>"
+
+
+class OrderAdmin(ShopModelView, model=Order):
+    name, name_plural = "Order", "Orders"
+    icon = "fa-solid fa-receipt"
+    category, category_icon = "Orders", "fa-solid fa-cart-shopping"
+
+    # Placed by checkout; changed only by the moves, cancel and refund below.
+    can_create = False
+    can_edit = False
+    can_delete = False
+    can_export = False
+    page_size = 25
+    details_template = "shop/order_details.html"
+
+    column_list = [
+        Order.number,
+        Order.status,
+        Order.user,
+        Order.store,
+        Order.total,
+        Order.created_at,
+    ]
+    column_details_list = [Order.number, Order.status, Order.store, Order.total]
+    column_searchable_list = [Order.number]
+    column_sortable_list = [Order.number, Order.status, Order.total, Order.created_at]
+    column_default_sort = [("created_at", True)]
+    column_filters = [
+        AllUniqueStringValuesFilter(Order.status, title="Status"),
+        SafeForeignKeyFilter(Order.store_id, Store.name, title="Store", parameter_name="store"),
+    ]
+    column_labels = {Order.user: "Customer", Order.created_at: "Placed"}
+    column_formatters = {
+        Order.total: money_of("total"),
+        Order.user: lambda m, a: customer_text(m.user),
+    }
+    # Support staff see customers here, but have no user pages to follow a link to.
+    non_link_related_fields = [Order.user]
+
+    # Deleted orders are hidden here as in the API.
+    def list_query(self, request: Request) -> Select[Any]:
+        return super().list_query(request).where(Order.deleted_at.is_(None))
+
+    def count_query(self, request: Request) -> Select[Any]:
+        return super().count_query(request).where(Order.deleted_at.is_(None))
+
+    def details_query(self, request: Request) -> Select[Any]:
+        return super().details_query(request).where(Order.deleted_at.is_(None))
+
+    async def list_context(self, request: Request) -> dict[str, Any]:
+        async with unit_of_work() as session:
+            stores = await stores_service.active_stores(session)
+        presets = [
+            (
+                f"To prepare at {store.name}",
+                str(
+                    request.url_for("admin:list", identity=self.identity).include_query_params(
+                        status=OrderStatus.paid.value, store=store.id
+                    )
+                ),
+            )
+            for store in stores
+        ]
+        return {
+            "presets": presets,
+            "export_url": request.url_for("admin:view-order-export_range"),
+            "today": date.today().isoformat(),
+        }
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        pk = str(request.path_params.get("pk", ""))
+        if not valid_pk(pk):
+            raise HTTPException(status_code=404)
+        async with acting(request) as (session, staff):
+            try:
+                order = await orders_service.get_order(session, staff, int(pk))
+            except AdminChangeRefused:
+                raise HTTPException(status_code=404) from None
+            customer = await users_service.by_id(session, order.user_id) if order.user_id else None
+            actors = {}
+            for change in order.history:
+                if change.changed_by_id and change.changed_by_id not in actors:
+                    actors[change.changed_by_id] = await users_service.by_id(
+                        session, change.changed_by_id
+                    )
+        moves = [
+            s for s in orders_service.next_statuses(order.status) if s != OrderStatus.cancelled
+        ]
+        return {
+            "order": order,
+            "customer": customer,
+            "history": [
+                (change, actors.get(change.changed_by_id) if change.changed_by_id else None)
+                for change in order.history
+            ],
+            "lines": [
+                (
+                    item,
+                    money(item.unit_price, order.currency),
+                    money(item.line_total, order.currency),
+                )
+                for item in order.items
+            ],
+            "total": money(order.total, order.currency),
+            "moves": moves if self.has_permission(request, "action:move") else [],
+            "can_cancel": order.status == OrderStatus.pending
+            and self.has_permission(request, "action:cancel"),
+            "can_refund": order.status == OrderStatus.paid
+            and self.has_permission(request, "action:refund"),
+            "can_hide": order.status in orders_service.DELETABLE
+            and self.has_permission(request, "action:hide"),
+        }
+
+    # --- moving along ------------------------------------------------------------------------
+
+    @expose("/move/{pk}", methods=["POST"])
+    async def move(self, request: Request) -> Response:
+        pk = self.permitted_pk(request, "move")
+        form = await request.form()
+        new = str(form.get("to", ""))
+        try:
+            if new == OrderStatus.cancelled:
+                raise AdminChangeRefused("Cancel with Cancel… or Refund…, which say what happens.")
+            async with acting(request) as (session, staff):
+                order = await orders_service.change_status(session, staff, pk, new)
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        else:
+            done(request, f"Order {order.number} is {order.status} now.", title="Moved")
+        return self._back_to(request, pk)
+
+    # --- cancel and refund ---------------------------------------------------------------------
+
+    async def _cancellation(self, request: Request) -> orders_service.Cancellation:
+        pk = request.query_params.get("pks", "")
+        if not valid_pk(pk):
+            raise HTTPException(status_code=404)
+        try:
+            async with acting(request) as (session, staff):
+                return await orders_service.cancellation(session, staff, int(pk))
+        except AdminChangeRefused:
+            raise HTTPException(status_code=404) from None
+
+    def _stock_facts(self, plan: orders_service.Cancellation) -> list[str]:
+        if not plan.stock_back:
+            return ["No stock goes back (the products no longer exist)."]
+        lines = ", ".join(f"{qty} x {name}" for name, qty in plan.stock_back)
+        return [f"Back to the stock of {plan.order.store.name}: {lines}."]
+
+    @action("cancel", "Cancel…", add_in_list=False)
+    async def cancel_page(self, request: Request) -> Response:
+        plan = await self._cancellation(request)
+        order = plan.order
+        if order.status != OrderStatus.pending:
+            problem = (
+                f"Order {order.number} is paid: Refund… cancels it and returns the money."
+                if order.status == OrderStatus.paid
+                else f"Order {order.number} is {order.status}; only pending or paid orders "
+                "can be cancelled."
+            )
+            return await self.confirmation(
+                request,
+                title=f"Cancel order {order.number}",
+                problem=problem,
+                back_url=self._details_url(request, order.id),
+            )
+        return await self.confirmation(
+            request,
+            title=f"Cancel order {order.number}?",
+            facts=[
+                "Nothing was paid, so nothing is refunded.",
+                *self._stock_facts(plan),
+                "The customer gets an e-mail that the order was cancelled.",
+            ],
+            post_url=request.url_for("admin:view-order-cancel", pk=order.id),
+            button=f"Cancel order {order.number}",
+            back_url=self._details_url(request, order.id),
+        )
+
+    @action("refund", "Refund…", add_in_list=False)
+    async def refund_page(self, request: Request) -> Response:
+        plan = await self._cancellation(request)
+        order = plan.order
+        if order.status != OrderStatus.paid or plan.refund is None:
+            problem = (
+                f"Order {order.number} was not paid: Cancel… cancels it."
+                if order.status == OrderStatus.pending
+                else f"Order {order.number} is {order.status}; only a paid order that is not "
+                "being prepared yet can be refunded."
+            )
+            return await self.confirmation(
+                request,
+                title=f"Refund order {order.number}",
+                problem=problem,
+                back_url=self._details_url(request, order.id),
+            )
+        return await self.confirmation(
+            request,
+            title=f"Refund and cancel order {order.number}?",
+            facts=[
+                f"{plan.refund:,.2f} {order.currency} goes back to money account "
+                f"{plan.refund_account_id}, which paid for it.",
+                *self._stock_facts(plan),
+                "The order is cancelled and the customer gets an e-mail saying so.",
+            ],
+            post_url=request.url_for("admin:view-order-cancel", pk=order.id),
+            button=f"Refund {plan.refund:,.2f} {order.currency}",
+            back_url=self._details_url(request, order.id),
+        )
+
+    @expose("/cancel/{pk}", methods=["POST"])
+    async def cancel(self, request: Request) -> Response:
+        pk = self.permitted_pk(request, "cancel")
+        try:
+            async with acting(request) as (session, staff):
+                before = await orders_service.cancellation(session, staff, pk)
+                if before.refund is not None:
+                    self.permitted_pk(request, "refund")
+                order = await orders_service.change_status(
+                    session, staff, pk, OrderStatus.cancelled
+                )
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        else:
+            said = f"Order {order.number} is cancelled"
+            if before.refund is not None:
+                said += f"; {before.refund:,.2f} {order.currency} refunded"
+            done(request, said + ".", title="Cancelled")
+        return self._back_to(request, pk)
+
+    # --- hiding finished orders ----------------------------------------------------------------
+
+    @action("hide", "Delete…", add_in_list=False)
+    async def hide_page(self, request: Request) -> Response:
+        plan = await self._cancellation(request)
+        order = plan.order
+        return await self.confirmation(
+            request,
+            title=f"Delete order {order.number}?",
+            facts=[
+                "It disappears from the lists here and in the customer's history.",
+                "The ledger keeps its payments and refunds.",
+                "Only completed or cancelled orders can be deleted.",
+            ],
+            post_url=request.url_for("admin:view-order-hide", pk=order.id),
+            button=f"Delete order {order.number}",
+            back_url=self._details_url(request, order.id),
+        )
+
+    @expose("/hide/{pk}", methods=["POST"])
+    async def hide(self, request: Request) -> Response:
+        pk = self.permitted_pk(request, "hide")
+        try:
+            async with acting(request) as (session, staff):
+                await orders_service.delete_order(session, staff, pk)
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+            return self._back_to(request, pk)
+        done(request, "The order was deleted.", title="Deleted")
+        return RedirectResponse(
+            request.url_for("admin:list", identity=self.identity), status_code=302
+        )
+
+    # --- export --------------------------------------------------------------------------------
+
+    @expose("/export-range", methods=["GET"])
+    async def export_range(self, request: Request) -> Response:
+        if not self.has_permission(request, "list"):
+            raise HTTPException(status_code=403)
+        try:
+            first = date.fromisoformat(request.query_params.get("from", ""))
+            last = date.fromisoformat(request.query_params.get("to", ""))
+        except ValueError:
+            raise HTTPException(400, "Give both dates as YYYY-MM-DD.") from None
+        if last < first or (last - first).days >= EXPORT_MAX_DAYS:
+            raise HTTPException(400, f"From a date to a later one, {EXPORT_MAX_DAYS} days at most.")
+        start = datetime.combine(first, time.min, UTC)
+        end = datetime.combine(last + timedelta(days=1), time.min, UTC)
+        async with unit_of_work() as session:
+            orders = (
+                await session.scalars(
+                    select(Order)
+                    .where(
+                        Order.deleted_at.is_(None),
+                        Order.created_at >= start,
+                        Order.created_at < end,
+                    )
+                    .options(selectinload(Order.user), selectinload(Order.store))
+                    .order_by(Order.created_at, Order.id)
+                )
+            ).all()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "number",
+                "placed_at_utc",
+                "status",
+                "store",
+                "customer",
+                "email",
+                "phone",
+                "total",
+                "currency",
+            ]
+        )
+        for order in orders:
+            user = order.user if order.user and order.user.deleted_at is None else None
+            writer.writerow(
+                [
+                    order.number,
+                    order.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                    order.status,
+                    order.store.name,
+                    (user.full_name or user.username) if user else "",
+                    user.email if user else "",
+                    user.phone if user else "",
+                    f"{order.total:.2f}",
+                    order.currency,
+                ]
+            )
+        filename = f"orders-{first.isoformat()}-to-{last.isoformat()}.csv"
+        return Response(
+            out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+
+    def _details_url(self, request: Request, pk: int) -> Any:
+        return request.url_for("admin:details", identity=self.identity, pk=pk)
+
+    def _back_to(self, request: Request, pk: int) -> Response:
+        return RedirectResponse(self._details_url(request, pk), status_code=302)
+
+
+class OrderItemAdmin(ShopModelView, model=OrderItem):
+    name, name_plural = "Order line", "Order lines"
+    icon = "fa-solid fa-list"
+    category, category_icon = "Orders", "fa-solid fa-cart-shopping"
+
+    # Read-only: lines are written by checkout with the price of the moment.
+    can_create = can_edit = can_delete = False
+
+    column_list = [
+        OrderItem.order,
+        OrderItem.product_name,
+        OrderItem.quantity,
+        OrderItem.unit_price,
+        "line_total",
+    ]
+    column_details_list = [*column_list, OrderItem.product_id]
+    column_searchable_list = [OrderItem.product_name]
+    column_sortable_list = [OrderItem.id, OrderItem.quantity, OrderItem.unit_price]
+    column_default_sort = [("id", True)]
+    column_labels = {"line_total": "Line total", OrderItem.product_name: "Product"}
+    column_formatters = {
+        OrderItem.unit_price: money_of("unit_price", None),
+        "line_total": money_of("line_total", None),
+    }
+    column_formatters_detail = column_formatters

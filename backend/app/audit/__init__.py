@@ -1,0 +1,1 @@
+"""The audit log of staff writes, from the panel and the API."""
