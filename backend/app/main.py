@@ -18,7 +18,7 @@ from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
-from app.core.metrics import LATENCY_BUCKETS, metrics_access
+from app.core.metrics import LATENCY_BUCKETS, metrics_access, process_exiting
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
@@ -40,6 +40,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await outbox.stop()
     await redis.aclose()
     await engine.dispose()
+    process_exiting()
 
 
 def create_app() -> FastAPI:

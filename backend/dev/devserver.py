@@ -150,6 +150,18 @@ def _stop_all(children: list[Child]) -> None:
         child.wait()
 
 
+def api_env(env: dict[str, str], workers: int, metrics_dir: Path) -> dict[str, str]:
+    """The API's environment. With more than one worker, each writes its metrics into
+    `metrics_dir` (PROMETHEUS_MULTIPROC_DIR, emptied of the files of processes before: a
+    restart starts from nothing) and /metrics adds up every process, as the image does."""
+    if workers < 2:
+        return env
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+    return {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+
+
 def uvicorn_args(port: int, forwarded_allow_ips: str, workers: int = 1) -> list[str]:
     # X-Forwarded-For is believed only from the proxies in FORWARDED_ALLOW_IPS: none by
     # default, since every client of `make run` comes from 127.0.0.1 and could name any address.
@@ -276,7 +288,16 @@ def main() -> int:
 
         say(f"starting the API on http://127.0.0.1:{port} ({settings.web_concurrency} workers) ...")
         workers = settings.web_concurrency
-        api = Child("api", spawn(uvicorn_args(port, settings.forwarded_allow_ips, workers)))
+        api_args = uvicorn_args(port, settings.forwarded_allow_ips, workers)
+        api = Child(
+            "api",
+            lambda: subprocess.Popen(
+                api_args,
+                cwd=BACKEND_DIR,
+                env=api_env(env, workers, DATA_DIR / "api-metrics"),
+                start_new_session=True,
+            ),
+        )
         celery = [python, "-m", "celery", "-A", "app.worker"]
         worker = Child(
             "worker", spawn([*celery, "worker", "--concurrency", "2", "--loglevel", "WARNING"])
