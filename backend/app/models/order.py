@@ -53,7 +53,7 @@ class Order(IdMixin, TimestampMixin, Base):
     __mapper_args__ = {"eager_defaults": True}
 
     # "261123-01042": the UTC date and the counter (5 digits at least), made by the database
-    # function order_number() (migration 0006) and returned by the INSERT.
+    # function order_number() (migration 0007) and returned by the INSERT.
     number: Mapped[str] = mapped_column(
         String(20), unique=True, server_default=text("order_number()")
     )
