@@ -127,7 +127,9 @@ async def make_buyers() -> list[int]:
     return ids
 
 
-def start_server(module: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def start_server(
+    module: str, port: int, workers: int, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """uvicorn as `make run` starts the shop (dev.devserver), on the bench's stack."""
     return subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         [
@@ -136,7 +138,7 @@ def start_server(module: str, port: int, workers: int, log: Path) -> subprocess.
             "--no-proxy-headers", "--no-access-log", "--log-level", "warning",
         ],
         cwd=BACKEND_DIR,
-        env=dict(os.environ),
+        env=env if env is not None else dict(os.environ),
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -530,6 +532,7 @@ def main() -> int:
         return 1
 
     sys.path.insert(0, str(BACKEND_DIR))
+    from dev.devserver import api_env
     from dev.embedded import EmbeddedPostgres, EmbeddedRedis, ensure_database, free_port
 
     workdir = Path(tempfile.mkdtemp(prefix="shop-compare-"))
@@ -570,7 +573,9 @@ def main() -> int:
         asyncio.run(make_buyers())
 
         shop_port, twin_port = free_port(), free_port()
-        shop = start_server("app.main:app", shop_port, args.workers, workdir / "shop.log")
+        # As make run: more than one worker adds up its metrics in a folder (multiprocess mode).
+        shop_env = api_env(dict(os.environ), args.workers, workdir / "shop-metrics")
+        shop = start_server("app.main:app", shop_port, args.workers, workdir / "shop.log", shop_env)
         twin = start_server("bench.twin:app", twin_port, args.workers, workdir / "twin.log")
         servers += [shop, twin]
         shop_url, twin_url = f"http://127.0.0.1:{shop_port}", f"http://127.0.0.1:{twin_port}"
