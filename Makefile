@@ -29,7 +29,7 @@ MONITORING_MISSING := $(if $(PROMTOOL_FOUND),,promtool) $(foreach tool,amtool \
 	prometheus-node-exporter,$(if $(wildcard /usr/bin/$(tool)),,$(tool)))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
-	clean spa dev gen-api test-web bench-web nginx monitoring-tools backup restore deploy
+	clean spa dev gen-api test-web bench-web nginx wrk monitoring-tools backup restore deploy
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$(SHOP_PORT) (Ctrl-C stops it)"
@@ -40,7 +40,7 @@ help:
 	@echo "make lint   - ruff, the import contracts (domain boundaries, no import cycle), mypy"
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
-	@echo "make bench  - benchmarks of checkout, history, search and the webhook (own servers)"
+	@echo "make bench  - the shop against its raw asyncpg twin at 100k products, then checkout, history, search and webhook flows (own servers)"
 	@echo "make bench-live - live sockets: how many one API process holds, event delivery delay"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 	@echo "make backup - back up the database and media of make run into backups/"
@@ -151,8 +151,22 @@ restore: install
 deploy:
 	@scripts/deploy.sh
 
-bench: install
-	@cd backend && $(VENV_PY) -m bench.run
+# The shop side by side with its raw asyncpg twin (bench/compare.py; BENCH_ARGS="--scale 10000
+# --reps 1 --seconds 5" for a quick run), then the flows of bench/run.py. wrk is Debian's.
+bench: install wrk
+	@cd backend && { $(VENV_PY) -m bench.compare $(BENCH_ARGS); compared=$$?; \
+		$(VENV_PY) -m bench.run; flows=$$?; exit $$((compared || flows)); }
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "[shop] the bench needs wrk: sudo apt-get install -y wrk"; exit 1; \
+		fi; \
+		echo "[shop] installing Debian's wrk for the bench (apt-get install -y wrk) ..."; \
+		apt="apt-get -qq -o DPkg::Lock::Timeout=300"; \
+		{ $$apt install -y wrk || { $$apt update && $$apt install -y wrk; }; } >/dev/null \
+			|| { echo "[shop] apt-get install wrk failed"; exit 1; }; \
+	fi
 
 bench-live: install
 	@cd backend && $(VENV_PY) -m bench.live

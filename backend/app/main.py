@@ -10,6 +10,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from app.admin import setup_admin
 from app.api import api_router
 from app.auth.dependencies import optional_user
+from app.core import outbox
 from app.core.config import settings
 from app.core.db import engine
 from app.core.docs import DOCS_URL, REDOC_URL, mount_docs
@@ -17,7 +18,7 @@ from app.core.errors import register_error_handlers
 from app.core.limits import BodySizeLimitMiddleware
 from app.core.logging import RequestContextMiddleware, configure_logging
 from app.core.media import MediaFiles
-from app.core.metrics import LATENCY_BUCKETS, metrics_access
+from app.core.metrics import LATENCY_BUCKETS, metrics_access, process_exiting
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
 from app.core.redis import redis
@@ -36,8 +37,10 @@ with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` f
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
+    await outbox.stop()
     await redis.aclose()
     await engine.dispose()
+    process_exiting()
 
 
 def create_app() -> FastAPI:

@@ -22,7 +22,13 @@ from app.core.config import settings
 if multiprocess_dir := os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     Path(multiprocess_dir).mkdir(parents=True, exist_ok=True)
 
-TASK_MODULES = ["app.auth.tasks", "app.users.tasks", "app.orders.tasks", "app.payments.tasks"]
+TASK_MODULES = [
+    "app.core.outbox",
+    "app.auth.tasks",
+    "app.users.tasks",
+    "app.orders.tasks",
+    "app.payments.tasks",
+]
 
 celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
 celery_app.conf.update(
@@ -55,6 +61,11 @@ celery_app.conf.update(
         "expire-top-ups": {
             "task": "app.payments.tasks.expire_top_ups",
             "schedule": crontab(minute="*/5"),
+        },
+        # Jobs an API process committed but died before publishing (app.core.outbox).
+        "relay-job-outbox": {
+            "task": "app.core.outbox.relay_jobs",
+            "schedule": crontab(minute="*"),
         },
         "purge-idempotency-keys": {
             "task": "app.orders.tasks.purge_idempotency_keys",

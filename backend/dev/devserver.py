@@ -110,6 +110,9 @@ class Child:
             code = self.process.poll()
             if code is None:
                 return
+            # What it started (uvicorn's workers) dies with it: orphans would keep the port.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.failures = 1 if now - self.started_at > self.STABLE_AFTER else self.failures + 1
             delay = min(self.BACKOFF_MAX, 2.0 ** (self.failures - 1))
             say(f"{self.name} exited with code {code}; restarting it in {delay:.0f} s")
@@ -126,9 +129,9 @@ class Child:
             self.started_at = now
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+        # The whole group, also when its leader is gone already (uvicorn's workers).
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
 
     def wait(self) -> None:
         try:
@@ -147,7 +150,19 @@ def _stop_all(children: list[Child]) -> None:
         child.wait()
 
 
-def uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
+def api_env(env: dict[str, str], workers: int, metrics_dir: Path) -> dict[str, str]:
+    """The API's environment. With more than one worker, each writes its metrics into
+    `metrics_dir` (PROMETHEUS_MULTIPROC_DIR, emptied of the files of processes before: a
+    restart starts from nothing) and /metrics adds up every process, as the image does."""
+    if workers < 2:
+        return env
+    metrics_dir.mkdir(parents=True, exist_ok=True)
+    for stale in metrics_dir.glob("*.db"):
+        stale.unlink()
+    return {**env, "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+
+
+def uvicorn_args(port: int, forwarded_allow_ips: str, workers: int = 1) -> list[str]:
     # X-Forwarded-For is believed only from the proxies in FORWARDED_ALLOW_IPS: none by
     # default, since every client of `make run` comes from 127.0.0.1 and could name any address.
     proxy = (
@@ -164,6 +179,8 @@ def uvicorn_args(port: int, forwarded_allow_ips: str) -> list[str]:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(workers),
         "--loop",
         "uvloop",
         "--http",
@@ -269,8 +286,18 @@ def main() -> int:
         migrate(env, quiet=False)
         _run([python, "-m", "dev.seed", "--if-empty"], env)
 
-        say(f"starting the API on http://127.0.0.1:{port} ...")
-        api = Child("api", spawn(uvicorn_args(port, settings.forwarded_allow_ips)))
+        say(f"starting the API on http://127.0.0.1:{port} ({settings.web_concurrency} workers) ...")
+        workers = settings.web_concurrency
+        api_args = uvicorn_args(port, settings.forwarded_allow_ips, workers)
+        api = Child(
+            "api",
+            lambda: subprocess.Popen(
+                api_args,
+                cwd=BACKEND_DIR,
+                env=api_env(env, workers, DATA_DIR / "api-metrics"),
+                start_new_session=True,
+            ),
+        )
         celery = [python, "-m", "celery", "-A", "app.worker"]
         worker = Child(
             "worker", spawn([*celery, "worker", "--concurrency", "2", "--loglevel", "WARNING"])

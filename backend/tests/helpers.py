@@ -67,6 +67,23 @@ async def wait_until_someone_waits_for(holder: AsyncSession, timeout: float = 10
         await asyncio.sleep(0.02)
 
 
+async def outbox_drained(timeout: float = 10.0) -> None:
+    """Until the relay of this process has published every job (its statements would count
+    in a test that counts the statements of a request)."""
+    from sqlalchemy import exists
+
+    from app.models import OutboxJob
+
+    deadline = time.monotonic() + timeout
+    while True:
+        async with SessionFactory() as session:
+            if not await session.scalar(select(exists().where(OutboxJob.id.is_not(None)))):
+                break
+        assert time.monotonic() < deadline, "jobs still waiting in the outbox"
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.05)  # its DELETE committed; let it finish its round
+
+
 def metric(text: str, name: str, **labels: str) -> float:
     """The value of sample `name` with these labels (summed over any others) in a /metrics
     page; 0 when there is none."""

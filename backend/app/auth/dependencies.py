@@ -11,7 +11,7 @@ from app.audit import service as audit_service
 from app.auth import sessions
 from app.auth.errors import AccountDisabled, InsufficientRole
 from app.auth.permissions import STAFF_ROLES, has_role, is_staff
-from app.core.db import SessionDep
+from app.core.db import SessionDep, unit_of_work
 from app.core.errors import Unauthorized
 from app.core.redis import redis
 from app.core.security import decode_access_token
@@ -55,12 +55,14 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 
 async def optional_user(
-    request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+    request: Request, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> User | None:
-    """The caller when a token is sent (a bad one is still 401), else None."""
+    """The caller when a token is sent (a bad one is still 401), else None. Its own short
+    session, opened only for a token: an anonymous read (the catalog's) opens none."""
     if token is None:
         return None
-    return await current_user(request, session, token)
+    async with unit_of_work() as session:
+        return await current_user(request, session, token)
 
 
 OptionalUser = Annotated[User | None, Depends(optional_user)]

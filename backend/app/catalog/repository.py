@@ -5,12 +5,32 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
-from app.models import Category, Product, Stock
+from app.core.db import engine
+from app.core.listing import (
+    Filter,
+    ListParams,
+    ListSpec,
+    Page,
+    count_key,
+    paginate,
+    search_columns,
+)
+from app.models import Category, Product, ProductImage, Stock
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -65,6 +85,9 @@ def product_rank(q: str) -> ColumnElement[float]:
     return rank + func.similarity(Product.name, literal(q))
 
 
+# Best matches first among the newest RANK_WINDOW matches of a search (all of them when fewer).
+RANK_WINDOW = 1000
+
 PRODUCT_FILTERS = {
     "id": Filter(Product.id, int),
     "name": Filter(Product.name),
@@ -90,6 +113,8 @@ PRODUCT_LIST = ListSpec(
     search=product_search,
     rank=product_rank,
     tiebreak=Product.id.asc(),
+    tiebreak_follows_sort=True,
+    rank_window=RANK_WINDOW,
 )
 
 
@@ -108,6 +133,7 @@ def product_list_spec(
         search=PRODUCT_LIST.search,
         rank=PRODUCT_LIST.rank,
         tiebreak=PRODUCT_LIST.tiebreak,
+        tiebreak_follows_sort=True,
     )
 
 
@@ -126,13 +152,92 @@ CATEGORY_LIST = ListSpec(
 )
 
 
+def _images_json() -> Any:
+    """A product's images as the API shows them (ImageRead), one JSON array per row."""
+    image = ProductImage
+    # Constant keys as SQL text, not parameters: the statement keeps one parameter.
+    fields: tuple[tuple[str, Any], ...] = (
+        ("id", image.id),
+        ("url", literal_column("'/media/products/'") + image.filename),
+        ("content_type", image.content_type),
+        ("width", image.width),
+        ("height", image.height),
+        ("size_bytes", image.size_bytes),
+        ("position", image.position),
+        ("alt_text", image.alt_text),
+    )
+    parts: list[Any] = []
+    for name, value in fields:
+        parts += [literal_column(f"'{name}'"), value]
+    shown = func.json_build_object(*parts)
+    return (
+        select(
+            func.coalesce(
+                func.json_agg(aggregate_order_by(shown, image.position.asc(), image.id.asc())),
+                literal_column("'[]'::json"),
+            )
+        )
+        .where(image.product_id == Product.id)
+        .correlate(Product)
+        .scalar_subquery()
+    )
+
+
+# What ProductRead shows, as plain columns (no ORM objects): one statement per page or product.
+PRODUCT_COLUMNS = (
+    Product.id,
+    Product.name,
+    Product.slug,
+    Product.description,
+    Product.price,
+    Product.category_id,
+    Product.is_active,
+    Product.attributes,
+    _images_json().label("images"),
+    Product.created_at,
+    Product.updated_at,
+)
+PRODUCT_FIELDS = tuple(c.key if hasattr(c, "key") else c.name for c in PRODUCT_COLUMNS)
+
+
+def total_key(params: ListParams, *, include_inactive: bool) -> str | None:
+    """The cache key of the list's total; None for a list by `store_id`, whose total stock
+    changes move (no catalog write)."""
+    if any(name == "store_id" for name, _, _ in params.filters):
+        return None
+    return count_key(params, "products:all" if include_inactive else "products:active")
+
+
 async def list_products(
-    session: AsyncSession, params: ListParams, *, include_inactive: bool
+    conn: AsyncConnection,
+    params: ListParams,
+    *,
+    include_inactive: bool,
+    known_total: int | None = None,
 ) -> Page[Any]:
-    query = select(Product).options(selectinload(Product.images))
+    """A page of products as dicts of ProductRead's fields."""
+    query = select(*PRODUCT_COLUMNS)
     if not include_inactive:
         query = query.where(Product.is_active)
-    return await paginate(session, query, PRODUCT_LIST, params)
+    page = await paginate(conn, query, PRODUCT_LIST, params, scalars=False, known_total=known_total)
+    page.items = [dict(zip(PRODUCT_FIELDS, row, strict=True)) for row in page.items]
+    return page
+
+
+def _compiled(column: Any) -> str:
+    """The SQL of a product by `column`, compiled once: the hottest read skips building the
+    statement and its cache key."""
+    statement = select(*PRODUCT_COLUMNS).where(column == bindparam("key"))
+    return str(statement.compile(dialect=engine.dialect))
+
+
+PRODUCT_BY = {int: _compiled(Product.id), str: _compiled(Product.slug)}
+
+
+async def read_product(conn: AsyncConnection, key: int | str) -> dict[str, Any] | None:
+    """A product as a dict of ProductRead's fields, by id or slug: one statement."""
+    row = (await conn.exec_driver_sql(PRODUCT_BY[type(key)], (key,))).first()
+    return dict(zip(PRODUCT_FIELDS, row, strict=True)) if row is not None else None
 
 
 async def get_product(session: AsyncSession, key: int | str) -> Product | None:

@@ -1,7 +1,8 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Path, UploadFile, status
-from pydantic import Field
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile, status
+from fastapi.responses import Response
+from pydantic import Field, TypeAdapter
 from pydantic.json_schema import SkipJsonSchema
 
 from app.auth.dependencies import AdminUser, OptionalUser
@@ -18,7 +19,7 @@ from app.catalog.errors import (
     SlugTaken,
     UnsupportedImage,
 )
-from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST
+from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST, RANK_WINDOW
 from app.catalog.schemas import (
     Availability,
     CategoryCreate,
@@ -33,6 +34,7 @@ from app.catalog.schemas import (
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
+from app.core.responses import revalidated_json
 from app.core.types import PathId, TextLimits
 from app.models import Category, Product, ProductImage
 from app.stores import service as stores_service
@@ -43,6 +45,9 @@ CategoryId = PathId
 ProductId = PathId
 ImageId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
+PRODUCT_PAGE = TypeAdapter(Page[ProductRead])
+PRODUCT = TypeAdapter(ProductRead)
+CACHING = " Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed."
 
 
 @router.get(
@@ -115,34 +120,39 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     description=(
         "Active products (admins also see inactive ones). `category_id` includes "
         "subcategories; `store_id` keeps products in stock at that store; `q` is a full-text "
-        "search over name and description that also matches word prefixes. "
-        + PRODUCT_LIST.describe()
+        "search over name and description that also matches word prefixes: best matches "
+        f"first unless `sort` is given, ranked among the newest {RANK_WINDOW:,} matches when "
+        "there are more (`total` still counts them all). " + PRODUCT_LIST.describe() + CACHING
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
-async def list_products(
-    session: SessionDep, params: ListParamsDep, user: OptionalUser
-) -> Page[Any]:
-    return await service.list_products(session, params, is_admin=is_admin(user))
+async def list_products(request: Request, params: ListParamsDep, user: OptionalUser) -> Response:
+    page = await service.list_products(params, is_admin=is_admin(user))
+    body = PRODUCT_PAGE.dump_json(PRODUCT_PAGE.validate_python(page, from_attributes=True))
+    return revalidated_json(request, body, private=user is not None)
 
 
 @router.get(
     "/products/{product_id}",
     response_model=ProductRead,
     responses=problem_responses(ProductNotFound),
+    description="A product by numeric id or by slug (one path with PUT, PATCH and DELETE by "
+    "id)." + CACHING,
 )
 async def get_product(
     product_id: Annotated[
         str, Path(max_length=220, description="The product's numeric id or its slug")
     ],
-    session: SessionDep,
+    request: Request,
     user: OptionalUser,
-) -> Product:
+) -> Response:
     """A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id)."""
     key: int | str = (
         int(product_id) if product_id.isdigit() and len(product_id) < 19 else product_id
     )
-    return await service.get_product(session, key, is_admin=is_admin(user))
+    product = await service.view_product(key, is_admin=is_admin(user))
+    body = PRODUCT.dump_json(PRODUCT.validate_python(product))
+    return revalidated_json(request, body, private=user is not None)
 
 
 @router.get(

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from app.catalog import images, repository
+from app.catalog.counts import counts
 from app.catalog.errors import (
     CATEGORY_DELETE_CONSTRAINTS,
     CATEGORY_WRITE_CONSTRAINTS,
@@ -27,9 +28,9 @@ from app.catalog.schemas import (
     ProductUpdate,
     UnorderableReason,
 )
-from app.core.db import savepoint
-from app.core.jobs import after_commit
+from app.core.db import read, savepoint
 from app.core.listing import ListParams, Page
+from app.core.on_commit import after_commit
 from app.models import Category, Product, ProductImage
 
 
@@ -123,8 +124,28 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 product_list_spec = repository.product_list_spec
 
 
-async def list_products(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
-    return await repository.list_products(session, params, include_inactive=is_admin)
+async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:
+    """A page of products (dicts of ProductRead's fields), read outside any transaction. Its
+    total comes from the cache of catalog totals when there (Redis is asked outside the
+    database's time limit, and a Redis out of order only costs the count)."""
+    key = repository.total_key(params, include_inactive=is_admin)
+    answered, cached = await counts.get(key) if key is not None else (False, None)
+    page = await read(
+        lambda conn: repository.list_products(
+            conn, params, include_inactive=is_admin, known_total=cached
+        )
+    )
+    if key is not None and answered and page.counted is not None:
+        await counts.put(key, page.counted)
+    return page
+
+
+async def view_product(key: int | str, *, is_admin: bool) -> dict[str, Any]:
+    """A product as the API shows it (a dict of ProductRead's fields), in one statement."""
+    product = await read(lambda conn: repository.read_product(conn, key))
+    if product is None or (not product["is_active"] and not is_admin):
+        raise ProductNotFound
+    return product
 
 
 async def get_product(session: AsyncSession, key: int | str, *, is_admin: bool = True) -> Product:

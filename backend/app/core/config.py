@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     log_level: str = "INFO"
     port: int = 8000
+    # API processes of `make run` and of the image (uvicorn --workers): one per CPU core.
+    web_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     project_name: str = "The Shop"
 
     database_url: DatabaseUrl = "postgresql+asyncpg://postgres@127.0.0.1:5432/shop"
@@ -89,6 +91,9 @@ class Settings(BaseSettings):
     db_connect_timeout: float = Field(default=2.0, gt=0)
     db_ping_timeout: float = Field(default=1.0, gt=0)
     db_command_timeout: float = Field(default=15.0, gt=0)
+    # A hot read (catalog pages, product pages) skips the ping and waits at most this long on
+    # its statements before it retries once on another connection.
+    db_read_timeout: float = Field(default=3.0, gt=0)
     redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)

@@ -1,11 +1,13 @@
 """Engine, sessions, the one-commit-per-request dependency, `unit_of_work()` for work outside
-a request, and `savepoint()`, which turns a violated constraint into a domain error."""
+a request, `read()` for hot read-only paths (no transaction, no ping), and `savepoint()`,
+which turns a violated constraint into a domain error."""
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from contextvars import ContextVar
+from typing import Annotated, Any, TypeVar
 
 import asyncpg
 from fastapi import Depends
@@ -13,6 +15,7 @@ from sqlalchemy import event, exc
 from sqlalchemy.engine import CursorResult, Dialect, Result
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -93,6 +96,8 @@ def _ping_with_timeout(
     pool connect anew, which fails fast when the server is still away."""
     if connection_record.info.pop("fresh", False):
         return  # just connected: it answered a moment ago
+    if _reading.get():
+        return  # read(): a dead connection costs a retry there, not a round trip here
     driver = connection_record.driver_connection
     assert driver is not None  # a checked-out connection has its driver's
     try:
@@ -100,6 +105,11 @@ def _ping_with_timeout(
     except Exception as error:
         driver.terminate()
         raise exc.DisconnectionError(f"ping failed: {type(error).__name__}") from error
+
+
+T = TypeVar("T")
+# Set while read() checks a connection out: the ping above is skipped for it.
+_reading: ContextVar[bool] = ContextVar("reading", default=False)
 
 
 class MeasuredPool(AsyncAdaptedQueuePool):
@@ -149,6 +159,8 @@ engine = create_engine(poolclass=MeasuredPool)
 event.listen(engine.sync_engine.pool, "checkout", _checked_out)
 event.listen(engine.sync_engine.pool, "checkin", _checked_in)
 DB_POOL_MAX.set(engine.sync_engine.pool.max_connections)  # type: ignore[attr-defined]
+# The same pool, in autocommit: a read sends its statements alone, without BEGIN and COMMIT.
+read_engine = engine.execution_options(isolation_level="AUTOCOMMIT")
 SessionFactory = async_sessionmaker(
     engine, expire_on_commit=False, autoflush=False, sync_session_class=ShopSession
 )
@@ -156,6 +168,7 @@ SessionFactory = async_sessionmaker(
 
 @event.listens_for(ShopSession, "after_commit")
 def _send_jobs_after_commit(session: Session) -> None:
+    session.info.pop("wakes_relay", None)
     jobs = session.info.pop("after_commit", [])
     for job in jobs:
         job()
@@ -164,6 +177,7 @@ def _send_jobs_after_commit(session: Session) -> None:
 @event.listens_for(ShopSession, "after_soft_rollback")
 def _drop_jobs_on_rollback(session: Session, previous_transaction: Any) -> None:
     session.info.pop("after_commit", None)
+    session.info.pop("wakes_relay", None)
 
 
 @asynccontextmanager
@@ -182,6 +196,40 @@ async def get_session() -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+@asynccontextmanager
+async def unpinged() -> AsyncIterator[None]:
+    """Connections checked out in the block skip the ping (for a background loop that
+    simply tries again on its next round when a connection turns out dead)."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+async def read(work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """`work` (read-only statements) on a pooled connection in autocommit, without the
+    checkout ping. A connection found dropped (a restarted server) or silent for
+    DB_READ_TIMEOUT (a hung one) is discarded, and the read runs once more on another
+    connection, pinged this time; a second failure is the 503 it would have been."""
+    for attempt in (1, 2):
+        reading = _reading.set(attempt == 1)
+        try:
+            # The pool wait has its own limit (DB_POOL_TIMEOUT): only the statements count.
+            async with read_engine.connect() as conn, asyncio.timeout(settings.db_read_timeout):
+                return await work(conn)
+        except exc.DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+        except TimeoutError:
+            if attempt == 2:
+                raise
+        finally:
+            _reading.reset(reading)
+    raise AssertionError("unreachable")
+
 
 # Constraint name (app.models.base's naming convention) -> the domain error its violation is.
 ConstraintErrors = Mapping[str, Callable[[], AppError]]

@@ -3,15 +3,16 @@ or a caller with METRICS_TOKEN."""
 
 import hmac
 import ipaddress
+import os
 from functools import lru_cache
 
 from fastapi import Request
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, multiprocess
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.exceptions import HTTPException
 
 from app.core.config import settings
-from app.core.jobs import after_commit
+from app.core.on_commit import after_commit
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -53,7 +54,9 @@ async def metrics_access(request: Request) -> None:
 # Labels take values from small fixed sets (outcomes, templates, task names, error codes) or
 # from the shop's stores: never a user, an order or an address. In the Celery worker the values
 # live in PROMETHEUS_MULTIPROC_DIR (each prefork child its own file; app.core.worker_metrics
-# adds them up), in the API in the process itself.
+# adds them up); so do the API's when it runs more than one process (WEB_CONCURRENCY > 1: the
+# image and `make run` set the folder, and /metrics adds up every process), else in the process
+# itself.
 
 ORDERS_PLACED = Counter(
     "shop_orders_placed_total",
@@ -172,3 +175,10 @@ def count_after_commit(session: AsyncSession, counter: Counter, amount: float = 
     """Add `amount` to `counter` (one labelled child) once `session` commits: a request that
     rolls back counts nothing."""
     after_commit(session, lambda: counter.inc(amount))
+
+
+def process_exiting() -> None:
+    """In multiprocess mode, drop this process's live gauges (open sockets, the pool in use)
+    from the sums; its counters stay in the totals."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated

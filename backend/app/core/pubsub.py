@@ -14,7 +14,7 @@ import structlog
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.jobs import after_commit
+from app.core.on_commit import after_commit
 from app.core.redis import redis
 
 log = structlog.get_logger(__name__)

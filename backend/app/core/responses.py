@@ -4,12 +4,33 @@ Routes with a response_model are serialised to bytes by pydantic-core directly, 
 as fast; problems and hand-built bodies go through orjson.
 """
 
+import hashlib
 from typing import Any
 
 import orjson
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 
 class ORJSONResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def revalidated_json(
+    request: Request, body: bytes, *, private: bool, headers: dict[str, str] | None = None
+) -> Response:
+    """`body` (JSON bytes) with a strong ETag; 304 without a body when the client's
+    If-None-Match has it. Caches must revalidate every time (`no-cache`): a catalog write
+    shows at once."""
+    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    cache = {
+        "ETag": etag,
+        "Cache-Control": ("private" if private else "public") + ", no-cache",
+        "Vary": "Authorization",
+        **(headers or {}),
+    }
+    wanted = request.headers.get("if-none-match")
+    if wanted and (wanted.strip() == "*" or etag in (t.strip() for t in wanted.split(","))):
+        return Response(status_code=304, headers=cache)
+    return Response(body, media_type="application/json", headers=cache)

@@ -12,6 +12,7 @@ from app.models.order import (
     OrderStatus,
     OrderStatusChange,
 )
+from app.models.outbox import OutboxJob
 from app.models.payment import Account, TopUp, TopUpStatus, Transaction, TransactionKind
 from app.models.store import Stock, Store
 from app.models.support import ConversationStatus, SupportConversation, SupportMessage
@@ -31,6 +32,7 @@ __all__ = [
     "OrderItem",
     "OrderStatus",
     "OrderStatusChange",
+    "OutboxJob",
     "Product",
     "ProductImage",
     "Profile",

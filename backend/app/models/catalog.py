@@ -62,7 +62,12 @@ class Product(IdMixin, TimestampMixin, Base):
             postgresql_ops={"name": "gin_trgm_ops"},
         ),
         Index("ix_product_active_category", "category_id", postgresql_where=text("is_active")),
-        Index("ix_product_active_price", "price", postgresql_where=text("is_active")),
+        # One per sort key of the catalog (then id, the tiebreak), read forwards or backwards:
+        # a page is the first rows of an index, also after a keyset cursor.
+        *(
+            Index(f"ix_product_active_{key}_id", key, "id", postgresql_where=text("is_active"))
+            for key in ("name", "price", "created_at", "updated_at")
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(200))

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
@@ -47,8 +48,15 @@ class Order(IdMixin, TimestampMixin, Base):
         CheckConstraint("total >= 0", name="total_not_negative"),
         Index("ix_order_user_created", "user_id", "created_at"),
     )
+    # The INSERT returns what the database made (the number, the timestamps): checkout
+    # answers with them without reading the order back.
+    __mapper_args__ = {"eager_defaults": True}
 
-    number: Mapped[str] = mapped_column(String(20), unique=True)
+    # "261123-01042": the UTC date and the counter (5 digits at least), made by the database
+    # function order_number() (migration 0007) and returned by the INSERT.
+    number: Mapped[str] = mapped_column(
+        String(20), unique=True, server_default=text("order_number()")
+    )
     # SET NULL: the shop keeps its sales records when a customer deletes their account.
     user_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("user.id", ondelete="SET NULL")

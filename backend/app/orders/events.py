@@ -37,7 +37,10 @@ class OrderFrame(BaseModel):
 
 
 def emit(
-    session: AsyncSession, order: Order, event: OrderEventKind, from_status: str | None = None
+    session: AsyncSession,
+    order: Order | OrderRead,
+    event: OrderEventKind,
+    from_status: str | None = None,
 ) -> None:
     """Publish the order as it is now once `session` commits; dropped if it rolls back.
     `order` must be loaded as the API shows it (repository.detail)."""

@@ -9,22 +9,20 @@ from sqlalchemy import (
     BigInteger,
     Exists,
     Integer,
+    bindparam,
     case,
-    column,
     exists,
     func,
     select,
     update,
-    values,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
-    ORDER_NUMBER_SEQ,
     Order,
     OrderStatusChange,
     Product,
@@ -186,11 +184,18 @@ async def take_stock(
     ]
     if short:
         return short
-    # One statement for every line; the rows are locked already, and the WHERE keeps the
-    # never-below-zero rule even so (CHECK is the last guard).
-    taken = values(
-        column("product_id", BigInteger), column("quantity", Integer), name="taken"
-    ).data(sorted(wanted.items()))
+    # One statement for every line (arrays as parameters: one cached statement for any number
+    # of lines); the rows are locked already, and the WHERE keeps the never-below-zero rule
+    # even so (CHECK is the last guard).
+    lines = sorted(wanted.items())
+    taken = (
+        func.unnest(
+            bindparam("product_ids", [pid for pid, _ in lines], type_=ARRAY(BigInteger)),
+            bindparam("quantities", [qty for _, qty in lines], type_=ARRAY(Integer)),
+        )
+        .table_valued("product_id", "quantity", name="taken")
+        .render_derived()
+    )
     result = await session.execute(
         update(Stock)
         .where(
@@ -224,8 +229,3 @@ async def return_stock(session: AsyncSession, store_id: int, returned: dict[int,
         },
     )
     await session.execute(statement)
-
-
-async def next_number(session: AsyncSession) -> str:
-    counter = await session.scalar(select(ORDER_NUMBER_SEQ.next_value()))
-    return f"{datetime.now(UTC):%y%m%d}-{counter:05d}"

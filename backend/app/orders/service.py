@@ -38,7 +38,14 @@ from app.orders.errors import (
     ProductsUnavailable,
 )
 from app.orders.events import OrderEventKind
-from app.orders.schemas import OrderCreate
+from app.orders.schemas import (
+    OrderCreate,
+    OrderDetail,
+    OrderItemRead,
+    OrderPayment,
+    OrderStoreRead,
+    StatusChangeRead,
+)
 from app.payments import service as payments_service
 from app.stores import service as stores_service
 
@@ -90,35 +97,41 @@ async def _lock(session: AsyncSession, user: User, order_id: int) -> Order:
 
 def _record_status(
     session: AsyncSession, order: Order, new: str, actor: User, *, old: str | None
-) -> None:
+) -> OrderStatusChange:
     order.status = new
-    session.add(
-        OrderStatusChange(order_id=order.id, from_status=old, to_status=new, changed_by_id=actor.id)
+    change = OrderStatusChange(
+        order_id=order.id, from_status=old, to_status=new, changed_by_id=actor.id
     )
+    session.add(change)
     if new in MAILED_STATUSES:
         enqueue(session, tasks.send_status_mail, order.id, new)
+    return change
 
 
 # --- checkout --------------------------------------------------------------------------------
 
 
-async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> Order:
+async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> OrderDetail:
     """Checkout: the lines asked for (or the cart's), taken from the store's stock, as one new
-    order, paid at once when asked; answered as the API shows an order."""
+    order, paid at once when asked; answered as the API shows an order, built from what the
+    transaction wrote (its INSERTs return ids and defaults), without reading it back."""
     store = await stores_service.get_store(session, data.store_id, is_admin=False)
     wanted = await _lines_to_order(session, user, data)
     products = await _products_for_sale(session, wanted)
     total = _order_total(products, wanted)
     await _take_stock(session, store, products, wanted)
-    order = await _create_order(session, user, store, products, wanted, total)
+    order, history = await _create_order(session, user, store, products, wanted, total)
+    payment = OrderPayment.unpaid
     if data.pay_with_account_id is not None:
-        await _pay_at_checkout(session, order, user, data.pay_with_account_id)
+        history.append(await _pay_at_checkout(session, order, user, data.pay_with_account_id))
+        # As repository.PAYMENT tells it: a free order moves no money, like one paid in store.
+        payment = OrderPayment.account if total > 0 else OrderPayment.counter
     if data.items is None:
         await cart_service.remove_ordered(session, user, list(wanted))
     paid = "account" if data.pay_with_account_id is not None else "unpaid"
     count_after_commit(session, ORDERS_PLACED.labels(store.name, paid))
     count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
-    return await _announce_placed(session, order)
+    return await _announce_placed(session, order, user, store, history, payment)
 
 
 async def _lines_to_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[int, int]:
@@ -178,10 +191,10 @@ async def _create_order(
     products: dict[int, Product],
     wanted: dict[int, int],
     total: Decimal,
-) -> Order:
-    """The order and its lines, with the prices and names of now; status pending."""
+) -> tuple[Order, list[OrderStatusChange]]:
+    """The order and its lines, with the prices and names of now; status pending (the
+    history so far)."""
     order = Order(
-        number=await repository.next_number(session),
         user_id=user.id,
         store_id=store.id,
         status=S.pending,
@@ -199,25 +212,44 @@ async def _create_order(
     ]
     session.add(order)
     await session.flush()
-    _record_status(session, order, S.pending, user, old=None)
-    return order
+    return order, [_record_status(session, order, S.pending, user, old=None)]
 
 
 async def _pay_at_checkout(
     session: AsyncSession, order: Order, user: User, account_id: int
-) -> None:
+) -> OrderStatusChange:
     await payments_service.pay_order(session, order, account_id, user.id)
-    _record_status(session, order, S.paid, user, old=S.pending)
+    return _record_status(session, order, S.paid, user, old=S.pending)
 
 
-async def _announce_placed(session: AsyncSession, order: Order) -> Order:
+async def _announce_placed(
+    session: AsyncSession,
+    order: Order,
+    user: User,
+    store: Store,
+    history: list[OrderStatusChange],
+    payment: OrderPayment,
+) -> OrderDetail:
     """Mails to the customer and the admins, and the live `placed` event, after the commit;
-    the order as the API and the event show it."""
-    await session.flush()
+    the order as the API and the event show it (what repository.detail would read)."""
     enqueue(session, tasks.send_order_confirmation, order.id)
     enqueue(session, tasks.notify_admins_of_order, order.id)
-    detail = await repository.detail(session, order.id)
-    assert detail is not None  # just flushed in this transaction
+    await session.flush()
+    detail = OrderDetail(
+        id=order.id,
+        number=order.number,
+        status=S(order.status),
+        payment=payment,
+        user_id=order.user_id,
+        customer_name=user.full_name or user.username,
+        store=OrderStoreRead.model_validate(store),
+        total=order.total,
+        currency=order.currency,
+        items=[OrderItemRead.model_validate(item) for item in order.items],
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        history=[StatusChangeRead.model_validate(change) for change in history],
+    )
     events.emit(session, detail, OrderEventKind.placed)
     return detail
 

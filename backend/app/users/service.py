@@ -11,8 +11,8 @@ from app.auth.permissions import is_active_admin
 from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.db import savepoint
-from app.core.jobs import after_commit_async
 from app.core.listing import ListParams, Page
+from app.core.on_commit import after_commit_async
 from app.core.redis import redis
 from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User

@@ -269,3 +269,28 @@ async def test_store_hours_are_a_form_per_day_in_week_order(client):
     assert "<strong>Monday</strong>: 08:00-12:00, 13:00-18:00" in details.text
     assert details.text.index("Monday") < details.text.index("Sunday")
     assert "{&#39;mon&#39;" not in details.text
+
+
+async def test_a_product_hidden_in_the_panel_leaves_the_cached_catalog_total_at_once(client):
+    """The storefront's list total is cached between requests (app.catalog.counts); a save in
+    the panel forgets it like an API write does, so the next page no longer counts the
+    hidden product."""
+    await logged_in_admin(client)
+    category = await create_category("Tea")
+    green = await create_product("Green Tea", category.id)
+    for name in ("Black Tea", "White Tea"):  # the first page is not the last: it is counted
+        await create_product(name, category.id)
+
+    async def total() -> int:
+        response = await client.get("/api/v1/products", params={"page_size": 1})
+        assert response.status_code == 200
+        return int(response.json()["total"])
+
+    before = await total()
+    assert await total() == before  # now from the cache
+    form = product_form(category.id, name="Green Tea", slug="green-tea")
+    del form["is_active"]  # the box unticked: a browser sends nothing for it
+    hidden = await client.post(f"/admin/product/edit/{green.id}", data=form, headers=SAME_ORIGIN)
+    assert hidden.status_code == 302, field_errors(hidden.text)
+    assert (await product_by_name("Green Tea")).is_active is False
+    assert await total() == before - 1

@@ -1,5 +1,7 @@
 """The whole account life cycle over HTTP, with mail sent by the real worker."""
 
+import asyncio
+
 from sqlalchemy import select
 
 from app.models import User
@@ -32,7 +34,9 @@ async def test_register_verify_login_me_logout(client, mail):
     assert refused.status_code == 403
     assert refused.json()["code"] == "email_not_verified"
 
-    message = mail.wait_for(lambda m: "reader@example.com" in m["To"].lower())
+    message = await asyncio.to_thread(
+        mail.wait_for, lambda m: "reader@example.com" in m["To"].lower()
+    )
     assert "Confirm" in message["Subject"]
     assert message.get_body(preferencelist=("html",)) is not None
     text = message.get_body(preferencelist=("plain",)).get_content()
@@ -114,7 +118,7 @@ async def test_resend_verification_always_202_and_sends_for_unverified(client, m
     )
     assert unknown.status_code == known.status_code == 202
     assert unknown.json() == known.json()
-    message = mail.wait_for(lambda m: "pending@example.com" in m["To"])
+    message = await asyncio.to_thread(mail.wait_for, lambda m: "pending@example.com" in m["To"])
     verified = await client.post("/api/v1/auth/verify-email", json={"token": link_token(message)})
     assert verified.status_code == 200
 

@@ -1,5 +1,7 @@
 """Throttling, password reset, disabling, rehashing."""
 
+import asyncio
+
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
@@ -54,7 +56,7 @@ async def test_password_reset_ends_old_sessions(client, mail):
     )
     assert unknown.status_code == known.status_code == 202
     assert unknown.json() == known.json()
-    message = mail.wait_for(lambda m: "forgetful@example.com" in m["To"])
+    message = await asyncio.to_thread(mail.wait_for, lambda m: "forgetful@example.com" in m["To"])
     token = link_token(message)
     assert (
         "http://shop.test/reset-password?token="

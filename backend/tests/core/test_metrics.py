@@ -371,3 +371,28 @@ def test_a_worker_under_prefork_adds_up_every_child(tmp_path):
     assert seen == 4, (tmp_path / "worker.log").read_text()[-3000:]
     pids = {p.name.rsplit("_", 1)[-1] for p in (tmp_path / "metrics").glob("counter_*.db")}
     assert len(pids) >= 3  # the main process and children that each ran one task
+
+
+def test_api_processes_add_up_in_one_metrics_page(tmp_path):
+    """With WEB_CONCURRENCY > 1 (uvicorn --workers, as make run and the image start the API),
+    every process's requests are on /metrics, whichever process answers the scrape."""
+    from dev.devserver import api_env
+    from tests.core.processes import start_uvicorn, stop_process
+
+    metrics_dir = tmp_path / "api-metrics"
+    metrics_dir.mkdir()
+    (metrics_dir / "counter_999999.db").write_bytes(b"left by processes before")
+    env = api_env({}, 2, metrics_dir)
+    url, process = start_uvicorn(env, tmp_path / "api.log", args=("--workers", "2"))
+    try:
+        for _ in range(20):  # a connection each: either process may take it
+            assert httpx.get(f"{url}/api/v1/info", timeout=10).status_code == 200
+        pages = [httpx.get(f"{url}/metrics", timeout=10).text for _ in range(6)]
+    finally:
+        stop_process(process)
+    assert [metric(page, "http_requests_total", handler="/api/v1/info") for page in pages] == [
+        20
+    ] * 6, (tmp_path / "api.log").read_text()[-3000:]
+    pids = {p.stem.rsplit("_", 1)[-1] for p in metrics_dir.glob("counter_*.db")}
+    assert "999999" not in pids  # emptied at start
+    assert len(pids) >= 2

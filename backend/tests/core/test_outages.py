@@ -26,6 +26,7 @@ RECOVERY = 30.0  # seconds the shop may take to serve again once it is back
 TIMEOUTS = {
     "DB_CONNECT_TIMEOUT": "1",
     "DB_PING_TIMEOUT": "1",
+    "DB_READ_TIMEOUT": "1",
     "DB_POOL_TIMEOUT": "2",
     "REDIS_TIMEOUT": "1",
 }

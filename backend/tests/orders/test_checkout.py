@@ -10,7 +10,14 @@ from app.models import Order, RoleName
 from app.orders import idempotency
 from app.orders.schemas import OrderCreate
 from tests.factories import bearer, create_user, login, user_headers
-from tests.helpers import account_of, balance, credit, stock, wait_until_someone_waits_for
+from tests.helpers import (
+    account_of,
+    balance,
+    credit,
+    outbox_drained,
+    stock,
+    wait_until_someone_waits_for,
+)
 
 
 async def order_count() -> int:
@@ -470,3 +477,31 @@ async def test_a_deadlock_answers_503_and_changes_nothing(client, shop):
     assert await stock(shop.store.id, shop.beans.id) == 3
     assert await balance(account) == 50
     assert await order_count() == 0
+
+
+async def test_checkout_answers_from_what_it_wrote_without_reading_the_order_back(
+    client, shop, count_statements
+):
+    """The response is made of the INSERTs' RETURNING: no SELECT of the new order, its lines
+    or its history; the number comes with the INSERT (no sequence round trip)."""
+    _, headers = await user_headers(client, full_name="Ada Buyer")
+    order = {"store_id": shop.store.id, "items": [{"product_id": shop.cake.id, "quantity": 2}]}
+    await outbox_drained()
+    with count_statements() as statements:
+        response = await client.post("/api/v1/orders", json=order, headers=headers)
+    assert response.status_code == 201, response.text
+    placed = response.json()
+    reread = await client.get(f"/api/v1/orders/{placed['id']}", headers=headers)
+    assert placed == reread.json()  # the very answer a read gives
+    assert placed["customer_name"] == "Ada Buyer" and placed["payment"] == "unpaid"
+    assert re.fullmatch(r"\d{6}-\d{5,}", placed["number"])
+    reads_of_the_order = [
+        s
+        for s in statements
+        if s.lstrip().startswith("SELECT")
+        and re.search(r'FROM ("order"|order_item|order_status_change)\b', s)
+    ]
+    assert reads_of_the_order == []
+    assert not any("nextval" in s for s in statements)
+    # user, store, products, stock lock, stock update, order, lines, history, jobs
+    assert len(statements) <= 9, statements

@@ -1,6 +1,7 @@
 """Deleting an account: confirmed with the password, refused while money or orders are open,
 otherwise anonymised with the books kept."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -252,7 +253,9 @@ async def test_a_reset_link_mailed_before_leaving_does_not_bring_the_account_bac
         "/api/v1/auth/password-reset", json={"email": "forgetful@example.com"}
     )
     assert asked.status_code == 202
-    token = link_token(mail.wait_for(lambda m: "forgetful@example.com" in m["To"], timeout=30))
+    token = link_token(
+        await asyncio.to_thread(mail.wait_for, lambda m: "forgetful@example.com" in m["To"], 30)
+    )
     assert (await delete_me(client, headers)).status_code == 204
 
     reset = await client.post(

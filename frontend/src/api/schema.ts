@@ -341,7 +341,7 @@ export interface paths {
         };
         /**
          * List Users
-         * @description Every user. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description Every user. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_users"];
         put?: never;
@@ -399,7 +399,7 @@ export interface paths {
         };
         /**
          * List Categories
-         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_categories"];
         put?: never;
@@ -446,7 +446,7 @@ export interface paths {
         };
         /**
          * List Products
-         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` is a full-text search over name and description that also matches word prefixes. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` is a full-text search over name and description that also matches word prefixes: best matches first unless `sort` is given, ranked among the newest 1,000 matches when there are more (`total` still counts them all). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
          */
         get: operations["list_products"];
         put?: never;
@@ -467,7 +467,7 @@ export interface paths {
         };
         /**
          * Get Product
-         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id).
+         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
          */
         get: operations["get_product"];
         /** Replace Product */
@@ -552,7 +552,7 @@ export interface paths {
         };
         /**
          * List Stores
-         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_stores"];
         put?: never;
@@ -620,7 +620,7 @@ export interface paths {
         };
         /**
          * Store Assortment
-         * @description The store's assortment: products with the quantity in stock there. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description The store's assortment: products with the quantity in stock there. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["store_assortment"];
         put?: never;
@@ -812,7 +812,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Your orders, newest first. Staff (support, admin) see everyone's and may filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,preparing,ready`. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description Your orders, newest first. Staff (support, admin) see everyone's and may filter by `user_id`; a store's board loads with `store_id=N&status__in=pending,paid,preparing,ready`. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_orders"];
         put?: never;
@@ -935,7 +935,7 @@ export interface paths {
         };
         /**
          * Account Transactions
-         * @description The account's ledger, newest first: credits, payments and refunds. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description The account's ledger, newest first: credits, payments and refunds. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["account_transactions"];
         put?: never;
@@ -1022,7 +1022,7 @@ export interface paths {
         };
         /**
          * List Conversations
-         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `q` searches the customer's username, e-mail and full name; `assigned=false` lists the conversations no staff member has answered yet.
+         * @description A customer's own conversations; staff (support, admin) see every one. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). `q` searches the customer's username, e-mail and full name; `assigned=false` lists the conversations no staff member has answered yet.
          */
         get: operations["list_conversations"];
         put?: never;
@@ -1042,7 +1042,7 @@ export interface paths {
         };
         /**
          * List Messages
-         * @description A conversation's messages, oldest first by default (`sort=-id` for newest first). Another customer's conversation answers 404. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it.
+         * @description A conversation's messages, oldest first by default (`sort=-id` for newest first). Another customer's conversation answers 404. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_messages"];
         put?: never;
@@ -1800,118 +1800,235 @@ export interface components {
         Page_AssortmentItem_: {
             /** Items */
             items: components["schemas"]["AssortmentItem"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[CategoryRead] */
         Page_CategoryRead_: {
             /** Items */
             items: components["schemas"]["CategoryRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[ConversationRead] */
         Page_ConversationRead_: {
             /** Items */
             items: components["schemas"]["ConversationRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[MessageRead] */
         Page_MessageRead_: {
             /** Items */
             items: components["schemas"]["MessageRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[OrderRead] */
         Page_OrderRead_: {
             /** Items */
             items: components["schemas"]["OrderRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[ProductRead] */
         Page_ProductRead_: {
             /** Items */
             items: components["schemas"]["ProductRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[StoreRead] */
         Page_StoreRead_: {
             /** Items */
             items: components["schemas"]["StoreRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[TransactionRead] */
         Page_TransactionRead_: {
             /** Items */
             items: components["schemas"]["TransactionRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** Page[UserRead] */
         Page_UserRead_: {
             /** Items */
             items: components["schemas"]["UserRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description Matches in all, counted up to 10,000: with `total_capped` there are more
+             */
             total: number;
+            /**
+             * Total Capped
+             * @description true: more than 10,000 match, `total` and `pages` stop there
+             */
+            total_capped: boolean;
             /** Page */
             page: number;
             /** Page Size */
             page_size: number;
             /** Pages */
             pages: number;
+            /**
+             * Next Cursor
+             * @description Send as `cursor` for the rows after this page; null on the last page
+             */
+            next_cursor: string | null;
         };
         /** PasswordChange */
         PasswordChange: {
@@ -4200,6 +4317,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `email`, `username`, `created_at`, `last_login_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -4589,6 +4708,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `created_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -5126,6 +5247,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -6041,6 +6164,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `city` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -6657,6 +6782,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at`, `quantity` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -7467,6 +7594,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `created_at`, `total`, `number`, `status`, `user_id` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -8162,6 +8291,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `created_at`, `amount` */
                 sort?: string;
                 /** @description Filter: `kind` equals */
@@ -8538,6 +8669,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `created_at`, `updated_at`, `status` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -8641,6 +8774,8 @@ export interface operations {
                 page_size?: number;
                 /** @description Search text */
                 q?: string | null;
+                /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
+                cursor?: string | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `created_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */

@@ -31,6 +31,11 @@ export function formatCount(value: number, locale: string): string {
   return new Intl.NumberFormat(locale).format(value);
 }
 
+/** A list's total; the API stops counting at 10,000 (`total_capped`): "10,000+". */
+export function formatTotal(page: { total: number; total_capped: boolean }, locale: string): string {
+  return formatCount(page.total, locale) + (page.total_capped ? '+' : '');
+}
+
 /** A moment with date and time, e.g. "3 December 2026 at 14:05". */
 export function formatDateTime(iso: string | Date, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));

@@ -17,7 +17,7 @@ import { CategoryTree } from '@/features/catalog/components/category-tree';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';
 import { useCatalogState } from '@/features/catalog/use-catalog-state';
 import { useStores } from '@/features/stores/api/get-stores';
-import { formatCount } from '@/lib/format';
+import { formatTotal } from '@/lib/format';
 import { useMediaQuery } from '@/lib/use-media-query';
 
 export function Component() {
@@ -111,7 +111,7 @@ export function Component() {
         <section aria-labelledby="results-heading" className="min-w-0">
           <div className="mb-5 flex flex-wrap items-center justify-between gap-3">
             <h2 id="results-heading" className="font-sans text-sm text-ink-muted" aria-live="polite">
-              {products.data ? t('catalog.count', { count: products.data.total, formatted: formatCount(products.data.total, i18n.language) }) : '\u00a0'}
+              {products.data ? t('catalog.count', { count: products.data.total, formatted: formatTotal(products.data, i18n.language) }) : '\u00a0'}
             </h2>
             <SortSelect state={state} update={update} />
           </div>

@@ -15,7 +15,7 @@ import { useStore } from '@/features/stores/api/get-store';
 import { useStoreProducts } from '@/features/stores/api/get-store-products';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
-import { formatCount } from '@/lib/format';
+import { formatTotal } from '@/lib/format';
 
 export function Component() {
   const { t, i18n } = useTranslation();
@@ -84,7 +84,7 @@ export function Component() {
               {t('stores.assortment')}
             </h2>
             <p className="text-sm text-ink-muted" aria-live="polite">
-              {products.data ? t('catalog.count', { count: products.data.total, formatted: formatCount(products.data.total, i18n.language) }) : '\u00a0'}
+              {products.data ? t('catalog.count', { count: products.data.total, formatted: formatTotal(products.data, i18n.language) }) : '\u00a0'}
             </p>
           </div>
           <SortSelect state={state} update={update} />
