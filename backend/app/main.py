@@ -21,6 +21,8 @@ from app.core.media import MediaFiles
 from app.core.metrics import LATENCY_BUCKETS, metrics_access, process_exiting
 from app.core.openapi import install as install_openapi
 from app.core.parameters import OddParameterMiddleware
+from app.core.read_cache import PublicReadCacheMiddleware
+from app.core.read_cache import cache as read_cache
 from app.core.redis import redis
 from app.core.security_headers import ADMIN_CSP, SecurityHeadersMiddleware
 from app.core.sentry import init_sentry
@@ -37,6 +39,7 @@ with a stable `code`. Authenticate with `Authorization: Bearer <access_token>` f
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
+    await read_cache.stop()
     await outbox.stop()
     await redis.aclose()
     await engine.dispose()
@@ -66,6 +69,20 @@ def create_app() -> FastAPI:
     app.mount("/media", MediaFiles(directory=settings.media_path), name="media")
     setup_admin(app)
 
+    # Innermost: a guest's catalog read answered from memory skips the router and the
+    # database, but still passes every middleware added after it (CORS, limits, metrics,
+    # logs).
+    if settings.read_cache:
+        app.add_middleware(
+            PublicReadCacheMiddleware,
+            paths=[
+                r"/api/v1/products",
+                r"/api/v1/products/[^/]+",
+                r"/api/v1/categories",
+                r"/api/v1/categories/\d+",
+            ],
+            live_params=["store_id"],  # "in stock at this store" changes with every sale
+        )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_origins,

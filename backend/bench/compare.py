@@ -5,12 +5,14 @@
 
 Seeds a catalog of --scale active products in 50 categories, one image each and stock in 3
 stores; starts the shop as `make run` does (uvicorn, WEB_CONCURRENCY workers) and the twin
-with as many workers, on the same embedded PostgreSQL and Redis; checks that both answer
-the same JSON; then loads each endpoint with wrk (-t2 -c64), shop and twin alternating, rep
-after rep. Per endpoint and side: requests per second, p50 and p99 latency, errors (non-2xx
-and socket errors), CPU of the server's processes and of PostgreSQL per request (from
-/proc), SQL statements per request (pg_stat_statements, BEGIN and COMMIT included) and the
-machine's load while it ran (other processes' CPU is noise in the figures: it is shown).
+with as many workers, on the same embedded PostgreSQL and Redis, and for the reads a
+second shop with its answer cache off (READ_CACHE=false: what a read costs when it is not
+kept); checks that both answer the same JSON; then loads each endpoint with wrk (-t2 -c64),
+the sides alternating, rep after rep. Per endpoint and side: requests per second, p50 and
+p99 latency, errors (non-2xx and socket errors), CPU of the server's processes and of
+PostgreSQL per request (from /proc), SQL statements per request (pg_stat_statements, BEGIN
+and COMMIT included) and the machine's load while it ran (other processes' CPU is noise in
+the figures: it is shown).
 Ends with a race: 64 concurrent buyers for 20 units on each side; none may be oversold.
 Prints a Markdown table (the README holds the last reported one); exit code 1 when a
 target is missed.
@@ -474,14 +476,21 @@ def table(
         endpoint = endpoints[n]
         shop, twin = results[(n, "shop")], results[(n, "twin")]
         ratio = shop.median("rps") / max(twin.median("rps"), 1e-9)
-        for label, side in (("shop", shop), ("twin", twin)):
+        uncached = results[(n, "uncached")]
+        shown = [("shop", shop), ("shop, no answer cache", uncached), ("twin", twin)]
+        for label, side in [(label, side) for label, side in shown if side.runs]:
             reps = " / ".join(f"{run.rps:.0f}" for run in side.runs)
+            side_ratio = side.median("rps") / max(twin.median("rps"), 1e-9)
             rows.append(
                 f"| {endpoint.name if label == 'shop' else ''} | {label} | "
                 f"{side.median('rps'):,.0f} ({reps}) | "
                 f"{side.median('p50_ms'):,.1f} / {side.median('p99_ms'):,.1f} | "
                 f"{sum(run.errors for run in side.runs)} | "
-                + (f"**{ratio:.2f}**" if label == "shop" else "")
+                + (
+                    f"**{side_ratio:.2f}**"
+                    if label == "shop"
+                    else (f"{side_ratio:.2f}" if label != "twin" else "")
+                )
                 + f" | {side.median('app_cpu_ms'):.2f} | {side.median('pg_cpu_ms'):.2f} | "
                 f"{side.median('statements'):.1f} | "
                 f"{side.median('machine_busy'):.0%} ({side.median('others_busy'):.0%}) |"
@@ -577,10 +586,20 @@ def main() -> int:
         shop_env = api_env(dict(os.environ), args.workers, workdir / "shop-metrics")
         shop = start_server("app.main:app", shop_port, args.workers, workdir / "shop.log", shop_env)
         twin = start_server("bench.twin:app", twin_port, args.workers, workdir / "twin.log")
-        servers += [shop, twin]
+        # The same shop without its answer cache: what a read costs when it is not kept (a
+        # signed-in customer's, the first after a catalog write, a rarely asked page).
+        uncached_port = free_port()
+        uncached_env = api_env(dict(os.environ), args.workers, workdir / "uncached-metrics")
+        uncached = start_server(
+            "app.main:app", uncached_port, args.workers, workdir / "uncached.log",
+            {**uncached_env, "READ_CACHE": "false"},
+        )  # fmt: skip
+        servers += [shop, twin, uncached]
         shop_url, twin_url = f"http://127.0.0.1:{shop_port}", f"http://127.0.0.1:{twin_port}"
+        uncached_url = f"http://127.0.0.1:{uncached_port}"
         wait_http(shop_url + "/api/v1/health/live", shop)
         wait_http(twin_url + "/twin/products/1", twin)
+        wait_http(uncached_url + "/api/v1/health/live", uncached)
 
         import httpx
 
@@ -607,12 +626,21 @@ def main() -> int:
         )
         pg_pid = pg.server.get_postmaster_info().pid
         chosen = [n for n in range(len(endpoints)) if args.only is None or n in args.only]
-        results = {(n, side): Side() for n in range(len(endpoints)) for side in ("shop", "twin")}
+        results = {
+            (n, side): Side()
+            for n in range(len(endpoints))
+            for side in ("shop", "uncached", "twin")
+        }
         started = time.monotonic()
         load_before = os.getloadavg()
         for n in chosen:
             endpoint = endpoints[n]
-            for base, path in ((shop_url, endpoint.shop), (twin_url, endpoint.twin)):
+            sides = (
+                ("shop", shop, shop_url, endpoint.shop),
+                *(() if endpoint.body else (("uncached", uncached, uncached_url, endpoint.shop),)),
+                ("twin", twin, twin_url, endpoint.twin),
+            )
+            for _, _, base, path in sides:
                 # warm-up: pools filled, code paths compiled
                 subprocess.run(  # noqa: S603
                     [WRK, "-t1", "-c8", "-d2s", *(["-s", str(lua)] if endpoint.body else []),
@@ -620,11 +648,7 @@ def main() -> int:
                     capture_output=True, check=True,
                 )  # fmt: skip
             for rep in range(args.reps):
-                order = (
-                    ("shop", shop, shop_url, endpoint.shop),
-                    ("twin", twin, twin_url, endpoint.twin),
-                )
-                for side, server, base, path in order if rep % 2 == 0 else order[::-1]:
+                for side, server, base, path in sides if rep % 2 == 0 else sides[::-1]:
                     run = measure(base + path, server, pg_pid, args, lua if endpoint.body else None)
                     results[(n, side)].runs.append(run)
                     print(

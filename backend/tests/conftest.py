@@ -253,6 +253,7 @@ async def clean_state():
     """Every test starts from empty tables (roles stay) and an empty Redis."""
     from sqlalchemy import text
 
+    from app.core import read_cache
     from app.core.db import engine
     from app.core.redis import redis
     from app.models import Base
@@ -266,6 +267,10 @@ async def clean_state():
     keys = [k async for k in redis.scan_iter(count=1000) if not k.startswith("_kombu.")]
     if keys:
         await redis.delete(*keys)
+    # The TRUNCATE bypassed the ORM: the catalog answers kept by this process and by the
+    # uvicorn ones (api_server) are forgotten as after a catalog write.
+    read_cache.cache.clear()
+    await redis.publish(read_cache.CHANNEL, "1")
     yield
 
 

@@ -7,10 +7,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.core import read_cache
 from app.core.db import ShopSession
-from app.core.on_commit import after_commit_async
+from app.core.on_commit import after_commit, after_commit_async
 from app.core.redis import redis
-from app.models import Category, Product
+from app.models import Category, Product, ProductImage
 
 log = structlog.get_logger(__name__)
 
@@ -52,13 +53,14 @@ async def forget() -> None:
         log.warning("catalog_totals_not_forgotten", error=str(error)[:200])
 
 
-_CATALOG_TYPES = (Product, Category)
+_CATALOG_TYPES = (Product, Category, ProductImage)
 
 
 @event.listens_for(ShopSession, "after_flush")
 def _note_catalog_write(session: Session, flush_context: object) -> None:
-    """Any product or category added, changed or deleted (API, admin panel, seed): the
-    totals are forgotten once the transaction commits."""
+    """Any product, category or image added, changed or deleted (API, admin panel, seed):
+    once the transaction commits, the cached answers of every API process (at once in this
+    one, before the writer's answer leaves) and the totals are forgotten."""
     if session.info.get("catalog_written"):
         return
     if any(
@@ -67,6 +69,7 @@ def _note_catalog_write(session: Session, flush_context: object) -> None:
         for obj in objects
     ):
         session.info["catalog_written"] = True
+        after_commit(session, read_cache.changed)
         after_commit_async(session, forget)
 
 

@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     # A hot read (catalog pages, product pages) skips the ping and waits at most this long on
     # its statements before it retries once on another connection.
     db_read_timeout: float = Field(default=3.0, gt=0)
+    # Guests' catalog reads answered from each API process's memory until the catalog
+    # changes (app.core.read_cache); off: every read reaches the database.
+    read_cache: bool = True
     redis_timeout: float = Field(default=2.0, gt=0)
 
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET_KEY)

@@ -10,6 +10,7 @@ from contextvars import ContextVar
 from typing import Annotated, Any, TypeVar
 
 import asyncpg
+import orjson
 from fastapi import Depends
 from sqlalchemy import event, exc
 from sqlalchemy.engine import CursorResult, Dialect, Result
@@ -56,6 +57,9 @@ def create_engine(url: str | None = None, **overrides: Any) -> AsyncEngine:
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_timeout": settings.db_pool_timeout,
+        # JSON columns (attributes, opening hours) read by orjson: the stdlib's decoder was 8%
+        # of a catalog page's CPU. Writes keep the stdlib encoder (it knows Decimal).
+        "json_deserializer": orjson.loads,
         "connect_args": {
             "timeout": settings.db_connect_timeout,
             "command_timeout": settings.db_command_timeout,

@@ -41,6 +41,7 @@ class Outage:
     store_id: int = 0
     product_id: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    asked: int = 0
 
     # --- PostgreSQL ---
     def stop_postgres(self) -> None:
@@ -66,7 +67,10 @@ class Outage:
 
     # --- the shop, as a customer uses it ---
     def products(self) -> httpx.Response:
-        return self.http.get("/api/v1/products")
+        """A guest's catalog page that no API process can have kept (app.core.read_cache
+        answers a page it has from memory, database or not): a new filter value each time."""
+        self.asked += 1
+        return self.http.get("/api/v1/products", params={"price__lte": 100_000 + self.asked})
 
     def login(self) -> httpx.Response:
         return self.http.post(
