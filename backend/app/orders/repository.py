@@ -6,21 +6,17 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
     Exists,
-    Integer,
-    bindparam,
     case,
     exists,
     func,
     select,
-    update,
+    text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
     Order,
@@ -162,52 +158,71 @@ async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, P
     return {product.id: product for product in rows}
 
 
+# Takes the lines all or nothing in one round trip. `locked` locks the store's rows of the
+# wanted products in product order (so concurrent checkouts never deadlock) and reads their
+# newest quantities (FOR UPDATE waits for, then sees, a concurrent buyer's commit); `short`
+# is every line not covered; `taken` decrements only when none is short. The UPDATE finds its
+# rows locked by this very statement, so nothing can change between the check and the write;
+# its WHERE keeps the never-below-zero rule even so (CHECK is the last guard).
+_TAKE_STOCK = text(
+    """
+    WITH wanted AS (
+        SELECT * FROM unnest(CAST(:product_ids AS bigint[]), CAST(:quantities AS integer[]))
+            AS w (product_id, quantity)
+    ),
+    locked AS MATERIALIZED (
+        SELECT product_id, quantity FROM stock
+        WHERE store_id = :store_id AND product_id = ANY(CAST(:product_ids AS bigint[]))
+        ORDER BY product_id
+        FOR UPDATE
+    ),
+    short AS MATERIALIZED (
+        SELECT w.product_id, w.quantity AS requested, coalesce(l.quantity, 0) AS available
+        FROM wanted w LEFT JOIN locked l USING (product_id)
+        WHERE coalesce(l.quantity, 0) < w.quantity
+    ),
+    taken AS (
+        UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
+        FROM wanted w
+        WHERE s.store_id = :store_id AND s.product_id = w.product_id
+            AND s.quantity >= w.quantity AND NOT EXISTS (SELECT FROM short)
+        RETURNING s.product_id
+    )
+    SELECT product_id, requested, available FROM short
+    UNION ALL
+    SELECT product_id, NULL, NULL FROM taken
+    ORDER BY 1
+    """
+)
+
+
 async def take_stock(
     session: AsyncSession, store_id: int, wanted: dict[int, int]
 ) -> list[dict[str, int]]:
-    """Take `wanted` {product_id: quantity} from the store's stock, all or nothing.
-
-    The stock rows are locked in product order (so concurrent checkouts never deadlock) and
-    checked; only when every line is covered are they decremented. Returns the short lines
-    (product_id, requested, available), empty when the stock was taken."""
-    rows = await session.execute(
-        select(Stock.product_id, Stock.quantity)
-        .where(Stock.store_id == store_id, Stock.product_id.in_(wanted))
-        .order_by(Stock.product_id)
-        .with_for_update()
-    )
-    available: dict[int, int] = dict(rows.all())
+    """Take `wanted` {product_id: quantity} from the store's stock, all or nothing, in one
+    statement (see _TAKE_STOCK). Returns the short lines (product_id, requested,
+    available), empty when the stock was taken."""
+    lines = sorted(wanted.items())
+    rows = (
+        await session.execute(
+            _TAKE_STOCK,
+            {
+                "store_id": store_id,
+                "product_ids": [pid for pid, _ in lines],
+                "quantities": [qty for _, qty in lines],
+            },
+        )
+    ).all()
     short = [
-        {"product_id": pid, "requested": qty, "available": available.get(pid, 0)}
-        for pid, qty in sorted(wanted.items())
-        if available.get(pid, 0) < qty
+        {"product_id": pid, "requested": requested, "available": available}
+        for pid, requested, available in rows
+        if requested is not None
     ]
     if short:
         return short
-    # One statement for every line (arrays as parameters: one cached statement for any number
-    # of lines); the rows are locked already, and the WHERE keeps the never-below-zero rule
-    # even so (CHECK is the last guard).
-    lines = sorted(wanted.items())
-    taken = (
-        func.unnest(
-            bindparam("product_ids", [pid for pid, _ in lines], type_=ARRAY(BigInteger)),
-            bindparam("quantities", [qty for _, qty in lines], type_=ARRAY(Integer)),
-        )
-        .table_valued("product_id", "quantity", name="taken")
-        .render_derived()
-    )
-    result = await session.execute(
-        update(Stock)
-        .where(
-            Stock.store_id == store_id,
-            Stock.product_id == taken.c.product_id,
-            Stock.quantity >= taken.c.quantity,
-        )
-        .values(quantity=Stock.quantity - taken.c.quantity, updated_at=datetime.now(UTC))
-    )
     # Cannot happen under the locks; never sell unseen.
-    if (touched := affected_rows(result)) != len(wanted):
-        raise RuntimeError(f"stock update touched {touched} of {len(wanted)} rows")
+    if len(rows) != len(wanted):
+        raise RuntimeError(f"stock update touched {len(rows)} of {len(wanted)} rows")
     return []
 
 
