@@ -28,14 +28,13 @@ async def authenticate_token(session: AsyncSession, token: str | None) -> tuple[
     if claims is None:
         raise Unauthorized("A valid access token is required.")
     user_id, sid = int(claims["sub"]), str(claims["sid"])
-    if await sessions.session_user_id(redis, sid) != user_id:
+    if await sessions.session_user_id_touched(redis, sid) != user_id:
         raise Unauthorized("The session has ended; log in again.")
     user = await users_service.by_id(session, user_id)
     if user is None:
         raise Unauthorized("The session has ended; log in again.")
     if not user.is_active:
         raise AccountDisabled
-    await sessions.touch(redis, sid)
     tag_user(user.id)
     return user, sid
 

@@ -100,6 +100,19 @@ async def touch(redis: Redis, sid: str) -> None:
         await redis.hset(f"session:{sid}", "last_seen_at", _now())
 
 
+async def session_user_id_touched(redis: Redis, sid: str) -> int | None:
+    """session_user_id and touch in one round trip (every authenticated request makes it):
+    the user id behind the session, None once it ended; a live session's activity is
+    recorded at most once a minute."""
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.hget(f"session:{sid}", "user_id")
+        pipe.set(f"session_touch:{sid}", 1, ex=LAST_SEEN_RESOLUTION_SECONDS, nx=True)
+        owner, first_this_minute = await pipe.execute()
+    if owner and first_this_minute:
+        await redis.hset(f"session:{sid}", "last_seen_at", _now())
+    return int(owner) if owner else None
+
+
 class RefreshReused(Exception):
     """A spent refresh token came back: the session it belonged to has been ended."""
 
