@@ -41,6 +41,9 @@ log = structlog.get_logger(__name__)
 
 CHANNEL = "read-cache:changed"
 MAX_ENTRIES = 2000
+# Per process, bodies included: distinct queries (any filter value makes one) cannot grow
+# the cache past this; the least recently used answers go first.
+MAX_BYTES = 32 * 1024 * 1024
 # The longest an answer is kept even without word of a change: the bound on staleness when
 # Redis hangs (a hung subscription raises nothing) while another process writes.
 MAX_AGE_SECONDS = 10.0
@@ -65,9 +68,11 @@ class _Entry:
 
 
 class ReadCache:
-    def __init__(self, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.entries: OrderedDict[bytes, _Entry] = OrderedDict()
+        self.size = 0  # bytes of the kept keys and bodies
         self.generation = 0
         self.listening = False
         self._task: asyncio.Task[None] | None = None
@@ -75,13 +80,14 @@ class ReadCache:
     def clear(self) -> None:
         self.generation += 1
         self.entries.clear()
+        self.size = 0
 
     def get(self, key: bytes) -> _Entry | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
         if time.monotonic() - entry.stored_at > MAX_AGE_SECONDS:
-            del self.entries[key]
+            self._drop(key)
             return None
         self.entries.move_to_end(key)
         return entry
@@ -89,10 +95,16 @@ class ReadCache:
     def put(self, key: bytes, entry: _Entry, generation: int) -> None:
         if generation != self.generation or not self.listening:
             return  # the catalog changed (or may have) while it was read
+        if key in self.entries:
+            self._drop(key)
         self.entries[key] = entry
-        self.entries.move_to_end(key)
-        while len(self.entries) > self.max_entries:
-            self.entries.popitem(last=False)
+        self.size += len(key) + len(entry.body)
+        while len(self.entries) > self.max_entries or self.size > self.max_bytes:
+            self._drop(next(iter(self.entries)))  # the least recently used
+
+    def _drop(self, key: bytes) -> None:
+        entry = self.entries.pop(key)
+        self.size -= len(key) + len(entry.body)
 
     def ensure_listening(self) -> None:
         loop = asyncio.get_running_loop()

@@ -195,3 +195,27 @@ async def test_an_answer_is_kept_no_longer_than_its_maximum_age():
     fresh = read_cache._Entry([], b"new", None)
     cache.put(b"/api/v1/categories?", fresh, cache.generation)
     assert cache.get(b"/api/v1/categories?") is fresh
+
+
+async def test_the_cache_holds_at_most_its_bytes_and_entries_dropping_the_least_used():
+    """Every filter value makes a new answer: however many are asked for, a process keeps
+    at most max_bytes (bodies and keys) and max_entries, the least recently used going first."""
+    cache = read_cache.ReadCache(max_entries=3, max_bytes=2500)
+    cache.listening = True
+
+    def keep(name: bytes, size: int) -> None:
+        cache.put(name, read_cache._Entry([], b"x" * size, None), cache.generation)
+
+    keep(b"a", 1000)
+    keep(b"b", 1000)
+    assert cache.get(b"a") is not None  # a is now the most recently used
+    keep(b"c", 1000)  # 3,003 bytes: b, the least recently used, goes
+    assert cache.get(b"b") is None and cache.get(b"a") and cache.get(b"c")
+    assert cache.size == 2002
+    keep(b"d", 10)
+    keep(b"e", 10)  # four entries: the oldest, a, goes
+    assert list(cache.entries) == [b"c", b"d", b"e"]
+    keep(b"c", 5)  # replaced, not counted twice
+    assert cache.size == 3 * 1 + 5 + 10 + 10
+    keep(b"huge", 5000)  # larger than the whole cache: nothing else survives it, nor it
+    assert len(cache.entries) == 0 and cache.size == 0
