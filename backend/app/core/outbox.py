@@ -21,6 +21,7 @@ from typing import Any
 import structlog
 from sqlalchemy import delete, select
 
+from app.core import background
 from app.core.db import engine, unpinged
 from app.models import OutboxJob
 from app.worker import celery_app
@@ -138,9 +139,7 @@ async def stop() -> None:
     global _current
     if _current is not None:
         task, _current = _current.task, None
-        task.cancel()
-        if task.get_loop() is asyncio.get_running_loop():
-            await asyncio.gather(task, return_exceptions=True)
+        await background.cancel(task)
 
 
 @celery_app.task(name="app.core.outbox.relay_jobs")

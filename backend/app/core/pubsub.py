@@ -14,6 +14,7 @@ import structlog
 from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core import background
 from app.core.on_commit import after_commit
 from app.core.redis import redis
 
@@ -77,6 +78,4 @@ async def stop() -> None:
     global _current
     if _current is not None:
         task, _current = _current.task, None
-        task.cancel()
-        if task.get_loop() is asyncio.get_running_loop():
-            await asyncio.gather(task, return_exceptions=True)
+        await background.cancel(task)

@@ -34,7 +34,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core import pubsub
+from app.core import background, pubsub
 from app.core.config import settings
 
 log = structlog.get_logger(__name__)
@@ -115,9 +115,7 @@ class ReadCache:
     async def stop(self) -> None:
         if self._task is not None:
             task, self._task = self._task, None
-            task.cancel()
-            if task.get_loop() is asyncio.get_running_loop():
-                await asyncio.gather(task, return_exceptions=True)
+            await background.cancel(task)
         self.listening = False
         self.clear()
 
