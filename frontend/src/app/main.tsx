@@ -1,5 +1,5 @@
 import '@/index.css';
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { USER_QUERY_KEY } from '@/features/auth/api/get-user';
 import { infoQueryOptions } from '@/features/info/api/get-info';
@@ -23,11 +23,16 @@ void queryClient
   .catch(() => undefined);
 
 void initI18n().then(() => {
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <AppProvider queryClient={queryClient}>
-        <AppRouter />
-      </AppProvider>
-    </StrictMode>,
-  );
+  const root = createRoot(document.getElementById('root')!);
+  // A transition lets React render the first page in short slices (yielding to the browser
+  // between them) instead of one long task a slow phone cannot answer a tap during.
+  startTransition(() => {
+    root.render(
+      <StrictMode>
+        <AppProvider queryClient={queryClient}>
+          <AppRouter />
+        </AppProvider>
+      </StrictMode>,
+    );
+  });
 });

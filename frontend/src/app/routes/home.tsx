@@ -5,12 +5,16 @@ import { Seo } from '@/components/seo';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import type { AddableProduct } from '@/features/cart/add-to-cart-action';
 import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useInfo } from '@/features/info/api/get-info';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';
 import { HOME_PRODUCTS } from './home-products';
+
+// One function for every render, so the grid's memo keeps its cards when the page re-renders.
+const addToCartAction = (product: AddableProduct) => <AddToCartButton product={product} />;
 
 export function Component() {
   const { t } = useTranslation();
@@ -105,7 +109,7 @@ export function Component() {
         ) : products.data.items.length === 0 ? (
           <EmptyState title={t('catalog.emptyTitle')} />
         ) : (
-          <ProductGrid products={products.data.items} label={t('home.newArrivals')} renderAction={(product) => <AddToCartButton product={product} />} />
+          <ProductGrid products={products.data.items} label={t('home.newArrivals')} renderAction={addToCartAction} />
         )}
       </section>
     </>
