@@ -22,7 +22,11 @@ void queryClient
   })
   .catch(() => undefined);
 
-void initI18n().then(() => {
+// The first page's data and chunk are on their way: the rest of the start-up runs in a task of
+// its own, so the browser is not held for all of it at once.
+setTimeout(() => void initI18n().then(render), 0);
+
+function render() {
   const root = createRoot(document.getElementById('root')!);
   // A transition lets React render the first page in short slices (yielding to the browser
   // between them) instead of one long task a slow phone cannot answer a tap during.
@@ -35,4 +39,4 @@ void initI18n().then(() => {
       </StrictMode>,
     );
   });
-});
+}

@@ -7,6 +7,7 @@ import { paths } from '@/config/paths';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import type { ApiError } from '@/lib/api-error';
 import type { ShopInfo } from '@/lib/api-types';
+import { useSeen } from '@/lib/use-seen';
 
 type FooterStore = ShopInfo['stores'][number];
 
@@ -67,15 +68,18 @@ export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
 }
 
 const FooterStores = memo(function FooterStores({ stores }: { stores: FooterStore[] }) {
+  // Open now or not needs each store's time zone (the first such Intl formatter alone costs a
+  // slow phone tens of milliseconds): worked out when the footer comes near the screen.
+  const [ref, seen] = useSeen<HTMLUListElement>();
   return (
-    <ul className="grid gap-5 sm:grid-cols-2">
+    <ul ref={ref} className="grid gap-5 sm:grid-cols-2">
       {stores.map((store) => (
         <li key={store.id} className="flex flex-col gap-1">
           <Link to={paths.store(store.id)} className="font-semibold text-ink hover:underline">
             {store.name}
           </Link>
           <span className="text-sm text-ink-muted">{store.address}</span>
-          <OpenStatus store={store} compact />
+          {seen ? <OpenStatus store={store} compact /> : <span className="block min-h-6" />}
         </li>
       ))}
     </ul>
