@@ -10,21 +10,27 @@ import { AppProvider } from './provider';
 import { AppRouter, preloadFirstPage } from './router';
 
 const queryClient = createQueryClient();
-preloadFirstPage(window.location, queryClient);
 
-// Errors go to Sentry only when the shop has a DSN (/info says so); the SDK is fetched then.
-void queryClient
-  .fetchQuery(infoQueryOptions())
-  .then(async ({ error_reporting }) => {
-    if (!error_reporting) return;
-    const { initErrorReporting } = await import('@/lib/error-reporting');
-    initErrorReporting(error_reporting, { currentUserId: () => queryClient.getQueryData<User | null>(USER_QUERY_KEY)?.id });
-  })
-  .catch(() => undefined);
+// Start-up in short tasks rather than one long one that a slow phone cannot answer a tap
+// during: the modules' evaluation; then the first page's chunk and data requests; then i18n
+// and React's first render.
+setTimeout(() => {
+  preloadFirstPage(window.location, queryClient);
+  reportErrors();
+  setTimeout(() => void initI18n().then(render), 0);
+}, 0);
 
-// The first page's data and chunk are on their way: the rest of the start-up runs in a task of
-// its own, so the browser is not held for all of it at once.
-setTimeout(() => void initI18n().then(render), 0);
+/** Errors go to Sentry only when the shop has a DSN (/info says so); the SDK is fetched then. */
+function reportErrors() {
+  void queryClient
+    .fetchQuery(infoQueryOptions())
+    .then(async ({ error_reporting }) => {
+      if (!error_reporting) return;
+      const { initErrorReporting } = await import('@/lib/error-reporting');
+      initErrorReporting(error_reporting, { currentUserId: () => queryClient.getQueryData<User | null>(USER_QUERY_KEY)?.id });
+    })
+    .catch(() => undefined);
+}
 
 function render() {
   const root = createRoot(document.getElementById('root')!);
