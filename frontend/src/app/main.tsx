@@ -1,5 +1,5 @@
 import '@/index.css';
-import { StrictMode } from 'react';
+import { StrictMode, startTransition } from 'react';
 import { createRoot } from 'react-dom/client';
 import { USER_QUERY_KEY } from '@/features/auth/api/get-user';
 import { infoQueryOptions } from '@/features/info/api/get-info';
@@ -10,24 +10,39 @@ import { AppProvider } from './provider';
 import { AppRouter, preloadFirstPage } from './router';
 
 const queryClient = createQueryClient();
-preloadFirstPage(window.location, queryClient);
 
-// Errors go to Sentry only when the shop has a DSN (/info says so); the SDK is fetched then.
-void queryClient
-  .fetchQuery(infoQueryOptions())
-  .then(async ({ error_reporting }) => {
-    if (!error_reporting) return;
-    const { initErrorReporting } = await import('@/lib/error-reporting');
-    initErrorReporting(error_reporting, { currentUserId: () => queryClient.getQueryData<User | null>(USER_QUERY_KEY)?.id });
-  })
-  .catch(() => undefined);
+// Start-up in short tasks rather than one long one that a slow phone cannot answer a tap
+// during: the modules' evaluation; then the first page's chunk and data requests; then i18n
+// and React's first render.
+setTimeout(() => {
+  preloadFirstPage(window.location, queryClient);
+  reportErrors();
+  setTimeout(() => void initI18n().then(render), 0);
+}, 0);
 
-void initI18n().then(() => {
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <AppProvider queryClient={queryClient}>
-        <AppRouter />
-      </AppProvider>
-    </StrictMode>,
-  );
-});
+/** Errors go to Sentry only when the shop has a DSN (/info says so); the SDK is fetched then. */
+function reportErrors() {
+  void queryClient
+    .fetchQuery(infoQueryOptions())
+    .then(async ({ error_reporting }) => {
+      if (!error_reporting) return;
+      const { initErrorReporting } = await import('@/lib/error-reporting');
+      initErrorReporting(error_reporting, { currentUserId: () => queryClient.getQueryData<User | null>(USER_QUERY_KEY)?.id });
+    })
+    .catch(() => undefined);
+}
+
+function render() {
+  const root = createRoot(document.getElementById('root')!);
+  // A transition lets React render the first page in short slices (yielding to the browser
+  // between them) instead of one long task a slow phone cannot answer a tap during.
+  startTransition(() => {
+    root.render(
+      <StrictMode>
+        <AppProvider queryClient={queryClient}>
+          <AppRouter />
+        </AppProvider>
+      </StrictMode>,
+    );
+  });
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatTotal } from './format';
+import { formatClock, formatPrice, formatTotal, numberFormat } from './format';
 
 describe('formatTotal', () => {
   it('shows an exact total as it is', () => {
@@ -9,5 +9,17 @@ describe('formatTotal', () => {
 
   it('shows a capped total as "10,000+"', () => {
     expect(formatTotal({ total: 10000, total_capped: true }, 'en')).toBe('10,000+');
+  });
+});
+
+describe('cached Intl formatters', () => {
+  it('reuse one formatter per locale and options, never one made for other options', () => {
+    expect(numberFormat('en', { style: 'currency', currency: 'EUR' })).toBe(numberFormat('en', { style: 'currency', currency: 'EUR' }));
+    expect(formatPrice('12.5', 'EUR', 'en')).toBe('€12.50');
+    expect(formatPrice('12.5', 'USD', 'en')).toBe('$12.50');
+    expect(formatPrice('12.5', 'EUR', 'ru')).toBe('12,50\u00a0€');
+    expect(formatPrice('12.5', undefined, 'en')).toBe('12.50');
+    expect(formatClock('09:30', 'en')).toBe('9:30 AM');
+    expect(formatClock('19:30', 'ru')).toBe('19:30');
   });
 });

@@ -1,19 +1,38 @@
 /** Money, dates and times through Intl, in the interface language. */
 
+// Creating an Intl formatter costs far more than using one (a grid of cards would make dozens
+// on a first render): one per locale and options, kept for the page's life.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+export function numberFormat(locale: string, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(locale, options)));
+  return format;
+}
+
+export function dateTimeFormat(locale: string, options: Intl.DateTimeFormatOptions = {}): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(locale, options)));
+  return format;
+}
+
 export function formatPrice(amount: string | number, currency: string | undefined, locale: string): string {
   const value = typeof amount === 'number' ? amount : Number(amount);
-  if (!currency) return new Intl.NumberFormat(locale, { minimumFractionDigits: 2 }).format(value);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
+  if (!currency) return numberFormat(locale, { minimumFractionDigits: 2 }).format(value);
+  return numberFormat(locale, { style: 'currency', currency }).format(value);
 }
 
 export function formatDate(iso: string | Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'long' }).format(new Date(iso));
 }
 
 /** "08:00" (a store's local wall-clock time) in the locale's own style, e.g. "8:00 AM". */
 export function formatClock(hhmm: string, locale: string): string {
   const [hours = 0, minutes = 0] = hhmm.split(':').map(Number);
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(
+  return dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' }).format(
     Date.UTC(2024, 0, 1, hours, minutes),
   );
 }
@@ -24,11 +43,11 @@ export type Weekday = (typeof WEEKDAYS)[number];
 /** The weekday's name in the locale (2024-01-01 was a Monday). */
 export function weekdayName(day: Weekday, locale: string, width: 'long' | 'short' = 'long'): string {
   const index = WEEKDAYS.indexOf(day);
-  return new Intl.DateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + index));
+  return dateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + index));
 }
 
 export function formatCount(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale).format(value);
+  return numberFormat(locale).format(value);
 }
 
 /** A list's total; the API stops counting at 10,000 (`total_capped`): "10,000+". */
@@ -38,15 +57,15 @@ export function formatTotal(page: { total: number; total_capped: boolean }, loca
 
 /** A moment with date and time, e.g. "3 December 2026 at 14:05". */
 export function formatDateTime(iso: string | Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  return dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
 
 /** A signed amount for a ledger: "+€25.00", "−€12.50". */
 export function formatSignedPrice(amount: string | number, currency: string, locale: string): string {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency, signDisplay: 'exceptZero' }).format(Number(amount));
+  return numberFormat(locale, { style: 'currency', currency, signDisplay: 'exceptZero' }).format(Number(amount));
 }
 
 /** A time of day, e.g. "14:05" or "2:05 PM". */
 export function formatTime(iso: string | Date, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(iso));
+  return dateTimeFormat(locale, { timeStyle: 'short' }).format(new Date(iso));
 }

@@ -1,4 +1,5 @@
 import type { UseQueryResult } from '@tanstack/react-query';
+import { memo, useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -6,18 +7,25 @@ import { paths } from '@/config/paths';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import type { ApiError } from '@/lib/api-error';
 import type { ShopInfo } from '@/lib/api-types';
+import { useSeen } from '@/lib/use-seen';
+
+type FooterStore = ShopInfo['stores'][number];
 
 export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
   const { t } = useTranslation();
   const year = new Date().getFullYear();
+  // Below the fold: the stores' open-now states (time-zone arithmetic per store) render after the
+  // page, in a transition that yields to the browser, not in the render that shows the page.
+  const stores = useDeferredValue(info.data?.stores);
+  // Below the fold: the browser lays the footer out and paints it only when it nears the screen.
   return (
-    <footer className="mt-16 border-t border-line bg-surface-muted">
+    <footer className="mt-16 border-t border-line bg-surface-muted [contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
       <div className="mx-auto grid max-w-7xl gap-10 px-4 py-12 sm:px-6 md:grid-cols-[2fr_1fr] lg:px-8">
         <section aria-labelledby="footer-stores">
           <h2 id="footer-stores" className="mb-4 font-display text-lg text-ink">
             {t('layout.ourStores')}
           </h2>
-          {info.isPending ? (
+          {info.isPending || (info.data && !stores) ? (
             <div className="grid gap-4 sm:grid-cols-2">
               <Skeleton className="h-20" />
               <Skeleton className="h-20" />
@@ -25,17 +33,7 @@ export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
           ) : info.isError ? (
             <p className="text-ink-muted">{t('layout.storesUnavailable')}</p>
           ) : (
-            <ul className="grid gap-5 sm:grid-cols-2">
-              {info.data.stores.map((store) => (
-                <li key={store.id} className="flex flex-col gap-1">
-                  <Link to={paths.store(store.id)} className="font-semibold text-ink hover:underline">
-                    {store.name}
-                  </Link>
-                  <span className="text-sm text-ink-muted">{store.address}</span>
-                  <OpenStatus store={store} compact />
-                </li>
-              ))}
-            </ul>
+            <FooterStores stores={stores ?? info.data.stores} />
           )}
         </section>
         <section aria-labelledby="footer-contact">
@@ -69,3 +67,22 @@ export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
     </footer>
   );
 }
+
+const FooterStores = memo(function FooterStores({ stores }: { stores: FooterStore[] }) {
+  // Open now or not needs each store's time zone (the first such Intl formatter alone costs a
+  // slow phone tens of milliseconds): worked out when the footer comes near the screen.
+  const [ref, seen] = useSeen<HTMLUListElement>();
+  return (
+    <ul ref={ref} className="grid gap-5 sm:grid-cols-2">
+      {stores.map((store) => (
+        <li key={store.id} className="flex flex-col gap-1">
+          <Link to={paths.store(store.id)} className="font-semibold text-ink hover:underline">
+            {store.name}
+          </Link>
+          <span className="text-sm text-ink-muted">{store.address}</span>
+          {seen ? <OpenStatus store={store} compact /> : <span className="block min-h-6" />}
+        </li>
+      ))}
+    </ul>
+  );
+});

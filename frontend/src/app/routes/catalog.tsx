@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { Seo } from '@/components/seo';
@@ -7,6 +7,7 @@ import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { buttonClasses } from '@/components/ui/button';
 import { paths } from '@/config/paths';
+import type { AddableProduct } from '@/features/cart/add-to-cart-action';
 import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProducts } from '@/features/catalog/api/get-products';
@@ -19,6 +20,9 @@ import { useCatalogState } from '@/features/catalog/use-catalog-state';
 import { useStores } from '@/features/stores/api/get-stores';
 import { formatTotal } from '@/lib/format';
 import { useMediaQuery } from '@/lib/use-media-query';
+
+// One function for every render, so the grid's memo keeps its cards when the page re-renders.
+const addToCartAction = (product: AddableProduct) => <AddToCartButton product={product} />;
 
 export function Component() {
   const { t, i18n } = useTranslation();
@@ -38,6 +42,7 @@ export function Component() {
   const tree = useMemo(() => buildCategoryTree(categories.data ?? []), [categories.data]);
 
   const wide = useMediaQuery('(min-width: 1024px)');
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const sidebar = (
     <div className="flex flex-col gap-6">
       {categories.isPending ? <Skeleton className="h-64" /> : <CategoryTree tree={tree} currentSlug={categorySlug} />}
@@ -98,12 +103,13 @@ export function Component() {
           {wide ? (
             sidebar
           ) : (
-            <details className="group rounded-2xl border border-line bg-surface p-4">
+            // On a phone the filters wait, folded, until opened: not rendered with the first page.
+            <details className="group rounded-2xl border border-line bg-surface p-4" onToggle={(event) => setFiltersOpen(event.currentTarget.open)}>
               <summary className="flex min-h-11 cursor-pointer list-none items-center justify-between font-semibold text-ink [&::-webkit-details-marker]:hidden">
                 {t('catalog.filters')}
                 <span aria-hidden="true" className="text-ink-muted transition-transform group-open:rotate-180">▾</span>
               </summary>
-              <div className="mt-4">{sidebar}</div>
+              {filtersOpen ? <div className="mt-4">{sidebar}</div> : null}
             </details>
           )}
         </aside>
@@ -137,7 +143,7 @@ export function Component() {
             </EmptyState>
           ) : (
             <div className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : ''} aria-busy={products.isPlaceholderData}>
-              <ProductGrid products={products.data.items} label={heading} renderAction={(product) => <AddToCartButton product={product} />} />
+              <ProductGrid products={products.data.items} label={heading} renderAction={addToCartAction} />
               <Pagination page={products.data.page} pages={products.data.pages} hrefFor={(page) => hrefFor({ ...state, page })} />
             </div>
           )}

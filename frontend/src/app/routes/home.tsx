@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { buttonClasses } from '@/components/ui/button';
@@ -5,6 +6,7 @@ import { Seo } from '@/components/seo';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import type { AddableProduct } from '@/features/cart/add-to-cart-action';
 import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { useInfo } from '@/features/info/api/get-info';
 import { useCategories } from '@/features/catalog/api/get-categories';
@@ -12,12 +14,17 @@ import { useProducts } from '@/features/catalog/api/get-products';
 import { ProductGrid, ProductGridSkeleton } from '@/features/catalog/components/product-grid';
 import { HOME_PRODUCTS } from './home-products';
 
+// One function for every render, so the grid's memo keeps its cards when the page re-renders.
+const addToCartAction = (product: AddableProduct) => <AddToCartButton product={product} />;
+
 export function Component() {
   const { t } = useTranslation();
   const info = useInfo();
   const categories = useCategories();
   const products = useProducts(HOME_PRODUCTS);
-  const roots = (categories.data ?? []).filter((c) => c.parent_id === null).sort((a, b) => a.name.localeCompare(b.name));
+  // The category cards render in a transition (yielding to the browser), not in the task the answer arrives in.
+  const categoryList = useDeferredValue(categories.data);
+  const roots = (categoryList ?? []).filter((c) => c.parent_id === null).sort((a, b) => a.name.localeCompare(b.name));
 
   return (
     <>
@@ -47,13 +54,13 @@ export function Component() {
         <h2 id="home-categories" className="mb-5 font-display text-2xl text-ink">
           {t('home.categories')}
         </h2>
-        {categories.isPending ? (
+        {categories.isError ? (
+          <ErrorState error={categories.error} onRetry={() => void categories.refetch()} />
+        ) : !categoryList ? (
           <div className="grid gap-4 sm:grid-cols-2">
             <Skeleton className="h-52" />
             <Skeleton className="h-52" />
           </div>
-        ) : categories.isError ? (
-          <ErrorState error={categories.error} onRetry={() => void categories.refetch()} />
         ) : roots.length === 0 ? (
           <EmptyState title={t('home.noCategories')} />
         ) : (
@@ -105,7 +112,7 @@ export function Component() {
         ) : products.data.items.length === 0 ? (
           <EmptyState title={t('catalog.emptyTitle')} />
         ) : (
-          <ProductGrid products={products.data.items} label={t('home.newArrivals')} renderAction={(product) => <AddToCartButton product={product} />} />
+          <ProductGrid products={products.data.items} label={t('home.newArrivals')} renderAction={addToCartAction} />
         )}
       </section>
     </>

@@ -97,7 +97,8 @@ export function Component() {
             <h2 id="product-availability" className="mb-3 font-display text-xl text-ink">
               {t('product.availability')}
             </h2>
-            <ProductAvailability productId={item.id} />
+            {/* Keyed by product, so its deferred rows never show another product's stock, even for a moment. */}
+            <ProductAvailability key={item.id} productId={item.id} />
             <p className="mt-3 text-sm text-ink-muted">{t('product.pickupHint')}</p>
           </section>
         </div>

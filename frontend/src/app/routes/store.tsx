@@ -6,6 +6,7 @@ import { Pagination } from '@/components/ui/pagination';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
+import type { AddableProduct } from '@/features/cart/add-to-cart-action';
 import { AddToCartButton } from '@/features/cart/components/add-to-cart-button';
 import { toProductQuery } from '@/features/catalog/catalog-params';
 import { CatalogFilters, SortSelect } from '@/features/catalog/components/catalog-filters';
@@ -16,6 +17,9 @@ import { useStoreProducts } from '@/features/stores/api/get-store-products';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
 import { formatTotal } from '@/lib/format';
+
+// One function for every render, so the grid's memo keeps its cards when the page re-renders.
+const addToCartAction = (product: AddableProduct) => <AddToCartButton product={product} />;
 
 export function Component() {
   const { t, i18n } = useTranslation();
@@ -102,7 +106,7 @@ export function Component() {
               <EmptyState title={state.q ? t('catalog.noResults', { q: state.q }) : t('stores.assortmentEmpty')}>{t('catalog.emptyBody')}</EmptyState>
             ) : (
               <div className={products.isPlaceholderData ? 'opacity-60 transition-opacity' : ''} aria-busy={products.isPlaceholderData}>
-                <ProductGrid products={products.data.items} label={t('stores.assortment')} renderAction={(product) => <AddToCartButton product={product} />} />
+                <ProductGrid products={products.data.items} label={t('stores.assortment')} renderAction={addToCartAction} />
                 <Pagination page={products.data.page} pages={products.data.pages} hrefFor={(page) => hrefFor({ ...state, page })} />
               </div>
             )}

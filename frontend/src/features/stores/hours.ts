@@ -1,5 +1,5 @@
 /** Opening hours in a store's own time zone: what day and time it is there, when it opens or closes. */
-import { WEEKDAYS, type Weekday } from '@/lib/format';
+import { WEEKDAYS, dateTimeFormat, type Weekday } from '@/lib/format';
 
 export type OpeningHours = Record<string, string[][]>;
 const DAY_MINUTES = 24 * 60;
@@ -12,7 +12,7 @@ function toMinutes(hhmm: string): number {
 
 /** The weekday and minute of the day at the store, now. */
 export function storeClock(timezone: string, now: Date = new Date()): { day: Weekday; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  const parts = dateTimeFormat('en-GB', {
     timeZone: timezone,
     weekday: 'short',
     hour: '2-digit',

@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { numberFormat } from '@/lib/format';
 
 function humanize(key: string): string {
   const words = key.replace(/[_-]+/g, ' ').trim();
@@ -12,7 +13,7 @@ export function ProductAttributes({ attributes }: { attributes: Record<string, u
   if (!entries.length) return null;
   const show = (value: unknown): string => {
     if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
-    if (typeof value === 'number') return new Intl.NumberFormat(i18n.language, { useGrouping: false }).format(value);
+    if (typeof value === 'number') return numberFormat(i18n.language, { useGrouping: false }).format(value);
     if (Array.isArray(value)) return value.map(show).join(', ');
     return String(value);
   };

@@ -1,3 +1,4 @@
+import { useDeferredValue } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Skeleton } from '@/components/ui/skeleton';
@@ -12,14 +13,10 @@ export function ProductAvailability({ productId }: { productId: number }) {
   const { t } = useTranslation();
   const availability = useProductAvailability(productId);
   const stores = useStores();
-  if (availability.isPending || stores.isPending) {
-    return (
-      <div className="flex flex-col gap-3" aria-hidden="true">
-        <Skeleton className="h-16" />
-        <Skeleton className="h-16" />
-      </div>
-    );
-  }
+  // The rows (each store's open-now state in its time zone) render in a transition that yields
+  // to the browser, not in the task the answer arrives in.
+  const rowsData = useDeferredValue(availability.data);
+  const storesData = useDeferredValue(stores.data);
   if (availability.isError || stores.isError) {
     return (
       <ErrorState
@@ -31,8 +28,16 @@ export function ProductAvailability({ productId }: { productId: number }) {
       />
     );
   }
-  const byId = new Map(stores.data.map((store) => [store.id, store]));
-  const rows = availability.data.filter((row) => byId.has(row.store_id));
+  if (!rowsData || !storesData) {
+    return (
+      <div className="flex flex-col gap-3" aria-hidden="true">
+        <Skeleton className="h-16" />
+        <Skeleton className="h-16" />
+      </div>
+    );
+  }
+  const byId = new Map(storesData.map((store) => [store.id, store]));
+  const rows = rowsData.filter((row) => byId.has(row.store_id));
   if (!rows.length) return <p className="text-ink-muted">{t('product.noStores')}</p>;
   return (
     <ul aria-label={t('product.availability')} className="flex flex-col divide-y divide-line rounded-2xl border border-line bg-surface">
