@@ -75,6 +75,8 @@ class ReadCache:
         self.size = 0  # bytes of the kept keys and bodies
         self.generation = 0
         self.listening = False
+        # Keys being read now, and the answer each read will keep (None: not kept).
+        self.reading: dict[bytes, asyncio.Future[_Entry | None]] = {}
         self._task: asyncio.Task[None] | None = None
 
     def clear(self) -> None:
@@ -92,15 +94,17 @@ class ReadCache:
         self.entries.move_to_end(key)
         return entry
 
-    def put(self, key: bytes, entry: _Entry, generation: int) -> None:
+    def put(self, key: bytes, entry: _Entry, generation: int) -> bool:
+        """Keep `entry` unless the catalog changed (or may have) since `generation`."""
         if generation != self.generation or not self.listening:
-            return  # the catalog changed (or may have) while it was read
+            return False
         if key in self.entries:
             self._drop(key)
         self.entries[key] = entry
         self.size += len(key) + len(entry.body)
         while len(self.entries) > self.max_entries or self.size > self.max_bytes:
             self._drop(next(iter(self.entries)))  # the least recently used
+        return True
 
     def _drop(self, key: bytes) -> None:
         entry = self.entries.pop(key)
@@ -204,10 +208,23 @@ class PublicReadCacheMiddleware:
             LOOKUPS.labels("hit").inc()
             await _answer(entry, headers, send)
             return
+        # One read per key at a time: requests for a key already being read wait for that
+        # answer (a popular page expiring under load would otherwise send every one of them
+        # to the database at once).
+        reading = cache.reading.get(key)
+        if reading is not None:
+            entry = await asyncio.shield(reading)
+            if entry is not None:
+                LOOKUPS.labels("hit").inc()
+                await _answer(entry, headers, send)
+                return
         LOOKUPS.labels("miss").inc()
         generation = cache.generation
         start: Message | None = None
         chunks: list[bytes] = []
+        done: asyncio.Future[_Entry | None] = asyncio.get_running_loop().create_future()
+        if reading is None:
+            cache.reading[key] = done
 
         async def keep(message: Message) -> None:
             nonlocal start
@@ -215,11 +232,17 @@ class PublicReadCacheMiddleware:
                 start = message
             elif start is not None and start["status"] == 200:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    _store(cache, key, start, b"".join(chunks), generation)
+                if not message.get("more_body", False) and not done.done():
+                    done.set_result(_store(cache, key, start, b"".join(chunks), generation))
             await send(message)
 
-        await self.app(scope, receive, keep)
+        try:
+            await self.app(scope, receive, keep)
+        finally:
+            if not done.done():
+                done.set_result(None)  # not kept: whoever waits reads for themselves
+            if cache.reading.get(key) is done:
+                del cache.reading[key]
 
     def _live(self, query: bytes) -> bool:
         if not self.live_params or not query:
@@ -229,14 +252,18 @@ class PublicReadCacheMiddleware:
         return any(name in self.live_params for name, _ in pairs)
 
 
-def _store(cache: ReadCache, key: bytes, start: Message, body: bytes, generation: int) -> None:
+def _store(
+    cache: ReadCache, key: bytes, start: Message, body: bytes, generation: int
+) -> _Entry | None:
+    """The answer, kept; None when it may not be (too large, a cookie, the catalog changed)."""
     if len(body) > MAX_BODY_BYTES:
-        return
+        return None
     headers = [(name.lower(), value) for name, value in start.get("headers", [])]
     if any(name == b"set-cookie" for name, _ in headers):
-        return
+        return None
     etag = next((value for name, value in headers if name == b"etag"), None)
-    cache.put(key, _Entry(headers, body, etag), generation)
+    entry = _Entry(headers, body, etag)
+    return entry if cache.put(key, entry, generation) else None
 
 
 async def _answer(entry: _Entry, request_headers: list[tuple[bytes, bytes]], send: Send) -> None:

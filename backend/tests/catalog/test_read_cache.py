@@ -61,6 +61,21 @@ async def test_a_guest_read_again_is_served_from_memory_and_revalidates(
     assert unchanged.headers["etag"] == first.headers["etag"]
 
 
+async def test_guests_asking_at_once_for_a_page_not_kept_make_one_database_read(
+    client, shelf, count_statements
+):
+    """A popular page that expires under load: the requests that arrive while it is being
+    read wait for that read instead of each asking the database."""
+    with count_statements() as statements:
+        answers = await asyncio.gather(
+            *(client.get("/api/v1/products", params={"page_size": 7}) for _ in range(20))
+        )
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.content for a in answers}) == 1
+    pages = [s for s in statements if "FROM product" in s and "count(" not in s]
+    assert len(pages) == 1, statements
+
+
 async def test_every_kind_of_catalog_write_shows_in_the_next_guest_read(client, shelf):
     _, admin = await user_headers(client, username="boss", role=RoleName.admin)
     alpha = shelf["Alpha Atlas"]
