@@ -100,7 +100,7 @@ class AdminAuth(AuthenticationBackend):
         user_id, sid = request.session.get("user_id"), request.session.get("sid")
         if not isinstance(user_id, int) or not isinstance(sid, str):
             return False
-        if await sessions.session_user_id(redis, sid) != user_id:
+        if await sessions.session_user_id_touched(redis, sid) != user_id:
             request.session.clear()
             return False
         async with unit_of_work() as session:
@@ -110,7 +110,6 @@ class AdminAuth(AuthenticationBackend):
             await sessions.end_session(redis, sid)
             request.session.clear()
             return False
-        await sessions.touch(redis, sid)
         request.state.staff_role = user.role.name
         return True
 

@@ -94,16 +94,10 @@ async def session_owners(redis: Redis, sids: list[str]) -> list[int | None]:
     return [int(owner) if owner else None for owner in owners]
 
 
-async def touch(redis: Redis, sid: str) -> None:
-    """Record activity, at most once a minute per session (a write per request is waste)."""
-    if await redis.set(f"session_touch:{sid}", 1, ex=LAST_SEEN_RESOLUTION_SECONDS, nx=True):
-        await redis.hset(f"session:{sid}", "last_seen_at", _now())
-
-
 async def session_user_id_touched(redis: Redis, sid: str) -> int | None:
-    """session_user_id and touch in one round trip (every authenticated request makes it):
-    the user id behind the session, None once it ended; a live session's activity is
-    recorded at most once a minute."""
+    """session_user_id and the activity record in one round trip (every authenticated
+    request makes it): the user id behind the session, None once it ended; a live session's
+    activity is recorded at most once a minute (a write per request is waste)."""
     async with redis.pipeline(transaction=False) as pipe:
         pipe.hget(f"session:{sid}", "user_id")
         pipe.set(f"session_touch:{sid}", 1, ex=LAST_SEEN_RESOLUTION_SECONDS, nx=True)

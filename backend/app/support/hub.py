@@ -23,7 +23,7 @@ from redis.exceptions import RedisError
 from starlette.websockets import WebSocket
 
 from app.auth import sessions
-from app.core import pubsub
+from app.core import background, pubsub
 from app.core.config import settings
 from app.core.errors import ServiceUnavailable
 from app.orders import events as order_events
@@ -177,9 +177,8 @@ class Hub:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+            task, self._task = self._task, None
+            await background.cancel(task)
 
     async def _listen(self) -> None:
         backoff = 0.5
