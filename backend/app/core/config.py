@@ -144,7 +144,9 @@ class Settings(BaseSettings):
     admin_low_stock_threshold: int = Field(default=5, ge=0)
     shop_email: str = "hello@example.com"
     shop_phone: str = "+49 30 0000000"
-    delivery_terms: str = "Delivery in 2-4 working days; free from 40.00, otherwise 4.90 per order."
+    # Checkout is pickup only: delivery terms are shown (GET /info, the About page) only when
+    # the shop arranges delivery itself and says how here; empty promises nothing.
+    delivery_terms: str = ""
     pickup_terms: str = (
         "Order online and pick up at the store you choose: ready within 30 minutes during "
         "opening hours, kept for 3 days."

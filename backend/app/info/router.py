@@ -3,6 +3,7 @@ import asyncio
 import structlog
 from fastapi import APIRouter, Request, status
 from fastapi.responses import Response
+from pydantic import Field
 
 from app.auth.dependencies import client_ip
 from app.core import ratelimit, sentry
@@ -11,6 +12,7 @@ from app.core.db import SessionDep
 from app.core.errors import AppError, NotFound, TooManyRequests, problem_responses
 from app.core.redis import redis
 from app.core.schemas import Schema
+from app.core.types import Money
 from app.stores import service as stores_service
 from app.stores.schemas import StoreRead
 
@@ -32,12 +34,23 @@ class ErrorReporting(Schema):
     tunnel: str
 
 
+class TopUpLimits(Schema):
+    """The smallest and largest amount one top-up of a balance may add."""
+
+    minimum: Money
+    maximum: Money
+
+
 class ShopInfo(Schema):
     name: str
     currency: str
     contacts: Contacts
-    delivery_terms: str
+    delivery_terms: str | None = Field(
+        description="How the shop delivers, or null: checkout is pickup only, and nothing is "
+        "promised unless the shop sets DELIVERY_TERMS."
+    )
     pickup_terms: str
+    top_up: TopUpLimits
     stores: list[StoreRead]
     error_reporting: ErrorReporting | None = None
 
@@ -51,8 +64,11 @@ async def shop_info(session: SessionDep) -> ShopInfo:
         name=settings.project_name,
         currency=settings.currency,
         contacts=Contacts(email=settings.shop_email, phone=settings.shop_phone),
-        delivery_terms=settings.delivery_terms,
+        delivery_terms=settings.delivery_terms or None,
         pickup_terms=settings.pickup_terms,
+        top_up=TopUpLimits(
+            minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount
+        ),
         stores=[StoreRead.model_validate(store) for store in stores],
         error_reporting=ErrorReporting(
             dsn=settings.sentry_dsn,

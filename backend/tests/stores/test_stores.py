@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import time_machine
 
+from app.core.config import settings
 from app.core.db import SessionFactory
 from app.models import RoleName, Store
 from tests.factories import (
@@ -154,10 +155,19 @@ async def test_info_lists_terms_and_every_store(client):
     info = (await client.get("/api/v1/info")).json()
     assert info["name"] and info["currency"] == "EUR"
     assert info["contacts"]["email"] and info["contacts"]["phone"]
-    assert "pick up" in info["pickup_terms"] and info["delivery_terms"]
+    assert "pick up" in info["pickup_terms"]
+    assert info["top_up"] == {"minimum": "5.00", "maximum": "500.00"}
     assert [s["name"] for s in info["stores"]] == ["Berlin", "London"]
     assert info["stores"][0]["opening_hours"]["fri"] == [["18:00", "02:00"]]
     assert info["stores"][0]["address"] == "Berlin Street 1"
+
+
+async def test_info_promises_delivery_only_when_the_shop_sets_its_terms(client, monkeypatch):
+    # Checkout is pickup only: by default the shop says nothing of delivery.
+    assert (await client.get("/api/v1/info")).json()["delivery_terms"] is None
+    monkeypatch.setattr(settings, "delivery_terms", "We deliver in Kreuzberg on Fridays.")
+    info = (await client.get("/api/v1/info")).json()
+    assert info["delivery_terms"] == "We deliver in Kreuzberg on Fridays."
 
 
 async def test_two_stores_created_at_once_with_one_name_answer_409(client):

@@ -2257,10 +2257,14 @@ export interface components {
             /** Currency */
             currency: string;
             contacts: components["schemas"]["Contacts"];
-            /** Delivery Terms */
-            delivery_terms: string;
+            /**
+             * Delivery Terms
+             * @description How the shop delivers, or null: checkout is pickup only, and nothing is promised unless the shop sets DELIVERY_TERMS.
+             */
+            delivery_terms: string | null;
             /** Pickup Terms */
             pickup_terms: string;
+            top_up: components["schemas"]["TopUpLimits"];
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
             error_reporting: components["schemas"]["ErrorReporting"] | null;
@@ -2509,6 +2513,24 @@ export interface components {
              * @example /account/top-ups/{top_up_id}
              */
             return_url?: string | null;
+        };
+        /**
+         * TopUpLimits
+         * @description The smallest and largest amount one top-up of a balance may add.
+         */
+        TopUpLimits: {
+            /**
+             * Minimum
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            minimum: string;
+            /**
+             * Maximum
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            maximum: string;
         };
         /** TopUpRead */
         TopUpRead: {

@@ -160,6 +160,8 @@ export const enShop = {
     addFundsHeading: 'Add funds',
     amount: 'Amount',
     amountHint: 'You pay on our payment provider’s page; the money shows here once it confirms.',
+    amountLimits: 'From {{minimum}} to {{maximum}}.',
+    raisedToMinimum: 'Your order needs {{needed}} more. The smallest amount we can take is {{minimum}}: the rest stays on your balance for next time.',
     continueToPay: 'Continue to payment',
     redirecting: 'Taking you to the payment provider…',
     transactions: 'Transactions',

@@ -172,6 +172,8 @@ export const ruShop: ShopTranslation = {
     addFundsHeading: 'Пополнить баланс',
     amount: 'Сумма',
     amountHint: 'Оплата проходит на странице платёжного провайдера; деньги появятся здесь после его подтверждения.',
+    amountLimits: 'От {{minimum}} до {{maximum}}.',
+    raisedToMinimum: 'Для заказа не хватает {{needed}}. Минимальная сумма пополнения — {{minimum}}: остаток останется на балансе.',
     continueToPay: 'Перейти к оплате',
     redirecting: 'Переходим к платёжному провайдеру…',
     transactions: 'Операции',

@@ -54,7 +54,7 @@ export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
               </li>
               <li>
                 <Link to={paths.about} className="text-ink underline-offset-4 hover:underline">
-                  {t('layout.deliveryAndPickup')}
+                  {info.data.delivery_terms ? t('layout.deliveryAndPickup') : t('layout.pickup')}
                 </Link>
               </li>
             </ul>

@@ -25,7 +25,7 @@ export function Component() {
     <>
       <Seo title={t('about.title')} description={t('about.description', { name: shop.name })} />
       <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('about.heading', { name: shop.name })}</h1>
-      <p className="mt-3 max-w-prose text-lg text-ink-muted">{t('about.lead')}</p>
+      <p className="mt-3 max-w-prose text-lg text-ink-muted">{shop.delivery_terms ? t('about.leadWithDelivery') : t('about.lead')}</p>
       <div className="mt-10 grid gap-6 md:grid-cols-2">
         <section aria-labelledby="about-pickup" className="rounded-2xl border border-line bg-surface p-6">
           <h2 id="about-pickup" className="mb-2 font-display text-xl text-ink">
@@ -33,12 +33,14 @@ export function Component() {
           </h2>
           <p className="text-ink-muted">{shop.pickup_terms}</p>
         </section>
-        <section aria-labelledby="about-delivery" className="rounded-2xl border border-line bg-surface p-6">
-          <h2 id="about-delivery" className="mb-2 font-display text-xl text-ink">
-            {t('about.delivery')}
-          </h2>
-          <p className="text-ink-muted">{shop.delivery_terms}</p>
-        </section>
+        {shop.delivery_terms ? (
+          <section aria-labelledby="about-delivery" className="rounded-2xl border border-line bg-surface p-6">
+            <h2 id="about-delivery" className="mb-2 font-display text-xl text-ink">
+              {t('about.delivery')}
+            </h2>
+            <p className="text-ink-muted">{shop.delivery_terms}</p>
+          </section>
+        ) : null}
         <section aria-labelledby="about-contact" className="rounded-2xl border border-line bg-surface p-6">
           <h2 id="about-contact" className="mb-2 font-display text-xl text-ink">
             {t('layout.contact')}

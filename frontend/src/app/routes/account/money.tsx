@@ -11,12 +11,15 @@ import { ErrorState } from '@/components/ui/states';
 import { paths, safeNext } from '@/config/paths';
 import { useUser } from '@/features/auth/api/get-user';
 import { RequireAuth } from '@/features/auth/components/require-auth';
+import { useInfo } from '@/features/info/api/get-info';
 import { useCreateTopUp } from '@/features/money/api/create-top-up';
+import { proposedTopUp } from '@/features/money/top-up-amount';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { useTransactions } from '@/features/money/api/get-transactions';
 import { toApiError } from '@/lib/api-error';
 import type { Account } from '@/lib/api-types';
 import { formatDateTime, formatPrice, formatSignedPrice } from '@/lib/format';
+import { fromCents, toCents } from '@/lib/money';
 import { fieldIssueMessage, problemMessage } from '@/lib/problem-message';
 import { AccountNav } from './account-nav';
 
@@ -77,8 +80,16 @@ function Money() {
 function AddFunds({ account }: { account: Account }) {
   const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
-  const suggested = params.get('amount') ?? '';
-  const [amount, setAmount] = useState(AMOUNT.test(suggested) ? suggested : '');
+  const limits = useInfo().data?.top_up;
+  const needed = params.get('amount') ?? '';
+  const [amount, setAmount] = useState(() => proposedTopUp(needed, limits?.minimum));
+  // The shop's limits arrive with /info (the layout loads it first): propose again once they do.
+  const [proposedWith, setProposedWith] = useState(limits?.minimum);
+  if (limits && proposedWith !== limits.minimum) {
+    setProposedWith(limits.minimum);
+    setAmount(proposedTopUp(needed, limits.minimum));
+  }
+  const raisedToMinimum = Boolean(limits && AMOUNT.test(needed) && toCents(needed.replace(',', '.')) < toCents(limits.minimum));
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [formError, setFormError] = useState<string | null>(null);
   const topUp = useCreateTopUp();
@@ -125,6 +136,14 @@ function AddFunds({ account }: { account: Account }) {
             </button>
           ))}
         </div>
+        {raisedToMinimum && limits ? (
+          <Alert tone="info">
+            {t('account.raisedToMinimum', {
+              needed: formatPrice(fromCents(toCents(needed.replace(',', '.'))), account.currency, i18n.language),
+              minimum: formatPrice(limits.minimum, account.currency, i18n.language),
+            })}
+          </Alert>
+        ) : null}
         <Field
           label={`${t('account.amount')} (${account.currency})`}
           inputMode="decimal"
@@ -132,7 +151,7 @@ function AddFunds({ account }: { account: Account }) {
           value={amount}
           onChange={(event) => setAmount(event.target.value)}
           error={fieldError}
-          hint={t('account.amountHint')}
+          hint={limits ? t('account.amountLimits', { minimum: formatPrice(limits.minimum, account.currency, i18n.language), maximum: formatPrice(limits.maximum, account.currency, i18n.language) }) + ' ' + t('account.amountHint') : t('account.amountHint')}
         />
         <Button type="submit" pending={topUp.isPending || leaving}>
           {leaving ? t('account.redirecting') : t('account.continueToPay')}

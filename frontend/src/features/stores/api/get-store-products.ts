@@ -19,6 +19,8 @@ export const storeProductsQueryOptions = (storeId: number, query: Record<string,
     queryFn: ({ signal }) => getStoreProducts(storeId, query, signal),
   });
 
+// The store page lists what a customer can buy there: lines with stock left (the API's list
+// keeps sold-out rows for staff, who set stock from it).
 export function useStoreProducts(storeId: number, query: Record<string, string | number | undefined>) {
-  return useQuery({ ...storeProductsQueryOptions(storeId, query), placeholderData: keepPreviousData });
+  return useQuery({ ...storeProductsQueryOptions(storeId, { ...query, quantity__gte: 1 }), placeholderData: keepPreviousData });
 }
