@@ -37,12 +37,16 @@ test('a customer registers, confirms the mail, signs in, keeps the session on re
   const link = await linkFromMail(customer.email, '/verify-email');
   await page.goto(link);
   await expect(page.getByText('Your e-mail address is confirmed')).toBeVisible();
+  // Opened in the browser that registered: signed in at once.
+  await expect(page.getByText(`Thank you, ${customer.fullName}. You are signed in.`)).toBeVisible();
+  await expect(page.getByRole('link', { name: customer.fullName })).toBeVisible();
   // The link is single-use: opening it again says so and offers a new one.
   await page.reload();
   await expect(page.getByText('This link no longer works')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Send the link again' })).toBeVisible();
 
-  await page.goto(link);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
   await page.goto('/account');
   await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
   await page.getByLabel('E-mail or username').fill(customer.email);

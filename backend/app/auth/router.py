@@ -25,6 +25,7 @@ from app.auth.schemas import (
     TokenBody,
     TokenForm,
     TokenPair,
+    VerifiedEmail,
 )
 from app.core.config import settings
 from app.core.db import SessionDep
@@ -38,6 +39,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 REFRESH_COOKIE = "refresh_token"
 CSRF_COOKIE = "csrf_token"
+SIGNUP_COOKIE = "signup_proof"
 AUTH_PATH = "/api/v1/auth"
 
 
@@ -84,16 +86,50 @@ def _pair(issued: service.IssuedTokens) -> TokenPair:
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(EmailTaken, UsernameTaken, TooManyRequests, PasswordHashingBusy),
 )
-async def register(data: UserRegister, request: Request, session: SessionDep) -> User:
+async def register(
+    data: UserRegister, request: Request, response: Response, session: SessionDep
+) -> User:
     """Create an inactive customer account and e-mail a verification link. Limited per client
-    IP and per address (429 with Retry-After)."""
-    return await service.register(session, data, ip=client_ip(request))
+    IP and per address (429 with Retry-After). The browser that registers gets an HttpOnly
+    cookie: opening the link there signs the customer in (see verify-email)."""
+    user = await service.register(session, data, ip=client_ip(request))
+    response.set_cookie(
+        SIGNUP_COOKIE,
+        await service.signup_proof(user),
+        max_age=settings.verify_token_hours * 3600,
+        path=AUTH_PATH,
+        httponly=True,
+        secure=settings.environment == "production",
+        samesite="strict",
+    )
+    return user
 
 
-@router.post("/verify-email", response_model=UserRead, responses=problem_responses(BadOneTimeToken))
-async def verify_email(data: TokenBody, session: SessionDep) -> User:
-    """Activate the account behind a verification link's token (single use)."""
-    return await service.verify_email(session, data.token)
+@router.post(
+    "/verify-email", response_model=VerifiedEmail, responses=problem_responses(BadOneTimeToken)
+)
+async def verify_email(
+    data: TokenBody, request: Request, response: Response, session: SessionDep
+) -> VerifiedEmail:
+    """Activate the account behind a verification link's token (single use). Opened in the
+    browser that registered (its signup cookie), the answer also signs the customer in: a
+    `session` token pair and the refresh cookie, as login gives; elsewhere `session` is null."""
+    user = await service.verify_email(session, data.token)
+    verified = VerifiedEmail.model_validate(user)
+    proof = request.cookies.get(SIGNUP_COOKIE)
+    if proof:
+        response.delete_cookie(SIGNUP_COOKIE, path=AUTH_PATH)
+        issued = await service.session_for_signup(
+            session,
+            user,
+            proof,
+            ip=client_ip(request),
+            device=request.headers.get("user-agent", ""),
+        )
+        if issued is not None:
+            _set_auth_cookies(response, issued.refresh_token)
+            verified.session = _pair(issued)
+    return verified
 
 
 @router.post(

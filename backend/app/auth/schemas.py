@@ -5,7 +5,7 @@ from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
 from app.core.types import TextLimits
-from app.users.schemas import Email, Password
+from app.users.schemas import Email, Password, UserRead
 
 Token = Annotated[str, TextLimits(512, min_length=1, strip=False)]
 
@@ -65,3 +65,11 @@ class SessionRead(Schema):
     created_at: datetime
     last_seen_at: datetime
     current: bool
+
+
+class VerifiedEmail(UserRead):
+    """The account whose address is now confirmed; `session` is a signed-in session when the
+    link was opened in the browser that registered (it also sets the refresh cookie as login
+    does), else null and the customer signs in."""
+
+    session: TokenPair | None = None

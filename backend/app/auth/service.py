@@ -90,6 +90,21 @@ async def _send_verification(session: AsyncSession, user: User) -> None:
     enqueue(session, tasks.send_verification_email, user.id)
 
 
+async def signup_proof(user: User) -> str:
+    """A secret for the browser that registered `user`: shown at verification, it signs them in."""
+    return await tokens.issue(redis, tokens.SIGNUP, user.id, settings.verify_token_hours * 3600)
+
+
+async def session_for_signup(
+    session: AsyncSession, user: User, proof: str, *, ip: str, device: str
+) -> IssuedTokens | None:
+    """A session for the customer who just verified their address, when `proof` is the one
+    their registration gave this browser (once); None otherwise (then they sign in)."""
+    if await tokens.consume(redis, tokens.SIGNUP, proof) != user.id:
+        return None
+    return await _open_session(session, user, ip=ip, device=device)
+
+
 async def verify_email(session: AsyncSession, token: str) -> User:
     user_id = await tokens.consume(redis, VERIFY, token)
     user = await users_service.by_id(session, user_id) if user_id else None
@@ -173,6 +188,10 @@ async def _login(
     if password_needs_rehash(user.password_hash):
         with contextlib.suppress(PasswordHashingBusy):  # then at a later login
             user.password_hash = await hash_password(password)
+    return await _open_session(session, user, ip=ip, device=device)
+
+
+async def _open_session(session: AsyncSession, user: User, *, ip: str, device: str) -> IssuedTokens:
     user.last_login_at = datetime.now(UTC)
     await session.flush()
     sid, refresh = await sessions.create_session(redis, user.id, ip=ip, device=device)

@@ -8,6 +8,9 @@ from app.core.security import new_token, token_digest
 
 VERIFY = "verify"
 RESET = "reset"
+# Held by the browser that registered (an HttpOnly cookie): opening the verification link in
+# that browser signs the new customer in, so they go on where they were.
+SIGNUP = "signup"
 
 
 async def issue(redis: Redis, purpose: str, user_id: int, ttl_seconds: int) -> str:

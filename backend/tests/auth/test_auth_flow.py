@@ -144,3 +144,43 @@ async def test_oauth2_token_form_for_swagger(client):
     assert response.status_code == 200
     me = await client.get("/api/v1/users/me", headers=bearer(response.json()))
     assert me.json()["username"] == "swagger"
+
+
+async def test_the_verification_link_signs_in_the_browser_that_registered(client, mail):
+    assert (await register(client)).status_code == 201
+    assert client.cookies.get("signup_proof")
+    message = await asyncio.to_thread(
+        mail.wait_for, lambda m: "reader@example.com" in m["To"].lower()
+    )
+    verified = await client.post("/api/v1/auth/verify-email", json={"token": link_token(message)})
+    assert verified.status_code == 200
+    pair = verified.json()["session"]
+    assert pair["token_type"] == "bearer"
+    me = await client.get("/api/v1/users/me", headers=bearer(pair))
+    assert me.status_code == 200 and me.json()["username"] == "reader"
+    # It came with the refresh cookie, as a login does, and the proof is spent.
+    assert client.cookies.get("refresh_token") and not client.cookies.get("signup_proof")
+    sessions = await client.get("/api/v1/auth/sessions", headers=bearer(pair))
+    assert len(sessions.json()) == 1
+
+
+async def test_the_verification_link_elsewhere_confirms_without_signing_in(client, app, mail):
+    import httpx
+
+    assert (await register(client)).status_code == 201
+    message = await asyncio.to_thread(
+        mail.wait_for, lambda m: "reader@example.com" in m["To"].lower()
+    )
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50001))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as other:
+        # Another browser, or one holding another registration's proof.
+        other.cookies.set("signup_proof", "not-this-one", path="/api/v1/auth")
+        verified = await other.post(
+            "/api/v1/auth/verify-email", json={"token": link_token(message)}
+        )
+        assert verified.status_code == 200 and verified.json()["is_verified"] is True
+        assert verified.json()["session"] is None
+        assert not other.cookies.get("refresh_token")
+    # The registering browser's proof does not outlive the link it belongs to.
+    again = await client.post("/api/v1/auth/verify-email", json={"token": link_token(message)})
+    assert again.status_code == 400

@@ -53,7 +53,8 @@ export interface paths {
         /**
          * Register
          * @description Create an inactive customer account and e-mail a verification link. Limited per client
-         *     IP and per address (429 with Retry-After).
+         *     IP and per address (429 with Retry-After). The browser that registers gets an HttpOnly
+         *     cookie: opening the link there signs the customer in (see verify-email).
          */
         post: operations["register"];
         delete?: never;
@@ -73,7 +74,9 @@ export interface paths {
         put?: never;
         /**
          * Verify Email
-         * @description Activate the account behind a verification link's token (single use).
+         * @description Activate the account behind a verification link's token (single use). Opened in the
+         *     browser that registered (its signup cookie), the answer also signs the customer in: a
+         *     `session` token pair and the refresh cookie, as login gives; elsewhere `session` is null.
          */
         post: operations["verify_email"];
         delete?: never;
@@ -2742,6 +2745,47 @@ export interface components {
             /** Address */
             address?: string;
         };
+        /**
+         * VerifiedEmail
+         * @description The account whose address is now confirmed; `session` is a signed-in session when the
+         *     link was opened in the browser that registered (it also sets the refresh cookie as login
+         *     does), else null and the customer signs in.
+         */
+        VerifiedEmail: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Email */
+            email: string;
+            /** Username */
+            username: string;
+            /** Full Name */
+            full_name: string;
+            /** Phone */
+            phone: string;
+            /** Address */
+            address: string;
+            role: components["schemas"]["RoleName"];
+            /** Is Active */
+            is_active: boolean;
+            /** Is Verified */
+            is_verified: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Last Login At */
+            last_login_at: string | null;
+            /**
+             * Deleted At
+             * @description Set when the account was deleted (its personal data is gone)
+             */
+            deleted_at: string | null;
+            session: components["schemas"]["TokenPair"] | null;
+        };
         /** WebhookResult */
         WebhookResult: {
             /** Transaction Id */
@@ -3307,7 +3351,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["VerifiedEmail"];
                 };
             };
             /** @description Invalid, used or expired link; Malformed JSON body, or a path or query parameter holding a NUL character */

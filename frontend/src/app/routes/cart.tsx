@@ -124,7 +124,7 @@ export function Component() {
                 <Link to={nextCheckout} className={buttonClasses()}>
                   {t('cart.signInToCheckout')}
                 </Link>
-                <Link to={paths.register} className={buttonClasses('secondary')}>
+                <Link to={`${paths.register}?${new URLSearchParams({ next: paths.checkout })}`} className={buttonClasses('secondary')}>
                   {t('cart.createAccount')}
                 </Link>
               </>

@@ -3,6 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { Seo } from '@/components/seo';
 import { paths } from '@/config/paths';
 import { ResendVerification } from '@/features/auth/components/resend-verification';
+import { withNext } from '@/features/auth/return-to';
 import { AuthCard } from './auth-card';
 
 export function Component() {
@@ -16,7 +17,7 @@ export function Component() {
         title={t('auth.checkMailTitle')}
         lead={email ? t('auth.checkMailTo', { email }) : t('auth.checkMail')}
         footer={
-          <Link to={paths.login} className="font-semibold text-brand hover:underline">
+          <Link to={withNext(paths.login, params.get('next'))} className="font-semibold text-brand hover:underline">
             {t('auth.signIn')}
           </Link>
         }

@@ -3,6 +3,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Seo } from '@/components/seo';
 import { paths, safeNext } from '@/config/paths';
 import { LoginForm } from '@/features/auth/components/login-form';
+import { withNext } from '@/features/auth/return-to';
 import { AuthCard } from './auth-card';
 
 export function Component() {
@@ -19,7 +20,7 @@ export function Component() {
         footer={
           <>
             {t('auth.noAccount')}{' '}
-            <Link to={paths.register} className="font-semibold text-brand hover:underline">
+            <Link to={withNext(paths.register, params.get('next'))} className="font-semibold text-brand hover:underline">
               {t('auth.createAccount')}
             </Link>
           </>

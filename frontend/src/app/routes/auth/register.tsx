@@ -1,13 +1,16 @@
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Seo } from '@/components/seo';
 import { paths } from '@/config/paths';
 import { RegisterForm } from '@/features/auth/components/register-form';
+import { rememberReturnTo, withNext } from '@/features/auth/return-to';
 import { AuthCard } from './auth-card';
 
 export function Component() {
   const { t } = useTranslation();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const next = params.get('next');
   return (
     <>
       <Seo title={t('auth.registerTitle')} description={t('auth.registerLead')} />
@@ -17,13 +20,19 @@ export function Component() {
         footer={
           <>
             {t('auth.haveAccount')}{' '}
-            <Link to={paths.login} className="font-semibold text-brand hover:underline">
+            <Link to={withNext(paths.login, next)} className="font-semibold text-brand hover:underline">
               {t('auth.signIn')}
             </Link>
           </>
         }
       >
-        <RegisterForm onSuccess={(email) => navigate(`${paths.checkEmail}?${new URLSearchParams({ email })}`)} />
+        <RegisterForm
+          onSuccess={(email) => {
+            // The link in the mail opens a new tab: it finds the way back here.
+            rememberReturnTo(next);
+            navigate(`${paths.checkEmail}?${new URLSearchParams({ email, ...(next ? { next } : {}) })}`);
+          }}
+        />
       </AuthCard>
     </>
   );
