@@ -17,6 +17,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: 'zod', message: 'Import z from @/lib/zod: it turns off the JIT probe our CSP reports.' }],
           patterns: [
             { group: ['@/app/*'], message: 'Shared code and features never import from app/.' },
           ],
@@ -31,6 +32,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [{ name: 'zod', message: 'Import z from @/lib/zod: it turns off the JIT probe our CSP reports.' }],
           patterns: [
             { group: ['@/app/*'], message: 'Features never import from app/.' },
             {
@@ -44,6 +46,19 @@ export default tseslint.config(
   },
   {
     files: ['src/components/**/*.{ts,tsx}', 'src/lib/**/*.{ts,tsx}', 'src/config/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', message: 'Import z from @/lib/zod: it turns off the JIT probe our CSP reports.' }],
+          patterns: [{ group: ['@/app/*', '@/features/*'], message: 'Shared code imports no feature and no app code.' }],
+        },
+      ],
+    },
+  },
+  {
+    // The one place that imports zod itself.
+    files: ['src/lib/zod.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Page } from './support/test';
 import { verifiedCustomer, type Customer } from './support/customer';
 import { KREUZBERG, accountOf, addFunds, apiSignIn, productId, signIn } from './support/shop';
 

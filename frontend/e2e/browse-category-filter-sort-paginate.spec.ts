@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { priceValue, productNames } from './support/catalog';
 
 test('a customer browses a category, filters by price, sorts, pages on, and back and reload keep the list', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { productNames } from './support/catalog';
 
 test("a category lists its subcategories' products, and choosing subcategories narrows it to them", async ({ page, request }) => {

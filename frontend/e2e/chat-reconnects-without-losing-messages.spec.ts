@@ -1,4 +1,4 @@
-import { expect, test, type Locator } from '@playwright/test';
+import { expect, test, type Locator } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { signIn } from './support/shop';
 import { dropLiveSockets, staffPage } from './support/staff';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { mailText } from './support/mail';
 import { KREUZBERG, accountOf, addFromProductPage, addFunds, apiSignIn, productId } from './support/shop';

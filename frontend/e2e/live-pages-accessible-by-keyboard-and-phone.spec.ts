@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { apiSignIn, productId, signIn } from './support/shop';
 import { staffPage } from './support/staff';

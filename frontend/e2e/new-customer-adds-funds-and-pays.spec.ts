@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { newCustomer } from './support/customer';
 import { linkFromMail } from './support/mail';
 import { addFromProductPage, signIn } from './support/shop';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 // The demo admin of `make run` (ADMIN_EMAIL / ADMIN_PASSWORD defaults).
 const ADMIN = { login: 'admin@example.com', password: 'admin-password-change-me' };

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { en } from '../src/locales/en';
 import { enAuth } from '../src/locales/en-auth';
 import { enLive } from '../src/locales/en-live';

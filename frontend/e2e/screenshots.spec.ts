@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from '@playwright/test';
+import { test } from './support/test';
 import { pageReady } from './support/pages';
 
 // The README shows these; every e2e run takes them again, so they stay current.

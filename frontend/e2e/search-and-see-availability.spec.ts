@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 test('a customer searches for a word from a description, opens the product and sees it per store', async ({ page }) => {
   await page.goto('/');

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { accountOf, addFunds, apiSignIn, productId, signIn } from './support/shop';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { PAGES, pageReady } from './support/pages';
 
 test.use({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });

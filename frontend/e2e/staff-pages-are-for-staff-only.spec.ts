@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { accountOf, addFunds, apiSignIn, productId, signIn } from './support/shop';
 

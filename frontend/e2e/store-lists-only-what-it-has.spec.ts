@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 
 // The demo data keeps a sold-out coffee on the bookshop's shelf (decaf-mexico-chiapas = 0 at
 // Kreuzberg): "In stock at this store" must not offer it, while the products it has stay listed.

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { verifiedCustomer, type Customer } from './support/customer';
 import { signIn } from './support/shop';
 import { staffPage } from './support/staff';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { verifiedCustomer } from './support/customer';
 
 test('after too many wrong passwords the sign-in page says how long to wait', async ({ page, request }) => {

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { verifiedCustomer } from './support/customer';
 import { KREUZBERG, addFromProductPage, setStock, signIn, stockAt } from './support/shop';
 

@@ -8,7 +8,7 @@ from importlib.resources import files
 
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 DOCS_URL = "/api/docs"
@@ -16,6 +16,9 @@ REDOC_URL = "/api/redoc"
 ASSETS_URL = "/api/docs/assets"
 ASSETS_DIR = files("fastapi_offline") / "static"
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# ReDoc's side menu shows Redocly's logo from their CDN, which our CSP (rightly) blocks and
+# reports: the bundle is served with that one address pointing at our own icon instead.
+REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
 def _script_hashes(html: str) -> list[str]:
@@ -55,6 +58,17 @@ def mount_docs(app: FastAPI) -> str:
     @app.get(REDOC_URL, include_in_schema=False)
     async def redoc_ui() -> HTMLResponse:
         return HTMLResponse(redoc)
+
+    redoc_js = (ASSETS_DIR / "redoc.standalone.js").read_bytes()
+    redoc_js = redoc_js.replace(REDOC_CDN_LOGO.encode(), f"{ASSETS_URL}/favicon.png".encode())
+
+    @app.get(f"{ASSETS_URL}/redoc.standalone.js", include_in_schema=False)
+    async def redoc_bundle() -> Response:
+        return Response(
+            redoc_js,
+            media_type="text/javascript",
+            headers={"Cache-Control": "public, max-age=3600"},
+        )
 
     app.mount(ASSETS_URL, StaticFiles(directory=str(ASSETS_DIR)), name="docs-assets")
     scripts = " ".join(["'self'", *_script_hashes(swagger), *_script_hashes(redoc)])

@@ -73,6 +73,13 @@ async def test_docs_load_only_our_own_assets_under_a_csp(client, path):
     assert len(re.findall(r"'sha256-", script_src)) >= len(inline)
 
 
+async def test_redoc_asks_no_cdn_for_its_logo(client):
+    bundle = await client.get("/api/docs/assets/redoc.standalone.js")
+    assert bundle.status_code == 200 and bundle.headers["content-type"].startswith("text/javascript")
+    assert "cdn.redoc.ly" not in bundle.text
+    assert '"/api/docs/assets/favicon.png"' in bundle.text
+
+
 async def test_metrics_refused_to_other_addresses_without_the_token(app, monkeypatch):
     monkeypatch.setattr(settings, "metrics_token", SecretStr("scrape-me-0123456789"))
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))

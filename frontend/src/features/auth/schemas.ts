@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '@/lib/zod';
 
 // The API's own rules (UserRegister, LoginRequest), checked before submit; messages are i18n keys.
 export const PASSWORD_MIN = 8;

@@ -2,7 +2,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import { z } from 'zod';
+import { z } from '@/lib/zod';
 import { Seo } from '@/components/seo';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';

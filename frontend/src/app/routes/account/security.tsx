@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { useForm, useWatch } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
-import { z } from 'zod';
+import { z } from '@/lib/zod';
 import { Seo } from '@/components/seo';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
