@@ -171,7 +171,9 @@ async def test_the_panel_lets_each_role_do_to_an_order_what_the_table_says(clien
             before = await state_of(client, shop, order["id"])
             if action == "move":
                 response = await client.post(
-                    f"/admin/order/move/{order['id']}", data={"to": "preparing"}, headers=SAME_ORIGIN
+                    f"/admin/order/move/{order['id']}",
+                    data={"to": "preparing"},
+                    headers=SAME_ORIGIN,
                 )
             else:
                 response = await client.post(
@@ -194,3 +196,12 @@ async def test_the_panel_lets_each_role_do_to_an_order_what_the_table_says(clien
             seen[who][action] = allowed
 
     assert seen == {who: {a: EXPECTED[who][a] for a in NEEDS_PAID} for who in seen}
+
+
+def test_the_refusal_is_documented_on_both_ways_to_cancel(app):
+    paths = app.openapi()["paths"]
+    cancel = paths["/api/v1/orders/{order_id}/cancel"]["post"]
+    patch = paths["/api/v1/orders/{order_id}"]["patch"]
+    for operation in (cancel, patch):
+        assert "403" in operation["responses"], operation["operationId"]
+        assert "order_action_forbidden" in operation["description"], operation["operationId"]
