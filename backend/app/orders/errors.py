@@ -1,4 +1,4 @@
-from app.core.errors import AppError, Conflict, NotFound
+from app.core.errors import AppError, Conflict, Forbidden, NotFound
 
 
 class OrderNotFound(NotFound):
@@ -19,6 +19,13 @@ class CartEmpty(Conflict):
 
 class InvalidTransition(Conflict):
     code, title = "invalid_status_transition", "Status change not allowed"
+
+
+class OrderActionForbidden(Forbidden):
+    """An action on an order that the permission table (app.auth.permissions) does not give
+    the caller; `action` names it (move, cancel, refund, refund_line) and nothing changed."""
+
+    code, title = "order_action_forbidden", "Your role may not do this to an order"
 
 
 class OrderNotDeletable(Conflict):

@@ -17,6 +17,7 @@ from app.orders.errors import (
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,
     InvalidTransition,
+    OrderActionForbidden,
     OrderNotDeletable,
     OrderNotFound,
     OrderTooLarge,
@@ -137,27 +138,34 @@ async def pay_order(
 @router.post(
     "/{order_id}/cancel",
     response_model=OrderDetail,
-    responses=problem_responses(Unauthorized, OrderNotFound, InvalidTransition, BalanceLimit),
+    responses=problem_responses(
+        Unauthorized, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+    ),
 )
 async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
-    """Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
-    and a payment is refunded to its account."""
+    """Cancel a pending or paid order: the stock returns to the store and a payment is
+    refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
+    is not yours only as an admin (refunding is a money decision), else 403
+    `order_action_forbidden` and nothing changes."""
     return await service.cancel_order(session, user, order_id)
 
 
 @router.patch(
     "/{order_id}",
     response_model=OrderDetail,
-    responses=problem_responses(*ROLE_REFUSED, OrderNotFound, InvalidTransition, BalanceLimit),
+    responses=problem_responses(
+        *ROLE_REFUSED, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+    ),
 )
 async def update_order_status(
     order_id: OrderId, data: OrderStatusUpdate, staff: StaffUser, session: SessionDep
 ) -> Order:
     """Staff (support, admin) move an order along pending → paid → preparing → ready →
-    completed, or cancel it from pending or paid. Any other change answers 409 with the
-    allowed next statuses. Setting `paid` here records a payment taken at the counter (no
-    ledger entry); cancelling puts the stock back and refunds a payment made from an
-    account. The owner's sockets and the store's board get an `order` event."""
+    completed, or cancel it from pending; cancelling a paid order refunds it, which admins
+    alone may do (support: 403 `order_action_forbidden`, nothing changes). Any other change
+    answers 409 with the allowed next statuses. Setting `paid` here records a payment taken
+    at the counter (no ledger entry); cancelling puts the stock back and refunds a payment
+    made from an account. The owner's sockets and the store's board get an `order` event."""
     return await service.change_status(session, staff, order_id, data.status)
 
 

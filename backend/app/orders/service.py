@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.permissions import is_staff
+from app.auth.permissions import ORDER_REFUSALS, OrderAction, is_staff, may_act_on_order
 from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.jobs import enqueue
@@ -31,6 +31,7 @@ from app.orders.errors import (
     CartEmpty,
     InvalidTransition,
     OpenOrders,
+    OrderActionForbidden,
     OrderNotDeletable,
     OrderNotFound,
     OrderTooLarge,
@@ -93,6 +94,20 @@ async def _lock(session: AsyncSession, user: User, order_id: int) -> Order:
     if order is None:
         raise OrderNotFound
     return order
+
+
+def cancel_action(status: str) -> OrderAction:
+    """Cancelling a paid order refunds it (a money decision); any other cancel is a cancel."""
+    return OrderAction.refund if status == S.paid else OrderAction.cancel
+
+
+def ensure_may(user: User, order: Order, action: OrderAction) -> None:
+    """403 `order_action_forbidden` unless the permission table lets `user` do `action` to
+    `order` (with the owner's rights when it is theirs)."""
+    if not may_act_on_order(user, action, owner=order.user_id == user.id):
+        raise OrderActionForbidden(
+            f"Order {order.number}: {ORDER_REFUSALS[action]}", action=action.value
+        )
 
 
 def _record_status(
@@ -275,6 +290,7 @@ async def cancel_order(session: AsyncSession, user: User, order_id: int) -> Orde
     """Cancel before preparation: stock goes back, a paid order is refunded to its account."""
     order = await _lock(session, user, order_id)
     old = order.status
+    ensure_may(user, order, cancel_action(old))
     await _cancel(session, order, user)
     detail = await get_order(session, user, order.id)
     events.emit(session, detail, OrderEventKind.cancelled, old)
@@ -334,12 +350,15 @@ def next_statuses(status: str) -> list[str]:
 
 
 async def change_status(session: AsyncSession, staff: User, order_id: int, new: str) -> Order:
-    """Staff move the order along pending → paid → preparing → ready → completed."""
+    """Staff move the order along pending → paid → preparing → ready → completed, or cancel
+    it, as far as the permission table lets them (a paid one: admins alone)."""
     order = await _lock(session, staff, order_id)
     old = order.status
     if new == S.cancelled and old in CANCELLABLE:
+        ensure_may(staff, order, cancel_action(old))
         await _cancel(session, order, staff)
     elif new in NEXT_STATUS[old]:
+        ensure_may(staff, order, OrderAction.move)
         _record_status(session, order, new, staff, old=old)
         await session.flush()
     else:

@@ -95,6 +95,7 @@ async def test_support_moves_orders_by_the_machines_rules_but_cannot_delete(clie
 async def test_payment_tells_how_an_order_was_paid(client, shop):
     user, headers = await user_headers(client)
     _, support = await user_headers(client, role=RoleName.support)
+    _, admin = await user_headers(client, role=RoleName.admin)
     account = await account_of(user.id)
     await credit(client, user.id, account, "30.00")
 
@@ -105,10 +106,11 @@ async def test_payment_tells_how_an_order_was_paid(client, shop):
     at_counter = await place(client, headers, shop.store, (shop.coffee, 1))
     await set_status(client, support, at_counter["id"], "paid")
     refunded = await place(client, headers, shop.store, (shop.cake, 1), pay_with_account_id=account)
-    cancelled = await set_status(client, support, refunded["id"], "cancelled")
+    # Cancelling a paid order refunds it: an admin's decision.
+    cancelled = await set_status(client, admin, refunded["id"], "cancelled")
     counter_cancelled = await place(client, headers, shop.store, (shop.coffee, 1))
     await set_status(client, support, counter_cancelled["id"], "paid")
-    await set_status(client, support, counter_cancelled["id"], "cancelled")
+    await set_status(client, admin, counter_cancelled["id"], "cancelled")
 
     listed = (await client.get("/api/v1/orders", headers=headers)).json()["items"]
     payment = {o["id"]: o["payment"] for o in listed}

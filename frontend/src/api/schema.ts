@@ -859,10 +859,11 @@ export interface paths {
         /**
          * Update Order Status
          * @description Staff (support, admin) move an order along pending → paid → preparing → ready →
-         *     completed, or cancel it from pending or paid. Any other change answers 409 with the
-         *     allowed next statuses. Setting `paid` here records a payment taken at the counter (no
-         *     ledger entry); cancelling puts the stock back and refunds a payment made from an
-         *     account. The owner's sockets and the store's board get an `order` event.
+         *     completed, or cancel it from pending; cancelling a paid order refunds it, which admins
+         *     alone may do (support: 403 `order_action_forbidden`, nothing changes). Any other change
+         *     answers 409 with the allowed next statuses. Setting `paid` here records a payment taken
+         *     at the counter (no ledger entry); cancelling puts the stock back and refunds a payment
+         *     made from an account. The owner's sockets and the store's board get an `order` event.
          */
         patch: operations["update_order_status"];
         trace?: never;
@@ -898,8 +899,10 @@ export interface paths {
         put?: never;
         /**
          * Cancel Order
-         * @description Cancel a pending or paid order (yours, or any as staff): the stock returns to the store
-         *     and a payment is refunded to its account.
+         * @description Cancel a pending or paid order: the stock returns to the store and a payment is
+         *     refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
+         *     is not yours only as an admin (refunding is a money decision), else 403
+         *     `order_action_forbidden` and nothing changes.
          */
         post: operations["cancel_order"];
         delete?: never;
@@ -8066,7 +8069,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not allowed for your role */
+            /** @description Not allowed for your role; Your role may not do this to an order */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8251,6 +8254,15 @@ export interface operations {
                 headers: {
                     /** @description `Bearer` */
                     "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role may not do this to an order */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

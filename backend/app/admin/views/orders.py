@@ -26,9 +26,11 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
+from app.auth.permissions import OrderAction, order_actions
 from app.core.db import unit_of_work
 from app.models import Order, OrderItem, OrderStatus, Store, User
 from app.orders import service as orders_service
+from app.orders.errors import OrderActionForbidden
 from app.stores import service as stores_service
 from app.users import service as users_service
 
@@ -129,6 +131,9 @@ class OrderAdmin(ShopModelView, model=Order):
         moves = [
             s for s in orders_service.next_statuses(order.status) if s != OrderStatus.cancelled
         ]
+        # What the permission table lets this staff member do (as staff: in the panel
+        # nobody acts as the order's customer).
+        allowed = order_actions(getattr(request.state, "staff_role", None))
         return {
             "order": order,
             "customer": customer,
@@ -145,11 +150,9 @@ class OrderAdmin(ShopModelView, model=Order):
                 for item in order.items
             ],
             "total": money(order.total, order.currency),
-            "moves": moves if self.has_permission(request, "action:move") else [],
-            "can_cancel": order.status == OrderStatus.pending
-            and self.has_permission(request, "action:cancel"),
-            "can_refund": order.status == OrderStatus.paid
-            and self.has_permission(request, "action:refund"),
+            "moves": moves if OrderAction.move in allowed else [],
+            "can_cancel": order.status == OrderStatus.pending and OrderAction.cancel in allowed,
+            "can_refund": order.status == OrderStatus.paid and OrderAction.refund in allowed,
             "can_hide": order.status in orders_service.DELETABLE
             and self.has_permission(request, "action:hide"),
         }
@@ -253,12 +256,21 @@ class OrderAdmin(ShopModelView, model=Order):
 
     @expose("/cancel/{pk}", methods=["POST"])
     async def cancel(self, request: Request) -> Response:
-        pk = self.permitted_pk(request, "cancel")
+        """Cancel (unpaid) or refund (paid): whichever it is, the permission table decides,
+        and a refusal is the API's own 403 with its words."""
+        raw_pk = str(request.path_params.get("pk", ""))
+        if not valid_pk(raw_pk):
+            raise HTTPException(status_code=404)
+        pk = int(raw_pk)
         try:
             async with acting(request) as (session, staff):
                 before = await orders_service.cancellation(session, staff, pk)
-                if before.refund is not None:
-                    self.permitted_pk(request, "refund")
+                try:
+                    orders_service.ensure_may(
+                        staff, before.order, orders_service.cancel_action(before.order.status)
+                    )
+                except OrderActionForbidden as exc:
+                    raise HTTPException(status_code=403, detail=exc.detail) from None
                 order = await orders_service.change_status(
                     session, staff, pk, OrderStatus.cancelled
                 )
