@@ -26,6 +26,7 @@ TASK_MODULES = [
     "app.core.outbox",
     "app.auth.tasks",
     "app.users.tasks",
+    "app.users.mails",
     "app.orders.tasks",
     "app.payments.tasks",
 ]

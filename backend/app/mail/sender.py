@@ -1,9 +1,11 @@
 """Outgoing mail: fastapi-mail over SMTP, every message an HTML and a plain-text part."""
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import structlog
+from babel.numbers import format_currency
 from fastapi_mail import ConnectionConfig, FastMail, MessageSchema, MessageType
 from fastapi_mail.schemas import MultipartSubtypeEnum
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -12,6 +14,7 @@ from pydantic import SecretStr
 from app.core.config import settings
 from app.core.mailtask import retried_later
 from app.core.metrics import MAILS
+from app.models.order import OrderStatus
 
 log = structlog.get_logger(__name__)
 
@@ -24,7 +27,23 @@ SUBJECTS = {
     "order_confirmation": "Your order {number} at {shop}",
     "order_admin_notification": "New order {number} from {customer}",
     "order_status": "Your order {number} {headline}",
+    "password_changed": "Your {shop} password was changed",
 }
+
+# The shop's colours (the storefront's brand tokens in frontend/src/index.css).
+BRAND = {"brand": "#6b3f24", "brand_soft": "#f1e2d3", "brand_contrast": "#fffaf3"}
+# Mails are in English, and money in them reads as the English storefront shows it ("€8.50").
+MAIL_LOCALE = "en"
+
+
+def money(amount: Decimal | str, currency: str) -> str:
+    """Money with its currency sign, formatted as the storefront's Intl formatter does."""
+    return format_currency(Decimal(amount), currency, locale=MAIL_LOCALE)
+
+
+def status_words(status: str) -> str:
+    return OrderStatus(status).words
+
 
 # HTML is escaped, plain text is not (a name with "&" must stay "&" in the text part).
 _templates = Environment(
@@ -32,11 +51,18 @@ _templates = Environment(
     autoescape=select_autoescape(["html"]),
     undefined=StrictUndefined,
 )
+_templates.filters["money"] = money
+_templates.filters["status_words"] = status_words
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """(subject, html, text) of `template` with `context`."""
-    context = {"shop": settings.project_name, "frontend_url": settings.frontend_url, **context}
+    context = {
+        "shop": settings.project_name,
+        "frontend_url": settings.frontend_url,
+        **BRAND,
+        **context,
+    }
     subject = SUBJECTS[template].format(**context)
     html = _templates.get_template(f"{template}.html").render(context)
     text = _templates.get_template(f"{template}.txt").render(context)

@@ -35,6 +35,21 @@ class OrderStatus(enum.StrEnum):
     completed = "completed"
     cancelled = "cancelled"
 
+    @property
+    def words(self) -> str:
+        """The status as the storefront says it in English (mails, the panel)."""
+        return STATUS_WORDS[self]
+
+
+STATUS_WORDS = {
+    OrderStatus.pending: "Awaiting payment",
+    OrderStatus.paid: "Paid",
+    OrderStatus.preparing: "Being prepared",
+    OrderStatus.ready: "Ready for pickup",
+    OrderStatus.completed: "Collected",
+    OrderStatus.cancelled: "Cancelled",
+}
+
 
 # The human-friendly order number ("261123-01042") takes its counter from this sequence.
 ORDER_NUMBER_SEQ = Sequence("order_number_seq", start=1001, metadata=Base.metadata)

@@ -11,6 +11,7 @@ from app.auth.permissions import is_active_admin
 from app.cart import service as cart_service
 from app.core.config import settings
 from app.core.db import savepoint
+from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
 from app.core.on_commit import after_commit_async
 from app.core.redis import redis
@@ -18,7 +19,7 @@ from app.core.security import hash_password, verify_password
 from app.models import Profile, RoleName, User
 from app.orders import service as orders_service
 from app.payments import service as payments_service
-from app.users import repository
+from app.users import mails, repository
 from app.users.errors import (
     USER_CONSTRAINTS,
     CannotChangeSelf,
@@ -178,6 +179,7 @@ async def change_password(
     user.password_hash = await hash_password(data.new_password)
     await session.flush()
     await _end_sessions(session, user.id, keep=keep_session_id)
+    _tell_password_changed(session, user, "change")
 
 
 async def set_password(session: AsyncSession, user: User, new_password: str) -> None:
@@ -185,6 +187,12 @@ async def set_password(session: AsyncSession, user: User, new_password: str) -> 
     user.password_hash = await hash_password(new_password)
     await session.flush()
     await _end_sessions(session, user.id)
+    _tell_password_changed(session, user, "reset")
+
+
+def _tell_password_changed(session: AsyncSession, user: User, how: str) -> None:
+    at = datetime.now(UTC).isoformat()
+    enqueue(session, mails.send_password_changed_email, user.id, how, at)
 
 
 async def delete_me(session: AsyncSession, user: User, password: str) -> None:

@@ -154,3 +154,36 @@ def test_production_hash_parameters_are_argon2_defaults():
     assert "$argon2id$v=19$m=65536,t=3,p=4$" in hasher.hash(PASSWORD)
     assert hasher.time_cost == PasswordHasher().time_cost
     assert hasher.memory_cost == PasswordHasher().memory_cost
+
+
+async def test_a_changed_password_is_told_by_mail_once_whichever_way_it_changed(client, mail):
+    await create_user(username="careful", full_name="Cara Careful")
+    here = await login(client, "careful")
+    ok = await client.put(
+        "/api/v1/users/me/password",
+        headers=bearer(here),
+        json={"current_password": PASSWORD, "new_password": "fresh-password-1"},
+    )
+    assert ok.status_code == 204
+    changed = await asyncio.to_thread(
+        mail.wait_for, lambda m: "password was changed" in m["Subject"]
+    )
+    assert "careful@example.com" in changed["To"]
+    text = changed.get_body(preferencelist=("plain",)).get_content()
+    assert "Hello Cara Careful" in text and "reset link" not in text
+    assert "http://shop.test/forgot-password" in text
+
+    mail.clear()
+    await client.post("/api/v1/auth/password-reset", json={"email": "careful@example.com"})
+    reset = await asyncio.to_thread(mail.wait_for, lambda m: "Reset" in m["Subject"])
+    confirm = await client.post(
+        "/api/v1/auth/password-reset/confirm",
+        json={"token": link_token(reset), "new_password": "a-brand-new-secret"},
+    )
+    assert confirm.status_code == 204
+    after_reset = await asyncio.to_thread(
+        mail.wait_for, lambda m: "password was changed" in m["Subject"]
+    )
+    assert "through a reset link" in after_reset.get_body(preferencelist=("plain",)).get_content()
+    await asyncio.sleep(1)
+    assert sum("password was changed" in m["Subject"] for m in mail.messages) == 1

@@ -44,17 +44,41 @@ async def test_a_new_order_mails_the_customer_and_every_admin(client, shop, mail
     assert placed["number"] in confirmation["Subject"]
     text = text_of(confirmation)
     assert "Hello Ada Reader" in text
-    assert "2 x Cheesecake @ 4.25 = 8.50" in text
-    assert "Total: 8.50 EUR" in text
+    # Money as the storefront writes it, with its currency sign.
+    assert "2 x Cheesecake @ €4.25 = €8.50" in text
+    assert "Total: €8.50" in text
     assert "Kreuzberg" in text
+    assert "Status: Awaiting payment" in text
     assert f"http://shop.test/orders/{placed['id']}" in text
-    assert "<strong>8.50 EUR</strong>" in html_of(confirmation)
+    html = html_of(confirmation)
+    assert "<strong>€8.50</strong>" in html
+    # The shop's brown, not a stranger's green.
+    assert "#6b3f24" in html and "#2f6f4e" not in html
 
     for admin in ("boss@example.com", "deputy@example.com"):
         notification = await wait_mail(mail, to(admin))
         assert notification["Subject"] == f"New order {placed['number']} from Ada Reader"
         assert "2 x Cheesecake" in text_of(notification)
     assert not any("helper@example.com" in m["To"] for m in mail.messages)
+
+
+async def test_the_store_address_is_written_once_as_the_store_writes_it(client, mail):
+    from tests.factories import create_store
+
+    category = await create_category("Coffee")
+    flat_white = await create_product("Flat white", category.id, "3.40", slug="flat-white")
+    london = await create_store(
+        "Clerkenwell",
+        "Europe/London",
+        address="34 Exmouth Market, London EC1R 4QE, United Kingdom",
+        city="London",
+    )
+    await set_stock(london.id, flat_white.id, 5)
+    _, headers = await user_headers(client, email="londoner@example.com")
+    await order(client, headers, london.id, flat_white.id)
+    text = text_of(await wait_mail(mail, to("londoner@example.com")))
+    assert "Clerkenwell, 34 Exmouth Market, London EC1R 4QE, United Kingdom." in text
+    assert "United Kingdom, London" not in text
 
 
 async def test_names_are_escaped_in_html_and_plain_in_text(client, shop, mail):
