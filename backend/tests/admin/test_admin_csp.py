@@ -78,5 +78,6 @@ async def test_the_panel_s_own_script_files_are_served_from_its_statics(client):
     for src in ours:
         script = await client.get(src)
         assert script.status_code == 200, src
-        assert script.headers["content-type"].startswith(("text/javascript", "application/javascript"))
+        kind = script.headers["content-type"]
+        assert kind.startswith(("text/javascript", "application/javascript")), kind
         assert "addEventListener" in script.text
