@@ -1,5 +1,7 @@
-"""Guards in front of the admin app: same-origin unsafe requests, and no framing or caching."""
+"""Guards in front of the admin app: same-origin unsafe requests, no framing or caching, and
+a script policy with a fresh nonce for every response."""
 
+import secrets
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -7,6 +9,7 @@ from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core.config import settings
+from app.core.security_headers import admin_csp
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -63,8 +66,16 @@ class AdminCsrfMiddleware:
         await self.app(scope, receive, send)
 
 
+def csp_nonce(scope: Scope) -> str:
+    """This request's script nonce (AdminHeadersMiddleware put it in the request state)."""
+    nonce: str = scope["state"]["csp_nonce"]
+    return nonce
+
+
 class AdminHeadersMiddleware:
-    """The panel is never framed (clickjacking) and its pages are never cached."""
+    """The panel is never framed (clickjacking), its pages are never cached, and its CSP allows
+    only our own script files and the inline scripts that carry this response's nonce
+    (templates write it with `{{ csp_nonce() }}`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,10 +85,15 @@ class AdminHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         static = "/statics/" in scope.get("path", "")
+        # 128 random bits, new for every response: a nonce seen in one page is no use in another.
+        nonce = secrets.token_urlsafe(16)
+        scope.setdefault("state", {})["csp_nonce"] = nonce
+        policy = admin_csp(nonce)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = policy
                 headers["X-Frame-Options"] = "DENY"
                 headers["X-Content-Type-Options"] = "nosniff"
                 headers["Referrer-Policy"] = "same-origin"

@@ -4,6 +4,8 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqladmin import Admin
@@ -14,11 +16,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
 
 from app.admin import dashboard
 from app.admin.auth import AdminAuth
 from app.admin.authorization import RoleGrants
-from app.admin.middleware import AdminCsrfMiddleware, AdminHeadersMiddleware
+from app.admin.middleware import AdminCsrfMiddleware, AdminHeadersMiddleware, csp_nonce
 from app.admin.views import ADMIN_VIEWS
 from app.admin.views.base import AdminChangeRefused, money
 from app.core.config import settings
@@ -27,6 +31,8 @@ from app.core.errors import db_error_handler, unavailable_handler
 from app.models import RoleName
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# The panel's own script files (no inline scripts or on...= handlers: the CSP refuses them).
+STATICS_DIR = Path(__file__).resolve().parent / "statics"
 BASE_URL = "/admin"
 
 
@@ -40,6 +46,13 @@ class RefusalsAreInfo(logging.Filter):
             record.levelno, record.levelname = logging.INFO, "INFO"
             record.msg, record.args, record.exc_info = f"admin change refused: {exc}", (), None
         return True
+
+
+@pass_context
+def _csp_nonce(context: Context) -> str:
+    """`<script nonce="{{ csp_nonce() }}">`: the nonce the CSP of this very response allows."""
+    request: Request = context["request"]
+    return csp_nonce(request.scope)
 
 
 class ShopAdmin(Admin):
@@ -73,6 +86,11 @@ def setup_admin(app: FastAPI) -> Admin:
         authorization_backend=RoleGrants(),
     )
     authentication.templates = admin.templates
+    admin.templates.env.globals["csp_nonce"] = _csp_nonce
+    # /admin/statics/shop/...: put before SQLAdmin's /statics mount, which would answer 404.
+    admin.admin.router.routes.insert(
+        0, Mount("/statics/shop", StaticFiles(directory=STATICS_DIR), name="shop-statics")
+    )
     logging.getLogger("sqladmin.application").addFilter(RefusalsAreInfo())
     # A database or Redis outage answers 503, as the API does, rather than a 500 page.
     for exc_type in (

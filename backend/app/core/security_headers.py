@@ -7,13 +7,25 @@ DEFAULT_CSP = (
     "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "img-src 'self' data:; connect-src 'self'"
 )
-# SQLAdmin serves its own CSS, JS and fonts, but its templates use inline <script> blocks
-# and style attributes.
-ADMIN_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self' data:; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors 'none'"
-)
+
+
+def admin_csp(nonce: str | None = None) -> str:
+    """The panel's policy. Scripts: SQLAdmin's and ours, served from /admin/statics, and an
+    inline <script> only when it carries this response's nonce (the admin middleware makes one
+    per response; no 'unsafe-inline', so markup injected into a page cannot run). Styles keep
+    'unsafe-inline': SQLAdmin's templates and its bundled Tabler, Select2 and flatpickr set
+    style attributes, and a style cannot run code."""
+    scripts = f"'self' 'nonce-{nonce}'" if nonce else "'self'"
+    return (
+        f"default-src 'self'; script-src {scripts}; script-src-attr 'none'; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+# For an /admin answer that does not come through the panel's middleware (none should): the
+# same policy without a nonce, so no inline script runs at all.
+ADMIN_CSP = admin_csp()
 
 
 class SecurityHeadersMiddleware:

@@ -106,6 +106,19 @@ async def test_client_routes_get_the_spa_and_assets_are_cached_for_good(https):
     assert (await https.get("/assets/app-missing.js")).status_code == 404
 
 
+async def test_the_admin_s_nonce_policy_passes_through_nginx_as_the_app_made_it(https):
+    pages = [await https.get("/admin/login") for _ in range(2)]
+    policies = []
+    for page in pages:
+        assert page.status_code == 200
+        assert len(page.headers.get_list("content-security-policy")) == 1
+        policy = page.headers["content-security-policy"]
+        script_src = next(part for part in policy.split(";") if "script-src " in part)
+        assert "'unsafe-inline'" not in script_src and "'nonce-" in script_src, policy
+        policies.append(policy)
+    assert policies[0] != policies[1]  # nginx neither replaces nor caches it: a new nonce
+
+
 def handshake(port: int, context: ssl.SSLContext) -> str | None:
     """The TLS version nginx agrees to with this client."""
     with (
