@@ -48,9 +48,7 @@ def validate(address: str) -> str:
 
 def reserved_domain(domain: str) -> bool:
     """Whether `domain` is (under) a special-use or reserved name, whatever the setting."""
-    return _within(
-        domain.lower(), [*email_validator.SPECIAL_USE_DOMAIN_NAMES, *EXAMPLE_DOMAINS]
-    )
+    return _within(domain.lower(), [*email_validator.SPECIAL_USE_DOMAIN_NAMES, *EXAMPLE_DOMAINS])
 
 
 def plausible(address: str) -> str:
