@@ -5,7 +5,7 @@ from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
 from app.core.types import TextLimits
-from app.users.schemas import Email, Password, UserRead
+from app.users.schemas import LookupEmail, Password, UserRead
 
 Token = Annotated[str, TextLimits(512, min_length=1, strip=False)]
 
@@ -42,7 +42,7 @@ class TokenBody(InputSchema):
 
 
 class EmailBody(InputSchema):
-    email: Email
+    email: LookupEmail
 
 
 class PasswordResetConfirm(InputSchema):

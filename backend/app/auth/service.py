@@ -121,8 +121,8 @@ async def resend_verification(session: AsyncSession, email: str, *, ip: str) -> 
     """Always the same answer to the caller, whether or not a mail goes out."""
     await _take_mail_request("resend", ip, email)
     user = await users_service.by_email(session, email)
-    if user is None or user.is_verified:
-        return
+    if user is None or user.is_verified or user.deleted_at is not None:
+        return  # unknown, verified or deleted (deleted-N@deleted.invalid): nothing sent
     await _send_verification(session, user)
 
 
@@ -240,8 +240,8 @@ async def end_other_sessions(user: User, keep_session_id: str) -> int:
 async def request_password_reset(session: AsyncSession, email: str, *, ip: str) -> None:
     await _take_mail_request("reset", ip, email)
     user = await users_service.by_email(session, email)
-    if user is None or (user.is_verified and not user.is_active):
-        return  # unknown or disabled: the same 202, nothing sent
+    if user is None or user.deleted_at is not None or (user.is_verified and not user.is_active):
+        return  # unknown, deleted or disabled: the same 202, nothing sent
     enqueue(session, tasks.send_password_reset_email, user.id)
 
 

@@ -21,8 +21,8 @@ async def _send_token_mail(
 ) -> bool:
     async with unit_of_work() as session:
         user = await users_service.by_id(session, user_id)
-    if user is None:
-        return False  # deleted meanwhile: nothing to send
+    if user is None or user.deleted_at is not None:
+        return False  # deleted meanwhile (an anonymised address is no mailbox): nothing to send
     token = await tokens.issue(redis, purpose, user.id, ttl_seconds)
     link = f"{settings.frontend_url.rstrip('/')}{path}?token={token}"
     try:

@@ -134,6 +134,10 @@ class Settings(BaseSettings):
     smtp_tls: bool = False
     mail_from: EmailStr = "shop@example.com"
     mail_from_name: str = "The Shop"
+    # Addresses at .test and the RFC 2606 example names (.example, example.com/.net/.org) are
+    # taken at sign-up and mailed to (app.core.emails). Unset: on outside production, off in
+    # production; .invalid, .localhost, .local and the like are refused either way.
+    email_test_domains: bool | None = None
 
     frontend_url: HttpUrl = "http://127.0.0.1:8000"
     cors_origins: list[HttpUrl] = Field(default_factory=list)
@@ -209,6 +213,12 @@ class Settings(BaseSettings):
             )
         if self.top_up_min_amount > self.top_up_max_amount:
             raise ValueError("TOP_UP_MIN_AMOUNT must not exceed TOP_UP_MAX_AMOUNT")
+        return self
+
+    @model_validator(mode="after")
+    def _email_test_domains_outside_production(self) -> "Settings":
+        if self.email_test_domains is None:
+            self.email_test_domains = self.environment != "production"
         return self
 
     @model_validator(mode="after")

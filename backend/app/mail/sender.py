@@ -9,8 +9,9 @@ from babel.numbers import format_currency
 from fastapi_mail import ConnectionConfig, FastMail, MessageSchema, MessageType
 from fastapi_mail.schemas import MultipartSubtypeEnum
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 
+from app.core import emails  # noqa: F401  # the library's defaults the recipients are checked by
 from app.core.config import settings
 from app.core.mailtask import retried_later
 from app.core.metrics import MAILS
@@ -85,20 +86,34 @@ def mail_config() -> ConnectionConfig:
     )
 
 
+class UndeliverableAddress(Exception):
+    """The mailer refuses the recipient's address: a mail task fails on it once, unretried
+    (app.core.mailtask retries only errors of the mail server). The shop's own rule
+    (app.core.emails) keeps such an address from being taken; one stored before it was, can
+    end here."""
+
+
 async def send_templated(to: str, template: str, context: dict[str, Any]) -> None:
     """Send `template` (HTML with a plain-text alternative) to `to`."""
     subject, html, text = render(template, context)
-    # Validated from plain values, as the library means: `to` becomes its NameEmail.
-    message = MessageSchema.model_validate(
-        {
-            "subject": subject,
-            "recipients": [to],
-            "body": html,
-            "alternative_body": text,
-            "subtype": MessageType.html,
-            "multipart_subtype": MultipartSubtypeEnum.alternative,
-        }
-    )
+    try:
+        # Validated from plain values, as the library means: `to` becomes its NameEmail.
+        message = MessageSchema.model_validate(
+            {
+                "subject": subject,
+                "recipients": [to],
+                "body": html,
+                "alternative_body": text,
+                "subtype": MessageType.html,
+                "multipart_subtype": MultipartSubtypeEnum.alternative,
+            }
+        )
+    except ValidationError as error:
+        MAILS.labels(template, "dead").inc()
+        reasons = "; ".join(e["msg"] for e in error.errors() if e["loc"][:1] == ("recipients",))
+        log.warning("mail_dead", template=template, error="UndeliverableAddress")
+        # The reason, not the address: the task's failure goes to Sentry and the dashboard.
+        raise UndeliverableAddress(reasons or str(error)) from None
     try:
         await FastMail(mail_config()).send_message(message)
     except Exception as error:

@@ -71,7 +71,7 @@ async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) 
 
 async def _confirmation(order_id: int) -> bool:
     order = await _load(order_id)
-    if order is None or order.user is None:
+    if order is None or order.user is None or order.user.deleted_at is not None:
         return False
     context = {**_context(order), "name": order.user.full_name or order.user.username}
     return await _send_once(
@@ -97,7 +97,9 @@ async def _admin_notification(order_id: int) -> int:
 
 async def _status_mail(order_id: int, status: str) -> bool:
     order = await _load(order_id)
-    if order is None or order.user is None or status not in STATUS_HEADLINES:
+    if status not in STATUS_HEADLINES:
+        return False
+    if order is None or order.user is None or order.user.deleted_at is not None:
         return False
     context = {
         **_context(order),
