@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatClock, formatPrice, formatTotal, numberFormat } from './format';
+import { formatClock, formatPrice, formatTotal, numberFormat, timeZoneLabel, weekdayHeading } from './format';
 
 describe('formatTotal', () => {
   it('shows an exact total as it is', () => {
@@ -21,5 +21,17 @@ describe('cached Intl formatters', () => {
     expect(formatPrice('12.5', undefined, 'en')).toBe('12.50');
     expect(formatClock('09:30', 'en')).toBe('9:30 AM');
     expect(formatClock('19:30', 'ru')).toBe('19:30');
+  });
+});
+
+describe('store hours as people write them', () => {
+  it('names a time zone in the reader’s language, not by its IANA id', () => {
+    expect(timeZoneLabel('Europe/Berlin', 'en')).toBe('Central European Time');
+    expect(timeZoneLabel('Europe/Berlin', 'ru')).toBe('Центральная Европа');
+    expect(timeZoneLabel('Not/AZone', 'en')).toBe('Not/AZone');
+  });
+  it('starts a weekday heading with a capital, in Russian too', () => {
+    expect(weekdayHeading('mon', 'ru')).toBe('Понедельник');
+    expect(weekdayHeading('sun', 'en')).toBe('Sunday');
   });
 });

@@ -46,6 +46,25 @@ export function weekdayName(day: Weekday, locale: string, width: 'long' | 'short
   return dateTimeFormat(locale, { weekday: width, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + index));
 }
 
+/** A weekday as a heading or a table's row starts it: "Monday", "Понедельник". */
+export function weekdayHeading(day: Weekday, locale: string): string {
+  const name = weekdayName(day, locale);
+  return name.charAt(0).toLocaleUpperCase(locale) + name.slice(1);
+}
+
+/**
+ * A time zone as people write it, in their language ("Central European Time", "Центральная
+ * Европа"), not its IANA id; the id itself when the browser knows no name for it.
+ */
+export function timeZoneLabel(timeZone: string, locale: string): string {
+  try {
+    const parts = dateTimeFormat(locale, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(Date.now());
+    return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+  } catch {
+    return timeZone;
+  }
+}
+
 export function formatCount(value: number, locale: string): string {
   return numberFormat(locale).format(value);
 }

@@ -34,7 +34,7 @@ export const enShop = {
     hasEverything: 'Has everything now',
     shortOf: 'Short of:',
     shortLine: '{{name}}: {{available}} of {{requested}}',
-    noneLeft: '{{name}}: none of {{requested}}',
+    noneLeft: '{{name}}: none left (you want {{requested}})',
     noStores: 'No store can take orders right now.',
     added_one: '{{name}} is in your cart.',
     added_other: '{{count}} × {{name}} are in your cart.',

@@ -151,7 +151,7 @@ export const en = {
     opensTomorrow: 'opens tomorrow at {{time}}',
     opensOn: 'opens {{day}} at {{time}}',
     openingHours: 'Opening hours',
-    hoursCaption: 'Local time ({{timezone}})',
+    hoursCaption: 'Local time: {{timezone}}',
     today: 'today',
     todayHours: 'Today: {{hours}}',
     closedAllDay: 'closed',

@@ -40,7 +40,7 @@ export const ruShop: ShopTranslation = {
     hasEverything: 'Сейчас есть всё',
     shortOf: 'Не хватает:',
     shortLine: '{{name}}: {{available}} из {{requested}}',
-    noneLeft: '{{name}}: нет ни одного из {{requested}}',
+    noneLeft: '{{name}}: нет в наличии (нужно {{requested}})',
     noStores: 'Сейчас ни один магазин не принимает заказы.',
     added_one: '«{{name}}» в корзине.',
     added_few: '{{count}} × «{{name}}» в корзине.',

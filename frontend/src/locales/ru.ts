@@ -160,7 +160,7 @@ export const ru: Translation = {
     opensTomorrow: 'откроется завтра в {{time}}',
     opensOn: 'откроется: {{day}}, {{time}}',
     openingHours: 'Часы работы',
-    hoursCaption: 'Местное время ({{timezone}})',
+    hoursCaption: 'Местное время: {{timezone}}',
     today: 'сегодня',
     todayHours: 'Сегодня: {{hours}}',
     closedAllDay: 'выходной',

@@ -19,7 +19,7 @@ export function Footer({ info }: { info: UseQueryResult<ShopInfo, ApiError> }) {
   const stores = useDeferredValue(info.data?.stores);
   // Below the fold: the browser lays the footer out and paints it only when it nears the screen.
   return (
-    <footer className="mt-16 border-t border-line bg-surface-muted [contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
+    <footer data-print="hide" className="mt-16 border-t border-line bg-surface-muted [contain-intrinsic-size:auto_40rem] [content-visibility:auto]">
       <div className="mx-auto grid max-w-7xl gap-10 px-4 py-12 sm:px-6 md:grid-cols-[2fr_1fr] lg:px-8">
         <section aria-labelledby="footer-stores">
           <h2 id="footer-stores" className="mb-4 font-display text-lg text-ink">

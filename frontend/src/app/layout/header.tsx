@@ -13,7 +13,7 @@ import { LanguageSwitch } from './language-switch';
 
 export function Header({ shopName }: { shopName: string | undefined }) {
   return (
-    <header className="border-b border-line bg-paper/95">
+    <header data-print="hide" className="border-b border-line bg-paper/95">
       <StaffBar />
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-3 px-4 py-3 sm:px-6 lg:px-8">
         <Link to={paths.home} className="flex min-h-11 items-center gap-2 font-display text-xl font-semibold text-brand-strong sm:text-2xl">

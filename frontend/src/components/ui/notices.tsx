@@ -10,7 +10,7 @@ const NoticeList = lazy(() => import('./notice-list'));
 export function Notices() {
   const notices = useNotices();
   return (
-    <div className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex justify-center px-3 pb-3 sm:justify-end sm:px-6 sm:pb-6">
+    <div data-print="hide" className="pointer-events-none fixed inset-x-0 bottom-0 z-40 flex justify-center px-3 pb-3 sm:justify-end sm:px-6 sm:pb-6">
       <div role="status" aria-live="polite" className="flex w-full max-w-sm flex-col gap-2">
         {notices.length ? (
           <Suspense fallback={null}>

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { Store } from '@/lib/api-types';
-import { WEEKDAYS, formatClock, weekdayName } from '@/lib/format';
+import { WEEKDAYS, formatClock, timeZoneLabel, weekdayHeading } from '@/lib/format';
 import { storeClock } from '../hours';
 
 /** The week's hours in the store's local time; today is marked. */
@@ -10,7 +10,7 @@ export function OpeningHours({ store }: { store: Pick<Store, 'opening_hours' | '
   const today = storeClock(store.timezone).day;
   return (
     <table className="w-full text-sm">
-      <caption className="mb-2 text-left text-sm text-ink-muted">{t('stores.hoursCaption', { timezone: store.timezone })}</caption>
+      <caption className="mb-2 text-left text-sm text-ink-muted">{t('stores.hoursCaption', { timezone: timeZoneLabel(store.timezone, locale) })}</caption>
       <tbody>
         {WEEKDAYS.map((day) => {
           const intervals = store.opening_hours[day] ?? [];
@@ -18,8 +18,8 @@ export function OpeningHours({ store }: { store: Pick<Store, 'opening_hours' | '
           return (
             <tr key={day} className={isToday ? 'bg-brand-soft font-semibold' : ''}>
               <th scope="row" className="py-1.5 pl-2 pr-4 text-left font-inherit">
-                {weekdayName(day, locale)}
-                {isToday ? <span className="ml-2 text-xs uppercase tracking-wide text-brand">{t('stores.today')}</span> : null}
+                {weekdayHeading(day, locale)}
+                {isToday ? <span className="ml-2 inline-block whitespace-nowrap text-xs uppercase tracking-wide text-brand">{t('stores.today')}</span> : null}
               </th>
               <td className="py-1.5 pr-2 text-right tabular-nums">
                 {intervals.length

@@ -66,6 +66,7 @@ export function ChatPanel() {
         <section
           ref={panel}
           aria-labelledby="chat-title"
+          data-print="hide"
           className="fixed inset-x-2 bottom-2 z-30 flex max-h-[min(36rem,calc(100dvh-1rem))] flex-col rounded-2xl border border-line bg-surface shadow-xl sm:inset-x-auto sm:right-6 sm:bottom-6 sm:w-96"
         >
           <ChatBody />
@@ -75,6 +76,7 @@ export function ChatPanel() {
           ref={launcher}
           type="button"
           onClick={() => openChat()}
+          data-print="hide"
           className="fixed right-3 bottom-3 z-30 inline-flex min-h-12 items-center gap-2 rounded-full bg-brand px-4 font-semibold text-brand-contrast shadow-lg hover:bg-brand-strong sm:right-6 sm:bottom-6"
         >
           <svg aria-hidden="true" viewBox="0 0 24 24" className="size-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round">
