@@ -125,8 +125,26 @@ class DecimalCommaField(DecimalField):
             raise ValueError("A price such as 12.90 or 12,90.")
 
 
+def _is_word_list(value: Any) -> bool:
+    """A list of words (flavour notes, say): edited as "jasmine, bergamot, lemon"."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, str) and "," not in item for item in value)
+    )
+
+
 def _value_text(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return value
+    if _is_word_list(value):
+        return ", ".join(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def attribute_text(value: Any) -> str:
+    """An attribute's value as the panel shows it: text, "a, b, c" for a list of words."""
+    return _value_text(value)
 
 
 def _value_from_text(text: str) -> Any:
@@ -141,21 +159,30 @@ def _value_from_text(text: str) -> Any:
 
 class KeyValueWidget:
     def __call__(self, field: "KeyValueField", **kwargs: Any) -> Markup:
-        rows = [(k, _value_text(v)) for k, v in (field.data or {}).items()]
-        rows += [("", "")] * BLANK_ATTRIBUTE_ROWS
+        rows = [(k, _value_text(v), _is_word_list(v)) for k, v in (field.data or {}).items()]
+        rows += [("", "", False)] * BLANK_ATTRIBUTE_ROWS
         invalid = " is-invalid" if field.errors else ""
         html = [
             Markup('<table class="table table-sm kv-rows" id="{}"><thead><tr>').format(field.id),
             Markup('<th scope="col">Name</th><th scope="col">Value</th></tr></thead><tbody>'),
         ]
-        for i, (key, value) in enumerate(rows):
+        for i, (key, value, is_list) in enumerate(rows):
+            # A list of words stays a list: its row says so, and its words are comma-separated.
+            kind = (
+                Markup(
+                    '<input type="hidden" name="{n}-{i}-kind" value="list">'
+                    '<div class="form-hint">Separate the words with commas.</div>'
+                ).format(n=field.name, i=i)
+                if is_list
+                else Markup("")
+            )
             html.append(
                 Markup(
                     '<tr><td><input class="form-control{inv}" name="{n}-{i}-key" value="{k}" '
                     'maxlength="100" aria-label="Attribute {no} name"></td>'
                     '<td><input class="form-control{inv}" name="{n}-{i}-value" value="{v}" '
-                    'maxlength="500" aria-label="Attribute {no} value"></td></tr>'
-                ).format(inv=invalid, n=field.name, i=i, k=key, v=value, no=i + 1)
+                    'maxlength="500" aria-label="Attribute {no} value">{kind}</td></tr>'
+                ).format(inv=invalid, n=field.name, i=i, k=key, v=value, no=i + 1, kind=kind)
             )
         html.append(Markup("</tbody></table>"))
         return Markup("").join(html)
@@ -185,7 +212,10 @@ class KeyValueField(Field):
             if key in values:
                 self.process_errors.append(f"{key!r} appears twice.")
                 continue
-            parsed = _value_from_text(value)
+            if formdata.get(f"{self.name}-{i - 1}-kind") == "list":
+                parsed: Any = [word.strip() for word in value.split(",") if word.strip()]
+            else:
+                parsed = _value_from_text(value)
             try:
                 json.dumps(parsed, ensure_ascii=False).encode()
             except UnicodeEncodeError:

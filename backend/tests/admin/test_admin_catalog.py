@@ -294,3 +294,36 @@ async def test_a_product_hidden_in_the_panel_leaves_the_cached_catalog_total_at_
     assert hidden.status_code == 302, field_errors(hidden.text)
     assert (await product_by_name("Green Tea")).is_active is False
     assert await total() == before - 1
+
+
+async def test_flavour_notes_are_words_separated_by_commas_not_json(client):
+    await logged_in_admin(client)
+    category = await create_category("Coffee")
+    product = await create_product("Kochere", category.id, "12.00", slug="kochere")
+    async with SessionFactory() as session, session.begin():
+        stored = await session.get(Product, product.id)
+        stored.attributes = {"flavour_notes": ["jasmine", "bergamot"], "origin": "Ethiopia"}
+
+    details = await client.get(f"/admin/product/details/{product.id}")
+    assert "<strong>flavour_notes</strong>: jasmine, bergamot" in details.text
+    edit = await client.get(f"/admin/product/edit/{product.id}")
+    assert 'value="jasmine, bergamot"' in edit.text and "[&#34;jasmine" not in edit.text
+
+    saved = await client.post(
+        f"/admin/product/edit/{product.id}",
+        data={
+            **product_form(category.id, name="Kochere", slug="kochere", price="12,00"),
+            "attributes-0-key": "flavour_notes",
+            "attributes-0-value": "jasmine, bergamot, lemon",
+            "attributes-0-kind": "list",
+            "attributes-1-key": "origin",
+            "attributes-1-value": "Sidama, Ethiopia",
+        },
+        headers=SAME_ORIGIN,
+    )
+    assert saved.status_code == 302, field_errors(saved.text)
+    after = await product_by_name("Kochere")
+    assert after.attributes == {
+        "flavour_notes": ["jasmine", "bergamot", "lemon"],
+        "origin": "Sidama, Ethiopia",
+    }

@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from app.admin.forms import DecimalCommaField, KeyValueField, schema_form
+from app.admin.forms import DecimalCommaField, KeyValueField, attribute_text, schema_form
 from app.admin.views.base import (
     AdminChangeRefused,
     SafeForeignKeyFilter,
@@ -201,7 +201,8 @@ class ProductAdmin(ShopModelView, model=Product):
     column_formatters_detail = {
         Product.price: money_of("price", None),
         Product.attributes: lambda m, a: Markup("<br>").join(
-            Markup("<strong>{}</strong>: {}").format(k, v) for k, v in (m.attributes or {}).items()
+            Markup("<strong>{}</strong>: {}").format(k, attribute_text(v))
+            for k, v in (m.attributes or {}).items()
         ),
     }
 
