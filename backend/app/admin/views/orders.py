@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqladmin import action, expose
-from sqladmin.filters import AllUniqueStringValuesFilter
+from sqladmin.filters import StaticValuesFilter
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.exceptions import HTTPException
@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.admin.views.base import (
+    ORDER_STATUS_WORDS,
     AdminChangeRefused,
     SafeForeignKeyFilter,
     ShopModelView,
@@ -23,6 +24,8 @@ from app.admin.views.base import (
     done,
     money,
     money_of,
+    order_event,
+    order_status,
     refused,
     valid_pk,
 )
@@ -33,6 +36,26 @@ from app.stores import service as stores_service
 from app.users import service as users_service
 
 EXPORT_MAX_DAYS = 366
+# The status filter's value for what a store's board lists under New (the dashboard's
+# "to prepare"): awaiting payment at pickup, or paid.
+BOARD_NEW = "new"
+
+
+class OrderStatusFilter(StaticValuesFilter):
+    """The statuses in words, and the board's New column as one choice."""
+
+    def __init__(self) -> None:
+        new = " or ".join(order_status(s).lower() for s in orders_service.BOARD_NEW)
+        super().__init__(
+            Order.status,
+            [(BOARD_NEW, f"New on the board ({new})"), *ORDER_STATUS_WORDS.items()],
+            title="Status",
+        )
+
+    async def get_filtered_query(self, query: Any, value: Any, model: Any) -> Any:
+        if value == BOARD_NEW:
+            return query.where(Order.status.in_(orders_service.BOARD_NEW))
+        return await super().get_filtered_query(query, value, model)
 
 
 def customer_text(user: User | None) -> str:
@@ -69,11 +92,12 @@ class OrderAdmin(ShopModelView, model=Order):
     column_sortable_list = [Order.number, Order.status, Order.total, Order.created_at]
     column_default_sort = [("created_at", True)]
     column_filters = [
-        AllUniqueStringValuesFilter(Order.status, title="Status"),
+        OrderStatusFilter(),
         SafeForeignKeyFilter(Order.store_id, Store.name, title="Store", parameter_name="store"),
     ]
     column_labels = {Order.user: "Customer", Order.created_at: "Placed"}
     column_formatters = {
+        Order.status: lambda m, a: order_status(m.status),
         Order.total: money_of("total"),
         Order.user: lambda m, a: customer_text(m.user),
     }
@@ -98,7 +122,7 @@ class OrderAdmin(ShopModelView, model=Order):
                 f"To prepare at {store.name}",
                 str(
                     request.url_for("admin:list", identity=self.identity).include_query_params(
-                        status=OrderStatus.paid.value, store=store.id
+                        status=BOARD_NEW, store=store.id
                     )
                 ),
             )
@@ -131,9 +155,14 @@ class OrderAdmin(ShopModelView, model=Order):
         ]
         return {
             "order": order,
+            "status": order_status(order.status),
             "customer": customer,
             "history": [
-                (change, actors.get(change.changed_by_id) if change.changed_by_id else None)
+                (
+                    change,
+                    order_event(change.from_status, change.to_status),
+                    actors.get(change.changed_by_id) if change.changed_by_id else None,
+                )
                 for change in order.history
             ],
             "lines": [
@@ -145,7 +174,9 @@ class OrderAdmin(ShopModelView, model=Order):
                 for item in order.items
             ],
             "total": money(order.total, order.currency),
-            "moves": moves if self.has_permission(request, "action:move") else [],
+            "moves": [(s, order_status(s)) for s in moves]
+            if self.has_permission(request, "action:move")
+            else [],
             "can_cancel": order.status == OrderStatus.pending
             and self.has_permission(request, "action:cancel"),
             "can_refund": order.status == OrderStatus.paid
@@ -169,7 +200,8 @@ class OrderAdmin(ShopModelView, model=Order):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            done(request, f"Order {order.number} is {order.status} now.", title="Moved")
+            said = order_status(order.status).lower()
+            done(request, f"Order {order.number} is {said} now.", title="Moved")
         return self._back_to(request, pk)
 
     # --- cancel and refund ---------------------------------------------------------------------
@@ -198,8 +230,8 @@ class OrderAdmin(ShopModelView, model=Order):
             problem = (
                 f"Order {order.number} is paid: Refund… cancels it and returns the money."
                 if order.status == OrderStatus.paid
-                else f"Order {order.number} is {order.status}; only pending or paid orders "
-                "can be cancelled."
+                else f"Order {order.number} is {order_status(order.status).lower()}; only "
+                "orders awaiting payment or paid can be cancelled."
             )
             return await self.confirmation(
                 request,
@@ -228,8 +260,8 @@ class OrderAdmin(ShopModelView, model=Order):
             problem = (
                 f"Order {order.number} was not paid: Cancel… cancels it."
                 if order.status == OrderStatus.pending
-                else f"Order {order.number} is {order.status}; only a paid order that is not "
-                "being prepared yet can be refunded."
+                else f"Order {order.number} is {order_status(order.status).lower()}; only a "
+                "paid order that is not being prepared yet can be refunded."
             )
             return await self.confirmation(
                 request,
