@@ -153,6 +153,6 @@ test('support staff see orders and conversations, but no users or products; the 
   await page.goto('/admin/audit-entry/list');
   const log = page.getByRole('table');
   await expect(log.getByRole('row').filter({ hasText: helper.username }).filter({ hasText: 'status: Paid → Being prepared' })).toHaveCount(1);
-  await expect(log.getByRole('row').filter({ hasText: 'role: support' })).not.toHaveCount(0);
+  await expect(log.getByRole('row').filter({ hasText: 'role: customer → support' })).not.toHaveCount(0);
   await expectNoCriticalViolation(page);
 });
