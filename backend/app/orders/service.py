@@ -75,7 +75,7 @@ class StoreDay:
     """A store's day as its owner reads it (the panel's dashboard)."""
 
     orders: int  # placed since the store's midnight, not cancelled
-    received: Decimal  # paid since then (balance, card or counter) and not cancelled since
+    received: Decimal  # paid since then (balance or counter) and not cancelled since
     to_prepare: int  # what the board lists under New (BOARD_NEW)
 
 
