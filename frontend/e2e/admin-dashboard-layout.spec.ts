@@ -73,7 +73,7 @@ async function layoutFindings(page: Page, stacked: boolean): Promise<Finding[]> 
   }, stacked);
 }
 
-test('the panel dashboard, an order and the audit log fit their boxes at 1280 and 1920 px', async ({ page, request }) => {
+test('the panel dashboard, an order, the order list and the audit log fit their boxes at 1280 and 1920 px', async ({ page, request }) => {
   // An order to be paid at pickup: on the board under New, and on the dashboard "to prepare".
   // A second one the admin marks paid at the counter: the audit log gets its before and after.
   const customer = await verifiedCustomer(request, 'layout');
@@ -103,6 +103,7 @@ test('the panel dashboard, an order and the audit log fit their boxes at 1280 an
   const pages = [
     { path: '/admin/', heading: 'Today', stacked: true },
     { path: `/admin/order/details/${order.id}`, heading: /^Order /, stacked: true },
+    { path: '/admin/order/list', heading: 'Orders', stacked: false },
     { path: '/admin/audit-entry/list', heading: 'Audit log', stacked: false },
   ];
   const findings: string[] = [];

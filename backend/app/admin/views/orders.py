@@ -7,6 +7,7 @@ import io
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from sqladmin import action, expose
 from sqladmin.filters import StaticValuesFilter
 from sqlalchemy import Select, select
@@ -16,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.admin.views.base import (
+    DATE_FORMAT,
     ORDER_STATUS_WORDS,
     AdminChangeRefused,
     SafeForeignKeyFilter,
@@ -45,10 +47,9 @@ class OrderStatusFilter(StaticValuesFilter):
     """The statuses in words, and the board's New column as one choice."""
 
     def __init__(self) -> None:
-        new = " or ".join(order_status(s).lower() for s in orders_service.BOARD_NEW)
         super().__init__(
             Order.status,
-            [(BOARD_NEW, f"New on the board ({new})"), *ORDER_STATUS_WORDS.items()],
+            [(BOARD_NEW, "New (to prepare)"), *ORDER_STATUS_WORDS.items()],
             title="Status",
         )
 
@@ -64,6 +65,15 @@ def customer_text(user: User | None) -> str:
     if user.deleted_at is not None:
         return f"(anonymised user {user.id})"
     return f"{user.full_name or user.username} <{user.email}>"
+
+
+def customer_lines(user: User | None) -> Markup:
+    """The list's customer: the name, and the e-mail address on a line of its own."""
+    if user is None or user.deleted_at is not None:
+        return Markup("{}").format(customer_text(user))
+    return Markup('{}<br><small class="text-muted">{}</small>').format(
+        user.full_name or user.username, user.email
+    )
 
 
 class OrderAdmin(ShopModelView, model=Order):
@@ -99,7 +109,13 @@ class OrderAdmin(ShopModelView, model=Order):
     column_formatters = {
         Order.status: lambda m, a: order_status(m.status),
         Order.total: money_of("total"),
-        Order.user: lambda m, a: customer_text(m.user),
+        # Name over e-mail address, store and date wrapped at their spaces: the list keeps
+        # every column in view on a laptop's screen.
+        Order.user: lambda m, a: customer_lines(m.user),
+        Order.store: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(m.store),
+        Order.created_at: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(
+            m.created_at.strftime(DATE_FORMAT)
+        ),
     }
     # Support staff see customers here, but have no user pages to follow a link to.
     non_link_related_fields = [Order.user]
