@@ -91,7 +91,7 @@ test('an admin refunds a paid order after a confirmation and the customer sees t
   await page.getByRole('button', { name: `Refund ${total} EUR` }).click();
   await expect(page.getByRole('alert').filter({ hasText: `Order ${number} is cancelled; ${total} EUR refunded.` })).toBeVisible();
   await page.goto(`/admin/audit-entry/list?entity=order&search=${orderId}`);
-  await expect(page.getByRole('row').filter({ hasText: 'status: cancelled' })).toHaveCount(1);
+  await expect(page.getByRole('row').filter({ hasText: 'status: Paid → Cancelled' })).toHaveCount(1);
 
   const context = await browser.newContext();
   const customerPage = await context.newPage();
@@ -141,8 +141,8 @@ test('support staff see orders and conversations, but no users or products; the 
   await page.goto('/admin/support-conversation/list');
   await expect(page.getByRole('heading', { name: 'Support conversations' })).toBeVisible();
   await page.goto(`/admin/order/details/${orderId}`);
-  await page.getByRole('button', { name: 'Move to preparing' }).click();
-  await expect(page.getByRole('alert').filter({ hasText: `Order ${number} is preparing now.` })).toBeVisible();
+  await page.getByRole('button', { name: 'Move to being prepared' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: `Order ${number} is being prepared now.` })).toBeVisible();
   for (const path of ['/admin/user/list', '/admin/product/list']) {
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(403);
@@ -152,7 +152,7 @@ test('support staff see orders and conversations, but no users or products; the 
   await panelLogin(page, ADMIN.email, ADMIN.password);
   await page.goto('/admin/audit-entry/list');
   const log = page.getByRole('table');
-  await expect(log.getByRole('row').filter({ hasText: helper.username }).filter({ hasText: 'status: preparing' })).toHaveCount(1);
-  await expect(log.getByRole('row').filter({ hasText: 'role: support' })).not.toHaveCount(0);
+  await expect(log.getByRole('row').filter({ hasText: helper.username }).filter({ hasText: 'status: Paid → Being prepared' })).toHaveCount(1);
+  await expect(log.getByRole('row').filter({ hasText: 'role: customer → support' })).not.toHaveCount(0);
   await expectNoCriticalViolation(page);
 });

@@ -1,4 +1,5 @@
-"""The panel's start page: the day per store, what waits, what runs low, who needs help."""
+"""The panel's start page: the day per store, what waits, what runs low, who needs help.
+Each figure is defined once, in the domain that owns it; this only gathers them."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -6,21 +7,14 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core import mailtask
 from app.core.config import settings
-from app.models import (
-    ConversationStatus,
-    Order,
-    OrderStatus,
-    Product,
-    Stock,
-    Store,
-    SupportConversation,
-    User,
-)
+from app.models import Store, SupportConversation, User
+from app.orders import service as orders_service
+from app.stores import service as stores_service
+from app.support import service as support_service
 
 LOW_STOCK_ROWS = 20
 OPEN_CONVERSATION_ROWS = 10
@@ -31,8 +25,8 @@ FAILED_MAIL_ROWS = 10
 class StoreDay:
     store: Store
     orders_today: int = 0
-    revenue_today: Decimal = Decimal(0)
-    to_prepare: int = 0
+    revenue_today: Decimal = Decimal(0)  # money received today (orders_service.StoreDay)
+    to_prepare: int = 0  # what the store's board lists under New
 
 
 @dataclass
@@ -54,57 +48,25 @@ def _local_midnight(timezone: str, now: datetime) -> datetime:
 async def build(session: AsyncSession, *, with_money: bool) -> Dashboard:
     now = datetime.now(UTC)
     board = Dashboard(threshold=settings.admin_low_stock_threshold, currency=settings.currency)
-    stores = (
-        await session.scalars(select(Store).where(Store.is_active).order_by(Store.name))
-    ).all()
-    live = Order.deleted_at.is_(None)
-    for store in stores:
-        day = StoreDay(store)
+    for store in await stores_service.active_stores(session):
         # "Today" is the store's own day, in its timezone.
-        since = _local_midnight(store.timezone, now)
-        count, revenue = (
-            await session.execute(
-                select(func.count(), func.coalesce(func.sum(Order.total), 0)).where(
-                    live,
-                    Order.store_id == store.id,
-                    Order.created_at >= since,
-                    Order.status != OrderStatus.cancelled,
-                )
-            )
-        ).one()
-        day.orders_today, day.revenue_today = count, revenue if with_money else Decimal(0)
-        day.to_prepare = (
-            await session.scalar(
-                select(func.count()).where(
-                    live, Order.store_id == store.id, Order.status == OrderStatus.paid
-                )
-            )
-            or 0
+        day = await orders_service.store_day(
+            session, store.id, _local_midnight(store.timezone, now)
         )
-        board.stores.append(day)
+        board.stores.append(
+            StoreDay(
+                store,
+                orders_today=day.orders,
+                revenue_today=day.received if with_money else Decimal(0),
+                to_prepare=day.to_prepare,
+            )
+        )
     if with_money:
-        rows = await session.execute(
-            select(Store.name, Product.name, Stock.quantity)
-            .join(Store, Store.id == Stock.store_id)
-            .join(Product, Product.id == Stock.product_id)
-            .where(Store.is_active, Product.is_active, Stock.quantity <= board.threshold)
-            .order_by(Stock.quantity, Store.name, Product.name)
-            .limit(LOW_STOCK_ROWS)
-        )
-        board.low_stock = [(store, product, quantity) for store, product, quantity in rows]
-    is_open = SupportConversation.status == ConversationStatus.open
-    board.open_conversation_count = (
-        await session.scalar(select(func.count()).select_from(SupportConversation).where(is_open))
-        or 0
-    )
-    conversations = await session.execute(
-        select(SupportConversation, User)
-        .join(User, User.id == SupportConversation.customer_id)
-        .where(is_open)
-        .order_by(SupportConversation.updated_at.desc())
-        .limit(OPEN_CONVERSATION_ROWS)
-    )
-    board.open_conversations = [(row[0], row[1]) for row in conversations]
+        board.low_stock = await stores_service.low_stock(session, board.threshold, LOW_STOCK_ROWS)
+    (
+        board.open_conversation_count,
+        board.open_conversations,
+    ) = await support_service.open_conversations(session, OPEN_CONVERSATION_ROWS)
     if with_money:
         board.failed_mails = await mailtask.recent_failures(FAILED_MAIL_ROWS)
     return board

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload, with_expression
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
     Order,
+    OrderStatus,
     OrderStatusChange,
     Product,
     Profile,
@@ -144,6 +145,37 @@ async def open_order_numbers(
         .order_by(Order.id)
     )
     return list(rows)
+
+
+async def store_day(
+    session: AsyncSession, store_id: int, since: datetime, new: Collection[str]
+) -> tuple[int, Decimal, int]:
+    """A store's figures since `since`, in one statement: orders placed and not cancelled;
+    money received (orders paid since then, from the balance or at the counter, and not
+    cancelled since: an unpaid pay-at-pickup order is no money yet); orders in `new`."""
+    live = (Order.deleted_at.is_(None), Order.store_id == store_id)
+    placed = select(func.count()).where(
+        *live, Order.created_at >= since, Order.status != OrderStatus.cancelled
+    )
+    paid_since = exists().where(
+        OrderStatusChange.order_id == Order.id,
+        OrderStatusChange.to_status == OrderStatus.paid,
+        OrderStatusChange.changed_at >= since,
+    )
+    received = select(func.coalesce(func.sum(Order.total), 0)).where(
+        *live,
+        Order.status != OrderStatus.cancelled,
+        # An order paid since then was changed since then.
+        Order.updated_at >= since,
+        paid_since,
+    )
+    waiting = select(func.count()).where(*live, Order.status.in_(new))
+    row = (
+        await session.execute(
+            select(placed.scalar_subquery(), received.scalar_subquery(), waiting.scalar_subquery())
+        )
+    ).one()
+    return int(row[0]), Decimal(row[1]), int(row[2])
 
 
 async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:

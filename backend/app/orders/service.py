@@ -66,6 +66,23 @@ OPEN = {S.pending, S.paid, S.preparing, S.ready}
 DELETABLE = {S.cancelled, S.completed}
 # The customer gets a mail when the order reaches these.
 MAILED_STATUSES = {S.ready, S.cancelled}
+# What a store's board lists under New (frontend/src/features/orders/board.ts): orders to be
+# paid at pickup and paid ones, until someone starts preparing them.
+BOARD_NEW = (S.pending, S.paid)
+
+
+@dataclass(frozen=True)
+class StoreDay:
+    """A store's day as its owner reads it (the panel's dashboard)."""
+
+    orders: int  # placed since the store's midnight, not cancelled
+    received: Decimal  # paid since then (balance or counter) and not cancelled since
+    to_prepare: int  # what the board lists under New (BOARD_NEW)
+
+
+async def store_day(session: AsyncSession, store_id: int, since: datetime) -> StoreDay:
+    orders, received, to_prepare = await repository.store_day(session, store_id, since, BOARD_NEW)
+    return StoreDay(orders=orders, received=received, to_prepare=to_prepare)
 
 
 def _owner_scope(user: User) -> int | None:

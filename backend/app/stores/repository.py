@@ -48,6 +48,21 @@ async def active_stores(session: AsyncSession) -> list[Store]:
     return list(await session.scalars(select(Store).where(Store.is_active).order_by(Store.name)))
 
 
+async def low_stock(
+    session: AsyncSession, threshold: int, limit: int
+) -> list[tuple[str, str, int]]:
+    """(store, product, units) at most `threshold` units, the emptiest first."""
+    rows = await session.execute(
+        select(Store.name, Product.name, Stock.quantity)
+        .join(Store, Store.id == Stock.store_id)
+        .join(Product, Product.id == Stock.product_id)
+        .where(Store.is_active, Product.is_active, Stock.quantity <= threshold)
+        .order_by(Stock.quantity, Store.name, Product.name)
+        .limit(limit)
+    )
+    return [(store, product, quantity) for store, product, quantity in rows]
+
+
 async def assortment(
     session: AsyncSession, store_id: int, params: ListParams, *, include_inactive: bool
 ) -> Page[Any]:

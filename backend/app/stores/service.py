@@ -32,6 +32,13 @@ async def active_stores(session: AsyncSession) -> list[Store]:
     return await repository.active_stores(session)
 
 
+async def low_stock(
+    session: AsyncSession, threshold: int, limit: int
+) -> list[tuple[str, str, int]]:
+    """What runs low in the open stores: (store, product, units), the emptiest first."""
+    return await repository.low_stock(session, threshold, limit)
+
+
 async def get_store(session: AsyncSession, store_id: int, *, is_admin: bool = True) -> Store:
     store = await session.get(Store, store_id)
     if store is None or (not store.is_active and not is_admin):

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select, text
+from sqlalchemy import ColumnElement, Select, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -51,6 +51,26 @@ MESSAGE_LIST = ListSpec(
     search=search_columns(SupportMessage.text),
     tiebreak=SupportMessage.id.asc(),
 )
+
+
+async def open_conversations(
+    session: AsyncSession, limit: int
+) -> tuple[int, list[tuple[SupportConversation, User]]]:
+    """How many conversations are open, and the `limit` most recently active with their
+    customer."""
+    is_open = SupportConversation.status == ConversationStatus.open
+    count = (
+        await session.scalar(select(func.count()).select_from(SupportConversation).where(is_open))
+        or 0
+    )
+    rows = await session.execute(
+        select(SupportConversation, User)
+        .join(User, User.id == SupportConversation.customer_id)
+        .where(is_open)
+        .order_by(SupportConversation.updated_at.desc())
+        .limit(limit)
+    )
+    return count, [(row[0], row[1]) for row in rows]
 
 
 def _conversations() -> Select[SupportConversation]:

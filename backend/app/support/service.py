@@ -180,6 +180,13 @@ async def close_conversation(
     return conversation
 
 
+async def open_conversations(
+    session: AsyncSession, limit: int
+) -> tuple[int, list[tuple[SupportConversation, User]]]:
+    """Who waits for an answer: the count, and the `limit` latest with their customer."""
+    return await repository.open_conversations(session, limit)
+
+
 async def list_conversations(session: AsyncSession, user: User, params: ListParams) -> Page[Any]:
     customer_id = None if is_staff(user) else user.id
     return await repository.list_conversations(session, params, customer_id=customer_id)

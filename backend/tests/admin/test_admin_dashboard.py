@@ -4,7 +4,14 @@ from app.core.db import SessionFactory
 from app.models import SupportConversation
 from tests.admin.test_admin import SAME_ORIGIN, logged_in_admin
 from tests.admin.test_admin_orders import paid_order
-from tests.factories import create_category, create_product, create_store, create_user, set_stock
+from tests.factories import (
+    create_category,
+    create_product,
+    create_store,
+    create_user,
+    set_stock,
+    user_headers,
+)
 
 
 async def test_the_dashboard_shows_the_day_what_waits_and_what_runs_low(client):
@@ -29,7 +36,7 @@ async def test_the_dashboard_shows_the_day_what_waits_and_what_runs_low(client):
     assert "Low on stock (at most 5 units)" in text
     assert "Sencha" in text.split("dashboard-low-stock")[1]
     assert "Open support conversations (1)" in text and "Ada Asker" in text
-    assert f"status=paid&amp;store={order['store_id']}" in text
+    assert f"status=new&amp;store={order['store_id']}" in text
 
 
 async def test_an_empty_list_says_so(client):
@@ -81,3 +88,48 @@ async def test_mails_given_up_on_are_listed_on_the_dashboard(client):
     # Every mail task records its final failure this way.
     for task in (order_tasks.send_status_mail, auth_tasks.send_password_reset_email):
         assert isinstance(task, mailtask.MailTask)
+
+
+async def test_an_order_paid_at_pickup_is_to_prepare_at_once_and_revenue_once_paid(client):
+    category = await create_category("Books")
+    book = await create_product("Atlas of Rivers", category.id, "27.50")
+    store = await create_store("Dock Street")
+    await set_stock(store.id, book.id, 3)
+    _, headers = await user_headers(client, username="walker", full_name="Wil Walker")
+    placed = await client.post(
+        "/api/v1/orders",
+        json={"store_id": store.id, "items": [{"product_id": book.id, "quantity": 1}]},
+        headers=headers,
+    )
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    await logged_in_admin(client)
+
+    def dock_street(page: str) -> str:
+        return page.split("Dock Street</td>")[1].split("</tr>")[0]
+
+    unpaid = await client.get("/admin/")
+    listed = await client.get(f"/admin/order/list?status=new&store={store.id}")
+    page = await client.get(f"/admin/order/details/{order['id']}")
+    await client.post(f"/admin/order/move/{order['id']}", data={"to": "paid"}, headers=SAME_ORIGIN)
+    paid = await client.get("/admin/")
+    await client.post(
+        f"/admin/order/move/{order['id']}", data={"to": "preparing"}, headers=SAME_ORIGIN
+    )
+    preparing = await client.get("/admin/")
+    log = await client.get("/admin/audit-entry/list?entity=order")
+
+    # Awaiting payment at pickup: on the board under New, so to prepare; no money yet.
+    row = dock_street(unpaid.text)
+    assert "1 to prepare" in row and "0.00 EUR" in row and "27.50 EUR" not in row
+    assert f"status=new&amp;store={store.id}" in unpaid.text
+    assert order["number"] in listed.text and "Awaiting payment" in listed.text
+    badge = page.text.split('<h1 class="card-title')[1].split("</h1>")[0]
+    assert "Awaiting payment" in badge and "pending" not in badge
+    # Paid at the counter: the money is today's revenue; still to prepare.
+    row = dock_street(paid.text)
+    assert "27.50 EUR" in row and "1 to prepare" in row
+    # Being prepared: no longer New; the money stays.
+    row = dock_street(preparing.text)
+    assert "27.50 EUR" in row and "0 to prepare" in row
+    assert "status</strong>: Awaiting payment → Paid" in log.text

@@ -139,7 +139,7 @@ async def test_support_enters_with_orders_and_conversations_only(client):
     for hidden in ("Users", "Products", "Categories", "Money accounts", "Audit log", "Stores"):
         assert f'<span class="nav-link-title">{hidden}</span>' not in index.text, hidden
     assert orders.status_code == 200 and order["number"] in orders.text
-    assert order_page.status_code == 200 and "Move to preparing" in order_page.text
+    assert order_page.status_code == 200 and "Move to being prepared" in order_page.text
     # Support moves orders along but does not refund.
     assert "Refund…" not in order_page.text
     assert conversations.status_code == 200 and "Rita Reader" in conversations.text

@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import structlog
 from markupsafe import Markup
@@ -61,6 +61,32 @@ def money_of(attr: str, currency_attr: str | None = "currency") -> Callable[...,
     )
 
 
+# An order's status and history in the storefront's English words (frontend/src/locales/
+# en-shop.ts, orders.statuses and orders.events), so the panel and the shop say the same.
+ORDER_STATUS_WORDS = {
+    "pending": "Awaiting payment",
+    "paid": "Paid",
+    "preparing": "Being prepared",
+    "ready": "Ready for pickup",
+    "completed": "Collected",
+    "cancelled": "Cancelled",
+}
+ORDER_EVENT_WORDS = {**ORDER_STATUS_WORDS, "pending": "Placed"}
+
+
+def order_status(status: str | None) -> str:
+    """`pending` -> "Awaiting payment"; an unknown code is shown as it is."""
+    return ORDER_STATUS_WORDS.get(status or "", status or "")
+
+
+def order_event(from_status: str | None, to_status: str) -> str:
+    """A history row: "Placed", "Paid", "Cancelled (was Awaiting payment)"."""
+    said = ORDER_EVENT_WORDS.get(to_status, to_status)
+    if to_status == "cancelled" and from_status:
+        return f"{said} (was {order_status(from_status)})"
+    return said
+
+
 def valid_pk(identifier: str, parts: int = 1) -> bool:
     values = identifier.split(";")
     return len(values) == parts and all(v.isdigit() and 0 < int(v) <= INT64_MAX for v in values)
@@ -81,6 +107,9 @@ class ShopModelView(ModelView):
     """Readable labels and dates, empty lists that say so, and a malformed id is a 404."""
 
     list_template = "shop/list.html"
+    # A column's heading in the list when it says something else there than on the details
+    # page (the audit log's `after` is the list's "Change"), by the column's name.
+    list_labels: ClassVar[dict[str, str]] = {}
     column_type_formatters = {
         **BASE_FORMATTERS,
         datetime: lambda value: value.strftime(DATE_FORMAT),

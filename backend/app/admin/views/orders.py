@@ -7,8 +7,9 @@ import io
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from markupsafe import Markup
 from sqladmin import action, expose
-from sqladmin.filters import AllUniqueStringValuesFilter
+from sqladmin.filters import StaticValuesFilter
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from starlette.exceptions import HTTPException
@@ -16,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from app.admin.views.base import (
+    DATE_FORMAT,
+    ORDER_STATUS_WORDS,
     AdminChangeRefused,
     SafeForeignKeyFilter,
     ShopModelView,
@@ -23,6 +26,8 @@ from app.admin.views.base import (
     done,
     money,
     money_of,
+    order_event,
+    order_status,
     refused,
     valid_pk,
 )
@@ -35,6 +40,25 @@ from app.stores import service as stores_service
 from app.users import service as users_service
 
 EXPORT_MAX_DAYS = 366
+# The status filter's value for what a store's board lists under New (the dashboard's
+# "to prepare"): awaiting payment at pickup, or paid.
+BOARD_NEW = "new"
+
+
+class OrderStatusFilter(StaticValuesFilter):
+    """The statuses in words, and the board's New column as one choice."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            Order.status,
+            [(BOARD_NEW, "New (to prepare)"), *ORDER_STATUS_WORDS.items()],
+            title="Status",
+        )
+
+    async def get_filtered_query(self, query: Any, value: Any, model: Any) -> Any:
+        if value == BOARD_NEW:
+            return query.where(Order.status.in_(orders_service.BOARD_NEW))
+        return await super().get_filtered_query(query, value, model)
 
 
 def customer_text(user: User | None) -> str:
@@ -43,6 +67,15 @@ def customer_text(user: User | None) -> str:
     if user.deleted_at is not None:
         return f"(anonymised user {user.id})"
     return f"{user.full_name or user.username} <{user.email}>"
+
+
+def customer_lines(user: User | None) -> Markup:
+    """The list's customer: the name, and the e-mail address on a line of its own."""
+    if user is None or user.deleted_at is not None:
+        return Markup("{}").format(customer_text(user))
+    return Markup('{}<br><small class="text-muted">{}</small>').format(
+        user.full_name or user.username, user.email
+    )
 
 
 class OrderAdmin(ShopModelView, model=Order):
@@ -71,13 +104,20 @@ class OrderAdmin(ShopModelView, model=Order):
     column_sortable_list = [Order.number, Order.status, Order.total, Order.created_at]
     column_default_sort = [("created_at", True)]
     column_filters = [
-        AllUniqueStringValuesFilter(Order.status, title="Status"),
+        OrderStatusFilter(),
         SafeForeignKeyFilter(Order.store_id, Store.name, title="Store", parameter_name="store"),
     ]
     column_labels = {Order.user: "Customer", Order.created_at: "Placed"}
     column_formatters = {
+        Order.status: lambda m, a: order_status(m.status),
         Order.total: money_of("total"),
-        Order.user: lambda m, a: customer_text(m.user),
+        # Name over e-mail address, store and date wrapped at their spaces: the list keeps
+        # every column in view on a laptop's screen.
+        Order.user: lambda m, a: customer_lines(m.user),
+        Order.store: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(m.store),
+        Order.created_at: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(
+            m.created_at.strftime(DATE_FORMAT)
+        ),
     }
     # Support staff see customers here, but have no user pages to follow a link to.
     non_link_related_fields = [Order.user]
@@ -100,7 +140,7 @@ class OrderAdmin(ShopModelView, model=Order):
                 f"To prepare at {store.name}",
                 str(
                     request.url_for("admin:list", identity=self.identity).include_query_params(
-                        status=OrderStatus.paid.value, store=store.id
+                        status=BOARD_NEW, store=store.id
                     )
                 ),
             )
@@ -136,9 +176,14 @@ class OrderAdmin(ShopModelView, model=Order):
         allowed = order_actions(getattr(request.state, "staff_role", None))
         return {
             "order": order,
+            "status": order_status(order.status),
             "customer": customer,
             "history": [
-                (change, actors.get(change.changed_by_id) if change.changed_by_id else None)
+                (
+                    change,
+                    order_event(change.from_status, change.to_status),
+                    actors.get(change.changed_by_id) if change.changed_by_id else None,
+                )
                 for change in order.history
             ],
             "lines": [
@@ -150,7 +195,7 @@ class OrderAdmin(ShopModelView, model=Order):
                 for item in order.items
             ],
             "total": money(order.total, order.currency),
-            "moves": moves if OrderAction.move in allowed else [],
+            "moves": [(s, order_status(s)) for s in moves] if OrderAction.move in allowed else [],
             "can_cancel": order.status == OrderStatus.pending and OrderAction.cancel in allowed,
             "can_refund": order.status == OrderStatus.paid and OrderAction.refund in allowed,
             "can_hide": order.status in orders_service.DELETABLE
@@ -172,7 +217,8 @@ class OrderAdmin(ShopModelView, model=Order):
         except AdminChangeRefused as exc:
             refused(request, exc)
         else:
-            done(request, f"Order {order.number} is {order.status} now.", title="Moved")
+            said = order_status(order.status).lower()
+            done(request, f"Order {order.number} is {said} now.", title="Moved")
         return self._back_to(request, pk)
 
     # --- cancel and refund ---------------------------------------------------------------------
@@ -201,8 +247,8 @@ class OrderAdmin(ShopModelView, model=Order):
             problem = (
                 f"Order {order.number} is paid: Refund… cancels it and returns the money."
                 if order.status == OrderStatus.paid
-                else f"Order {order.number} is {order.status}; only pending or paid orders "
-                "can be cancelled."
+                else f"Order {order.number} is {order_status(order.status).lower()}; only "
+                "orders awaiting payment or paid can be cancelled."
             )
             return await self.confirmation(
                 request,
@@ -231,8 +277,8 @@ class OrderAdmin(ShopModelView, model=Order):
             problem = (
                 f"Order {order.number} was not paid: Cancel… cancels it."
                 if order.status == OrderStatus.pending
-                else f"Order {order.number} is {order.status}; only a paid order that is not "
-                "being prepared yet can be refunded."
+                else f"Order {order.number} is {order_status(order.status).lower()}; only a "
+                "paid order that is not being prepared yet can be refunded."
             )
             return await self.confirmation(
                 request,
