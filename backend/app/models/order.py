@@ -37,7 +37,8 @@ class OrderStatus(enum.StrEnum):
 
     @property
     def words(self) -> str:
-        """The status as the storefront says it in English (mails, the panel)."""
+        """The status as the storefront says it in English (mails, the panel: the words of
+        frontend/src/locales/en-shop.ts, orders.statuses)."""
         return STATUS_WORDS[self]
 
 

@@ -26,6 +26,7 @@ from app.core.db import unit_of_work
 from app.core.errors import AppError
 from app.core.types import INT64_MAX
 from app.models import User
+from app.models.order import STATUS_WORDS
 from app.users import service as users_service
 
 DATE_FORMAT = "%Y-%m-%d %H:%M"
@@ -61,16 +62,9 @@ def money_of(attr: str, currency_attr: str | None = "currency") -> Callable[...,
     )
 
 
-# An order's status and history in the storefront's English words (frontend/src/locales/
-# en-shop.ts, orders.statuses and orders.events), so the panel and the shop say the same.
-ORDER_STATUS_WORDS = {
-    "pending": "Awaiting payment",
-    "paid": "Paid",
-    "preparing": "Being prepared",
-    "ready": "Ready for pickup",
-    "completed": "Collected",
-    "cancelled": "Cancelled",
-}
+# An order's status and history in the storefront's English words (one table:
+# app.models.order.STATUS_WORDS), so the panel, the mails and the shop say the same.
+ORDER_STATUS_WORDS = {status.value: words for status, words in STATUS_WORDS.items()}
 ORDER_EVENT_WORDS = {**ORDER_STATUS_WORDS, "pending": "Placed"}
 
 
