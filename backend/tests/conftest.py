@@ -225,6 +225,11 @@ def stack_worker_stopped():
     _stop(_stack.pop("worker"))
     yield
     _stack["worker"] = _start_worker(dict(os.environ))
+    # Ready before the next test, which may give it seconds to send a mail.
+    log = TEST_DATA / "worker.log"
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")
