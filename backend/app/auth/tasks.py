@@ -15,7 +15,6 @@ from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.users import service as users_service
 
-
 # Copies of one job come within minutes (app.core.mailtask.send_once); a day is plenty.
 SENT_KEY_TTL = 24 * 3600
 

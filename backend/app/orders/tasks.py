@@ -11,7 +11,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.config import settings
 from app.core.db import unit_of_work
 from app.core.mailtask import mail_task, send_once
-from app.core.redis import redis
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.models import Order, Role, RoleName, User
