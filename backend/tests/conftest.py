@@ -182,6 +182,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "test_outages.py",
         "test_sentry.py",
         "test_env_file.py",
+        "test_worker_death.py",
     )
 
     def rank(item: pytest.Item) -> int:
