@@ -31,20 +31,48 @@ TASK_MODULES = [
     "app.payments.tasks",
 ]
 
+# The longest task is a mail: its SMTP client gives up on each step after 20 s
+# (app/mail/sender.py), so a live send takes seconds, a hanging server tens of them; the
+# periodic jobs are one statement or a few outbox batches. At the soft limit a task gets
+# SoftTimeLimitExceeded, at the hard one its prefork child is replaced (the solo pool of the
+# tests enforces neither). The hard limit equals compose's stop_grace_period of the worker.
+TASK_SOFT_TIME_LIMIT = 45
+TASK_TIME_LIMIT = 60
+# The longest wait of a mail retry (app.core.mailtask): the worker holds the message,
+# unacknowledged, until its countdown is over.
+RETRY_COUNTDOWN_MAX = 120
+
+# Redis hands a message that stayed unacknowledged for visibility_timeout to another worker:
+# that is how long the jobs a dead worker had taken wait (kombu's default, 1 h, left a reset
+# link an hour late). A live worker holds one at most RETRY_COUNTDOWN_MAX + TASK_TIME_LIMIT
+# (3 min), so CELERY_VISIBILITY_TIMEOUT's default of 5 min takes nothing from a live worker
+# in practice; when it does (a smaller setting, a pool busy past the bound), the second run
+# is harmless: each mail is claimed in Redis and sent once (app.core.mailtask.send_once).
+# Every worker looks for such messages every RESTORE_SWEEP_SECONDS, and once at its start.
+VISIBILITY_TIMEOUT = settings.celery_visibility_timeout
+RESTORE_SWEEP_SECONDS = min(10, VISIBILITY_TIMEOUT)
+
 celery_app = Celery("shop", broker=settings.redis_url, include=TASK_MODULES)
 celery_app.conf.update(
     task_acks_late=True,
     task_reject_on_worker_lost=True,
+    # A worker reserves only what its pool can start now (one message per child): a
+    # prefetched one would be stuck with a dead worker too, and waits behind a running task.
     worker_prefetch_multiplier=1,
+    worker_disable_prefetch=True,
+    task_soft_time_limit=TASK_SOFT_TIME_LIMIT,
+    task_time_limit=TASK_TIME_LIMIT,
     task_ignore_result=True,
     task_serializer="json",
     accept_content=["json"],
     timezone="UTC",
     enable_utc=True,
     broker_connection_retry_on_startup=True,
-    # Longer than the longest task, so a task in flight is not handed to a second worker.
     broker_transport_options={
-        "visibility_timeout": 3600,
+        "visibility_timeout": VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": RESTORE_SWEEP_SECONDS,
+        # Scan at every sweep (kombu's default scans at every 10th: 100 s apart).
+        "unacked_restore_throttle": 1,
         # A broker that stops answering is an error after 5 s, not a hang.
         "socket_timeout": 5,
         "socket_connect_timeout": 5,

@@ -193,6 +193,10 @@ class MailSink:
         self.messages: list[email.message.EmailMessage] = []
         # Recipients whose next N deliveries are refused with a temporary error (for tests).
         self.refuse_next: dict[str, int] = {}
+        # Recipients whose next N deliveries hang after the data until the sender hangs up,
+        # and are then dropped (a sender killed mid-send, for tests); `held` lists them.
+        self.hold_next: dict[str, int] = {}
+        self.held: list[str] = []
         self._lock = threading.Condition()
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -203,6 +207,14 @@ class MailSink:
             if self.refuse_next.get(rcpt, 0) > 0:
                 self.refuse_next[rcpt] -= 1
                 return "451 Temporary failure, try again later"
+        for rcpt in envelope.rcpt_tos:
+            if self.hold_next.get(rcpt, 0) > 0:
+                self.hold_next[rcpt] -= 1
+                with self._lock:
+                    self.held.append(rcpt)
+                    self._lock.notify_all()
+                # aiosmtpd cancels this handler when the connection goes.
+                await asyncio.Event().wait()
         raw = envelope.original_content or envelope.content
         message = email.message_from_bytes(raw, policy=email.policy.default)
         if self.folder is not None:
@@ -232,10 +244,22 @@ class MailSink:
                     raise TimeoutError("no matching mail arrived")
                 self._lock.wait(remaining)
 
+    def wait_held(self, rcpt: str, timeout: float = 20) -> None:
+        """Wait until a delivery to `rcpt` hangs (hold_next)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while rcpt not in self.held:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no delivery to {rcpt} was held")
+                self._lock.wait(remaining)
+
     def clear(self) -> None:
         with self._lock:
             self.messages.clear()
             self.refuse_next.clear()
+            self.hold_next.clear()
+            self.held.clear()
 
     def stop(self) -> None:
         self.controller.stop()

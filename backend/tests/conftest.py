@@ -29,8 +29,9 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen:
     from dev.embedded import free_port
 
     log = open(TEST_DATA / "worker.log", "w")  # noqa: SIM115 (kept open for the worker's life)
-    # Its own /metrics, in multiprocess mode as in production (tests/core/test_metrics.py).
-    port = free_port()
+    # Its own /metrics, in multiprocess mode as in production (tests/core/test_metrics.py);
+    # a worker started again (stack_worker_stopped) keeps the port.
+    port = _stack.setdefault("worker_metrics_port", free_port())
     _stack["worker_metrics"] = f"http://127.0.0.1:{port}/metrics"
     metrics_env = {
         "WORKER_METRICS_PORT": str(port),
@@ -181,6 +182,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         "test_outages.py",
         "test_sentry.py",
         "test_env_file.py",
+        "test_worker_death.py",
     )
 
     def rank(item: pytest.Item) -> int:
@@ -212,9 +214,23 @@ def mail_sink():
     return _stack["mail"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def worker_process():
     return _stack["worker"]
+
+
+@pytest.fixture
+def stack_worker_stopped():
+    """The suite's worker stopped for a test that runs workers of its own (and kills them),
+    and a fresh one started after it."""
+    _stop(_stack.pop("worker"))
+    yield
+    _stack["worker"] = _start_worker(dict(os.environ))
+    # Ready before the next test, which may give it seconds to send a mail.
+    log = TEST_DATA / "worker.log"
+    deadline = time.monotonic() + 60
+    while "ready." not in log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
 
 
 @pytest.fixture(scope="session")

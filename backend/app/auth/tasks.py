@@ -9,11 +9,14 @@ from typing import Any
 from app.auth import tokens
 from app.core.config import settings
 from app.core.db import unit_of_work
-from app.core.mailtask import mail_task
+from app.core.mailtask import mail_task, send_once, task_mail_key
 from app.core.redis import redis
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.users import service as users_service
+
+# Copies of one job come within minutes (app.core.mailtask.send_once); a day is plenty.
+SENT_KEY_TTL = 24 * 3600
 
 
 async def _send_token_mail(
@@ -23,17 +26,27 @@ async def _send_token_mail(
         user = await users_service.by_id(session, user_id)
     if user is None or user.deleted_at is not None:
         return False  # deleted meanwhile (an anonymised address is no mailbox): nothing to send
-    token = await tokens.issue(redis, purpose, user.id, ttl_seconds)
-    link = f"{settings.frontend_url.rstrip('/')}{path}?token={token}"
-    try:
-        await send_templated(
-            user.email, template, {"name": user.full_name or user.username, "link": link, **context}
-        )
-    except BaseException:
-        # Nobody received it: a retry issues a fresh one instead.
-        await tokens.revoke(redis, purpose, token)
-        raise
-    return True
+
+    async def send() -> None:
+        token = await tokens.issue(redis, purpose, user.id, ttl_seconds)
+        link = f"{settings.frontend_url.rstrip('/')}{path}?token={token}"
+        try:
+            await send_templated(
+                user.email,
+                template,
+                {"name": user.full_name or user.username, "link": link, **context},
+            )
+        except BaseException:
+            # Nobody received it: a retry issues a fresh one instead.
+            await tokens.revoke(redis, purpose, token)
+            raise
+
+    # One mail per job: a second run of it (a redelivery after a worker died) sends nothing.
+    key = task_mail_key(purpose)
+    if key is None:  # called outside a worker
+        await send()
+        return True
+    return await send_once(key, send, remember=SENT_KEY_TTL)
 
 
 # Messages queued by the release before this one carry the token as a second argument: it is

@@ -176,6 +176,10 @@ class Settings(BaseSettings):
     # Mail tasks: attempts after the first, and the base of the exponential backoff (seconds).
     mail_retry_max: int = Field(default=8, ge=0)
     mail_retry_backoff_seconds: int = Field(default=2, ge=1)
+    # How long a job taken by a worker may stay unacknowledged before Redis hands it to another
+    # worker: the delay of a job whose worker died (kill -9, OOM, a lost host). 5 minutes: above
+    # the longest a live worker holds one (app/worker.py says why); tests set it small.
+    celery_visibility_timeout: int = Field(default=300, ge=1)
 
     data_dir: Path = BACKEND_DIR / ".data"
     # The built storefront (`vite build` output) that the API serves at / (app/web.py).

@@ -1,8 +1,9 @@
-"""The Celery base for mail tasks: retried with backoff while the mail server fails."""
+"""The Celery base for mail tasks: retried with backoff while the mail server fails, and each
+mail sent once however often its task runs."""
 
 import json
 import smtplib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -14,7 +15,7 @@ from fastapi_mail.errors import ConnectionErrors
 from app.core.config import settings
 from app.core.redis import redis
 from app.core.tasks import run_async
-from app.worker import celery_app
+from app.worker import RETRY_COUNTDOWN_MAX, celery_app
 
 log = structlog.get_logger(__name__)
 
@@ -56,6 +57,47 @@ class MailTask(Task):  # type: ignore[type-arg]  # the base of every mail task, 
             log.exception("mail_failure_not_recorded", task=self.name)
 
 
+# A claimed mail: "sending" while a run sends it, "sent" once the server took it.
+SENDING, SENT = "sending", "sent"
+
+
+async def send_once(key: str, send: Callable[[], Awaitable[None]], *, remember: int) -> bool:
+    """Run `send` unless the mail named `key` went out already (then False); remembered as
+    sent for `remember` seconds.
+
+    A task may run twice: the broker hands a job to another worker when the one that took it
+    died (app/worker.py), the outbox may publish a job twice. So the key is claimed first (SET
+    NX): of two runs at once one sends, and a failed send frees it for the retry. A claim left
+    by a run that died with it expires after the visibility timeout, the time after which
+    the broker gives a job up for lost too; a run that finds it is retried once it expires,
+    so the mail is late, never lost. Only a worker that dies between the server's "250
+    accepted" and the write of "sent" leaves a mail that goes out twice."""
+    if await redis.set(key, SENDING, nx=True, ex=settings.celery_visibility_timeout):
+        try:
+            await send()
+        except BaseException:
+            await redis.delete(key)
+            raise
+        await redis.set(key, SENT, ex=remember)
+        return True
+    state, left = await redis.get(key), await redis.ttl(key)
+    if state == SENT or current_task is None or current_task.request.called_directly:
+        return False
+    if state is None:  # expired between the two reads
+        return await send_once(key, send, remember=remember)
+    # Sending elsewhere, or its run died: look again once that claim has expired.
+    raise current_task.retry(countdown=min(max(left, 0) + 1, RETRY_COUNTDOWN_MAX))
+
+
+def task_mail_key(kind: str) -> str | None:
+    """The key of the mail the running task sends (its id is the job's: the same for every
+    copy of one job); None outside a task."""
+    task = current_task
+    if task is None or task.request.called_directly or not task.request.id:
+        return None
+    return f"mail-sent:{kind}:task:{task.request.id}"
+
+
 Params = ParamSpec("Params")
 Result = TypeVar("Result")
 
@@ -66,7 +108,7 @@ def mail_task(func: Callable[Params, Result]) -> Task[Params, Result]:
         base=MailTask,
         autoretry_for=MAIL_ERRORS,
         retry_backoff=settings.mail_retry_backoff_seconds,
-        retry_backoff_max=600,
+        retry_backoff_max=RETRY_COUNTDOWN_MAX,
         retry_jitter=True,
         max_retries=settings.mail_retry_max,
         name=f"{func.__module__}.{func.__name__}",

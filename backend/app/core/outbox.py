@@ -34,7 +34,7 @@ SWEEP_SECONDS = 5.0
 # round of SELECT and DELETE) instead of one each.
 GATHER_SECONDS = 0.05
 
-Job = Any  # a row: id, task, args, kwargs
+Job = Any  # a row: id, task, args, kwargs, created_at
 Publish = Callable[[Sequence[Job]], list[int]]
 
 
@@ -42,6 +42,12 @@ class PublishFailed(Exception):
     def __init__(self, sent: list[int], error: BaseException) -> None:
         super().__init__(f"{len(sent)} published before {type(error).__name__}: {error}")
         self.sent = sent
+
+
+def job_task_id(job: Job) -> str:
+    """The task id of every copy of a job: a mail task remembers by it what it sent
+    (app.core.mailtask). The row's time too, as ids start again after a restored backup."""
+    return f"job-{job.id}-{job.created_at:%Y%m%dT%H%M%S%f}"
 
 
 def publish_to_broker(jobs: Sequence[Job]) -> list[int]:
@@ -55,7 +61,7 @@ def publish_to_broker(jobs: Sequence[Job]) -> list[int]:
                     job.task,
                     args=job.args,
                     kwargs=job.kwargs,
-                    task_id=f"job-{job.id}",
+                    task_id=job_task_id(job),
                     producer=producer,
                     retry=True,
                     retry_policy={"max_retries": 3, "interval_start": 0.2},
@@ -71,7 +77,13 @@ async def relay_batch(publish: Publish = publish_to_broker) -> int:
     async with unpinged(), engine.connect() as conn, conn.begin():
         jobs = (
             await conn.execute(
-                select(OutboxJob.id, OutboxJob.task, OutboxJob.args, OutboxJob.kwargs)
+                select(
+                    OutboxJob.id,
+                    OutboxJob.task,
+                    OutboxJob.args,
+                    OutboxJob.kwargs,
+                    OutboxJob.created_at,
+                )
                 .order_by(OutboxJob.id)
                 .limit(BATCH_SIZE)
                 .with_for_update(skip_locked=True)

@@ -10,8 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.config import settings
 from app.core.db import unit_of_work
-from app.core.mailtask import mail_task
-from app.core.redis import redis
+from app.core.mailtask import mail_task, send_once
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.models import Order, Role, RoleName, User
@@ -19,8 +18,6 @@ from app.orders.idempotency import purge_expired
 from app.worker import celery_app
 
 SENT_KEY_TTL = 30 * 24 * 3600
-# Longer than a send may take (fastapi-mail's timeout is 20 s).
-SENDING_TTL = 300
 
 STATUS_HEADLINES = {
     "ready": "is ready for pickup",
@@ -55,18 +52,10 @@ def _context(order: Order) -> dict[str, Any]:
 
 
 async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) -> bool:
-    """Send unless this exact mail went out, or is going out, already. The key is claimed
-    first (SET NX), so two runs of one task at once send one mail; a failed send frees it
-    for the retry."""
-    if not await redis.set(key, "sending", nx=True, ex=SENDING_TTL):
-        return False
-    try:
-        await send_templated(to, template, context)
-    except BaseException:
-        await redis.delete(key)
-        raise
-    await redis.set(key, "sent", ex=SENT_KEY_TTL)
-    return True
+    """Send unless this exact mail went out already (app.core.mailtask.send_once)."""
+    return await send_once(
+        key, lambda: send_templated(to, template, context), remember=SENT_KEY_TTL
+    )
 
 
 async def _confirmation(order_id: int) -> bool:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from app.core.config import settings
 from app.core.db import unit_of_work
-from app.core.mailtask import mail_task
+from app.core.mailtask import mail_task, send_once, task_mail_key
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.users import repository
@@ -17,12 +17,21 @@ async def _password_changed(user_id: int, how: str, at: str) -> bool:
         return False
     when = datetime.fromisoformat(at).strftime("%d %B %Y at %H:%M UTC")
     link = f"{settings.frontend_url.rstrip('/')}/forgot-password"
-    await send_templated(
-        user.email,
-        "password_changed",
-        {"name": user.full_name or user.username, "how": how, "when": when, "link": link},
-    )
-    return True
+    context = {"name": user.full_name or user.username, "how": how, "when": when, "link": link}
+
+    async def send() -> None:
+        await send_templated(user.email, "password_changed", context)
+
+    # One mail per job: a copy handed to another worker after one died sends nothing.
+    key = task_mail_key("password-changed")
+    if key is None:  # called outside a worker
+        await send()
+        return True
+    return await send_once(key, send, remember=SENT_KEY_TTL)
+
+
+# Copies of one job come within minutes (app.core.mailtask.send_once); a day is plenty.
+SENT_KEY_TTL = 24 * 3600
 
 
 @mail_task

@@ -142,6 +142,27 @@ async def test_a_confirmation_is_sent_once_even_when_its_task_runs_twice(client,
     assert len([m for m in mail.messages if "boss@example.com" in m["To"]]) == 1
 
 
+async def test_a_confirmation_whose_sender_died_mid_send_comes_late_not_never(client, shop, mail):
+    from app.core.redis import redis
+
+    _, headers = await user_headers(client, email="late@example.com")
+    first = await order(client, headers, shop.store.id, shop.coffee.id)
+    await wait_mail(mail, to("late@example.com"))  # the worker is up
+    mail.clear()
+    # What a worker killed while sending the confirmation of the next order leaves in Redis:
+    # its claim, which lapses on its own (after the visibility timeout; here 3 s).
+    await redis.set(f"mail-sent:order:{first['id'] + 1}:confirmation", "sending", ex=3)
+    placed = await order(client, headers, shop.store.id, shop.coffee.id)
+    assert placed["id"] == first["id"] + 1
+
+    confirmation = await wait_mail(mail, to("late@example.com"))
+    assert placed["number"] in confirmation["Subject"]
+    # A later mail through the same single worker: once it is here, nothing else is coming.
+    await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=headers)
+    await wait_mail(mail, lambda m: "late@example.com" in m["To"] and "cancelled" in m["Subject"])
+    assert len([m for m in mail.messages if "late@example.com" in m["To"]]) == 2
+
+
 async def test_a_refused_checkout_sends_nothing(client, shop, mail):
     _, headers = await user_headers(client, email="short@example.com")
     refused = await client.post(
