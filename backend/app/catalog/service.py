@@ -76,6 +76,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         name=data.name,
         slug=data.slug or slugify(data.name, max_length=120),
         description=data.description,
+        search_terms=data.search_terms,
         parent_id=data.parent_id,
     )
     async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):

@@ -200,7 +200,14 @@ async def list_params(
     request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Items per page, 1..100")] = 20,
-    q: Annotated[str | None, Query(max_length=200, description="Search text")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Search text, up to 200 characters (what it searches: the list's "
+            "description)",
+        ),
+    ] = None,
     cursor: Annotated[
         str | None,
         Query(

@@ -58,6 +58,7 @@ def _category_payload(data: dict[str, Any]) -> dict[str, Any]:
         "name": data.get("name") or "",
         "slug": data.get("slug") or None,
         "description": data.get("description") or "",
+        "search_terms": data.get("search_terms") or "",
         "parent_id": _id_or_none(data.get("parent")),
     }
 
@@ -66,6 +67,10 @@ class CategoryForm(schema_form(CategoryCreate, _category_payload, {"parent_id": 
     name = StringField("Name")
     slug = StringField("Slug", description=SLUG_HELP)
     description = TextAreaField("Description")
+    search_terms = StringField(
+        "Search terms",
+        description="Other words it is found by: translations, synonyms (кофе, coffee beans)",
+    )
     parent = SelectField("Parent", choices=[], validate_choice=False)
 
 
@@ -80,6 +85,7 @@ class CategoryAdmin(ShopModelView, model=Category):
         Category.name,
         Category.slug,
         Category.description,
+        Category.search_terms,
         Category.parent,
         Category.created_at,
         Category.updated_at,
@@ -102,6 +108,7 @@ class CategoryAdmin(ShopModelView, model=Category):
             "name": obj.name,
             "slug": obj.slug,
             "description": obj.description,
+            "search_terms": obj.search_terms,
             "parent": str(obj.parent_id) if obj.parent_id else "",
         }
 
