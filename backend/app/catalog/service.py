@@ -123,6 +123,9 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 
 # Other lists of products (a store's assortment) filter, sort and search as the catalog does.
 product_list_spec = repository.product_list_spec
+# The API's product search (names, descriptions, categories, attributes; stems, typos), for
+# the admin panel's product list.
+product_search = repository.product_search
 
 
 async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:

@@ -204,7 +204,7 @@ async def list_params(
         str | None,
         Query(
             max_length=200,
-            description="Search text, up to 200 characters (what it searches: the list's "
+            description="Search text, up to 200 characters (what it matches: see the list's "
             "description)",
         ),
     ] = None,

@@ -181,3 +181,21 @@ async def test_bad_search_text_answers_a_clear_4xx(client, q):
 async def test_odd_search_text_is_answered(client, db, q):
     await create_product("Harbour", (await create_category("Books")).id)
     assert (await client.get("/api/v1/products", params={"q": q})).status_code == 200
+
+
+async def test_the_admin_panel_s_product_list_searches_the_same_way(client, db):
+    from tests.admin.test_admin import logged_in_admin
+
+    await logged_in_admin(client)
+    coffee = await create_category("Coffee", search_terms="кофе")
+    beans = await create_category("Beans", coffee.id)
+    await create_product("Kenya Nyeri AA", beans.id, attributes={"process": "washed"})
+    await create_product("Dune", (await create_category("Fiction")).id, slug="dune-1965")
+    for search in ("coffee", "cofee", "кофе", "washed", "nyeri"):
+        found = await client.get("/admin/product/list", params={"search": search})
+        assert found.status_code == 200
+        assert "Kenya Nyeri AA" in found.text and "Dune" not in found.text, search
+    by_slug = await client.get("/admin/product/list", params={"search": "e-196"})
+    assert "Dune" in by_slug.text and "Kenya Nyeri AA" not in by_slug.text
+    for odd in ("x" * 500, "'\\&|!:*()", "%_"):
+        assert (await client.get("/admin/product/list", params={"search": odd})).status_code == 200

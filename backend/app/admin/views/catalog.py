@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 from sqladmin import expose
 from sqladmin.filters import BooleanFilter
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -90,7 +90,7 @@ class CategoryAdmin(ShopModelView, model=Category):
         Category.created_at,
         Category.updated_at,
     ]
-    column_searchable_list = [Category.name, Category.slug]
+    column_searchable_list = [Category.name, Category.slug, Category.search_terms]
     column_sortable_list = [Category.id, Category.name, Category.slug, Category.created_at]
     column_default_sort = [("name", False)]
     column_labels = {Category.parent: "Parent", Category.created_at: "Created"}
@@ -183,6 +183,7 @@ class ProductAdmin(ShopModelView, model=Product):
         Product.created_at,
         Product.updated_at,
     ]
+    # Searched as the storefront searches (search_query below), and by a part of the slug.
     column_searchable_list = [Product.name, Product.slug]
     column_sortable_list = [
         Product.id,
@@ -211,6 +212,22 @@ class ProductAdmin(ShopModelView, model=Product):
             Markup("<strong>{}</strong>: {}").format(k, v) for k, v in (m.attributes or {}).items()
         ),
     }
+
+    def search_placeholder(self) -> str:
+        return "name, description, category, attributes, slug"
+
+    def search_query(self, stmt: Select[Any], term: str) -> Select[Any]:
+        """The storefront's search (typos, Russian words, categories), or a part of the slug."""
+        term = term.replace("\x00", "").strip()[:200]
+        if not term:
+            return stmt
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return stmt.where(
+            or_(
+                catalog_service.product_search(term),
+                Product.slug.ilike(f"%{escaped}%", escape="\\"),
+            )
+        )
 
     async def scaffold_form(self, rules: list[str] | None = None) -> type:
         choices = [("", "(choose)"), *await _category_choices()]
