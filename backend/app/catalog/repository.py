@@ -58,7 +58,7 @@ def _in_stock_at(op: str, value: int | list[int]) -> ColumnElement[bool]:
 
 # One configuration for documents and searches: PostgreSQL's 'russian' stems Latin words with
 # the English stemmer (and drops English stop words) and Cyrillic words with the Russian one.
-SEARCH_CONFIG = literal_column("'russian'::regconfig")
+SEARCH_CONFIG: ColumnElement[Any] = literal_column("'russian'::regconfig")
 # A search word of this many letters or more that the catalog does not hold is also read as the
 # catalog's nearest word (search_word), when at least this similar (pg_trgm trigrams).
 TYPO_MIN_LENGTH = 4

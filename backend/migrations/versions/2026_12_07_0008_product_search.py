@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0008_product_search"
 down_revision: str | None = "0007_job_outbox"
@@ -123,9 +124,26 @@ def upgrade() -> None:
         postgresql_using="gist",
         postgresql_ops={"word": "gist_trgm_ops"},
     )
-    # Keeps its values and its GIN index; from now on the trigger writes it.
-    op.execute("ALTER TABLE product ALTER COLUMN search_vector DROP EXPRESSION")
-    op.execute("ALTER TABLE product ALTER COLUMN search_vector SET DEFAULT ''::tsvector")
+    # A plain column now (made anew, so it sits last whichever way the migration went
+    # before), written by the trigger.
+    op.drop_index("ix_product_search_vector", table_name="product", postgresql_using="gin")
+    op.drop_column("product", "search_vector")
+    op.add_column(
+        "product",
+        sa.Column(
+            "search_vector",
+            postgresql.TSVECTOR(),
+            server_default=sa.text("''::tsvector"),
+            nullable=False,
+        ),
+    )
+    op.create_index(
+        "ix_product_search_vector",
+        "product",
+        ["search_vector"],
+        unique=False,
+        postgresql_using="gin",
+    )
     for statement in FUNCTIONS:
         op.execute(statement)
     op.execute(
@@ -152,7 +170,7 @@ def downgrade() -> None:
         "product",
         sa.Column(
             "search_vector",
-            sa.dialects.postgresql.TSVECTOR(),
+            postgresql.TSVECTOR(),
             sa.Computed(
                 "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
                 "setweight(to_tsvector('english', coalesce(description, '')), 'B')",
@@ -162,7 +180,11 @@ def downgrade() -> None:
         ),
     )
     op.create_index(
-        "ix_product_search_vector", "product", ["search_vector"], unique=False, postgresql_using="gin"
+        "ix_product_search_vector",
+        "product",
+        ["search_vector"],
+        unique=False,
+        postgresql_using="gin",
     )
     op.drop_index("ix_search_word_word_trgm", table_name="search_word", postgresql_using="gist")
     op.drop_table("search_word")
