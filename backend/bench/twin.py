@@ -9,6 +9,7 @@ else: no ORM, no middleware, no validation models.
 """
 
 import base64
+import re
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -38,10 +39,34 @@ COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price, p.category_id, p.is_
 SUBTREE = """p.category_id IN (WITH RECURSIVE tree AS (
     SELECT id FROM category WHERE id = $1
     UNION SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree)"""
-SEARCH = """(p.search_vector @@ websearch_to_tsquery('english', $1)
-    OR p.search_vector @@ to_tsquery('english', $2) OR p.name ILIKE $3 ESCAPE '\\')"""
-RANK = """(ts_rank(p.search_vector, websearch_to_tsquery('english', $1)) * 2
-    + ts_rank(p.search_vector, to_tsquery('english', $2)) + similarity(p.name, $4))"""
+TYPO = """coalesce((SELECT s.word FROM search_word s WHERE s.word % ${n}
+    AND similarity(s.word, ${n}) >= 0.5 ORDER BY s.word <-> ${n} LIMIT 1), ${n})"""
+
+
+def search_sql(q: str, first: int) -> tuple[str, str, list[Any]]:
+    """The shop's search (app.catalog.repository.product_search and product_rank) with its
+    arguments numbered from $`first`: the match, the rank and the arguments."""
+    args: list[Any] = [q]
+    terms = []
+    for word in [w.lower() for w in re.findall(r"\w+", q)][:8]:
+        args.append(word + ":*")
+        term = f"to_tsquery('russian', ${first + len(args) - 1})"
+        if len(word) >= 4:
+            args.append(word)
+            nearest = TYPO.replace("{n}", str(first + len(args) - 1))
+            term = f"({term} || to_tsquery('russian', {nearest} || ':*'))"
+        terms.append(term)
+    query = f"websearch_to_tsquery('russian', ${first})"
+    if terms:
+        query = f"({query} || ({' && '.join(terms)}))"
+    return (
+        f"p.search_vector @@ {query}",
+        f"(ts_rank(p.search_vector, {query}) + word_similarity(${first}, p.name) "
+        f"+ similarity(${first}, p.name))",
+        args,
+    )
+
+
 ORDERS = {
     "": ("p.name, p.id", ("name", "id")),
     "name": ("p.name, p.id", ("name", "id")),
@@ -120,17 +145,16 @@ async def products(
         args.append(category_id)
         where += " AND " + SUBTREE
     if q:
-        words = "".join(c if c.isalnum() else " " for c in q).split()[:8]
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        args = [q, " & ".join(f"{w}:*" for w in words), f"%{escaped}%", q]
-        where += " AND " + SEARCH
+        search, rank, search_args = search_sql(q, len(args) + 1)
+        args += search_args
+        where += " AND " + search
         # The shop ranks the newest 1,000 matches (app.catalog.repository.RANK_WINDOW).
         window = (
             " AND p.id IN (SELECT p.id FROM product p "  # noqa: S608 (our own SQL pieces)
             f"WHERE {where} ORDER BY p.id DESC LIMIT 1000)"
         )
-        order, keys = f"{RANK} DESC, p.id", (RANK, "p.id")
-        key_columns = f"{RANK} AS k0, p.id AS k1"
+        order, keys = f"{rank} DESC, p.id", (rank, "p.id")
+        key_columns = f"{rank} AS k0, p.id AS k1"
     else:
         order, names = ORDERS[sort]
         key_columns = ", ".join(f"p.{n} AS k{i}" for i, n in enumerate(names))
@@ -149,7 +173,7 @@ async def products(
             else await conn.fetchval(
                 f"SELECT count(*) FROM (SELECT 1 FROM product p WHERE {where} "  # noqa: S608
                 f"LIMIT {COUNT_LIMIT + 1}) AS matches",
-                *args[:3] if q else args,
+                *args,
             )
         )
     capped = total > COUNT_LIMIT

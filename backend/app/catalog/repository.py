@@ -6,17 +6,18 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
+    Float,
     Select,
     bindparam,
     exists,
     func,
     literal,
     literal_column,
-    or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -30,7 +31,7 @@ from app.core.listing import (
     paginate,
     search_columns,
 )
-from app.models import Category, Product, ProductImage, Stock
+from app.models import Category, Product, ProductImage, SearchWord, Stock
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -55,34 +56,69 @@ def _in_stock_at(op: str, value: int | list[int]) -> ColumnElement[bool]:
     )
 
 
-def _websearch(q: str) -> ColumnElement[Any]:
-    return func.websearch_to_tsquery("english", q)
+# One configuration for documents and searches: PostgreSQL's 'russian' stems Latin words with
+# the English stemmer (and drops English stop words) and Cyrillic words with the Russian one.
+SEARCH_CONFIG: ColumnElement[Any] = literal_column("'russian'::regconfig")
+# A search word of this many letters or more that the catalog does not hold is also read as the
+# catalog's nearest word (search_word), when at least this similar (pg_trgm trigrams).
+TYPO_MIN_LENGTH = 4
+TYPO_MIN_SIMILARITY = 0.5
+MAX_WORDS = 8
 
 
-def _prefix_query(q: str) -> ColumnElement[Any] | None:
-    """'harr pott' -> to_tsquery('harr:* & pott:*'), for words typed halfway."""
-    words = _WORD.findall(q)[:8]
+def _words(q: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(q)][:MAX_WORDS]
+
+
+def _nearest_word(word: str) -> ColumnElement[Any]:
+    """The catalog's word nearest to `word` (itself when the catalog has it), or `word`."""
+    near = SearchWord.word.op("<->", return_type=Float)(word)
+    nearest = (
+        select(SearchWord.word)
+        .where(
+            SearchWord.word.op("%", return_type=Boolean)(word),
+            func.similarity(SearchWord.word, word) >= TYPO_MIN_SIMILARITY,
+        )
+        .order_by(near)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(nearest, literal(word))
+
+
+def search_query(q: str) -> ColumnElement[Any]:
+    """The tsquery of `q`: its websearch reading (phrases, `or`, `-word`), or every word as a
+    prefix (`harb` finds Harbour), each word also as the nearest word of the catalog when
+    mistyped (`cofee` finds coffee)."""
+    query: ColumnElement[Any] = func.websearch_to_tsquery(SEARCH_CONFIG, q)
+    words = _words(q)
     if not words:
-        return None
-    return func.to_tsquery("english", " & ".join(f"{w}:*" for w in words))
+        return query
+    every: ColumnElement[Any] | None = None
+    for word in words:
+        term: ColumnElement[Any] = func.to_tsquery(SEARCH_CONFIG, literal(word + ":*"))
+        if len(word) >= TYPO_MIN_LENGTH:
+            nearest = func.to_tsquery(SEARCH_CONFIG, _nearest_word(word) + ":*")
+            term = term.op("||", return_type=TSQUERY)(nearest)
+        every = term if every is None else every.op("&&", return_type=TSQUERY)(term)
+    assert every is not None
+    return query.op("||", return_type=TSQUERY)(every)
 
 
 def product_search(q: str) -> ColumnElement[bool]:
-    """Full-text (ranked, stemmed) or prefix match, with a trigram-indexed substring fallback."""
-    clauses: list[ColumnElement[bool]] = [Product.search_vector.op("@@")(_websearch(q))]
-    prefix = _prefix_query(q)
-    if prefix is not None:
-        clauses.append(Product.search_vector.op("@@")(prefix))
-    clauses.append(search_columns(Product.name)(q))
-    return or_(*clauses)
+    """Names, descriptions, category names and search terms (the product's category and
+    its parents), attribute values: stemmed, by prefix and typo-tolerant (search_query);
+    one GIN index lookup."""
+    return Product.search_vector.op("@@", return_type=Boolean)(search_query(q))
 
 
 def product_rank(q: str) -> ColumnElement[float]:
-    prefix = _prefix_query(q)
-    rank = func.ts_rank(Product.search_vector, _websearch(q)) * 2
-    if prefix is not None:
-        rank = rank + func.ts_rank(Product.search_vector, prefix)
-    return rank + func.similarity(Product.name, literal(q))
+    """Name matches first (weight A, and trigrams: how well `q` matches words of the name,
+    mistyped or not, and the whole name), then the category's (B), attribute values' (C)
+    and the description's (D)."""
+    rank: ColumnElement[float] = func.ts_rank(Product.search_vector, search_query(q))
+    name = literal(q)
+    return rank + func.word_similarity(name, Product.name) + func.similarity(name, Product.name)
 
 
 # Best matches first among the newest RANK_WINDOW matches of a search (all of them when fewer).
@@ -147,7 +183,9 @@ CATEGORY_LIST = ListSpec(
     },
     sorts={"id": Category.id, "name": Category.name, "created_at": Category.created_at},
     default_sort=[Category.name.asc()],
-    search=search_columns(Category.name, Category.slug, Category.description),
+    search=search_columns(
+        Category.name, Category.slug, Category.description, Category.search_terms
+    ),
     tiebreak=Category.id.asc(),
 )
 

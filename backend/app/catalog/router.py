@@ -119,10 +119,13 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
     responses=problem_responses(InvalidListQuery),
     description=(
         "Active products (admins also see inactive ones). `category_id` includes "
-        "subcategories; `store_id` keeps products in stock at that store; `q` is a full-text "
-        "search over name and description that also matches word prefixes: best matches "
-        f"first unless `sort` is given, ranked among the newest {RANK_WINDOW:,} matches when "
-        "there are more (`total` still counts them all). " + PRODUCT_LIST.describe() + CACHING
+        "subcategories; `store_id` keeps products in stock at that store; `q` searches "
+        "names, descriptions, attribute values and the names and search terms of the "
+        "product's category and its parent categories (`coffee` finds the single-origin "
+        "beans under Coffee), stemmed in English and Russian, matching word prefixes and "
+        "mistyped words (`cofee`): name matches first unless `sort` is given, ranked among "
+        f"the newest {RANK_WINDOW:,} matches when there are more (`total` still counts them "
+        "all). " + PRODUCT_LIST.describe() + CACHING
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )

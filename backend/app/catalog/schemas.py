@@ -13,6 +13,7 @@ UnorderableReason = Literal["inactive", "deleted"]
 Slug = Annotated[str, TextLimits(120, min_length=1, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$")]
 Name = Annotated[str, TextLimits(200, min_length=1)]
 Description = Annotated[str, TextLimits(10_000)]
+SearchTerms = Annotated[str, TextLimits(500)]
 Attributes = Annotated[dict[str, Any], JsonObjectRules(8192)]
 
 
@@ -24,6 +25,7 @@ class CategoryBrief(Schema):
 
 class CategoryRead(CategoryBrief):
     description: str
+    search_terms: str
     parent_id: int | None
     children: list[CategoryBrief] = []
     created_at: datetime
@@ -34,6 +36,11 @@ class CategoryCreate(InputSchema):
     name: Annotated[str, TextLimits(100, min_length=1)]
     slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
+    search_terms: SearchTerms = Field(
+        "",
+        description="Other words the category and every product beneath it are found by "
+        "(translations, synonyms: `кофе, coffee beans`), searched with its name",
+    )
     parent_id: Id | None = Field(None, description="null: a top-level category")
 
 

@@ -76,6 +76,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         name=data.name,
         slug=data.slug or slugify(data.name, max_length=120),
         description=data.description,
+        search_terms=data.search_terms,
         parent_id=data.parent_id,
     )
     async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):
@@ -122,6 +123,9 @@ async def delete_category(session: AsyncSession, category_id: int) -> None:
 
 # Other lists of products (a store's assortment) filter, sort and search as the catalog does.
 product_list_spec = repository.product_list_spec
+# The API's product search (names, descriptions, categories, attributes; stems, typos), for
+# the admin panel's product list.
+product_search = repository.product_search
 
 
 async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:

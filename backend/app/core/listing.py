@@ -200,7 +200,14 @@ async def list_params(
     request: Request,
     page: Annotated[int, Query(ge=1, le=1_000_000, description="Page number, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Items per page, 1..100")] = 20,
-    q: Annotated[str | None, Query(max_length=200, description="Search text")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Search text, up to 200 characters (what it matches: see the list's "
+            "description)",
+        ),
+    ] = None,
     cursor: Annotated[
         str | None,
         Query(
@@ -530,6 +537,7 @@ async def paginate(
     the page shows it or the caller knows it (`known_total`, a cached count; the count made
     here is left in `page.counted` for the caller to keep)."""
     where = build_where(spec, params)
+    unfiltered = query
     if where:
         query = query.where(and_(*where))
     keys = sort_keys(spec, params)
@@ -537,7 +545,8 @@ async def paginate(
     if params.q and not params.sort and spec.rank is not None and spec.rank_window:
         newest = _tiebreak_key(spec.tiebreak, True).expression
         window = query.with_only_columns(newest).order_by(newest.desc()).limit(spec.rank_window)
-        query = query.where(newest.in_(window.scalar_subquery()))
+        # The window holds only matches: the rows it names are read by key, not searched again.
+        query = unfiltered.where(newest.in_(window.scalar_subquery()))
     offset = 0
     if params.cursor is not None:
         query = query.where(after(keys, decode_cursor(params, len(keys))))

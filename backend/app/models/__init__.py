@@ -3,7 +3,7 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.cart import Cart, CartItem
-from app.models.catalog import Category, Product, ProductImage
+from app.models.catalog import Category, Product, ProductImage, SearchWord
 from app.models.order import (
     ORDER_NUMBER_SEQ,
     IdempotencyKey,
@@ -38,6 +38,7 @@ __all__ = [
     "Profile",
     "Role",
     "RoleName",
+    "SearchWord",
     "Stock",
     "Store",
     "SupportConversation",

@@ -8,7 +8,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    Computed,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +29,9 @@ class Category(IdMixin, TimestampMixin, Base):
     name: Mapped[str] = mapped_column(String(100))
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Other words the category (and every product beneath it) is found by: translations,
+    # synonyms. Searched with its name (migration 0008's triggers).
+    search_terms: Mapped[str] = mapped_column(Text, default="", server_default="")
     # RESTRICT: a category with subcategories cannot be deleted (409), like one with products.
     parent_id: Mapped[int | None] = mapped_column(
         BigInteger, ForeignKey("category.id", ondelete="RESTRICT"), index=True
@@ -82,14 +84,10 @@ class Product(IdMixin, TimestampMixin, Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(
         JSONB, default=dict, server_default=text("'{}'::jsonb")
     )
+    # Written by a trigger (migration 0008): the name (weight A), the category's and its
+    # parents' names and search terms (B), attribute values (C), the description (D).
     search_vector: Mapped[str] = mapped_column(
-        TSVECTOR,
-        Computed(
-            "setweight(to_tsvector('english', coalesce(name, '')), 'A') || "
-            "setweight(to_tsvector('english', coalesce(description, '')), 'B')",
-            persisted=True,
-        ),
-        deferred=True,
+        TSVECTOR, server_default=text("''::tsvector"), deferred=True
     )
     # Not a column: a store's assortment query fills in the units that store has.
     quantity_in_store: Mapped[int | None] = query_expression()
@@ -105,6 +103,23 @@ class Product(IdMixin, TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SearchWord(Base):
+    """A word of the catalog's names, categories and attribute values (written by the
+    triggers of migration 0008): a mistyped search word is read as its nearest one."""
+
+    __tablename__ = "search_word"
+    __table_args__ = (
+        Index(
+            "ix_search_word_word_trgm",
+            "word",
+            postgresql_using="gist",
+            postgresql_ops={"word": "gist_trgm_ops"},
+        ),
+    )
+
+    word: Mapped[str] = mapped_column(Text, primary_key=True)
 
 
 class ProductImage(IdMixin, Base):

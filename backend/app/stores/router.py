@@ -66,7 +66,9 @@ async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) 
     "/{store_id:int}/products",
     response_model=Page[AssortmentItem],
     responses=problem_responses(StoreNotFound, InvalidListQuery),
-    description="The store's assortment: products with the quantity in stock there. "
+    description="The store's assortment: products with the quantity in stock there; `q` "
+    "searches as GET /products does (names, descriptions, attribute values, category names "
+    "and search terms; English and Russian stems, prefixes, mistyped words). "
     + ASSORTMENT_LIST.describe(),
     openapi_extra=ASSORTMENT_LIST.openapi_extra(),
 )

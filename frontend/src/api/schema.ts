@@ -449,7 +449,7 @@ export interface paths {
         };
         /**
          * List Products
-         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` is a full-text search over name and description that also matches word prefixes: best matches first unless `sort` is given, ranked among the newest 1,000 matches when there are more (`total` still counts them all). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
+         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` searches names, descriptions, attribute values and the names and search terms of the product's category and its parent categories (`coffee` finds the single-origin beans under Coffee), stemmed in English and Russian, matching word prefixes and mistyped words (`cofee`): name matches first unless `sort` is given, ranked among the newest 1,000 matches when there are more (`total` still counts them all). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
          */
         get: operations["list_products"];
         put?: never;
@@ -623,7 +623,7 @@ export interface paths {
         };
         /**
          * Store Assortment
-         * @description The store's assortment: products with the quantity in stock there. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
+         * @description The store's assortment: products with the quantity in stock there; `q` searches as GET /products does (names, descriptions, attribute values, category names and search terms; English and Russian stems, prefixes, mistyped words). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["store_assortment"];
         put?: never;
@@ -1369,6 +1369,12 @@ export interface components {
              */
             description: string;
             /**
+             * Search Terms
+             * @description Other words the category and every product beneath it are found by (translations, synonyms: `кофе, coffee beans`), searched with its name
+             * @default
+             */
+            search_terms: string;
+            /**
              * Parent Id
              * @description null: a top-level category
              */
@@ -1387,6 +1393,8 @@ export interface components {
             slug: string;
             /** Description */
             description: string;
+            /** Search Terms */
+            search_terms: string;
             /** Parent Id */
             parent_id: number | null;
             /**
@@ -1419,6 +1427,11 @@ export interface components {
             slug?: string | null;
             /** Description */
             description?: string;
+            /**
+             * Search Terms
+             * @description Other words the category and every product beneath it are found by (translations, synonyms: `кофе, coffee beans`), searched with its name
+             */
+            search_terms?: string;
             /**
              * Parent Id
              * @description null: a top-level category
@@ -4384,7 +4397,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -4775,7 +4788,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -5314,7 +5327,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -6231,7 +6244,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -6849,7 +6862,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -7661,7 +7674,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -8367,7 +8380,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -8745,7 +8758,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
@@ -8850,7 +8863,7 @@ export interface operations {
                 page?: number;
                 /** @description Items per page, 1..100 */
                 page_size?: number;
-                /** @description Search text */
+                /** @description Search text, up to 200 characters (what it matches: see the list's description) */
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;

@@ -7,7 +7,7 @@ from typing import Any
 from markupsafe import Markup
 from sqladmin import expose
 from sqladmin.filters import BooleanFilter
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -58,6 +58,7 @@ def _category_payload(data: dict[str, Any]) -> dict[str, Any]:
         "name": data.get("name") or "",
         "slug": data.get("slug") or None,
         "description": data.get("description") or "",
+        "search_terms": data.get("search_terms") or "",
         "parent_id": _id_or_none(data.get("parent")),
     }
 
@@ -66,6 +67,10 @@ class CategoryForm(schema_form(CategoryCreate, _category_payload, {"parent_id": 
     name = StringField("Name")
     slug = StringField("Slug", description=SLUG_HELP)
     description = TextAreaField("Description")
+    search_terms = StringField(
+        "Search terms",
+        description="Other words it is found by: translations, synonyms (кофе, coffee beans)",
+    )
     parent = SelectField("Parent", choices=[], validate_choice=False)
 
 
@@ -80,11 +85,12 @@ class CategoryAdmin(ShopModelView, model=Category):
         Category.name,
         Category.slug,
         Category.description,
+        Category.search_terms,
         Category.parent,
         Category.created_at,
         Category.updated_at,
     ]
-    column_searchable_list = [Category.name, Category.slug]
+    column_searchable_list = [Category.name, Category.slug, Category.search_terms]
     column_sortable_list = [Category.id, Category.name, Category.slug, Category.created_at]
     column_default_sort = [("name", False)]
     column_labels = {Category.parent: "Parent", Category.created_at: "Created"}
@@ -102,6 +108,7 @@ class CategoryAdmin(ShopModelView, model=Category):
             "name": obj.name,
             "slug": obj.slug,
             "description": obj.description,
+            "search_terms": obj.search_terms,
             "parent": str(obj.parent_id) if obj.parent_id else "",
         }
 
@@ -176,6 +183,7 @@ class ProductAdmin(ShopModelView, model=Product):
         Product.created_at,
         Product.updated_at,
     ]
+    # Searched as the storefront searches (search_query below), and by a part of the slug.
     column_searchable_list = [Product.name, Product.slug]
     column_sortable_list = [
         Product.id,
@@ -205,6 +213,22 @@ class ProductAdmin(ShopModelView, model=Product):
             for k, v in (m.attributes or {}).items()
         ),
     }
+
+    def search_placeholder(self) -> str:
+        return "name, description, category, attributes, slug"
+
+    def search_query(self, stmt: Select[Any], term: str) -> Select[Any]:
+        """The storefront's search (typos, Russian words, categories), or a part of the slug."""
+        term = term.replace("\x00", "").strip()[:200]
+        if not term:
+            return stmt
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return stmt.where(
+            or_(
+                catalog_service.product_search(term),
+                Product.slug.ilike(f"%{escaped}%", escape="\\"),
+            )
+        )
 
     async def scaffold_form(self, rules: list[str] | None = None) -> type:
         choices = [("", "(choose)"), *await _category_choices()]
