@@ -409,9 +409,8 @@ def head_tags(meta: PageMeta, path: str, lang: str | None) -> str:
 
     canonical = page_url(path, lang)
     tags = [
-        # data-page-meta: the storefront replaces these two with its own as it renders.
-        f"<title data-page-meta>{escape(meta.title, quote=False)}</title>",
-        f'<meta name="description" content="{attr(meta.description)}" data-page-meta>',
+        f"<title>{escape(meta.title, quote=False)}</title>",
+        f'<meta name="description" content="{attr(meta.description)}">',
         f'<link rel="canonical" href="{attr(canonical)}">',
         *(
             f'<link rel="alternate" hreflang="{code}" href="{attr(page_url(path, code))}">'
@@ -431,6 +430,9 @@ def head_tags(meta: PageMeta, path: str, lang: str | None) -> str:
     tags.append(f'<meta name="twitter:card" content="{card}">')
     if meta.json_ld is not None:
         tags.append(json_ld_script(meta.json_ld))
+    # data-page-meta: the storefront drops these as it renders its own title and description,
+    # and the rest when it shows another page (frontend/src/lib/page-meta.ts).
+    tags = [tag.replace(">", " data-page-meta>", 1) for tag in tags]
     return "\n    ".join(tags)
 
 
