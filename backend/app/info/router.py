@@ -66,9 +66,7 @@ async def shop_info(session: SessionDep) -> ShopInfo:
         contacts=Contacts(email=settings.shop_email, phone=settings.shop_phone),
         delivery_terms=settings.delivery_terms or None,
         pickup_terms=settings.pickup_terms,
-        top_up=TopUpLimits(
-            minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount
-        ),
+        top_up=TopUpLimits(minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount),
         stores=[StoreRead.model_validate(store) for store in stores],
         error_reporting=ErrorReporting(
             dsn=settings.sentry_dsn,

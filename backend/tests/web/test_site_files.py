@@ -37,7 +37,7 @@ async def sitemap_urls(client) -> dict[str, str | None]:
     root = ElementTree.fromstring(response.content)  # noqa: S314 (our own answer)
     assert root.tag == f"{SITEMAP}urlset"
     return {
-        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        url.findtext(f"{SITEMAP}loc", ""): url.findtext(f"{SITEMAP}lastmod")
         for url in root.iter(f"{SITEMAP}url")
     }
 
