@@ -145,7 +145,9 @@ def _start_api_server() -> str:
             "--no-access-log",
         ],
         cwd=BACKEND_DIR,
-        env={**os.environ, "PORT": str(port)},
+        # The storefront these servers answer pages with: the nginx tests' build, as production
+        # mounts one frontend/dist into nginx and the API.
+        env={**os.environ, "PORT": str(port), "SPA_DIR": str(TEST_DATA / "spa")},
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,

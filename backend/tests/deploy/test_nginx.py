@@ -17,15 +17,21 @@ from websockets.typing import Origin
 from tests.deploy.nginx import prepare
 from tests.support.chat import SHOP_ORIGIN, person
 
-INDEX = "<!doctype html><title>The Shop</title><div id=root>spa-index</div>"
+INDEX = (
+    '<!doctype html><html lang="en"><head><title>The Shop</title></head>'
+    "<body><div id=root>spa-index</div></body></html>"
+)
 
 
 @pytest.fixture(scope="module")
 def nginx(api_server):
     folder = Path(os.environ["SHOP_DATA_DIR"]) / "nginx"
-    spa, acme = folder / "spa", folder / "acme"
+    # The folder the test stack's API servers serve the storefront from (tests/conftest.py).
+    spa, acme = Path(os.environ["SHOP_DATA_DIR"]) / "spa", folder / "acme"
     (spa / "assets").mkdir(parents=True, exist_ok=True)
     (spa / "index.html").write_text(INDEX)
+    (spa / "favicon.ico").write_bytes(b"\x00\x00\x01\x00icon")
+    (spa / "manifest.webmanifest").write_text('{"name": "The Shop"}')
     (spa / "assets" / "app-1a2b3c.js").write_text("console.log('shop')")
     (acme / ".well-known" / "acme-challenge").mkdir(parents=True, exist_ok=True)
     (acme / ".well-known" / "acme-challenge" / "token-123").write_text("token-123.thumbprint")
@@ -117,6 +123,30 @@ async def test_the_admin_s_nonce_policy_passes_through_nginx_as_the_app_made_it(
         assert "'unsafe-inline'" not in script_src and "'nonce-" in script_src, policy
         policies.append(policy)
     assert policies[0] != policies[1]  # nginx neither replaces nor caches it: a new nonce
+
+
+async def test_pages_carry_their_meta_and_missing_files_are_404_through_nginx(https):
+    page = await https.get("/about")
+    assert page.status_code == 200
+    assert "spa-index" in page.text
+    assert '<link rel="canonical"' in page.text
+    assert '<meta property="og:title"' in page.text
+    assert_security_headers(page)
+    robots = await https.get("/robots.txt")
+    assert robots.status_code == 200
+    assert "Disallow: /api/" in robots.text
+    sitemap = await https.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    assert sitemap.headers["content-type"].startswith("application/xml")
+    for missing in ("/missing.png", "/nope.js"):
+        answer = await https.get(missing)
+        assert answer.status_code == 404
+        assert "spa-index" not in answer.text
+    icon = await https.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/x-icon"
+    manifest = await https.get("/manifest.webmanifest")
+    assert manifest.headers["content-type"] == "application/manifest+json"
 
 
 def handshake(port: int, context: ssl.SSLContext) -> str | None:

@@ -5,6 +5,7 @@ import { USER_QUERY_KEY } from '@/features/auth/api/get-user';
 import { infoQueryOptions } from '@/features/info/api/get-info';
 import type { User } from '@/lib/api-types';
 import { initI18n } from '@/lib/i18n';
+import { forgetServerTitle } from '@/lib/page-meta';
 import { createQueryClient } from '@/lib/query-client';
 import { AppProvider } from './provider';
 import { AppRouter, preloadFirstPage } from './router';
@@ -33,6 +34,7 @@ function reportErrors() {
 }
 
 function render() {
+  forgetServerTitle();
   const root = createRoot(document.getElementById('root')!);
   // A transition lets React render the first page in short slices (yielding to the browser
   // between them) instead of one long task a slow phone cannot answer a tap during.

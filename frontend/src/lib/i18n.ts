@@ -38,8 +38,12 @@ function isSupported(code: string | null | undefined): code is LanguageCode {
   return LANGUAGES.some((language) => language.code === code);
 }
 
-/** The user's earlier choice, else the first of the browser's languages we have, else English. */
-export function detectLanguage(stored: string | null, browser: readonly string[]): LanguageCode {
+/**
+ * The language the link asks for (`?lang=ru`, as search engines' language alternates do), else the
+ * user's earlier choice, else the first of the browser's languages we have, else English.
+ */
+export function detectLanguage(requested: string | null, stored: string | null, browser: readonly string[]): LanguageCode {
+  if (isSupported(requested)) return requested;
   if (isSupported(stored)) return stored;
   for (const tag of browser) {
     const base = tag.toLowerCase().split('-')[0];
@@ -80,7 +84,8 @@ function applyLanguage(code: string) {
 
 /** Starts i18n in the detected language; resolves once its texts are there. */
 export async function initI18n(): Promise<void> {
-  const language = detectLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
+  const requested = new URLSearchParams(window.location.search).get('lang');
+  const language = detectLanguage(requested, readStoredLanguage(), navigator.languages ?? [navigator.language]);
   await i18n.use(initReactI18next).init({
     resources: { en: { translation: en } },
     lng: 'en',

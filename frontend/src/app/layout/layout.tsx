@@ -9,6 +9,7 @@ import { CartOwnerContext, type CartOwner } from '@/features/cart/cart-owner';
 import { useMergeGuestCart } from '@/features/cart/use-merge-guest-cart';
 import { useInfo } from '@/features/info/api/get-info';
 import { loadTexts } from '@/lib/i18n';
+import { forgetFirstPageMeta } from '@/lib/page-meta';
 import { Footer } from './footer';
 import { Header } from './header';
 import { RouteErrorBoundary } from './route-error';
@@ -39,6 +40,8 @@ export function Layout() {
     }
     window.scrollTo(0, 0);
     mainRef.current?.focus({ preventScroll: true });
+    // The server's canonical URL, Open Graph tags and JSON-LD described the first page only.
+    forgetFirstPageMeta();
   }, [location.pathname]);
 
   return (
