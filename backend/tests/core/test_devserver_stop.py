@@ -92,7 +92,11 @@ def stop_within_bound(
         time.sleep(0.2)
     left = left_over(processes)
     kill_all(processes)
-    assert left == [], f"still running {STOP_BOUND:.0f} s after the stop:\n" + "\n".join(left)
+    assert left == [], (
+        f"still running {STOP_BOUND:.0f} s after the stop ({took:.1f} s for the dev server):\n"
+        + "\n".join(left)
+        + f"\n{log.read_text()[-1500:]}"
+    )
     assert "stopped; nothing left running" in log.read_text()
     return took
 
