@@ -203,7 +203,9 @@ def test_retention_keeps_seven_days_and_four_weeks(tmp_path):
 # took already.
 
 
-async def an_order_a_backup_and_an_order_after(client, backup_dir: Path) -> tuple[dict, ...]:
+async def an_order_a_backup_and_an_order_after(
+    client, backup_dir: Path
+) -> tuple[dict[str, str], dict, Path, dict]:
     """The customer's headers, an order in the backup, the backup, an order placed after it."""
     _, headers = await user_headers(client)
     category = await create_category("Maps")
@@ -242,11 +244,11 @@ async def waits_for(statement: str, holder_pid: int) -> bool:
 
 
 async def hold_then_ask(
-    conn: AsyncConnection, tables: tuple[str, str], statement: str, done: asyncio.Event
+    conn: AsyncConnection, pid: int, tables: tuple[str, str], statement: str, done: asyncio.Event
 ) -> None:
-    """A shop transaction on `conn`: it holds the first table as an UPDATE or a DELETE does;
-    once `statement…` waits for that, it asks for the second (unless `done` is set first)."""
-    pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+    """A shop transaction on `conn` (backend `pid`) that holds the first table as an UPDATE or
+    a DELETE does: once `statement…` waits for that, it asks for the second (unless `done` is
+    set first). Until then `conn` is left alone."""
     while not done.is_set():
         if await waits_for(statement, pid):
             await conn.execute(text(f'LOCK TABLE "{tables[1]}" IN ROW EXCLUSIVE MODE'))
@@ -265,7 +267,8 @@ async def a_writer_beside(
     conn = await engine.connect()
     await conn.begin()
     await conn.execute(text(f'LOCK TABLE "{holding}" IN ROW EXCLUSIVE MODE'))
-    writer = asyncio.create_task(hold_then_ask(conn, (holding, asking_for), statement, done))
+    pid = await conn.scalar(text("SELECT pg_backend_pid()"))
+    writer = asyncio.create_task(hold_then_ask(conn, pid, (holding, asking_for), statement, done))
     try:
         yield conn
     finally:
