@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
+FENCE_SQL = (BACKEND_DIR.parent / "backup" / "fence.sql").read_text()
 # One folder per run, so two runs at once (two developers' helpers, say) never share servers.
 TEST_DATA = BACKEND_DIR / ".data" / "test" / f"run{os.getpid()}"
 _stack: dict = {}
@@ -278,6 +279,9 @@ async def clean_state():
 
     tables = [t.name for t in Base.metadata.sorted_tables if t.name != "role"]
     async with engine.begin() as conn:
+        # Behind the restore's fence (backup/fence.sql): every table held without waiting first,
+        # so the TRUNCATE is never half of a deadlock with the worker or a job relay writing.
+        await conn.exec_driver_sql(FENCE_SQL)
         await conn.execute(
             text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
         )
