@@ -161,7 +161,7 @@ async def test_the_panel_lets_each_role_do_to_an_order_what_the_table_says(clien
             order = await place(client, shop, paid=paid)
             page = (await client.get(f"/admin/order/details/{order['id']}")).text
             offered = {
-                "move": "Move to preparing" in page,
+                "move": "Move to being prepared" in page,
                 "cancel": "Cancel…" in page,
                 "refund": "Refund…" in page,
             }[action]
