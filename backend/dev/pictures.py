@@ -26,7 +26,8 @@ from app.core.config import settings
 
 # Bump when a drawing changes: cached bytes of older versions are then drawn again.
 VERSION = 1
-WIDTH, HEIGHT = 600, 750  # the storefront's 4:5 frame
+CANVAS = (600, 750)  # drawn at this size, in the storefront's 4:5 frame
+WIDTH, HEIGHT = 480, 600  # stored at this one: sharp enough for the gallery, quick to re-encode
 Kind = Literal["cover", "bag", "cup", "box"]
 Colour = tuple[int, int, int]
 
@@ -150,7 +151,7 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
     background = _colour(hue, 0.28 + digest[1] / 255 * 0.12, 0.45)
     accent = _colour(hue + 0.45 + digest[2] / 255 * 0.1, 0.62, 0.55)
     paper = _colour(hue, 0.94, 0.35)
-    image = Image.new("RGB", (WIDTH, HEIGHT), background)
+    image = Image.new("RGB", CANVAS, background)
     draw = ImageDraw.Draw(image)
     # One of four designs, by slug: rings, stripes, a sun over hills, a grid of dots.
     design = digest[3] % 4
@@ -162,11 +163,11 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
     elif design == 1:
         for n in range(7):
             top = 380 + n * 34
-            draw.rectangle((0, top, WIDTH, top + 16), fill=accent if n % 2 == 0 else paper)
+            draw.rectangle((0, top, 600, top + 16), fill=accent if n % 2 == 0 else paper)
     elif design == 2:
         cx = 160 + digest[4] % 280
         draw.ellipse((cx - 90, 360, cx + 90, 540), fill=accent)
-        draw.polygon([(0, 600), (220, 470), (420, 580), (WIDTH, 500), (WIDTH, 640), (0, 640)], fill=paper)
+        draw.polygon([(0, 600), (220, 470), (420, 580), (600, 500), (600, 640), (0, 640)], fill=paper)
     else:
         for row in range(5):
             for col in range(7):
@@ -174,11 +175,11 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
                 x, y = 60 + col * 80, 390 + row * 55
                 draw.ellipse((x - r, y - r, x + r, y + r), fill=accent)
     # Title on top, author at the foot, the publisher in small print, framed by thin rules.
-    draw.rectangle((40, 40, WIDTH - 40, 44), fill=paper)
-    lines, size = _wrapped(draw, picture.title, WIDTH - 100, (64, 54, 46, 40), 4)
+    draw.rectangle((40, 40, CANVAS[0] - 40, 44), fill=paper)
+    lines, size = _wrapped(draw, picture.title, CANVAS[0] - 100, (64, 54, 46, 40), 4)
     _lines(draw, (50, 72), lines, size, paper)
-    draw.rectangle((0, 640, WIDTH, HEIGHT), fill=paper)
-    author_lines, author_size = _wrapped(draw, picture.subtitle.upper(), WIDTH - 100, (34, 28), 1)
+    draw.rectangle((0, 640, *CANVAS), fill=paper)
+    author_lines, author_size = _wrapped(draw, picture.subtitle.upper(), CANVAS[0] - 100, (34, 28), 1)
     _lines(draw, (50, 660), author_lines, author_size, background)
     if picture.detail:
         draw.text((50, 708), picture.detail, font=_font(20), fill=background)
@@ -192,7 +193,7 @@ def _bag(picture: DemoPicture, digest: bytes) -> Image.Image:
     label = _colour(hue, 0.96, 0.3)
     ink = _colour(hue, 0.22, 0.5)
     band = _colour(hue, 0.45, 0.6)
-    image = Image.new("RGB", (WIDTH, HEIGHT), backdrop)
+    image = Image.new("RGB", CANVAS, backdrop)
     draw = ImageDraw.Draw(image)
     draw.ellipse((110, 680, 490, 725), fill=_colour(hue + 0.08, 0.82, 0.2))  # shadow
     # The bag: a gusseted pouch, a crimped top with a valve, and a label.
@@ -224,7 +225,7 @@ def _cup(picture: DemoPicture, digest: bytes) -> Image.Image:
     sleeve = _colour(0.08, 0.45 + digest[1] / 255 * 0.1, 0.45)
     lid = _colour(hue, 0.25, 0.2)
     ink = _colour(hue, 0.2, 0.4)
-    image = Image.new("RGB", (WIDTH, HEIGHT), backdrop)
+    image = Image.new("RGB", CANVAS, backdrop)
     draw = ImageDraw.Draw(image)
     draw.ellipse((150, 650, 450, 690), fill=_colour(hue, 0.8, 0.3))  # shadow
     draw.polygon([(170, 220), (430, 220), (400, 670), (200, 670)], fill=cup)
@@ -250,7 +251,7 @@ def _box(picture: DemoPicture, digest: bytes) -> Image.Image:
     top = _colour(hue, 0.6, 0.45)
     side = _colour(hue, 0.3, 0.45)
     paper = _colour(hue, 0.97, 0.2)
-    image = Image.new("RGB", (WIDTH, HEIGHT), backdrop)
+    image = Image.new("RGB", CANVAS, backdrop)
     draw = ImageDraw.Draw(image)
     draw.ellipse((70, 640, 530, 700), fill=_colour(hue, 0.82, 0.15))  # shadow
     # A box in three faces: front, top and right side.
@@ -274,6 +275,7 @@ DRAW = {"cover": _cover, "bag": _bag, "cup": _cup, "box": _box}
 def draw(picture: DemoPicture) -> bytes:
     """The picture as JPEG bytes (the catalog re-encodes them like any upload)."""
     image = DRAW[picture.kind](picture, _digest(picture.slug))
+    image = image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=88)
     return out.getvalue()
