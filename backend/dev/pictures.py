@@ -15,6 +15,7 @@ import hashlib
 import io
 import os
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,7 +26,7 @@ from PIL import Image, ImageDraw, ImageFont
 from app.core.config import settings
 
 # Bump when a drawing changes: cached bytes of older versions are then drawn again.
-VERSION = 1
+VERSION = 2
 CANVAS = (600, 750)  # drawn at this size, in the storefront's 4:5 frame
 WIDTH, HEIGHT = 480, 600  # stored at this one: sharp enough for the gallery, quick to re-encode
 Kind = Literal["cover", "bag", "cup", "box"]
@@ -113,10 +114,38 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
+# Letters Pillow's built-in font lacks, spelled as its plain Latin letters can ("Straße" ->
+# "Strasse", "Chiriquí" -> "Chiriqui"); the alt text keeps the real spelling.
+SPELLED = {"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O"}
+
+
+@cache
+def _has_glyph(char: str) -> bool:
+    font = _font(40)
+    mask = font.getmask(char)
+    missing = font.getmask("\uffff")
+    return char.isspace() or (mask.size, bytes(mask)) != (missing.size, bytes(missing))
+
+
+def printable(text: str) -> str:
+    """`text` in the letters the font can draw."""
+    out = []
+    for char in text:
+        if _has_glyph(char):
+            out.append(char)
+            continue
+        plain = SPELLED.get(char) or "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        )
+        out.append("".join(c for c in plain if _has_glyph(c)))
+    return "".join(out)
+
+
 def _wrapped(
     draw: ImageDraw.ImageDraw, text: str, width: int, sizes: tuple[int, ...], max_lines: int
 ) -> tuple[list[str], int]:
     """`text` in as few lines as fit `width`, in the largest of `sizes` that fits."""
+    text = printable(text)
     for size in sizes:
         font = _font(size)
         average = max(1.0, draw.textlength("abcdefghijklmnopqrstuvwxyz", font=font) / 26)
@@ -182,7 +211,7 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
     author_lines, author_size = _wrapped(draw, picture.subtitle.upper(), CANVAS[0] - 100, (34, 28), 1)
     _lines(draw, (50, 660), author_lines, author_size, background)
     if picture.detail:
-        draw.text((50, 708), picture.detail, font=_font(20), fill=background)
+        draw.text((50, 708), printable(picture.detail), font=_font(20), fill=background)
     return image
 
 
@@ -214,7 +243,7 @@ def _bag(picture: DemoPicture, digest: bytes) -> Image.Image:
     origin_lines, origin_size = _wrapped(draw, picture.subtitle, 240, (24, 20), 2)
     y = _lines(draw, (300, y + 26), origin_lines, origin_size, ink, anchor="ma")
     if picture.detail:
-        draw.text((300, 612), picture.detail, font=_font(18), fill=ink, anchor="mm")
+        draw.text((300, 612), printable(picture.detail), font=_font(18), fill=ink, anchor="mm")
     return image
 
 
@@ -240,7 +269,7 @@ def _cup(picture: DemoPicture, digest: bytes) -> Image.Image:
     lines, size = _wrapped(draw, picture.title, 200, (32, 28, 24, 20), 3)
     _lines(draw, (300, 250), lines, size, ink, anchor="ma")
     if picture.detail:
-        draw.text((300, 600), picture.detail, font=_font(22), fill=ink, anchor="mm")
+        draw.text((300, 600), printable(picture.detail), font=_font(22), fill=ink, anchor="mm")
     return image
 
 
@@ -265,7 +294,7 @@ def _box(picture: DemoPicture, digest: bytes) -> Image.Image:
     material_lines, material_size = _wrapped(draw, picture.subtitle, 240, (22, 18), 3)
     _lines(draw, (250, y + 26), material_lines, material_size, side, anchor="ma")
     if picture.detail:
-        draw.text((250, 600), picture.detail, font=_font(20), fill=side, anchor="mm")
+        draw.text((250, 600), printable(picture.detail), font=_font(20), fill=side, anchor="mm")
     return image
 
 

@@ -432,3 +432,8 @@ def test_a_demo_picture_is_drawn_the_same_every_time(tmp_path):
     assert pictures.draw(picture) == pictures.draw(picture)
     other = pictures.describe("winter-in-lisbon", "Winter in Lisbon", {"author": "A"}, "books/x")
     assert pictures.draw(other) != pictures.draw(picture)
+
+
+def test_a_letter_the_built_in_font_lacks_is_drawn_as_plain_latin_not_a_box():
+    assert pictures.printable("Berlin: Zehn Straßen") == "Berlin: Zehn Strassen"
+    assert pictures.printable("Boquete, Chiriquí") == "Boquete, Chiriqui"
