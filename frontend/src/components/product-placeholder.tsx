@@ -1,5 +1,3 @@
-import { useTranslation } from 'react-i18next';
-
 // The shop's colours, one per product by id, so a product keeps its colour everywhere.
 const PALETTES = [
   'from-[#6b3f24] to-[#a0673f] text-[#fff6ea]',
@@ -11,13 +9,13 @@ const PALETTES = [
 ];
 
 /** Up to two letters: the first of the name's first two words ("Walnut Tamper" -> "WT"). */
-export function initials(name: string, locale?: string): string {
+export function initials(name: string): string {
   const words = name.split(/\s+/).filter((word) => /^[\p{L}\p{N}]/u.test(word));
   return words
     .slice(0, 2)
     .map((word) => word[0])
     .join('')
-    .toLocaleUpperCase(locale);
+    .toUpperCase();
 }
 
 /**
@@ -26,12 +24,11 @@ export function initials(name: string, locale?: string): string {
  * Only the initials, so a card does not show the name twice.
  */
 export function ProductPlaceholder({ product, className = '', size = 'large' }: { product: { id: number; name: string }; className?: string; size?: 'large' | 'small' }) {
-  const { t, i18n } = useTranslation();
   const palette = PALETTES[Math.abs(product.id) % PALETTES.length];
   return (
-    <div role="img" aria-label={t('product.noPicture', { name: product.name })} className={`flex items-center justify-center overflow-hidden bg-gradient-to-br ${palette} ${className}`}>
-      <span aria-hidden="true" className={`font-display leading-none tracking-wide ${size === 'large' ? 'text-6xl sm:text-7xl' : 'text-xl'}`}>
-        {initials(product.name, i18n.language)}
+    <div role="img" aria-label={product.name} className={`flex items-center justify-center overflow-hidden bg-gradient-to-br ${palette} ${className}`}>
+      <span aria-hidden="true" className={`font-display leading-none ${size === 'large' ? 'text-6xl' : 'text-xl'}`}>
+        {initials(product.name)}
       </span>
     </div>
   );

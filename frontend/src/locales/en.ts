@@ -80,7 +80,6 @@ export const en = {
     inStockHere_other: '{{count}} in stock',
   },
   product: {
-    noPicture: '{{name}}: no picture yet',
     details: 'Details',
     images: 'Product images',
     showImage: 'Show image {{number}} of {{total}}',

@@ -87,7 +87,6 @@ export const ru: Translation = {
     inStockHere_other: 'В наличии: {{count}}',
   },
   product: {
-    noPicture: '{{name}}: фото пока нет',
     details: 'Характеристики',
     images: 'Изображения товара',
     showImage: 'Показать изображение {{number}} из {{total}}',

@@ -88,7 +88,7 @@ export function Component() {
           <ProductGallery product={item} />
         </div>
         <div className="flex flex-col gap-4 sm:gap-6">
-          <div className="flex flex-col gap-2 sm:gap-3">
+          <div className="flex flex-col gap-3">
             <h1 className="font-display text-2xl leading-tight text-ink sm:text-4xl">{item.name}</h1>
             <p className="text-2xl font-semibold text-ink">{formatPrice(item.price, item.currency, i18n.language)}</p>
           </div>
