@@ -196,7 +196,9 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
     elif design == 2:
         cx = 160 + digest[4] % 280
         draw.ellipse((cx - 90, 360, cx + 90, 540), fill=accent)
-        draw.polygon([(0, 600), (220, 470), (420, 580), (600, 500), (600, 640), (0, 640)], fill=paper)
+        draw.polygon(
+            [(0, 600), (220, 470), (420, 580), (600, 500), (600, 640), (0, 640)], fill=paper
+        )
     else:
         for row in range(5):
             for col in range(7):
@@ -208,7 +210,9 @@ def _cover(picture: DemoPicture, digest: bytes) -> Image.Image:
     lines, size = _wrapped(draw, picture.title, CANVAS[0] - 100, (64, 54, 46, 40), 4)
     _lines(draw, (50, 72), lines, size, paper)
     draw.rectangle((0, 640, *CANVAS), fill=paper)
-    author_lines, author_size = _wrapped(draw, picture.subtitle.upper(), CANVAS[0] - 100, (34, 28), 1)
+    author_lines, author_size = _wrapped(
+        draw, picture.subtitle.upper(), CANVAS[0] - 100, (34, 28), 1
+    )
     _lines(draw, (50, 660), author_lines, author_size, background)
     if picture.detail:
         draw.text((50, 708), printable(picture.detail), font=_font(20), fill=background)

@@ -9,12 +9,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 from sqlalchemy import delete, func, select, update
 
-from app.core.config import settings
-from PIL import Image
-
 from app.catalog.images import media_folder
+from app.core.config import settings
 from app.models import (
     Account,
     Category,
