@@ -11,7 +11,9 @@ or name) and the reason; nothing is written then.
 
 Loading is idempotent: users are matched by e-mail, categories and products by slug, stores
 by name; what exists is left as it is (an admin's edits survive), what is missing is added.
-Stock rows of the demo stores are set to the demo quantities.
+Stock rows of the demo stores are set to the demo quantities. A demo product without any image
+gets its drawn picture (dev/pictures.py: a book cover, a bag of coffee, a cup, a box), stored
+through the catalog's image service as an admin's upload is.
 """
 
 import argparse
@@ -32,13 +34,14 @@ from app.catalog.schemas import CategoryCreate, ProductCreate
 from app.core.config import settings
 from app.core.db import engine, unit_of_work
 from app.core.types import PositiveMoney
-from app.models import Category, Product, RoleName, Stock, Store, User
+from app.models import Category, Product, ProductImage, RoleName, Stock, Store, User
 from app.payments import service as payments_service
 from app.payments.schemas import WebhookPayload
 from app.stores import service as stores_service
 from app.stores.schemas import StockSet, StoreCreate
 from app.users import service as users_service
 from app.users.schemas import UserRegister
+from dev import pictures
 
 DATA_FILE = Path(__file__).with_name("demo_data.toml")
 SECTIONS = {"password", "users", "categories", "products", "stores", "stock"}
@@ -90,10 +93,12 @@ class CatalogResult:
     products: int = 0
     stores: int = 0
     stock_rows: int = 0
+    pictures: int = 0
     categories_added: int = 0
     products_added: int = 0
     stores_added: int = 0
     stock_changed: int = 0
+    pictures_added: int = 0
 
 
 # --- reading and checking the file ---------------------------------------------------------
@@ -342,6 +347,39 @@ async def _seed_products(
     return ids
 
 
+async def _seed_pictures(
+    session: AsyncSession, data: DemoData, product_ids: dict[str, int], result: CatalogResult
+) -> None:
+    """A drawn picture for every demo product that has no image (an admin's images are kept)."""
+    parents = {c.data.slug: c.parent for c in data.categories}
+    pictured = set(
+        (
+            await session.scalars(
+                select(ProductImage.product_id)
+                .where(ProductImage.product_id.in_(product_ids.values()))
+                .distinct()
+            )
+        ).all()
+    )
+    for demo in data.products:
+        assert demo.data.slug is not None  # parse_demo_data requires it
+        product_id = product_ids[demo.data.slug]
+        if product_id in pictured:
+            continue
+        picture = pictures.describe(
+            demo.data.slug,
+            demo.data.name,
+            demo.data.attributes,
+            f"{parents.get(demo.category) or ''}/{demo.category}",
+        )
+        raw = await asyncio.to_thread(pictures.render, picture)
+        await catalog_service.add_image(
+            session, product_id, raw, alt_text=picture.alt_text, position=0
+        )
+        result.pictures_added += 1
+    result.pictures = len(pictured) + result.pictures_added
+
+
 async def _seed_stores(
     session: AsyncSession, data: DemoData, result: CatalogResult
 ) -> dict[str, int]:
@@ -386,6 +424,7 @@ async def seed_catalog(session: AsyncSession, data: DemoData) -> CatalogResult:
     result = CatalogResult()
     category_ids = await _seed_categories(session, data, result)
     product_ids = await _seed_products(session, data, category_ids, result)
+    await _seed_pictures(session, data, product_ids, result)
     store_ids = await _seed_stores(session, data, result)
     await _seed_stock(session, data, store_ids, product_ids, result)
     return result
@@ -404,7 +443,8 @@ async def seed(if_empty: bool = False, data: DemoData | None = None) -> CatalogR
         f"[shop] demo catalog: {catalog.categories} categories, {catalog.products} products, "
         f"{catalog.stores} stores, {catalog.stock_rows} stock rows "
         f"(added {catalog.categories_added} categories, {catalog.products_added} products, "
-        f"{catalog.stores_added} stores; {catalog.stock_changed} stock rows set)"
+        f"{catalog.pictures_added} pictures, {catalog.stores_added} stores; "
+        f"{catalog.stock_changed} stock rows set)"
     )
     if settings.environment == "production":
         print(f"[shop] demo data loaded: admin {settings.admin_email} (no demo accounts)")

@@ -9,10 +9,22 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, update
+from PIL import Image
+from sqlalchemy import delete, func, select, update
 
+from app.catalog.images import media_folder
 from app.core.config import settings
-from app.models import Account, Category, Product, Stock, Store, Transaction, User
+from app.models import (
+    Account,
+    Category,
+    Product,
+    ProductImage,
+    Stock,
+    Store,
+    Transaction,
+    User,
+)
+from dev import pictures
 from dev.seed import DATA_FILE, DemoDataError, demo_data, parse_demo_data, seed
 from tests.core.processes import BACKEND_DIR
 from tests.factories import create_user
@@ -356,6 +368,11 @@ async def test_seeding_twice_adds_and_changes_nothing(db):
                 await db.execute(select(Account.id, Account.balance).order_by(Account.id))
             ).all(),
             "ledger": (await db.execute(select(Transaction.id).order_by(Transaction.id))).all(),
+            "images": (
+                await db.execute(
+                    select(ProductImage.id, ProductImage.filename).order_by(ProductImage.id)
+                )
+            ).all(),
         }
 
     first = await seed()
@@ -365,3 +382,57 @@ async def test_seeding_twice_adds_and_changes_nothing(db):
     assert await snapshot() == before
     assert second.categories_added == second.products_added == second.stores_added == 0
     assert second.stock_changed == 0 and first.stock_changed == first.stock_rows
+
+
+async def test_every_demo_product_has_a_picture_with_alt_text_that_decodes(db):
+    result = await seed()
+    assert result is not None and result.pictures_added == result.products > 0
+    rows = (
+        await db.execute(
+            select(Product.slug, Product.name, Product.attributes, ProductImage).join(
+                ProductImage, ProductImage.product_id == Product.id
+            )
+        )
+    ).all()
+    assert {slug for slug, *_ in rows} == {p.data.slug for p in demo_data().products}
+    assert len(rows) == len(demo_data().products)  # one picture each
+    for slug, name, attributes, image in rows:
+        assert image.alt_text.strip() and name in image.alt_text, slug
+        if "author" in attributes:
+            assert image.alt_text == f"Cover of {name} by {attributes['author']}"
+        elif "origin" in attributes:
+            assert image.alt_text.startswith(f"Bag of {name}")
+        path = media_folder() / image.filename
+        assert path.stat().st_size == image.size_bytes > 0, slug
+        with Image.open(path) as decoded:
+            assert decoded.format == "JPEG" and image.content_type == "image/jpeg"
+            assert decoded.size == (image.width, image.height) == (pictures.WIDTH, pictures.HEIGHT)
+            decoded.load()
+
+    # Seeding again adds no picture; a product whose picture was deleted gets it back.
+    again = await seed()
+    assert again is not None and again.pictures_added == 0
+    assert await db.scalar(select(func.count()).select_from(ProductImage)) == len(rows)
+    flat_white = await db.scalar(select(Product.id).where(Product.slug == "flat-white"))
+    await db.execute(delete(ProductImage).where(ProductImage.product_id == flat_white))
+    await db.commit()
+    third = await seed()
+    assert third is not None and third.pictures_added == 1
+    assert await db.scalar(select(func.count()).select_from(ProductImage)) == len(rows)
+
+
+def test_a_demo_picture_is_drawn_the_same_every_time(tmp_path):
+    book = next(p for p in demo_data().products if p.data.slug == "salt-and-cinder")
+    picture = pictures.describe(
+        book.data.slug, book.data.name, book.data.attributes, f"books/{book.category}"
+    )
+    assert picture.kind == "cover"
+    assert picture.alt_text == "Cover of Salt and Cinder by Owen Castellane"
+    assert pictures.draw(picture) == pictures.draw(picture)
+    other = pictures.describe("winter-in-lisbon", "Winter in Lisbon", {"author": "A"}, "books/x")
+    assert pictures.draw(other) != pictures.draw(picture)
+
+
+def test_a_letter_the_built_in_font_lacks_is_drawn_as_plain_latin_not_a_box():
+    assert pictures.printable("Berlin: Zehn Straßen") == "Berlin: Zehn Strassen"
+    assert pictures.printable("Boquete, Chiriquí") == "Boquete, Chiriqui"

@@ -14,6 +14,11 @@ import { ProductGallery } from '@/features/catalog/components/product-gallery';
 import { ProductAvailability } from '@/features/stores/components/product-availability';
 import { formatPrice } from '@/lib/format';
 
+const PAGE_GRID = 'grid gap-6 lg:grid-cols-[24rem_minmax(0,1fr)] lg:gap-10 xl:grid-cols-[28rem_minmax(0,1fr)]';
+// On a phone the picture takes at most a fifth of the screen's height (its width is 4/5 of that),
+// so the name (even in three lines), the price and "Add to cart" are on the first screen too.
+const GALLERY_FRAME = 'mx-auto w-full max-w-[min(17rem,16svh)] sm:max-w-[min(24rem,40svh)] lg:mx-0 lg:max-w-none';
+
 export function Component() {
   const { t, i18n } = useTranslation();
   const { slug = '' } = useParams();
@@ -22,9 +27,11 @@ export function Component() {
 
   if (product.isPending) {
     return (
-      <div className="grid gap-10 lg:grid-cols-2">
+      <div className={PAGE_GRID}>
         <LoadingStatus label={t('states.loading')} />
-        <Skeleton className="aspect-[4/5] rounded-[var(--radius-card)]" />
+        <div className={GALLERY_FRAME}>
+          <Skeleton className="aspect-[4/5] rounded-[var(--radius-card)]" />
+        </div>
         <div className="flex flex-col gap-4">
           <Skeleton className="h-10 w-3/4" />
           <Skeleton className="h-8 w-1/4" />
@@ -76,13 +83,13 @@ export function Component() {
           ))}
         </ol>
       </nav>
-      <div className="grid gap-10 lg:grid-cols-[24rem_minmax(0,1fr)] xl:grid-cols-[28rem_minmax(0,1fr)]">
-        <div className="mx-auto w-full max-w-[17rem] sm:max-w-sm lg:mx-0 lg:max-w-none">
+      <div className={PAGE_GRID}>
+        <div className={GALLERY_FRAME}>
           <ProductGallery product={item} />
         </div>
-        <div className="flex flex-col gap-6">
+        <div className="flex flex-col gap-4 sm:gap-6">
           <div className="flex flex-col gap-3">
-            <h1 className="font-display text-3xl leading-tight text-ink sm:text-4xl">{item.name}</h1>
+            <h1 className="font-display text-2xl leading-tight text-ink sm:text-4xl">{item.name}</h1>
             <p className="text-2xl font-semibold text-ink">{formatPrice(item.price, item.currency, i18n.language)}</p>
           </div>
           <AddToCart product={item} />

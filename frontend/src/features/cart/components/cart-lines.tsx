@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ProductPlaceholder } from '@/components/product-placeholder';
 import { paths } from '@/config/paths';
 import { formatPrice } from '@/lib/format';
 import { MAX_QUANTITY } from '../guest-cart';
@@ -21,9 +22,13 @@ export function CartLines({ lines, currency, onQuantity, onRemove }: CartLinesPr
     <ul aria-label={t('cart.lines')} className="flex flex-col divide-y divide-line rounded-2xl border border-line bg-surface">
       {lines.map((line) => (
         <li key={line.key} className={`flex gap-4 p-4 ${line.available ? '' : 'bg-surface-muted'}`}>
-          <div className="h-20 w-16 shrink-0 overflow-hidden rounded-lg bg-surface-sunken">
-            {line.imageUrl ? <img src={line.imageUrl} alt="" width={64} height={80} loading="lazy" className="size-full object-cover" /> : null}
-          </div>
+          {line.imageUrl ? (
+            <div className="h-20 w-16 shrink-0 overflow-hidden rounded-lg bg-surface-sunken">
+              <img src={line.imageUrl} alt="" width={64} height={80} loading="lazy" className="size-full object-cover" />
+            </div>
+          ) : (
+            <ProductPlaceholder product={{ id: line.productId ?? 0, name: line.name || t('cart.unknownProduct') }} size="small" className="h-20 w-16 shrink-0 rounded-lg" />
+          )}
           <div className="flex min-w-0 flex-1 flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
             <div className="flex min-w-0 flex-col gap-1">
               <h2 className="font-display text-lg leading-snug text-ink">
