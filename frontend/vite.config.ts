@@ -32,20 +32,27 @@ function precompress(): Plugin {
 
 /**
  * The storefront talks through axios's XHR adapter (src/lib/api-client.ts); its fetch adapter
- * (about 2 KB gzipped, unused here) is left out of the build to keep the catalog route small.
+ * (about 2 KB gzipped, unused here) is left out of the build to keep the catalog route small,
+ * and so is the table of HTTP status names axios exports for its users (`axios.HttpStatusCode`,
+ * never read by axios itself or by us).
  */
 function axiosWithoutFetchAdapter(): Plugin {
-  const stub = '\0axios-fetch-adapter-stub';
+  const stubs: Record<string, [string, string]> = {
+    '\0axios-fetch-adapter-stub': ['axios/lib/adapters/adapters.js', './fetch.js'],
+    '\0axios-http-status-stub': ['axios/lib/axios.js', './helpers/HttpStatusCode.js'],
+  };
   return {
     name: 'shop-axios-without-fetch-adapter',
     apply: 'build',
     enforce: 'pre',
     resolveId(source, importer) {
-      const fromAxios = importer?.replace(/\\/g, '/').endsWith('axios/lib/adapters/adapters.js');
-      return source === './fetch.js' && fromAxios ? stub : null;
+      const from = importer?.replace(/\\/g, '/') ?? '';
+      return Object.keys(stubs).find((stub) => from.endsWith(stubs[stub]![0]) && source === stubs[stub]![1]) ?? null;
     },
     load(id) {
-      return id === stub ? 'export const getFetch = () => undefined;\nexport default undefined;\n' : null;
+      if (id === '\0axios-fetch-adapter-stub') return 'export const getFetch = () => undefined;\nexport default undefined;\n';
+      if (id === '\0axios-http-status-stub') return 'export default {};\n';
+      return null;
     },
   };
 }
