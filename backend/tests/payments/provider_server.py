@@ -175,8 +175,8 @@ def _handler(server: ProviderServer) -> type[BaseHTTPRequestHandler]:
                 return 200, payment
             if r.method == "GET" and r.path.startswith("/v3/payments/"):
                 with server.lock:
-                    payment = server.yookassa_payments.get(r.path.rsplit("/", 1)[1])
-                return (200, payment) if payment else _not_found("Payment")
+                    found = server.yookassa_payments.get(r.path.rsplit("/", 1)[1])
+                return (200, found) if found else _not_found("Payment")
             if (r.method, r.path) == ("POST", "/v3/refunds"):
                 return 200, _yookassa_refund(r.json())
             return _not_found(r.path)

@@ -80,7 +80,7 @@ async def stripe_top_up(client, stripe_shop, amount="25.00"):
 async def test_a_stripe_top_up_opens_a_checkout_session_and_sends_the_customer_to_its_page(
     client, stripe_shop
 ):
-    headers, account, top_up, session = await stripe_top_up(client, stripe_shop, "25.00")
+    _headers, account, top_up, session = await stripe_top_up(client, stripe_shop, "25.00")
 
     assert top_up["provider"] == "stripe" and top_up["status"] == "pending"
     assert top_up["redirect_url"] == f"https://checkout.stripe.com/c/pay/{session['id']}"

@@ -69,7 +69,7 @@ async def yookassa_top_up(client, yookassa_shop, amount="250.00"):
 async def test_a_yookassa_top_up_creates_a_payment_and_sends_the_customer_to_confirm_it(
     client, yookassa_shop
 ):
-    headers, account, top_up, payment_id = await yookassa_top_up(client, yookassa_shop, "250.00")
+    _headers, account, top_up, payment_id = await yookassa_top_up(client, yookassa_shop, "250.00")
 
     assert top_up["provider"] == "yookassa" and top_up["currency"] == "RUB"
     assert top_up["redirect_url"] == (
