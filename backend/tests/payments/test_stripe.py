@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import hmac
 import time
+from datetime import datetime
 from decimal import Decimal
 
 import orjson
@@ -96,6 +97,9 @@ async def test_a_stripe_top_up_opens_a_checkout_session_and_sends_the_customer_t
     assert form["payment_intent_data[metadata][top_up_id]"] == str(top_up["id"])
     assert form["client_reference_id"] == f"top_up:{top_up['id']}"
     assert form["success_url"] == form["cancel_url"] == top_up["return_url"]
+    # Stripe stops taking payment about when the top-up expires (Stripe's minimum is 30 min).
+    expires = datetime.fromisoformat(top_up["expires_at"])
+    assert abs(int(form["expires_at"]) - expires.timestamp()) < 120
     assert await balance(account) == 0
 
 

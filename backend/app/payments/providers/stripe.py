@@ -8,6 +8,7 @@ SDK's async HTTPX client, never blocking the event loop."""
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -46,6 +47,14 @@ def _secret(value: Any) -> str:
 
 def _int_or_none(value: object) -> int | None:
     return int(value) if isinstance(value, str) and value.isdecimal() else None
+
+
+def _session_expiry(expires_at: datetime) -> int:
+    """When Stripe stops taking payment on the page: the top-up's own end, within what Stripe
+    accepts (31 minutes to 24 hours from now)."""
+    now = datetime.now(UTC)
+    bounded = min(max(expires_at, now + timedelta(minutes=31)), now + timedelta(hours=23))
+    return int(bounded.timestamp())
 
 
 class StripeProvider:
@@ -93,6 +102,7 @@ class StripeProvider:
                     "metadata": metadata,
                     "payment_intent_data": {"metadata": metadata},
                     **({"client_reference_id": reference} if reference else {}),
+                    "expires_at": _session_expiry(request.expires_at),
                     "success_url": request.return_url,
                     "cancel_url": request.return_url,
                 },
