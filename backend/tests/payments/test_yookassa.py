@@ -9,10 +9,10 @@ from decimal import Decimal
 
 import httpx
 import orjson
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.core.db import SessionFactory
-from app.models import Transaction
+from app.models import TopUp, Transaction
 from app.payments import service
 from tests.factories import user_headers
 from tests.helpers import account_of, balance
@@ -170,3 +170,23 @@ async def test_a_yookassa_refund_sends_the_amount_with_its_idempotence_key(yooka
     assert body["payment_id"] == "2f1e3d4c-000f-5000-8000-1a2b3c4d5e6f"
     assert body["amount"] == {"value": "100.00", "currency": "RUB"}
     assert refund.status == "succeeded" and refund.reference
+
+
+async def test_when_yookassa_cannot_be_reached_no_top_up_is_made(
+    client, yookassa_shop, monkeypatch
+):
+    from app.core.config import settings
+
+    monkeypatch.setattr(settings, "yookassa_api_base", "http://127.0.0.1:9/v3")  # nothing there
+    user, headers = await user_headers(client)
+    account = await account_of(user.id)
+
+    response = await client.post(
+        f"/api/v1/accounts/{account}/top-ups", json={"amount": "250.00"}, headers=headers
+    )
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_provider_unavailable"
+    assert response.headers["content-type"] == "application/problem+json"
+    async with SessionFactory() as session:
+        assert await session.scalar(select(func.count()).select_from(TopUp)) == 0

@@ -16,7 +16,7 @@ import orjson
 import structlog
 from yookassa import Configuration, Payment, Refund
 from yookassa.domain.common import SecurityHelper
-from yookassa.domain.exceptions import ApiError, NotFoundError
+from yookassa.domain.exceptions import NotFoundError
 from yookassa.domain.notification import WebhookNotificationFactory
 
 from app.core.config import settings
@@ -67,7 +67,9 @@ async def _call(function: Callable[[], T]) -> T:
         )
     except NotFoundError:
         raise
-    except (ApiError, OSError, TimeoutError, ValueError) as error:
+    # Broad on purpose: besides its ApiError family, the SDK turns a refused connection into
+    # an AttributeError (it reads `.response` of requests' ConnectionError, which is None).
+    except Exception as error:
         log.warning("yookassa_call_failed", error=repr(error)[:300])
         raise PaymentProviderUnavailable(
             "YooKassa did not take the request; try again in a minute."
