@@ -145,6 +145,18 @@ async def test_a_bad_or_old_stripe_signature_is_401_and_credits_nothing(client, 
     assert (await read_top_up(client, headers, top_up))["status"] == "pending"
 
 
+async def test_a_signed_event_that_is_not_what_stripe_sends_is_a_400(client, stripe_shop):
+    _headers, account, _top_up, session = await stripe_top_up(client, stripe_shop)
+    not_json = b"this is not json"
+    no_amount = checkout_event({k: v for k, v in session.items() if k != "amount_total"})
+
+    answers = [await send(client, not_json), await send(client, no_amount)]
+
+    assert [a.status_code for a in answers] == [400, 400]
+    assert {a.json()["code"] for a in answers} == {"invalid_notification"}
+    assert await balance(account) == 0 and await credits() == []
+
+
 async def test_a_stripe_payment_of_another_amount_or_currency_is_refused(client, stripe_shop):
     headers, account, top_up, session = await stripe_top_up(client, stripe_shop, "25.00")
 

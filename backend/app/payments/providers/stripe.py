@@ -17,7 +17,11 @@ import stripe
 import structlog
 
 from app.core.config import settings
-from app.payments.errors import InvalidSignature, PaymentProviderUnavailable
+from app.payments.errors import (
+    InvalidNotification,
+    InvalidSignature,
+    PaymentProviderUnavailable,
+)
 from app.payments.providers.base import (
     PaymentRequest,
     PaymentStatus,
@@ -121,31 +125,21 @@ class StripeProvider:
                 headers.get("stripe-signature"),
                 _secret(settings.stripe_webhook_secret),
             )
-        except (stripe.SignatureVerificationError, ValueError):
+        except stripe.SignatureVerificationError:
             raise InvalidSignature(
                 "The Stripe-Signature header does not sign this body with the endpoint's secret."
             ) from None
+        except ValueError:  # signed, but not JSON
+            raise InvalidNotification("The body is not a Stripe event.") from None
         status = _STATUSES.get(event.type)
         if status is None:
             return None
-        # Verified; read the object as Stripe sent it (plain JSON, no SDK object magic).
-        payment = orjson.loads(body)["data"]["object"]
-        metadata = payment.get("metadata") or {}
-        if event.type.startswith("checkout.session."):
-            if event.type == "checkout.session.completed" and payment["payment_status"] == "unpaid":
-                return None  # a delayed method: async_payment_succeeded/failed tells
-            payment_id = payment.get("payment_intent") or payment["id"]
-            amount, currency = payment["amount_total"], payment["currency"]
-        else:  # a PaymentIntent
-            payment_id, amount, currency = payment["id"], payment["amount"], payment["currency"]
-        return ProviderEvent(
-            payment_id=str(payment_id),
-            amount=from_minor_units(int(amount), currency),
-            currency=str(currency).upper(),
-            status=status,
-            top_up_id=_int_or_none(metadata.get("top_up_id")),
-            order_id=_int_or_none(metadata.get("order_id")),
-        )
+        try:
+            return _event(event.type, status, orjson.loads(body)["data"]["object"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise InvalidNotification(
+                f"The {event.type} event lacks what it should carry."
+            ) from None
 
     async def refund(
         self, payment_id: str, amount: Decimal, currency: str, idempotency_key: str
@@ -158,3 +152,23 @@ class StripeProvider:
         return ProviderRefund(
             reference=refund.id, status="succeeded" if refund.status == "succeeded" else "pending"
         )
+
+
+def _event(kind: str, status: PaymentStatus, payment: dict[str, Any]) -> ProviderEvent | None:
+    """The verified event's object (read as Stripe sent it, plain JSON) as the shop's event."""
+    metadata = payment.get("metadata") or {}
+    if kind.startswith("checkout.session."):
+        if kind == "checkout.session.completed" and payment["payment_status"] == "unpaid":
+            return None  # a delayed method: async_payment_succeeded/failed tells
+        payment_id = payment.get("payment_intent") or payment["id"]
+        amount, currency = payment["amount_total"], payment["currency"]
+    else:  # a PaymentIntent
+        payment_id, amount, currency = payment["id"], payment["amount"], payment["currency"]
+    return ProviderEvent(
+        payment_id=str(payment_id),
+        amount=from_minor_units(int(amount), str(currency)),
+        currency=str(currency).upper(),
+        status=status,
+        top_up_id=_int_or_none(metadata.get("top_up_id")),
+        order_id=_int_or_none(metadata.get("order_id")),
+    )
