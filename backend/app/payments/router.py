@@ -224,6 +224,8 @@ async def stripe_webhook(request: Request, session: SessionDep) -> NotificationR
     be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
     decline it; `payment_intent.payment_failed` and any other event change nothing (the
     customer may try another card). A wrong or old signature is a 401 and changes nothing."""
+    if not request.headers.get("stripe-signature"):
+        raise InvalidSignature("The Stripe-Signature header is required.")
     return await _settle("stripe", request, session)
 
 

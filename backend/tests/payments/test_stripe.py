@@ -243,4 +243,7 @@ async def test_when_stripe_cannot_be_reached_no_top_up_is_made(client, stripe_sh
 async def test_stripe_webhooks_are_404_while_another_provider_is_configured(client):
     body = b'{"type": "checkout.session.completed"}'
     response = await send(client, body)
+    unsigned = await send(client, body, "")
     assert response.status_code == 404 and await credits() == []
+    # Unsigned is unsigned, whichever provider is configured.
+    assert unsigned.status_code == 401 and unsigned.json()["code"] == "invalid_signature"
