@@ -63,6 +63,12 @@ def _env_file() -> Path | None:
     return Path(named) if named else None
 
 
+def _filled(value: SecretStr | str | None) -> bool:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return bool(value and value.strip())
+
+
 # Defaults that are fine on a laptop and refused in production.
 DEFAULT_SECRET_KEY = "dev-secret-key-change-me-0123456789abcdef"  # noqa: S105
 DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
@@ -189,9 +195,22 @@ class Settings(BaseSettings):
     max_image_pixels: int = 40_000_000
     cart_max_quantity: int = 99
     # Adding funds: which payment provider sends customers to pay ("test": the shop's own
-    # approve/decline page; "none": adding funds is off). Unset: "test" outside production,
-    # "none" in production, which refuses "test".
-    payment_provider: Literal["test", "none"] | None = None
+    # approve/decline page; "stripe", "yookassa": real ones, which need their keys below;
+    # "none": adding funds is off). Unset: "test" outside production, "none" in production,
+    # which refuses "test".
+    payment_provider: Literal["test", "stripe", "yookassa", "none"] | None = None
+    # Stripe: the secret API key (sk_live_… / sk_test_…) and the webhook endpoint's signing
+    # secret (whsec_…). STRIPE_API_BASE points the SDK at another server (tests only).
+    stripe_secret_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    stripe_api_base: HttpUrl | None = None
+    # YooKassa: the shop id and secret key of the shop (test shops have their own).
+    # YOOKASSA_API_BASE points the SDK at another server (tests only).
+    yookassa_shop_id: str | None = None
+    yookassa_secret_key: SecretStr | None = None
+    yookassa_api_base: HttpUrl | None = None
+    # Seconds a call to the payment provider may take before the customer gets a 503.
+    payment_provider_timeout: float = Field(default=20.0, gt=0)
     top_up_min_amount: Decimal = Field(default=Decimal("5.00"), gt=0, decimal_places=2)
     top_up_max_amount: Decimal = Field(default=Decimal("500.00"), gt=0, decimal_places=2)
     # A top-up not paid within this time expires (a periodic job marks it; nothing is credited).
@@ -215,6 +234,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "production refuses PAYMENT_PROVIDER=test: its page credits money for free"
             )
+        required = {
+            "stripe": ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
+            "yookassa": ("YOOKASSA_SHOP_ID", "YOOKASSA_SECRET_KEY"),
+        }.get(self.payment_provider, ())
+        missing = [name for name in required if not _filled(getattr(self, name.lower()))]
+        if missing:
+            raise ValueError(f"PAYMENT_PROVIDER={self.payment_provider} needs {', '.join(missing)}")
         if self.top_up_min_amount > self.top_up_max_amount:
             raise ValueError("TOP_UP_MIN_AMOUNT must not exceed TOP_UP_MAX_AMOUNT")
         return self

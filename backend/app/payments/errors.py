@@ -67,3 +67,7 @@ class TopUpsDisabled(AppError):
 
 class PaymentProviderUnavailable(ServiceUnavailable):
     code, title = "payment_provider_unavailable", "The payment provider cannot be reached"
+
+
+class InvalidNotification(AppError):
+    status, code, title = 400, "invalid_notification", "The notification is not one we can read"

@@ -1,10 +1,10 @@
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, status
 
 from app.auth.dependencies import CurrentUser
 from app.core.db import SessionDep
-from app.core.errors import AppError, Unauthorized, problem_responses
+from app.core.errors import AppError, NotFound, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.metrics import WEBHOOKS, count_after_commit
 from app.core.types import PathId
@@ -14,6 +14,7 @@ from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
     BalanceLimit,
+    InvalidNotification,
     InvalidSignature,
     PaymentProviderUnavailable,
     TooManyPendingTopUps,
@@ -29,6 +30,7 @@ from app.payments.errors import (
 from app.payments.repository import TRANSACTION_LIST
 from app.payments.schemas import (
     AccountRead,
+    NotificationResult,
     TopUpCreate,
     TopUpRead,
     TransactionRead,
@@ -146,7 +148,7 @@ async def payment_webhook(request: Request, session: SessionDep) -> WebhookResul
     amount, and becomes `succeeded`."""
     body = await request.body()
     try:
-        payload = providers.webhook_parser().parse_webhook(request.headers, body)
+        payload = providers.ShopSignedWebhook().parse_webhook(request.headers, body)
         result = await service.credit_from_webhook(session, payload)
     except AppError as error:
         WEBHOOKS.labels("rejected", error.code).inc()
@@ -156,3 +158,92 @@ async def payment_webhook(request: Request, session: SessionDep) -> WebhookResul
     else:
         WEBHOOKS.labels(result.status, "").inc()
     return result
+
+
+# --- the real providers' notifications ---------------------------------------------------------
+
+_NOTIFICATION_ERRORS = problem_responses(
+    InvalidSignature,
+    InvalidNotification,
+    NotFound,
+    UnknownTopUp,
+    TopUpMismatch,
+    TopUpClosed,
+    TransactionConflict,
+    BalanceLimit,
+    PaymentProviderUnavailable,
+)
+
+
+async def _settle(
+    provider_name: Literal["stripe", "yookassa"], request: Request, session: SessionDep
+) -> NotificationResult:
+    provider = providers.get_provider()
+    if provider is None or provider.name != provider_name:
+        raise NotFound(f"This shop takes no payments through {provider_name}.")
+    body = await request.body()
+    client_ip = request.client.host if request.client else None
+    try:
+        event = await provider.parse_notification(request.headers, body, client_ip)
+        result = await service.settle_from_notification(session, provider.name, event)
+    except AppError as error:
+        WEBHOOKS.labels("rejected", error.code).inc()
+        raise
+    if result.status == "credited":
+        count_after_commit(session, WEBHOOKS.labels("credited", ""))
+    else:
+        WEBHOOKS.labels(result.status, "").inc()
+    return result
+
+
+@router.post(
+    "/payments/webhooks/stripe",
+    response_model=NotificationResult,
+    responses=_NOTIFICATION_ERRORS,
+    openapi_extra={
+        "parameters": [
+            {
+                "name": "Stripe-Signature",
+                "in": "header",
+                "required": True,
+                "description": "Stripe's signature: `t={unix time},v1={hex HMAC-SHA256 of "
+                "'{t}.{raw body}' with STRIPE_WEBHOOK_SECRET}`, checked by Stripe's SDK",
+                "schema": {"type": "string"},
+            }
+        ],
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+    },
+)
+async def stripe_webhook(request: Request, session: SessionDep) -> NotificationResult:
+    """Stripe's webhook endpoint (PAYMENT_PROVIDER=stripe; 404 otherwise). Events:
+    `checkout.session.completed` and `checkout.session.async_payment_succeeded` credit the
+    top-up named in the session's metadata once per PaymentIntent (amount and currency must
+    be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
+    decline it; `payment_intent.payment_failed` and any other event change nothing (the
+    customer may try another card). A wrong or old signature is a 401 and changes nothing."""
+    if not request.headers.get("stripe-signature"):
+        raise InvalidSignature("The Stripe-Signature header is required.")
+    return await _settle("stripe", request, session)
+
+
+@router.post(
+    "/payments/webhooks/yookassa",
+    response_model=NotificationResult,
+    responses=_NOTIFICATION_ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        },
+    },
+)
+async def yookassa_webhook(request: Request, session: SessionDep) -> NotificationResult:
+    """YooKassa's HTTP notifications (PAYMENT_PROVIDER=yookassa; 404 otherwise). Taken only
+    from YooKassa's own networks (401 otherwise), and believed only as far as the payment,
+    fetched back from YooKassa with the shop's key, confirms: `payment.succeeded` credits the
+    top-up named in its metadata once per payment id (amount and currency must match),
+    `payment.canceled` declines it, `refund.succeeded` and others change nothing."""
+    return await _settle("yookassa", request, session)

@@ -55,6 +55,16 @@ class WebhookResult(Schema):
     top_up_id: int | None = None
 
 
+class NotificationResult(Schema):
+    status: Literal["credited", "duplicate", "declined", "ignored"] = Field(
+        description="`credited`: the top-up's payment succeeded and the balance grew; "
+        "`duplicate`: it was credited before, nothing changed; `declined`: the payment was "
+        "canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do "
+        "for (acknowledged so the provider stops sending it)"
+    )
+    top_up_id: int | None = None
+
+
 # --- top-ups --------------------------------------------------------------------------------
 
 RETURN_URL_PLACEHOLDER = "{top_up_id}"

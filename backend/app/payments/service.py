@@ -1,6 +1,7 @@
 """Money rules: a balance changes only together with its ledger entry, in one transaction;
 top-ups are credited only by the payment provider's signed webhook."""
 
+import secrets
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from app.payments.errors import (
     BalanceNotZero,
     CurrencyMismatch,
     InsufficientFunds,
+    PaymentProviderUnavailable,
     TooManyPendingTopUps,
     TopUpClosed,
     TopUpMismatch,
@@ -32,6 +34,7 @@ from app.payments.errors import (
 )
 from app.payments.schemas import (
     RETURN_URL_PLACEHOLDER,
+    NotificationResult,
     TopUpCreate,
     WebhookPayload,
     WebhookResult,
@@ -178,6 +181,52 @@ async def credit_from_webhook(session: AsyncSession, payload: WebhookPayload) ->
     return _result(payload, account, "credited")
 
 
+async def settle_from_notification(
+    session: AsyncSession, provider: str, event: providers.ProviderEvent | None
+) -> NotificationResult:
+    """Act on what a provider's checked notification says about a top-up's payment: a success
+    credits it once (by the provider's payment id, through `credit_from_webhook`: amount and
+    currency must be the top-up's), a final cancel declines it, anything else changes
+    nothing. Order payments come through here too once orders are paid by card."""
+    if event is None or event.top_up_id is None:
+        return NotificationResult(status="ignored")
+    top_up = await repository.top_up_for_update(session, event.top_up_id)
+    if top_up is None or top_up.provider != provider:
+        raise UnknownTopUp(f"No top-up {event.top_up_id} paid through {provider}.")
+    if event.status == "canceled":
+        declined = await decline_top_up(session, top_up.id)
+        return NotificationResult(status="declined" if declined else "ignored", top_up_id=top_up.id)
+    if event.status != "succeeded":
+        return NotificationResult(status="ignored", top_up_id=top_up.id)
+    if event.currency.upper() != top_up.currency:
+        raise TopUpMismatch(
+            f"Top-up {top_up.id} is in {top_up.currency}; the payment in {event.currency}."
+        )
+    account = await session.get(Account, top_up.account_id)
+    if account is None or account.user_id is None:  # its owner has left the shop
+        raise UnknownAccount(f"Top-up {top_up.id}'s account has no owner any more.")
+    payload = WebhookPayload(
+        transaction_id=f"{provider}:{event.payment_id}",
+        account_id=top_up.account_id,
+        user_id=account.user_id,
+        amount=event.amount,
+        top_up_id=top_up.id,
+    )
+    result = await credit_from_webhook(session, payload)
+    return NotificationResult(status=result.status, top_up_id=top_up.id)
+
+
+async def refund_payment(
+    provider_name: str, payment_id: str, amount: Decimal, currency: str, idempotency_key: str
+) -> providers.ProviderRefund:
+    """Give money back through the provider that took it (the configured one); the same
+    key refunds once."""
+    provider = providers.get_provider()
+    if provider is None or provider.name != provider_name:
+        raise PaymentProviderUnavailable(f"Payments through {provider_name} are not configured.")
+    return await provider.refund(payment_id, amount, currency, idempotency_key)
+
+
 def _result(
     payload: WebhookPayload, account: Account, status: Literal["credited", "duplicate"]
 ) -> WebhookResult:
@@ -227,8 +276,8 @@ async def create_top_up(
         settings.frontend_url.rstrip("/") + "/account/top-ups/" + RETURN_URL_PLACEHOLDER
     )
     top_up.return_url = template.replace(RETURN_URL_PLACEHOLDER, str(top_up.id))
-    checkout = await provider.create_top_up(
-        providers.TopUpRequest(
+    checkout = await provider.create_payment(
+        providers.PaymentRequest(
             top_up_id=top_up.id,
             account_id=account.id,
             user_id=user.id,
@@ -236,6 +285,9 @@ async def create_top_up(
             currency=top_up.currency,
             return_url=top_up.return_url,
             expires_at=top_up.expires_at,
+            description=f"{settings.project_name}: adding funds (top-up {top_up.id})",
+            # Unique per attempt (ids repeat after a database reset; the provider remembers).
+            idempotency_key=f"top-up-{top_up.id}-{secrets.token_hex(8)}",
         )
     )
     top_up.provider_reference = checkout.reference

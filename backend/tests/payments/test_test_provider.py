@@ -67,3 +67,19 @@ async def test_a_double_click_on_approve_and_decline_keeps_the_first_answer(clie
 
     assert (await read_top_up(client, headers, top_up))["status"] == "succeeded"
     assert await balance(account) == 8
+
+
+async def test_a_test_provider_refund_is_written_down_once_per_key_and_succeeds():
+    from decimal import Decimal
+
+    from app.core.redis import redis
+    from app.payments import service
+    from app.payments.providers.testing import REFUNDS_KEY
+
+    first = await service.refund_payment("test", "test:abc", Decimal("4.50"), "EUR", "key-1")
+    again = await service.refund_payment("test", "test:abc", Decimal("4.50"), "EUR", "key-1")
+    other = await service.refund_payment("test", "test:abc", Decimal("1.00"), "EUR", "key-2")
+
+    assert first.status == again.status == other.status == "succeeded"
+    assert first.reference == again.reference != other.reference
+    assert sorted(await redis.hkeys(REFUNDS_KEY)) == ["key-1", "key-2"]

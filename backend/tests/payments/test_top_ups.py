@@ -405,6 +405,52 @@ def test_the_provider_follows_the_environment_and_production_refuses_the_test_on
         Settings(top_up_min_amount="50.00", top_up_max_amount="10.00")
 
 
+def test_a_real_provider_without_its_keys_is_refused_at_start():
+    secrets = {
+        "secret_key": "s" * 40,
+        "webhook_secret": "w" * 40,
+        "admin_password": "a-strong-admin-password",
+    }
+    for environment in ("production", "development"):
+        with pytest.raises(ValidationError, match="STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET"):
+            Settings(environment=environment, payment_provider="stripe", **secrets)
+        with pytest.raises(ValidationError, match="needs STRIPE_WEBHOOK_SECRET"):
+            Settings(
+                environment=environment,
+                payment_provider="stripe",
+                stripe_secret_key="sk_live_x",
+                stripe_webhook_secret=" ",
+                **secrets,
+            )
+        with pytest.raises(ValidationError, match="needs YOOKASSA_SECRET_KEY"):
+            Settings(
+                environment=environment,
+                payment_provider="yookassa",
+                yookassa_shop_id="100500",
+                **secrets,
+            )
+    assert (
+        Settings(
+            environment="production",
+            payment_provider="stripe",
+            stripe_secret_key="sk_live_x",
+            stripe_webhook_secret="whsec_x",
+            **secrets,
+        ).payment_provider
+        == "stripe"
+    )
+    assert (
+        Settings(
+            environment="production",
+            payment_provider="yookassa",
+            yookassa_shop_id="100500",
+            yookassa_secret_key="live_x",
+            **secrets,
+        ).payment_provider
+        == "yookassa"
+    )
+
+
 async def test_the_approval_is_answered_before_the_webhook_lands_on_a_real_server(
     client, api_server, wait_for
 ):

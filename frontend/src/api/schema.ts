@@ -1019,6 +1019,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe Webhook
+         * @description Stripe's webhook endpoint (PAYMENT_PROVIDER=stripe; 404 otherwise). Events:
+         *     `checkout.session.completed` and `checkout.session.async_payment_succeeded` credit the
+         *     top-up named in the session's metadata once per PaymentIntent (amount and currency must
+         *     be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
+         *     decline it; `payment_intent.payment_failed` and any other event change nothing (the
+         *     customer may try another card). A wrong or old signature is a 401 and changes nothing.
+         */
+        post: operations["stripe_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/webhooks/yookassa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Yookassa Webhook
+         * @description YooKassa's HTTP notifications (PAYMENT_PROVIDER=yookassa; 404 otherwise). Taken only
+         *     from YooKassa's own networks (401 otherwise), and believed only as far as the payment,
+         *     fetched back from YooKassa with the shop's key, confirms: `payment.succeeded` credits the
+         *     top-up named in its metadata once per payment id (amount and currency must match),
+         *     `payment.canceled` declines it, `refund.succeeded` and others change nothing.
+         */
+        post: operations["yookassa_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/support/conversations": {
         parameters: {
             query?: never;
@@ -1592,6 +1641,17 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /** NotificationResult */
+        NotificationResult: {
+            /**
+             * Status
+             * @description `credited`: the top-up's payment succeeded and the balance grew; `duplicate`: it was credited before, nothing changed; `declined`: the payment was canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do for (acknowledged so the provider stops sending it)
+             * @enum {string}
+             */
+            status: "credited" | "duplicate" | "declined" | "ignored";
+            /** Top Up Id */
+            top_up_id: number | null;
         };
         /**
          * OpeningHours
@@ -8739,6 +8799,191 @@ export interface operations {
                 };
             };
             /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stripe's signature: `t={unix time},v1={hex HMAC-SHA256 of '{t}.{raw body}' with STRIPE_WEBHOOK_SECRET}`, checked by Stripe's SDK */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResult"];
+                };
+            };
+            /** @description The notification is not one we can read; Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid webhook signature */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    yookassa_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResult"];
+                };
+            };
+            /** @description The notification is not one we can read; Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid webhook signature */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */

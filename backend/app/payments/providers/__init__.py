@@ -3,18 +3,21 @@
 from app.core.config import settings
 from app.payments.providers.base import (
     PaymentProvider,
+    PaymentRequest,
     ProviderCheckout,
+    ProviderEvent,
+    ProviderRefund,
     ShopSignedWebhook,
-    TopUpRequest,
 )
 
 __all__ = [
     "PaymentProvider",
+    "PaymentRequest",
     "ProviderCheckout",
+    "ProviderEvent",
+    "ProviderRefund",
     "ShopSignedWebhook",
-    "TopUpRequest",
     "get_provider",
-    "webhook_parser",
 ]
 
 
@@ -24,10 +27,12 @@ def get_provider() -> PaymentProvider | None:
         from app.payments.providers.testing import TestProvider
 
         return TestProvider()
+    if settings.payment_provider == "stripe":
+        from app.payments.providers.stripe import StripeProvider
+
+        return StripeProvider()
+    if settings.payment_provider == "yookassa":
+        from app.payments.providers.yookassa import YooKassaProvider
+
+        return YooKassaProvider()
     return None
-
-
-def webhook_parser() -> ShopSignedWebhook | PaymentProvider:
-    """Who checks a webhook call: the provider, or (none configured) the shop's own format,
-    which `make webhook` and any provider bridge speak."""
-    return get_provider() or ShopSignedWebhook()
