@@ -230,3 +230,18 @@ async def test_admins_write_and_read_translations_and_english_only_clients_keep_
     assert category.status_code == 200, category.text
     assert category.json()["translations"] == {"ru": {"name": "Романы", "description": ""}}
     assert (await client.get(f"/api/v1/categories/{books.id}?lang=ru")).json()["name"] == "Романы"
+
+
+async def test_a_customer_s_cart_names_its_products_in_the_customer_s_language(client, beans):
+    _, customer = await user_headers(client)
+    added = await client.post(
+        "/api/v1/cart/items",
+        json={"product_id": beans.id, "quantity": 1},
+        headers={**customer, "Accept-Language": "ru"},
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["items"][0]["product"]["name"] == "Кофейные зёрна «Утро»"
+    english = await client.get("/api/v1/cart", headers=customer)
+    assert english.json()["items"][0]["product"]["name"] == "Morning Beans"
+    russian = await client.get("/api/v1/cart", params={"lang": "ru"}, headers=customer)
+    assert russian.json()["items"][0]["product"]["name"] == "Кофейные зёрна «Утро»"
