@@ -1,6 +1,6 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, getAccessToken, refreshAccessToken, setAccessToken } from './api-client';
+import { api, getAccessToken, inLanguage, refreshAccessToken, setAccessToken } from './api-client';
 import { ApiError } from './api-error';
 
 type Handler = (config: InternalAxiosRequestConfig) => { status: number; data?: unknown; headers?: Record<string, string> } | 'network';
@@ -137,5 +137,15 @@ describe('failures become typed ApiErrors', () => {
     const error = (await api.get('/x').catch((e: unknown) => e)) as ApiError;
     expect(error.isNetworkError).toBe(true);
     expect(error.code).toBe('network_error');
+  });
+});
+
+describe('the API answers in the interface language', () => {
+  it('asks for the current language, unless a read names its own', async () => {
+    setAccessToken(null);
+    const calls = serve(() => ({ status: 200, data: {} }));
+    await api.get('/info');
+    await api.get('/products/kenya-nyeri-aa', inLanguage('ru'));
+    expect(calls.map((call) => call.headers.get('Accept-Language'))).toEqual(['en', 'ru']);
   });
 });

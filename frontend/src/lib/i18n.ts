@@ -1,5 +1,5 @@
 import i18n from 'i18next';
-import { initReactI18next } from 'react-i18next';
+import { initReactI18next, useTranslation } from 'react-i18next';
 import { en } from '@/locales/en';
 
 export const LANGUAGES = [
@@ -78,9 +78,35 @@ function applyLanguage(code: string) {
   document.documentElement.lang = code;
 }
 
+/** A `?lang=ru` of the first page's URL (the hreflang links of index.html): chosen for this visit and the next. */
+function urlLanguage(): LanguageCode | null {
+  const code = new URLSearchParams(window.location.search).get('lang');
+  return isSupported(code) ? code : null;
+}
+
+let startingLanguage: LanguageCode | null = null;
+
+/** The language the visit starts in (the URL's, else the stored choice, else the browser's), known before i18n starts. */
+function startLanguage(): LanguageCode {
+  startingLanguage ??= urlLanguage() ?? detectLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
+  return startingLanguage;
+}
+
+/** The language the catalog is read in: the interface's (the one it will start in, before i18n has). */
+export function currentLanguage(): LanguageCode {
+  return i18n.isInitialized && isSupported(i18n.language) ? i18n.language : startLanguage();
+}
+
+/** currentLanguage() for a component, which renders again when the language changes (its query keys with it). */
+export function useLanguage(): LanguageCode {
+  const { i18n: instance } = useTranslation();
+  return isSupported(instance.language) ? instance.language : currentLanguage();
+}
+
 /** Starts i18n in the detected language; resolves once its texts are there. */
 export async function initI18n(): Promise<void> {
-  const language = detectLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
+  const language = startLanguage();
+  if (urlLanguage()) keepChoice(language);
   await i18n.use(initReactI18next).init({
     resources: { en: { translation: en } },
     lng: 'en',
@@ -100,6 +126,10 @@ export async function initI18n(): Promise<void> {
 export async function setLanguage(code: LanguageCode): Promise<void> {
   await ensureLoaded(code);
   await i18n.changeLanguage(code);
+  keepChoice(code);
+}
+
+function keepChoice(code: LanguageCode): void {
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, code);
   } catch {
