@@ -134,11 +134,11 @@ test('the catalog in Russian: names, descriptions, attribute values, terms and s
   await expect(attributes.getByText('мытая', { exact: true })).toBeVisible();
   await expect(attributes.getByText('Эфиопия', { exact: true })).toBeVisible();
 
-  await page.goto('/catalog/coffee-beans');
+  await page.goto('/catalog/coffee-beans?lang=ru');
   await expect(page.getByRole('heading', { level: 1, name: 'Кофе в зёрнах' })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Кофе в зёрнах' })).toContainText('Кения Ньери AA');
 
-  await page.goto('/about');
+  await page.getByRole('link', { name: 'О нас' }).first().click();
   await expect(page.getByText(/^Закажите на сайте и заберите заказ в выбранном магазине/)).toBeVisible();
 
   const search = page.getByRole('combobox', { name: 'Поиск по магазину' });

@@ -2,7 +2,6 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, type ReactNode } from 'react';
 import { USER_QUERY_KEY } from '@/features/auth/api/get-user';
 import { onSessionChange } from '@/lib/api-client';
-import i18n from '@/lib/i18n';
 
 export function AppProvider({ queryClient, children }: { queryClient: QueryClient; children: ReactNode }) {
   // A refresh that the server refused ends the session here too (e.g. signed out elsewhere).
@@ -15,11 +14,5 @@ export function AppProvider({ queryClient, children }: { queryClient: QueryClien
       }),
     [queryClient],
   );
-  // The cart names its products in the interface's language: read it again in the new one.
-  useEffect(() => {
-    const refetchCart = () => void queryClient.invalidateQueries({ queryKey: ['cart'] });
-    i18n.on('languageChanged', refetchCart);
-    return () => i18n.off('languageChanged', refetchCart);
-  }, [queryClient]);
   return <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
 }

@@ -1,6 +1,6 @@
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { api, getAccessToken, inLanguage, refreshAccessToken, setAccessToken } from './api-client';
+import { api, getAccessToken, refreshAccessToken, setAccessToken } from './api-client';
 import { ApiError } from './api-error';
 
 type Handler = (config: InternalAxiosRequestConfig) => { status: number; data?: unknown; headers?: Record<string, string> } | 'network';
@@ -141,11 +141,13 @@ describe('failures become typed ApiErrors', () => {
 });
 
 describe('the API answers in the interface language', () => {
-  it('asks for the current language, unless a read names its own', async () => {
+  it('asks for the language on <html lang>, which i18n keeps', async () => {
     setAccessToken(null);
     const calls = serve(() => ({ status: 200, data: {} }));
-    await api.get('/info');
-    await api.get('/products/kenya-nyeri-aa', inLanguage('ru'));
+    document.documentElement.lang = 'en';
+    await api.get('/products/kenya-nyeri-aa');
+    document.documentElement.lang = 'ru';
+    await api.get('/products/kenya-nyeri-aa');
     expect(calls.map((call) => call.headers.get('Accept-Language'))).toEqual(['en', 'ru']);
   });
 });

@@ -1,7 +1,6 @@
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import { toApiError } from './api-error';
 import type { ApiResponse } from './api-types';
-import { currentLanguage } from './i18n';
 
 /**
  * The one HTTP client. The access token lives in memory only; the refresh token is an
@@ -102,16 +101,10 @@ api.interceptors.request.use((config) => {
   if (accessToken && !config.headers.has('Authorization')) {
     config.headers.set('Authorization', `Bearer ${accessToken}`);
   }
-  // The API answers in the interface's language (catalog texts, terms, cart names); a read
-  // whose query key holds a language sends that one itself.
-  if (!config.headers.has('Accept-Language')) config.headers.set('Accept-Language', currentLanguage());
+  // The API answers in the interface's language (catalog texts, terms, cart names), on <html lang>.
+  config.headers.set('Accept-Language', document.documentElement.lang);
   return config;
 });
-
-/** Request options that read the catalog in `language` (the one in the query's key). */
-export function inLanguage(language: string): { headers: { 'Accept-Language': string } } {
-  return { headers: { 'Accept-Language': language } };
-}
 
 api.interceptors.response.use(
   (response) => response,

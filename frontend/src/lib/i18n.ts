@@ -1,5 +1,5 @@
 import i18n from 'i18next';
-import { initReactI18next, useTranslation } from 'react-i18next';
+import { initReactI18next } from 'react-i18next';
 import { en } from '@/locales/en';
 
 export const LANGUAGES = [
@@ -78,35 +78,21 @@ function applyLanguage(code: string) {
   document.documentElement.lang = code;
 }
 
-/** A `?lang=ru` of the first page's URL (the hreflang links of index.html): chosen for this visit and the next. */
-function urlLanguage(): LanguageCode | null {
-  const code = new URLSearchParams(window.location.search).get('lang');
-  return isSupported(code) ? code : null;
-}
+/**
+ * The interface language, on <html lang>: what the API is asked to answer in (api-client) and
+ * what catalog, store and info queries are keyed by. A component using them renders again on a
+ * switch (useTranslation), so their keys change and they read the new language's texts.
+ */
+export const language = (): string => document.documentElement.lang;
 
-let startingLanguage: LanguageCode | null = null;
-
-/** The language the visit starts in (the URL's, else the stored choice, else the browser's), known before i18n starts. */
-function startLanguage(): LanguageCode {
-  startingLanguage ??= urlLanguage() ?? detectLanguage(readStoredLanguage(), navigator.languages ?? [navigator.language]);
-  return startingLanguage;
-}
-
-/** The language the catalog is read in: the interface's (the one it will start in, before i18n has). */
-export function currentLanguage(): LanguageCode {
-  return i18n.isInitialized && isSupported(i18n.language) ? i18n.language : startLanguage();
-}
-
-/** currentLanguage() for a component, which renders again when the language changes (its query keys with it). */
-export function useLanguage(): LanguageCode {
-  const { i18n: instance } = useTranslation();
-  return isSupported(instance.language) ? instance.language : currentLanguage();
-}
+// `?lang=ru` (index.html's hreflang links), else the earlier choice, else the browser's: on
+// <html lang> as the entry loads, so the first page's requests (before i18n starts) ask for it.
+const detected = detectLanguage(new URLSearchParams(location.search).get('lang') ?? readStoredLanguage(), navigator.languages ?? [navigator.language]);
+applyLanguage(detected);
 
 /** Starts i18n in the detected language; resolves once its texts are there. */
 export async function initI18n(): Promise<void> {
-  const language = startLanguage();
-  if (urlLanguage()) keepChoice(language);
+  const language = detected;
   await i18n.use(initReactI18next).init({
     resources: { en: { translation: en } },
     lng: 'en',
@@ -126,10 +112,6 @@ export async function initI18n(): Promise<void> {
 export async function setLanguage(code: LanguageCode): Promise<void> {
   await ensureLoaded(code);
   await i18n.changeLanguage(code);
-  keepChoice(code);
-}
-
-function keepChoice(code: LanguageCode): void {
   try {
     localStorage.setItem(LANGUAGE_STORAGE_KEY, code);
   } catch {

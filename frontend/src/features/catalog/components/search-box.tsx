@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { paths } from '@/config/paths';
 import { formatPrice } from '@/lib/format';
-import { useLanguage } from '@/lib/i18n';
 import { useDebouncedValue } from '@/lib/use-debounced-value';
 import { productsQueryOptions } from '../api/get-products';
 
@@ -29,7 +28,7 @@ export function SearchBox() {
   const [active, setActive] = useState(-1);
   const term = useDebouncedValue(text.trim(), 250);
   const suggestions = useQuery({
-    ...productsQueryOptions({ q: term, page_size: 6 }, useLanguage()),
+    ...productsQueryOptions({ q: term, page_size: 6 }),
     enabled: open && term.length >= MIN_CHARS,
     staleTime: 30_000,
   });
