@@ -265,8 +265,13 @@ def _product_select(language: str) -> Select[Any]:
         "description": func.coalesce(
             func.nullif(text.description, literal_column("''")), Product.description
         ).label("description"),
+        # Translated values only under the product's own keys.
         "attributes": Product.attributes.op("||")(
-            func.coalesce(text.attributes, literal_column("'{}'::jsonb"))
+            literal_column(
+                "coalesce((SELECT jsonb_object_agg(e.key, e.value) "
+                "FROM jsonb_each(product_translation.attributes) AS e "
+                "WHERE jsonb_exists(product.attributes, e.key)), '{}'::jsonb)"
+            )
         ).label("attributes"),
     }
     columns = [

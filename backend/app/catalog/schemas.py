@@ -3,7 +3,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from app.core.config import settings
 from app.core.language import TRANSLATED
@@ -135,8 +135,8 @@ class ProductTranslationWrite(InputSchema):
     description: Description = ""
     attributes: Attributes = Field(
         {},
-        description="Attribute values in this language, under the product's own keys; a key "
-        "left out reads the default language's value",
+        description="Attribute values in this language, under the product's own keys (others "
+        "are never shown); a key left out reads the default language's value",
     )
 
 
@@ -151,17 +151,6 @@ class ProductCreate(InputSchema):
     translations: dict[TranslationKey, ProductTranslationWrite | None] = Field(
         default_factory=dict, description=TRANSLATIONS_HELP
     )
-
-    @model_validator(mode="after")
-    def _translated_keys_are_the_products(self) -> "ProductCreate":
-        for language, text in self.translations.items():
-            unknown = sorted(set(text.attributes) - set(self.attributes)) if text else []
-            if unknown:
-                raise ValueError(
-                    f"The {language} translation's attributes must be the product's own; "
-                    f"it has no {', '.join(repr(key) for key in unknown)}."
-                )
-        return self
 
 
 @patch_of(ProductCreate)

@@ -147,7 +147,10 @@ def _product_texts(item: ProductRead, text: ProductTranslation) -> dict[str, Any
     return {
         "name": text.name,
         "description": text.description or item.description,
-        "attributes": {**item.attributes, **text.attributes},
+        "attributes": {
+            **item.attributes,
+            **{key: value for key, value in text.attributes.items() if key in item.attributes},
+        },
     }
 
 
