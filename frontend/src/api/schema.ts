@@ -2356,7 +2356,7 @@ export interface components {
             description: string;
             /**
              * Attributes
-             * @description Attribute values in this language, under the product's own keys; a key left out reads the default language's value
+             * @description Attribute values in this language, under the product's own keys (others are never shown); a key left out reads the default language's value
              * @default {}
              */
             attributes: {
