@@ -30,11 +30,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import service as catalog_service
-from app.catalog.schemas import CategoryCreate, ProductCreate
+from app.catalog.schemas import CategoryCreate, CategoryUpdate, ProductCreate, ProductUpdate
 from app.core.config import settings
 from app.core.db import engine, unit_of_work
 from app.core.types import PositiveMoney
-from app.models import Category, Product, ProductImage, RoleName, Stock, Store, User
+from app.models import (
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductImage,
+    ProductTranslation,
+    RoleName,
+    Stock,
+    Store,
+    User,
+)
 from app.payments import service as payments_service
 from app.payments.schemas import WebhookPayload
 from app.stores import service as stores_service
@@ -96,6 +106,7 @@ class CatalogResult:
     pictures: int = 0
     categories_added: int = 0
     products_added: int = 0
+    translations_added: int = 0  # to categories and products there before
     stores_added: int = 0
     stock_changed: int = 0
     pictures_added: int = 0
@@ -311,14 +322,41 @@ async def _existing(session: AsyncSession, column: Any, keys: list[Any]) -> dict
     return dict(rows.all())
 
 
+async def _translated(session: AsyncSession, owner: Any, ids: list[int]) -> dict[int, set[str]]:
+    """The languages each of these categories or products has a translation in."""
+    rows = await session.execute(select(owner, owner.class_.language).where(owner.in_(ids)))
+    languages: dict[int, set[str]] = {}
+    for owner_id, language in rows:
+        languages.setdefault(owner_id, set()).add(language)
+    return languages
+
+
+def _missing(demo: CategoryCreate | ProductCreate, present: set[str]) -> dict[Any, Any]:
+    """The file's translations of a row that it lacks (an admin's own are left as they are)."""
+    return {
+        language: text
+        for language, text in demo.translations.items()
+        if text is not None and str(language) not in present
+    }
+
+
 async def _seed_categories(
     session: AsyncSession, data: DemoData, result: CatalogResult
 ) -> dict[str, int]:
     """Categories by slug, parents first (the file lists them in that order)."""
     ids = await _existing(session, Category.slug, [c.data.slug for c in data.categories])
+    translated = await _translated(session, CategoryTranslation.category_id, list(ids.values()))
     for demo in data.categories:
         assert demo.data.slug is not None  # parse_demo_data requires it
         if demo.data.slug in ids:
+            missing = _missing(demo.data, translated.get(ids[demo.data.slug], set()))
+            if missing:
+                await catalog_service.update_category(
+                    session,
+                    ids[demo.data.slug],
+                    CategoryUpdate.model_validate({"translations": missing}),
+                )
+                result.translations_added += len(missing)
             continue
         parent_id = ids[demo.parent] if demo.parent else None
         category = await catalog_service.create_category(
@@ -334,9 +372,18 @@ async def _seed_products(
     session: AsyncSession, data: DemoData, category_ids: dict[str, int], result: CatalogResult
 ) -> dict[str, int]:
     ids = await _existing(session, Product.slug, [p.data.slug for p in data.products])
+    translated = await _translated(session, ProductTranslation.product_id, list(ids.values()))
     for demo in data.products:
         assert demo.data.slug is not None  # parse_demo_data requires it
         if demo.data.slug in ids:
+            missing = _missing(demo.data, translated.get(ids[demo.data.slug], set()))
+            if missing:
+                await catalog_service.update_product(
+                    session,
+                    ids[demo.data.slug],
+                    ProductUpdate.model_validate({"translations": missing}),
+                )
+                result.translations_added += len(missing)
             continue
         product = await catalog_service.create_product(
             session, demo.data.model_copy(update={"category_id": category_ids[demo.category]})
@@ -443,7 +490,8 @@ async def seed(if_empty: bool = False, data: DemoData | None = None) -> CatalogR
         f"[shop] demo catalog: {catalog.categories} categories, {catalog.products} products, "
         f"{catalog.stores} stores, {catalog.stock_rows} stock rows "
         f"(added {catalog.categories_added} categories, {catalog.products_added} products, "
-        f"{catalog.pictures_added} pictures, {catalog.stores_added} stores; "
+        f"{catalog.pictures_added} pictures, {catalog.stores_added} stores, "
+        f"{catalog.translations_added} translations; "
         f"{catalog.stock_changed} stock rows set)"
     )
     if settings.environment == "production":

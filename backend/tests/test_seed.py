@@ -17,8 +17,10 @@ from app.core.config import settings
 from app.models import (
     Account,
     Category,
+    CategoryTranslation,
     Product,
     ProductImage,
+    ProductTranslation,
     Stock,
     Store,
     Transaction,
@@ -381,6 +383,7 @@ async def test_seeding_twice_adds_and_changes_nothing(db):
     second = await seed()
     assert await snapshot() == before
     assert second.categories_added == second.products_added == second.stores_added == 0
+    assert second.translations_added == 0
     assert second.stock_changed == 0 and first.stock_changed == first.stock_rows
 
 
@@ -436,3 +439,35 @@ def test_a_demo_picture_is_drawn_the_same_every_time(tmp_path):
 def test_a_letter_the_built_in_font_lacks_is_drawn_as_plain_latin_not_a_box():
     assert pictures.printable("Berlin: Zehn Straßen") == "Berlin: Zehn Strassen"
     assert pictures.printable("Boquete, Chiriquí") == "Boquete, Chiriqui"
+
+
+def test_every_demo_category_and_product_has_its_russian_text():
+    data = demo_data()
+    for row in [*data.categories, *data.products]:
+        russian = row.data.translations.get("ru")
+        assert russian is not None and russian.name and russian.description, row.data.slug
+        assert re.search("[\u0400-\u04ff]", russian.description), row.data.slug  # Cyrillic
+    coffee = next(p for p in data.products if p.data.slug == "ethiopia-yirgacheffe-kochere")
+    assert coffee.data.translations["ru"].attributes["origin"] == "Эфиопия"
+
+
+async def test_seeding_again_adds_the_translations_a_demo_row_lacks_and_keeps_an_admin_s(
+    client, db
+):
+    await seed()
+    beans = await db.scalar(select(Product).where(Product.slug == "kenya-nyeri-aa"))
+    books = await db.scalar(select(Category).where(Category.slug == "books"))
+    await db.delete(await db.get(ProductTranslation, (beans.id, "ru")))
+    await db.delete(await db.get(CategoryTranslation, (books.id, "ru")))
+    edited = await db.scalar(select(Product).where(Product.slug == "flat-white"))
+    (await db.get(ProductTranslation, (edited.id, "ru"))).name = "Флэт уайт от бариста"
+    await db.commit()
+
+    result = await seed()
+    assert result.translations_added == 2
+    kenya = await client.get("/api/v1/products/kenya-nyeri-aa", params={"lang": "ru"})
+    assert kenya.json()["name"] == "Кения Ньери AA"
+    flat = await client.get("/api/v1/products/flat-white", params={"lang": "ru"})
+    assert flat.json()["name"] == "Флэт уайт от бариста"
+    found = await client.get("/api/v1/products", params={"q": "кофе зерна", "lang": "ru"})
+    assert "Кения Ньери AA" in [p["name"] for p in found.json()["items"]]

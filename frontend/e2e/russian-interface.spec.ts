@@ -47,9 +47,9 @@ test('switching to Russian translates the whole interface and keeps the choice',
     expect(await englishLeft(page), `English left on ${path}`).toEqual([]);
   }
 
-  // Prices and dates in Russian; the shop's own content (names) stays as written.
+  // Prices and dates in Russian, and the catalog's names too.
   await page.goto('/products/the-lighthouse-keepers-daughter');
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText("The Lighthouse Keeper's Daughter");
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Дочь смотрителя маяка');
   await expect(page.getByText(/^14,90\s€$/)).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Наличие в магазинах' })).toBeVisible();
 
@@ -75,7 +75,7 @@ test('switching to Russian translates the whole interface and keeps the choice',
   // The cart, checkout, orders and the account's pages, signed in.
   await page.goto('/products/the-slow-kitchen');
   await page.getByRole('main').getByRole('button', { name: 'В корзину', exact: true }).click();
-  await expect(page.getByRole('status').getByText('«The Slow Kitchen: Cooking with Time» в корзине.')).toBeVisible();
+  await expect(page.getByRole('status').getByText('«Медленная кухня: готовим со временем» в корзине.')).toBeVisible();
   for (const [path, heading] of [
     ['/cart', 'Ваша корзина'],
     ['/checkout', 'Оформление заказа'],
@@ -121,4 +121,37 @@ test('the support console and the order board in Russian', async ({ browser }) =
   await expect(page.getByRole('heading', { level: 2, name: /^Новые/ })).toBeVisible();
   await expect(page.getByText('В реальном времени')).toBeVisible();
   expect(await englishLeft(page), 'English left on /staff/orders').toEqual([]);
+});
+
+test('the catalog in Russian: names, descriptions, attribute values, terms and search, then English again', async ({ page }) => {
+  // A link in Russian (index.html's hreflang alternates) opens the shop in Russian.
+  await page.goto('/products/ethiopia-yirgacheffe-kochere?lang=ru');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Эфиопия Иргачефф Кочере');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'ru');
+  await expect(page.getByText(/^Цветочный, похожий на чай кофе с жасмином/)).toBeVisible();
+  const attributes = page.getByRole('main').locator('dl');
+  await expect(attributes.getByText('светлая', { exact: true })).toBeVisible();
+  await expect(attributes.getByText('мытая', { exact: true })).toBeVisible();
+  await expect(attributes.getByText('Эфиопия', { exact: true })).toBeVisible();
+
+  await page.goto('/catalog/coffee-beans?lang=ru');
+  await expect(page.getByRole('heading', { level: 1, name: 'Кофе в зёрнах' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Кофе в зёрнах' })).toContainText('Кения Ньери AA');
+
+  await page.getByRole('link', { name: 'О нас' }).first().click();
+  await expect(page.getByText(/^Закажите на сайте и заберите заказ в выбранном магазине/)).toBeVisible();
+
+  const search = page.getByRole('combobox', { name: 'Поиск по магазину' });
+  await search.fill('кофе');
+  await expect(page.getByRole('option', { name: /кофе/i }).first()).toBeVisible(); // suggestions, in Russian
+  await search.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Результаты по запросу «кофе»' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('link', { name: 'Кения Ньери AA' })).toBeVisible();
+
+  // Back to English: the same page shows the English names at once.
+  await page.getByRole('combobox', { name: 'Язык' }).selectOption('en');
+  await expect(page.getByRole('main').getByRole('link', { name: 'Kenya Nyeri AA' })).toBeVisible();
+  await page.goto('/products/ethiopia-yirgacheffe-kochere');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ethiopia Yirgacheffe Kochere');
+  await expect(page.getByRole('main').locator('dl').getByText('washed', { exact: true })).toBeVisible();
 });

@@ -81,7 +81,12 @@ class SchemaForm(Form):
         except ValidationError as exc:
             for error in exc.errors():
                 loc = [str(p) for p in error["loc"]]
-                name = self.field_of.get(loc[0], loc[0]) if loc else ""
+                # The longest part of the location a field is named for ("translations.ru.name").
+                paths = (".".join(loc[:n]) for n in range(len(loc), 0, -1))
+                name = next(
+                    (self.field_of[path] for path in paths if path in self.field_of),
+                    loc[0] if loc else "",
+                )
                 field = self._fields.get(name)
                 message = plain_message(name, error)
                 if field is None:
@@ -157,14 +162,38 @@ def _value_from_text(text: str) -> Any:
     return value if not isinstance(value, str) else text
 
 
+LANGUAGE_NAMES = {"en": "English", "ru": "Русский"}
+
+
+def language_name(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def _parsed(value: str, is_list: bool) -> Any:
+    if is_list:
+        return [word.strip() for word in value.split(",") if word.strip()]
+    return _value_from_text(value)
+
+
 class KeyValueWidget:
     def __call__(self, field: "KeyValueField", **kwargs: Any) -> Markup:
+        translated: list[TranslatedValuesField] = getattr(field, "translated", [])
         rows = [(k, _value_text(v), _is_word_list(v)) for k, v in (field.data or {}).items()]
         rows += [("", "", False)] * BLANK_ATTRIBUTE_ROWS
         invalid = " is-invalid" if field.errors else ""
+        value_heading = (
+            Markup("Value ({})").format(language_name(field.language))
+            if translated
+            else Markup("Value")
+        )
         html = [
             Markup('<table class="table table-sm kv-rows" id="{}"><thead><tr>').format(field.id),
-            Markup('<th scope="col">Name</th><th scope="col">Value</th></tr></thead><tbody>'),
+            Markup('<th scope="col">Name</th><th scope="col">{}</th>').format(value_heading),
+            *(
+                Markup('<th scope="col">Value ({})</th>').format(language_name(other.language))
+                for other in translated
+            ),
+            Markup("</tr></thead><tbody>"),
         ]
         for i, (key, value, is_list) in enumerate(rows):
             # A list of words stays a list: its row says so, and its words are comma-separated.
@@ -176,22 +205,59 @@ class KeyValueWidget:
                 if is_list
                 else Markup("")
             )
+            cells = [
+                Markup(
+                    '<td><input class="form-control{inv}" name="{n}-{i}-value-{code}" '
+                    'value="{v}" maxlength="500" '
+                    'aria-label="Attribute {no} value ({language})"></td>'
+                ).format(
+                    inv=invalid,
+                    n=field.name,
+                    i=i,
+                    code=other.language,
+                    v=_value_text(other.data.get(key, "")) if key else "",
+                    no=i + 1,
+                    language=language_name(other.language),
+                )
+                for other in translated
+            ]
+            label = (
+                Markup("Attribute {} value ({})").format(i + 1, language_name(field.language))
+                if translated
+                else Markup("Attribute {} value").format(i + 1)
+            )
             html.append(
                 Markup(
                     '<tr><td><input class="form-control{inv}" name="{n}-{i}-key" value="{k}" '
                     'maxlength="100" aria-label="Attribute {no} name"></td>'
                     '<td><input class="form-control{inv}" name="{n}-{i}-value" value="{v}" '
-                    'maxlength="500" aria-label="Attribute {no} value">{kind}</td></tr>'
-                ).format(inv=invalid, n=field.name, i=i, k=key, v=value, no=i + 1, kind=kind)
+                    'maxlength="500" aria-label="{label}">{kind}</td>{cells}</tr>'
+                ).format(
+                    inv=invalid,
+                    n=field.name,
+                    i=i,
+                    k=key,
+                    v=value,
+                    no=i + 1,
+                    label=label,
+                    kind=kind,
+                    cells=Markup("").join(cells),
+                )
             )
         html.append(Markup("</tbody></table>"))
         return Markup("").join(html)
 
 
 class KeyValueField(Field):
-    """A JSON object as name and value rows; an empty name drops the row."""
+    """A JSON object as name and value rows; an empty name drops the row. `language`: the
+    language of its values, when translated values (TranslatedValuesField) sit beside them."""
 
     widget = KeyValueWidget()
+
+    def __init__(self, *args: Any, language: str = "en", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language = language
+        self.translated: list[TranslatedValuesField] = []
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         self.process_errors = []
@@ -212,10 +278,7 @@ class KeyValueField(Field):
             if key in values:
                 self.process_errors.append(f"{key!r} appears twice.")
                 continue
-            if formdata.get(f"{self.name}-{i - 1}-kind") == "list":
-                parsed: Any = [word.strip() for word in value.split(",") if word.strip()]
-            else:
-                parsed = _value_from_text(value)
+            parsed = _parsed(value, formdata.get(f"{self.name}-{i - 1}-kind") == "list")
             try:
                 json.dumps(parsed, ensure_ascii=False).encode()
             except UnicodeEncodeError:
@@ -223,6 +286,43 @@ class KeyValueField(Field):
                 self.process_errors.append(f"{key!r}: the value is not valid text.")
                 continue
             values[key] = parsed
+        self.data = values
+
+
+class _Unseen:
+    """Renders nothing: the field's inputs are drawn by another field's widget."""
+
+    input_type = "hidden"  # SQLAdmin lays out hidden fields without a label or a row
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        return Markup("")
+
+
+class TranslatedValuesField(Field):
+    """The values in `language` of a KeyValueField's rows (`of`), typed in the extra column
+    that field's table shows for it; rows without a name or a value are left out."""
+
+    widget = _Unseen()
+
+    def __init__(self, *args: Any, of: str, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.of = of
+        self.language = language
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        self.process_errors = []
+        self.data = dict(data) if isinstance(data, dict) else {}
+        if formdata is None or f"{self.of}-0-key" not in formdata:
+            return
+        values: dict[str, Any] = {}
+        i = 0
+        while f"{self.of}-{i}-key" in formdata:
+            key = str(formdata.get(f"{self.of}-{i}-key", "")).strip()
+            value = str(formdata.get(f"{self.of}-{i}-value-{self.language}", "")).strip()
+            is_list = formdata.get(f"{self.of}-{i}-kind") == "list"
+            i += 1
+            if key and value and key not in values:
+                values[key] = _parsed(value, is_list)
         self.data = values
 
 

@@ -20,9 +20,11 @@ from app.core.db import ShopSession
 from app.models import (
     AuditEntry,
     Category,
+    CategoryTranslation,
     Order,
     Product,
     ProductImage,
+    ProductTranslation,
     Profile,
     Stock,
     Store,
@@ -31,7 +33,19 @@ from app.models import (
 )
 
 _ACTOR_KEY = "audit_actor"
-AUDITED = (User, Profile, Category, Product, ProductImage, Store, Stock, Order, SupportConversation)
+AUDITED = (
+    User,
+    Profile,
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductTranslation,
+    ProductImage,
+    Store,
+    Stock,
+    Order,
+    SupportConversation,
+)
 # Never written to the log: secrets, and what the database derives by itself.
 HIDDEN = {"password_hash"}
 SKIPPED = {"search_vector", "updated_at", "created_at"}

@@ -7,6 +7,7 @@ from app.cart.schemas import CartItemAdd, CartItemUpdate, CartMerge, CartMergeRe
 from app.catalog.errors import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
+from app.core.language import LanguageDep
 from app.core.types import PathId
 from app.stores.schemas import CartAvailability
 
@@ -16,11 +17,11 @@ ItemId = PathId
 
 
 @router.get("", response_model=CartRead, responses=problem_responses(Unauthorized))
-async def get_cart(user: CurrentUser, session: SessionDep) -> CartRead:
-    """The cart: lines with product, quantity, unit price and line total, and the cart total.
-    Lines whose product was hidden or deleted stay, flagged `available: false`, outside the
-    total."""
-    return await service.view(session, user)
+async def get_cart(user: CurrentUser, session: SessionDep, language: LanguageDep) -> CartRead:
+    """The cart: lines with product (its name in the language of `lang` or Accept-Language),
+    quantity, unit price and line total, and the cart total. Lines whose product was hidden or
+    deleted stay, flagged `available: false`, outside the total."""
+    return await service.view(session, user, language)
 
 
 @router.post(
@@ -29,9 +30,11 @@ async def get_cart(user: CurrentUser, session: SessionDep) -> CartRead:
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(Unauthorized, ProductNotFound, CartQuantityLimit),
 )
-async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep) -> CartRead:
+async def add_to_cart(
+    data: CartItemAdd, user: CurrentUser, session: SessionDep, language: LanguageDep
+) -> CartRead:
     """Add a product; adds to its line when the cart has one. Answers the whole cart."""
-    return await service.add_item(session, user, data.product_id, data.quantity)
+    return await service.add_item(session, user, data.product_id, data.quantity, language)
 
 
 @router.patch(
@@ -40,10 +43,14 @@ async def add_to_cart(data: CartItemAdd, user: CurrentUser, session: SessionDep)
     responses=problem_responses(Unauthorized, CartItemNotFound),
 )
 async def change_cart_item(
-    item_id: ItemId, data: CartItemUpdate, user: CurrentUser, session: SessionDep
+    item_id: ItemId,
+    data: CartItemUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    language: LanguageDep,
 ) -> CartRead:
     """Set a line's quantity. Answers the whole cart."""
-    return await service.update_item(session, user, item_id, data.quantity)
+    return await service.update_item(session, user, item_id, data.quantity, language)
 
 
 @router.delete(

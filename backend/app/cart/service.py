@@ -18,6 +18,7 @@ from app.cart.schemas import (
 from app.catalog import service as catalog_service
 from app.catalog.schemas import UnorderableReason
 from app.core.config import settings
+from app.core.language import DEFAULT_LANGUAGE
 from app.core.metrics import CARTS_STARTED, count_after_commit
 from app.models import CartItem, Product, User
 from app.stores import service as stores_service
@@ -59,9 +60,16 @@ def _product(product: Product) -> CartProduct:
     )
 
 
-async def view(session: AsyncSession, user: User) -> CartRead:
-    """The cart as the customer sees it; lines of hidden or deleted products are flagged."""
+async def view(session: AsyncSession, user: User, language: str = DEFAULT_LANGUAGE) -> CartRead:
+    """The cart as the customer sees it, the products' names in `language`; lines of hidden
+    or deleted products are flagged."""
     items = [_line(item) for item in await repository.lines(session, user.id)]
+    names = await catalog_service.product_names(
+        session, [i.product.id for i in items if i.product is not None], language
+    )
+    for item in items:
+        if item.product is not None and item.product.id in names:
+            item.product.name = names[item.product.id]
     orderable = [i for i in items if i.available]
     return CartRead(
         items=items,
@@ -71,22 +79,34 @@ async def view(session: AsyncSession, user: User) -> CartRead:
     )
 
 
-async def add_item(session: AsyncSession, user: User, product_id: int, quantity: int) -> CartRead:
+async def add_item(
+    session: AsyncSession,
+    user: User,
+    product_id: int,
+    quantity: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> CartRead:
     product = await catalog_service.get_product(session, product_id, is_admin=False)
     cart_id = await repository.cart_id(session, user.id)
     cap = settings.cart_max_quantity
     if await repository.add(session, cart_id, product.id, quantity, cap) is None:
         raise CartQuantityLimit(f"A cart line holds at most {cap} units of a product.", limit=cap)
-    cart = await view(session, user)
+    cart = await view(session, user, language)
     if len(cart.items) == 1 and cart.items[0].quantity == quantity:
         count_after_commit(session, CARTS_STARTED)
     return cart
 
 
-async def update_item(session: AsyncSession, user: User, item_id: int, quantity: int) -> CartRead:
+async def update_item(
+    session: AsyncSession,
+    user: User,
+    item_id: int,
+    quantity: int,
+    language: str = DEFAULT_LANGUAGE,
+) -> CartRead:
     if not await repository.set_quantity(session, user.id, item_id, quantity):
         raise CartItemNotFound
-    return await view(session, user)
+    return await view(session, user, language)
 
 
 async def remove_item(session: AsyncSession, user: User, item_id: int) -> None:

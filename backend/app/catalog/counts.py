@@ -11,7 +11,13 @@ from app.core import read_cache
 from app.core.db import ShopSession
 from app.core.on_commit import after_commit, after_commit_async
 from app.core.redis import redis
-from app.models import Category, Product, ProductImage
+from app.models import (
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductImage,
+    ProductTranslation,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -53,14 +59,20 @@ async def forget() -> None:
         log.warning("catalog_totals_not_forgotten", error=str(error)[:200])
 
 
-_CATALOG_TYPES = (Product, Category, ProductImage)
+_CATALOG_TYPES = (
+    Product,
+    ProductTranslation,
+    Category,
+    CategoryTranslation,
+    ProductImage,
+)
 
 
 @event.listens_for(ShopSession, "after_flush")
 def _note_catalog_write(session: Session, flush_context: object) -> None:
-    """Any product, category or image added, changed or deleted (API, admin panel, seed):
-    once the transaction commits, the cached answers of every API process (at once in this
-    one, before the writer's answer leaves) and the totals are forgotten."""
+    """Any product, category, translation or image added, changed or deleted (API, admin
+    panel, seed): once the transaction commits, the cached answers of every API process (at
+    once in this one, before the writer's answer leaves) and the totals are forgotten."""
     if session.info.get("catalog_written"):
         return
     if any(

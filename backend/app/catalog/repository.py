@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
+    and_,
     bindparam,
     exists,
     func,
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import selectinload
 
 from app.core.db import engine
+from app.core.language import DEFAULT_LANGUAGE, LANGUAGES
 from app.core.listing import (
     Filter,
     ListParams,
@@ -31,7 +33,15 @@ from app.core.listing import (
     paginate,
     search_columns,
 )
-from app.models import Category, Product, ProductImage, SearchWord, Stock
+from app.models import (
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductImage,
+    ProductTranslation,
+    SearchWord,
+    Stock,
+)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -238,6 +248,42 @@ PRODUCT_COLUMNS = (
 PRODUCT_FIELDS = tuple(c.key if hasattr(c, "key") else c.name for c in PRODUCT_COLUMNS)
 
 
+def _product_select(language: str) -> Select[Any]:
+    """The product columns in `language`: its translation's name and description where there
+    is one (the default language's text where not), its attributes with the translated
+    values over the default ones."""
+    if language == DEFAULT_LANGUAGE:
+        return select(*PRODUCT_COLUMNS)
+    text = ProductTranslation
+    # The language as SQL text (one of SHOP_LANGUAGES, two letters): one parameter still.
+    joined = Product.__table__.outerjoin(
+        text.__table__,
+        and_(text.product_id == Product.id, text.language == literal_column(f"'{language}'")),
+    )
+    shown = {
+        "name": func.coalesce(text.name, Product.name).label("name"),
+        "description": func.coalesce(
+            func.nullif(text.description, literal_column("''")), Product.description
+        ).label("description"),
+        # Translated values only under the product's own keys.
+        "attributes": Product.attributes.op("||")(
+            literal_column(
+                "coalesce((SELECT jsonb_object_agg(e.key, e.value) "
+                "FROM jsonb_each(product_translation.attributes) AS e "
+                "WHERE jsonb_exists(product.attributes, e.key)), '{}'::jsonb)"
+            )
+        ).label("attributes"),
+    }
+    columns = [
+        shown.get(name, column)
+        for name, column in zip(PRODUCT_FIELDS, PRODUCT_COLUMNS, strict=True)
+    ]
+    return select(*columns).select_from(joined)
+
+
+PRODUCT_SELECT = {language: _product_select(language) for language in LANGUAGES}
+
+
 def total_key(params: ListParams, *, include_inactive: bool) -> str | None:
     """The cache key of the list's total; None for a list by `store_id`, whose total stock
     changes move (no catalog write)."""
@@ -252,9 +298,10 @@ async def list_products(
     *,
     include_inactive: bool,
     known_total: int | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Page[Any]:
-    """A page of products as dicts of ProductRead's fields."""
-    query = select(*PRODUCT_COLUMNS)
+    """A page of products as dicts of ProductRead's fields, in `language`."""
+    query = PRODUCT_SELECT[language]
     if not include_inactive:
         query = query.where(Product.is_active)
     page = await paginate(conn, query, PRODUCT_LIST, params, scalars=False, known_total=known_total)
@@ -262,27 +309,82 @@ async def list_products(
     return page
 
 
-def _compiled(column: Any) -> str:
+def _compiled(column: Any, language: str) -> str:
     """The SQL of a product by `column`, compiled once: the hottest read skips building the
     statement and its cache key."""
-    statement = select(*PRODUCT_COLUMNS).where(column == bindparam("key"))
+    statement = PRODUCT_SELECT[language].where(column == bindparam("key"))
     return str(statement.compile(dialect=engine.dialect))
 
 
-PRODUCT_BY = {int: _compiled(Product.id), str: _compiled(Product.slug)}
+PRODUCT_BY = {
+    (kind, language): _compiled(column, language)
+    for kind, column in ((int, Product.id), (str, Product.slug))
+    for language in LANGUAGES
+}
 
 
-async def read_product(conn: AsyncConnection, key: int | str) -> dict[str, Any] | None:
-    """A product as a dict of ProductRead's fields, by id or slug: one statement."""
-    row = (await conn.exec_driver_sql(PRODUCT_BY[type(key)], (key,))).first()
+async def read_product(
+    conn: AsyncConnection, key: int | str, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any] | None:
+    """A product as a dict of ProductRead's fields, by id or slug, in `language`: one
+    statement."""
+    row = (await conn.exec_driver_sql(PRODUCT_BY[(type(key), language)], (key,))).first()
     return dict(zip(PRODUCT_FIELDS, row, strict=True)) if row is not None else None
 
 
+async def product_translations(conn: AsyncConnection, product_id: int) -> dict[str, Any]:
+    """A product's translations as ProductTranslationRead's fields, by language."""
+    rows = await conn.execute(
+        select(
+            ProductTranslation.language,
+            ProductTranslation.name,
+            ProductTranslation.description,
+            ProductTranslation.attributes,
+        ).where(ProductTranslation.product_id == product_id)
+    )
+    return {
+        language: {"name": name, "description": description, "attributes": attributes}
+        for language, name, description, attributes in rows
+    }
+
+
+async def products_in(
+    session: AsyncSession, product_ids: list[int], language: str
+) -> dict[int, ProductTranslation]:
+    """The translations into `language` of these products (those that have one)."""
+    if not product_ids or language == DEFAULT_LANGUAGE:
+        return {}
+    rows = await session.scalars(
+        select(ProductTranslation).where(
+            ProductTranslation.product_id.in_(product_ids),
+            ProductTranslation.language == language,
+        )
+    )
+    return {row.product_id: row for row in rows}
+
+
+async def categories_in(
+    session: AsyncSession, category_ids: list[int], language: str
+) -> dict[int, CategoryTranslation]:
+    """The translations into `language` of these categories (those that have one)."""
+    if not category_ids or language == DEFAULT_LANGUAGE:
+        return {}
+    rows = await session.scalars(
+        select(CategoryTranslation).where(
+            CategoryTranslation.category_id.in_(category_ids),
+            CategoryTranslation.language == language,
+        )
+    )
+    return {row.category_id: row for row in rows}
+
+
 async def get_product(session: AsyncSession, key: int | str) -> Product | None:
-    """A product with its images, by id or slug."""
+    """A product with its images and translations, by id or slug."""
     column = Product.id if isinstance(key, int) else Product.slug
     return await session.scalar(
-        select(Product).where(column == key).options(selectinload(Product.images))
+        select(Product)
+        .where(column == key)
+        .options(selectinload(Product.images), selectinload(Product.translations))
     )
 
 
@@ -296,7 +398,7 @@ async def category_with_children(session: AsyncSession, category_id: int) -> Cat
     return await session.scalar(
         select(Category)
         .where(Category.id == category_id)
-        .options(selectinload(Category.children))
+        .options(selectinload(Category.children), selectinload(Category.translations))
         .execution_options(populate_existing=True)
     )
 

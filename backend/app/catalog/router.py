@@ -22,17 +22,20 @@ from app.catalog.errors import (
 from app.catalog.repository import CATEGORY_LIST, PRODUCT_LIST, RANK_WINDOW
 from app.catalog.schemas import (
     Availability,
+    CategoryAdminRead,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
     ImageRead,
     ImageUpdate,
+    ProductAdminRead,
     ProductCreate,
     ProductRead,
     ProductUpdate,
 )
 from app.core.db import SessionDep
 from app.core.errors import PayloadTooLarge, Unauthorized, problem_responses
+from app.core.language import LanguageDep
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.responses import revalidated_json
 from app.core.types import PathId, TextLimits
@@ -47,32 +50,42 @@ ImageId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 PRODUCT_PAGE = TypeAdapter(Page[ProductRead])
 PRODUCT = TypeAdapter(ProductRead)
+ADMIN_PRODUCT = TypeAdapter(ProductAdminRead)
 CACHING = " Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed."
+IN_LANGUAGE = (
+    " Texts (names, descriptions, attribute values) in the language of `lang` or "
+    "Accept-Language (Content-Language says which)."
+)
 
 
 @router.get(
     "/categories",
     response_model=Page[CategoryRead],
     responses=problem_responses(InvalidListQuery),
-    description="Categories with their direct children. " + CATEGORY_LIST.describe(),
+    description="Categories with their direct children. " + CATEGORY_LIST.describe() + IN_LANGUAGE,
     openapi_extra=CATEGORY_LIST.openapi_extra(),
 )
-async def list_categories(session: SessionDep, params: ListParamsDep) -> Page[Any]:
-    return await service.list_categories(session, params)
+async def list_categories(
+    session: SessionDep, params: ListParamsDep, language: LanguageDep
+) -> Page[Any]:
+    return await service.list_categories(session, params, language)
 
 
 @router.get(
     "/categories/{category_id}",
     response_model=CategoryRead,
     responses=problem_responses(CategoryNotFound),
+    description="A category with its direct children." + IN_LANGUAGE,
 )
-async def get_category(category_id: CategoryId, session: SessionDep) -> Category:
-    return await service.read_category(session, category_id)
+async def get_category(
+    category_id: CategoryId, session: SessionDep, language: LanguageDep
+) -> CategoryRead:
+    return await service.view_category(session, category_id, language)
 
 
 @router.post(
     "/categories",
-    response_model=CategoryRead,
+    response_model=CategoryAdminRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
@@ -83,7 +96,7 @@ async def create_category(data: CategoryCreate, admin: AdminUser, session: Sessi
 
 @router.put(
     "/categories/{category_id}",
-    response_model=CategoryRead,
+    response_model=CategoryAdminRead,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def replace_category(
@@ -94,7 +107,7 @@ async def replace_category(
 
 @router.patch(
     "/categories/{category_id}",
-    response_model=CategoryRead,
+    response_model=CategoryAdminRead,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken, CategoryCycle),
 )
 async def update_category(
@@ -125,14 +138,19 @@ async def delete_category(category_id: CategoryId, admin: AdminUser, session: Se
         "beans under Coffee), stemmed in English and Russian, matching word prefixes and "
         "mistyped words (`cofee`): name matches first unless `sort` is given, ranked among "
         f"the newest {RANK_WINDOW:,} matches when there are more (`total` still counts them "
-        "all). " + PRODUCT_LIST.describe() + CACHING
+        "all); Russian words find Russian names and descriptions. "
+        + PRODUCT_LIST.describe()
+        + CACHING
+        + IN_LANGUAGE
     ),
     openapi_extra=PRODUCT_LIST.openapi_extra(),
 )
-async def list_products(request: Request, params: ListParamsDep, user: OptionalUser) -> Response:
-    page = await service.list_products(params, is_admin=is_admin(user))
+async def list_products(
+    request: Request, params: ListParamsDep, user: OptionalUser, language: LanguageDep
+) -> Response:
+    page = await service.list_products(params, is_admin=is_admin(user), language=language)
     body = PRODUCT_PAGE.dump_json(PRODUCT_PAGE.validate_python(page, from_attributes=True))
-    return revalidated_json(request, body, private=user is not None)
+    return revalidated_json(request, body, private=user is not None, language=language)
 
 
 @router.get(
@@ -140,7 +158,7 @@ async def list_products(request: Request, params: ListParamsDep, user: OptionalU
     response_model=ProductRead,
     responses=problem_responses(ProductNotFound),
     description="A product by numeric id or by slug (one path with PUT, PATCH and DELETE by "
-    "id)." + CACHING,
+    "id); admins also get its `translations` (as ProductAdminRead)." + CACHING + IN_LANGUAGE,
 )
 async def get_product(
     product_id: Annotated[
@@ -148,14 +166,18 @@ async def get_product(
     ],
     request: Request,
     user: OptionalUser,
+    language: LanguageDep,
 ) -> Response:
-    """A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id)."""
     key: int | str = (
         int(product_id) if product_id.isdigit() and len(product_id) < 19 else product_id
     )
-    product = await service.view_product(key, is_admin=is_admin(user))
-    body = PRODUCT.dump_json(PRODUCT.validate_python(product))
-    return revalidated_json(request, body, private=user is not None)
+    admin = is_admin(user)
+    product = await service.view_product(key, is_admin=admin, language=language)
+    if admin:
+        body = ADMIN_PRODUCT.dump_json(ADMIN_PRODUCT.validate_python(product))
+    else:
+        body = PRODUCT.dump_json(PRODUCT.validate_python(product))
+    return revalidated_json(request, body, private=user is not None, language=language)
 
 
 @router.get(
@@ -173,7 +195,7 @@ async def product_availability(
 
 @router.post(
     "/products",
-    response_model=ProductRead,
+    response_model=ProductAdminRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(*ADMIN, CategoryNotFound, SlugTaken),
 )
@@ -183,7 +205,7 @@ async def create_product(data: ProductCreate, admin: AdminUser, session: Session
 
 @router.put(
     "/products/{product_id}",
-    response_model=ProductRead,
+    response_model=ProductAdminRead,
     responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def replace_product(
@@ -194,7 +216,7 @@ async def replace_product(
 
 @router.patch(
     "/products/{product_id}",
-    response_model=ProductRead,
+    response_model=ProductAdminRead,
     responses=problem_responses(*ADMIN, ProductNotFound, CategoryNotFound, SlugTaken),
 )
 async def update_product(

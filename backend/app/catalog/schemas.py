@@ -1,10 +1,12 @@
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
 from app.core.config import settings
+from app.core.language import TRANSLATED
 from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
 from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
 
@@ -15,6 +17,18 @@ Name = Annotated[str, TextLimits(200, min_length=1)]
 Description = Annotated[str, TextLimits(10_000)]
 SearchTerms = Annotated[str, TextLimits(500)]
 Attributes = Annotated[dict[str, Any], JsonObjectRules(8192)]
+CategoryName = Annotated[str, TextLimits(100, min_length=1)]
+# The languages a translation may be given in: SHOP_LANGUAGES but the default.
+TranslatedLanguage = StrEnum("TranslatedLanguage", {code: code for code in TRANSLATED})  # type: ignore[misc]
+# Not strict: "ru" given in Python (the seed, the panel) is the language too.
+TranslationKey = Annotated[TranslatedLanguage, Field(strict=False)]
+TRANSLATIONS_HELP = (
+    "Texts in the shop's other languages, by language ("
+    + ", ".join(f"`{code}`" for code in TRANSLATED)
+    + "): a language given replaces that translation, `null` removes it, a language left "
+    "out keeps its own (left out entirely: every translation stays). Readers in a language "
+    "without one read the default language's text."
+)
 
 
 class CategoryBrief(Schema):
@@ -32,8 +46,24 @@ class CategoryRead(CategoryBrief):
     updated_at: datetime
 
 
+class CategoryTranslationWrite(InputSchema):
+    name: CategoryName
+    description: Description = ""
+
+
+class CategoryTranslationRead(Schema):
+    name: str
+    description: str
+
+
+class CategoryAdminRead(CategoryRead):
+    """A category with its translations (what admins write)."""
+
+    translations: dict[str, CategoryTranslationRead] = {}
+
+
 class CategoryCreate(InputSchema):
-    name: Annotated[str, TextLimits(100, min_length=1)]
+    name: CategoryName
     slug: Slug | None = Field(None, description="Made from the name when left out or null")
     description: Description = ""
     search_terms: SearchTerms = Field(
@@ -42,6 +72,9 @@ class CategoryCreate(InputSchema):
         "(translations, synonyms: `кофе, coffee beans`), searched with its name",
     )
     parent_id: Id | None = Field(None, description="null: a top-level category")
+    translations: dict[TranslationKey, CategoryTranslationWrite | None] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
 
 
 @patch_of(CategoryCreate)
@@ -85,6 +118,28 @@ class ProductRead(Schema):
     updated_at: datetime
 
 
+class ProductTranslationRead(Schema):
+    name: str
+    description: str
+    attributes: dict[str, Any]
+
+
+class ProductAdminRead(ProductRead):
+    """A product with its translations (what admins write)."""
+
+    translations: dict[str, ProductTranslationRead] = {}
+
+
+class ProductTranslationWrite(InputSchema):
+    name: Name
+    description: Description = ""
+    attributes: Attributes = Field(
+        {},
+        description="Attribute values in this language, under the product's own keys (others "
+        "are never shown); a key left out reads the default language's value",
+    )
+
+
 class ProductCreate(InputSchema):
     name: Name
     slug: Slug | None = Field(None, description="Made from the name when left out or null")
@@ -93,6 +148,9 @@ class ProductCreate(InputSchema):
     category_id: Id
     is_active: bool = True
     attributes: Attributes = {}
+    translations: dict[TranslationKey, ProductTranslationWrite | None] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
 
 
 @patch_of(ProductCreate)

@@ -6,6 +6,7 @@ from typing import Any
 from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 from starlette.concurrency import run_in_threadpool
 
 from app.catalog import images, repository
@@ -21,17 +22,21 @@ from app.catalog.errors import (
     ProductNotFound,
 )
 from app.catalog.schemas import (
+    CategoryBrief,
     CategoryCreate,
+    CategoryRead,
     CategoryUpdate,
     ImageUpdate,
     ProductCreate,
+    ProductRead,
     ProductUpdate,
     UnorderableReason,
 )
 from app.core.db import read, savepoint
+from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
 from app.core.on_commit import after_commit
-from app.models import Category, Product, ProductImage
+from app.models import Category, CategoryTranslation, Product, ProductImage, ProductTranslation
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:
@@ -41,23 +46,112 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 # --- categories ---------------------------------------------------------------------------
 
 
-async def list_categories(session: AsyncSession, params: ListParams) -> Page[Any]:
-    return await repository.list_categories(session, params)
+def _write_translations(
+    owner: Category | Product,
+    data: CategoryCreate | CategoryUpdate | ProductCreate | ProductUpdate,
+    kind: type[CategoryTranslation] | type[ProductTranslation],
+) -> None:
+    """The translations the payload gives: a language's text replaced or added, `null`
+    removes it, languages left out stay (left out entirely: all stay)."""
+    given: dict[Any, Any] | None = getattr(data, "translations", None)
+    if "translations" not in data.model_fields_set or not given:
+        return
+    translations: dict[str, Any] = owner.translations
+    for language, fields in given.items():
+        code = str(language)
+        if fields is None:
+            translations.pop(code, None)
+        elif code in translations:
+            for field, value in fields.model_dump().items():
+                setattr(translations[code], field, value)
+        else:
+            translations[code] = kind(language=code, **fields.model_dump())
+
+
+async def _translated_categories(
+    session: AsyncSession, categories: list[Category], language: str
+) -> list[CategoryRead]:
+    """Categories as the API shows them, their and their children's names and descriptions in
+    `language` where translated (one statement for them all)."""
+    shown = [CategoryRead.model_validate(category) for category in categories]
+    if language == DEFAULT_LANGUAGE:
+        return shown
+    ids = [c.id for c in shown] + [child.id for c in shown for child in c.children]
+    texts = await repository.categories_in(session, ids, language)
+
+    def brief(item: CategoryBrief) -> CategoryBrief:
+        text = texts.get(item.id)
+        return item.model_copy(update={"name": text.name}) if text is not None else item
+
+    result = []
+    for item in shown:
+        text = texts.get(item.id)
+        update: dict[str, Any] = {"children": [brief(child) for child in item.children]}
+        if text is not None:
+            update["name"] = text.name
+            update["description"] = text.description or item.description
+        result.append(item.model_copy(update=update))
+    return result
+
+
+async def list_categories(
+    session: AsyncSession, params: ListParams, language: str = DEFAULT_LANGUAGE
+) -> Page[Any]:
+    page = await repository.list_categories(session, params)
+    page.items = await _translated_categories(session, page.items, language)
+    return page
 
 
 async def get_category(session: AsyncSession, category_id: int) -> Category:
-    category = await session.get(Category, category_id)
+    category = await session.get(
+        Category, category_id, options=[selectinload(Category.translations)]
+    )
     if category is None:
         raise CategoryNotFound
     return category
 
 
 async def read_category(session: AsyncSession, category_id: int) -> Category:
-    """A category with its direct children, as the API shows it."""
+    """A category with its direct children and translations, as admins see it."""
     category = await repository.category_with_children(session, category_id)
     if category is None:
         raise CategoryNotFound
     return category
+
+
+async def view_category(session: AsyncSession, category_id: int, language: str) -> CategoryRead:
+    """A category with its direct children, as the API shows it in `language`."""
+    category = await read_category(session, category_id)
+    return (await _translated_categories(session, [category], language))[0]
+
+
+async def translate_products(session: AsyncSession, items: list[Any], language: str) -> list[Any]:
+    """Products read as ProductRead (or a subclass), with the name, description and attribute
+    values in `language` where translated (one statement for them all)."""
+    texts = await repository.products_in(session, [item.id for item in items], language)
+    return [
+        item.model_copy(update=_product_texts(item, texts[item.id])) if item.id in texts else item
+        for item in items
+    ]
+
+
+async def product_names(
+    session: AsyncSession, product_ids: list[int], language: str
+) -> dict[int, str]:
+    """The names in `language` of those of these products translated into it."""
+    texts = await repository.products_in(session, product_ids, language)
+    return {product_id: text.name for product_id, text in texts.items()}
+
+
+def _product_texts(item: ProductRead, text: ProductTranslation) -> dict[str, Any]:
+    return {
+        "name": text.name,
+        "description": text.description or item.description,
+        "attributes": {
+            **item.attributes,
+            **{key: value for key, value in text.attributes.items() if key in item.attributes},
+        },
+    }
 
 
 async def _check_parent(
@@ -78,7 +172,9 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         description=data.description,
         search_terms=data.search_terms,
         parent_id=data.parent_id,
+        translations={},
     )
+    _write_translations(category, data, CategoryTranslation)
     async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):
         session.add(category)
     return await read_category(session, category.id)
@@ -89,6 +185,7 @@ async def update_category(
 ) -> Category:
     category = await get_category(session, category_id)
     changes = data.model_dump(exclude_unset=isinstance(data, CategoryUpdate))
+    changes.pop("translations", None)
     if "parent_id" in changes:
         await _check_parent(session, category, changes["parent_id"])
     if isinstance(data, CategoryCreate) and not changes.get("slug"):
@@ -97,6 +194,7 @@ async def update_category(
         for field, value in changes.items():
             if value is not None or field == "parent_id":
                 setattr(category, field, value)
+        _write_translations(category, data, CategoryTranslation)
     return await read_category(session, category.id)
 
 
@@ -128,7 +226,9 @@ product_list_spec = repository.product_list_spec
 product_search = repository.product_search
 
 
-async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:
+async def list_products(
+    params: ListParams, *, is_admin: bool, language: str = DEFAULT_LANGUAGE
+) -> Page[Any]:
     """A page of products (dicts of ProductRead's fields), read outside any transaction. Its
     total comes from the cache of catalog totals when there (Redis is asked outside the
     database's time limit, and a Redis out of order only costs the count)."""
@@ -136,7 +236,7 @@ async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:
     answered, cached = await counts.get(key) if key is not None else (False, None)
     page = await read(
         lambda conn: repository.list_products(
-            conn, params, include_inactive=is_admin, known_total=cached
+            conn, params, include_inactive=is_admin, known_total=cached, language=language
         )
     )
     if key is not None and answered and page.counted is not None:
@@ -144,11 +244,19 @@ async def list_products(params: ListParams, *, is_admin: bool) -> Page[Any]:
     return page
 
 
-async def view_product(key: int | str, *, is_admin: bool) -> dict[str, Any]:
-    """A product as the API shows it (a dict of ProductRead's fields), in one statement."""
-    product = await read(lambda conn: repository.read_product(conn, key))
+async def view_product(
+    key: int | str, *, is_admin: bool, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """A product as the API shows it in `language` (a dict of ProductRead's fields), in one
+    statement; for admins with its translations (ProductAdminRead), in a second."""
+    product = await read(lambda conn: repository.read_product(conn, key, language))
     if product is None or (not product["is_active"] and not is_admin):
         raise ProductNotFound
+    if is_admin:
+        product_id = product["id"]
+        product["translations"] = await read(
+            lambda conn: repository.product_translations(conn, product_id)
+        )
     return product
 
 
@@ -161,9 +269,10 @@ async def get_product(session: AsyncSession, key: int | str, *, is_admin: bool =
 
 async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
     await get_category(session, data.category_id)
-    values: dict[str, Any] = data.model_dump()
+    values: dict[str, Any] = data.model_dump(exclude={"translations"})
     values["slug"] = data.slug or slugify(data.name, max_length=220)
-    product = Product(**values)
+    product = Product(**values, translations={})
+    _write_translations(product, data, ProductTranslation)
     async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):
         session.add(product)
     return await get_product(session, product.id)
@@ -174,6 +283,7 @@ async def update_product(
 ) -> Product:
     product = await get_product(session, product_id)
     changes = data.model_dump(exclude_unset=isinstance(data, ProductUpdate))
+    changes.pop("translations", None)
     if isinstance(data, ProductCreate) and not changes.get("slug"):
         changes["slug"] = slugify(data.name, max_length=220)
     if changes.get("category_id") is not None:
@@ -182,6 +292,7 @@ async def update_product(
         for field, value in changes.items():
             if value is not None:
                 setattr(product, field, value)
+        _write_translations(product, data, ProductTranslation)
     return product
 
 

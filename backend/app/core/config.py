@@ -75,6 +75,16 @@ DEFAULT_WEBHOOK_SECRET = "dev-webhook-secret-change-me"  # noqa: S105
 DEFAULT_ADMIN_PASSWORD = "admin-password-change-me"  # noqa: S105
 
 
+DEFAULT_PICKUP_TERMS = (
+    "Order online and pick up at the store you choose: ready within 30 minutes during "
+    "opening hours, kept for 3 days."
+)
+DEFAULT_PICKUP_TERMS_RU = (
+    "Закажите на сайте и заберите заказ в выбранном магазине: он будет готов в течение "
+    "30 минут в часы работы и ждёт вас 3 дня."
+)
+
+
 class Settings(BaseSettings):
     # extra="ignore": the .env also holds the compose stack's own variables (POSTGRES_PASSWORD…).
     model_config = SettingsConfigDict(env_file=_env_file(), extra="ignore", case_sensitive=False)
@@ -154,13 +164,18 @@ class Settings(BaseSettings):
     admin_low_stock_threshold: int = Field(default=5, ge=0)
     shop_email: str = "hello@example.com"
     shop_phone: str = "+49 30 0000000"
+    # The catalog's languages, the default first: its texts are the catalog's own columns
+    # (and the fallback of a missing translation), the others' are translations (migration
+    # 0009's CHECK lists them: another language needs a migration too).
+    shop_languages: Annotated[str, Field(pattern=r"^\s*[a-z]{2}\s*(,\s*[a-z]{2}\s*)*$")] = "en,ru"
     # Checkout is pickup only: delivery terms are shown (GET /info, the About page) only when
     # the shop arranges delivery itself and says how here; empty promises nothing.
     delivery_terms: str = ""
-    pickup_terms: str = (
-        "Order online and pick up at the store you choose: ready within 30 minutes during "
-        "opening hours, kept for 3 days."
-    )
+    pickup_terms: str = DEFAULT_PICKUP_TERMS
+    # The terms in Russian (GET /info?lang=ru). Unset: the Russian of the default pickup terms
+    # while PICKUP_TERMS is the default, else PICKUP_TERMS / DELIVERY_TERMS as written.
+    pickup_terms_ru: str | None = None
+    delivery_terms_ru: str | None = None
     # /metrics answers these addresses (comma-separated IPs or networks) and callers sending
     # `Authorization: Bearer <METRICS_TOKEN>`; anyone else gets a 404.
     metrics_allow_ips: str = "127.0.0.1,::1"
@@ -268,6 +283,26 @@ class Settings(BaseSettings):
             if len(self.secret_key.get_secret_value()) < 32:
                 raise ValueError("SECRET_KEY must be at least 32 characters in production")
         return self
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """SHOP_LANGUAGES in order, the default first, each once."""
+        codes = (code.strip() for code in self.shop_languages.split(","))
+        return tuple(dict.fromkeys(code for code in codes if code))
+
+    def terms(self, language: str) -> tuple[str, str]:
+        """(pickup terms, delivery terms) in `language`; the default language's where the
+        shop wrote none in it."""
+        pickup, delivery = self.pickup_terms, self.delivery_terms
+        if language == "ru":
+            if self.pickup_terms_ru:
+                pickup = self.pickup_terms_ru
+            elif pickup == DEFAULT_PICKUP_TERMS:
+                pickup = DEFAULT_PICKUP_TERMS_RU
+            # No delivery promised in English: none in Russian either.
+            if delivery and self.delivery_terms_ru:
+                delivery = self.delivery_terms_ru
+        return pickup, delivery
 
     @property
     def is_development(self) -> bool:

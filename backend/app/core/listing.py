@@ -46,7 +46,8 @@ from app.core.errors import BadRequest
 from app.core.types import INT64_MAX, NO_NUL_PATTERN
 
 T = TypeVar("T")
-RESERVED = {"page", "page_size", "sort", "q", "cursor"}
+# `lang`: the language of the texts (app.core.language), read by the route itself.
+RESERVED = {"page", "page_size", "sort", "q", "cursor", "lang"}
 MAX_IN_VALUES = 100
 # Rows a total counts at most: a count costs what a page of this size would, never the whole
 # table; past it the answer says "more than COUNT_LIMIT" (`total_capped`).

@@ -6,8 +6,10 @@ product). A cached answer skips the router, the database and the serialisation: 
 outer middleware runs (request id, access log, metrics, security headers, CORS).
 
 What is kept: 200 answers to a GET without an Authorization header (guests' answers, the
-same for every guest) on the paths given to the middleware, keyed by path and query
-string. Signed-in requests always go through (an admin also sees inactive products).
+same for every guest) on the paths given to the middleware, keyed by the language the
+answer is in (the `lang` parameter, else Accept-Language: app.core.language), path and
+query string, so an answer in one language is never served in another. Signed-in requests
+always go through (an admin also sees inactive products).
 
 When it is forgotten: when a write that changes the catalog calls `changed()` as its
 transaction commits, that clears this process's cache at once (before the writer's answer
@@ -36,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import background, pubsub
 from app.core.config import settings
+from app.core.language import language_of
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +52,7 @@ MAX_BYTES = 32 * 1024 * 1024
 MAX_AGE_SECONDS = 10.0
 MAX_BODY_BYTES = 256 * 1024
 # Headers of a cached answer that a 304 repeats (RFC 9110 §15.4.5).
-_REVALIDATION_HEADERS = (b"etag", b"cache-control", b"vary")
+_REVALIDATION_HEADERS = (b"etag", b"cache-control", b"vary", b"content-language")
 
 LOOKUPS = Counter(
     "shop_read_cache_lookups_total",
@@ -202,7 +205,13 @@ class PublicReadCacheMiddleware:
             LOOKUPS.labels("pass").inc()
             await self.app(scope, receive, send)
             return
-        key = scope["path"].encode() + b"?" + scope["query_string"]
+        key = (
+            language_of(scope).encode()
+            + b" "
+            + scope["path"].encode()
+            + b"?"
+            + scope["query_string"]
+        )
         entry = cache.get(key)
         if entry is not None:
             LOOKUPS.labels("hit").inc()

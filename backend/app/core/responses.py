@@ -18,16 +18,26 @@ class ORJSONResponse(JSONResponse):
 
 
 def revalidated_json(
-    request: Request, body: bytes, *, private: bool, headers: dict[str, str] | None = None
+    request: Request,
+    body: bytes,
+    *,
+    private: bool,
+    headers: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> Response:
     """`body` (JSON bytes) with a strong ETag; 304 without a body when the client's
     If-None-Match has it. Caches must revalidate every time (`no-cache`): a catalog write
-    shows at once."""
-    etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    shows at once. With `language`, the answer is that language's (Content-Language, Vary:
+    Accept-Language) and so is its ETag, even where the texts read the same."""
+    digest = hashlib.blake2b(body, digest_size=16)
+    if language is not None:
+        digest.update(b"\0" + language.encode())
+    etag = '"' + digest.hexdigest() + '"'
     cache = {
         "ETag": etag,
         "Cache-Control": ("private" if private else "public") + ", no-cache",
-        "Vary": "Authorization",
+        "Vary": "Authorization" if language is None else "Authorization, Accept-Language",
+        **({"Content-Language": language} if language is not None else {}),
         **(headers or {}),
     }
     wanted = request.headers.get("if-none-match")

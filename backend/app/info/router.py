@@ -10,6 +10,7 @@ from app.core import ratelimit, sentry
 from app.core.config import settings
 from app.core.db import SessionDep
 from app.core.errors import AppError, NotFound, TooManyRequests, problem_responses
+from app.core.language import LanguageDep
 from app.core.redis import redis
 from app.core.schemas import Schema
 from app.core.types import Money
@@ -47,25 +48,29 @@ class ShopInfo(Schema):
     contacts: Contacts
     delivery_terms: str | None = Field(
         description="How the shop delivers, or null: checkout is pickup only, and nothing is "
-        "promised unless the shop sets DELIVERY_TERMS."
+        "promised unless the shop sets DELIVERY_TERMS (in Russian: DELIVERY_TERMS_RU)."
     )
-    pickup_terms: str
+    pickup_terms: str = Field(
+        description="How pickup works (PICKUP_TERMS; in Russian: PICKUP_TERMS_RU)."
+    )
     top_up: TopUpLimits
     stores: list[StoreRead]
     error_reporting: ErrorReporting | None = None
 
 
 @router.get("/info", response_model=ShopInfo)
-async def shop_info(session: SessionDep) -> ShopInfo:
-    """The shop's name, contacts, delivery and pickup terms, and every store's address and
-    opening hours."""
+async def shop_info(session: SessionDep, language: LanguageDep) -> ShopInfo:
+    """The shop's name, contacts, delivery and pickup terms (in the language of `lang` or
+    Accept-Language; the default language's where the shop wrote none in it), and every
+    store's address and opening hours."""
     stores = await stores_service.active_stores(session)
+    pickup_terms, delivery_terms = settings.terms(language)
     return ShopInfo(
         name=settings.project_name,
         currency=settings.currency,
         contacts=Contacts(email=settings.shop_email, phone=settings.shop_phone),
-        delivery_terms=settings.delivery_terms or None,
-        pickup_terms=settings.pickup_terms,
+        delivery_terms=delivery_terms or None,
+        pickup_terms=pickup_terms,
         top_up=TopUpLimits(minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount),
         stores=[StoreRead.model_validate(store) for store in stores],
         error_reporting=ErrorReporting(

@@ -3,7 +3,14 @@
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.cart import Cart, CartItem
-from app.models.catalog import Category, Product, ProductImage, SearchWord
+from app.models.catalog import (
+    Category,
+    CategoryTranslation,
+    Product,
+    ProductImage,
+    ProductTranslation,
+    SearchWord,
+)
 from app.models.order import (
     ORDER_NUMBER_SEQ,
     IdempotencyKey,
@@ -26,6 +33,7 @@ __all__ = [
     "Cart",
     "CartItem",
     "Category",
+    "CategoryTranslation",
     "ConversationStatus",
     "IdempotencyKey",
     "Order",
@@ -35,6 +43,7 @@ __all__ = [
     "OutboxJob",
     "Product",
     "ProductImage",
+    "ProductTranslation",
     "Profile",
     "Role",
     "RoleName",

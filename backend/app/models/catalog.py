@@ -17,10 +17,23 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
+from sqlalchemy.orm import (
+    Mapped,
+    attribute_keyed_dict,
+    mapped_column,
+    query_expression,
+    relationship,
+)
 
+from app.core.config import settings
 from app.core.money import MONEY_COLUMN
 from app.models.base import Base, IdMixin, TimestampMixin
+
+
+def _translated_languages() -> CheckConstraint:
+    """A translation is in one of SHOP_LANGUAGES but the first (whose text is the row's own)."""
+    codes = ", ".join(f"'{code}'" for code in settings.languages[1:])
+    return CheckConstraint(f"language IN ({codes})" if codes else "false", name="language")
 
 
 class Category(IdMixin, TimestampMixin, Base):
@@ -47,9 +60,33 @@ class Category(IdMixin, TimestampMixin, Base):
         order_by="Category.name, Category.id",
         passive_deletes=True,
     )
+    # Its texts in the other languages, by language ("ru").
+    translations: Mapped[dict[str, "CategoryTranslation"]] = relationship(
+        lazy="raise",
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __str__(self) -> str:
         return self.name
+
+
+class CategoryTranslation(Base):
+    """A category's name and description in another language than the default."""
+
+    __tablename__ = "category_translation"
+    __table_args__ = (_translated_languages(),)
+
+    category_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("category.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.name}"
 
 
 class Product(IdMixin, TimestampMixin, Base):
@@ -100,9 +137,37 @@ class Product(IdMixin, TimestampMixin, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Its texts in the other languages, by language ("ru").
+    translations: Mapped[dict[str, "ProductTranslation"]] = relationship(
+        lazy="raise",
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProductTranslation(Base):
+    """A product's name, description and attribute values (the same keys as the product's
+    own) in another language than the default; what it leaves out is read in the default."""
+
+    __tablename__ = "product_translation"
+    __table_args__ = (_translated_languages(),)
+
+    product_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("product.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    attributes: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+
+    def __str__(self) -> str:
+        return f"{self.language}: {self.name}"
 
 
 class SearchWord(Base):

@@ -8,6 +8,7 @@ from app.auth.permissions import is_admin
 from app.catalog.errors import ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
+from app.core.language import LanguageDep
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.types import PathId
 from app.models import Stock, Store
@@ -38,10 +39,12 @@ ADMIN = (Unauthorized, InsufficientRole)
     response_model=Page[StoreRead],
     responses=problem_responses(InvalidListQuery),
     description="Stores with address, weekly hours and `open_now` (in the store's timezone). "
-    + STORE_LIST.describe(),
+    "Names and addresses read as written locally, in every language. " + STORE_LIST.describe(),
     openapi_extra=STORE_LIST.openapi_extra(),
 )
-async def list_stores(session: SessionDep, params: ListParamsDep, user: OptionalUser) -> Page[Any]:
+async def list_stores(
+    session: SessionDep, params: ListParamsDep, user: OptionalUser, language: LanguageDep
+) -> Page[Any]:
     return await service.list_stores(session, params, is_admin=is_admin(user))
 
 
@@ -57,8 +60,15 @@ async def guest_cart_availability(data: GuestCart, session: SessionDep) -> CartA
     return await service.guest_cart_availability(session, data.items)
 
 
-@router.get("/{store_id:int}", response_model=StoreRead, responses=problem_responses(StoreNotFound))
-async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) -> Store:
+@router.get(
+    "/{store_id:int}",
+    response_model=StoreRead,
+    responses=problem_responses(StoreNotFound),
+    description="A store; its name and address read as written locally, in every language.",
+)
+async def get_store(
+    store_id: StoreId, session: SessionDep, user: OptionalUser, language: LanguageDep
+) -> Store:
     return await service.get_store(session, store_id, is_admin=is_admin(user))
 
 
@@ -68,14 +78,21 @@ async def get_store(store_id: StoreId, session: SessionDep, user: OptionalUser) 
     responses=problem_responses(StoreNotFound, InvalidListQuery),
     description="The store's assortment: products with the quantity in stock there; `q` "
     "searches as GET /products does (names, descriptions, attribute values, category names "
-    "and search terms; English and Russian stems, prefixes, mistyped words). "
-    + ASSORTMENT_LIST.describe(),
+    "and search terms, and their translations; English and Russian stems, prefixes, mistyped "
+    "words); names, descriptions and attribute values in the language of `lang` or "
+    "Accept-Language. " + ASSORTMENT_LIST.describe(),
     openapi_extra=ASSORTMENT_LIST.openapi_extra(),
 )
 async def store_assortment(
-    store_id: StoreId, session: SessionDep, params: ListParamsDep, user: OptionalUser
+    store_id: StoreId,
+    session: SessionDep,
+    params: ListParamsDep,
+    user: OptionalUser,
+    language: LanguageDep,
 ) -> Page[Any]:
-    return await service.assortment(session, store_id, params, is_admin=is_admin(user))
+    return await service.assortment(
+        session, store_id, params, is_admin=is_admin(user), language=language
+    )
 
 
 @router.post(

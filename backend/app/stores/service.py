@@ -8,11 +8,13 @@ from app.audit import service as audit_service
 from app.catalog import service as catalog_service
 from app.catalog.schemas import Availability
 from app.core.db import savepoint
+from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
 from app.models import Stock, Store
 from app.stores import repository
 from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
 from app.stores.schemas import (
+    AssortmentItem,
     CartAvailability,
     CartLineQuantity,
     ShortLine,
@@ -89,10 +91,19 @@ async def set_stock(session: AsyncSession, store_id: int, product_id: int, quant
 
 
 async def assortment(
-    session: AsyncSession, store_id: int, params: ListParams, *, is_admin: bool
+    session: AsyncSession,
+    store_id: int,
+    params: ListParams,
+    *,
+    is_admin: bool,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Page[Any]:
     await get_store(session, store_id, is_admin=is_admin)
-    return await repository.assortment(session, store_id, params, include_inactive=is_admin)
+    page = await repository.assortment(session, store_id, params, include_inactive=is_admin)
+    if language != DEFAULT_LANGUAGE:
+        items = [AssortmentItem.model_validate(product) for product in page.items]
+        page.items = await catalog_service.translate_products(session, items, language)
+    return page
 
 
 async def availability(session: AsyncSession, product_id: int) -> list[Availability]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.core.db import SessionFactory
-from app.models import Category, Product, ProductImage, Store
+from app.models import AuditEntry, Category, Product, ProductImage, Store
 from tests.admin.test_admin import EVIL, SAME_ORIGIN, logged_in_admin, make_catalog
 from tests.catalog.test_images import jpeg_with_exif, png
 from tests.factories import create_category, create_product
@@ -327,3 +327,83 @@ async def test_flavour_notes_are_words_separated_by_commas_not_json(client):
         "flavour_notes": ["jasmine", "bergamot", "lemon"],
         "origin": "Sidama, Ethiopia",
     }
+
+
+async def test_the_russian_name_description_and_attribute_values_are_saved_beside_the_english(
+    client,
+):
+    await logged_in_admin(client)
+    category = await create_category("Coffee")
+    form = await client.get("/admin/product/create")
+    for label in ("Name (English)", "Name (Русский)", "Description (Русский)", "Value (Русский)"):
+        assert label in form.text, label
+
+    created = await client.post(
+        "/admin/product/create",
+        data={
+            **product_form(category.id, description="Light roast."),
+            "name_ru": "Домашняя смесь",
+            "description_ru": "Светлая обжарка.",
+            "attributes-0-key": "roast",
+            "attributes-0-value": "light",
+            "attributes-0-value-ru": "светлая",
+            "attributes-1-key": "weight_g",
+            "attributes-1-value": "250",
+            "attributes-1-value-ru": "",
+        },
+        headers=SAME_ORIGIN,
+    )
+    assert created.status_code == 302, field_errors(created.text)
+    product = await product_by_name("House Blend")
+    russian = await client.get(f"/api/v1/products/{product.id}", params={"lang": "ru"})
+    assert russian.json()["name"] == "Домашняя смесь"
+    assert russian.json()["description"] == "Светлая обжарка."
+    assert russian.json()["attributes"] == {"roast": "светлая", "weight_g": 250}
+    edit = await client.get(f"/admin/product/edit/{product.id}")
+    assert 'value="Домашняя смесь"' in edit.text
+    assert 'name="attributes-0-value-ru" value="светлая"' in edit.text
+
+    async with SessionFactory() as session:
+        logged = (
+            await session.scalars(
+                select(AuditEntry).where(AuditEntry.entity == "product_translation")
+            )
+        ).all()
+    assert [(e.action, e.entity_id, e.after["name"]) for e in logged] == [
+        ("create", f"{product.id}/ru", "Домашняя смесь")
+    ]
+
+    nameless = await client.post(
+        f"/admin/product/edit/{product.id}",
+        data={
+            **product_form(category.id, slug=product.slug),
+            "description_ru": "Без названия.",
+        },
+        headers=SAME_ORIGIN,
+    )
+    assert nameless.status_code == 400
+    assert "This is required." in field_errors(nameless.text)
+    cleared = await client.post(
+        f"/admin/product/edit/{product.id}",
+        data=product_form(category.id, slug=product.slug),
+        headers=SAME_ORIGIN,
+    )
+    assert cleared.status_code == 302, field_errors(cleared.text)
+    english = await client.get(f"/api/v1/products/{product.id}", params={"lang": "ru"})
+    assert english.json()["name"] == "House Blend"
+
+
+async def test_a_category_s_russian_name_is_saved_in_the_panel(client):
+    await logged_in_admin(client)
+    created = await client.post(
+        "/admin/category/create",
+        data={"name": "Tea", "name_ru": "Чай", "slug": "", "parent": "", "save": "Save"},
+        headers=SAME_ORIGIN,
+    )
+    assert created.status_code == 302, field_errors(created.text)
+    async with SessionFactory() as session:
+        tea = await session.scalar(select(Category).where(Category.name == "Tea"))
+    russian = await client.get(f"/api/v1/categories/{tea.id}", headers={"Accept-Language": "ru"})
+    assert russian.json()["name"] == "Чай"
+    edit = await client.get(f"/admin/category/edit/{tea.id}")
+    assert 'value="Чай"' in edit.text and "Name (Русский)" in edit.text

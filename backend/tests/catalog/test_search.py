@@ -195,3 +195,19 @@ async def test_the_admin_panel_s_product_list_searches_the_same_way(client, db):
     assert "Dune" in by_slug.text and "Kenya Nyeri AA" not in by_slug.text
     for odd in ("x" * 500, "'\\&|!:*()", "%_"):
         assert (await client.get("/admin/product/list", params={"search": odd})).status_code == 200
+
+
+async def test_the_demo_coffee_is_found_by_its_russian_names_and_attribute_values(
+    client, demo_catalog
+):
+    async def russian(q: str) -> list[str]:
+        return names(await client.get("/api/v1/products", params={"q": q, "lang": "ru"}))
+
+    beans = await russian("кофе зерна")
+    assert "Эфиопия Иргачефф Кочере" in beans and "Кения Ньери AA" in beans
+    assert (await russian("эфиопия иргачефф"))[0] == "Эфиопия Иргачефф Кочере"
+    assert "Эфиопия Иргачефф Кочере" in await russian("жасмин")  # a flavour note, in Russian
+    assert (await russian("гейзерная кофеварка"))[0] == "Гейзерная кофеварка на 6 чашек"
+    assert (await russian("смотрителя маяка"))[0] == "Дочь смотрителя маяка"
+    english = names(await client.get("/api/v1/products", params={"q": "lighthouse keeper"}))
+    assert english[0] == "The Lighthouse Keeper's Daughter"

@@ -82,3 +82,49 @@ async def test_the_latest_migration_downgrades_and_upgrades_again(scratch_databa
     await asyncio.to_thread(command.upgrade, config, "head")
     assert await current(scratch_database) == head
     assert await asyncio.to_thread(schema, scratch_database) == upgraded
+
+
+async def _fetch(app_url: str, query: str) -> list[asyncpg.Record]:
+    url = make_url(app_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conn = await asyncpg.connect(url)
+    try:
+        return await conn.fetch(query)
+    finally:
+        await conn.close()
+
+
+async def test_undoing_the_translations_keeps_the_catalog_searchable_in_english(
+    scratch_database,
+):
+    config = alembic_config(scratch_database)
+    await asyncio.to_thread(command.upgrade, config, "0009_catalog_translations")
+    await _fetch(
+        scratch_database,
+        """
+        WITH c AS (INSERT INTO category (name, slug) VALUES ('Coffee', 'coffee') RETURNING id),
+        p AS (
+            INSERT INTO product (name, slug, price, category_id)
+            SELECT 'Morning Beans', 'morning-beans', 9, id FROM c RETURNING id
+        ),
+        t AS (
+            INSERT INTO category_translation (category_id, language, name)
+            SELECT id, 'ru', 'Кофе' FROM c
+        )
+        INSERT INTO product_translation (product_id, language, name, attributes)
+        SELECT id, 'ru', 'Утренние зёрна', '{"roast": "светлая"}' FROM p
+        """,
+    )
+    query = "SELECT search_vector::text AS v FROM product WHERE slug = 'morning-beans'"
+    translated = (await _fetch(scratch_database, query))[0]["v"]
+    assert all(word in translated for word in ("'утрен'", "'зерн'", "'светл'", "'коф'"))
+    refused = await _fetch(
+        scratch_database,
+        "SELECT count(*) AS n FROM pg_constraint WHERE conname = 'ck_product_translation_language'",
+    )
+    assert refused[0]["n"] == 1
+
+    await asyncio.to_thread(command.downgrade, config, "-1")
+    english = (await _fetch(scratch_database, query))[0]["v"]
+    assert "'morn'" in english and "'зерн'" not in english and "'коф'" not in english
+    await asyncio.to_thread(command.upgrade, config, "head")
+    assert await _fetch(scratch_database, "SELECT * FROM product_translation") == []

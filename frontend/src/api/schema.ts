@@ -402,7 +402,7 @@ export interface paths {
         };
         /**
          * List Categories
-         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
+         * @description Categories with their direct children. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
          */
         get: operations["list_categories"];
         put?: never;
@@ -424,7 +424,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Category */
+        /**
+         * Get Category
+         * @description A category with its direct children. Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
+         */
         get: operations["get_category"];
         /** Replace Category */
         put: operations["replace_category"];
@@ -449,7 +452,7 @@ export interface paths {
         };
         /**
          * List Products
-         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` searches names, descriptions, attribute values and the names and search terms of the product's category and its parent categories (`coffee` finds the single-origin beans under Coffee), stemmed in English and Russian, matching word prefixes and mistyped words (`cofee`): name matches first unless `sort` is given, ranked among the newest 1,000 matches when there are more (`total` still counts them all). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
+         * @description Active products (admins also see inactive ones). `category_id` includes subcategories; `store_id` keeps products in stock at that store; `q` searches names, descriptions, attribute values and the names and search terms of the product's category and its parent categories (`coffee` finds the single-origin beans under Coffee), stemmed in English and Russian, matching word prefixes and mistyped words (`cofee`): name matches first unless `sort` is given, ranked among the newest 1,000 matches when there are more (`total` still counts them all); Russian words find Russian names and descriptions. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+"). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed. Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
          */
         get: operations["list_products"];
         put?: never;
@@ -470,7 +473,7 @@ export interface paths {
         };
         /**
          * Get Product
-         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed.
+         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id); admins also get its `translations` (as ProductAdminRead). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed. Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
          */
         get: operations["get_product"];
         /** Replace Product */
@@ -555,7 +558,7 @@ export interface paths {
         };
         /**
          * List Stores
-         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
+         * @description Stores with address, weekly hours and `open_now` (in the store's timezone). Names and addresses read as written locally, in every language. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["list_stores"];
         put?: never;
@@ -601,7 +604,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Store */
+        /**
+         * Get Store
+         * @description A store; its name and address read as written locally, in every language.
+         */
         get: operations["get_store"];
         /** Replace Store */
         put: operations["replace_store"];
@@ -623,7 +629,7 @@ export interface paths {
         };
         /**
          * Store Assortment
-         * @description The store's assortment: products with the quantity in stock there; `q` searches as GET /products does (names, descriptions, attribute values, category names and search terms; English and Russian stems, prefixes, mistyped words). List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
+         * @description The store's assortment: products with the quantity in stock there; `q` searches as GET /products does (names, descriptions, attribute values, category names and search terms, and their translations; English and Russian stems, prefixes, mistyped words); names, descriptions and attribute values in the language of `lang` or Accept-Language. List query language: `page`, `page_size` (1..100), `sort` (comma-separated keys, `-` for descending), `q` search, `cursor` (a page's `next_cursor`: the rows after it, for infinite scroll and deep pages) and the filters below (`field`, `field__in`, `field__gte`, `field__lte`, `field__icontains`); an unknown one answers 400 naming it. `total` counts at most 10,000 matches: with more, `total_capped` is true (show "10,000+").
          */
         get: operations["store_assortment"];
         put?: never;
@@ -663,8 +669,9 @@ export interface paths {
         };
         /**
          * Shop Info
-         * @description The shop's name, contacts, delivery and pickup terms, and every store's address and
-         *     opening hours.
+         * @description The shop's name, contacts, delivery and pickup terms (in the language of `lang` or
+         *     Accept-Language; the default language's where the shop wrote none in it), and every
+         *     store's address and opening hours.
          */
         get: operations["shop_info"];
         put?: never;
@@ -706,9 +713,9 @@ export interface paths {
         };
         /**
          * Get Cart
-         * @description The cart: lines with product, quantity, unit price and line total, and the cart total.
-         *     Lines whose product was hidden or deleted stay, flagged `available: false`, outside the
-         *     total.
+         * @description The cart: lines with product (its name in the language of `lang` or Accept-Language),
+         *     quantity, unit price and line total, and the cart total. Lines whose product was hidden or
+         *     deleted stay, flagged `available: false`, outside the total.
          */
         get: operations["get_cart"];
         put?: never;
@@ -1391,6 +1398,49 @@ export interface components {
             /** Currency */
             currency: string;
         };
+        /**
+         * CategoryAdminRead
+         * @description A category with its translations (what admins write).
+         */
+        CategoryAdminRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Description */
+            description: string;
+            /** Search Terms */
+            search_terms: string;
+            /** Parent Id */
+            parent_id: number | null;
+            /**
+             * Children
+             * @default []
+             */
+            children: components["schemas"]["CategoryBrief"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Translations
+             * @default {}
+             */
+            translations: {
+                [key: string]: components["schemas"]["CategoryTranslationRead"];
+            };
+        };
         /** CategoryBrief */
         CategoryBrief: {
             /**
@@ -1428,6 +1478,13 @@ export interface components {
              * @description null: a top-level category
              */
             parent_id?: number | null;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["CategoryTranslationWrite"] | null;
+            };
         };
         /** CategoryRead */
         CategoryRead: {
@@ -1462,6 +1519,23 @@ export interface components {
              */
             updated_at: string;
         };
+        /** CategoryTranslationRead */
+        CategoryTranslationRead: {
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+        };
+        /** CategoryTranslationWrite */
+        CategoryTranslationWrite: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+        };
         /**
          * CategoryUpdate
          * @description Fields of CategoryCreate; the ones left out stay as they are.
@@ -1486,6 +1560,13 @@ export interface components {
              * @description null: a top-level category
              */
             parent_id?: number | null;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["CategoryTranslationWrite"] | null;
+            };
         };
         /** Contacts */
         Contacts: {
@@ -1611,6 +1692,12 @@ export interface components {
             /** Alt Text */
             alt_text?: string;
         };
+        /**
+         * Language
+         * @description A language of the shop's catalog.
+         * @enum {string}
+         */
+        Language: "en" | "ru";
         /** LoginRequest */
         LoginRequest: {
             /** Login */
@@ -2155,6 +2242,57 @@ export interface components {
              */
             instance: string | null;
         };
+        /**
+         * ProductAdminRead
+         * @description A product with its translations (what admins write).
+         */
+        ProductAdminRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Description */
+            description: string;
+            /** Price */
+            price: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
+            category_id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Images */
+            images: components["schemas"]["ImageRead"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Translations
+             * @default {}
+             */
+            translations: {
+                [key: string]: components["schemas"]["ProductTranslationRead"];
+            };
+        };
         /** ProductCreate */
         ProductCreate: {
             /** Name */
@@ -2207,6 +2345,13 @@ export interface components {
                     };
                 };
             };
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["ProductTranslationWrite"] | null;
+            };
         };
         /** ProductRead */
         ProductRead: {
@@ -2248,6 +2393,49 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** ProductTranslationRead */
+        ProductTranslationRead: {
+            /** Name */
+            name: string;
+            /** Description */
+            description: string;
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+        };
+        /** ProductTranslationWrite */
+        ProductTranslationWrite: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /**
+             * Attributes
+             * @description Attribute values in this language, under the product's own keys (others are never shown); a key left out reads the default language's value
+             * @default {}
+             */
+            attributes: {
+                [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    };
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    })[] | {
+                        [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
         };
         /**
          * ProductUpdate
@@ -2297,6 +2485,13 @@ export interface components {
                     };
                 };
             };
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["ProductTranslationWrite"] | null;
+            };
         };
         /** RefreshRequest */
         RefreshRequest: {
@@ -2338,10 +2533,13 @@ export interface components {
             contacts: components["schemas"]["Contacts"];
             /**
              * Delivery Terms
-             * @description How the shop delivers, or null: checkout is pickup only, and nothing is promised unless the shop sets DELIVERY_TERMS.
+             * @description How the shop delivers, or null: checkout is pickup only, and nothing is promised unless the shop sets DELIVERY_TERMS (in Russian: DELIVERY_TERMS_RU).
              */
             delivery_terms: string | null;
-            /** Pickup Terms */
+            /**
+             * Pickup Terms
+             * @description How pickup works (PICKUP_TERMS; in Russian: PICKUP_TERMS_RU).
+             */
             pickup_terms: string;
             top_up: components["schemas"]["TopUpLimits"];
             /** Stores */
@@ -2699,6 +2897,11 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * TranslatedLanguage
+         * @enum {string}
+         */
+        TranslatedLanguage: "ru";
         /** UnavailableLine */
         UnavailableLine: {
             /**
@@ -4852,6 +5055,8 @@ export interface operations {
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `created_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -4948,7 +5153,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CategoryRead"];
+                    "application/json": components["schemas"]["CategoryAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -5031,7 +5236,10 @@ export interface operations {
     };
     get_category: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path: {
                 category_id: number;
@@ -5110,7 +5318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CategoryRead"];
+                    "application/json": components["schemas"]["CategoryAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -5299,7 +5507,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CategoryRead"];
+                    "application/json": components["schemas"]["CategoryAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -5391,6 +5599,8 @@ export interface operations {
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -5516,7 +5726,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductRead"];
+                    "application/json": components["schemas"]["ProductAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -5599,7 +5809,10 @@ export interface operations {
     };
     get_product: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path: {
                 /** @description The product's numeric id or its slug */
@@ -5690,7 +5903,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductRead"];
+                    "application/json": components["schemas"]["ProductAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -5870,7 +6083,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductRead"];
+                    "application/json": components["schemas"]["ProductAdminRead"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -6308,6 +6521,8 @@ export interface operations {
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `city` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -6555,7 +6770,10 @@ export interface operations {
     };
     get_store: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path: {
                 store_id: number;
@@ -6926,6 +7144,8 @@ export interface operations {
                 q?: string | null;
                 /** @description The `next_cursor` of the page before: the rows after it (`page` is then ignored); the same `sort`, `q` and filters must be sent again */
                 cursor?: string | null;
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
                 /** @description Comma-separated sort keys, `-` before a key for descending: `id`, `name`, `price`, `created_at`, `updated_at`, `quantity` */
                 sort?: string;
                 /** @description Filter: `id` equals */
@@ -7141,7 +7361,10 @@ export interface operations {
     };
     shop_info: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7164,6 +7387,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
@@ -7261,7 +7493,10 @@ export interface operations {
     };
     get_cart: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7295,6 +7530,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
@@ -7361,7 +7605,10 @@ export interface operations {
     };
     add_to_cart: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7521,7 +7768,10 @@ export interface operations {
     };
     change_cart_item: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path: {
                 item_id: number;

@@ -139,3 +139,15 @@ describe('failures become typed ApiErrors', () => {
     expect(error.code).toBe('network_error');
   });
 });
+
+describe('the API answers in the interface language', () => {
+  it('asks for the language on <html lang>, which i18n keeps', async () => {
+    setAccessToken(null);
+    const calls = serve(() => ({ status: 200, data: {} }));
+    document.documentElement.lang = 'en';
+    await api.get('/products/kenya-nyeri-aa');
+    document.documentElement.lang = 'ru';
+    await api.get('/products/kenya-nyeri-aa');
+    expect(calls.map((call) => call.headers.get('Accept-Language'))).toEqual(['en', 'ru']);
+  });
+});

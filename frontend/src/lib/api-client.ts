@@ -101,6 +101,8 @@ api.interceptors.request.use((config) => {
   if (accessToken && !config.headers.has('Authorization')) {
     config.headers.set('Authorization', `Bearer ${accessToken}`);
   }
+  // The API answers in the interface's language (catalog texts, terms, cart names), on <html lang>.
+  config.headers.set('Accept-Language', document.documentElement.lang);
   return config;
 });
 

@@ -82,10 +82,21 @@ function applyLanguage(code: string) {
   document.documentElement.lang = code;
 }
 
+/**
+ * The interface language, on <html lang>: what the API is asked to answer in (api-client) and
+ * what catalog, store and info queries are keyed by. A component using them renders again on a
+ * switch (useTranslation), so their keys change and they read the new language's texts.
+ */
+export const language = (): string => document.documentElement.lang;
+
+// `?lang=ru` (index.html's hreflang links), else the earlier choice, else the browser's: on
+// <html lang> as the entry loads, so the first page's requests (before i18n starts) ask for it.
+const detected = detectLanguage(new URLSearchParams(location.search).get('lang'), readStoredLanguage(), navigator.languages ?? [navigator.language]);
+applyLanguage(detected);
+
 /** Starts i18n in the detected language; resolves once its texts are there. */
 export async function initI18n(): Promise<void> {
-  const requested = new URLSearchParams(window.location.search).get('lang');
-  const language = detectLanguage(requested, readStoredLanguage(), navigator.languages ?? [navigator.language]);
+  const language = detected;
   await i18n.use(initReactI18next).init({
     resources: { en: { translation: en } },
     lng: 'en',

@@ -15,7 +15,14 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
-from app.admin.forms import DecimalCommaField, KeyValueField, attribute_text, schema_form
+from app.admin.forms import (
+    DecimalCommaField,
+    KeyValueField,
+    TranslatedValuesField,
+    attribute_text,
+    language_name,
+    schema_form,
+)
 from app.admin.views.base import (
     AdminChangeRefused,
     SafeForeignKeyFilter,
@@ -29,6 +36,7 @@ from app.admin.views.base import (
 from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ImageUpdate, ProductCreate
 from app.core.db import unit_of_work
+from app.core.language import DEFAULT_LANGUAGE, TRANSLATED
 from app.models import Category, Product, ProductImage
 
 SLUG_HELP = "Made from the name when left empty; lower-case letters, digits and dashes."
@@ -50,7 +58,59 @@ async def _category_choices() -> list[tuple[str, str]]:
     return [(str(cid), name) for cid, name in rows]
 
 
+# --- translations: the other languages' fields beside the default's ------------------------
+
+DEFAULT_NAME = language_name(DEFAULT_LANGUAGE)
+TRANSLATION_HELP = "Left empty: shown in {} (a translation needs its name)."
+
+
+def _translations_payload(data: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The form's fields of every other language (`name_ru`…) as the schema's `translations`:
+    all of a language's fields empty removes its translation; a name is needed otherwise."""
+    translations: dict[str, Any] = {}
+    for code in TRANSLATED:
+        given = {field: data.get(f"{field}_{code}") or _empty(field) for field in fields}
+        translations[code] = given if any(given.values()) else None
+    return translations
+
+
+def _empty(field: str) -> Any:
+    return {} if field == "attributes" else ""
+
+
+def _translation_fields(labels: dict[str, type]) -> dict[str, Any]:
+    """Form fields per other language: `name_ru` labelled "Name (Русский)" and so on."""
+    fields: dict[str, Any] = {}
+    for code in TRANSLATED:
+        for field, kind in labels.items():
+            label = f"{field.capitalize()} ({language_name(code)})"
+            description = TRANSLATION_HELP.format(DEFAULT_NAME) if field == "name" else ""
+            fields[f"{field}_{code}"] = kind(label, description=description)
+    return fields
+
+
+def _translation_errors(fields: tuple[str, ...]) -> dict[str, str]:
+    """Where a translation's problems are shown: beside its field (the attribute table's, for
+    its attribute values)."""
+    return {
+        f"translations.{code}.{field}": "attributes" if field == "attributes" else f"{field}_{code}"
+        for code in TRANSLATED
+        for field in fields
+    }
+
+
+def _translation_data(obj: Category | Product, fields: tuple[str, ...]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for code in TRANSLATED:
+        text = obj.translations.get(code)
+        for field in fields:
+            data[f"{field}_{code}"] = getattr(text, field) if text is not None else _empty(field)
+    return data
+
+
 # --- categories --------------------------------------------------------------------------
+
+CATEGORY_TEXTS = ("name", "description")
 
 
 def _category_payload(data: dict[str, Any]) -> dict[str, Any]:
@@ -60,18 +120,33 @@ def _category_payload(data: dict[str, Any]) -> dict[str, Any]:
         "description": data.get("description") or "",
         "search_terms": data.get("search_terms") or "",
         "parent_id": _id_or_none(data.get("parent")),
+        "translations": _translations_payload(data, CATEGORY_TEXTS),
     }
 
 
-class CategoryForm(schema_form(CategoryCreate, _category_payload, {"parent_id": "parent"})):  # type: ignore[misc]
-    name = StringField("Name")
-    slug = StringField("Slug", description=SLUG_HELP)
-    description = TextAreaField("Description")
-    search_terms = StringField(
-        "Search terms",
-        description="Other words it is found by: translations, synonyms (кофе, coffee beans)",
-    )
-    parent = SelectField("Parent", choices=[], validate_choice=False)
+# The default language's field, then each other language's beside it.
+CategoryForm: type = type(
+    "CategoryForm",
+    (
+        schema_form(
+            CategoryCreate,
+            _category_payload,
+            {"parent_id": "parent", **_translation_errors(CATEGORY_TEXTS)},
+        ),
+    ),
+    {
+        "name": StringField(f"Name ({DEFAULT_NAME})"),
+        **_translation_fields({"name": StringField}),
+        "slug": StringField("Slug", description=SLUG_HELP),
+        "description": TextAreaField(f"Description ({DEFAULT_NAME})"),
+        **_translation_fields({"description": TextAreaField}),
+        "search_terms": StringField(
+            "Search terms",
+            description="Other words it is found by: synonyms, spellings (coffee beans)",
+        ),
+        "parent": SelectField("Parent", choices=[], validate_choice=False),
+    },
+)
 
 
 class CategoryAdmin(ShopModelView, model=Category):
@@ -103,6 +178,9 @@ class CategoryAdmin(ShopModelView, model=Category):
             {"parent": SelectField("Parent", choices=choices, validate_choice=False)},
         )
 
+    def form_edit_query(self, request: Request) -> Select[Any]:
+        return super().form_edit_query(request).options(selectinload(Category.translations))
+
     async def get_form_data_for_edit(self, obj: Category) -> dict[str, Any]:
         return {
             "name": obj.name,
@@ -110,6 +188,7 @@ class CategoryAdmin(ShopModelView, model=Category):
             "description": obj.description,
             "search_terms": obj.search_terms,
             "parent": str(obj.parent_id) if obj.parent_id else "",
+            **_translation_data(obj, CATEGORY_TEXTS),
         }
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
@@ -133,6 +212,9 @@ class CategoryAdmin(ShopModelView, model=Category):
 # --- products ----------------------------------------------------------------------------
 
 
+PRODUCT_TEXTS = ("name", "description", "attributes")
+
+
 def _product_payload(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "name": data.get("name") or "",
@@ -142,17 +224,50 @@ def _product_payload(data: dict[str, Any]) -> dict[str, Any]:
         "category_id": _id_or_none(data.get("category")),
         "is_active": bool(data.get("is_active")),
         "attributes": data.get("attributes") or {},
+        "translations": _translations_payload(data, PRODUCT_TEXTS),
     }
 
 
-class ProductForm(schema_form(ProductCreate, _product_payload, {"category_id": "category"})):  # type: ignore[misc]
-    name = StringField("Name")
-    slug = StringField("Slug", description=SLUG_HELP)
-    description = TextAreaField("Description")
-    price = DecimalCommaField("Price", description="e.g. 12.90 or 12,90")
-    category = SelectField("Category", choices=[], validate_choice=False)
-    is_active = BooleanField("Active", description="Untick to hide it from the shop.")
-    attributes = KeyValueField("Attributes", description="e.g. Origin: Ethiopia")
+class _ProductFields(
+    schema_form(  # type: ignore[misc]
+        ProductCreate,
+        _product_payload,
+        {"category_id": "category", **_translation_errors(PRODUCT_TEXTS)},
+    )
+):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The attribute table draws a value column per other language.
+        self.attributes.translated = [self[f"attributes_{code}"] for code in TRANSLATED]
+
+
+ProductForm: type = type(
+    "ProductForm",
+    (_ProductFields,),
+    {
+        "name": StringField(f"Name ({DEFAULT_NAME})"),
+        **_translation_fields({"name": StringField}),
+        "slug": StringField("Slug", description=SLUG_HELP),
+        "description": TextAreaField(f"Description ({DEFAULT_NAME})"),
+        **_translation_fields({"description": TextAreaField}),
+        "price": DecimalCommaField("Price", description="e.g. 12.90 or 12,90"),
+        "category": SelectField("Category", choices=[], validate_choice=False),
+        "is_active": BooleanField("Active", description="Untick to hide it from the shop."),
+        "attributes": KeyValueField(
+            "Attributes",
+            description="e.g. Origin: Ethiopia; "
+            + ", ".join(f"{language_name(code)}: Эфиопия" for code in TRANSLATED)
+            + " in the column beside it",
+            language=DEFAULT_LANGUAGE,
+        ),
+        **{
+            f"attributes_{code}": TranslatedValuesField(
+                f"Attributes ({language_name(code)})", of="attributes", language=code
+            )
+            for code in TRANSLATED
+        },
+    },
+)
 
 
 class ProductAdmin(ShopModelView, model=Product):
@@ -238,6 +353,9 @@ class ProductAdmin(ShopModelView, model=Product):
             {"category": SelectField("Category", choices=choices, validate_choice=False)},
         )
 
+    def form_edit_query(self, request: Request) -> Select[Any]:
+        return super().form_edit_query(request).options(selectinload(Product.translations))
+
     async def get_form_data_for_edit(self, obj: Product) -> dict[str, Any]:
         return {
             "name": obj.name,
@@ -247,6 +365,7 @@ class ProductAdmin(ShopModelView, model=Product):
             "category": str(obj.category_id),
             "is_active": obj.is_active,
             "attributes": obj.attributes,
+            **_translation_data(obj, PRODUCT_TEXTS),
         }
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:

@@ -13,6 +13,7 @@ import { useCartAvailability } from '@/features/cart/api/get-cart-availability';
 import { useRemoveCartItem } from '@/features/cart/api/remove-cart-item';
 import { useUpdateCartItem } from '@/features/cart/api/update-cart-item';
 import { ShortLines } from '@/features/cart/components/store-availability';
+import { useCartInLanguage } from '@/features/cart/use-cart-view';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { finishAttempt, idempotencyKeyFor } from '@/features/orders/checkout-attempt';
 import { isRetriable, usePlaceOrder } from '@/features/orders/api/place-order';
@@ -43,6 +44,7 @@ function Checkout() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const cart = useCart();
+  useCartInLanguage();
   const orderable = (cart.data?.items ?? []).filter((line) => line.available);
   const availability = useCartAvailability({ enabled: orderable.length > 0 });
   const accounts = useAccounts();

@@ -1,8 +1,10 @@
-import { useMemo } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CartAvailability } from '@/lib/api-types';
 import { fromCents, toCents } from '@/lib/money';
 import { useCartAvailability } from './api/get-cart-availability';
-import { useCart } from './api/get-cart';
+import { CART_QUERY_KEY, useCart } from './api/get-cart';
 import { useGuestCartAvailability } from './api/get-guest-cart-availability';
 import { useGuestCartProducts } from './api/get-guest-cart-products';
 import { useCartOwner } from './cart-owner';
@@ -35,8 +37,21 @@ export type CartView = {
   availability: { data: CartAvailability | undefined; isPending: boolean; error: unknown; refetch: () => void };
 };
 
+/** The server's cart names its products in the interface language: read it again after a switch. */
+export function useCartInLanguage(): void {
+  const { i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const shown = useRef(i18n.language);
+  useEffect(() => {
+    if (shown.current === i18n.language) return;
+    shown.current = i18n.language;
+    void queryClient.invalidateQueries({ queryKey: CART_QUERY_KEY });
+  }, [i18n.language, queryClient]);
+}
+
 /** The cart as the page shows it, the same for a guest (this browser) and a customer (the server). */
 export function useCartView(): CartView | null {
+  useCartInLanguage();
   const owner = useCartOwner();
   const cart = useCart({ enabled: owner === 'customer' });
   const customerAvailability = useCartAvailability({ enabled: owner === 'customer' && (cart.data?.items.length ?? 0) > 0 });

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { ApiResponse } from '@/lib/api-types';
+import { language } from '@/lib/i18n';
 
 type ProductPage = ApiResponse<'/api/v1/products', 'get'>;
 export type CurrentProduct = ProductPage['items'][number];
@@ -13,7 +14,7 @@ export async function getGuestCartProducts(ids: number[], signal?: AbortSignal):
 
 export const guestCartProductsQueryOptions = (ids: number[]) =>
   queryOptions({
-    queryKey: ['guest-cart', 'products', ids],
+    queryKey: ['guest-cart', 'products', language(), ids],
     queryFn: ({ signal }) => getGuestCartProducts(ids, signal),
     staleTime: 60_000,
   });

@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { ApiResponse } from '@/lib/api-types';
+import { language } from '@/lib/i18n';
 
 type CategoryPage = ApiResponse<'/api/v1/categories', 'get'>;
 
@@ -11,7 +12,7 @@ export async function getCategories({ signal }: { signal?: AbortSignal } = {}): 
 }
 
 export const categoriesQueryOptions = () =>
-  queryOptions({ queryKey: ['categories'], queryFn: ({ signal }) => getCategories({ signal }), staleTime: 10 * 60_000 });
+  queryOptions({ queryKey: ['categories', language()], queryFn: ({ signal }) => getCategories({ signal }), staleTime: 10 * 60_000 });
 
 export function useCategories() {
   return useQuery(categoriesQueryOptions());

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { ApiResponse } from '@/lib/api-types';
+import { language } from '@/lib/i18n';
 
 export type ProductPage = ApiResponse<'/api/v1/products', 'get'>;
 /** The list query language of GET /products: page, page_size, sort, q and field filters. */
@@ -13,7 +14,7 @@ export async function getProducts(query: ProductQuery, signal?: AbortSignal): Pr
 
 export const productsQueryOptions = (query: ProductQuery) =>
   queryOptions({
-    queryKey: ['products', query],
+    queryKey: ['products', language(), query],
     queryFn: ({ signal }) => getProducts(query, signal),
   });
 

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
 import type { ApiResponse } from '@/lib/api-types';
+import { language } from '@/lib/i18n';
 
 export type AssortmentPage = ApiResponse<'/api/v1/stores/{store_id}/products', 'get'>;
 
@@ -15,7 +16,7 @@ export async function getStoreProducts(
 
 export const storeProductsQueryOptions = (storeId: number, query: Record<string, string | number | undefined>) =>
   queryOptions({
-    queryKey: ['store', storeId, 'products', query],
+    queryKey: ['store', storeId, 'products', language(), query],
     queryFn: ({ signal }) => getStoreProducts(storeId, query, signal),
   });
 
