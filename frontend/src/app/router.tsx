@@ -59,7 +59,7 @@ const AccountProfile = lazyPage(() => import('./routes/account/profile'), 'auth'
 const AccountSecurity = lazyPage(() => import('./routes/account/security'), 'auth', 'shop');
 const TopUp = lazyPage(() => import('./routes/account/top-up'), 'auth', 'shop');
 const Cart = lazyPage(() => import('./routes/cart'), 'shop');
-const Checkout = lazyPage(() => import('./routes/checkout'), 'shop');
+const Checkout = lazyPage(() => import('./routes/checkout'), 'shop', 'auth');
 const Orders = lazyPage(() => import('./routes/orders/orders'), 'shop');
 const Order = lazyPage(() => import('./routes/orders/order'), 'shop');
 const OrderPlaced = lazyPage(() => import('./routes/orders/order-placed'), 'shop');

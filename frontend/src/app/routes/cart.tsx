@@ -120,12 +120,12 @@ export function Component() {
               </Link>
             ) : (
               <>
-                <p className="text-sm text-ink-muted">{t('cart.guestNote')}</p>
-                <Link to={nextCheckout} className={buttonClasses()}>
-                  {t('cart.signInToCheckout')}
+                <Link to={paths.checkout} className={buttonClasses()}>
+                  {t('cart.checkout')}
                 </Link>
-                <Link to={`${paths.register}?${new URLSearchParams({ next: paths.checkout })}`} className={buttonClasses('secondary')}>
-                  {t('cart.createAccount')}
+                <p className="text-sm text-ink-muted">{t('cart.guestNote')}</p>
+                <Link to={nextCheckout} className={buttonClasses('secondary')}>
+                  {t('cart.signInToCheckout')}
                 </Link>
               </>
             )}

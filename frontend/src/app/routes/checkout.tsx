@@ -1,29 +1,35 @@
+import { zodResolver } from '@hookform/resolvers/zod';
 import { useState, type FormEvent, type ReactNode } from 'react';
+import { useForm } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { Seo } from '@/components/seo';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClasses } from '@/components/ui/button';
+import { Field } from '@/components/ui/field';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import { RequireAuth } from '@/features/auth/components/require-auth';
-import { useCart } from '@/features/cart/api/get-cart';
-import { useCartAvailability } from '@/features/cart/api/get-cart-availability';
+import { useFieldMessage } from '@/features/auth/components/use-field-message';
 import { useRemoveCartItem } from '@/features/cart/api/remove-cart-item';
 import { useUpdateCartItem } from '@/features/cart/api/update-cart-item';
 import { ShortLines } from '@/features/cart/components/store-availability';
-import { useCartInLanguage } from '@/features/cart/use-cart-view';
+import { removeFromGuestCart, setGuestQuantity } from '@/features/cart/guest-cart';
+import { useCartView, type CartView } from '@/features/cart/use-cart-view';
+import { useInfo } from '@/features/info/api/get-info';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { finishAttempt, idempotencyKeyFor } from '@/features/orders/checkout-attempt';
-import { isRetriable, usePlaceOrder } from '@/features/orders/api/place-order';
+import { guestContactSchema, type GuestContactValues } from '@/features/orders/guest-contact';
+import { isRetriable, usePlaceOrder, type PlaceOrderInput } from '@/features/orders/api/place-order';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { TodayHours } from '@/features/stores/components/opening-hours';
 import { toApiError } from '@/lib/api-error';
-import type { Cart } from '@/lib/api-types';
+import type { PaymentMethod, PlacedOrder } from '@/lib/api-types';
+import { applyApiErrors } from '@/lib/form-errors';
 import { formatPrice } from '@/lib/format';
 import { fromCents, toCents } from '@/lib/money';
 import { notify } from '@/lib/notices';
+import { storeOrderKey } from '@/lib/order-key';
 import { problemMessage } from '@/lib/problem-message';
 
 type ShortItem = { product_id: number; requested: number; available: number };
@@ -33,37 +39,47 @@ export function Component() {
   return (
     <>
       <Seo title={t('checkout.title')} description={t('checkout.description')} />
-      <RequireAuth>
-        <Checkout />
-      </RequireAuth>
+      <Checkout />
     </>
   );
 }
 
+/**
+ * Where to pick up and how to pay. A guest (cart kept in this browser) fills the contact
+ * details here and pays by card or at pickup; a signed-in customer may also pay from the
+ * balance. A card order goes straight to the provider's page: cart → checkout → provider.
+ */
 function Checkout() {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
-  const cart = useCart();
-  useCartInLanguage();
-  const orderable = (cart.data?.items ?? []).filter((line) => line.available);
-  const availability = useCartAvailability({ enabled: orderable.length > 0 });
-  const accounts = useAccounts();
+  const fieldMessage = useFieldMessage();
+  const cart = useCartView();
+  const guest = cart?.owner === 'guest';
+  const info = useInfo();
+  const accounts = useAccounts({ enabled: cart?.owner === 'customer' });
   const place = usePlaceOrder();
+  const contact = useForm<GuestContactValues>({ resolver: zodResolver(guestContactSchema), defaultValues: { name: '', email: '', phone: '' } });
   const [pickedStore, setStoreId] = useState<number | null>(null);
-  const [pickedPayment, setPayment] = useState<'balance' | 'pickup' | null>(null);
+  const [pickedPayment, setPayment] = useState<PaymentMethod | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
+  const [leaving, setLeaving] = useState(false);
 
-  const stores = availability.data?.stores ?? [];
-  const account = accounts.data?.[0];
-  const total = cart.data?.total ?? '0.00';
+  const orderable = (cart?.lines ?? []).filter((line) => line.available);
+  const stores = cart?.availability.data?.stores ?? [];
+  const account = guest ? undefined : accounts.data?.[0];
+  const total = cart?.total ?? '0.00';
+  const cardOffered = info.data?.card_payments === true;
   const balanceCovers = account ? toCents(account.balance) >= toCents(total) : false;
-  // Until the customer chooses: the first store with everything, and the balance when it covers the order.
+  // Until the customer chooses: the first store with everything; the balance when it covers the
+  // order, else (a guest) the card when the shop takes cards, else at pickup.
   const storeId = pickedStore ?? stores.find((entry) => entry.all_available)?.store.id ?? null;
-  const payment = pickedPayment === 'balance' && !balanceCovers ? 'pickup' : (pickedPayment ?? (accounts.data ? (balanceCovers ? 'balance' : 'pickup') : null));
+  const fallback: PaymentMethod | null = guest ? (info.isPending ? null : cardOffered ? 'card' : 'pickup') : accounts.data ? (balanceCovers ? 'balance' : 'pickup') : null;
+  const payment: PaymentMethod | null =
+    (pickedPayment === 'balance' && !balanceCovers) || (pickedPayment === 'card' && !cardOffered) ? fallback : (pickedPayment ?? fallback);
   const chosen = stores.find((entry) => entry.store.id === storeId);
 
   const heading = <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('checkout.title')}</h1>;
-  if (cart.isPending || accounts.isPending) {
+  if (!cart || cart.isPending || (!guest && accounts.isPending)) {
     return (
       <div className="flex flex-col gap-6">
         {heading}
@@ -73,7 +89,7 @@ function Checkout() {
       </div>
     );
   }
-  if (cart.isError || accounts.isError) {
+  if ((cart.error && !guest) || (!guest && accounts.isError)) {
     return (
       <div className="flex flex-col gap-6">
         {heading}
@@ -97,50 +113,112 @@ function Checkout() {
     );
   }
 
-  const money = (amount: string) => formatPrice(amount, cart.data.currency, i18n.language);
-  const names = new Map(cart.data.items.map((line) => [line.product_id, line.product?.name ?? '']));
+  const money = (amount: string) => formatPrice(amount, cart.currency, i18n.language);
+  const names = new Map(cart.lines.map((line) => [line.productId, line.name]));
   const nameOf = (productId: number) => names.get(productId) || t('cart.unknownProduct');
-  const leftOut = cart.data.items.filter((line) => !line.available);
+  const leftOut = cart.lines.filter((line) => !line.available);
   const error = place.error ? toApiError(place.error) : null;
+  const paymentLabel = { card: t('checkout.payCard'), balance: t('checkout.payBalance'), pickup: t('checkout.payAtPickup') };
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setFormError(null);
+  const placed = (order: PlacedOrder) => {
+    finishAttempt();
+    if (guest) {
+      if (order.access_key) storeOrderKey(order.id, order.access_key);
+      // The ordered lines leave the cart kept in this browser (the server empties a customer's).
+      for (const line of orderable) if (line.productId !== null) removeFromGuestCart(line.productId);
+    }
+    if (order.pay_url && order.status === 'pending') {
+      setLeaving(true);
+      window.location.assign(order.pay_url);
+      return;
+    }
+    navigate(paths.orderPlaced(order.id), { replace: true });
+  };
+
+  const send = (guestContact: GuestContactValues | null) => {
     if (!chosen?.all_available) return setFormError(t('checkout.chooseStore'));
+    if (!payment) return;
     // Keep this store chosen, also when a refused order turns it short.
     setStoreId(chosen.store.id);
-    const body = { store_id: chosen.store.id, ...(payment === 'balance' && account ? { pay_with_account_id: account.id } : {}) };
+    const body: PlaceOrderInput = { store_id: chosen.store.id };
+    if (payment === 'balance' && account) body.pay_with_account_id = account.id;
+    if (payment === 'card') body.payment_method = 'card';
+    if (guestContact) {
+      body.payment_method = payment;
+      body.guest = guestContact;
+      body.items = orderable.flatMap((line) => (line.productId === null ? [] : [{ product_id: line.productId, quantity: line.quantity }]));
+    }
     place.mutate(
       { body, idempotencyKey: idempotencyKeyFor(body) },
       {
-        onSuccess: (order) => {
-          finishAttempt();
-          navigate(paths.orderPlaced(order.id), { replace: true });
-        },
+        onSuccess: placed,
         onError: (failure) => {
-          const code = toApiError(failure).code;
-          if (code === 'out_of_stock' || code === 'products_unavailable' || code === 'cart_empty') {
-            void cart.refetch();
-            void availability.refetch();
+          const problem = toApiError(failure);
+          if (guestContact && problem.status === 422) {
+            const rest = applyApiErrors(problem, contact.setError, t, { fields: ['name', 'email', 'phone'] });
+            if (!rest) place.reset();
           }
-          if (code === 'insufficient_funds') void accounts.refetch();
+          if (problem.code === 'out_of_stock' || problem.code === 'products_unavailable' || problem.code === 'cart_empty') {
+            cart.refetch();
+            cart.availability.refetch();
+          }
+          if (problem.code === 'insufficient_funds') void accounts.refetch();
         },
       },
     );
   };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setFormError(null);
+    if (guest) void contact.handleSubmit((values) => send(values))(event);
+    else send(null);
+  };
+  const { errors } = contact.formState;
 
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-8">
       {heading}
       <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col gap-8">
+          {guest ? (
+            <fieldset className="flex flex-col gap-3">
+              <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.contactHeading')}</legend>
+              <p className="text-sm text-ink-muted">
+                {t('checkout.contactLead')}{' '}
+                <Link to={`${paths.login}?${new URLSearchParams({ next: paths.checkout })}`} className="font-semibold text-brand underline">
+                  {t('checkout.signInInstead')}
+                </Link>
+              </p>
+              <Field label={t('checkout.contactName')} autoComplete="name" error={fieldMessage(errors.name?.message)} {...contact.register('name')} />
+              <Field
+                label={t('checkout.contactEmail')}
+                type="email"
+                inputMode="email"
+                autoComplete="email"
+                hint={t('checkout.contactEmailHint')}
+                error={fieldMessage(errors.email?.message)}
+                {...contact.register('email')}
+              />
+              <Field
+                label={t('checkout.contactPhone')}
+                type="tel"
+                inputMode="tel"
+                autoComplete="tel"
+                hint={t('checkout.contactPhoneHint')}
+                error={fieldMessage(errors.phone?.message)}
+                {...contact.register('phone')}
+              />
+            </fieldset>
+          ) : null}
+
           <fieldset className="flex flex-col gap-3">
             <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.storeHeading')}</legend>
             <p className="text-sm text-ink-muted">{t('checkout.storeLead')}</p>
-            {availability.isPending ? (
+            {cart.availability.isPending ? (
               <Skeleton className="h-40" />
-            ) : availability.isError ? (
-              <ErrorState error={availability.error} onRetry={() => void availability.refetch()} />
+            ) : cart.availability.error ? (
+              <ErrorState error={cart.availability.error} onRetry={() => cart.availability.refetch()} />
             ) : (
               <>
                 {stores.every((entry) => !entry.all_available) ? (
@@ -174,18 +252,27 @@ function Checkout() {
 
           <fieldset className="flex flex-col gap-3">
             <legend className="mb-1 font-display text-2xl text-ink">{t('checkout.paymentHeading')}</legend>
-            <Choice name="payment" checked={payment === 'balance'} disabled={!balanceCovers} onChange={() => setPayment('balance')} title={t('checkout.payBalance')}>
-              {account && balanceCovers ? (
-                <span className="text-sm text-ink-muted">
-                  {t('checkout.balanceNowAfter', { now: money(account.balance), after: money(fromCents(toCents(account.balance) - toCents(total))) })}
-                </span>
-              ) : account ? (
-                <span className="text-sm text-ink-muted">
-                  {t('checkout.balanceShort', { balance: money(account.balance), missing: money(fromCents(toCents(total) - toCents(account.balance))) })}
-                </span>
-              ) : null}
-            </Choice>
-            {account && !balanceCovers ? <AddFundsLink missing={fromCents(toCents(total) - toCents(account.balance))} /> : null}
+            {cardOffered ? (
+              <Choice name="payment" checked={payment === 'card'} onChange={() => setPayment('card')} title={t('checkout.payCard')}>
+                <span className="text-sm text-ink-muted">{t('checkout.payCardHint')}</span>
+              </Choice>
+            ) : null}
+            {guest ? null : (
+              <>
+                <Choice name="payment" checked={payment === 'balance'} disabled={!balanceCovers} onChange={() => setPayment('balance')} title={t('checkout.payBalance')}>
+                  {account && balanceCovers ? (
+                    <span className="text-sm text-ink-muted">
+                      {t('checkout.balanceNowAfter', { now: money(account.balance), after: money(fromCents(toCents(account.balance) - toCents(total))) })}
+                    </span>
+                  ) : account ? (
+                    <span className="text-sm text-ink-muted">
+                      {t('checkout.balanceShort', { balance: money(account.balance), missing: money(fromCents(toCents(total) - toCents(account.balance))) })}
+                    </span>
+                  ) : null}
+                </Choice>
+                {account && !balanceCovers ? <AddFundsLink missing={fromCents(toCents(total) - toCents(account.balance))} /> : null}
+              </>
+            )}
             <Choice name="payment" checked={payment === 'pickup'} onChange={() => setPayment('pickup')} title={t('checkout.payAtPickup')}>
               <span className="text-sm text-ink-muted">{t('checkout.payAtPickupHint')}</span>
             </Choice>
@@ -198,31 +285,31 @@ function Checkout() {
           </h2>
           <ul className="flex flex-col gap-2 text-sm">
             {orderable.map((line) => (
-              <li key={line.id} className="flex justify-between gap-3">
+              <li key={line.key} className="flex justify-between gap-3">
                 <span className="min-w-0 text-ink">
-                  {line.product?.name} × {line.quantity}
+                  {line.name} × {line.quantity}
                 </span>
-                <span className="shrink-0 tabular-nums text-ink">{money(line.line_total ?? '0')}</span>
+                <span className="shrink-0 tabular-nums text-ink">{money(line.lineTotal ?? '0')}</span>
               </li>
             ))}
           </ul>
-          {leftOut.length ? (
-            <p className="text-sm text-ink-muted">{t('checkout.leftOut', { names: leftOut.map((line) => line.product?.name ?? t('cart.unknownProduct')).join(', ') })}</p>
-          ) : null}
+          {leftOut.length ? <p className="text-sm text-ink-muted">{t('checkout.leftOut', { names: leftOut.map((line) => line.name || t('cart.unknownProduct')).join(', ') })}</p> : null}
           <p className="flex items-baseline justify-between border-t border-line pt-3 text-lg font-semibold text-ink">
             <span>{t('cart.total')}</span>
             <span className="tabular-nums">{money(total)}</span>
           </p>
           {chosen ? (
             <p className="text-sm text-ink-muted">
-              {t('orders.pickupAt', { store: chosen.store.name })} · {payment === 'balance' ? t('checkout.payBalance') : t('checkout.payAtPickup')}
+              {t('orders.pickupAt', { store: chosen.store.name })}
+              {payment ? ` · ${paymentLabel[payment]}` : null}
             </p>
           ) : null}
           {formError ? <Alert tone="error">{formError}</Alert> : null}
-          {error && !place.isPending ? <PlaceError error={error} cart={cart.data} storeName={chosen?.store.name ?? ''} nameOf={nameOf} onRetry={submit} onFixed={() => place.reset()} /> : null}
-          <Button type="submit" pending={place.isPending} disabled={!chosen?.all_available || !payment}>
-            {t('checkout.place', { total: money(total) })}
+          {error && !place.isPending ? <PlaceError error={error} cart={cart} storeName={chosen?.store.name ?? ''} nameOf={nameOf} onRetry={submit} onFixed={() => place.reset()} /> : null}
+          <Button type="submit" pending={place.isPending || leaving} disabled={!chosen?.all_available || !payment}>
+            {payment === 'card' ? t('checkout.placeAndPay', { total: money(total) }) : t('checkout.place', { total: money(total) })}
           </Button>
+          {payment === 'card' ? <p className="text-sm text-ink-muted">{t('checkout.cardNext')}</p> : null}
         </section>
       </div>
     </form>
@@ -277,7 +364,7 @@ function PlaceError({
   onFixed,
 }: {
   error: ReturnType<typeof toApiError>;
-  cart: Cart;
+  cart: CartView;
   storeName: string;
   nameOf: (productId: number) => string;
   onRetry: (event: FormEvent) => void;
@@ -295,11 +382,15 @@ function PlaceError({
       setFixing(true);
       try {
         for (const item of short) {
-          const line = cart.items.find((candidate) => candidate.product_id === item.product_id);
+          const line = cart.lines.find((candidate) => candidate.productId === item.product_id);
           if (!line) continue;
-          if (item.available > 0) await updateItem.mutateAsync({ itemId: line.id, quantity: item.available });
-          else await removeItem.mutateAsync(line.id);
+          if (line.itemId === null) {
+            if (item.available > 0) setGuestQuantity(item.product_id, item.available);
+            else removeFromGuestCart(item.product_id);
+          } else if (item.available > 0) await updateItem.mutateAsync({ itemId: line.itemId, quantity: item.available });
+          else await removeItem.mutateAsync(line.itemId);
         }
+        cart.availability.refetch();
         notify({ tone: 'success', text: t('checkout.fixed') });
         onFixed();
       } catch (failure) {

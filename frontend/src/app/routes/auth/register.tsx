@@ -27,6 +27,7 @@ export function Component() {
         }
       >
         <RegisterForm
+          defaultEmail={params.get('email')?.slice(0, 254) ?? ''}
           onSuccess={(email) => {
             // The link in the mail opens a new tab: it finds the way back here.
             rememberReturnTo(next);

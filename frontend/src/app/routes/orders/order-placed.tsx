@@ -5,22 +5,22 @@ import { buttonClasses } from '@/components/ui/button';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
-import { RequireAuth } from '@/features/auth/components/require-auth';
 import { useOrder } from '@/features/orders/api/get-order';
 import { useStore } from '@/features/stores/api/get-store';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
 import { formatPrice } from '@/lib/format';
 import { OrderNotFound } from './order';
+import { RequireOrderAccess } from './order-access';
 
 export function Component() {
   const { t } = useTranslation();
   return (
     <>
       <Seo title={t('orders.placedTitle')} />
-      <RequireAuth>
+      <RequireOrderAccess>
         <Placed />
-      </RequireAuth>
+      </RequireOrderAccess>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { Seo } from '@/components/seo';
 import { Alert } from '@/components/ui/alert';
 import { Button, buttonClasses } from '@/components/ui/button';
@@ -8,33 +8,40 @@ import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { useUser } from '@/features/auth/api/get-user';
-import { RequireAuth } from '@/features/auth/components/require-auth';
 import { isStaff } from '@/features/auth/roles';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { useTransactions } from '@/features/money/api/get-transactions';
 import { useCancelOrder } from '@/features/orders/api/cancel-order';
 import { useOrder } from '@/features/orders/api/get-order';
 import { usePayOrder } from '@/features/orders/api/pay-order';
+import { awaitingCard, CardPayment } from '@/features/orders/components/card-payment';
 import { OrderLines } from '@/features/orders/components/order-lines';
+import { OrderRefunds, refundedByLine } from '@/features/orders/components/order-refunds';
 import { OrderStatusBadge } from '@/features/orders/components/order-status';
 import { StatusTimeline } from '@/features/orders/components/status-timeline';
+import { useGuestOrderLive } from '@/features/orders/use-guest-order-live';
 import { useStore } from '@/features/stores/api/get-store';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
 import { openChat } from '@/features/support/chat-store';
 import type { OrderDetail } from '@/lib/api-types';
 import { formatDateTime, formatPrice } from '@/lib/format';
-import { toCents } from '@/lib/money';
+import { fromCents, toCents } from '@/lib/money';
 import { notify } from '@/lib/notices';
 import { problemMessage } from '@/lib/problem-message';
+import { RequireOrderAccess, useGuestOrderKey } from './order-access';
 
 export function Component() {
   return (
-    <RequireAuth>
+    <RequireOrderAccess>
       <OrderPage />
-    </RequireAuth>
+    </RequireOrderAccess>
   );
 }
+
+// While a card payment is being confirmed (back from the provider) or the hold is ending, the
+// order is read again this often, beside the live events (which may not reach every browser).
+const CONFIRM_POLL_MS = 2000;
 
 export function OrderNotFound() {
   const { t } = useTranslation();
@@ -60,7 +67,14 @@ export function OrderNotFound() {
 function OrderPage() {
   const { t, i18n } = useTranslation();
   const orderId = Number(useParams().orderId);
-  const order = useOrder(orderId);
+  const [search] = useSearchParams();
+  const returned = search.get('payment') === 'return';
+  const guestKey = useGuestOrderKey();
+  const order = useOrder(orderId, {
+    refetchInterval: (data) =>
+      data && awaitingCard(data) && (returned || !data.hold_expires_at || Date.parse(data.hold_expires_at) <= Date.now()) ? CONFIRM_POLL_MS : false,
+  });
+  useGuestOrderLive(orderId, guestKey);
   const store = useStore(order.data?.store.id ?? 0, { enabled: Boolean(order.data) });
 
   if (!Number.isSafeInteger(orderId) || orderId < 1) return <OrderNotFound />;
@@ -85,18 +99,24 @@ function OrderPage() {
   return (
     <>
       <Seo title={title} description={t('orders.pickupAt', { store: detail.store.name })} />
-      <nav aria-label={t('catalog.breadcrumbs')} className="mb-3 text-sm text-ink-muted">
-        <Link to={paths.orders} className="hover:underline">
-          ← {t('orders.all')}
-        </Link>
-      </nav>
+      {guestKey ? null : (
+        <nav aria-label={t('catalog.breadcrumbs')} className="mb-3 text-sm text-ink-muted">
+          <Link to={paths.orders} className="hover:underline">
+            ← {t('orders.all')}
+          </Link>
+        </nav>
+      )}
       <div className="flex flex-col gap-2">
         <div className="flex flex-wrap items-center gap-3">
           <h1 className="font-display text-3xl text-ink sm:text-4xl">{title}</h1>
           <OrderStatusBadge status={detail.status} />
         </div>
         <p className="text-ink-muted">{t('orders.placedOn', { date: formatDateTime(detail.created_at, i18n.language) })}</p>
-        <LiveHelp order={detail} />
+        {guestKey ? null : <LiveHelp order={detail} />}
+      </div>
+      <div className="mt-6 flex flex-col gap-4">
+        <CardPayment order={detail} returned={returned} />
+        {guestKey && detail.guest ? <CreateAccount email={detail.guest.email} /> : null}
       </div>
 
       <div className="mt-8 grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
@@ -105,9 +125,10 @@ function OrderPage() {
             <h2 id="order-lines" className="mb-2 font-display text-xl text-ink">
               {t('orders.lines')}
             </h2>
-            <OrderLines order={detail} />
+            <OrderLines order={detail} refunded={refundedByLine(detail)} />
           </section>
-          <OrderActions order={detail} />
+          <OrderRefunds order={detail} />
+          <OrderActions order={detail} signedIn={!guestKey} />
           <section aria-labelledby="order-store" className="grid gap-6 rounded-2xl border border-line bg-surface p-5 sm:grid-cols-2">
             <div className="flex flex-col gap-2">
               <h2 id="order-store" className="font-display text-xl text-ink">
@@ -136,12 +157,12 @@ function OrderPage() {
 }
 
 /** Pay a pickup order from the balance after all, or cancel while it is allowed (saying what is refunded). */
-function OrderActions({ order }: { order: OrderDetail }) {
+function OrderActions({ order, signedIn }: { order: OrderDetail; signedIn: boolean }) {
   const { t, i18n } = useTranslation();
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useCancelOrder();
   const pay = usePayOrder();
-  const accounts = useAccounts({ enabled: order.status === 'pending' || order.status === 'paid' });
+  const accounts = useAccounts({ enabled: signedIn && order.payment_method !== 'card' && (order.status === 'pending' || order.status === 'paid') });
   const account = accounts.data?.[0];
   // Paid from the balance is refunded there; paid at the counter is the store's to refund.
   const payments = useTransactions(order.status === 'paid' ? account?.id : undefined, { order_id: order.id, kind: 'payment' });
@@ -153,12 +174,14 @@ function OrderActions({ order }: { order: OrderDetail }) {
   const refund =
     order.status === 'pending'
       ? t('orders.cancelNothing')
-      : paidFromBalance
+      : String(order.payment) === 'card'
+        ? t('orders.cancelRefundCard', { amount: money(fromCents(toCents(order.total) - toCents(order.refunded_total ?? '0'))) })
+        : paidFromBalance
         ? t('orders.cancelRefund', { amount: money(String(Math.abs(Number(paidFromBalance.amount)))) })
         : payments.isPending
           ? t('states.loading')
           : t('orders.cancelCounter');
-  const canPay = order.status === 'pending' && account && toCents(account.balance) >= toCents(order.total);
+  const canPay = order.status === 'pending' && order.payment_method !== 'card' && account && toCents(account.balance) >= toCents(order.total);
 
   const confirmCancel = () =>
     cancel.mutate(order.id, {
@@ -239,5 +262,22 @@ function LiveHelp({ order }: { order: OrderDetail }) {
       ) : null}
       {waiting && permission === 'granted' ? <p className="text-sm text-ink-muted">{t('orders.notifyOn')}</p> : null}
     </div>
+  );
+}
+
+/** A guest's order: an account keeps this order and the next ones (the same e-mail brings them in). */
+function CreateAccount({ email }: { email: string }) {
+  const { t } = useTranslation();
+  const query = new URLSearchParams({ email, next: paths.orders });
+  return (
+    <section aria-labelledby="create-account" className="flex flex-col gap-2 rounded-2xl border border-line bg-surface p-5">
+      <h2 id="create-account" className="font-display text-xl text-ink">
+        {t('orders.guestAccountTitle')}
+      </h2>
+      <p className="text-ink-muted">{t('orders.guestAccountBody', { email })}</p>
+      <Link to={`${paths.register}?${query}`} className={buttonClasses('secondary', 'w-fit')}>
+        {t('orders.guestAccountAction')}
+      </Link>
+    </section>
   );
 }

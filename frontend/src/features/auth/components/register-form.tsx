@@ -11,14 +11,15 @@ import { registerSchema, type RegisterValues } from '../schemas';
 import { PasswordRules } from './password-rules';
 import { useFieldMessage } from './use-field-message';
 
-export function RegisterForm({ onSuccess }: { onSuccess: (email: string) => void }) {
+/** `defaultEmail`: a guest's e-mail from their order (its orders join the account once it is verified). */
+export function RegisterForm({ onSuccess, defaultEmail = '' }: { onSuccess: (email: string) => void; defaultEmail?: string }) {
   const { t } = useTranslation();
   const fieldMessage = useFieldMessage();
   const register = useRegister();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm<RegisterValues>({
     resolver: zodResolver(registerSchema),
-    defaultValues: { full_name: '', username: '', email: '', password: '' },
+    defaultValues: { full_name: '', username: '', email: defaultEmail, password: '' },
   });
   const { errors } = form.formState;
   const password = useWatch({ control: form.control, name: 'password' });

@@ -10,6 +10,11 @@ export async function getOrder(orderId: number, signal?: AbortSignal): Promise<O
 export const orderQueryOptions = (orderId: number) =>
   queryOptions({ queryKey: ['orders', 'detail', orderId], queryFn: ({ signal }) => getOrder(orderId, signal), meta: { private: true } });
 
-export function useOrder(orderId: number) {
-  return useQuery({ ...orderQueryOptions(orderId), enabled: Number.isSafeInteger(orderId) && orderId > 0 });
+/** `refetchInterval`: read it again every so often while it says so (e.g. a card payment being confirmed). */
+export function useOrder(orderId: number, { refetchInterval }: { refetchInterval?: (order: OrderDetail | undefined) => number | false } = {}) {
+  return useQuery({
+    ...orderQueryOptions(orderId),
+    enabled: Number.isSafeInteger(orderId) && orderId > 0,
+    refetchInterval: refetchInterval ? (query) => refetchInterval(query.state.data) : false,
+  });
 }
