@@ -22,7 +22,7 @@ try {
   const result = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
     cwd: frontend,
     stdio: 'inherit',
-    env: { ...process.env, BASE_URL: stack.baseURL, MAIL_DIR: stack.mailDir, CHROME_PATH: chrome, E2E_REDIS_URL: stack.redisURL },
+    env: { ...process.env, BASE_URL: stack.baseURL, MAIL_DIR: stack.mailDir, CHROME_PATH: chrome, E2E_REDIS_URL: stack.redisURL, E2E_DATABASE_URL: stack.databaseURL },
   });
   status = result.status ?? 1;
 } finally {

@@ -104,5 +104,8 @@ export async function startStack({ quiet = true } = {}) {
   }
   // The embedded Redis (the live-socket scenarios drop its pub/sub connections on purpose).
   const redisURL = output.match(/Redis ready at (redis:\/\/\S+)/)?.[1] ?? '';
-  return { baseURL, mailDir: join(dataDir, 'mail'), redisURL, stop, output: () => output };
+  // The embedded PostgreSQL (a scenario moves a payment hold's end to the past, e2e/support/checkout.ts).
+  const socketDir = output.match(/PostgreSQL 18 ready on unix socket (\S+)/)?.[1] ?? '';
+  const databaseURL = socketDir ? `postgresql+asyncpg://postgres@/shop?host=${socketDir}` : '';
+  return { baseURL, mailDir: join(dataDir, 'mail'), redisURL, databaseURL, stop, output: () => output };
 }
