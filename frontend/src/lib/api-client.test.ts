@@ -2,7 +2,6 @@ import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'ax
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { api, getAccessToken, refreshAccessToken, setAccessToken } from './api-client';
 import { ApiError } from './api-error';
-import { storeOrderKey } from './order-key';
 
 type Handler = (config: InternalAxiosRequestConfig) => { status: number; data?: unknown; headers?: Record<string, string> } | 'network';
 
@@ -150,28 +149,5 @@ describe('the API answers in the interface language', () => {
     document.documentElement.lang = 'ru';
     await api.get('/products/kenya-nyeri-aa');
     expect(calls.map((call) => call.headers.get('Accept-Language'))).toEqual(['en', 'ru']);
-  });
-});
-
-describe("a guest's order key", () => {
-  const KEY = 'Zq3_kP9-xY2mN8vB4cT7wR1sL6dF0hJ5gA3eU9iO2pQ';
-  afterEach(() => localStorage.clear());
-
-  it('goes as X-Order-Key with that order\'s reads and actions while no one is signed in', async () => {
-    setAccessToken(null);
-    storeOrderKey(31, KEY);
-    const calls = serve(() => ({ status: 200, data: {} }));
-    await api.get('/orders/31');
-    await api.post('/orders/31/payments');
-    await api.get('/orders/32');
-    await api.get('/cart');
-    expect(calls.map((call) => call.headers.get('X-Order-Key') ?? null)).toEqual([KEY, KEY, null, null]);
-  });
-
-  it('stays home when a session opens the order', async () => {
-    storeOrderKey(31, KEY);
-    const calls = serve(() => ({ status: 200, data: {} }));
-    await api.get('/orders/31');
-    expect(calls[0]!.headers.get('X-Order-Key')).toBeUndefined();
   });
 });

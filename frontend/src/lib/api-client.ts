@@ -1,6 +1,5 @@
 import axios, { type AxiosError, type InternalAxiosRequestConfig } from 'axios';
 import { toApiError } from './api-error';
-import { keyedOrderId, readOrderKey } from './order-key';
 import type { ApiResponse } from './api-types';
 
 /**
@@ -102,10 +101,6 @@ api.interceptors.request.use((config) => {
   if (accessToken && !config.headers.has('Authorization')) {
     config.headers.set('Authorization', `Bearer ${accessToken}`);
   }
-  // A guest's order (no session): the key of its link, kept in this browser, opens it.
-  const keyed = accessToken ? null : keyedOrderId(config.url, config.method);
-  const orderKey = keyed === null ? null : readOrderKey(keyed);
-  if (orderKey && !config.headers.has('X-Order-Key')) config.headers.set('X-Order-Key', orderKey);
   // The API answers in the interface's language (catalog texts, terms, cart names), on <html lang>.
   config.headers.set('Accept-Language', document.documentElement.lang);
   return config;

@@ -1,10 +1,12 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { forgetOrderKey, keyedOrderId, keyFromFragment, readOrderKey, storeOrderKey } from './order-key';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setAccessToken } from './api-client';
+import { forgetOrderKey, keyFromFragment, orderKeyHeaders, readOrderKey, storeOrderKey } from './order-key';
 
 const KEY = 'Zq3_kP9-xY2mN8vB4cT7wR1sL6dF0hJ5gA3eU9iO2pQ';
 
 describe("a guest's order key", () => {
   beforeEach(() => localStorage.clear());
+  afterEach(() => setAccessToken(null));
 
   it('is kept per order under order-key:{id} and read back', () => {
     storeOrderKey(42, KEY);
@@ -30,14 +32,15 @@ describe("a guest's order key", () => {
     expect(keyFromFragment('')).toBeNull();
   });
 
-  it('goes only with the order reads and actions a key opens', () => {
-    expect(keyedOrderId('/orders/12', 'get')).toBe(12);
-    expect(keyedOrderId('/orders/12/cancel', 'post')).toBe(12);
-    expect(keyedOrderId('/orders/12/payments', 'POST')).toBe(12);
-    expect(keyedOrderId('/orders/12', 'patch')).toBeNull();
-    expect(keyedOrderId('/orders/12/refunds', 'post')).toBeNull();
-    expect(keyedOrderId('/orders', 'get')).toBeNull();
-    expect(keyedOrderId('/cart', 'get')).toBeNull();
-    expect(keyedOrderId(undefined, 'get')).toBeNull();
+  it("goes as X-Order-Key with that order's requests while no one is signed in", () => {
+    storeOrderKey(31, KEY);
+    expect(orderKeyHeaders(31)).toEqual({ 'X-Order-Key': KEY });
+    expect(orderKeyHeaders(32)).toEqual({});
+  });
+
+  it('stays home when a session opens the order', () => {
+    storeOrderKey(31, KEY);
+    setAccessToken('a-token');
+    expect(orderKeyHeaders(31)).toEqual({});
   });
 });

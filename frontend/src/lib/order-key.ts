@@ -1,3 +1,5 @@
+import { getAccessToken } from './api-client';
+
 /**
  * A guest's key to an order (the order link's `#key=…`): kept in this browser per order
  * (localStorage `order-key:{id}`), sent as `X-Order-Key` on that order's requests while no one
@@ -47,11 +49,13 @@ export function keyFromFragment(hash: string): string | null {
   return key && KEY_PATTERN.test(key) ? key : null;
 }
 
-/** The order a request is about, when it is one a key opens: `GET /orders/{id}`, its cancel and its payments. */
-export function keyedOrderId(url: string | undefined, method: string | undefined): number | null {
-  const match = /^\/?orders\/(\d+)(\/cancel|\/payments)?\/?(?:\?.*)?$/.exec(url ?? '');
-  if (!match) return null;
-  const verb = (method ?? 'get').toLowerCase();
-  if (match[2] ? verb !== 'post' : verb !== 'get') return null;
-  return Number(match[1]);
+/**
+ * The header that opens a guest's order (`X-Order-Key`), for `GET /orders/{id}`, its cancel and
+ * its payments: only while no one is signed in (a session opens its own orders) and a key is kept.
+ * Sent by those requests themselves, not by every request of the client: the catalog's pages
+ * carry none of this code.
+ */
+export function orderKeyHeaders(orderId: number): Record<string, string> {
+  const key = getAccessToken() ? null : readOrderKey(orderId);
+  return key ? { 'X-Order-Key': key } : {};
 }

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { orderKeyHeaders } from '@/lib/order-key';
 import type { OrderDetail } from '@/lib/api-types';
 import { orderQueryOptions } from './get-order';
 
 export async function cancelOrder(orderId: number): Promise<OrderDetail> {
-  const { data } = await api.post<OrderDetail>(`/orders/${orderId}/cancel`);
+  const { data } = await api.post<OrderDetail>(`/orders/${orderId}/cancel`, undefined, { headers: orderKeyHeaders(orderId) });
   return data;
 }
 

@@ -1,9 +1,10 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
+import { orderKeyHeaders } from '@/lib/order-key';
 import type { OrderDetail } from '@/lib/api-types';
 
 export async function getOrder(orderId: number, signal?: AbortSignal): Promise<OrderDetail> {
-  const { data } = await api.get<OrderDetail>(`/orders/${orderId}`, { signal });
+  const { data } = await api.get<OrderDetail>(`/orders/${orderId}`, { signal, headers: orderKeyHeaders(orderId) });
   return data;
 }
 
