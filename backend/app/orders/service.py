@@ -25,7 +25,16 @@ from app.core.metrics import (
     count_after_commit,
 )
 from app.core.money import MONEY_MAX
-from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product, Store, User
+from app.models import (
+    Order,
+    OrderItem,
+    OrderStatus,
+    OrderStatusChange,
+    PaymentMethod,
+    Product,
+    Store,
+    User,
+)
 from app.orders import events, repository, tasks
 from app.orders.errors import (
     CartEmpty,
@@ -251,6 +260,7 @@ async def _pay_at_checkout(
     session: AsyncSession, order: Order, user: User, account_id: int
 ) -> OrderStatusChange:
     await payments_service.pay_order(session, order, account_id, user.id)
+    order.payment_method = PaymentMethod.balance
     return _record_status(session, order, S.paid, user, old=S.pending)
 
 
@@ -296,6 +306,7 @@ async def pay_order(session: AsyncSession, user: User, order_id: int, account_id
     if order.status != S.pending:
         raise InvalidTransition(f"Order {order.number} is {order.status}; only pending is paid.")
     await payments_service.pay_order(session, order, account_id, user.id)
+    order.payment_method = PaymentMethod.balance
     _record_status(session, order, S.paid, user, old=S.pending)
     await session.flush()
     detail = await get_order(session, user, order.id)
