@@ -18,9 +18,18 @@ from app.models.order import (
     OrderItem,
     OrderStatus,
     OrderStatusChange,
+    PaymentMethod,
 )
 from app.models.outbox import OutboxJob
-from app.models.payment import Account, TopUp, TopUpStatus, Transaction, TransactionKind
+from app.models.payment import (
+    Account,
+    CardPayment,
+    CardPaymentStatus,
+    TopUp,
+    TopUpStatus,
+    Transaction,
+    TransactionKind,
+)
 from app.models.store import Stock, Store
 from app.models.support import ConversationStatus, SupportConversation, SupportMessage
 from app.models.user import Profile, Role, RoleName, User
@@ -30,6 +39,8 @@ __all__ = [
     "Account",
     "AuditEntry",
     "Base",
+    "CardPayment",
+    "CardPaymentStatus",
     "Cart",
     "CartItem",
     "Category",
@@ -41,6 +52,7 @@ __all__ = [
     "OrderStatus",
     "OrderStatusChange",
     "OutboxJob",
+    "PaymentMethod",
     "Product",
     "ProductImage",
     "ProductTranslation",

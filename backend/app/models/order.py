@@ -42,6 +42,17 @@ class OrderStatus(enum.StrEnum):
         return STATUS_WORDS[self]
 
 
+class PaymentMethod(enum.StrEnum):
+    """How the customer chose to pay at checkout."""
+
+    pickup = "pickup"  # at the counter when collecting
+    balance = "balance"  # from the shop balance, at once
+    card = "card"  # through the payment provider; the order waits for its notification
+
+
+_PAYMENT_METHODS = ", ".join(f"'{m.value}'" for m in PaymentMethod)
+
+
 STATUS_WORDS = {
     OrderStatus.pending: "Awaiting payment",
     OrderStatus.paid: "Paid",
@@ -62,7 +73,14 @@ class Order(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
         CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint(f"payment_method IN ({_PAYMENT_METHODS})", name="payment_method_known"),
         Index("ix_order_user_created", "user_id", "created_at"),
+        # The hold expiry job's scan: card orders still awaiting payment.
+        Index(
+            "ix_order_pending_hold",
+            "hold_expires_at",
+            postgresql_where=text("status = 'pending' AND hold_expires_at IS NOT NULL"),
+        ),
     )
     # The INSERT returns what the database made (the number, the timestamps): checkout
     # answers with them without reading the order back.
@@ -84,11 +102,19 @@ class Order(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, index=True)
     total: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     currency: Mapped[str] = mapped_column(String(3))
+    payment_method: Mapped[str] = mapped_column(String(16), default=PaymentMethod.pickup)
+    # A card order awaiting payment keeps its stock until then (PAYMENT_HOLD_MINUTES after
+    # checkout); unpaid by then, the hold expiry job cancels it and returns the stock.
+    hold_expires_at: Mapped[datetime | None]
     # Deleting an order hides it; the row stays because the ledger refers to it.
     deleted_at: Mapped[datetime | None]
     # Not columns: filled by the order queries (app.orders.repository) for the API.
     customer_name: Mapped[str | None] = query_expression()
     payment: Mapped[str | None] = query_expression()
+    # The latest open card attempt's page while the order awaits payment.
+    pay_url: Mapped[str | None] = query_expression()
+    # The card attempts as JSON objects, read for staff only (None for anyone else).
+    payments: Mapped[list[dict[str, Any]] | None] = query_expression()
 
     user: Mapped[User | None] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")

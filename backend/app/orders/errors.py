@@ -46,3 +46,7 @@ class OrderTooLarge(AppError):
 
 class OpenOrders(Conflict):
     code, title = "open_orders", "Orders are still open"
+
+
+class CardPaymentClosed(Conflict):
+    code, title = "card_payment_closed", "The order cannot be paid by card now"

@@ -12,7 +12,15 @@ from sqlalchemy.orm import joinedload
 from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
 from app.core.money import MONEY_MAX
-from app.models import Account, TopUp, TopUpStatus, Transaction, TransactionKind
+from app.models import (
+    Account,
+    CardPayment,
+    CardPaymentStatus,
+    TopUp,
+    TopUpStatus,
+    Transaction,
+    TransactionKind,
+)
 
 TRANSACTION_LIST = ListSpec(
     filters={
@@ -202,5 +210,60 @@ async def finish_pending(
         statement.values(status=status, completed_at=now, updated_at=now).execution_options(
             synchronize_session=False
         )
+    )
+    return affected_rows(result)
+
+
+# --- card payments of orders -----------------------------------------------------------------
+
+
+async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
+    """The order's succeeded card attempt (a partial unique index keeps it to one)."""
+    return await session.scalar(
+        select(CardPayment).where(
+            CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.succeeded
+        )
+    )
+
+
+async def card_attempt(
+    session: AsyncSession, order_id: int, provider: str, reference: str | None, payment_id: str
+) -> CardPayment | None:
+    """The attempt an event is about: the one that took this payment already, else the one
+    whose checkout the event names, else (an event naming no checkout) the order's latest."""
+    attempts = list(
+        await session.scalars(
+            select(CardPayment)
+            .where(CardPayment.order_id == order_id, CardPayment.provider == provider)
+            .order_by(CardPayment.id.desc())
+            .execution_options(populate_existing=True)
+        )
+    )
+    for attempt in attempts:
+        if attempt.payment_id == payment_id:
+            return attempt
+    if reference is not None:
+        return next((a for a in attempts if a.provider_reference == reference), None)
+    return attempts[0] if attempts else None
+
+
+async def card_payment_by_reference(
+    session: AsyncSession, provider: str, reference: str
+) -> CardPayment | None:
+    """With its order (the test provider's page shows what is paid for)."""
+    return await session.scalar(
+        select(CardPayment)
+        .where(CardPayment.provider == provider, CardPayment.provider_reference == reference)
+        .options(joinedload(CardPayment.order))
+    )
+
+
+async def end_pending_card_payments(session: AsyncSession, order_id: int, now: datetime) -> int:
+    """The order's pending attempts become canceled (its hold ended, or it was cancelled)."""
+    result = await session.execute(
+        update(CardPayment)
+        .where(CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.pending)
+        .values(status=CardPaymentStatus.canceled, completed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
     )
     return affected_rows(result)
