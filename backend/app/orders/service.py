@@ -12,9 +12,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.permissions import ORDER_REFUSALS, OrderAction, is_staff, may_act_on_order
+from app.auth.permissions import (
+    ORDER_REFUSALS,
+    OrderAction,
+    is_staff,
+    may_act_on_order,
+    order_actions,
+)
 from app.cart import service as cart_service
+from app.core import ratelimit
 from app.core.config import settings
+from app.core.errors import AppError
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
 from app.core.metrics import (
@@ -25,25 +33,32 @@ from app.core.metrics import (
     count_after_commit,
 )
 from app.core.money import MONEY_MAX
+from app.core.redis import redis
 from app.models import Order, OrderItem, OrderStatus, OrderStatusChange, Product, Store, User
-from app.orders import events, repository, tasks
+from app.orders import events, guests, repository, tasks
 from app.orders.errors import (
     CartEmpty,
+    GuestBalanceRefused,
+    GuestItemsRequired,
     InvalidTransition,
     OpenOrders,
     OrderActionForbidden,
     OrderNotDeletable,
     OrderNotFound,
+    OrderNotGuest,
     OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
 )
 from app.orders.events import OrderEventKind
 from app.orders.schemas import (
+    GuestContactCreate,
+    GuestContactRead,
     OrderCreate,
     OrderDetail,
     OrderItemRead,
     OrderPayment,
+    OrderPlaced,
     OrderStoreRead,
     StatusChangeRead,
 )
@@ -128,11 +143,15 @@ def ensure_may(user: User, order: Order, action: OrderAction) -> None:
 
 
 def _record_status(
-    session: AsyncSession, order: Order, new: str, actor: User, *, old: str | None
+    session: AsyncSession, order: Order, new: str, actor: User | None, *, old: str | None
 ) -> OrderStatusChange:
+    """`actor` None: the order's guest (by its link)."""
     order.status = new
     change = OrderStatusChange(
-        order_id=order.id, from_status=old, to_status=new, changed_by_id=actor.id
+        order_id=order.id,
+        from_status=old,
+        to_status=new,
+        changed_by_id=actor.id if actor is not None else None,
     )
     session.add(change)
     if new in MAILED_STATUSES:
@@ -166,10 +185,13 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
     return await _announce_placed(session, order, user, store, history, payment)
 
 
-async def _lines_to_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[int, int]:
+async def _lines_to_order(
+    session: AsyncSession, user: User | None, data: OrderCreate
+) -> dict[int, int]:
     """{product_id: quantity}: the `items` sent (a repeated product adds up), else the cart's
     orderable lines (the cart stays locked until the commit)."""
     if data.items is None:
+        assert user is not None  # a guest sends `items`
         wanted = await cart_service.lines_to_order(session, user)
         if not wanted:
             raise CartEmpty("Add products to the cart, or send `items`.")
@@ -218,16 +240,20 @@ async def _take_stock(
 
 async def _create_order(
     session: AsyncSession,
-    user: User,
+    user: User | None,
     store: Store,
     products: dict[int, Product],
     wanted: dict[int, int],
     total: Decimal,
+    guest: GuestContactCreate | None = None,
 ) -> tuple[Order, list[OrderStatusChange]]:
     """The order and its lines, with the prices and names of now; status pending (the
-    history so far)."""
+    history so far). A guest's (`user` None) carries their contact."""
     order = Order(
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
+        guest_name=guest.name if guest is not None else None,
+        guest_email=guest.email if guest is not None else None,
+        guest_phone=guest.phone if guest is not None else None,
         store_id=store.id,
         status=S.pending,
         total=total,
@@ -257,14 +283,17 @@ async def _pay_at_checkout(
 async def _announce_placed(
     session: AsyncSession,
     order: Order,
-    user: User,
+    user: User | None,
     store: Store,
     history: list[OrderStatusChange],
     payment: OrderPayment,
 ) -> OrderDetail:
     """Mails to the customer and the admins, and the live `placed` event, after the commit;
     the order as the API and the event show it (what repository.detail would read)."""
-    enqueue(session, tasks.send_order_confirmation, order.id)
+    if order.access_key_hash is not None:  # a guest's: the mail carries the link's key
+        enqueue(session, tasks.send_order_confirmation, order.id, order.access_key_hash)
+    else:
+        enqueue(session, tasks.send_order_confirmation, order.id)
     enqueue(session, tasks.notify_admins_of_order, order.id)
     await session.flush()
     detail = OrderDetail(
@@ -273,7 +302,8 @@ async def _announce_placed(
         status=S(order.status),
         payment=payment,
         user_id=order.user_id,
-        customer_name=user.full_name or user.username,
+        customer_name=(user.full_name or user.username) if user is not None else order.guest_name,
+        guest=GuestContactRead.model_validate(order.guest) if order.guest is not None else None,
         store=OrderStoreRead.model_validate(store),
         total=order.total,
         currency=order.currency,
@@ -284,6 +314,117 @@ async def _announce_placed(
     )
     events.emit(session, detail, OrderEventKind.placed)
     return detail
+
+
+# --- guests ----------------------------------------------------------------------------------
+
+
+async def place_guest_order(session: AsyncSession, data: OrderCreate, *, ip: str) -> OrderPlaced:
+    """Checkout without an account: the `items` sent, paid at pickup, limited per client IP
+    and per guest e-mail like registration; the answer carries the order link's key (once),
+    and the confirmation mail the link."""
+    guest = data.guest
+    assert guest is not None  # the router sends guests here
+    if data.items is None:
+        raise GuestItemsRequired(
+            "A guest's cart is in the browser: send its lines as `items`.",
+            errors=[{"loc": ["body", "items"], "msg": "Field required", "type": "missing"}],
+        )
+    if data.pay_with_account_id is not None:
+        raise GuestBalanceRefused(
+            "Only a signed-in customer pays from a balance; pay at pickup.",
+            errors=[
+                {
+                    "loc": ["body", "pay_with_account_id"],
+                    "msg": "A guest has no account",
+                    "type": "guest_balance_refused",
+                }
+            ],
+        )
+    buckets = await guests.take_checkout(redis, ip, guest.email)
+    try:
+        store = await stores_service.get_store(session, data.store_id, is_admin=False)
+        wanted = await _lines_to_order(session, None, data)
+        products = await _products_for_sale(session, wanted)
+        total = _order_total(products, wanted)
+        await _take_stock(session, store, products, wanted)
+    except AppError:
+        await ratelimit.refund(redis, *buckets)  # nothing placed, nothing mailed
+        raise
+    order, history = await _create_order(session, None, store, products, wanted, total, guest)
+    key, order.access_key_hash = guests.new_key()
+    await guests.stash_for_mail(redis, order.id, key)
+    count_after_commit(session, ORDERS_PLACED.labels(store.name, "unpaid"))
+    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
+    detail = await _announce_placed(session, order, None, store, history, OrderPayment.unpaid)
+    return OrderPlaced(**detail.model_dump(), access_key=key)
+
+
+@dataclass(frozen=True)
+class OrderAccess:
+    """Who opens an order: a signed-in user (its owner, or staff: any), the holder of the
+    order's link key (its digest), or both."""
+
+    user: User | None
+    key_hash: str | None
+
+    def scope(self) -> tuple[int | None, str | None]:
+        """(user_id, key_hash) an order must match one of; (None, None): any (staff)."""
+        if self.user is not None and is_staff(self.user):
+            return None, None
+        return (self.user.id if self.user is not None else None), self.key_hash
+
+
+async def get_order_for(session: AsyncSession, access: OrderAccess, order_id: int) -> Order:
+    """The order if `access` opens it, else 404 (another's order and a wrong or revoked key
+    alike)."""
+    user_id, key_hash = access.scope()
+    order = await repository.detail(session, order_id, user_id, key_hash=key_hash)
+    if order is None:
+        raise OrderNotFound
+    return order
+
+
+async def cancel_order_for(session: AsyncSession, access: OrderAccess, order_id: int) -> Order:
+    """Cancel as `cancel_order` does; the link's holder cancels as the customer would."""
+    if access.key_hash is None:
+        assert access.user is not None
+        return await cancel_order(session, access.user, order_id)
+    user_id, key_hash = access.scope()
+    order = await repository.lock(session, order_id, user_id, key_hash=key_hash)
+    if order is None:
+        raise OrderNotFound
+    old = order.status
+    action = cancel_action(old)
+    holder = key_hash is not None and order.access_key_hash == key_hash
+    owner = holder or (access.user is not None and order.user_id == access.user.id)
+    role = access.user.role.name if access.user is not None else None
+    if action not in order_actions(role, owner=owner):
+        raise OrderActionForbidden(
+            f"Order {order.number}: {ORDER_REFUSALS[action]}", action=action.value
+        )
+    await _cancel(session, order, access.user)
+    detail = await get_order_for(session, access, order.id)
+    events.emit(session, detail, OrderEventKind.cancelled, old)
+    return detail
+
+
+async def renew_link(session: AsyncSession, staff: User, order_id: int) -> str:
+    """Staff revoke a guest order's link and make a new one, mailed to the guest."""
+    order = await _lock(session, staff, order_id)
+    if order.guest_email is None:
+        raise OrderNotGuest(f"Order {order.number} is an account's: it has no link.")
+    key, order.access_key_hash = guests.new_key()
+    await session.flush()
+    await guests.stash_for_mail(redis, order.id, key)
+    enqueue(session, tasks.send_order_link, order.id, order.access_key_hash)
+    return key
+
+
+async def claim_guest_orders(session: AsyncSession, user: User) -> int:
+    """Orders placed as a guest with the address `user` has just proven become theirs (the
+    guest's contact stays for the record, the link dies). The number claimed."""
+    return await repository.claim_guest_orders(session, user.id, user.email)
 
 
 # --- after checkout --------------------------------------------------------------------------
@@ -314,7 +455,7 @@ async def cancel_order(session: AsyncSession, user: User, order_id: int) -> Orde
     return detail
 
 
-async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
+async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> None:
     if order.status not in CANCELLABLE:
         raise InvalidTransition(
             f"Order {order.number} is {order.status}; only pending or paid orders can be "
