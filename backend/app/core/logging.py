@@ -19,7 +19,7 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 # value; fields of those names are dropped whole. The key opens an order: it is a credential.
 _ORDER_KEY_FIELDS = frozenset({"x-order-key", "x_order_key", "access_key", "order_key"})
 _ORDER_KEY = re.compile(
-    r"""(?P<name>(?:x-order-key|order[_-]?key|access[_-]?key|\bkey)["']?\s*[:=]\s*["']?)"""
+    r"""(?P<name>(?:x-order-key|order[_-]?key|access[_-]?key|\bkey)["']?\s*[:=.]\s*["']?)"""
     r"""[^\s&"',;}]+""",
     re.IGNORECASE,
 )

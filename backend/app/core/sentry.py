@@ -30,6 +30,8 @@ _SECRET_KEY = re.compile(
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _BEARER = re.compile(r"\b(bearer|basic)\s+[\w.~+/=-]+", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*")
+# A guest order's key offered as the support socket's subprotocol (`order-key.{key}`).
+_ORDER_KEY_PROTOCOL = re.compile(r"\b(order-key\.)[\w-]+", re.IGNORECASE)
 # key=value or "key": "value" pairs with a secret key, in query strings, messages and SQL
 # (`key=`: a guest order link's fragment, `#key=...`; X-Order-Key, access_key).
 _SECRET_PAIR = re.compile(
@@ -42,6 +44,7 @@ _SECRET_PAIR = re.compile(
 def scrub_text(text: str) -> str:
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     text = _JWT.sub(REDACTED, text)
+    text = _ORDER_KEY_PROTOCOL.sub(rf"\g<1>{REDACTED}", text)
     text = _SECRET_PAIR.sub(lambda m: f"{m.group('key')}{m.group('sep')}{REDACTED}", text)
     return _EMAIL.sub(REDACTED, text)
 

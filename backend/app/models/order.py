@@ -69,7 +69,9 @@ class Order(IdMixin, TimestampMixin, Base):
             "(guest_phone IS NULL)",
             name="guest_contact_whole",
         ),
-        CheckConstraint("access_key_hash IS NULL OR guest_email IS NOT NULL", name="link_for_guests"),
+        CheckConstraint(
+            "access_key_hash IS NULL OR guest_email IS NOT NULL", name="link_for_guests"
+        ),
         # Claiming: a verified address finds the guest orders placed with it.
         Index(
             "ix_order_unclaimed_guest_email",

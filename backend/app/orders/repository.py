@@ -157,6 +157,12 @@ async def lock(
     return await session.scalar(query)
 
 
+async def order_id_by_key_hash(session: AsyncSession, key_hash: str) -> int | None:
+    return await session.scalar(
+        select(Order.id).where(Order.access_key_hash == key_hash, Order.deleted_at.is_(None))
+    )
+
+
 async def claim_guest_orders(session: AsyncSession, user_id: int, email: str) -> int:
     """Guest orders placed with `email` (any case) become the user's; their links die."""
     result = await session.execute(

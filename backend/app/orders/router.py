@@ -141,9 +141,7 @@ def _key_owner(user: User | None, data: OrderCreate) -> idempotency.KeyOwner:
     return idempotency.KeyOwner.guest(data.guest.email)
 
 
-async def _place(
-    session: SessionDep, user: User | None, data: OrderCreate, ip: str
-) -> OrderDetail:
+async def _place(session: SessionDep, user: User | None, data: OrderCreate, ip: str) -> OrderDetail:
     if user is None:
         return await service.place_guest_order(session, data, ip=ip)
     return await service.place_order(session, user, data)

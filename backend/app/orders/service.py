@@ -409,6 +409,11 @@ async def cancel_order_for(session: AsyncSession, access: OrderAccess, order_id:
     return detail
 
 
+async def order_id_for_key(session: AsyncSession, key: str) -> int | None:
+    """The order a link key opens (a guest's live socket), None for a wrong or revoked key."""
+    return await repository.order_id_by_key_hash(session, guests.key_digest(key))
+
+
 async def renew_link(session: AsyncSession, staff: User, order_id: int) -> str:
     """Staff revoke a guest order's link and make a new one, mailed to the guest."""
     order = await _lock(session, staff, order_id)

@@ -65,7 +65,9 @@ def _recipient(order: Order) -> tuple[str, str] | None:
     None once the account is deleted."""
     user = order.user
     if user is not None:
-        return None if user.deleted_at is not None else (user.email, user.full_name or user.username)
+        return (
+            None if user.deleted_at is not None else (user.email, user.full_name or user.username)
+        )
     if order.user_id is None and order.guest_email is not None:
         return order.guest_email, order.guest_name or ""
     return None

@@ -27,9 +27,7 @@ def upgrade() -> None:
     op.add_column("order", sa.Column("guest_email", sa.String(length=254), nullable=True))
     op.add_column("order", sa.Column("guest_phone", sa.String(length=32), nullable=True))
     op.add_column("order", sa.Column("access_key_hash", sa.String(length=64), nullable=True))
-    op.create_unique_constraint(
-        op.f("uq_order_access_key_hash"), "order", ["access_key_hash"]
-    )
+    op.create_unique_constraint(op.f("uq_order_access_key_hash"), "order", ["access_key_hash"])
     op.create_check_constraint(
         op.f("ck_order_guest_contact_whole"),
         "order",
