@@ -33,6 +33,7 @@ from app.core.security import (
     verify_password,
 )
 from app.models import User
+from app.orders import service as orders_service
 from app.users import service as users_service
 from app.users.schemas import UserRegister
 
@@ -114,6 +115,8 @@ async def verify_email(session: AsyncSession, token: str) -> User:
     user.is_active = True
     user.verified_at = datetime.now(UTC)
     await session.flush()
+    # The address is proven: what its owner ordered as a guest is theirs now.
+    await orders_service.claim_guest_orders(session, user)
     return user
 
 
@@ -268,4 +271,6 @@ async def confirm_password_reset(session: AsyncSession, token: str, new_password
         user.is_verified = True
         user.is_active = True
         user.verified_at = datetime.now(UTC)
+        await session.flush()
+        await orders_service.claim_guest_orders(session, user)
     await session.flush()

@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     auth_mail_max_per_ip: int = Field(default=10, ge=1)
     auth_mail_max_per_address: int = Field(default=3, ge=1)
     auth_mail_window_seconds: int = Field(default=900, ge=1)
+    # Orders placed without an account, per client IP and per guest e-mail within a window.
+    guest_checkout_max_per_ip: int = Field(default=10, ge=1)
+    guest_checkout_max_per_address: int = Field(default=5, ge=1)
+    guest_checkout_window_seconds: int = Field(default=900, ge=1)
     max_body_bytes: int = 1024 * 1024
     # argon2id cost. The defaults are argon2-cffi's (RFC 9106 low-memory: t=3, 64 MiB, p=4);
     # hashes made with other parameters are upgraded at the next login.

@@ -8,12 +8,32 @@ import uuid
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from structlog.typing import Processor
+from structlog.typing import EventDict, Processor
 
 from app.core.errors import problem_response
 from app.core.sentry import tag_request
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+# A guest order's link key (`#key=...`, the X-Order-Key header, `access_key`) in any logged
+# value; fields of those names are dropped whole. The key opens an order: it is a credential.
+_ORDER_KEY_FIELDS = frozenset({"x-order-key", "x_order_key", "access_key", "order_key"})
+_ORDER_KEY = re.compile(
+    r"""(?P<name>(?:x-order-key|order[_-]?key|access[_-]?key|\bkey)["']?\s*[:=.]\s*["']?)"""
+    r"""[^\s&"',;}]+""",
+    re.IGNORECASE,
+)
+REDACTED = "[Filtered]"
+
+
+def redact_order_keys(_: object, __: str, event: EventDict) -> EventDict:
+    """structlog processor: no order link key reaches a log line."""
+    for name, value in event.items():
+        if name.lower() in _ORDER_KEY_FIELDS and value:
+            event[name] = REDACTED
+        elif isinstance(value, str) and "key" in value.lower():
+            event[name] = _ORDER_KEY.sub(rf"\g<name>{REDACTED}", value)
+    return event
 
 
 def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
@@ -23,6 +43,7 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.StackInfoRenderer(),
+        redact_order_keys,
     ]
     renderer = structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer()
     structlog.configure(

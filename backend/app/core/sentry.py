@@ -23,15 +23,19 @@ MAX_EVENT_BYTES = 200 * 1024
 # Keys whose values are credentials or personal data, wherever they appear in an event.
 _SECRET_KEY = re.compile(
     r"authorization|cookie|csrf|password|passwd|secret|token|session|signature|api[_-]?key|"
+    r"order[_-]?key|access[_-]?key|"
     r"e-?mail|x-forwarded-for|x-real-ip|remote_addr|ip_address|phone|address|full_name",
     re.IGNORECASE,
 )
 _EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 _BEARER = re.compile(r"\b(bearer|basic)\s+[\w.~+/=-]+", re.IGNORECASE)
 _JWT = re.compile(r"\beyJ[\w-]+\.[\w-]+\.[\w-]*")
-# key=value or "key": "value" pairs with a secret key, in query strings, messages and SQL.
+# A guest order's key offered as the support socket's subprotocol (`order-key.{key}`).
+_ORDER_KEY_PROTOCOL = re.compile(r"\b(order-key\.)[\w-]+", re.IGNORECASE)
+# key=value or "key": "value" pairs with a secret key, in query strings, messages and SQL
+# (`key=`: a guest order link's fragment, `#key=...`; X-Order-Key, access_key).
 _SECRET_PAIR = re.compile(
-    r"""(?P<key>[\w-]*(?:token|password|passwd|secret|csrf|signature|session)[\w-]*)"""
+    r"""(?P<key>[\w-]*(?:token|password|passwd|secret|csrf|signature|session|key)[\w-]*)"""
     r"""(?P<sep>["']?\s*[:=]\s*["']?)(?P<value>[^\s&"',;}]+)""",
     re.IGNORECASE,
 )
@@ -40,6 +44,7 @@ _SECRET_PAIR = re.compile(
 def scrub_text(text: str) -> str:
     text = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", text)
     text = _JWT.sub(REDACTED, text)
+    text = _ORDER_KEY_PROTOCOL.sub(rf"\g<1>{REDACTED}", text)
     text = _SECRET_PAIR.sub(lambda m: f"{m.group('key')}{m.group('sep')}{REDACTED}", text)
     return _EMAIL.sub(REDACTED, text)
 

@@ -1,6 +1,7 @@
 """Orders, their lines, the status history and idempotency keys of checkout."""
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -81,6 +82,20 @@ class Order(IdMixin, TimestampMixin, Base):
             "hold_expires_at",
             postgresql_where=text("status = 'pending' AND hold_expires_at IS NOT NULL"),
         ),
+        CheckConstraint(
+            "(guest_name IS NULL) = (guest_email IS NULL) AND (guest_email IS NULL) = "
+            "(guest_phone IS NULL)",
+            name="guest_contact_whole",
+        ),
+        CheckConstraint(
+            "access_key_hash IS NULL OR guest_email IS NOT NULL", name="link_for_guests"
+        ),
+        # Claiming: a verified address finds the guest orders placed with it.
+        Index(
+            "ix_order_unclaimed_guest_email",
+            text("lower(guest_email)"),
+            postgresql_where=text("user_id IS NULL AND guest_email IS NOT NULL"),
+        ),
     )
     # The INSERT returns what the database made (the number, the timestamps): checkout
     # answers with them without reading the order back.
@@ -108,6 +123,13 @@ class Order(IdMixin, TimestampMixin, Base):
     hold_expires_at: Mapped[datetime | None]
     # Deleting an order hides it; the row stays because the ledger refers to it.
     deleted_at: Mapped[datetime | None]
+    # A guest's contact (no account); kept for the record when an account claims the order.
+    guest_name: Mapped[str | None] = mapped_column(String(100))
+    guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_phone: Mapped[str | None] = mapped_column(String(32))
+    # sha256 hex of the order link's key (the key itself is only in the guest's mail and the
+    # checkout's answer); NULL: no link, or revoked.
+    access_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Not columns: filled by the order queries (app.orders.repository) for the API.
     customer_name: Mapped[str | None] = query_expression()
     payment: Mapped[str | None] = query_expression()
@@ -133,8 +155,22 @@ class Order(IdMixin, TimestampMixin, Base):
         passive_deletes=True,
     )
 
+    @property
+    def guest(self) -> "GuestContact | None":
+        """The guest's contact, for the API (None for an account's order)."""
+        if self.guest_email is None:
+            return None
+        return GuestContact(self.guest_name or "", self.guest_email, self.guest_phone or "")
+
     def __str__(self) -> str:
         return self.number
+
+
+@dataclass(frozen=True)
+class GuestContact:
+    name: str
+    email: str
+    phone: str
 
 
 class OrderItem(IdMixin, Base):
@@ -189,9 +225,17 @@ class IdempotencyKey(IdMixin, Base):
     transaction: the row exists exactly when the order does."""
 
     __tablename__ = "idempotency_key"
-    __table_args__ = (UniqueConstraint("user_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "key"),
+        UniqueConstraint("guest_scope", "key"),
+        CheckConstraint("(user_id IS NULL) <> (guest_scope IS NULL)", name="one_owner"),
+    )
 
-    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("user.id", ondelete="CASCADE"))
+    # A customer's key, or a guest's: their scope is a digest of their e-mail address.
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("user.id", ondelete="CASCADE")
+    )
+    guest_scope: Mapped[str | None] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int] = mapped_column(SmallInteger)

@@ -50,3 +50,23 @@ class OpenOrders(Conflict):
 
 class CardPaymentClosed(Conflict):
     code, title = "card_payment_closed", "The order cannot be paid by card now"
+
+
+class GuestContactRequired(AppError):
+    status, code, title = 422, "guest_contact_required", "Sign in, or give a guest's contact"
+
+
+class GuestWhileSignedIn(AppError):
+    status, code, title = 422, "guest_while_signed_in", "A signed-in customer orders as themself"
+
+
+class GuestItemsRequired(AppError):
+    status, code, title = 422, "guest_items_required", "A guest sends the items to order"
+
+
+class GuestBalanceRefused(AppError):
+    status, code, title = 422, "guest_balance_refused", "A guest has no balance to pay from"
+
+
+class OrderNotGuest(Conflict):
+    code, title = "order_not_guest", "The order belongs to an account, not a guest"

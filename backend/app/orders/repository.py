@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Exists,
     String,
     and_,
@@ -15,13 +16,16 @@ from sqlalchemy import (
     func,
     literal,
     not_,
+    or_,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
+from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
     CardPayment,
@@ -67,13 +71,15 @@ ADMIN_ORDER_LIST = ListSpec(
     tiebreak=Order.id.desc(),
 )
 
-# What the counter calls out: the full name, else the username; null once the account is gone.
-CUSTOMER_NAME = (
+# What the counter calls out: the full name, else the username, else the guest's name; null
+# once the account is gone.
+CUSTOMER_NAME = func.coalesce(
     select(func.coalesce(func.nullif(Profile.full_name, ""), User.username))
     .select_from(User)
     .outerjoin(Profile, Profile.user_id == User.id)
     .where(User.id == Order.user_id, User.deleted_at.is_(None))
-    .scalar_subquery()
+    .scalar_subquery(),
+    Order.guest_name,
 )
 
 
@@ -162,21 +168,43 @@ async def list_orders(session: AsyncSession, params: ListParams, user_id: int | 
     return await paginate(session, query, ADMIN_ORDER_LIST, params)
 
 
-async def detail(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
-    """An order with store, items and history (three statements); for staff (`user_id`
-    None) with its card attempts."""
+def _visible_to(user_id: int | None, key_hash: str | None) -> ColumnElement[bool] | None:
+    """Orders of the user, or the one the link key opens; None: every order (staff)."""
+    matches = []
+    if user_id is not None:
+        matches.append(Order.user_id == user_id)
+    if key_hash is not None:
+        matches.append(Order.access_key_hash == key_hash)
+    return or_(*matches) if matches else None
+
+
+async def detail(
+    session: AsyncSession,
+    order_id: int,
+    user_id: int | None = None,
+    *,
+    key_hash: str | None = None,
+) -> Order | None:
+    """An order with store, items and history (three statements); for staff (neither
+    `user_id` nor `key_hash`) with its card attempts."""
     query = (
         select(Order).where(Order.id == order_id, Order.deleted_at.is_(None)).options(*_DETAIL_LOAD)
     )
-    if user_id is not None:
-        query = query.where(Order.user_id == user_id)
+    if (visible := _visible_to(user_id, key_hash)) is not None:
+        query = query.where(visible)
     else:
         query = query.options(with_expression(Order.payments, CARD_PAYMENTS))
     result = await session.scalars(query.execution_options(populate_existing=True))
     return result.unique().one_or_none()
 
 
-async def lock(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
+async def lock(
+    session: AsyncSession,
+    order_id: int,
+    user_id: int | None = None,
+    *,
+    key_hash: str | None = None,
+) -> Order | None:
     """The order row locked for a status change, with its items."""
     query = (
         select(Order)
@@ -185,8 +213,8 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
         .with_for_update(of=Order)
         .execution_options(populate_existing=True)
     )
-    if user_id is not None:
-        query = query.where(Order.user_id == user_id)
+    if (visible := _visible_to(user_id, key_hash)) is not None:
+        query = query.where(visible)
     return await session.scalar(query)
 
 
@@ -198,6 +226,27 @@ async def pay_url(session: AsyncSession, order_id: int) -> str | None:
         .order_by(CardPayment.id.desc())
         .limit(1)
     )
+
+
+async def order_id_by_key_hash(session: AsyncSession, key_hash: str) -> int | None:
+    return await session.scalar(
+        select(Order.id).where(Order.access_key_hash == key_hash, Order.deleted_at.is_(None))
+    )
+
+
+async def claim_guest_orders(session: AsyncSession, user_id: int, email: str) -> int:
+    """Guest orders placed with `email` (any case) become the user's; their links die."""
+    result = await session.execute(
+        update(Order)
+        .where(
+            Order.user_id.is_(None),
+            Order.guest_email.is_not(None),
+            func.lower(Order.guest_email) == email.lower(),
+        )
+        .values(user_id=user_id, access_key_hash=None)
+        .execution_options(synchronize_session=False)
+    )
+    return affected_rows(result)
 
 
 async def is_owner(session: AsyncSession, order_id: int, user_id: int) -> bool:

@@ -1,26 +1,32 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Request, status
 
-from app.auth.dependencies import AdminUser, CurrentUser, StaffUser
+from app.auth.dependencies import AdminUser, CurrentUser, StaffUser, client_ip
 from app.auth.errors import InsufficientRole
 from app.core.db import SessionDep
-from app.core.errors import AppError, Unauthorized, problem_responses
+from app.core.errors import AppError, TooManyRequests, Unauthorized, problem_responses
 from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.metrics import CHECKOUTS, count_after_commit
 from app.core.responses import ORJSONResponse
 from app.core.types import PathId
-from app.models import Order
+from app.models import Order, User
 from app.orders import idempotency, service
+from app.orders.dependencies import CheckoutUser, OrderAccessDep
 from app.orders.errors import (
     CardPaymentClosed,
     CartEmpty,
+    GuestBalanceRefused,
+    GuestContactRequired,
+    GuestItemsRequired,
+    GuestWhileSignedIn,
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,
     InvalidTransition,
     OrderActionForbidden,
     OrderNotDeletable,
     OrderNotFound,
+    OrderNotGuest,
     OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
@@ -30,7 +36,9 @@ from app.orders.schemas import (
     CardAttemptRead,
     OrderCreate,
     OrderDetail,
+    OrderLink,
     OrderPay,
+    OrderPlaced,
     OrderRead,
     OrderStatusUpdate,
 )
@@ -57,10 +65,15 @@ CHECKOUT_REFUSALS: dict[type[AppError], str] = {
 
 @router.post(
     "",
-    response_model=OrderDetail,
+    response_model=OrderPlaced,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(
         Unauthorized,
+        GuestContactRequired,
+        GuestWhileSignedIn,
+        GuestItemsRequired,
+        GuestBalanceRefused,
+        TooManyRequests,
         StoreNotFound,
         AccountNotFound,
         CartEmpty,
@@ -76,7 +89,8 @@ CHECKOUT_REFUSALS: dict[type[AppError], str] = {
 )
 async def create_order(
     data: OrderCreate,
-    user: CurrentUser,
+    user: CheckoutUser,
+    request: Request,
     session: SessionDep,
     idempotency_key: Annotated[
         str | None,
@@ -99,16 +113,22 @@ async def create_order(
     page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
     notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
     returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
-    nothing is kept (no order, no stock taken)."""
+    nothing is kept (no order, no stock taken).
+
+    Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
+    card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with
+    Retry-After). The answer's `access_key` opens the order (header `X-Order-Key`); the
+    confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
     try:
         response = await idempotency.respond_once(
             session,
-            user.id,
+            _key_owner(user, data),
             idempotency_key,
             data,
-            lambda: service.place_order(session, user, data),
-            response_model=OrderDetail,
+            lambda: _place(session, user, data, client_ip(request)),
+            response_model=OrderPlaced,
             status_code=status.HTTP_201_CREATED,
+            not_stored=frozenset({"access_key"}),
         )
     except AppError as error:
         CHECKOUTS.labels(CHECKOUT_REFUSALS.get(type(error), "rejected")).inc()
@@ -118,6 +138,29 @@ async def create_order(
     else:
         count_after_commit(session, CHECKOUTS.labels("placed"))
     return response
+
+
+def _key_owner(user: User | None, data: OrderCreate) -> idempotency.KeyOwner:
+    """Whose order this is: the customer's, or the guest's; refused when it is neither or both."""
+    if user is not None:
+        if data.guest is not None:
+            raise GuestWhileSignedIn(
+                "You are signed in: the order is yours; leave `guest` out.",
+                errors=[{"loc": ["body", "guest"], "msg": "Signed in", "type": "extra_forbidden"}],
+            )
+        return idempotency.KeyOwner(user_id=user.id)
+    if data.guest is None:
+        raise GuestContactRequired(
+            "Sign in, or order as a guest with your name, e-mail and phone.",
+            errors=[{"loc": ["body", "guest"], "msg": "Field required", "type": "missing"}],
+        )
+    return idempotency.KeyOwner.guest(data.guest.email)
+
+
+async def _place(session: SessionDep, user: User | None, data: OrderCreate, ip: str) -> OrderDetail:
+    if user is None:
+        return await service.place_guest_order(session, data, ip=ip)
+    return await service.place_order(session, user, data)
 
 
 @router.get(
@@ -138,9 +181,10 @@ async def list_orders(user: CurrentUser, session: SessionDep, params: ListParams
     response_model=OrderDetail,
     responses=problem_responses(Unauthorized, OrderNotFound),
 )
-async def get_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
-    """An order with its lines and its status history (yours; staff: any)."""
-    return await service.get_order(session, user, order_id)
+async def get_order(order_id: OrderId, access: OrderAccessDep, session: SessionDep) -> Order:
+    """An order with its lines and its status history (yours; staff: any; a guest's with
+    the header `X-Order-Key`: that order only; any other answers 404)."""
+    return await service.get_order_for(session, access, order_id)
 
 
 @router.post(
@@ -170,12 +214,13 @@ async def pay_order(
     ),
 )
 async def retry_card_payment(
-    order_id: OrderId, user: CurrentUser, session: SessionDep
+    order_id: OrderId, access: OrderAccessDep, session: SessionDep
 ) -> CardAttemptRead:
-    """Try paying a card order of yours again (after a decline, or a closed page): a new
-    attempt at the provider; send the customer to `pay_url`. Only while the order awaits
-    payment and its hold lasts; otherwise 409 `card_payment_closed`."""
-    return await service.retry_card_payment(session, user, order_id)
+    """Try paying a card order of yours (or a guest's, with `X-Order-Key`) again (after a
+    decline, or a closed page): a new attempt at the provider; send the customer to
+    `pay_url`. Only while the order awaits payment and its hold lasts; otherwise 409
+    `card_payment_closed`."""
+    return await service.retry_card_payment(session, access, order_id)
 
 
 @router.post(
@@ -185,13 +230,24 @@ async def retry_card_payment(
         Unauthorized, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
     ),
 )
-async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
+async def cancel_order(order_id: OrderId, access: OrderAccessDep, session: SessionDep) -> Order:
     """Cancel a pending or paid order: the stock returns to the store and a payment is
     refunded to its account, or for a card payment through the provider (the whole
-    amount). Yours, pending or paid; staff: any pending one; a paid one that is not yours
-    only as an admin (refunding is a money decision), else 403 `order_action_forbidden` and
-    nothing changes."""
-    return await service.cancel_order(session, user, order_id)
+    amount). Yours (or a guest's, with `X-Order-Key`), pending or paid; staff: any pending
+    one; a paid one that is not yours only as an admin (refunding is a money decision), else
+    403 `order_action_forbidden` and nothing changes."""
+    return await service.cancel_order_for(session, access, order_id)
+
+
+@router.post(
+    "/{order_id}/link",
+    response_model=OrderLink,
+    responses=problem_responses(*ROLE_REFUSED, OrderNotFound, OrderNotGuest),
+)
+async def renew_order_link(order_id: OrderId, staff: StaffUser, session: SessionDep) -> OrderLink:
+    """Staff revoke a guest order's link: a new key (the old one opens nothing from now on),
+    mailed to the guest as a new link. 409 for an account's order."""
+    return OrderLink(access_key=await service.renew_link(session, staff, order_id))
 
 
 @router.patch(

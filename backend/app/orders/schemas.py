@@ -3,16 +3,25 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, WholeNumber
+from app.core.types import Id, Phone, TextLimits, WholeNumber
 from app.models import OrderStatus, PaymentMethod
+from app.users.schemas import Email
 
 
 class OrderLine(InputSchema):
     product_id: Id
     quantity: Annotated[int, WholeNumber(1, 1000)]
+
+
+class GuestContactCreate(InputSchema):
+    """Who a guest is: the order's mails go to `email`, the store calls `phone`."""
+
+    name: Annotated[str, TextLimits(100, min_length=1, strip=True)]
+    email: Annotated[Email, AfterValidator(str.lower)]  # as accounts keep theirs
+    phone: Annotated[Phone, Field(min_length=1)]
 
 
 class OrderCreate(InputSchema):
@@ -29,6 +38,11 @@ class OrderCreate(InputSchema):
         "or `card`: the order awaits payment with its stock held for PAYMENT_HOLD_MINUTES "
         "and the answer's `pay_url` is the provider's page. Default: `balance` with "
         "`pay_with_account_id`, else `pickup`",
+    )
+    guest: GuestContactCreate | None = Field(
+        None,
+        description="Checkout without an account: the guest's contact (required without a "
+        "sign-in, refused with one); a guest sends `items` and pays by card or at pickup",
     )
 
     @model_validator(mode="after")
@@ -90,6 +104,12 @@ class OrderPayment(enum.StrEnum):
     card = "card"  # through the payment provider
 
 
+class GuestContactRead(Schema):
+    name: str
+    email: str
+    phone: str
+
+
 class OrderRead(Schema):
     id: int
     number: str = Field(description="Human-friendly order number, e.g. 261123-01042")
@@ -112,8 +132,13 @@ class OrderRead(Schema):
     )
     user_id: int | None
     customer_name: str | None = Field(
-        description="The customer's full name, else their username; null when the account "
-        "was deleted"
+        description="The customer's full name, else their username, else the guest's name; "
+        "null when the account was deleted"
+    )
+    guest: GuestContactRead | None = Field(
+        None,
+        description="The guest's contact when the order was placed without an account (kept "
+        "when an account claimed it since); null for an account's order",
     )
     store: OrderStoreRead
     total: Decimal
@@ -146,3 +171,19 @@ class OrderDetail(OrderRead):
 class CardAttemptRead(Schema):
     pay_url: str = Field(description="The provider's page: send the customer here")
     hold_expires_at: datetime = Field(description="The stock is held until then")
+
+
+class OrderPlaced(OrderDetail):
+    access_key: str | None = Field(
+        None,
+        description="A guest's order: the key of the order's link (`X-Order-Key` opens the "
+        "order), answered this once (null on an Idempotency-Key replay: the confirmation mail "
+        "carries the link); null for an account's order",
+    )
+
+
+class OrderLink(Schema):
+    access_key: str = Field(
+        description="The order link's new key (the old one no longer opens the order); the "
+        "guest is mailed the link"
+    )

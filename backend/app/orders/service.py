@@ -12,9 +12,17 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.auth.permissions import ORDER_REFUSALS, OrderAction, is_staff, may_act_on_order
+from app.auth.permissions import (
+    ORDER_REFUSALS,
+    OrderAction,
+    is_staff,
+    may_act_on_order,
+    order_actions,
+)
 from app.cart import service as cart_service
+from app.core import ratelimit
 from app.core.config import settings
+from app.core.errors import AppError
 from app.core.jobs import enqueue
 from app.core.listing import ListParams, Page
 from app.core.metrics import (
@@ -27,6 +35,7 @@ from app.core.metrics import (
     count_after_commit,
 )
 from app.core.money import MONEY_MAX
+from app.core.redis import redis
 from app.models import (
     CardPayment,
     CardPaymentStatus,
@@ -39,15 +48,18 @@ from app.models import (
     Store,
     User,
 )
-from app.orders import events, repository, tasks
+from app.orders import events, guests, repository, tasks
 from app.orders.errors import (
     CardPaymentClosed,
     CartEmpty,
+    GuestBalanceRefused,
+    GuestItemsRequired,
     InvalidTransition,
     OpenOrders,
     OrderActionForbidden,
     OrderNotDeletable,
     OrderNotFound,
+    OrderNotGuest,
     OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
@@ -55,10 +67,13 @@ from app.orders.errors import (
 from app.orders.events import OrderEventKind
 from app.orders.schemas import (
     CardAttemptRead,
+    GuestContactCreate,
+    GuestContactRead,
     OrderCreate,
     OrderDetail,
     OrderItemRead,
     OrderPayment,
+    OrderPlaced,
     OrderStoreRead,
     StatusChangeRead,
 )
@@ -148,7 +163,8 @@ def ensure_may(user: User, order: Order, action: OrderAction) -> None:
 def _record_status(
     session: AsyncSession, order: Order, new: str, actor: User | None, *, old: str | None
 ) -> OrderStatusChange:
-    """`actor` None: the shop itself (the provider's notification, the hold's expiry)."""
+    """`actor` None: the shop itself (the provider's notification, the hold's expiry) or the
+    order's guest (by its link)."""
     order.status = new
     change = OrderStatusChange(
         order_id=order.id,
@@ -214,10 +230,13 @@ async def _open_card_payment(
     return attempt
 
 
-async def _lines_to_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[int, int]:
+async def _lines_to_order(
+    session: AsyncSession, user: User | None, data: OrderCreate
+) -> dict[int, int]:
     """{product_id: quantity}: the `items` sent (a repeated product adds up), else the cart's
     orderable lines (the cart stays locked until the commit)."""
     if data.items is None:
+        assert user is not None  # a guest sends `items`
         wanted = await cart_service.lines_to_order(session, user)
         if not wanted:
             raise CartEmpty("Add products to the cart, or send `items`.")
@@ -266,16 +285,20 @@ async def _take_stock(
 
 async def _create_order(
     session: AsyncSession,
-    user: User,
+    user: User | None,
     store: Store,
     products: dict[int, Product],
     wanted: dict[int, int],
     total: Decimal,
+    guest: GuestContactCreate | None = None,
 ) -> tuple[Order, list[OrderStatusChange]]:
     """The order and its lines, with the prices and names of now; status pending (the
-    history so far)."""
+    history so far). A guest's (`user` None) carries their contact."""
     order = Order(
-        user_id=user.id,
+        user_id=user.id if user is not None else None,
+        guest_name=guest.name if guest is not None else None,
+        guest_email=guest.email if guest is not None else None,
+        guest_phone=guest.phone if guest is not None else None,
         store_id=store.id,
         status=S.pending,
         total=total,
@@ -312,14 +335,17 @@ async def _pay_url(session: AsyncSession, order: Order) -> str | None:
 async def _announce_placed(
     session: AsyncSession,
     order: Order,
-    user: User,
+    user: User | None,
     store: Store,
     history: list[OrderStatusChange],
     payment: OrderPayment,
 ) -> OrderDetail:
     """Mails to the customer and the admins, and the live `placed` event, after the commit;
     the order as the API and the event show it (what repository.detail would read)."""
-    enqueue(session, tasks.send_order_confirmation, order.id)
+    if order.access_key_hash is not None:  # a guest's: the mail carries the link's key
+        enqueue(session, tasks.send_order_confirmation, order.id, order.access_key_hash)
+    else:
+        enqueue(session, tasks.send_order_confirmation, order.id)
     enqueue(session, tasks.notify_admins_of_order, order.id)
     await session.flush()
     detail = OrderDetail(
@@ -331,7 +357,8 @@ async def _announce_placed(
         hold_expires_at=order.hold_expires_at,
         pay_url=await _pay_url(session, order),
         user_id=order.user_id,
-        customer_name=user.full_name or user.username,
+        customer_name=(user.full_name or user.username) if user is not None else order.guest_name,
+        guest=GuestContactRead.model_validate(order.guest) if order.guest is not None else None,
         store=OrderStoreRead.model_validate(store),
         total=order.total,
         currency=order.currency,
@@ -342,6 +369,127 @@ async def _announce_placed(
     )
     events.emit(session, detail, OrderEventKind.placed)
     return detail
+
+
+# --- guests ----------------------------------------------------------------------------------
+
+
+async def place_guest_order(session: AsyncSession, data: OrderCreate, *, ip: str) -> OrderPlaced:
+    """Checkout without an account: the `items` sent, paid by card or at pickup, limited per
+    client IP and per guest e-mail like registration; the answer carries the order link's key
+    (once), and the confirmation mail the link."""
+    guest = data.guest
+    assert guest is not None  # the router sends guests here
+    if data.items is None:
+        raise GuestItemsRequired(
+            "A guest's cart is in the browser: send its lines as `items`.",
+            errors=[{"loc": ["body", "items"], "msg": "Field required", "type": "missing"}],
+        )
+    if data.pay_with_account_id is not None:
+        raise GuestBalanceRefused(
+            "Only a signed-in customer pays from a balance; pay by card or at pickup.",
+            errors=[
+                {
+                    "loc": ["body", "pay_with_account_id"],
+                    "msg": "A guest has no account",
+                    "type": "guest_balance_refused",
+                }
+            ],
+        )
+    buckets = await guests.take_checkout(redis, ip, guest.email)
+    card = data.method == PaymentMethod.card
+    try:
+        store = await stores_service.get_store(session, data.store_id, is_admin=False)
+        wanted = await _lines_to_order(session, None, data)
+        products = await _products_for_sale(session, wanted)
+        total = _order_total(products, wanted)
+        if not card:
+            await _take_stock(session, store, products, wanted)
+        order, history = await _create_order(session, None, store, products, wanted, total, guest)
+        order.payment_method = data.method
+        if card:
+            await _open_card_payment(session, order, None, store, products, wanted)
+    except AppError:
+        await ratelimit.refund(redis, *buckets)  # nothing placed, nothing mailed
+        raise
+    key, order.access_key_hash = guests.new_key()
+    await guests.stash_for_mail(redis, order.id, key)
+    count_after_commit(session, ORDERS_PLACED.labels(store.name, "card" if card else "unpaid"))
+    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
+    detail = await _announce_placed(session, order, None, store, history, OrderPayment.unpaid)
+    return OrderPlaced(**detail.model_dump(), access_key=key)
+
+
+@dataclass(frozen=True)
+class OrderAccess:
+    """Who opens an order: a signed-in user (its owner, or staff: any), the holder of the
+    order's link key (its digest), or both."""
+
+    user: User | None
+    key_hash: str | None
+
+    def scope(self) -> tuple[int | None, str | None]:
+        """(user_id, key_hash) an order must match one of; (None, None): any (staff)."""
+        if self.user is not None and is_staff(self.user):
+            return None, None
+        return (self.user.id if self.user is not None else None), self.key_hash
+
+
+async def get_order_for(session: AsyncSession, access: OrderAccess, order_id: int) -> Order:
+    """The order if `access` opens it, else 404 (another's order and a wrong or revoked key
+    alike)."""
+    user_id, key_hash = access.scope()
+    order = await repository.detail(session, order_id, user_id, key_hash=key_hash)
+    if order is None:
+        raise OrderNotFound
+    return order
+
+
+async def cancel_order_for(session: AsyncSession, access: OrderAccess, order_id: int) -> Order:
+    """Cancel as `cancel_order` does; the link's holder cancels as the customer would."""
+    if access.key_hash is None:
+        assert access.user is not None
+        return await cancel_order(session, access.user, order_id)
+    user_id, key_hash = access.scope()
+    order = await repository.lock(session, order_id, user_id, key_hash=key_hash)
+    if order is None:
+        raise OrderNotFound
+    old = order.status
+    action = cancel_action(old)
+    holder = key_hash is not None and order.access_key_hash == key_hash
+    owner = holder or (access.user is not None and order.user_id == access.user.id)
+    role = access.user.role.name if access.user is not None else None
+    if action not in order_actions(role, owner=owner):
+        raise OrderActionForbidden(
+            f"Order {order.number}: {ORDER_REFUSALS[action]}", action=action.value
+        )
+    await _cancel(session, order, access.user)
+    detail = await get_order_for(session, access, order.id)
+    events.emit(session, detail, OrderEventKind.cancelled, old)
+    return detail
+
+
+async def order_id_for_key(session: AsyncSession, key: str) -> int | None:
+    """The order a link key opens (a guest's live socket), None for a wrong or revoked key."""
+    return await repository.order_id_by_key_hash(session, guests.key_digest(key))
+
+
+async def renew_link(session: AsyncSession, staff: User, order_id: int) -> str:
+    """Staff revoke a guest order's link and make a new one, mailed to the guest."""
+    order = await _lock(session, staff, order_id)
+    if order.guest_email is None:
+        raise OrderNotGuest(f"Order {order.number} is an account's: it has no link.")
+    key, order.access_key_hash = guests.new_key()
+    await session.flush()
+    await guests.stash_for_mail(redis, order.id, key)
+    enqueue(session, tasks.send_order_link, order.id, order.access_key_hash)
+    return key
+
+
+async def claim_guest_orders(session: AsyncSession, user: User) -> int:
+    """Orders placed as a guest with the address `user` has just proven become theirs (the
+    guest's contact stays for the record, the link dies). The number claimed."""
+    return await repository.claim_guest_orders(session, user.id, user.email)
 
 
 # --- after checkout --------------------------------------------------------------------------
@@ -491,10 +639,15 @@ async def ensure_none_open(session: AsyncSession, user_id: int) -> None:
 # --- card payments -----------------------------------------------------------------------------
 
 
-async def retry_card_payment(session: AsyncSession, user: User, order_id: int) -> CardAttemptRead:
-    """A new card attempt for the customer's own card order awaiting payment (after a
-    decline, or a page closed), while its hold lasts; 409 `card_payment_closed` otherwise."""
-    order = await repository.lock(session, order_id, user.id)
+async def retry_card_payment(
+    session: AsyncSession, access: OrderAccess, order_id: int
+) -> CardAttemptRead:
+    """A new card attempt for the customer's own card order (or a guest's, by its link's key)
+    awaiting payment (after a decline, or a page closed), while its hold lasts; 409
+    `card_payment_closed` otherwise."""
+    user = access.user
+    user_id = user.id if user is not None else None
+    order = await repository.lock(session, order_id, user_id, key_hash=access.key_hash)
     if order is None:
         raise OrderNotFound
     now = datetime.now(UTC)
@@ -516,7 +669,7 @@ async def retry_card_payment(session: AsyncSession, user: User, order_id: int) -
             ),
             current_status=order.status,
         )
-    attempt = await payments_service.open_card_payment(session, order, user.id)
+    attempt = await payments_service.open_card_payment(session, order, user_id)
     assert attempt.redirect_url is not None  # set from the provider's answer
     return CardAttemptRead(pay_url=attempt.redirect_url, hold_expires_at=hold)
 

@@ -11,9 +11,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.config import settings
 from app.core.db import unit_of_work
 from app.core.mailtask import mail_task, send_once
+from app.core.redis import redis
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
 from app.models import Order, Role, RoleName, User
+from app.orders import guests
 from app.orders.idempotency import purge_expired
 from app.worker import celery_app
 
@@ -42,15 +44,35 @@ async def _load(order_id: int) -> Order | None:
 
 def _context(order: Order) -> dict[str, Any]:
     user = order.user
+    if user is not None:
+        customer = user.full_name or user.username
+    elif order.guest_name is not None:
+        customer = f"{order.guest_name} (guest)"
+    else:
+        customer = "a deleted account"
     return {
         "number": order.number,
         "order": order,
         "items": order.items,
         "store": order.store,
         "currency": order.currency,
-        "customer": (user.full_name or user.username) if user else "a deleted account",
+        "customer": customer,
+        "guest": user is None and order.guest_email is not None,
         "order_link": f"{settings.frontend_url.rstrip('/')}/orders/{order.id}",
     }
+
+
+def _recipient(order: Order) -> tuple[str, str] | None:
+    """(address, name) of whoever the order's mails go to: its account, else its guest;
+    None once the account is deleted."""
+    user = order.user
+    if user is not None:
+        return (
+            None if user.deleted_at is not None else (user.email, user.full_name or user.username)
+        )
+    if order.user_id is None and order.guest_email is not None:
+        return order.guest_email, order.guest_name or ""
+    return None
 
 
 async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) -> bool:
@@ -60,14 +82,41 @@ async def _send_once(key: str, to: str, template: str, context: dict[str, Any]) 
     )
 
 
-async def _confirmation(order_id: int) -> bool:
+async def _confirmation(order_id: int, key_hash: str | None) -> bool:
     order = await _load(order_id)
-    if order is None or order.user is None or order.user.deleted_at is not None:
+    recipient = None if order is None else _recipient(order)
+    if order is None or recipient is None:
         return False
-    context = {**_context(order), "name": order.user.full_name or order.user.username}
-    return await _send_once(
-        f"mail-sent:order:{order.id}:confirmation", order.user.email, "order_confirmation", context
+    context = {**_context(order), "name": recipient[1]}
+    if context["guest"] and key_hash is not None:
+        # The guest's link, with the key the checkout left for this mail (app.orders.guests);
+        # the plain page if staff renewed the link since (its own mail carries the new one).
+        key = await guests.stashed(redis, order.id, key_hash)
+        current = order.access_key_hash == key_hash
+        context["order_link"] = guests.link(order.id, key if current else None)
+    sent = await _send_once(
+        f"mail-sent:order:{order.id}:confirmation", recipient[0], "order_confirmation", context
     )
+    if key_hash is not None:
+        await guests.drop_stash(redis, order.id, key_hash)
+    return sent
+
+
+async def _link_mail(order_id: int, key_hash: str) -> bool:
+    """A guest's new link (staff renewed it); nothing when it was renewed again since."""
+    order = await _load(order_id)
+    recipient = None if order is None else _recipient(order)
+    if order is None or recipient is None or order.access_key_hash != key_hash:
+        return False
+    key = await guests.stashed(redis, order.id, key_hash)
+    if key is None:
+        return False
+    context = {**_context(order), "name": recipient[1], "order_link": guests.link(order.id, key)}
+    sent = await _send_once(
+        f"mail-sent:order:{order.id}:link:{key_hash[:16]}", recipient[0], "order_link", context
+    )
+    await guests.drop_stash(redis, order.id, key_hash)
+    return sent
 
 
 async def _admin_notification(order_id: int) -> int:
@@ -90,27 +139,34 @@ async def _status_mail(order_id: int, status: str) -> bool:
     order = await _load(order_id)
     if status not in STATUS_HEADLINES:
         return False
-    if order is None or order.user is None or order.user.deleted_at is not None:
+    recipient = None if order is None else _recipient(order)
+    if order is None or recipient is None:
         return False
     context = {
         **_context(order),
-        "name": order.user.full_name or order.user.username,
+        "name": recipient[1],
         "status": status,
         "headline": STATUS_HEADLINES[status],
     }
     return await _send_once(
-        f"mail-sent:order:{order.id}:status:{status}", order.user.email, "order_status", context
+        f"mail-sent:order:{order.id}:status:{status}", recipient[0], "order_status", context
     )
 
 
 @mail_task
-def send_order_confirmation(order_id: int) -> bool:
-    return run_async(_confirmation(order_id))
+def send_order_confirmation(order_id: int, key_hash: str | None = None) -> bool:
+    """`key_hash`: a guest's order, whose link key waits in Redis under that digest."""
+    return run_async(_confirmation(order_id, key_hash))
 
 
 @mail_task
 def notify_admins_of_order(order_id: int) -> int:
     return run_async(_admin_notification(order_id))
+
+
+@mail_task
+def send_order_link(order_id: int, key_hash: str) -> bool:
+    return run_async(_link_mail(order_id, key_hash))
 
 
 @mail_task

@@ -58,6 +58,9 @@ class Connection:
     in_history: dict[int, set[int]] = field(default_factory=dict)
     # Stores whose order board a staff socket watches (hub.watch_board).
     boards: set[int] = field(default_factory=set)
+    # A guest's socket, opened by this order's link key: it hears that order's events only
+    # (no account, no login session).
+    order_id: int | None = None
     # Chat events held back while a history frame is being read from the database.
     held: list[ChatEvent] | None = None
     outbox: asyncio.Queue[Frame | None] = field(default_factory=lambda: asyncio.Queue(OUTBOX_SIZE))
@@ -133,11 +136,15 @@ class Hub:
         self._by_session: dict[str, set[Connection]] = defaultdict(set)
         self._by_user: dict[int, set[Connection]] = defaultdict(set)
         self._by_board: dict[int, set[Connection]] = defaultdict(set)
+        self._by_order: dict[int, set[Connection]] = defaultdict(set)  # guests' sockets
         self._task: asyncio.Task[None] | None = None
         self._ready: asyncio.Event | None = None
 
     async def register(self, connection: Connection) -> None:
         await self._ensure_listening()
+        if connection.order_id is not None:
+            _index_add(self._by_order, connection.order_id, connection)
+            return
         self._connections.add(connection)
         if connection.is_staff:
             self._staff.add(connection)
@@ -145,6 +152,9 @@ class Hub:
         _index_add(self._by_user, connection.user_id, connection)
 
     def unregister(self, connection: Connection) -> None:
+        if connection.order_id is not None:
+            _index_remove(self._by_order, connection.order_id, connection)
+            return
         self._connections.discard(connection)
         self._staff.discard(connection)
         _index_remove(self._by_session, connection.session_id, connection)
@@ -264,6 +274,7 @@ class Hub:
         recipients = set(self._by_board.get(order.store.id, ()))
         if order.user_id is not None:
             recipients.update(self._by_user.get(order.user_id, ()))
+        recipients.update(self._by_order.get(order.id, ()))
         for connection in recipients:
             connection.send(data)
 
@@ -273,7 +284,8 @@ class Hub:
     def restart_all(self, reason: str) -> None:
         """Live events may have been lost: close every socket with 1012, so clients reconnect
         and the history frame they get brings them up to date."""
-        for connection in list(self._connections):
+        guests = [c for members in self._by_order.values() for c in members]
+        for connection in [*self._connections, *guests]:
             connection.close(CLOSE_SERVICE_RESTART, reason)
 
 

@@ -150,8 +150,12 @@ class AuthOkFrame(ServerFrame):
     """The first frame of an authenticated socket."""
 
     type: Literal["auth_ok"] = "auth_ok"
-    user: SocketUser
+    user: SocketUser | None = Field(description="null for a guest's socket (by an order key)")
     staff: bool
+    order_id: int | None = Field(
+        None,
+        description="A guest's socket (subprotocol `order-key.{key}`): the order it hears",
+    )
 
 
 class PongFrame(ServerFrame):

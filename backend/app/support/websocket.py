@@ -28,6 +28,8 @@ from app.core.errors import AppError, ServiceUnavailable, Unauthorized
 from app.core.ratelimit import Bucket
 from app.core.redis import redis
 from app.models import User
+from app.orders import service as orders_service
+from app.orders.errors import OrderNotFound
 from app.stores import service as stores_service
 from app.support import metrics, service
 from app.support.errors import (
@@ -66,6 +68,8 @@ log = structlog.get_logger(__name__)
 
 SUBPROTOCOL = "shop-support"
 BEARER_PREFIX = "bearer."
+# A guest's socket: `order-key.{key}` with the key of the order's link (no account).
+ORDER_KEY_PREFIX = "order-key."
 # Frames of any kind a socket may send per window; messages also count against a tighter
 # per-user limit (settings.support_rate_limit).
 FRAME_LIMIT, FRAME_WINDOW_SECONDS = 60, 10
@@ -89,11 +93,15 @@ def origin_allowed(origin: str | None) -> bool:
     return origin is None or origin.rstrip("/") in settings.allowed_origins
 
 
-def _bearer_subprotocol(offered: list[str]) -> str | None:
+def _subprotocol_value(offered: list[str], prefix: str) -> str | None:
     for protocol in offered:
-        if protocol.startswith(BEARER_PREFIX):
-            return protocol[len(BEARER_PREFIX) :]
+        if protocol.startswith(prefix):
+            return protocol[len(prefix) :]
     return None
+
+
+def _bearer_subprotocol(offered: list[str]) -> str | None:
+    return _subprotocol_value(offered, BEARER_PREFIX)
 
 
 async def _receive_text(websocket: WebSocket) -> str | None:
@@ -162,6 +170,12 @@ async def support_socket(websocket: WebSocket) -> None:
     await websocket.accept(subprotocol=SUBPROTOCOL if SUBPROTOCOL in offered else None)
     metrics.OPEN_SOCKETS.inc()
     try:
+        order_key = _subprotocol_value(offered, ORDER_KEY_PREFIX)
+        if order_key is not None and _bearer_subprotocol(offered) is None:
+            order_id = await _guest_order(websocket, order_key)
+            if order_id is not None:
+                await GuestSession(websocket, order_id, order_key).run()
+            return
         signed_in = await _signed_in(websocket, offered)
         if signed_in is not None:
             await ChatSession(websocket, *signed_in).run()
@@ -171,7 +185,47 @@ async def support_socket(websocket: WebSocket) -> None:
         metrics.OPEN_SOCKETS.dec()
 
 
-class ChatSession:
+class SocketSession:
+    """One accepted socket's loops: a writer draining its outbox, a reader of the client's
+    frames (the subclass's `_read`); when either ends, both stop and the socket closes."""
+
+    connection: Connection
+
+    async def _read(self) -> None:
+        raise NotImplementedError
+
+    async def _serve(self) -> None:
+        writer = asyncio.create_task(self._write())
+        reader = asyncio.create_task(self._read())
+        try:
+            done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (reader, writer):
+                task.cancel()
+            await asyncio.gather(reader, writer, return_exceptions=True)
+        connection = self.connection
+        for task in done:
+            failure = None if task.cancelled() else task.exception()
+            if failure is not None and not isinstance(failure, WebSocketDisconnect):
+                log.error("support_socket_failed", exc_info=failure)
+                connection.closing = connection.closing or (1011, "internal error")
+        websocket = connection.websocket
+        if connection.closing and websocket.application_state == WebSocketState.CONNECTED:
+            with contextlib.suppress(RuntimeError, OSError):  # the client went away first
+                await websocket.close(*connection.closing)
+
+    async def _write(self) -> None:
+        while True:
+            frame = await self.connection.outbox.get()
+            if frame is None:
+                return
+            # A str was encoded once for every socket it goes to.
+            await self.connection.websocket.send_text(
+                frame if isinstance(frame, str) else frame.encode()
+            )
+
+
+class ChatSession(SocketSession):
     """One authenticated socket: registered with the hub, a writer draining its outbox and a
     reader handling the client's frames, each frame its own unit of work."""
 
@@ -212,36 +266,6 @@ class ChatSession:
             await self._serve()
         finally:
             hub.unregister(connection)
-
-    async def _serve(self) -> None:
-        writer = asyncio.create_task(self._write())
-        reader = asyncio.create_task(self._read())
-        try:
-            done, _ = await asyncio.wait({reader, writer}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (reader, writer):
-                task.cancel()
-            await asyncio.gather(reader, writer, return_exceptions=True)
-        connection = self.connection
-        for task in done:
-            failure = None if task.cancelled() else task.exception()
-            if failure is not None and not isinstance(failure, WebSocketDisconnect):
-                log.error("support_socket_failed", exc_info=failure)
-                connection.closing = connection.closing or (1011, "internal error")
-        websocket = connection.websocket
-        if connection.closing and websocket.application_state == WebSocketState.CONNECTED:
-            with contextlib.suppress(RuntimeError, OSError):  # the client went away first
-                await websocket.close(*connection.closing)
-
-    async def _write(self) -> None:
-        while True:
-            frame = await self.connection.outbox.get()
-            if frame is None:
-                return
-            # A str was encoded once for every socket it goes to.
-            await self.connection.websocket.send_text(
-                frame if isinstance(frame, str) else frame.encode()
-            )
 
     async def _read(self) -> None:
         connection = self.connection
@@ -405,6 +429,79 @@ class ChatSession:
                 ref=ref,
             )
         )
+
+
+async def _guest_order(websocket: WebSocket, key: str) -> int | None:
+    """The order a guest's key opens, or None once the socket was refused and closed."""
+    try:
+        async with unit_of_work() as session:
+            order_id = await orders_service.order_id_for_key(session, key)
+    except BACKING_SERVICE_ERRORS as exc:
+        log.warning("support_auth_unavailable", error=type(exc).__name__)
+        await _refuse(websocket, ErrorFrame.of(UNAVAILABLE), 1011, "unavailable")
+        return None
+    if order_id is None:
+        await _refuse(websocket, ErrorFrame.of(OrderNotFound()), CLOSE_POLICY, "not authenticated")
+    return order_id
+
+
+class GuestSession(SocketSession):
+    """A guest's socket, opened by an order's link key: that order's `order` events, and
+    `ping`; the key is checked again on every frame (staff may revoke it, an account may
+    claim the order), and a socket whose key died is closed."""
+
+    def __init__(self, websocket: WebSocket, order_id: int, key: str) -> None:
+        self.order_id, self.key = order_id, key
+        self.connection = Connection(
+            websocket, 0, f"guest:{order_id}", is_staff=False, order_id=order_id
+        )
+        self.frames = Bucket(
+            f"support_frames:{self.connection.id}", FRAME_LIMIT, FRAME_WINDOW_SECONDS
+        )
+
+    async def run(self) -> None:
+        connection = self.connection
+        connection.send(AuthOkFrame(user=None, staff=False, order_id=self.order_id))
+        try:
+            await hub.register(connection)
+        except AppError as exc:
+            await _refuse(connection.websocket, ErrorFrame.of(exc), 1011, "unavailable")
+            return
+        try:
+            await self._serve()
+        finally:
+            hub.unregister(connection)
+
+    async def _read(self) -> None:
+        connection = self.connection
+        while True:
+            raw = await _receive_text(connection.websocket)
+            if connection.closing is not None:
+                return
+            ref = None
+            try:
+                retry_after = await ratelimit.take(redis, self.frames)
+                if retry_after:
+                    raise ChatRateLimited(retry_after, "Too many frames; slow down.")
+                frame = _parse(raw)
+                ref = frame.ref
+                if not await self._key_live():
+                    return
+                if not isinstance(frame, PingFrame):
+                    raise InvalidMessage("A guest's socket hears its order's events (and ping).")
+                connection.send(PongFrame(ref=frame.ref))
+            except AppError as exc:
+                connection.send(ErrorFrame.of(exc, ref))
+            except BACKING_SERVICE_ERRORS as exc:
+                log.warning("support_frame_unavailable", error=type(exc).__name__)
+                connection.send(ErrorFrame.of(UNAVAILABLE, ref))
+
+    async def _key_live(self) -> bool:
+        async with unit_of_work() as session:
+            live = await orders_service.order_id_for_key(session, self.key) == self.order_id
+        if not live:
+            self.connection.close(CLOSE_POLICY, "order link revoked")
+        return live
 
 
 def _parse(raw: str | None) -> ClientFrame:

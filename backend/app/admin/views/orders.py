@@ -69,8 +69,14 @@ def customer_text(user: User | None) -> str:
     return f"{user.full_name or user.username} <{user.email}>"
 
 
-def customer_lines(user: User | None) -> Markup:
-    """The list's customer: the name, and the e-mail address on a line of its own."""
+def customer_lines(user: User | None, order: Order | None = None) -> Markup:
+    """The list's customer: the name, and the e-mail address on a line of its own (a guest's
+    from the order's contact)."""
+    guest = order.guest if order is not None else None
+    if user is None and guest is not None:
+        return Markup('{} (guest)<br><small class="text-muted">{}</small>').format(
+            guest.name, guest.email
+        )
     if user is None or user.deleted_at is not None:
         return Markup("{}").format(customer_text(user))
     return Markup('{}<br><small class="text-muted">{}</small>').format(
@@ -113,7 +119,7 @@ class OrderAdmin(ShopModelView, model=Order):
         Order.total: money_of("total"),
         # Name over e-mail address, store and date wrapped at their spaces: the list keeps
         # every column in view on a laptop's screen.
-        Order.user: lambda m, a: customer_lines(m.user),
+        Order.user: lambda m, a: customer_lines(m.user, m),
         Order.store: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(m.store),
         Order.created_at: lambda m, a: Markup('<span class="text-wrap">{}</span>').format(
             m.created_at.strftime(DATE_FORMAT)
@@ -407,15 +413,16 @@ class OrderAdmin(ShopModelView, model=Order):
         )
         for order in orders:
             user = order.user if order.user and order.user.deleted_at is None else None
+            guest = order.guest if order.user is None else None
             writer.writerow(
                 [
                     order.number,
                     order.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
                     order.status,
                     order.store.name,
-                    (user.full_name or user.username) if user else "",
-                    user.email if user else "",
-                    user.phone if user else "",
+                    (user.full_name or user.username) if user else guest.name if guest else "",
+                    user.email if user else guest.email if guest else "",
+                    user.phone if user else guest.phone if guest else "",
                     f"{order.total:.2f}",
                     order.currency,
                 ]
