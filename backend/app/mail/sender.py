@@ -28,6 +28,7 @@ SUBJECTS = {
     "order_confirmation": "Your order {number} at {shop}",
     "order_admin_notification": "New order {number} from {customer}",
     "order_status": "Your order {number} {headline}",
+    "order_refund": "Refund for your order {number}",
     "password_changed": "Your {shop} password was changed",
 }
 

@@ -16,8 +16,11 @@ from app.models.order import (
     IdempotencyKey,
     Order,
     OrderItem,
+    OrderRefund,
     OrderStatus,
     OrderStatusChange,
+    RefundMethod,
+    RefundStatus,
 )
 from app.models.outbox import OutboxJob
 from app.models.payment import Account, TopUp, TopUpStatus, Transaction, TransactionKind
@@ -38,6 +41,7 @@ __all__ = [
     "IdempotencyKey",
     "Order",
     "OrderItem",
+    "OrderRefund",
     "OrderStatus",
     "OrderStatusChange",
     "OutboxJob",
@@ -45,6 +49,8 @@ __all__ = [
     "ProductImage",
     "ProductTranslation",
     "Profile",
+    "RefundMethod",
+    "RefundStatus",
     "Role",
     "RoleName",
     "SearchWord",
