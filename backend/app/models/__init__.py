@@ -19,11 +19,20 @@ from app.models.order import (
     OrderRefund,
     OrderStatus,
     OrderStatusChange,
+    PaymentMethod,
     RefundMethod,
     RefundStatus,
 )
 from app.models.outbox import OutboxJob
-from app.models.payment import Account, TopUp, TopUpStatus, Transaction, TransactionKind
+from app.models.payment import (
+    Account,
+    CardPayment,
+    CardPaymentStatus,
+    TopUp,
+    TopUpStatus,
+    Transaction,
+    TransactionKind,
+)
 from app.models.store import Stock, Store
 from app.models.support import ConversationStatus, SupportConversation, SupportMessage
 from app.models.user import Profile, Role, RoleName, User
@@ -33,6 +42,8 @@ __all__ = [
     "Account",
     "AuditEntry",
     "Base",
+    "CardPayment",
+    "CardPaymentStatus",
     "Cart",
     "CartItem",
     "Category",
@@ -45,6 +56,7 @@ __all__ = [
     "OrderStatus",
     "OrderStatusChange",
     "OutboxJob",
+    "PaymentMethod",
     "Product",
     "ProductImage",
     "ProductTranslation",

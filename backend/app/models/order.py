@@ -43,6 +43,17 @@ class OrderStatus(enum.StrEnum):
         return STATUS_WORDS[self]
 
 
+class PaymentMethod(enum.StrEnum):
+    """How the customer chose to pay at checkout."""
+
+    pickup = "pickup"  # at the counter when collecting
+    balance = "balance"  # from the shop balance, at once
+    card = "card"  # through the payment provider; the order waits for its notification
+
+
+_PAYMENT_METHODS = ", ".join(f"'{m.value}'" for m in PaymentMethod)
+
+
 STATUS_WORDS = {
     OrderStatus.pending: "Awaiting payment",
     OrderStatus.paid: "Paid",
@@ -63,7 +74,14 @@ class Order(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_STATUSES})", name="status_known"),
         CheckConstraint("total >= 0", name="total_not_negative"),
+        CheckConstraint(f"payment_method IN ({_PAYMENT_METHODS})", name="payment_method_known"),
         Index("ix_order_user_created", "user_id", "created_at"),
+        # The hold expiry job's scan: card orders still awaiting payment.
+        Index(
+            "ix_order_pending_hold",
+            "hold_expires_at",
+            postgresql_where=text("status = 'pending' AND hold_expires_at IS NOT NULL"),
+        ),
     )
     # The INSERT returns what the database made (the number, the timestamps): checkout
     # answers with them without reading the order back.
@@ -85,6 +103,10 @@ class Order(IdMixin, TimestampMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default=OrderStatus.pending, index=True)
     total: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     currency: Mapped[str] = mapped_column(String(3))
+    payment_method: Mapped[str] = mapped_column(String(16), default=PaymentMethod.pickup)
+    # A card order awaiting payment keeps its stock until then (PAYMENT_HOLD_MINUTES after
+    # checkout); unpaid by then, the hold expiry job cancels it and returns the stock.
+    hold_expires_at: Mapped[datetime | None]
     # Deleting an order hides it; the row stays because the ledger refers to it.
     deleted_at: Mapped[datetime | None]
     # Not columns: filled by the order queries (app.orders.repository) for the API.
@@ -228,7 +250,9 @@ class OrderRefund(IdMixin, Base):
         BigInteger, ForeignKey("transaction.id", ondelete="RESTRICT"), unique=True
     )
     # 'card': the card payment refunded and the provider's id of the refund.
-    card_payment_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_payment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("card_payment.id", ondelete="RESTRICT"), index=True
+    )
     provider_refund_id: Mapped[str | None] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(16), default=RefundStatus.succeeded)
     reason: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -156,3 +156,53 @@ class TopUp(IdMixin, TimestampMixin, Base):
 
     def __str__(self) -> str:
         return f"Top-up {self.id}: {self.amount} {self.currency} {self.status}"
+
+
+class CardPaymentStatus(enum.StrEnum):
+    pending = "pending"  # opened at the provider; the customer is on its page
+    succeeded = "succeeded"  # the provider's checked notification says the money was taken
+    failed = "failed"  # declined: the customer may try again (a new attempt)
+    canceled = "canceled"  # abandoned or cancelled at the provider: final for this attempt
+    refunded = "refunded"  # taken, then given back in full through the provider
+
+
+_CARD_PAYMENT_STATUSES = ", ".join(f"'{s.value}'" for s in CardPaymentStatus)
+
+
+class CardPayment(IdMixin, TimestampMixin, Base):
+    """One attempt to pay an order by card through the provider; "try again" opens another.
+    At most one attempt of an order succeeds (the order is paid once)."""
+
+    __tablename__ = "card_payment"
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint(f"status IN ({_CARD_PAYMENT_STATUSES})", name="status_known"),
+        UniqueConstraint("provider", "provider_reference"),
+        Index(
+            "uq_card_payment_order_succeeded",
+            "order_id",
+            unique=True,
+            postgresql_where=text("status = 'succeeded'"),
+        ),
+    )
+
+    # RESTRICT: an order with money moved for it stays on the books.
+    order_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("order.id", ondelete="RESTRICT"), index=True
+    )
+    provider: Mapped[str] = mapped_column(String(32))
+    # The provider's id of the checkout (set once the provider answered).
+    provider_reference: Mapped[str | None] = mapped_column(String(128))
+    # The provider's id of the money taken (set on success): what refunds take.
+    payment_id: Mapped[str | None] = mapped_column(String(128))
+    amount: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(16), default=CardPaymentStatus.pending)
+    redirect_url: Mapped[str | None] = mapped_column(String(2048))
+    return_url: Mapped[str] = mapped_column(String(2048))
+    completed_at: Mapped[datetime | None]
+
+    order: Mapped["Order"] = relationship(lazy="raise")
+
+    def __str__(self) -> str:
+        return f"Card payment {self.id}: {self.amount} {self.currency} {self.status}"

@@ -120,14 +120,32 @@ async def _give_back(
         created_by_id=staff.id,
         idempotency_key=key,
     )
-    if await payments_service.paid_from_balance(session, order.id):
+    card = await payments_service.order_card_payment(session, order.id)
+    if card is not None:
+        refund.method = RefundMethod.card
+        refund.card_payment_id = card.id
+    elif await payments_service.paid_from_balance(session, order.id):
         refund.method = RefundMethod.balance
         refund.transaction_id = await payments_service.refund_to_account(session, order.id, amount)
     else:
-        # Paid without a ledger entry: staff recorded a payment at the counter.
+        # Paid without a ledger entry or a card: staff recorded a payment at the counter.
         refund.method = RefundMethod.counter
     item.refunded_quantity += data.quantity
     session.add(refund)
     if item.product_id is not None:
         await repository.return_stock(session, order.store_id, {item.product_id: data.quantity})
+    await session.flush()
+    if card is not None and card.payment_id is not None and amount > 0:
+        # Last, once every row is written: a failure here rolls all of it back, and the
+        # retry's key (the provider's idempotency key) gets the provider's first refund.
+        answer = await payments_service.refund_payment(
+            card.provider, card.payment_id, amount, card.currency, _provider_key(order, key)
+        )
+        refund.provider_refund_id = answer.reference
+        refund.status = answer.status
     return refund
+
+
+def _provider_key(order: Order, key: str) -> str:
+    """The provider's idempotency key of a line refund: the request's, scoped to the order."""
+    return f"order-{order.id}-refund-{key}"

@@ -31,6 +31,7 @@ from app.models import (
     OrderRefund,
     OrderStatus,
     OrderStatusChange,
+    PaymentMethod,
     Product,
     RefundMethod,
     RefundStatus,
@@ -267,6 +268,7 @@ async def _pay_at_checkout(
     session: AsyncSession, order: Order, user: User, account_id: int
 ) -> OrderStatusChange:
     await payments_service.pay_order(session, order, account_id, user.id)
+    order.payment_method = PaymentMethod.balance
     return _record_status(session, order, S.paid, user, old=S.pending)
 
 
@@ -314,6 +316,7 @@ async def pay_order(session: AsyncSession, user: User, order_id: int, account_id
     if order.status != S.pending:
         raise InvalidTransition(f"Order {order.number} is {order.status}; only pending is paid.")
     await payments_service.pay_order(session, order, account_id, user.id)
+    order.payment_method = PaymentMethod.balance
     _record_status(session, order, S.paid, user, old=S.pending)
     await session.flush()
     detail = await get_order(session, user, order.id)

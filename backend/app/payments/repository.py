@@ -12,7 +12,15 @@ from sqlalchemy.orm import joinedload
 from app.core.db import affected_rows
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate
 from app.core.money import MONEY_MAX
-from app.models import Account, TopUp, TopUpStatus, Transaction, TransactionKind
+from app.models import (
+    Account,
+    CardPayment,
+    CardPaymentStatus,
+    TopUp,
+    TopUpStatus,
+    Transaction,
+    TransactionKind,
+)
 
 TRANSACTION_LIST = ListSpec(
     filters={
@@ -214,3 +222,15 @@ async def finish_pending(
         )
     )
     return affected_rows(result)
+
+
+# --- card payments of orders -----------------------------------------------------------------
+
+
+async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
+    """The order's succeeded card attempt (a partial unique index keeps it to one)."""
+    return await session.scalar(
+        select(CardPayment).where(
+            CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.succeeded
+        )
+    )

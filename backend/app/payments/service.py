@@ -12,7 +12,16 @@ from app.core.config import settings
 from app.core.listing import ListParams, Page
 from app.core.metrics import TOP_UP_AMOUNT, TOP_UPS, count_after_commit
 from app.core.money import MONEY_MAX
-from app.models import Account, Order, TopUp, TopUpStatus, Transaction, TransactionKind, User
+from app.models import (
+    Account,
+    CardPayment,
+    Order,
+    TopUp,
+    TopUpStatus,
+    Transaction,
+    TransactionKind,
+    User,
+)
 from app.payments import providers, repository
 from app.payments.errors import (
     AccountNotFound,
@@ -83,6 +92,12 @@ async def pay_order(session: AsyncSession, order: Order, account_id: int, user_i
 async def order_payment(session: AsyncSession, order_id: int) -> Transaction | None:
     """The ledger entry that paid the order (a negative amount), if it was paid."""
     return await repository.order_payment(session, order_id)
+
+
+async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
+    """The card attempt that paid the order (status 'succeeded'; partial refunds leave it so),
+    or None: not paid by card, or refunded in full by a cancel (status 'refunded')."""
+    return await repository.order_card_payment(session, order_id)
 
 
 async def refund_order(session: AsyncSession, order: Order) -> tuple[Decimal, int] | None:

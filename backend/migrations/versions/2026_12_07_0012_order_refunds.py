@@ -8,7 +8,7 @@ payments (an order is paid once, refunded in parts). The cancels' ledger refunds
 this revision become their orders' whole-order refunds.
 
 Revision ID: 0012_order_refunds
-Revises: 0009_catalog_translations
+Revises: 0010_card_payments
 Create Date: 2026-12-07 18:30:00+00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012_order_refunds"
-down_revision: str | None = "0009_catalog_translations"
+down_revision: str | None = "0010_card_payments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -85,6 +85,12 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
+            ["card_payment_id"],
+            ["card_payment.id"],
+            name=op.f("fk_order_refund_card_payment_id_card_payment"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
             ["transaction_id"],
             ["transaction.id"],
             name=op.f("fk_order_refund_transaction_id_transaction"),
@@ -97,6 +103,7 @@ def upgrade() -> None:
     op.create_index(op.f("ix_order_refund_order_id"), "order_refund", ["order_id"])
     op.create_index(op.f("ix_order_refund_order_item_id"), "order_refund", ["order_item_id"])
     op.create_index(op.f("ix_order_refund_created_by_id"), "order_refund", ["created_by_id"])
+    op.create_index(op.f("ix_order_refund_card_payment_id"), "order_refund", ["card_payment_id"])
     op.create_index(
         "uq_order_refund_whole_order",
         "order_refund",
@@ -153,6 +160,7 @@ def downgrade() -> None:
         postgresql_where=sa.text("order_id IS NOT NULL"),
     )
     op.drop_index("uq_order_refund_whole_order", table_name="order_refund")
+    op.drop_index(op.f("ix_order_refund_card_payment_id"), table_name="order_refund")
     op.drop_index(op.f("ix_order_refund_created_by_id"), table_name="order_refund")
     op.drop_index(op.f("ix_order_refund_order_item_id"), table_name="order_refund")
     op.drop_index(op.f("ix_order_refund_order_id"), table_name="order_refund")
