@@ -6,7 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from app.core.schemas import InputSchema, Schema
-from app.core.types import Id, WholeNumber
+from app.core.types import Id, TextLimits, WholeNumber
 from app.models import OrderStatus, RefundMethod
 
 
@@ -64,7 +64,7 @@ class RefundCreate(InputSchema):
     quantity: Annotated[int, WholeNumber(1, 1000)] = Field(
         description="Units of the line to refund, at most what is left unrefunded of it"
     )
-    reason: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+    reason: Annotated[str, TextLimits(500, min_length=1)] = Field(
         description="Why, as the customer's mail, the order's page and the audit log say it"
     )
 
