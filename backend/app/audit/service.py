@@ -22,6 +22,7 @@ from app.models import (
     Category,
     CategoryTranslation,
     Order,
+    OrderRefund,
     Product,
     ProductImage,
     ProductTranslation,
@@ -44,6 +45,7 @@ AUDITED = (
     Store,
     Stock,
     Order,
+    OrderRefund,
     SupportConversation,
 )
 # Never written to the log: secrets, and what the database derives by itself.

@@ -82,6 +82,13 @@ REVENUE_CANCELLED = Counter(
     "Value of the orders cancelled, by store, in the shop's currency.",
     ["store", "currency"],
 )
+REFUNDS = Counter(
+    "shop_refunds_total",
+    "Order line refunds (committed), by how the money went back: balance (to the account "
+    "that paid), card (through the payment provider), counter (paid at the counter: the "
+    "cash is given back by hand).",
+    ["method"],
+)
 CHECKOUTS = Counter(
     "shop_checkouts_total",
     "Checkout attempts by outcome: placed, out_of_stock, insufficient_funds, replayed (an "

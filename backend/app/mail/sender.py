@@ -29,6 +29,7 @@ SUBJECTS = {
     "order_admin_notification": "New order {number} from {customer}",
     "order_status": "Your order {number} {headline}",
     "order_link": "A new link to your order {number} at {shop}",
+    "order_refund": "Refund for your order {number}",
     "password_changed": "Your {shop} password was changed",
 }
 

@@ -16,9 +16,12 @@ from app.models.order import (
     IdempotencyKey,
     Order,
     OrderItem,
+    OrderRefund,
     OrderStatus,
     OrderStatusChange,
     PaymentMethod,
+    RefundMethod,
+    RefundStatus,
 )
 from app.models.outbox import OutboxJob
 from app.models.payment import (
@@ -49,6 +52,7 @@ __all__ = [
     "IdempotencyKey",
     "Order",
     "OrderItem",
+    "OrderRefund",
     "OrderStatus",
     "OrderStatusChange",
     "OutboxJob",
@@ -57,6 +61,8 @@ __all__ = [
     "ProductImage",
     "ProductTranslation",
     "Profile",
+    "RefundMethod",
+    "RefundStatus",
     "Role",
     "RoleName",
     "SearchWord",

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Sequence,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     func,
     text,
@@ -154,6 +155,15 @@ class Order(IdMixin, TimestampMixin, Base):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    refunds: Mapped[list["OrderRefund"]] = relationship(
+        back_populates="order", lazy="raise", order_by="OrderRefund.id", passive_deletes=True
+    )
+
+    @property
+    def refunded_total(self) -> Decimal:
+        """What went back to the customer so far (line refunds and a cancel's refund); needs
+        `refunds` loaded."""
+        return sum((refund.amount for refund in self.refunds), Decimal("0.00"))
 
     @property
     def guest(self) -> "GuestContact | None":
@@ -179,6 +189,10 @@ class OrderItem(IdMixin, Base):
         UniqueConstraint("order_id", "product_id"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint(
+            "refunded_quantity >= 0 AND refunded_quantity <= quantity",
+            name="refunded_quantity_within_quantity",
+        ),
     )
 
     order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("order.id", ondelete="CASCADE"))
@@ -189,6 +203,8 @@ class OrderItem(IdMixin, Base):
     product_name: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
+    # Units of the line refunded so far (POST /orders/{id}/refunds); a cancel leaves it.
+    refunded_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
 
@@ -218,6 +234,90 @@ class OrderStatusChange(IdMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class RefundMethod(enum.StrEnum):
+    balance = "balance"  # a ledger refund to the account that paid
+    card = "card"  # through the payment provider that took the card payment
+    counter = "counter"  # paid at the counter: recorded, the cash goes back by hand
+
+
+class RefundStatus(enum.StrEnum):
+    succeeded = "succeeded"
+    pending = "pending"  # the provider accepted it and settles it later
+
+
+_METHODS = ", ".join(f"'{m.value}'" for m in RefundMethod)
+_REFUND_STATUSES = ", ".join(f"'{s.value}'" for s in RefundStatus)
+
+
+class OrderRefund(IdMixin, Base):
+    """Money given back for an order: one line or part of its quantity (staff, POST
+    /orders/{id}/refunds), or the whole rest of it when a paid order is cancelled
+    (`order_item_id` NULL, at most one per order)."""
+
+    __tablename__ = "order_refund"
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint(f"method IN ({_METHODS})", name="method_known"),
+        CheckConstraint(f"status IN ({_REFUND_STATUSES})", name="status_known"),
+        # Only a refund to the balance has a ledger entry (none when its amount is zero).
+        CheckConstraint(
+            "transaction_id IS NULL OR method = 'balance'", name="ledger_only_for_balance"
+        ),
+        Index(
+            "uq_order_refund_whole_order",
+            "order_id",
+            unique=True,
+            postgresql_where=text("order_item_id IS NULL"),
+        ),
+    )
+
+    # RESTRICT: the books keep the order (deleting one through the API only hides it).
+    order_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("order.id", ondelete="RESTRICT"), index=True
+    )
+    # NULL: the whole order's rest, as cancelling a paid order refunds it.
+    order_item_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("order_item.id", ondelete="RESTRICT"), index=True
+    )
+    quantity: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
+    method: Mapped[str] = mapped_column(String(16))
+    # The ledger's refund entry ('balance'): UNIQUE, so one refund is credited once.
+    transaction_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("transaction.id", ondelete="RESTRICT"), unique=True
+    )
+    # 'card': the card payment refunded and the provider's id of the refund.
+    card_payment_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("card_payment.id", ondelete="RESTRICT"), index=True
+    )
+    provider_refund_id: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[str] = mapped_column(String(16), default=RefundStatus.succeeded)
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # SET NULL: the refund outlives the account of whoever made it.
+    created_by_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    # The request's Idempotency-Key: the same key refunds once.
+    idempotency_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    order: Mapped[Order] = relationship(back_populates="refunds", lazy="raise")
+    item: Mapped[OrderItem | None] = relationship(lazy="raise")
+
+    @property
+    def item_id(self) -> int | None:
+        return self.order_item_id
+
+    @property
+    def product_name(self) -> str | None:
+        """The line's product name (needs `item` loaded)."""
+        return self.item.product_name if self.item is not None else None
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} ({self.method})"
 
 
 class IdempotencyKey(IdMixin, Base):

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 class TransactionKind(enum.StrEnum):
     credit = "credit"  # a top-up from the payment provider
     payment = "payment"  # an order paid from the balance
-    refund = "refund"  # a cancelled order's payment returned
+    refund = "refund"  # an order's payment returned, in whole or by lines
 
 
 class Account(IdMixin, TimestampMixin, Base):
@@ -64,12 +64,18 @@ class Transaction(Base):
             " OR (kind = 'refund' AND amount > 0) OR (kind = 'payment' AND amount < 0)",
             name="kind_matches_amount",
         ),
-        # An order is paid at most once and refunded at most once.
+        # An order is paid at most once; it is refunded in parts (each line refund, and a
+        # cancel's refund of the rest, is one entry: order_refund.transaction_id is UNIQUE).
         Index(
-            "uq_transaction_order_kind",
+            "uq_transaction_order_payment",
+            "order_id",
+            unique=True,
+            postgresql_where=text("order_id IS NOT NULL AND kind = 'payment'"),
+        ),
+        Index(
+            "ix_transaction_order_kind",
             "order_id",
             "kind",
-            unique=True,
             postgresql_where=text("order_id IS NOT NULL"),
         ),
         Index("ix_transaction_account_created", "account_id", "created_at"),

@@ -70,3 +70,20 @@ class GuestBalanceRefused(AppError):
 
 class OrderNotGuest(Conflict):
     code, title = "order_not_guest", "The order belongs to an account, not a guest"
+
+
+class OrderItemNotFound(NotFound):
+    code, title = "order_item_not_found", "The order has no such line"
+
+
+class OrderNotRefundable(Conflict):
+    """Only a paid order (paid, preparing, ready or completed) has money to give back; an
+    unpaid one is cancelled instead, a cancelled one was refunded with its cancel."""
+
+    code, title = "order_not_refundable", "Nothing paid to refund"
+
+
+class RefundExceedsLine(Conflict):
+    """More units than are left unrefunded of the line; `refundable` says how many are."""
+
+    code, title = "refund_exceeds_line", "More than is left of the line to refund"

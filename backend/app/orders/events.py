@@ -1,4 +1,4 @@
-"""Order events for live sockets: placed, paid, status changed, cancelled.
+"""Order events for live sockets: placed, paid, status changed, cancelled, refunded.
 
 An event is published on the Redis channel `orders:events` once the transaction that made
 the change commits (app.core.pubsub); each API process's socket hub (app.support.hub) hands
@@ -25,6 +25,7 @@ class OrderEventKind(enum.StrEnum):
     paid = "paid"
     status_changed = "status_changed"  # preparing, ready or completed
     cancelled = "cancelled"
+    refunded = "refunded"  # a line or part of it refunded; the status stays as it was
 
 
 class OrderFrame(BaseModel):

@@ -31,6 +31,7 @@ from app.models import (
     CardPayment,
     CardPaymentStatus,
     Order,
+    OrderRefund,
     OrderStatus,
     OrderStatusChange,
     PaymentMethod,
@@ -87,14 +88,21 @@ def _ledger_has(kind: str) -> Exists:
     return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
 
 
-# How the order was paid, from the ledger (an order is paid and refunded at most once) and
-# the status history (paid without a ledger entry: at the counter).
 def _card_payment(status: CardPaymentStatus) -> Exists:
     return exists().where(CardPayment.order_id == Order.id, CardPayment.status == status)
 
 
+# How the order was paid, from the ledger (an order is paid at most once), its whole-order
+# refund (a paid order cancelled: line refunds leave the payment as it was), its card
+# attempts and the status history (paid without a ledger entry: at the counter).
 PAYMENT = case(
-    (_ledger_has(TransactionKind.refund), "refunded"),
+    (
+        exists().where(
+            OrderRefund.order_id == Order.id,
+            OrderRefund.order_item_id.is_(None),
+        ),
+        "refunded",
+    ),
     (_card_payment(CardPaymentStatus.succeeded), "card"),
     (_card_payment(CardPaymentStatus.refunded), "refunded"),
     (_ledger_has(TransactionKind.payment), "account"),
@@ -153,6 +161,7 @@ CARD_PAYMENTS = (
 _LIST_LOAD = (
     joinedload(Order.store),
     selectinload(Order.items),
+    selectinload(Order.refunds).joinedload(OrderRefund.item),
     with_expression(Order.customer_name, CUSTOMER_NAME),
     with_expression(Order.payment, PAYMENT),
     with_expression(Order.pay_url, PAY_URL),
@@ -205,7 +214,8 @@ async def lock(
     *,
     key_hash: str | None = None,
 ) -> Order | None:
-    """The order row locked for a status change, with its items."""
+    """The order row locked for a status change or a refund, with its items (read after the
+    lock: their refunded quantities are the newest)."""
     query = (
         select(Order)
         .where(Order.id == order_id, Order.deleted_at.is_(None))
@@ -272,7 +282,8 @@ async def store_day(
 ) -> tuple[int, Decimal, int]:
     """A store's figures since `since`, in one statement: orders placed and not cancelled;
     money received (orders paid since then, from the balance or at the counter, and not
-    cancelled since: an unpaid pay-at-pickup order is no money yet); orders in `new`."""
+    cancelled since: an unpaid pay-at-pickup order is no money yet) less the line refunds
+    made since then; orders in `new`."""
     live = (Order.deleted_at.is_(None), Order.store_id == store_id)
     placed = select(func.count()).where(
         *live, Order.created_at >= since, Order.status != OrderStatus.cancelled
@@ -289,13 +300,25 @@ async def store_day(
         Order.updated_at >= since,
         paid_since,
     )
+    # Line refunds made since then give money back, whenever their order was paid (a
+    # cancelled order is out of `received` already, with what was refunded of it).
+    refunded = (
+        select(func.coalesce(func.sum(OrderRefund.amount), 0))
+        .join(Order, Order.id == OrderRefund.order_id)
+        .where(*live, Order.status != OrderStatus.cancelled, OrderRefund.created_at >= since)
+    )
     waiting = select(func.count()).where(*live, Order.status.in_(new), not_(AWAITING_CARD))
     row = (
         await session.execute(
-            select(placed.scalar_subquery(), received.scalar_subquery(), waiting.scalar_subquery())
+            select(
+                placed.scalar_subquery(),
+                received.scalar_subquery(),
+                refunded.scalar_subquery(),
+                waiting.scalar_subquery(),
+            )
         )
     ).one()
-    return int(row[0]), Decimal(row[1]), int(row[2])
+    return int(row[0]), Decimal(row[1]) - Decimal(row[2]), int(row[3])
 
 
 # A card order whose payment has not come yet: nothing to prepare.

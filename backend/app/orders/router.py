@@ -11,7 +11,7 @@ from app.core.metrics import CHECKOUTS, count_after_commit
 from app.core.responses import ORJSONResponse
 from app.core.types import PathId
 from app.models import Order, User
-from app.orders import idempotency, service
+from app.orders import idempotency, refunds, service
 from app.orders.dependencies import CheckoutUser, OrderAccessDep
 from app.orders.errors import (
     CardPaymentClosed,
@@ -24,12 +24,15 @@ from app.orders.errors import (
     IdempotencyKeyReused,
     InvalidTransition,
     OrderActionForbidden,
+    OrderItemNotFound,
     OrderNotDeletable,
     OrderNotFound,
     OrderNotGuest,
+    OrderNotRefundable,
     OrderTooLarge,
     OutOfStock,
     ProductsUnavailable,
+    RefundExceedsLine,
 )
 from app.orders.repository import ADMIN_ORDER_LIST
 from app.orders.schemas import (
@@ -41,6 +44,7 @@ from app.orders.schemas import (
     OrderPlaced,
     OrderRead,
     OrderStatusUpdate,
+    RefundCreate,
 )
 from app.payments.errors import (
     AccountNotFound,
@@ -267,6 +271,57 @@ async def update_order_status(
     at the counter (no ledger entry); cancelling puts the stock back and refunds a payment
     made from an account. The owner's sockets and the store's board get an `order` event."""
     return await service.change_status(session, staff, order_id, data.status)
+
+
+@router.post(
+    "/{order_id}/refunds",
+    response_model=OrderDetail,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(
+        *ROLE_REFUSED,
+        OrderActionForbidden,
+        OrderNotFound,
+        OrderItemNotFound,
+        OrderNotRefundable,
+        RefundExceedsLine,
+        IdempotencyKeyInProgress,
+        IdempotencyKeyReused,
+        BalanceLimit,
+    ),
+)
+async def refund_order_line(
+    order_id: OrderId,
+    data: RefundCreate,
+    staff: StaffUser,
+    session: SessionDep,
+    idempotency_key: Annotated[
+        str,
+        Header(
+            min_length=1,
+            max_length=200,
+            description="Unique per refund (a UUID): the same key again answers the first "
+            "result and refunds nothing more; another refund under a used key answers 422.",
+        ),
+    ],
+) -> ORJSONResponse:
+    """Refund one line of a paid order, or part of its quantity (admins; support: 403
+    `order_action_forbidden`). The line's unit price x `quantity` goes back the way the order
+    was paid: to the account that paid (a ledger refund), or, paid at the counter, it is
+    recorded (`method` `counter`: the cash is given back by hand). The units return to the
+    store's stock; the order keeps its status and lists the refund in `refunds` (with its
+    `reason`), `refunded_total` and the line's `refunded_quantity`; the customer gets a mail
+    and the live `order` event `refunded`. More than is left of the line: 409
+    `refund_exceeds_line` with `refundable`; an unpaid or cancelled order: 409
+    `order_not_refundable`."""
+    return await idempotency.respond_once(
+        session,
+        staff.id,
+        f"refund:{order_id}:{idempotency_key}",
+        data,
+        lambda: refunds.refund_line(session, staff, order_id, data, idempotency_key),
+        response_model=OrderDetail,
+        status_code=status.HTTP_201_CREATED,
+    )
 
 
 @router.delete(

@@ -7,7 +7,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from app.core.schemas import InputSchema, Schema
 from app.core.types import Id, Phone, TextLimits, WholeNumber
-from app.models import OrderStatus, PaymentMethod
+from app.models import OrderStatus, PaymentMethod, RefundMethod
 from app.users.schemas import Email
 
 
@@ -80,6 +80,9 @@ class OrderItemRead(Schema):
     quantity: int
     unit_price: Decimal = Field(description="The price when the order was placed")
     line_total: Decimal
+    refunded_quantity: int = Field(
+        0, description="Units of this line refunded so far (a cancel's refund leaves it)"
+    )
 
 
 class OrderStoreRead(Schema):
@@ -96,11 +99,39 @@ class StatusChangeRead(Schema):
     changed_at: datetime
 
 
+class RefundCreate(InputSchema):
+    item_id: Id = Field(description="The order line to refund (its `items[].id`)")
+    quantity: Annotated[int, WholeNumber(1, 1000)] = Field(
+        description="Units of the line to refund, at most what is left unrefunded of it"
+    )
+    reason: Annotated[str, TextLimits(500, min_length=1)] = Field(
+        description="Why, as the customer's mail, the order's page and the audit log say it"
+    )
+
+
+class RefundRead(Schema):
+    id: int
+    item_id: int | None = Field(
+        description="The line refunded; null: the whole order's rest, "
+        "as cancelling a paid order refunds it"
+    )
+    product_name: str | None = Field(description="The line's product; null with `item_id`")
+    quantity: int = Field(description="Units refunded (for a whole order: all units left)")
+    amount: Decimal
+    method: RefundMethod = Field(
+        description="`balance` (back to the account that paid), `card` (through the payment "
+        "provider), `counter` (paid at the counter: the cash is given back by hand)"
+    )
+    reason: str
+    created_at: datetime
+
+
 class OrderPayment(enum.StrEnum):
     unpaid = "unpaid"
     account = "account"  # from the customer's balance
     counter = "counter"  # staff set `paid`: taken at the counter, no ledger entry
-    refunded = "refunded"  # paid (balance or card), refunded when cancelled
+    # paid (balance or card), then cancelled and refunded (line refunds leave the payment)
+    refunded = "refunded"
     card = "card"  # through the payment provider
 
 
@@ -117,7 +148,8 @@ class OrderRead(Schema):
     payment: OrderPayment = Field(
         description="`unpaid`; `account` (from the balance); `card` (through the payment "
         "provider); `counter` (staff recorded a payment at the counter); `refunded` (paid "
-        "from the balance or by card, refunded on cancel)"
+        "from the balance or by card, refunded on cancel; line refunds leave this as it was: "
+        "see `refunds`)"
     )
     payment_method: PaymentMethod = Field(
         description="How the customer chose to pay at checkout: pickup, balance or card"
@@ -144,6 +176,13 @@ class OrderRead(Schema):
     total: Decimal
     currency: str
     items: list[OrderItemRead]
+    refunded_total: Decimal = Field(
+        description="What went back to the customer so far; equals `total` once every line "
+        "is refunded (the order keeps its status) or a paid order was cancelled"
+    )
+    refunds: list[RefundRead] = Field(
+        description="Line refunds and a cancel's refund, oldest first"
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -41,10 +41,13 @@ from app.models import (
     CardPaymentStatus,
     Order,
     OrderItem,
+    OrderRefund,
     OrderStatus,
     OrderStatusChange,
     PaymentMethod,
     Product,
+    RefundMethod,
+    RefundStatus,
     Store,
     User,
 )
@@ -144,6 +147,11 @@ async def _lock(session: AsyncSession, user: User, order_id: int) -> Order:
     if order is None:
         raise OrderNotFound
     return order
+
+
+async def lock_for_staff(session: AsyncSession, staff: User, order_id: int) -> Order:
+    """The order row locked (with its lines) for a change staff make; 404 when unseen."""
+    return await _lock(session, staff, order_id)
 
 
 def cancel_action(status: str) -> OrderAction:
@@ -363,6 +371,8 @@ async def _announce_placed(
         total=order.total,
         currency=order.currency,
         items=[OrderItemRead.model_validate(item) for item in order.items],
+        refunded_total=Decimal("0.00"),
+        refunds=[],
         created_at=order.created_at,
         updated_at=order.updated_at,
         history=[StatusChangeRead.model_validate(change) for change in history],
@@ -528,12 +538,24 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
             "cancelled.",
             current_status=order.status,
         )
-    await repository.return_stock(
-        session,
-        order.store_id,
-        {item.product_id: item.quantity for item in order.items if item.product_id is not None},
-    )
+    # What lines were refunded of went back already, stock and money.
+    await repository.return_stock(session, order.store_id, _units_left(order))
+    was_paid_by_balance = await payments_service.paid_from_balance(session, order.id)
     refunded = await payments_service.refund_order(session, order)
+    if refunded is not None:
+        amount, entry = refunded
+        session.add(
+            OrderRefund(
+                order_id=order.id,
+                quantity=max(1, sum(_units_left(order).values())),
+                amount=amount,
+                method=RefundMethod.balance,
+                transaction_id=entry,
+                status=RefundStatus.succeeded,
+                reason="Order cancelled",
+                created_by_id=actor.id if actor is not None else None,
+            )
+        )
     card = None
     if order.payment_method == PaymentMethod.card:
         # Paid: the whole amount back through the provider; awaiting: its attempts end.
@@ -542,7 +564,7 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
         order.hold_expires_at = None
     paid = (
         "account"
-        if refunded is not None
+        if was_paid_by_balance
         else "card"
         if card is not None
         else "counter"
@@ -559,6 +581,16 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
     )
 
 
+def _units_left(order: Order) -> dict[int, int]:
+    """{product_id: units} of the order's lines not refunded yet (`items` loaded)."""
+    left = {
+        item.product_id: item.quantity - item.refunded_quantity
+        for item in order.items
+        if item.product_id is not None
+    }
+    return {pid: units for pid, units in left.items() if units > 0}
+
+
 @dataclass(frozen=True)
 class Cancellation:
     """What cancelling an order would do, for staff to confirm first."""
@@ -573,12 +605,17 @@ class Cancellation:
 async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
     order = await get_order(session, staff, order_id)
     payment = await payments_service.order_payment(session, order.id)
+    left = _units_left(order)
     return Cancellation(
         order=order,
         allowed=order.status in CANCELLABLE,
-        refund=-payment.amount if payment is not None else None,
+        refund=-payment.amount - order.refunded_total if payment is not None else None,
         refund_account_id=payment.account_id if payment is not None else None,
-        stock_back=[(item.product_name, item.quantity) for item in order.items if item.product_id],
+        stock_back=[
+            (item.product_name, left[item.product_id])
+            for item in order.items
+            if item.product_id in left
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from app.core.mailtask import mail_task, send_once
 from app.core.redis import redis
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
-from app.models import Order, Role, RoleName, User
+from app.models import Order, OrderRefund, Role, RoleName, User
 from app.orders import guests
 from app.orders.idempotency import purge_expired
 from app.worker import celery_app
@@ -151,6 +151,35 @@ async def _status_mail(order_id: int, status: str) -> bool:
     return await _send_once(
         f"mail-sent:order:{order.id}:status:{status}", recipient[0], "order_status", context
     )
+
+
+async def _refund_mail(refund_id: int) -> bool:
+    async with unit_of_work() as session:
+        refund = await session.scalar(
+            select(OrderRefund)
+            .where(OrderRefund.id == refund_id)
+            .options(joinedload(OrderRefund.item))
+        )
+    if refund is None:
+        return False
+    order = await _load(refund.order_id)
+    if order is None or order.user is None or order.user.deleted_at is not None:
+        return False
+    context = {
+        **_context(order),
+        "name": order.user.full_name or order.user.username,
+        "refund": refund,
+        "product_name": refund.product_name or "the order",
+    }
+    return await _send_once(
+        f"mail-sent:order:{order.id}:refund:{refund.id}", order.user.email, "order_refund", context
+    )
+
+
+@mail_task
+def send_refund_mail(refund_id: int) -> bool:
+    """The customer is told what was refunded of their order, how and why."""
+    return run_async(_refund_mail(refund_id))
 
 
 @mail_task

@@ -140,6 +140,16 @@ async def order_payment(session: AsyncSession, order_id: int) -> Transaction | N
     )
 
 
+async def refunded_to_accounts(session: AsyncSession, order_id: int) -> Decimal:
+    """What the ledger gave back of an order so far (its refund entries)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(Transaction.amount), 0)).where(
+            Transaction.order_id == order_id, Transaction.kind == TransactionKind.refund
+        )
+    )
+    return Decimal(total or 0)
+
+
 async def by_external_id(session: AsyncSession, external_id: str) -> Transaction | None:
     return await session.scalar(select(Transaction).where(Transaction.external_id == external_id))
 

@@ -107,18 +107,47 @@ async def order_card_payment(session: AsyncSession, order_id: int) -> CardPaymen
     return await repository.order_card_payment(session, order_id)
 
 
-async def refund_order(session: AsyncSession, order: Order) -> Decimal | None:
-    """Return a paid order's payment to the account it came from; the amount, if any."""
+async def refund_order(session: AsyncSession, order: Order) -> tuple[Decimal, int] | None:
+    """Return what is left of a paid order's payment (its total less the lines refunded
+    already) to the account it came from, as one ledger entry: (amount, the entry's id); None
+    when it was not paid from a balance or nothing is left. The caller holds the order's
+    lock and records the entry as the order's one whole-order refund (order_refund: unique
+    per order), so cancelling twice refunds once."""
     payment = await repository.order_payment(session, order.id)
     if payment is None:
         return None
-    amount = -payment.amount
+    amount = -payment.amount - await repository.refunded_to_accounts(session, order.id)
+    if amount <= 0:
+        return None
+    entry = await _refund_to(session, payment, order.id, amount)
+    return amount, entry
+
+
+async def refund_to_account(session: AsyncSession, order_id: int, amount: Decimal) -> int | None:
+    """Give `amount` of an order paid from a balance back to the account that paid, as one
+    ledger refund entry; the entry's id (None when the order was not paid from a balance, or
+    `amount` is zero: no money moves). The caller holds the order's lock and checks that no
+    more goes back than was paid."""
+    payment = await repository.order_payment(session, order_id)
+    if payment is None or amount <= 0:
+        return None
+    return await _refund_to(session, payment, order_id, amount)
+
+
+async def paid_from_balance(session: AsyncSession, order_id: int) -> bool:
+    return await repository.order_payment(session, order_id) is not None
+
+
+async def _refund_to(
+    session: AsyncSession, payment: Transaction, order_id: int, amount: Decimal
+) -> int:
     if not await repository.add_to_balance(session, payment.account_id, amount):
         raise BalanceLimit(f"Refunding {amount} would pass the account's largest balance.")
-    await repository.record(
-        session, payment.account_id, amount, TransactionKind.refund, order_id=order.id
+    entry = await repository.record(
+        session, payment.account_id, amount, TransactionKind.refund, order_id=order_id
     )
-    return amount
+    assert entry is not None  # only a credit's external id can conflict
+    return entry
 
 
 async def ensure_no_money(session: AsyncSession, user_id: int) -> None:

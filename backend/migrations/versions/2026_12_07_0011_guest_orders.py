@@ -7,7 +7,7 @@ that verified the address). `order.access_key_hash`: the sha256 hex of the order
 a guest's keys are scoped by a digest of their e-mail address.
 
 Revision ID: 0011_guest_orders
-Revises: 0009_catalog_translations (0010_card_payments once h23-card is merged)
+Revises: 0010_card_payments
 Create Date: 2026-12-07 18:30:00+00:00
 """
 

@@ -224,6 +224,7 @@ async def test_a_product_deleted_after_purchase_keeps_the_line(client, shop):
             "quantity": 1,
             "unit_price": "4.25",
             "line_total": "4.25",
+            "refunded_quantity": 0,
         }
     ]
     assert cancelled.status_code == 200
@@ -310,12 +311,13 @@ async def test_order_list_and_detail_cost_a_constant_number_of_statements(
     detail_small = await cost(f"/api/v1/orders/{small['id']}")
     detail_big = await cost(f"/api/v1/orders/{big['id']}")
     assert detail_small == detail_big
-    # the caller's user row, then the page (with its store), then the items; the page of 100
-    # holds the end of the list, so it is its own total, and the page of 1 counts once more
-    assert list_many <= 3
+    # the caller's user row, then the page (with its store), then the items, then the refunds
+    # (with their lines); the page of 100 holds the end of the list, so it is its own total,
+    # and the page of 1 counts once more
+    assert list_many <= 4
     assert list_one == list_many + 1
-    # the caller, the order with its store, the items, the history
-    assert detail_big <= 4
+    # the caller, the order with its store, the items, the refunds, the history
+    assert detail_big <= 5
 
 
 async def test_extreme_filter_values_are_400_not_500(client, shop):
