@@ -832,7 +832,18 @@ export interface paths {
          *     lines (those lines then leave the cart). Stock at the store is taken in one transaction;
          *     when it does not cover every line, 409 `out_of_stock` lists each short line with
          *     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
-         *     the order is paid at once from that account (409 `insufficient_funds` otherwise).
+         *     the order is paid at once from that account (409 `insufficient_funds` otherwise). With
+         *     `payment_method: card` the order awaits payment (`pending`) with its stock held until
+         *     `hold_expires_at` (PAYMENT_HOLD_MINUTES); send the customer to `pay_url`, the provider's
+         *     page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
+         *     notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
+         *     returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
+         *     nothing is kept (no order, no stock taken).
+         *
+         *     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
+         *     card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with
+         *     Retry-After). The answer's `access_key` opens the order (header `X-Order-Key`); the
+         *     confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`.
          */
         post: operations["create_order"];
         delete?: never;
@@ -850,7 +861,8 @@ export interface paths {
         };
         /**
          * Get Order
-         * @description An order with its lines and its status history (yours; staff: any).
+         * @description An order with its lines and its status history (yours; staff: any; a guest's with
+         *     the header `X-Order-Key`: that order only; any other answers 404).
          */
         get: operations["get_order"];
         put?: never;
@@ -895,6 +907,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Card Payment
+         * @description Try paying a card order of yours (or a guest's, with `X-Order-Key`) again (after a
+         *     decline, or a closed page): a new attempt at the provider; send the customer to
+         *     `pay_url`. Only while the order awaits payment and its hold lasts; otherwise 409
+         *     `card_payment_closed`.
+         */
+        post: operations["retry_card_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order_id}/cancel": {
         parameters: {
             query?: never;
@@ -907,11 +942,61 @@ export interface paths {
         /**
          * Cancel Order
          * @description Cancel a pending or paid order: the stock returns to the store and a payment is
-         *     refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
-         *     is not yours only as an admin (refunding is a money decision), else 403
-         *     `order_action_forbidden` and nothing changes.
+         *     refunded to its account, or for a card payment through the provider (the whole
+         *     amount). Yours (or a guest's, with `X-Order-Key`), pending or paid; staff: any pending
+         *     one; a paid one that is not yours only as an admin (refunding is a money decision), else
+         *     403 `order_action_forbidden` and nothing changes.
          */
         post: operations["cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Order Link
+         * @description Staff revoke a guest order's link: a new key (the old one opens nothing from now on),
+         *     mailed to the guest as a new link. 409 for an account's order.
+         */
+        post: operations["renew_order_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund Order Line
+         * @description Refund one line of a paid order, or part of its quantity (admins; support: 403
+         *     `order_action_forbidden`). The line's unit price x `quantity` goes back the way the order
+         *     was paid: to the account that paid (a ledger refund), or, paid at the counter, it is
+         *     recorded (`method` `counter`: the cash is given back by hand). The units return to the
+         *     store's stock; the order keeps its status and lists the refund in `refunds` (with its
+         *     `reason`), `refunded_total` and the line's `refunded_quantity`; the customer gets a mail
+         *     and the live `order` event `refunded`. More than is left of the line: 409
+         *     `refund_exceeds_line` with `refundable`; an unpaid or cancelled order: 409
+         *     `order_not_refundable`.
+         */
+        post: operations["refund_order_line"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1017,7 +1102,9 @@ export interface paths {
          * @description The payment provider credits an account (which must exist and belong to `user_id`).
          *     The signature is checked on the raw body before anything is parsed; the same
          *     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
-         *     amount, and becomes `succeeded`.
+         *     amount, and becomes `succeeded`. With `order_id` (the test provider's order payments),
+         *     it settles that card attempt (`reference`) as `status` says, like a real provider's
+         *     notification: a success pays the order once.
          */
         post: operations["payment_webhook"];
         delete?: never;
@@ -1042,7 +1129,11 @@ export interface paths {
          *     top-up named in the session's metadata once per PaymentIntent (amount and currency must
          *     be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
          *     decline it; `payment_intent.payment_failed` and any other event change nothing (the
-         *     customer may try another card). A wrong or old signature is a 401 and changes nothing.
+         *     customer may try another card). With `order_id` in the metadata they settle that order's
+         *     card payment instead: a success pays it once (a late one takes the stock again or is
+         *     refunded), `payment_intent.payment_failed` marks the attempt failed (the order stays
+         *     payable), the session's expiry or failure cancels the attempt. A wrong or old signature
+         *     is a 401 and changes nothing.
          */
         post: operations["stripe_webhook"];
         delete?: never;
@@ -1066,7 +1157,10 @@ export interface paths {
          *     from YooKassa's own networks (401 otherwise), and believed only as far as the payment,
          *     fetched back from YooKassa with the shop's key, confirms: `payment.succeeded` credits the
          *     top-up named in its metadata once per payment id (amount and currency must match),
-         *     `payment.canceled` declines it, `refund.succeeded` and others change nothing.
+         *     `payment.canceled` declines it, `refund.succeeded` and others change nothing. With
+         *     `order_id` in the metadata they settle that order's card payment: `payment.succeeded`
+         *     pays it once, `payment.canceled` ends the attempt (the order stays payable while its hold
+         *     lasts).
          */
         post: operations["yookassa_webhook"];
         delete?: never;
@@ -1260,6 +1354,57 @@ export interface components {
              * @description Units the line holds now: the most a line may hold
              */
             quantity: number;
+        };
+        /** CardAttemptRead */
+        CardAttemptRead: {
+            /**
+             * Pay Url
+             * @description The provider's page: send the customer here
+             */
+            pay_url: string;
+            /**
+             * Hold Expires At
+             * Format: date-time
+             * @description The stock is held until then
+             */
+            hold_expires_at: string;
+        };
+        /**
+         * CardPaymentRead
+         * @description One attempt to pay an order by card, as staff see it.
+         */
+        CardPaymentRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Provider Reference
+             * @description The provider's id of the checkout
+             */
+            provider_reference: string | null;
+            /**
+             * Payment Id
+             * @description The provider's id of the money taken
+             */
+            payment_id: string | null;
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed" | "canceled" | "refunded";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** CartAvailability */
         CartAvailability: {
@@ -1648,6 +1793,33 @@ export interface components {
              */
             items: components["schemas"]["CartLineQuantity"][];
         };
+        /**
+         * GuestContactCreate
+         * @description Who a guest is: the order's mails go to `email`, the store calls `phone`.
+         */
+        GuestContactCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
+            phone: string;
+        };
+        /** GuestContactRead */
+        GuestContactRead: {
+            /** Name */
+            name: string;
+            /** Email */
+            email: string;
+            /** Phone */
+            phone: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -1733,12 +1905,14 @@ export interface components {
         NotificationResult: {
             /**
              * Status
-             * @description `credited`: the top-up's payment succeeded and the balance grew; `duplicate`: it was credited before, nothing changed; `declined`: the payment was canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do for (acknowledged so the provider stops sending it)
+             * @description `credited`: the top-up's payment succeeded and the balance grew; `duplicate`: it was credited (or the order paid) before, nothing changed; `declined`: the payment was canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do for (acknowledged so the provider stops sending it). Orders: `paid`: the order is paid now; `failed`: declined, the order stays payable while its hold lasts; `canceled`: the attempt is over; `refunded`: the money came after the hold ended and the stock was gone (or the order was paid already): given back
              * @enum {string}
              */
-            status: "credited" | "duplicate" | "declined" | "ignored";
+            status: "credited" | "duplicate" | "declined" | "ignored" | "paid" | "failed" | "canceled" | "refunded";
             /** Top Up Id */
             top_up_id: number | null;
+            /** Order Id */
+            order_id: number | null;
         };
         /**
          * OpeningHours
@@ -1801,6 +1975,10 @@ export interface components {
              * @description Pay at once from this account of yours; 409 if the balance is short
              */
             pay_with_account_id?: number | null;
+            /** @description `pickup` (pay at the counter), `balance` (needs `pay_with_account_id`) or `card`: the order awaits payment with its stock held for PAYMENT_HOLD_MINUTES and the answer's `pay_url` is the provider's page. Default: `balance` with `pay_with_account_id`, else `pickup` */
+            payment_method?: components["schemas"]["PaymentMethod"] | null;
+            /** @description Checkout without an account: the guest's contact (required without a sign-in, refused with one); a guest sends `items` and pays by card or at pickup */
+            guest?: components["schemas"]["GuestContactCreate"] | null;
         };
         /** OrderDetail */
         OrderDetail: {
@@ -1815,15 +1993,29 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
+            /** @description How the customer chose to pay at checkout: pickup, balance or card */
+            payment_method: components["schemas"]["PaymentMethod"];
+            /**
+             * Hold Expires At
+             * @description A card order awaiting payment: its stock is held until then, and unpaid by then it is cancelled; null otherwise
+             */
+            hold_expires_at: string | null;
+            /**
+             * Pay Url
+             * @description The provider's page of the latest open card attempt while the order awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise
+             */
+            pay_url: string | null;
             /** User Id */
             user_id: number | null;
             /**
              * Customer Name
-             * @description The customer's full name, else their username; null when the account was deleted
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
              */
             customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
@@ -1831,6 +2023,16 @@ export interface components {
             currency: string;
             /** Items */
             items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Refunded Total
+             * @description What went back to the customer so far; equals `total` once every line is refunded (the order keeps its status) or a paid order was cancelled
+             */
+            refunded_total: string;
+            /**
+             * Refunds
+             * @description Line refunds and a cancel's refund, oldest first
+             */
+            refunds: components["schemas"]["RefundRead"][];
             /**
              * Created At
              * Format: date-time
@@ -1843,6 +2045,11 @@ export interface components {
             updated_at: string;
             /** History */
             history: components["schemas"]["StatusChangeRead"][];
+            /**
+             * Payments
+             * @description Staff only (null for customers): the card attempts, oldest first
+             */
+            payments: components["schemas"]["CardPaymentRead"][] | null;
         };
         /** OrderItemRead */
         OrderItemRead: {
@@ -1867,6 +2074,12 @@ export interface components {
             unit_price: string;
             /** Line Total */
             line_total: string;
+            /**
+             * Refunded Quantity
+             * @description Units of this line refunded so far (a cancel's refund leaves it)
+             * @default 0
+             */
+            refunded_quantity: number;
         };
         /** OrderLine */
         OrderLine: {
@@ -1877,6 +2090,14 @@ export interface components {
             product_id: number;
             /** Quantity */
             quantity: number;
+        };
+        /** OrderLink */
+        OrderLink: {
+            /**
+             * Access Key
+             * @description The order link's new key (the old one no longer opens the order); the guest is mailed the link
+             */
+            access_key: string;
         };
         /** OrderPay */
         OrderPay: {
@@ -1890,7 +2111,83 @@ export interface components {
          * OrderPayment
          * @enum {string}
          */
-        OrderPayment: "unpaid" | "account" | "counter" | "refunded";
+        OrderPayment: "unpaid" | "account" | "counter" | "refunded" | "card";
+        /** OrderPlaced */
+        OrderPlaced: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Number
+             * @description Human-friendly order number, e.g. 261123-01042
+             */
+            number: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            payment: components["schemas"]["OrderPayment"];
+            /** @description How the customer chose to pay at checkout: pickup, balance or card */
+            payment_method: components["schemas"]["PaymentMethod"];
+            /**
+             * Hold Expires At
+             * @description A card order awaiting payment: its stock is held until then, and unpaid by then it is cancelled; null otherwise
+             */
+            hold_expires_at: string | null;
+            /**
+             * Pay Url
+             * @description The provider's page of the latest open card attempt while the order awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise
+             */
+            pay_url: string | null;
+            /** User Id */
+            user_id: number | null;
+            /**
+             * Customer Name
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
+             */
+            customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
+            store: components["schemas"]["OrderStoreRead"];
+            /** Total */
+            total: string;
+            /** Currency */
+            currency: string;
+            /** Items */
+            items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Refunded Total
+             * @description What went back to the customer so far; equals `total` once every line is refunded (the order keeps its status) or a paid order was cancelled
+             */
+            refunded_total: string;
+            /**
+             * Refunds
+             * @description Line refunds and a cancel's refund, oldest first
+             */
+            refunds: components["schemas"]["RefundRead"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** History */
+            history: components["schemas"]["StatusChangeRead"][];
+            /**
+             * Payments
+             * @description Staff only (null for customers): the card attempts, oldest first
+             */
+            payments: components["schemas"]["CardPaymentRead"][] | null;
+            /**
+             * Access Key
+             * @description A guest's order: the key of the order's link (`X-Order-Key` opens the order), answered this once (null on an Idempotency-Key replay: the confirmation mail carries the link); null for an account's order
+             */
+            access_key: string | null;
+        };
         /** OrderRead */
         OrderRead: {
             /**
@@ -1904,15 +2201,29 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
+            /** @description How the customer chose to pay at checkout: pickup, balance or card */
+            payment_method: components["schemas"]["PaymentMethod"];
+            /**
+             * Hold Expires At
+             * @description A card order awaiting payment: its stock is held until then, and unpaid by then it is cancelled; null otherwise
+             */
+            hold_expires_at: string | null;
+            /**
+             * Pay Url
+             * @description The provider's page of the latest open card attempt while the order awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise
+             */
+            pay_url: string | null;
             /** User Id */
             user_id: number | null;
             /**
              * Customer Name
-             * @description The customer's full name, else their username; null when the account was deleted
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
              */
             customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
@@ -1920,6 +2231,16 @@ export interface components {
             currency: string;
             /** Items */
             items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Refunded Total
+             * @description What went back to the customer so far; equals `total` once every line is refunded (the order keeps its status) or a paid order was cancelled
+             */
+            refunded_total: string;
+            /**
+             * Refunds
+             * @description Line refunds and a cancel's refund, oldest first
+             */
+            refunds: components["schemas"]["RefundRead"][];
             /**
              * Created At
              * Format: date-time
@@ -2211,6 +2532,12 @@ export interface components {
             new_password: string;
         };
         /**
+         * PaymentMethod
+         * @description How the customer chose to pay at checkout.
+         * @enum {string}
+         */
+        PaymentMethod: "pickup" | "balance" | "card";
+        /**
          * Problem
          * @description RFC 9457 problem details, as every error of this API is rendered. Some problems add
          *     members of their own (e.g. `field`, `parameter`, or the short lines of `out_of_stock`).
@@ -2498,6 +2825,64 @@ export interface components {
             /** Refresh Token */
             refresh_token?: string | null;
         };
+        /** RefundCreate */
+        RefundCreate: {
+            /**
+             * Item Id
+             * Format: int64
+             * @description The order line to refund (its `items[].id`)
+             */
+            item_id: number;
+            /**
+             * Quantity
+             * @description Units of the line to refund, at most what is left unrefunded of it
+             */
+            quantity: number;
+            /**
+             * Reason
+             * @description Why, as the customer's mail, the order's page and the audit log say it
+             */
+            reason: string;
+        };
+        /**
+         * RefundMethod
+         * @enum {string}
+         */
+        RefundMethod: "balance" | "card" | "counter";
+        /** RefundRead */
+        RefundRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Item Id
+             * @description The line refunded; null: the whole order's rest, as cancelling a paid order refunds it
+             */
+            item_id: number | null;
+            /**
+             * Product Name
+             * @description The line's product; null with `item_id`
+             */
+            product_name: string | null;
+            /**
+             * Quantity
+             * @description Units refunded (for a whole order: all units left)
+             */
+            quantity: number;
+            /** Amount */
+            amount: string;
+            /** @description `balance` (back to the account that paid), `card` (through the payment provider), `counter` (paid at the counter: the cash is given back by hand) */
+            method: components["schemas"]["RefundMethod"];
+            /** Reason */
+            reason: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
         /**
          * RoleName
          * @enum {string}
@@ -2542,6 +2927,11 @@ export interface components {
              */
             pickup_terms: string;
             top_up: components["schemas"]["TopUpLimits"];
+            /**
+             * Card Payments
+             * @description Checkout takes cards (`payment_method: card`): a payment provider is set
+             */
+            card_payments: boolean;
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
             error_reporting: components["schemas"]["ErrorReporting"] | null;
@@ -3272,9 +3662,16 @@ export interface components {
              * @enum {string}
              */
             type: "auth_ok";
-            user: components["schemas"]["SocketUser"];
+            /** @description null for a guest's socket (by an order key) */
+            user: components["schemas"]["SocketUser"] | null;
             /** Staff */
             staff: boolean;
+            /**
+             * Order Id
+             * @description A guest's socket (subprotocol `order-key.{key}`): the order it hears
+             * @default null
+             */
+            order_id: number | null;
         };
         /**
          * BoardFrame
@@ -3390,7 +3787,7 @@ export interface components {
          * OrderEventKind
          * @enum {string}
          */
-        OrderEventKind: "placed" | "paid" | "status_changed" | "cancelled";
+        OrderEventKind: "placed" | "paid" | "status_changed" | "cancelled" | "refunded";
         /**
          * OrderFrame
          * @description The server frame `order` (and the Redis event, as is).
@@ -8118,7 +8515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderPlaced"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -8168,7 +8565,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
+            /** @description Sign in, or give a guest's contact; A signed-in customer orders as themself; A guest sends the items to order; A guest has no balance to pay from; The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8177,7 +8574,18 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This shop takes no card payments; The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8193,7 +8601,10 @@ export interface operations {
     get_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The key of a guest order's link (`#key=` of the link the checkout answered and mailed): opens that order, and no other (404) */
+                "x-order-key"?: string | null;
+            };
             path: {
                 order_id: number;
             };
@@ -8543,10 +8954,96 @@ export interface operations {
             };
         };
     };
+    retry_card_payment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The key of a guest order's link (`#key=` of the link the checkout answered and mailed): opens that order, and no other (404) */
+                "x-order-key"?: string | null;
+            };
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardAttemptRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order cannot be paid by card now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description This shop takes no card payments; The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cancel_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The key of a guest order's link (`#key=` of the link the checkout answered and mailed): opens that order, and no other (404) */
+                "x-order-key"?: string | null;
+            };
             path: {
                 order_id: number;
             };
@@ -8611,6 +9108,200 @@ export interface operations {
                 };
             };
             /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renew_order_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLink"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order belongs to an account, not a guest */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund_order_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per refund (a UUID): the same key again answers the first result and refunds nothing more; another refund under a used key answers 422. */
+                "idempotency-key": string;
+            };
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role; Your role may not do this to an order */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found; The order has no such line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing paid to refund; More than is left of the line to refund; A request with this Idempotency-Key is running; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8988,6 +9679,37 @@ export interface operations {
                      * @description The top-up this payment completes: its account and amount must match, and it becomes `succeeded`
                      */
                     top_up_id?: number | null;
+                } | {
+                    /**
+                     * Transaction Id
+                     * @description The provider's id of the money taken
+                     */
+                    transaction_id: string;
+                    /**
+                     * Order Id
+                     * @description The order the payment is for
+                     */
+                    order_id: number;
+                    /**
+                     * Reference
+                     * @description The provider's id of the attempt's checkout
+                     */
+                    reference: string;
+                    /**
+                     * Amount
+                     * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+                     * @example 12.50
+                     */
+                    amount: string;
+                    /** Currency */
+                    currency: string;
+                    /**
+                     * Status
+                     * @description `succeeded`: the money was taken; `failed`: declined, the customer may try again; `canceled`: the attempt is over
+                     * @default succeeded
+                     * @enum {string}
+                     */
+                    status?: "succeeded" | "failed" | "canceled";
                 };
             };
         };
@@ -8998,7 +9720,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookResult"];
+                    "application/json": components["schemas"]["WebhookResult"] | components["schemas"]["NotificationResult"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -9021,7 +9743,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9039,7 +9761,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown user; Unknown account; Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown user; Unknown account; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9048,7 +9770,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9115,7 +9837,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9133,7 +9855,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9206,7 +9928,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9224,7 +9946,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -20,7 +20,7 @@ export type Product = ApiResponse<'/api/v1/products/{product_id}', 'get'>;
 export type ProductImage = Product['images'][number];
 export type Category = ApiResponse<'/api/v1/categories/{category_id}', 'get'>;
 export type Store = ApiResponse<'/api/v1/stores/{store_id}', 'get'>;
-export type ShopInfo = ApiResponse<'/api/v1/info', 'get'> & { card_payments?: boolean };
+export type ShopInfo = ApiResponse<'/api/v1/info', 'get'>;
 export type User = ApiResponse<'/api/v1/users/me', 'get'>;
 export type Cart = ApiResponse<'/api/v1/cart', 'get'>;
 export type CartLine = Cart['items'][number];
@@ -28,7 +28,7 @@ export type CartMergeResult = ApiResponse<'/api/v1/cart/merge', 'post'>;
 export type CartAvailability = ApiResponse<'/api/v1/cart/availability', 'get'>;
 export type StoreAvailability = CartAvailability['stores'][number];
 export type OrderPage = ApiResponse<'/api/v1/orders', 'get'>;
-export type OrderDetail = ApiResponse<'/api/v1/orders/{order_id}', 'get'> & Issue23Order;
+export type OrderDetail = ApiResponse<'/api/v1/orders/{order_id}', 'get'>;
 export type OrderStatus = OrderDetail['status'];
 export type Account = ApiResponse<'/api/v1/accounts', 'get'>[number];
 export type TransactionPage = ApiResponse<'/api/v1/accounts/{account_id}/transactions', 'get'>;
@@ -43,18 +43,7 @@ export type OrderSummary = OrderPage['items'][number];
 export type StoreList = ApiResponse<'/api/v1/stores', 'get'>;
 
 /** How an order is paid: at the counter, from the balance, or by card at checkout. */
-export type PaymentMethod = 'pickup' | 'balance' | 'card';
+export type PaymentMethod = OrderDetail['payment_method'];
 export type OrderRefund = OrderDetail['refunds'][number];
-export type PlacedOrder = OrderDetail;
+export type PlacedOrder = ApiResponse<'/api/v1/orders', 'post'>;
 
-// TEMPORARY (issue 23, until the backend branches are merged and `make gen-api` runs): the
-// contract's new order fields, so the storefront builds against them meanwhile.
-type Issue23Order = {
-  payment_method: PaymentMethod;
-  hold_expires_at: string | null;
-  pay_url: string | null;
-  guest: { name: string; email: string; phone: string } | null;
-  refunded_total: string;
-  refunds: { id: number; item_id: number | null; product_name: string | null; quantity: number; amount: string; method: string; reason: string | null; created_at: string }[];
-  access_key?: string | null;
-};

@@ -16,7 +16,7 @@ import { useOrder } from '@/features/orders/api/get-order';
 import { usePayOrder } from '@/features/orders/api/pay-order';
 import { awaitingCard, CardPayment } from '@/features/orders/components/card-payment';
 import { OrderLines } from '@/features/orders/components/order-lines';
-import { OrderRefunds, refundedByLine } from '@/features/orders/components/order-refunds';
+import { OrderRefunds } from '@/features/orders/components/order-refunds';
 import { OrderStatusBadge } from '@/features/orders/components/order-status';
 import { StatusTimeline } from '@/features/orders/components/status-timeline';
 import { useGuestOrderLive } from '@/features/orders/use-guest-order-live';
@@ -125,7 +125,7 @@ function OrderPage() {
             <h2 id="order-lines" className="mb-2 font-display text-xl text-ink">
               {t('orders.lines')}
             </h2>
-            <OrderLines order={detail} refunded={refundedByLine(detail)} />
+            <OrderLines order={detail} />
           </section>
           <OrderRefunds order={detail} />
           <OrderActions order={detail} signedIn={!guestKey} />
@@ -174,8 +174,8 @@ function OrderActions({ order, signedIn }: { order: OrderDetail; signedIn: boole
   const refund =
     order.status === 'pending'
       ? t('orders.cancelNothing')
-      : String(order.payment) === 'card'
-        ? t('orders.cancelRefundCard', { amount: money(fromCents(toCents(order.total) - toCents(order.refunded_total ?? '0'))) })
+      : order.payment === 'card'
+        ? t('orders.cancelRefundCard', { amount: money(fromCents(toCents(order.total) - toCents(order.refunded_total))) })
         : paidFromBalance
         ? t('orders.cancelRefund', { amount: money(String(Math.abs(Number(paidFromBalance.amount)))) })
         : payments.isPending

@@ -1,12 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api-client';
-import type { ApiBody, PaymentMethod, PlacedOrder } from '@/lib/api-types';
+import type { ApiBody, PlacedOrder } from '@/lib/api-types';
 import { ApiError } from '@/lib/api-error';
 import { orderQueryOptions } from './get-order';
 
-export type GuestContact = { name: string; email: string; phone: string };
-// The issue-23 fields join the generated body once the backend's OpenAPI has them.
-export type PlaceOrderInput = ApiBody<'/api/v1/orders', 'post'> & { payment_method?: PaymentMethod; guest?: GuestContact };
+export type PlaceOrderInput = ApiBody<'/api/v1/orders', 'post'>;
 
 export async function placeOrder({ body, idempotencyKey }: { body: PlaceOrderInput; idempotencyKey: string }): Promise<PlacedOrder> {
   const { data } = await api.post<PlacedOrder>('/orders', body, { headers: { 'Idempotency-Key': idempotencyKey } });

@@ -52,7 +52,7 @@ export function CardPayment({ order, returned }: { order: OrderDetail; returned:
     );
   }
   if (order.status !== 'pending') {
-    return String(order.payment) === 'card' ? <Alert tone="success">{t('payment.paidByCard', { total })}</Alert> : null;
+    return order.payment === 'card' ? <Alert tone="success">{t('payment.paidByCard', { total })}</Alert> : null;
   }
   if (!order.hold_expires_at) return null;
 

@@ -5,7 +5,7 @@ import type { OrderDetail } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
 
 /** An order's lines at the prices they were ordered at, and the total. */
-export function OrderLines({ order, refunded }: { order: Pick<OrderDetail, 'items' | 'total' | 'currency'>; refunded?: Map<number, number> }) {
+export function OrderLines({ order }: { order: Pick<OrderDetail, 'items' | 'total' | 'currency'> }) {
   const { t, i18n } = useTranslation();
   const money = (amount: string) => formatPrice(amount, order.currency, i18n.language);
   return (
@@ -38,7 +38,7 @@ export function OrderLines({ order, refunded }: { order: Pick<OrderDetail, 'item
               ) : (
                 line.product_name
               )}
-              {refunded?.get(line.id) ? <span className="block text-sm text-ink-muted">{t('refunds.lineNote', { count: refunded.get(line.id) })}</span> : null}
+              {line.refunded_quantity ? <span className="block text-sm text-ink-muted">{t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
             </th>
             <td className="py-3 pr-3 text-right tabular-nums">{line.quantity}</td>
             <td className="hidden py-3 pr-3 text-right tabular-nums sm:table-cell">{money(line.unit_price)}</td>

@@ -3,20 +3,11 @@ import type { OrderDetail } from '@/lib/api-types';
 import { formatDateTime, formatPrice } from '@/lib/format';
 import { toCents } from '@/lib/money';
 
-/** Units of each line given back (by the line's id). */
-export function refundedByLine(order: Pick<OrderDetail, 'refunds'>): Map<number, number> {
-  const refunded = new Map<number, number>();
-  for (const refund of order.refunds ?? []) {
-    if (refund.item_id !== null) refunded.set(refund.item_id, (refunded.get(refund.item_id) ?? 0) + refund.quantity);
-  }
-  return refunded;
-}
-
 /** What the shop gave back, line by line and why ("1 × Flat white refunded, €4.20 — out of oat milk"), and in all. */
 export function OrderRefunds({ order }: { order: OrderDetail }) {
   const { t, i18n } = useTranslation();
-  const refunds = order.refunds ?? [];
-  if (!refunds.length && toCents(order.refunded_total ?? '0') === 0) return null;
+  const refunds = order.refunds;
+  if (!refunds.length && toCents(order.refunded_total) === 0) return null;
   const money = (amount: string) => formatPrice(amount, order.currency, i18n.language);
   return (
     <section aria-labelledby="order-refunds" className="flex flex-col gap-3 rounded-2xl border border-line bg-surface p-5">
@@ -33,7 +24,7 @@ export function OrderRefunds({ order }: { order: OrderDetail }) {
               {refund.reason ? ` — ${refund.reason}` : null}
             </span>
             <span className="text-sm text-ink-muted">
-              {t(`refunds.methods.${refund.method === 'card' || refund.method === 'balance' ? refund.method : 'counter'}`)} ·{' '}
+              {t(`refunds.methods.${refund.method}`)} ·{' '}
               <time dateTime={refund.created_at}>{formatDateTime(refund.created_at, i18n.language)}</time>
             </span>
           </li>
