@@ -15,7 +15,7 @@ test('a guest creates an account from the order page and, once the e-mail is con
 
   await expect(page.getByRole('heading', { name: 'Keep your orders in an account' })).toBeVisible();
   await page.getByRole('link', { name: 'Create an account' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Create an account' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
   await expect(page.getByLabel('E-mail')).toHaveValue(guest.email);
   await page.getByLabel('Full name').fill(guest.name);
   await page.getByLabel('Username').fill(guest.email.split('@')[0]!.replace(/[^A-Za-z0-9_.-]/g, '_'));
