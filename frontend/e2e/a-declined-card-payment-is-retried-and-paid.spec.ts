@@ -1,5 +1,5 @@
 import { expect, test } from './support/test';
-import { continueToProvider, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
+import { continueToProvider, expectAccessible, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
 import { addFromProductPage } from './support/shop';
 
 test('a declined card payment keeps the order: the guest tries again and it is paid', async ({ page }) => {
@@ -13,6 +13,7 @@ test('a declined card payment keeps the order: the guest tries again and it is p
   // Still awaiting payment, with the time left to pay.
   await expect(page.getByRole('main').getByText('Awaiting payment', { exact: true })).toBeVisible();
   await expect(page.getByTestId('hold-countdown')).toHaveText(/^(1[0-5]|0\d):\d\d$/);
+  await expectAccessible(page, 'an order whose payment failed');
 
   await page.getByRole('button', { name: /^Try again · €/ }).click();
   await expect(page.getByRole('heading', { name: 'Test payment provider' })).toBeVisible();

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './support/test';
-import { continueToProvider, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
+import { continueToProvider, expectAccessible, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
 import { addFromProductPage } from './support/shop';
 
 /**
@@ -14,6 +14,7 @@ async function buyByCard(page: Page, slug: string): Promise<void> {
   await expect(page.getByRole('radio', { name: /^By card, now/ })).toBeChecked();
   await expect(page.getByRole('radio', { name: /^From my balance/ })).toHaveCount(0);
   await expect(page.getByLabel('Phone')).toHaveAttribute('autocomplete', 'tel');
+  await expectAccessible(page, "a guest's checkout");
   await continueToProvider(page);
   await page.getByRole('button', { name: 'Approve' }).click();
 
@@ -24,6 +25,7 @@ async function buyByCard(page: Page, slug: string): Promise<void> {
   await expect(page.getByText(/^Paid by card: €\d+\.\d{2}\.$/)).toBeVisible();
   await expect(page.getByRole('main').getByText('Paid', { exact: true }).first()).toBeVisible();
   await expect(page.getByRole('region', { name: 'Status history' }).getByRole('listitem')).toHaveText([/^Placed/, /^Paid/]);
+  await expectAccessible(page, "a guest's paid order");
   // The order the guest just bought is what the cart held; the cart is empty now.
   await expect(page.getByRole('link', { name: 'Cart, 0 items' })).toBeVisible();
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, test } from './support/test';
-import { continueToProvider, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
+import { continueToProvider, expectAccessible, guestToCheckout, newGuest, returnedOrderId } from './support/checkout';
 import { addFromProductPage, apiSignIn } from './support/shop';
 
 /** The demo admin of `make run`: refunds are the admins' (the permission table), not support's. */
@@ -33,6 +33,7 @@ test("staff refund one line of a card-paid order and the customer's order page s
   await expect(refunds.getByText('Back to your card')).toBeVisible();
   await expect(page.getByTestId('refunded-total')).toHaveText(amount);
   await expect(page.getByRole('region', { name: 'What you ordered' }).getByText('1 refunded')).toBeVisible();
+  await expectAccessible(page, 'an order with a refund');
 
   // The same request again changes nothing.
   const again = await request.post(`/api/v1/orders/${orderId}/refunds`, { headers: { ...auth, 'Idempotency-Key': key }, data: refund });

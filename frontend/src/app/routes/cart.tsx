@@ -127,6 +127,9 @@ export function Component() {
                 <Link to={nextCheckout} className={buttonClasses('secondary')}>
                   {t('cart.signInToCheckout')}
                 </Link>
+                <Link to={`${paths.register}?${new URLSearchParams({ next: paths.checkout })}`} className={buttonClasses('ghost')}>
+                  {t('cart.createAccount')}
+                </Link>
               </>
             )}
           </section>

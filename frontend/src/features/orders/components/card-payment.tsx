@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert } from '@/components/ui/alert';
@@ -5,6 +6,7 @@ import { Button } from '@/components/ui/button';
 import type { OrderDetail } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
 import { problemMessage } from '@/lib/problem-message';
+import { orderQueryOptions } from '../api/get-order';
 import { useStartPayment } from '../api/start-payment';
 import { formatCountdown, minutesToAnnounce, timeLeft } from '../hold-countdown';
 
@@ -41,6 +43,13 @@ export function CardPayment({ order, returned }: { order: OrderDetail; returned:
   const waiting = awaitingCard(order) && Boolean(order.hold_expires_at);
   const now = useNow(waiting);
   const start = useStartPayment();
+  const queryClient = useQueryClient();
+  const ended = waiting && order.hold_expires_at !== null && timeLeft(order.hold_expires_at, now) === 0;
+  useEffect(() => {
+    // The hold has just ended here: read the order again (and every 2 s while it still awaits
+    // payment, see the order page) until the shop's job has released it.
+    if (ended) void queryClient.invalidateQueries({ queryKey: orderQueryOptions(order.id).queryKey });
+  }, [ended, order.id, queryClient]);
   if (order.payment_method !== 'card') return null;
   const total = formatPrice(order.total, order.currency, i18n.language);
 
