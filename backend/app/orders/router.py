@@ -182,7 +182,12 @@ async def retry_card_payment(
     "/{order_id}/cancel",
     response_model=OrderDetail,
     responses=problem_responses(
-        Unauthorized, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        Unauthorized,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
@@ -198,7 +203,12 @@ async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep
     "/{order_id}",
     response_model=OrderDetail,
     responses=problem_responses(
-        *ROLE_REFUSED, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        *ROLE_REFUSED,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def update_order_status(
