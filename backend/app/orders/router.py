@@ -231,7 +231,12 @@ async def retry_card_payment(
     "/{order_id}/cancel",
     response_model=OrderDetail,
     responses=problem_responses(
-        Unauthorized, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        Unauthorized,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def cancel_order(order_id: OrderId, access: OrderAccessDep, session: SessionDep) -> Order:
@@ -258,7 +263,12 @@ async def renew_order_link(order_id: OrderId, staff: StaffUser, session: Session
     "/{order_id}",
     response_model=OrderDetail,
     responses=problem_responses(
-        *ROLE_REFUSED, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        *ROLE_REFUSED,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def update_order_status(

@@ -599,6 +599,7 @@ class Cancellation:
     allowed: bool
     refund: Decimal | None  # None: nothing was paid
     refund_account_id: int | None
+    refund_provider: str | None  # paid by card: the provider the refund goes through
     stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
 
 
@@ -606,11 +607,20 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
     order = await get_order(session, staff, order_id)
     payment = await payments_service.order_payment(session, order.id)
     left = _units_left(order)
+    card = await payments_service.order_card_payment(session, order.id)
+    refund = (
+        -payment.amount - order.refunded_total
+        if payment is not None
+        else card.amount - order.refunded_total
+        if card is not None
+        else None
+    )
     return Cancellation(
         order=order,
         allowed=order.status in CANCELLABLE,
-        refund=-payment.amount - order.refunded_total if payment is not None else None,
+        refund=refund,
         refund_account_id=payment.account_id if payment is not None else None,
+        refund_provider=card.provider if card is not None else None,
         stock_back=[
             (item.product_name, left[item.product_id])
             for item in order.items

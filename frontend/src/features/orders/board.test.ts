@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { OrderStatus, OrderSummary } from '@/lib/api-types';
 import { boardColumns, upsertOrder, type Board } from './board';
 
-const order = (id: number, status: OrderStatus, updatedSecond: number): OrderSummary => ({
+const order = (id: number, status: OrderStatus, updatedSecond: number, method: OrderSummary['payment_method'] = 'balance'): OrderSummary => ({
   id,
   number: `N${id}`,
   status,
   payment: 'account',
-  payment_method: 'balance',
+  payment_method: method,
   hold_expires_at: null,
   pay_url: null,
   guest: null,
@@ -31,6 +31,14 @@ describe('the order board', () => {
     expect(columns.new.map((o) => o.id)).toEqual([1, 3]);
     expect(columns.preparing.map((o) => o.id)).toEqual([2]);
     expect(columns.ready.map((o) => o.id)).toEqual([4]);
+  });
+
+  it('leaves a card order off the board until its payment arrives', () => {
+    let board: Board = upsertOrder(new Map(), order(1, 'pending', 1, 'card'));
+    board = upsertOrder(board, order(2, 'pending', 2, 'pickup'));
+    expect(boardColumns(board).new.map((o) => o.id)).toEqual([2]);
+    board = upsertOrder(board, order(1, 'paid', 3, 'card'));
+    expect(boardColumns(board).new.map((o) => o.id)).toEqual([1, 2]);
   });
 
   it('keeps the later copy when a frame is older than the list', () => {
