@@ -101,8 +101,8 @@ async def create_order(
 
     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid at
     pickup; guest checkouts are limited per client IP and per e-mail (429 with Retry-After).
-    The answer's `access_key` opens the order (header `X-Order-Key`); the confirmation mail
-    carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
+    The answer's `access_key` (a guest's order only) opens the order (header `X-Order-Key`);
+    the confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
     try:
         response = await idempotency.respond_once(
             session,
@@ -110,7 +110,8 @@ async def create_order(
             idempotency_key,
             data,
             lambda: _place(session, user, data, client_ip(request)),
-            response_model=OrderPlaced,
+            # An account's order answers without `access_key` (it has no link).
+            response_model=OrderDetail if user is not None else OrderPlaced,
             status_code=status.HTTP_201_CREATED,
             not_stored=frozenset({"access_key"}),
         )

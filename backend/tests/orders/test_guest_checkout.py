@@ -321,3 +321,24 @@ async def test_the_sentry_scrubber_removes_order_keys():
     )
     assert key not in str(event)
     assert event["request"]["headers"][0] == ["X-Order-Key", REDACTED]
+
+
+async def test_a_claimed_guest_order_forgets_the_contact_when_the_account_is_deleted(
+    client, shop, mail, db
+):
+    placed = await guest_order(client, shop)
+    gina = await register_and_verify(client, mail, "gina@example.com", "gina")
+    cancelled = await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=gina)
+    assert cancelled.status_code == 200, cancelled.text
+    deleted = await client.request(
+        "DELETE", "/api/v1/users/me", json={"password": PASSWORD}, headers=gina
+    )
+    assert deleted.status_code == 204, deleted.text
+    row = (
+        await db.execute(
+            select(Order.guest_name, Order.guest_email, Order.guest_phone).where(
+                Order.id == placed["id"]
+            )
+        )
+    ).one()
+    assert tuple(row) == (None, None, None)
