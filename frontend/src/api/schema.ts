@@ -833,6 +833,11 @@ export interface paths {
          *     when it does not cover every line, 409 `out_of_stock` lists each short line with
          *     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
          *     the order is paid at once from that account (409 `insufficient_funds` otherwise).
+         *
+         *     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid at
+         *     pickup; guest checkouts are limited per client IP and per e-mail (429 with Retry-After).
+         *     The answer's `access_key` (a guest's order only) opens the order (header `X-Order-Key`);
+         *     the confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`.
          */
         post: operations["create_order"];
         delete?: never;
@@ -850,7 +855,8 @@ export interface paths {
         };
         /**
          * Get Order
-         * @description An order with its lines and its status history (yours; staff: any).
+         * @description An order with its lines and its status history (yours; staff: any; a guest's with
+         *     the header `X-Order-Key`: that order only; any other answers 404).
          */
         get: operations["get_order"];
         put?: never;
@@ -907,11 +913,32 @@ export interface paths {
         /**
          * Cancel Order
          * @description Cancel a pending or paid order: the stock returns to the store and a payment is
-         *     refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
-         *     is not yours only as an admin (refunding is a money decision), else 403
-         *     `order_action_forbidden` and nothing changes.
+         *     refunded to its account. Yours (or a guest's, with `X-Order-Key`), pending or paid; staff:
+         *     any pending one; a paid one that is not yours only as an admin (refunding is a money
+         *     decision), else 403 `order_action_forbidden` and nothing changes.
          */
         post: operations["cancel_order"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Order Link
+         * @description Staff revoke a guest order's link: a new key (the old one opens nothing from now on),
+         *     mailed to the guest as a new link. 409 for an account's order.
+         */
+        post: operations["renew_order_link"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1648,6 +1675,33 @@ export interface components {
              */
             items: components["schemas"]["CartLineQuantity"][];
         };
+        /**
+         * GuestContactCreate
+         * @description Who a guest is: the order's mails go to `email`, the store calls `phone`.
+         */
+        GuestContactCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Email
+             * Format: email
+             */
+            email: string;
+            /**
+             * Phone
+             * @description In international form with the country code (+49 30 1234567); "" for none
+             */
+            phone: string;
+        };
+        /** GuestContactRead */
+        GuestContactRead: {
+            /** Name */
+            name: string;
+            /** Email */
+            email: string;
+            /** Phone */
+            phone: string;
+        };
         /** Health */
         Health: {
             /** Status */
@@ -1801,6 +1855,8 @@ export interface components {
              * @description Pay at once from this account of yours; 409 if the balance is short
              */
             pay_with_account_id?: number | null;
+            /** @description Checkout without an account: the guest's contact (required without a sign-in, refused with one); a guest sends `items` and pays at pickup */
+            guest?: components["schemas"]["GuestContactCreate"] | null;
         };
         /** OrderDetail */
         OrderDetail: {
@@ -1821,9 +1877,11 @@ export interface components {
             user_id: number | null;
             /**
              * Customer Name
-             * @description The customer's full name, else their username; null when the account was deleted
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
              */
             customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
@@ -1878,6 +1936,14 @@ export interface components {
             /** Quantity */
             quantity: number;
         };
+        /** OrderLink */
+        OrderLink: {
+            /**
+             * Access Key
+             * @description The order link's new key (the old one no longer opens the order); the guest is mailed the link
+             */
+            access_key: string;
+        };
         /** OrderPay */
         OrderPay: {
             /**
@@ -1891,6 +1957,55 @@ export interface components {
          * @enum {string}
          */
         OrderPayment: "unpaid" | "account" | "counter" | "refunded";
+        /** OrderPlaced */
+        OrderPlaced: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Number
+             * @description Human-friendly order number, e.g. 261123-01042
+             */
+            number: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            payment: components["schemas"]["OrderPayment"];
+            /** User Id */
+            user_id: number | null;
+            /**
+             * Customer Name
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
+             */
+            customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
+            store: components["schemas"]["OrderStoreRead"];
+            /** Total */
+            total: string;
+            /** Currency */
+            currency: string;
+            /** Items */
+            items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** History */
+            history: components["schemas"]["StatusChangeRead"][];
+            /**
+             * Access Key
+             * @description A guest's order: the key of the order's link (`X-Order-Key` opens the order), answered this once (null on an Idempotency-Key replay: the confirmation mail carries the link); null for an account's order
+             */
+            access_key: string | null;
+        };
         /** OrderRead */
         OrderRead: {
             /**
@@ -1910,9 +2025,11 @@ export interface components {
             user_id: number | null;
             /**
              * Customer Name
-             * @description The customer's full name, else their username; null when the account was deleted
+             * @description The customer's full name, else their username, else the guest's name; null when the account was deleted
              */
             customer_name: string | null;
+            /** @description The guest's contact when the order was placed without an account (kept when an account claimed it since); null for an account's order */
+            guest: components["schemas"]["GuestContactRead"] | null;
             store: components["schemas"]["OrderStoreRead"];
             /** Total */
             total: string;
@@ -3272,9 +3389,16 @@ export interface components {
              * @enum {string}
              */
             type: "auth_ok";
-            user: components["schemas"]["SocketUser"];
+            /** @description null for a guest's socket (by an order key) */
+            user: components["schemas"]["SocketUser"] | null;
             /** Staff */
             staff: boolean;
+            /**
+             * Order Id
+             * @description A guest's socket (subprotocol `order-key.{key}`): the order it hears
+             * @default null
+             */
+            order_id: number | null;
         };
         /**
          * BoardFrame
@@ -8118,7 +8242,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderDetail"];
+                    "application/json": components["schemas"]["OrderPlaced"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -8168,13 +8292,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
+            /** @description Sign in, or give a guest's contact; A signed-in customer orders as themself; A guest sends the items to order; A guest has no balance to pay from; The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
@@ -8193,7 +8328,10 @@ export interface operations {
     get_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The key of a guest order's link (`#key=` of the link the checkout answered and mailed): opens that order, and no other (404) */
+                "x-order-key"?: string | null;
+            };
             path: {
                 order_id: number;
             };
@@ -8546,7 +8684,10 @@ export interface operations {
     cancel_order: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The key of a guest order's link (`#key=` of the link the checkout answered and mailed): opens that order, and no other (404) */
+                "x-order-key"?: string | null;
+            };
             path: {
                 order_id: number;
             };
@@ -8602,6 +8743,95 @@ export interface operations {
                 };
             };
             /** @description Status change not allowed; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renew_order_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderLink"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order belongs to an account, not a guest */
             409: {
                 headers: {
                     [name: string]: unknown;
