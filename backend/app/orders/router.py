@@ -101,7 +101,7 @@ async def create_order(
 
     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid at
     pickup; guest checkouts are limited per client IP and per e-mail (429 with Retry-After).
-    The answer's `access_key` (a guest's order only) opens the order (header `X-Order-Key`);
+    The answer's `access_key` (null for an account's order) opens the order (`X-Order-Key`);
     the confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
     try:
         response = await idempotency.respond_once(
@@ -110,8 +110,7 @@ async def create_order(
             idempotency_key,
             data,
             lambda: _place(session, user, data, client_ip(request)),
-            # An account's order answers without `access_key` (it has no link).
-            response_model=OrderDetail if user is not None else OrderPlaced,
+            response_model=OrderPlaced,
             status_code=status.HTTP_201_CREATED,
             not_stored=frozenset({"access_key"}),
         )

@@ -342,3 +342,17 @@ async def test_a_claimed_guest_order_forgets_the_contact_when_the_account_is_del
         )
     ).one()
     assert tuple(row) == (None, None, None)
+
+
+async def test_the_panel_shows_a_guest_order_s_contact(client, shop):
+    from tests.admin.test_admin import logged_in_admin
+
+    placed = await guest_order(client, shop)
+    await logged_in_admin(client)
+    detail = await client.get(f"/admin/order/details/{placed['id']}")
+    assert detail.status_code == 200
+    customer = detail.text.split("order-customer")[1].split("</dd>")[0]
+    assert "Gina Guest (guest, no account)" in customer
+    assert "gina@example.com" in customer and "+49 30 1234567" in customer
+    listed = await client.get("/admin/order/list")
+    assert "Gina Guest (guest)" in listed.text
