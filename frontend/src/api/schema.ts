@@ -836,7 +836,7 @@ export interface paths {
          *
          *     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid at
          *     pickup; guest checkouts are limited per client IP and per e-mail (429 with Retry-After).
-         *     The answer's `access_key` (a guest's order only) opens the order (header `X-Order-Key`);
+         *     The answer's `access_key` (null for an account's order) opens the order (`X-Order-Key`);
          *     the confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`.
          */
         post: operations["create_order"];
