@@ -244,6 +244,15 @@ async def order_id_by_key_hash(session: AsyncSession, key_hash: str) -> int | No
     )
 
 
+async def forget_guest_contacts(session: AsyncSession, user_id: int) -> None:
+    await session.execute(
+        update(Order)
+        .where(Order.user_id == user_id, Order.guest_email.is_not(None))
+        .values(guest_name=None, guest_email=None, guest_phone=None, access_key_hash=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def claim_guest_orders(session: AsyncSession, user_id: int, email: str) -> int:
     """Guest orders placed with `email` (any case) become the user's; their links die."""
     result = await session.execute(

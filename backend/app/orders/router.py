@@ -121,8 +121,9 @@ async def create_order(
 
     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
     card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with
-    Retry-After). The answer's `access_key` opens the order (header `X-Order-Key`); the
-    confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
+    Retry-After). The answer's `access_key` (null for an account's order) opens the order
+    (`X-Order-Key`); the confirmation mail carries the link
+    `{FRONTEND_URL}/orders/{id}#key={access_key}`."""
     try:
         response = await idempotency.respond_once(
             session,

@@ -496,6 +496,11 @@ async def renew_link(session: AsyncSession, staff: User, order_id: int) -> str:
     return key
 
 
+async def forget_guest_contacts(session: AsyncSession, user_id: int) -> None:
+    """A leaving user's claimed guest orders keep no name, address or phone of theirs."""
+    await repository.forget_guest_contacts(session, user_id)
+
+
 async def claim_guest_orders(session: AsyncSession, user: User) -> int:
     """Orders placed as a guest with the address `user` has just proven become theirs (the
     guest's contact stays for the record, the link dies). The number claimed."""

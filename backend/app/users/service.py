@@ -207,7 +207,8 @@ async def anonymise(session: AsyncSession, user: User) -> None:
 
     Refused (409) while an order is open (`open_orders`) or a balance is not zero
     (`balance_not_zero`). Otherwise the e-mail and username become a tombstone (both free to
-    register again), the profile and cart are emptied, the password can never match, every
+    register again), the profile and cart are emptied (and the guest contact of orders they
+    placed as a guest before claiming them), the password can never match, every
     session ends; the row stays, with its money account, ledger and past orders."""
     if is_active_admin(user):
         # Every active admin row locked (this one too) before this row alone, as
@@ -218,6 +219,7 @@ async def anonymise(session: AsyncSession, user: User) -> None:
     await orders_service.ensure_none_open(session, user.id)
     await payments_service.ensure_no_money(session, user.id)
     await cart_service.clear(session, user)
+    await orders_service.forget_guest_contacts(session, user.id)
     user.email = f"deleted-{user.id}@deleted.invalid"
     user.username = f"deleted:{user.id}"  # ':' is never in a registered username
     user.password_hash = UNUSABLE_PASSWORD_HASH

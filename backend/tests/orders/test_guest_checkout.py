@@ -321,3 +321,38 @@ async def test_the_sentry_scrubber_removes_order_keys():
     )
     assert key not in str(event)
     assert event["request"]["headers"][0] == ["X-Order-Key", REDACTED]
+
+
+async def test_a_claimed_guest_order_forgets_the_contact_when_the_account_is_deleted(
+    client, shop, mail, db
+):
+    placed = await guest_order(client, shop)
+    gina = await register_and_verify(client, mail, "gina@example.com", "gina")
+    cancelled = await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=gina)
+    assert cancelled.status_code == 200, cancelled.text
+    deleted = await client.request(
+        "DELETE", "/api/v1/users/me", json={"password": PASSWORD}, headers=gina
+    )
+    assert deleted.status_code == 204, deleted.text
+    row = (
+        await db.execute(
+            select(Order.guest_name, Order.guest_email, Order.guest_phone).where(
+                Order.id == placed["id"]
+            )
+        )
+    ).one()
+    assert tuple(row) == (None, None, None)
+
+
+async def test_the_panel_shows_a_guest_order_s_contact(client, shop):
+    from tests.admin.test_admin import logged_in_admin
+
+    placed = await guest_order(client, shop)
+    await logged_in_admin(client)
+    detail = await client.get(f"/admin/order/details/{placed['id']}")
+    assert detail.status_code == 200
+    customer = detail.text.split("order-customer")[1].split("</dd>")[0]
+    assert "Gina Guest (guest, no account)" in customer
+    assert "gina@example.com" in customer and "+49 30 1234567" in customer
+    listed = await client.get("/admin/order/list")
+    assert "Gina Guest (guest)" in listed.text

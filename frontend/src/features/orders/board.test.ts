@@ -15,6 +15,7 @@ const order = (id: number, status: OrderStatus, updatedSecond: number, method: O
   refunds: [],
   user_id: 1,
   customer_name: 'Dana',
+  guest: null,
   store: { id: 1, name: 'Kreuzberg', address: 'Oranienstraße 1', city: 'Berlin' },
   total: '7.00',
   currency: 'EUR',
