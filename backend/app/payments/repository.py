@@ -227,6 +227,12 @@ async def finish_pending(
 # --- card payments of orders -----------------------------------------------------------------
 
 
+async def order_card_attempts(session: AsyncSession, order_id: int) -> list[CardPayment]:
+    """Every card attempt of an order, oldest first."""
+    query = select(CardPayment).where(CardPayment.order_id == order_id).order_by(CardPayment.id)
+    return list(await session.scalars(query))
+
+
 async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
     """The order's succeeded card attempt (a partial unique index keeps it to one)."""
     return await session.scalar(

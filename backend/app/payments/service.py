@@ -94,6 +94,11 @@ async def order_payment(session: AsyncSession, order_id: int) -> Transaction | N
     return await repository.order_payment(session, order_id)
 
 
+async def order_card_attempts(session: AsyncSession, order_id: int) -> list[CardPayment]:
+    """The order's card attempts, oldest first (staff read them with the provider's ids)."""
+    return await repository.order_card_attempts(session, order_id)
+
+
 async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
     """The card attempt that paid the order (status 'succeeded'; partial refunds leave it so),
     or None: not paid by card, or refunded in full by a cancel (status 'refunded')."""
