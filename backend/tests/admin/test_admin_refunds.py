@@ -42,7 +42,7 @@ async def test_an_admin_refunds_one_unit_of_a_line_from_the_order_page_once(clie
         f"/admin/order/refund-line/{order['id']}", data=sent, headers=SAME_ORIGIN
     )
 
-    # The order page: the payment with its ledger entry, nothing refunded, a Refund… per line.
+    # The order page: the payment with its ledger entry, nothing refunded, a "Refund line…" per line.
     assert "From money account" in page.text and "Nothing refunded." in page.text
     assert f"/admin/order/refund-line/{order['id']}?item={item_id}" in page.text
     # The form says what happens, asks to confirm (the CSP-safe script), and opening it
@@ -129,5 +129,24 @@ async def test_a_card_paid_order_lists_its_attempt_and_refund_with_the_providers
     refunds = page.text.split("order-refunds")[1].split("</table>")[0]
     assert "To the card" in refunds and "test-refund:" in refunds and "machine broke" in refunds
     assert "7.00 EUR" in refunds
-    # Every unit refunded: no Refund… left on the line.
+    # Every unit refunded: no "Refund line…" left.
     assert "/refund-line/" not in page.text
+
+
+async def test_the_dashboards_revenue_of_the_day_subtracts_the_refunds_made_today(client):
+    order = await paid_order(client)  # 18.00 paid today at Dock Street
+    await logged_in_admin(client)
+
+    def dock_street(page: str) -> str:
+        return page.split("Dock Street</td>")[1].split("</tr>")[0]
+
+    before = await client.get("/admin/")
+    await client.post(
+        f"/admin/order/refund-line/{order['id']}",
+        data={"item": str(order["items"][0]["id"]), "quantity": "1", "reason": "x", "key": "d"},
+        headers=SAME_ORIGIN,
+    )
+    after = await client.get("/admin/")
+
+    assert "18.00 EUR" in dock_street(before.text)
+    assert "9.00 EUR" in dock_street(after.text) and "18.00 EUR" not in dock_street(after.text)
