@@ -918,6 +918,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund Order Line
+         * @description Refund one line of a paid order, or part of its quantity (admins; support: 403
+         *     `order_action_forbidden`). The line's unit price x `quantity` goes back the way the order
+         *     was paid: to the account that paid (a ledger refund), or, paid at the counter, it is
+         *     recorded (`method` `counter`: the cash is given back by hand). The units return to the
+         *     store's stock; the order keeps its status and lists the refund in `refunds` (with its
+         *     `reason`), `refunded_total` and the line's `refunded_quantity`; the customer gets a mail
+         *     and the live `order` event `refunded`. More than is left of the line: 409
+         *     `refund_exceeds_line` with `refundable`; an unpaid or cancelled order: 409
+         *     `order_not_refundable`.
+         */
+        post: operations["refund_order_line"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts": {
         parameters: {
             query?: never;
@@ -1815,7 +1843,7 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
             /** User Id */
             user_id: number | null;
@@ -1831,6 +1859,16 @@ export interface components {
             currency: string;
             /** Items */
             items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Refunded Total
+             * @description What went back to the customer so far; equals `total` once every line is refunded (the order keeps its status) or a paid order was cancelled
+             */
+            refunded_total: string;
+            /**
+             * Refunds
+             * @description Line refunds and a cancel's refund, oldest first
+             */
+            refunds: components["schemas"]["RefundRead"][];
             /**
              * Created At
              * Format: date-time
@@ -1867,6 +1905,12 @@ export interface components {
             unit_price: string;
             /** Line Total */
             line_total: string;
+            /**
+             * Refunded Quantity
+             * @description Units of this line refunded so far (a cancel's refund leaves it)
+             * @default 0
+             */
+            refunded_quantity: number;
         };
         /** OrderLine */
         OrderLine: {
@@ -1904,7 +1948,7 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel) */
+            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
             /** User Id */
             user_id: number | null;
@@ -1920,6 +1964,16 @@ export interface components {
             currency: string;
             /** Items */
             items: components["schemas"]["OrderItemRead"][];
+            /**
+             * Refunded Total
+             * @description What went back to the customer so far; equals `total` once every line is refunded (the order keeps its status) or a paid order was cancelled
+             */
+            refunded_total: string;
+            /**
+             * Refunds
+             * @description Line refunds and a cancel's refund, oldest first
+             */
+            refunds: components["schemas"]["RefundRead"][];
             /**
              * Created At
              * Format: date-time
@@ -2497,6 +2551,64 @@ export interface components {
         RefreshRequest: {
             /** Refresh Token */
             refresh_token?: string | null;
+        };
+        /** RefundCreate */
+        RefundCreate: {
+            /**
+             * Item Id
+             * Format: int64
+             * @description The order line to refund (its `items[].id`)
+             */
+            item_id: number;
+            /**
+             * Quantity
+             * @description Units of the line to refund, at most what is left unrefunded of it
+             */
+            quantity: number;
+            /**
+             * Reason
+             * @description Why, as the customer's mail, the order's page and the audit log say it
+             */
+            reason: string;
+        };
+        /**
+         * RefundMethod
+         * @enum {string}
+         */
+        RefundMethod: "balance" | "card" | "counter";
+        /** RefundRead */
+        RefundRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Item Id
+             * @description The line refunded; null: the whole order's rest, as cancelling a paid order refunds it
+             */
+            item_id: number | null;
+            /**
+             * Product Name
+             * @description The line's product; null with `item_id`
+             */
+            product_name: string | null;
+            /**
+             * Quantity
+             * @description Units refunded (for a whole order: all units left)
+             */
+            quantity: number;
+            /** Amount */
+            amount: string;
+            /** @description `balance` (back to the account that paid), `card` (through the payment provider), `counter` (paid at the counter: the cash is given back by hand) */
+            method: components["schemas"]["RefundMethod"];
+            /** Reason */
+            reason: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /**
          * RoleName
@@ -3390,7 +3502,7 @@ export interface components {
          * OrderEventKind
          * @enum {string}
          */
-        OrderEventKind: "placed" | "paid" | "status_changed" | "cancelled";
+        OrderEventKind: "placed" | "paid" | "status_changed" | "cancelled" | "refunded";
         /**
          * OrderFrame
          * @description The server frame `order` (and the Redis event, as is).
@@ -8611,6 +8723,111 @@ export interface operations {
                 };
             };
             /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refund_order_line: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Unique per refund (a UUID): the same key again answers the first result and refunds nothing more; another refund under a used key answers 422. */
+                "idempotency-key": string;
+            };
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderDetail"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role; Your role may not do this to an order */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found; The order has no such line */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing paid to refund; More than is left of the line to refund; A request with this Idempotency-Key is running; The balance would exceed the largest amount an account holds */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
