@@ -42,7 +42,7 @@ async def test_an_admin_refunds_one_unit_of_a_line_from_the_order_page_once(clie
         f"/admin/order/refund-line/{order['id']}", data=sent, headers=SAME_ORIGIN
     )
 
-    # The order page: the payment with its ledger entry, nothing refunded, a "Refund line…" per line.
+    # The order page: the payment with its ledger entry, nothing refunded, "Refund line…" per line.
     assert "From money account" in page.text and "Nothing refunded." in page.text
     assert f"/admin/order/refund-line/{order['id']}?item={item_id}" in page.text
     # The form says what happens, asks to confirm (the CSP-safe script), and opening it

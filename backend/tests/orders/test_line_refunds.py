@@ -331,7 +331,9 @@ async def test_the_customer_is_mailed_the_audit_logs_and_the_board_hears_of_it(c
         ).all()
 
     assert response.status_code == 201, response.text
-    assert "We refunded 1 × Oat milk flat white, €4.20: out of oat milk." in text_of(message)
+    assert "We refunded 1 \N{MULTIPLICATION SIGN} Oat milk flat white, €4.20: out of oat milk." in (
+        text_of(message)
+    )
     assert message["Subject"] == f"Refund for your order {order['number']}"
     [frame] = [f for f in frames if f["event"] == "refunded"]
     assert frame["order"]["id"] == order["id"]
