@@ -91,6 +91,11 @@ celery_app.conf.update(
             "task": "app.payments.tasks.expire_top_ups",
             "schedule": crontab(minute="*/5"),
         },
+        # Card orders unpaid when their hold ends: cancelled, their stock back on the shelf.
+        "expire-payment-holds": {
+            "task": "app.payments.tasks.expire_payment_holds",
+            "schedule": crontab(minute="*"),
+        },
         # Jobs an API process committed but died before publishing (app.core.outbox).
         "relay-job-outbox": {
             "task": "app.core.outbox.relay_jobs",

@@ -230,6 +230,9 @@ class Settings(BaseSettings):
     top_up_max_amount: Decimal = Field(default=Decimal("500.00"), gt=0, decimal_places=2)
     # A top-up not paid within this time expires (a periodic job marks it; nothing is credited).
     top_up_ttl_minutes: int = Field(default=30, ge=1)
+    # A card order keeps its stock this long after checkout while the customer pays; unpaid by
+    # then, a periodic job cancels it and the stock returns.
+    payment_hold_minutes: int = Field(default=15, ge=1, le=1440)
     # Unfinished top-ups an account may have at once.
     top_up_max_pending: int = Field(default=5, ge=1)
     support_message_max_bytes: int = 4096

@@ -61,13 +61,15 @@ async def metrics_access(request: Request) -> None:
 ORDERS_PLACED = Counter(
     "shop_orders_placed_total",
     "Orders placed (committed), by store and payment method (account: paid at checkout "
-    "from the balance; unpaid: to be paid later or at the counter).",
+    "from the balance; card: to be paid through the provider; unpaid: to be paid later or "
+    "at the counter).",
     ["store", "payment_method"],
 )
 ORDERS_CANCELLED = Counter(
     "shop_orders_cancelled_total",
     "Orders cancelled (committed), by store and how they had been paid "
-    "(account: refunded to the balance; unpaid).",
+    "(account: refunded to the balance; card: refunded through the provider; counter: paid "
+    "at the counter; unpaid).",
     ["store", "payment_method"],
 )
 REVENUE = Counter(
@@ -114,14 +116,33 @@ MAILS = Counter(
 )
 WEBHOOKS = Counter(
     "shop_payment_webhooks_total",
-    "Payment provider webhooks by outcome (credited, duplicate, rejected) and, for a "
-    "rejection, the problem code answered.",
+    "Payment provider webhooks by outcome (credited, paid, refunded, failed, canceled, "
+    "declined, duplicate, ignored, rejected) and, for a rejection, the problem code answered.",
     ["outcome", "reason"],
 )
 TOP_UPS = Counter(
     "shop_top_ups_total",
     "Top-ups by outcome: created, credited, declined, expired.",
     ["outcome"],
+)
+PAYMENTS = Counter(
+    "shop_payments_total",
+    "Card payments of orders by provider and outcome: created (an attempt opened at the "
+    "provider), succeeded, failed (declined: the customer may try again), canceled, "
+    "refunded (given back: on cancel, or paid after the hold ended with the stock gone).",
+    ["provider", "outcome"],
+)
+PAYMENT_HOLDS_EXPIRED = Counter(
+    "shop_payment_holds_expired_total",
+    "Card orders cancelled because their payment hold (PAYMENT_HOLD_MINUTES) ended unpaid; "
+    "their stock went back to the shelf.",
+)
+PAYMENT_OLDEST_PENDING = Gauge(
+    "shop_payment_oldest_pending_seconds",
+    "Age of the oldest card order still awaiting payment, as the hold expiry job saw it on "
+    "its last run (0: none). Past the hold plus a margin, the expiry job is not doing its "
+    "work (alert PaymentsAwaitingTooLong).",
+    multiprocess_mode="mostrecent",
 )
 TOP_UP_AMOUNT = Counter(
     "shop_top_up_credited_amount_total",

@@ -14,6 +14,7 @@ from app.core.language import LanguageDep
 from app.core.redis import redis
 from app.core.schemas import Schema
 from app.core.types import Money
+from app.payments import service as payments_service
 from app.stores import service as stores_service
 from app.stores.schemas import StoreRead
 
@@ -54,6 +55,9 @@ class ShopInfo(Schema):
         description="How pickup works (PICKUP_TERMS; in Russian: PICKUP_TERMS_RU)."
     )
     top_up: TopUpLimits
+    card_payments: bool = Field(
+        description="Checkout takes cards (`payment_method: card`): a payment provider is set"
+    )
     stores: list[StoreRead]
     error_reporting: ErrorReporting | None = None
 
@@ -72,6 +76,7 @@ async def shop_info(session: SessionDep, language: LanguageDep) -> ShopInfo:
         delivery_terms=delivery_terms or None,
         pickup_terms=pickup_terms,
         top_up=TopUpLimits(minimum=settings.top_up_min_amount, maximum=settings.top_up_max_amount),
+        card_payments=payments_service.card_payments_enabled(),
         stores=[StoreRead.model_validate(store) for store in stores],
         error_reporting=ErrorReporting(
             dsn=settings.sentry_dsn,

@@ -112,6 +112,10 @@ class Order(IdMixin, TimestampMixin, Base):
     # Not columns: filled by the order queries (app.orders.repository) for the API.
     customer_name: Mapped[str | None] = query_expression()
     payment: Mapped[str | None] = query_expression()
+    # The latest open card attempt's page while the order awaits payment.
+    pay_url: Mapped[str | None] = query_expression()
+    # The card attempts as JSON objects, read for staff only (None for anyone else).
+    payments: Mapped[list[dict[str, Any]] | None] = query_expression()
 
     user: Mapped[User | None] = relationship(lazy="raise")
     store: Mapped[Store] = relationship(lazy="raise")

@@ -48,6 +48,10 @@ class OpenOrders(Conflict):
     code, title = "open_orders", "Orders are still open"
 
 
+class CardPaymentClosed(Conflict):
+    code, title = "card_payment_closed", "The order cannot be paid by card now"
+
+
 class OrderItemNotFound(NotFound):
     code, title = "order_item_not_found", "The order has no such line"
 

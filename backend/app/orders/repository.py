@@ -7,22 +7,30 @@ from typing import Any
 
 from sqlalchemy import (
     Exists,
+    String,
+    and_,
     case,
+    cast,
     exists,
     func,
+    literal,
+    not_,
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import JSONB, aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from app.core.listing import Filter, ListParams, ListSpec, Page, paginate, search_columns
 from app.models import (
+    CardPayment,
+    CardPaymentStatus,
     Order,
     OrderRefund,
     OrderStatus,
     OrderStatusChange,
+    PaymentMethod,
     Product,
     Profile,
     Stock,
@@ -74,9 +82,13 @@ def _ledger_has(kind: str) -> Exists:
     return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
 
 
-# How the order was paid, from the ledger (an order is paid at most once), its whole-order
-# refund (a paid order cancelled: line refunds leave the payment as it was) and the status
-# history (paid without a ledger entry: at the counter).
+# How the order was paid, from the ledger and the card attempts (an order is paid at most
+# once), its whole-order refund (a paid order cancelled: line refunds leave the payment as
+# it was) and the status history (paid without a ledger entry: at the counter).
+def _card_payment(status: CardPaymentStatus) -> Exists:
+    return exists().where(CardPayment.order_id == Order.id, CardPayment.status == status)
+
+
 PAYMENT = case(
     (
         exists().where(
@@ -85,6 +97,8 @@ PAYMENT = case(
         ),
         "refunded",
     ),
+    (_card_payment(CardPaymentStatus.succeeded), "card"),
+    (_card_payment(CardPaymentStatus.refunded), "refunded"),
     (_ledger_has(TransactionKind.payment), "account"),
     (
         exists().where(
@@ -95,12 +109,56 @@ PAYMENT = case(
     else_="unpaid",
 )
 
+# The page of the newest open card attempt, while the order awaits payment.
+PAY_URL = (
+    select(CardPayment.redirect_url)
+    .where(
+        CardPayment.order_id == Order.id,
+        CardPayment.status == CardPaymentStatus.pending,
+        Order.status == OrderStatus.pending,
+    )
+    .order_by(CardPayment.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+# The card attempts, oldest first, as JSON (amounts as text: "4.50" stays "4.50").
+_ATTEMPT = func.jsonb_build_object(
+    literal("id"),
+    CardPayment.id,
+    literal("provider"),
+    CardPayment.provider,
+    literal("provider_reference"),
+    CardPayment.provider_reference,
+    literal("payment_id"),
+    CardPayment.payment_id,
+    literal("amount"),
+    cast(CardPayment.amount, String),
+    literal("currency"),
+    CardPayment.currency,
+    literal("status"),
+    CardPayment.status,
+    literal("created_at"),
+    CardPayment.created_at,
+)
+CARD_PAYMENTS = (
+    select(
+        func.coalesce(
+            func.jsonb_agg(aggregate_order_by(_ATTEMPT, CardPayment.id)),
+            cast(literal("[]"), JSONB),
+        )
+    )
+    .where(CardPayment.order_id == Order.id)
+    .scalar_subquery()
+    .cast(JSONB)
+)
+
 _LIST_LOAD = (
     joinedload(Order.store),
     selectinload(Order.items),
     selectinload(Order.refunds).joinedload(OrderRefund.item),
     with_expression(Order.customer_name, CUSTOMER_NAME),
     with_expression(Order.payment, PAYMENT),
+    with_expression(Order.pay_url, PAY_URL),
 )
 _DETAIL_LOAD = (*_LIST_LOAD, selectinload(Order.history))
 
@@ -114,12 +172,15 @@ async def list_orders(session: AsyncSession, params: ListParams, user_id: int | 
 
 
 async def detail(session: AsyncSession, order_id: int, user_id: int | None = None) -> Order | None:
-    """An order with store, items and history (three statements)."""
+    """An order with store, items and history (three statements); for staff (`user_id`
+    None) with its card attempts."""
     query = (
         select(Order).where(Order.id == order_id, Order.deleted_at.is_(None)).options(*_DETAIL_LOAD)
     )
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
+    else:
+        query = query.options(with_expression(Order.payments, CARD_PAYMENTS))
     result = await session.scalars(query.execution_options(populate_existing=True))
     return result.unique().one_or_none()
 
@@ -137,6 +198,16 @@ async def lock(session: AsyncSession, order_id: int, user_id: int | None = None)
     if user_id is not None:
         query = query.where(Order.user_id == user_id)
     return await session.scalar(query)
+
+
+async def pay_url(session: AsyncSession, order_id: int) -> str | None:
+    """The page of the order's newest open card attempt."""
+    return await session.scalar(
+        select(CardPayment.redirect_url)
+        .where(CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.pending)
+        .order_by(CardPayment.id.desc())
+        .limit(1)
+    )
 
 
 async def is_owner(session: AsyncSession, order_id: int, user_id: int) -> bool:
@@ -187,7 +258,7 @@ async def store_day(
         .join(Order, Order.id == OrderRefund.order_id)
         .where(*live, Order.status != OrderStatus.cancelled, OrderRefund.created_at >= since)
     )
-    waiting = select(func.count()).where(*live, Order.status.in_(new))
+    waiting = select(func.count()).where(*live, Order.status.in_(new), not_(AWAITING_CARD))
     row = (
         await session.execute(
             select(
@@ -199,6 +270,35 @@ async def store_day(
         )
     ).one()
     return int(row[0]), Decimal(row[1]) - Decimal(row[2]), int(row[3])
+
+
+# A card order whose payment has not come yet: nothing to prepare.
+AWAITING_CARD = and_(
+    Order.status == OrderStatus.pending, Order.payment_method == PaymentMethod.card
+)
+
+
+async def due_payment_holds(session: AsyncSession, now: datetime) -> list[int]:
+    """Card orders still awaiting payment whose hold has ended (the partial index's scan)."""
+    rows = await session.scalars(
+        select(Order.id)
+        .where(
+            Order.status == OrderStatus.pending,
+            Order.hold_expires_at.is_not(None),
+            Order.hold_expires_at <= now,
+        )
+        .order_by(Order.hold_expires_at)
+    )
+    return list(rows)
+
+
+async def oldest_pending_hold(session: AsyncSession) -> datetime | None:
+    """When the oldest card order still awaiting payment was placed."""
+    return await session.scalar(
+        select(func.min(Order.created_at)).where(
+            Order.status == OrderStatus.pending, Order.hold_expires_at.is_not(None)
+        )
+    )
 
 
 async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, Product]:

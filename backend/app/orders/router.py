@@ -13,6 +13,7 @@ from app.core.types import PathId
 from app.models import Order
 from app.orders import idempotency, refunds, service
 from app.orders.errors import (
+    CardPaymentClosed,
     CartEmpty,
     IdempotencyKeyInProgress,
     IdempotencyKeyReused,
@@ -29,6 +30,7 @@ from app.orders.errors import (
 )
 from app.orders.repository import ADMIN_ORDER_LIST
 from app.orders.schemas import (
+    CardAttemptRead,
     OrderCreate,
     OrderDetail,
     OrderPay,
@@ -36,7 +38,13 @@ from app.orders.schemas import (
     OrderStatusUpdate,
     RefundCreate,
 )
-from app.payments.errors import AccountNotFound, BalanceLimit, InsufficientFunds
+from app.payments.errors import (
+    AccountNotFound,
+    BalanceLimit,
+    CardPaymentsDisabled,
+    InsufficientFunds,
+    PaymentProviderUnavailable,
+)
 from app.stores.errors import StoreNotFound
 
 router = APIRouter(prefix="/orders", tags=["orders"])
@@ -66,6 +74,8 @@ CHECKOUT_REFUSALS: dict[type[AppError], str] = {
         InsufficientFunds,
         IdempotencyKeyInProgress,
         IdempotencyKeyReused,
+        CardPaymentsDisabled,
+        PaymentProviderUnavailable,
     ),
 )
 async def create_order(
@@ -87,7 +97,13 @@ async def create_order(
     lines (those lines then leave the cart). Stock at the store is taken in one transaction;
     when it does not cover every line, 409 `out_of_stock` lists each short line with
     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
-    the order is paid at once from that account (409 `insufficient_funds` otherwise)."""
+    the order is paid at once from that account (409 `insufficient_funds` otherwise). With
+    `payment_method: card` the order awaits payment (`pending`) with its stock held until
+    `hold_expires_at` (PAYMENT_HOLD_MINUTES); send the customer to `pay_url`, the provider's
+    page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
+    notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
+    returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
+    nothing is kept (no order, no stock taken)."""
     try:
         response = await idempotency.respond_once(
             session,
@@ -146,17 +162,44 @@ async def pay_order(
 
 
 @router.post(
+    "/{order_id}/payments",
+    response_model=CardAttemptRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(
+        Unauthorized,
+        OrderNotFound,
+        CardPaymentClosed,
+        CardPaymentsDisabled,
+        PaymentProviderUnavailable,
+    ),
+)
+async def retry_card_payment(
+    order_id: OrderId, user: CurrentUser, session: SessionDep
+) -> CardAttemptRead:
+    """Try paying a card order of yours again (after a decline, or a closed page): a new
+    attempt at the provider; send the customer to `pay_url`. Only while the order awaits
+    payment and its hold lasts; otherwise 409 `card_payment_closed`."""
+    return await service.retry_card_payment(session, user, order_id)
+
+
+@router.post(
     "/{order_id}/cancel",
     response_model=OrderDetail,
     responses=problem_responses(
-        Unauthorized, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        Unauthorized,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep) -> Order:
     """Cancel a pending or paid order: the stock returns to the store and a payment is
-    refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
-    is not yours only as an admin (refunding is a money decision), else 403
-    `order_action_forbidden` and nothing changes."""
+    refunded to its account, or for a card payment through the provider (the whole
+    amount). Yours, pending or paid; staff: any pending one; a paid one that is not yours
+    only as an admin (refunding is a money decision), else 403 `order_action_forbidden` and
+    nothing changes."""
     return await service.cancel_order(session, user, order_id)
 
 
@@ -164,7 +207,12 @@ async def cancel_order(order_id: OrderId, user: CurrentUser, session: SessionDep
     "/{order_id}",
     response_model=OrderDetail,
     responses=problem_responses(
-        *ROLE_REFUSED, OrderActionForbidden, OrderNotFound, InvalidTransition, BalanceLimit
+        *ROLE_REFUSED,
+        OrderActionForbidden,
+        OrderNotFound,
+        InvalidTransition,
+        BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def update_order_status(

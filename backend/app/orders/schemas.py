@@ -1,13 +1,13 @@
 import enum
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.core.schemas import InputSchema, Schema
 from app.core.types import Id, TextLimits, WholeNumber
-from app.models import OrderStatus, RefundMethod
+from app.models import OrderStatus, PaymentMethod, RefundMethod
 
 
 class OrderLine(InputSchema):
@@ -23,6 +23,32 @@ class OrderCreate(InputSchema):
     pay_with_account_id: Id | None = Field(
         None, description="Pay at once from this account of yours; 409 if the balance is short"
     )
+    payment_method: Annotated[PaymentMethod, Field(strict=False)] | None = Field(
+        None,
+        description="`pickup` (pay at the counter), `balance` (needs `pay_with_account_id`) "
+        "or `card`: the order awaits payment with its stock held for PAYMENT_HOLD_MINUTES "
+        "and the answer's `pay_url` is the provider's page. Default: `balance` with "
+        "`pay_with_account_id`, else `pickup`",
+    )
+
+    @model_validator(mode="after")
+    def _method_fits_the_account(self) -> "OrderCreate":
+        method = self.payment_method
+        if method is None:
+            return self
+        if method == PaymentMethod.balance and self.pay_with_account_id is None:
+            raise ValueError("payment_method `balance` needs `pay_with_account_id`")
+        if method != PaymentMethod.balance and self.pay_with_account_id is not None:
+            raise ValueError(f"payment_method `{method}` takes no `pay_with_account_id`")
+        return self
+
+    @property
+    def method(self) -> PaymentMethod:
+        if self.payment_method is not None:
+            return self.payment_method
+        if self.pay_with_account_id is not None:
+            return PaymentMethod.balance
+        return PaymentMethod.pickup
 
 
 class OrderPay(InputSchema):
@@ -90,7 +116,8 @@ class OrderPayment(enum.StrEnum):
     unpaid = "unpaid"
     account = "account"  # from the customer's balance
     counter = "counter"  # staff set `paid`: taken at the counter, no ledger entry
-    refunded = "refunded"  # paid, then cancelled and refunded (line refunds leave the payment)
+    refunded = "refunded"  # paid (balance or card), refunded when cancelled (not by lines)
+    card = "card"  # through the payment provider
 
 
 class OrderRead(Schema):
@@ -98,9 +125,21 @@ class OrderRead(Schema):
     number: str = Field(description="Human-friendly order number, e.g. 261123-01042")
     status: OrderStatus
     payment: OrderPayment = Field(
-        description="`unpaid`; `account` (from the balance); `counter` (staff recorded a "
-        "payment at the counter); `refunded` (paid from the balance, refunded on cancel; "
-        "line refunds leave this as it was: see `refunds`)"
+        description="`unpaid`; `account` (from the balance); `card` (through the payment "
+        "provider); `counter` (staff recorded a payment at the counter); `refunded` (paid "
+        "from the balance or by card, refunded on cancel; line refunds leave this as it "
+        "was: see `refunds`)"
+    )
+    payment_method: PaymentMethod = Field(
+        description="How the customer chose to pay at checkout: pickup, balance or card"
+    )
+    hold_expires_at: datetime | None = Field(
+        description="A card order awaiting payment: its stock is held until then, and unpaid "
+        "by then it is cancelled; null otherwise"
+    )
+    pay_url: str | None = Field(
+        description="The provider's page of the latest open card attempt while the order "
+        "awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise"
     )
     user_id: int | None
     customer_name: str | None = Field(
@@ -122,5 +161,26 @@ class OrderRead(Schema):
     updated_at: datetime
 
 
+class CardPaymentRead(Schema):
+    """One attempt to pay an order by card, as staff see it."""
+
+    id: int
+    provider: str
+    provider_reference: str | None = Field(description="The provider's id of the checkout")
+    payment_id: str | None = Field(description="The provider's id of the money taken")
+    amount: Decimal
+    currency: str
+    status: Literal["pending", "succeeded", "failed", "canceled", "refunded"]
+    created_at: datetime
+
+
 class OrderDetail(OrderRead):
     history: list[StatusChangeRead]
+    payments: list[CardPaymentRead] | None = Field(
+        None, description="Staff only (null for customers): the card attempts, oldest first"
+    )
+
+
+class CardAttemptRead(Schema):
+    pay_url: str = Field(description="The provider's page: send the customer here")
+    hold_expires_at: datetime = Field(description="The stock is held until then")

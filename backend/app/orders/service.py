@@ -6,7 +6,7 @@ updates, so concurrent buyers can never oversell or overdraw. Every change publi
 order event (app.orders.events) once that transaction commits."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,12 +20,16 @@ from app.core.listing import ListParams, Page
 from app.core.metrics import (
     ORDERS_CANCELLED,
     ORDERS_PLACED,
+    PAYMENT_HOLDS_EXPIRED,
+    PAYMENT_OLDEST_PENDING,
     REVENUE,
     REVENUE_CANCELLED,
     count_after_commit,
 )
 from app.core.money import MONEY_MAX
 from app.models import (
+    CardPayment,
+    CardPaymentStatus,
     Order,
     OrderItem,
     OrderRefund,
@@ -40,6 +44,7 @@ from app.models import (
 )
 from app.orders import events, repository, tasks
 from app.orders.errors import (
+    CardPaymentClosed,
     CartEmpty,
     InvalidTransition,
     OpenOrders,
@@ -52,6 +57,7 @@ from app.orders.errors import (
 )
 from app.orders.events import OrderEventKind
 from app.orders.schemas import (
+    CardAttemptRead,
     OrderCreate,
     OrderDetail,
     OrderItemRead,
@@ -60,6 +66,9 @@ from app.orders.schemas import (
     StatusChangeRead,
 )
 from app.payments import service as payments_service
+from app.payments.errors import UnknownCardPayment
+from app.payments.schemas import NotificationResult
+from app.payments.service import ProviderEvent
 from app.stores import service as stores_service
 
 S = OrderStatus
@@ -145,11 +154,15 @@ def ensure_may(user: User, order: Order, action: OrderAction) -> None:
 
 
 def _record_status(
-    session: AsyncSession, order: Order, new: str, actor: User, *, old: str | None
+    session: AsyncSession, order: Order, new: str, actor: User | None, *, old: str | None
 ) -> OrderStatusChange:
+    """`actor` None: the shop itself (the provider's notification, the hold's expiry)."""
     order.status = new
     change = OrderStatusChange(
-        order_id=order.id, from_status=old, to_status=new, changed_by_id=actor.id
+        order_id=order.id,
+        from_status=old,
+        to_status=new,
+        changed_by_id=actor.id if actor is not None else None,
     )
     session.add(change)
     if new in MAILED_STATUSES:
@@ -168,8 +181,13 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
     wanted = await _lines_to_order(session, user, data)
     products = await _products_for_sale(session, wanted)
     total = _order_total(products, wanted)
-    await _take_stock(session, store, products, wanted)
+    card = data.method == PaymentMethod.card
+    if not card:
+        await _take_stock(session, store, products, wanted)
     order, history = await _create_order(session, user, store, products, wanted, total)
+    order.payment_method = data.method
+    if card:
+        await _open_card_payment(session, order, user, store, products, wanted)
     payment = OrderPayment.unpaid
     if data.pay_with_account_id is not None:
         history.append(await _pay_at_checkout(session, order, user, data.pay_with_account_id))
@@ -177,10 +195,31 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
         payment = OrderPayment.account if total > 0 else OrderPayment.counter
     if data.items is None:
         await cart_service.remove_ordered(session, user, list(wanted))
-    paid = "account" if data.pay_with_account_id is not None else "unpaid"
+    paid = "account" if data.pay_with_account_id is not None else "card" if card else "unpaid"
     count_after_commit(session, ORDERS_PLACED.labels(store.name, paid))
     count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
     return await _announce_placed(session, order, user, store, history, payment)
+
+
+async def _open_card_payment(
+    session: AsyncSession,
+    order: Order,
+    user: User | None,
+    store: Store,
+    products: dict[int, Product],
+    wanted: dict[int, int],
+) -> CardPayment:
+    """A card order: the provider's page first, then the stock, held until the hold ends.
+    The provider is called before the stock rows are locked, so buyers of the same products
+    never wait for its answer; when it cannot be reached (503) or the stock is short (409),
+    the transaction rolls back and nothing is kept (an unused checkout at the provider simply
+    expires)."""
+    order.hold_expires_at = datetime.now(UTC) + timedelta(minutes=settings.payment_hold_minutes)
+    attempt = await payments_service.open_card_payment(
+        session, order, user.id if user is not None else None
+    )
+    await _take_stock(session, store, products, wanted)
+    return attempt
 
 
 async def _lines_to_order(session: AsyncSession, user: User, data: OrderCreate) -> dict[int, int]:
@@ -272,6 +311,12 @@ async def _pay_at_checkout(
     return _record_status(session, order, S.paid, user, old=S.pending)
 
 
+async def _pay_url(session: AsyncSession, order: Order) -> str | None:
+    if order.payment_method != PaymentMethod.card or order.status != S.pending:
+        return None
+    return await repository.pay_url(session, order.id)
+
+
 async def _announce_placed(
     session: AsyncSession,
     order: Order,
@@ -290,6 +335,9 @@ async def _announce_placed(
         number=order.number,
         status=S(order.status),
         payment=payment,
+        payment_method=PaymentMethod(order.payment_method),
+        hold_expires_at=order.hold_expires_at,
+        pay_url=await _pay_url(session, order),
         user_id=order.user_id,
         customer_name=user.full_name or user.username,
         store=OrderStoreRead.model_validate(store),
@@ -335,7 +383,7 @@ async def cancel_order(session: AsyncSession, user: User, order_id: int) -> Orde
     return detail
 
 
-async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
+async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> None:
     if order.status not in CANCELLABLE:
         raise InvalidTransition(
             f"Order {order.number} is {order.status}; only pending or paid orders can be "
@@ -357,10 +405,40 @@ async def _cancel(session: AsyncSession, order: Order, actor: User) -> None:
                 transaction_id=entry,
                 status=RefundStatus.succeeded,
                 reason="Order cancelled",
-                created_by_id=actor.id,
+                created_by_id=actor.id if actor else None,
             )
         )
-    paid = "account" if was_paid_by_balance else "counter" if order.status == S.paid else "unpaid"
+    card = None
+    if order.payment_method == PaymentMethod.card:
+        # Paid: what is left of it back through the provider; awaiting: its attempts end.
+        card_refund = await payments_service.refund_card_order(session, order.id)
+        if card_refund is not None:
+            card, amount, answer = card_refund
+            if amount > 0:
+                session.add(
+                    OrderRefund(
+                        order_id=order.id,
+                        quantity=max(1, sum(_units_left(order).values())),
+                        amount=amount,
+                        method=RefundMethod.card,
+                        card_payment_id=card.id,
+                        provider_refund_id=answer.reference if answer else None,
+                        status=answer.status if answer else RefundStatus.succeeded,
+                        reason="Order cancelled",
+                        created_by_id=actor.id if actor else None,
+                    )
+                )
+        await payments_service.end_pending_card_payments(session, order.id)
+        order.hold_expires_at = None
+    paid = (
+        "account"
+        if was_paid_by_balance
+        else "card"
+        if card is not None
+        else "counter"
+        if order.status == S.paid
+        else "unpaid"
+    )
     _record_status(session, order, S.cancelled, actor, old=order.status)
     await session.flush()
     store = await session.get(Store, order.store_id)
@@ -389,18 +467,22 @@ class Cancellation:
     allowed: bool
     refund: Decimal | None  # None: nothing was paid
     refund_account_id: int | None
+    refund_provider: str | None  # paid by card: the provider the refund goes through
     stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
 
 
 async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
     order = await get_order(session, staff, order_id)
     payment = await payments_service.order_payment(session, order.id)
+    card = await payments_service.order_card_payment(session, order.id)
+    paid = -payment.amount if payment is not None else card.amount if card is not None else None
     left = _units_left(order)
     return Cancellation(
         order=order,
         allowed=order.status in CANCELLABLE,
-        refund=-payment.amount - order.refunded_total if payment is not None else None,
+        refund=paid - order.refunded_total if paid is not None else None,
         refund_account_id=payment.account_id if payment is not None else None,
+        refund_provider=card.provider if card is not None else None,
         stock_back=[
             (item.product_name, left[item.product_id])
             for item in order.items
@@ -461,3 +543,132 @@ async def ensure_none_open(session: AsyncSession, user_id: int) -> None:
             f"Order(s) {', '.join(numbers)} are still open: collect or cancel them first.",
             orders=numbers,
         )
+
+
+# --- card payments -----------------------------------------------------------------------------
+
+
+async def retry_card_payment(session: AsyncSession, user: User, order_id: int) -> CardAttemptRead:
+    """A new card attempt for the customer's own card order awaiting payment (after a
+    decline, or a page closed), while its hold lasts; 409 `card_payment_closed` otherwise."""
+    order = await repository.lock(session, order_id, user.id)
+    if order is None:
+        raise OrderNotFound
+    now = datetime.now(UTC)
+    hold = order.hold_expires_at
+    if (
+        order.payment_method != PaymentMethod.card
+        or order.status != S.pending
+        or hold is None
+        or hold <= now
+    ):
+        raise CardPaymentClosed(
+            f"Order {order.number} is {order.status}: "
+            + (
+                "it is not paid by card."
+                if order.payment_method != PaymentMethod.card
+                else "its payment hold has ended."
+                if order.status == S.pending
+                else "there is nothing to pay."
+            ),
+            current_status=order.status,
+        )
+    attempt = await payments_service.open_card_payment(session, order, user.id)
+    assert attempt.redirect_url is not None  # set from the provider's answer
+    return CardAttemptRead(pay_url=attempt.redirect_url, hold_expires_at=hold)
+
+
+async def settle_card_payment(
+    session: AsyncSession, provider: str, event: ProviderEvent
+) -> NotificationResult:
+    """What a provider's checked notification about an order's payment changes, under the
+    order's row lock (so 20 copies at once pay it once):
+
+    - success, order awaiting payment: the attempt succeeded, the order is paid (its `paid`
+      event and mail once);
+    - success for an order cancelled meanwhile (the hold ended): the stock is taken again
+      when the store has it (the order is paid, the history says so), else the money goes
+      back through the provider at once and the customer is told why;
+    - success for an order paid already by another attempt: that money goes back too;
+    - `failed`: the attempt failed, the order stays payable while its hold lasts;
+    - `canceled`: the attempt is over (the order stays payable until the hold ends).
+    The amount and currency of a success must be the attempt's."""
+    if event.order_id is None:
+        return NotificationResult(status="ignored")
+    order = await repository.lock(session, event.order_id)
+    if order is None or order.payment_method != PaymentMethod.card:
+        raise UnknownCardPayment(f"No card order {event.order_id}.")
+    attempt = await payments_service.card_attempt_for(session, provider, event)
+
+    def result(status: str) -> NotificationResult:
+        return NotificationResult.model_validate({"status": status, "order_id": order.id})
+
+    if event.status != "succeeded":
+        if attempt.status not in (CardPaymentStatus.pending, CardPaymentStatus.failed):
+            return result("ignored")
+        status = CardPaymentStatus(event.status)
+        if attempt.status == status:
+            return result("duplicate")
+        payments_service.finish_card_payment(session, attempt, status, None)
+        await session.flush()
+        return result(status.value)
+    payments_service.check_card_amount(attempt, event)
+    if attempt.payment_id == event.payment_id and attempt.status in (
+        CardPaymentStatus.succeeded,
+        CardPaymentStatus.refunded,
+    ):
+        return result("duplicate")
+    paid = await payments_service.order_card_payment(session, order.id)
+    if paid is not None or order.status not in (S.pending, S.cancelled):
+        # Paid twice (two attempts), or paid otherwise meanwhile: this money goes back.
+        await payments_service.refund_card_payment(session, attempt, event.payment_id)
+        return result("refunded")
+    old = S(order.status)
+    if old == S.cancelled and not await _retake_stock(session, order):
+        await payments_service.refund_card_payment(session, attempt, event.payment_id)
+        enqueue(session, tasks.send_status_mail, order.id, "payment_refunded")
+        return result("refunded")
+    payments_service.finish_card_payment(
+        session, attempt, CardPaymentStatus.succeeded, event.payment_id
+    )
+    order.hold_expires_at = None
+    _record_status(session, order, S.paid, None, old=old)
+    await session.flush()
+    enqueue(session, tasks.send_status_mail, order.id, "paid")
+    detail = await repository.detail(session, order.id)
+    assert detail is not None  # locked above
+    events.emit(session, detail, OrderEventKind.paid, old)
+    return result("paid")
+
+
+async def _retake_stock(session: AsyncSession, order: Order) -> bool:
+    """A late payment: the cancelled order's lines from the store's stock again, all or none."""
+    wanted = {item.product_id: item.quantity for item in order.items}
+    if any(pid is None for pid in wanted):  # a product deleted since
+        return False
+    lines = {pid: qty for pid, qty in wanted.items() if pid is not None}
+    await repository.products(session, list(lines))  # the lock order of a checkout
+    return not await repository.take_stock(session, order.store_id, lines)
+
+
+async def expire_payment_hold(session: AsyncSession, order_id: int, now: datetime) -> bool:
+    """Cancel one card order whose hold has ended unpaid: the stock returns, its attempts
+    end, the customer is told. Under the order's row lock and only from `pending`, so two
+    runs at once do it once. False when there was nothing to do."""
+    order = await repository.lock(session, order_id)
+    hold = order.hold_expires_at if order is not None else None
+    if order is None or order.status != S.pending or hold is None or hold > now:
+        return False
+    await _cancel(session, order, None)
+    count_after_commit(session, PAYMENT_HOLDS_EXPIRED)
+    detail = await repository.detail(session, order.id)
+    assert detail is not None  # locked above
+    events.emit(session, detail, OrderEventKind.cancelled, S.pending)
+    return True
+
+
+async def due_payment_holds(session: AsyncSession, now: datetime) -> list[int]:
+    """The card orders whose hold has ended unpaid; notes the oldest one still awaiting."""
+    oldest = await repository.oldest_pending_hold(session)
+    PAYMENT_OLDEST_PENDING.set((now - oldest).total_seconds() if oldest is not None else 0)
+    return await repository.due_payment_holds(session, now)

@@ -22,6 +22,8 @@ SENT_KEY_TTL = 30 * 24 * 3600
 STATUS_HEADLINES = {
     "ready": "is ready for pickup",
     "cancelled": "has been cancelled",
+    "paid": "is paid",
+    "payment_refunded": "could not be kept: your card payment was refunded",
 }
 
 

@@ -71,3 +71,15 @@ class PaymentProviderUnavailable(ServiceUnavailable):
 
 class InvalidNotification(AppError):
     status, code, title = 400, "invalid_notification", "The notification is not one we can read"
+
+
+class CardPaymentsDisabled(AppError):
+    status, code, title = 503, "card_payments_disabled", "This shop takes no card payments"
+
+
+class UnknownCardPayment(AppError):
+    status, code, title = 422, "unknown_card_payment", "Unknown card payment"
+
+
+class CardPaymentMismatch(Conflict):
+    code, title = "card_payment_mismatch", "The payment does not match the order"

@@ -16,6 +16,7 @@ from app.models import (
     Account,
     CardPayment,
     CardPaymentStatus,
+    OrderRefund,
     TopUp,
     TopUpStatus,
     Transaction,
@@ -227,6 +228,16 @@ async def finish_pending(
 # --- card payments of orders -----------------------------------------------------------------
 
 
+async def refunded_by_card(session: AsyncSession, card_payment_id: int) -> Decimal:
+    """What line refunds gave back of a card payment so far."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(OrderRefund.amount), 0)).where(
+            OrderRefund.card_payment_id == card_payment_id
+        )
+    )
+    return Decimal(total or 0)
+
+
 async def order_card_attempts(session: AsyncSession, order_id: int) -> list[CardPayment]:
     """Every card attempt of an order, oldest first."""
     query = select(CardPayment).where(CardPayment.order_id == order_id).order_by(CardPayment.id)
@@ -240,3 +251,46 @@ async def order_card_payment(session: AsyncSession, order_id: int) -> CardPaymen
             CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.succeeded
         )
     )
+
+
+async def card_attempt(
+    session: AsyncSession, order_id: int, provider: str, reference: str | None, payment_id: str
+) -> CardPayment | None:
+    """The attempt an event is about: the one that took this payment already, else the one
+    whose checkout the event names, else (an event naming no checkout) the order's latest."""
+    attempts = list(
+        await session.scalars(
+            select(CardPayment)
+            .where(CardPayment.order_id == order_id, CardPayment.provider == provider)
+            .order_by(CardPayment.id.desc())
+            .execution_options(populate_existing=True)
+        )
+    )
+    for attempt in attempts:
+        if attempt.payment_id == payment_id:
+            return attempt
+    if reference is not None:
+        return next((a for a in attempts if a.provider_reference == reference), None)
+    return attempts[0] if attempts else None
+
+
+async def card_payment_by_reference(
+    session: AsyncSession, provider: str, reference: str
+) -> CardPayment | None:
+    """With its order (the test provider's page shows what is paid for)."""
+    return await session.scalar(
+        select(CardPayment)
+        .where(CardPayment.provider == provider, CardPayment.provider_reference == reference)
+        .options(joinedload(CardPayment.order))
+    )
+
+
+async def end_pending_card_payments(session: AsyncSession, order_id: int, now: datetime) -> int:
+    """The order's pending attempts become canceled (its hold ended, or it was cancelled)."""
+    result = await session.execute(
+        update(CardPayment)
+        .where(CardPayment.order_id == order_id, CardPayment.status == CardPaymentStatus.pending)
+        .values(status=CardPaymentStatus.canceled, completed_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return affected_rows(result)

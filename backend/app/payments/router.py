@@ -9,11 +9,13 @@ from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.metrics import WEBHOOKS, count_after_commit
 from app.core.types import PathId
 from app.models import Account, TopUp
+from app.orders import service as orders_service
 from app.payments import providers, service
 from app.payments.errors import (
     AccountNotFound,
     AccountOwnerMismatch,
     BalanceLimit,
+    CardPaymentMismatch,
     InvalidNotification,
     InvalidSignature,
     PaymentProviderUnavailable,
@@ -24,13 +26,16 @@ from app.payments.errors import (
     TopUpsDisabled,
     TransactionConflict,
     UnknownAccount,
+    UnknownCardPayment,
     UnknownTopUp,
     UnknownUser,
 )
+from app.payments.providers.base import order_event
 from app.payments.repository import TRANSACTION_LIST
 from app.payments.schemas import (
     AccountRead,
     NotificationResult,
+    OrderPaymentPayload,
     TopUpCreate,
     TopUpRead,
     TransactionRead,
@@ -105,8 +110,11 @@ async def get_top_up(
 
 @router.post(
     "/payments/webhook",
-    response_model=WebhookResult,
+    response_model=WebhookResult | NotificationResult,
     responses=problem_responses(
+        UnknownCardPayment,
+        CardPaymentMismatch,
+        PaymentProviderUnavailable,
         InvalidSignature,
         UnknownUser,
         UnknownAccount,
@@ -137,18 +145,37 @@ async def get_top_up(
         ],
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": WebhookPayload.model_json_schema()}},
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "anyOf": [
+                            WebhookPayload.model_json_schema(),
+                            OrderPaymentPayload.model_json_schema(),
+                        ]
+                    }
+                }
+            },
         },
     },
 )
-async def payment_webhook(request: Request, session: SessionDep) -> WebhookResult:
+async def payment_webhook(
+    request: Request, session: SessionDep
+) -> WebhookResult | NotificationResult:
     """The payment provider credits an account (which must exist and belong to `user_id`).
     The signature is checked on the raw body before anything is parsed; the same
     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
-    amount, and becomes `succeeded`."""
+    amount, and becomes `succeeded`. With `order_id` (the test provider's order payments),
+    it settles that card attempt (`reference`) as `status` says, like a real provider's
+    notification: a success pays the order once."""
     body = await request.body()
     try:
         payload = providers.ShopSignedWebhook().parse_webhook(request.headers, body)
+        if isinstance(payload, OrderPaymentPayload):
+            settled = await orders_service.settle_card_payment(
+                session, TEST_PROVIDER, order_event(payload)
+            )
+            _count(session, settled.status)
+            return settled
         result = await service.credit_from_webhook(session, payload)
     except AppError as error:
         WEBHOOKS.labels("rejected", error.code).inc()
@@ -162,10 +189,23 @@ async def payment_webhook(request: Request, session: SessionDep) -> WebhookResul
 
 # --- the real providers' notifications ---------------------------------------------------------
 
+TEST_PROVIDER = "test"  # the shop's own signed webhook carries the test provider's payments
+_SETTLED = {"credited", "paid", "refunded"}
+
+
+def _count(session: SessionDep, status: str) -> None:
+    if status in _SETTLED:  # money moved: counted once it is committed
+        count_after_commit(session, WEBHOOKS.labels(status, ""))
+    else:
+        WEBHOOKS.labels(status, "").inc()
+
+
 _NOTIFICATION_ERRORS = problem_responses(
     InvalidSignature,
     InvalidNotification,
     NotFound,
+    UnknownCardPayment,
+    CardPaymentMismatch,
     UnknownTopUp,
     TopUpMismatch,
     TopUpClosed,
@@ -185,14 +225,14 @@ async def _settle(
     client_ip = request.client.host if request.client else None
     try:
         event = await provider.parse_notification(request.headers, body, client_ip)
-        result = await service.settle_from_notification(session, provider.name, event)
+        if event is not None and event.order_id is not None:
+            result = await orders_service.settle_card_payment(session, provider.name, event)
+        else:
+            result = await service.settle_from_notification(session, provider.name, event)
     except AppError as error:
         WEBHOOKS.labels("rejected", error.code).inc()
         raise
-    if result.status == "credited":
-        count_after_commit(session, WEBHOOKS.labels("credited", ""))
-    else:
-        WEBHOOKS.labels(result.status, "").inc()
+    _count(session, result.status)
     return result
 
 
@@ -223,7 +263,11 @@ async def stripe_webhook(request: Request, session: SessionDep) -> NotificationR
     top-up named in the session's metadata once per PaymentIntent (amount and currency must
     be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
     decline it; `payment_intent.payment_failed` and any other event change nothing (the
-    customer may try another card). A wrong or old signature is a 401 and changes nothing."""
+    customer may try another card). With `order_id` in the metadata they settle that order's
+    card payment instead: a success pays it once (a late one takes the stock again or is
+    refunded), `payment_intent.payment_failed` marks the attempt failed (the order stays
+    payable), the session's expiry or failure cancels the attempt. A wrong or old signature
+    is a 401 and changes nothing."""
     if not request.headers.get("stripe-signature"):
         raise InvalidSignature("The Stripe-Signature header is required.")
     return await _settle("stripe", request, session)
@@ -245,5 +289,8 @@ async def yookassa_webhook(request: Request, session: SessionDep) -> Notificatio
     from YooKassa's own networks (401 otherwise), and believed only as far as the payment,
     fetched back from YooKassa with the shop's key, confirms: `payment.succeeded` credits the
     top-up named in its metadata once per payment id (amount and currency must match),
-    `payment.canceled` declines it, `refund.succeeded` and others change nothing."""
+    `payment.canceled` declines it, `refund.succeeded` and others change nothing. With
+    `order_id` in the metadata they settle that order's card payment: `payment.succeeded`
+    pays it once, `payment.canceled` ends the attempt (the order stays payable while its hold
+    lasts)."""
     return await _settle("yookassa", request, session)

@@ -46,6 +46,25 @@ class WebhookPayload(InputSchema):
     )
 
 
+class OrderPaymentPayload(InputSchema):
+    """An order's card payment, as the test provider reports it (signed like a credit)."""
+
+    transaction_id: Annotated[
+        str, TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9._:\-]+$", strip=False)
+    ] = Field(description="The provider's id of the money taken")
+    order_id: Id = Field(description="The order the payment is for")
+    reference: Annotated[str, TextLimits(128, min_length=1, strip=False)] = Field(
+        description="The provider's id of the attempt's checkout"
+    )
+    amount: PositiveMoney
+    currency: Annotated[str, TextLimits(3, min_length=3, pattern=r"^[A-Z]{3}$", strip=False)]
+    status: Literal["succeeded", "failed", "canceled"] = Field(
+        "succeeded",
+        description="`succeeded`: the money was taken; `failed`: declined, the customer may "
+        "try again; `canceled`: the attempt is over",
+    )
+
+
 class WebhookResult(Schema):
     transaction_id: str
     account_id: int
@@ -56,13 +75,19 @@ class WebhookResult(Schema):
 
 
 class NotificationResult(Schema):
-    status: Literal["credited", "duplicate", "declined", "ignored"] = Field(
+    status: Literal[
+        "credited", "duplicate", "declined", "ignored", "paid", "failed", "canceled", "refunded"
+    ] = Field(
         description="`credited`: the top-up's payment succeeded and the balance grew; "
-        "`duplicate`: it was credited before, nothing changed; `declined`: the payment was "
-        "canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do "
-        "for (acknowledged so the provider stops sending it)"
+        "`duplicate`: it was credited (or the order paid) before, nothing changed; `declined`: "
+        "the payment was canceled, the top-up credits nothing; `ignored`: an event the shop "
+        "has nothing to do for (acknowledged so the provider stops sending it). Orders: "
+        "`paid`: the order is paid now; `failed`: declined, the order stays payable while its "
+        "hold lasts; `canceled`: the attempt is over; `refunded`: the money came after the "
+        "hold ended and the stock was gone (or the order was paid already): given back"
     )
     top_up_id: int | None = None
+    order_id: int | None = None
 
 
 # --- top-ups --------------------------------------------------------------------------------

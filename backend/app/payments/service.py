@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.listing import ListParams, Page
-from app.core.metrics import TOP_UP_AMOUNT, TOP_UPS, count_after_commit
+from app.core.metrics import PAYMENTS, TOP_UP_AMOUNT, TOP_UPS, count_after_commit
 from app.core.money import MONEY_MAX
 from app.models import (
     Account,
     CardPayment,
+    CardPaymentStatus,
     Order,
     TopUp,
     TopUpStatus,
@@ -28,6 +29,8 @@ from app.payments.errors import (
     AccountOwnerMismatch,
     BalanceLimit,
     BalanceNotZero,
+    CardPaymentMismatch,
+    CardPaymentsDisabled,
     CurrencyMismatch,
     InsufficientFunds,
     PaymentProviderUnavailable,
@@ -38,9 +41,11 @@ from app.payments.errors import (
     TopUpsDisabled,
     TransactionConflict,
     UnknownAccount,
+    UnknownCardPayment,
     UnknownTopUp,
     UnknownUser,
 )
+from app.payments.providers import ProviderEvent
 from app.payments.schemas import (
     RETURN_URL_PLACEHOLDER,
     NotificationResult,
@@ -48,6 +53,8 @@ from app.payments.schemas import (
     WebhookPayload,
     WebhookResult,
 )
+
+__all__ = ["ProviderEvent"]  # what a provider's notification says, for the orders' settling
 
 
 async def open_account(session: AsyncSession, user: User) -> None:
@@ -377,3 +384,149 @@ async def expire_top_ups(session: AsyncSession, now: datetime | None = None) -> 
     expired = await repository.finish_pending(session, TopUpStatus.expired, now, expired_before=now)
     count_after_commit(session, TOP_UPS.labels("expired"), expired)
     return expired
+
+
+# --- card payments of orders ---------------------------------------------------------------
+
+
+def card_payments_enabled() -> bool:
+    """Whether a provider is configured to take card payments (PAYMENT_PROVIDER)."""
+    return providers.get_provider() is not None
+
+
+async def open_card_payment(
+    session: AsyncSession, order: Order, user_id: int | None
+) -> CardPayment:
+    """A new attempt to pay `order` at the provider (inside the caller's transaction: when
+    the provider cannot be reached, 503 and the transaction keeps nothing); the customer goes
+    to its `redirect_url` and comes back to the order's page."""
+    provider = providers.get_provider()
+    if provider is None:
+        raise CardPaymentsDisabled("This shop takes no card payments; pay at pickup instead.")
+    if order.hold_expires_at is None:
+        raise ValueError(f"order {order.id} holds no stock for a card payment")
+    return_url = f"{settings.frontend_url.rstrip('/')}/orders/{order.id}?payment=return"
+    attempt = CardPayment(
+        order_id=order.id,
+        provider=provider.name,
+        amount=order.total,
+        currency=order.currency,
+        status=CardPaymentStatus.pending,
+        return_url=return_url,
+    )
+    session.add(attempt)
+    await session.flush()
+    checkout = await provider.create_payment(
+        providers.PaymentRequest(
+            order_id=order.id,
+            user_id=user_id,
+            amount=order.total,
+            currency=order.currency,
+            return_url=return_url,
+            expires_at=order.hold_expires_at,
+            description=f"{settings.project_name}: order {order.number}",
+            # Unique per attempt (ids repeat after a database reset; the provider remembers).
+            idempotency_key=f"order-{order.id}-payment-{attempt.id}-{secrets.token_hex(8)}",
+        )
+    )
+    attempt.provider_reference = checkout.reference
+    attempt.redirect_url = checkout.redirect_url
+    await session.flush()
+    count_after_commit(session, PAYMENTS.labels(provider.name, "created"))
+    return attempt
+
+
+async def card_attempt_for(
+    session: AsyncSession, provider: str, event: providers.ProviderEvent
+) -> CardPayment:
+    """The order's attempt a provider's event is about (the caller holds the order's lock)."""
+    if event.order_id is None:
+        raise UnknownCardPayment("The payment names no order.")
+    attempt = await repository.card_attempt(
+        session, event.order_id, provider, event.reference, event.payment_id
+    )
+    if attempt is None:
+        raise UnknownCardPayment(f"No payment of order {event.order_id} through {provider}.")
+    return attempt
+
+
+def check_card_amount(attempt: CardPayment, event: providers.ProviderEvent) -> None:
+    """A success must carry the attempt's amount and currency."""
+    if (event.amount, event.currency.upper()) != (attempt.amount, attempt.currency):
+        raise CardPaymentMismatch(
+            f"Order {attempt.order_id} is {attempt.amount} {attempt.currency}; the payment "
+            f"{event.amount} {event.currency}."
+        )
+
+
+def finish_card_payment(
+    session: AsyncSession, attempt: CardPayment, status: CardPaymentStatus, payment_id: str | None
+) -> None:
+    """Write down what became of an attempt (and count it once its transaction commits)."""
+    attempt.status = status
+    if payment_id is not None:
+        attempt.payment_id = payment_id
+    attempt.completed_at = datetime.now(UTC)
+    count_after_commit(session, PAYMENTS.labels(attempt.provider, status.value))
+
+
+async def refund_card_payment(
+    session: AsyncSession, attempt: CardPayment, payment_id: str
+) -> providers.ProviderRefund:
+    """Give the attempt's whole amount back through its provider, once per attempt (its
+    idempotency key); the attempt is 'refunded'. 503 (nothing written) when the provider
+    cannot be reached: the provider's next notification, or the next cancel, tries again."""
+    refund = await refund_payment(
+        attempt.provider,
+        payment_id,
+        attempt.amount,
+        attempt.currency,
+        f"card-refund-{attempt.provider}-{attempt.provider_reference}",
+    )
+    finish_card_payment(session, attempt, CardPaymentStatus.refunded, payment_id)
+    await session.flush()
+    return refund
+
+
+async def refund_card_order(
+    session: AsyncSession, order_id: int
+) -> tuple[CardPayment, Decimal, providers.ProviderRefund | None] | None:
+    """A cancel: what is left of the card payment that paid the order (its amount less the
+    lines refunded already) goes back through its provider, once per attempt (its
+    idempotency key), and the attempt is 'refunded'. (The attempt, the amount, the
+    provider's answer: None when nothing was left); None when not paid by card."""
+    attempt = await repository.order_card_payment(session, order_id)
+    if attempt is None or attempt.payment_id is None:
+        return None
+    rest = attempt.amount - await repository.refunded_by_card(session, attempt.id)
+    if rest >= attempt.amount:
+        return (
+            attempt,
+            attempt.amount,
+            await refund_card_payment(session, attempt, attempt.payment_id),
+        )
+    answer = None
+    if rest > 0:
+        answer = await refund_payment(
+            attempt.provider,
+            attempt.payment_id,
+            rest,
+            attempt.currency,
+            f"card-refund-{attempt.provider}-{attempt.provider_reference}",
+        )
+    finish_card_payment(session, attempt, CardPaymentStatus.refunded, attempt.payment_id)
+    await session.flush()
+    return attempt, max(rest, Decimal(0)), answer
+
+
+async def end_pending_card_payments(session: AsyncSession, order_id: int) -> int:
+    """The order's open attempts end (its hold ended or it was cancelled): a payment that
+    still comes for one is handled as a late one."""
+    return await repository.end_pending_card_payments(session, order_id, datetime.now(UTC))
+
+
+async def provider_card_payment(
+    session: AsyncSession, provider: str, reference: str
+) -> CardPayment | None:
+    """An order's attempt as its provider names it (for the test provider's page)."""
+    return await repository.card_payment_by_reference(session, provider, reference)

@@ -5,6 +5,7 @@ import hmac
 import re
 import time
 from decimal import Decimal
+from typing import Any
 
 import orjson
 from fastapi.exceptions import RequestValidationError
@@ -18,6 +19,18 @@ TOLERANCE_SECONDS = 300
 def sign(secret: str, timestamp: int | str, body: bytes) -> str:
     message = f"{timestamp}.".encode() + body
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed(payload: dict[str, Any], secret: str) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of a signed webhook call carrying `payload`."""
+    body = orjson.dumps(payload, default=str)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Timestamp": timestamp,
+        "X-Signature": sign(secret, timestamp, body),
+    }
+    return body, headers
 
 
 def build_request(
@@ -37,14 +50,7 @@ def build_request(
     }
     if top_up_id is not None:
         payload["top_up_id"] = top_up_id
-    body = orjson.dumps(payload)
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Timestamp": timestamp,
-        "X-Signature": sign(secret, timestamp, body),
-    }
-    return body, headers
+    return signed(payload, secret)
 
 
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")

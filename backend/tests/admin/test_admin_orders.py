@@ -254,3 +254,29 @@ async def test_orders_to_prepare_per_store_and_a_csv_of_a_date_range(client):
     assert rows[1][-2:] == ["18.00", "EUR"]
     assert len(list(csv.reader(io.StringIO(csv_before.text)))) == 1
     assert bad.status_code == 400
+
+
+async def test_refunding_a_card_paid_order_says_the_card_and_refunds_through_the_provider(client):
+    from tests.payments.card_helpers import attempts, card_order, notify
+
+    category = await create_category("Beans")
+    product = await create_product("Kenya AA", category.id, "9.00")
+    store = await create_store("Dock Street")
+    await set_stock(store.id, product.id, 4)
+    _, headers = await user_headers(client, username="carder")
+    placed = await card_order(
+        client, headers, store.id, [{"product_id": product.id, "quantity": 2}]
+    )
+    order = placed.json()
+    [attempt] = await attempts(order["id"])
+    assert (await notify(client, attempt)).json()["status"] == "paid"
+    await logged_in_admin(client)
+
+    confirm = await client.get(f"/admin/order/action/refund?pks={order['id']}")
+
+    assert "18.00 EUR goes back to the customer&#39;s card through test" in confirm.text
+    done = await client.post(f"/admin/order/cancel/{order['id']}", headers=SAME_ORIGIN)
+    shown = await client.get(done.headers["location"])
+    assert f"Order {order['number']} is cancelled; 18.00 EUR refunded." in shown.text
+    assert [a.status for a in await attempts(order["id"])] == ["refunded"]
+    assert await stock(store.id, product.id) == 4

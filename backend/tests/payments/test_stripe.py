@@ -247,3 +247,109 @@ async def test_stripe_webhooks_are_404_while_another_provider_is_configured(clie
     assert response.status_code == 404 and await credits() == []
     # Unsigned is unsigned, whichever provider is configured.
     assert unsigned.status_code == 401 and unsigned.json()["code"] == "invalid_signature"
+
+
+# --- orders paid by card -----------------------------------------------------------------------
+
+
+async def test_a_stripe_card_order_carries_its_order_id_and_the_signed_event_pays_it_once(
+    client, stripe_shop, shop
+):
+    from tests.payments.card_helpers import attempts, card_order, items
+
+    _, headers = await user_headers(client)
+    placed = await card_order(client, headers, shop.store.id, items((shop.coffee, 2)))
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    session = stripe_shop.stripe_sessions[order["pay_url"].rsplit("/", 1)[1]]
+    [call] = stripe_shop.calls("POST", "/v1/checkout/sessions")
+    form = call.form()
+    assert form["metadata[order_id]"] == str(order["id"])
+    assert form["payment_intent_data[metadata][order_id]"] == str(order["id"])
+    assert form["client_reference_id"] == f"order:{order['id']}"
+    assert form["line_items[0][price_data][unit_amount]"] == "700"
+    assert form["success_url"] == f"http://shop.test/orders/{order['id']}?payment=return"
+    assert call.headers["idempotency-key"].startswith(f"order-{order['id']}-payment-")
+
+    # Stripe's own event as Stripe sends it: the metadata the session was made with.
+    body = checkout_event(session)
+    answers = await asyncio.gather(*(send(client, body) for _ in range(20)))
+
+    assert sorted(a.json()["status"] for a in answers) == ["duplicate"] * 19 + ["paid"]
+    assert {a.json()["order_id"] for a in answers} == {order["id"]}
+    [attempt] = await attempts(order["id"])
+    payment_intent = orjson.loads(body)["data"]["object"]["payment_intent"]
+    assert attempt.status == "succeeded" and attempt.payment_id == payment_intent
+
+    cancelled = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=headers)
+
+    assert cancelled.status_code == 200 and cancelled.json()["payment"] == "refunded"
+    [refund] = stripe_shop.calls("POST", "/v1/refunds")
+    assert refund.form() == {"payment_intent": payment_intent, "amount": "700"}
+    assert refund.headers["idempotency-key"] == f"card-refund-stripe-{session['id']}"
+
+
+async def test_a_failed_stripe_card_keeps_the_order_payable_and_an_expired_session_ends_it(
+    client, stripe_shop, shop
+):
+    from tests.payments.card_helpers import attempts, card_order, items
+
+    _, headers = await user_headers(client)
+    order = (await card_order(client, headers, shop.store.id, items((shop.cake, 1)))).json()
+    session = stripe_shop.stripe_sessions[order["pay_url"].rsplit("/", 1)[1]]
+    failed_intent = orjson.dumps(
+        {
+            "id": "evt_failed_order",
+            "object": "event",
+            "created": int(time.time()),
+            "data": {
+                "object": {
+                    "id": "pi_failed_order",
+                    "object": "payment_intent",
+                    "amount": 425,
+                    "currency": "eur",
+                    "metadata": {"order_id": str(order["id"])},
+                    "status": "requires_payment_method",
+                }
+            },
+            "livemode": False,
+            "type": "payment_intent.payment_failed",
+        }
+    )
+
+    failed = await send(client, failed_intent)
+
+    assert failed.status_code == 200 and failed.json()["status"] == "failed"
+    assert [a.status for a in await attempts(order["id"])] == ["failed"]
+    expired = await send(
+        client,
+        checkout_event(
+            session, "checkout.session.expired", status="expired", payment_status="unpaid"
+        ),
+    )
+    assert expired.json()["status"] == "canceled"
+    assert [a.status for a in await attempts(order["id"])] == ["canceled"]
+    detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=headers)).json()
+    assert detail["status"] == "pending"  # payable again through a new attempt while the hold lasts
+
+
+async def test_when_stripe_cannot_be_reached_a_card_checkout_keeps_nothing(
+    client, stripe_shop, shop, monkeypatch
+):
+    from tests.helpers import stock
+    from tests.payments.card_helpers import card_order, items
+
+    monkeypatch.setattr(settings, "stripe_api_base", "http://127.0.0.1:9")  # nothing listens
+    _, headers = await user_headers(client)
+
+    response = await card_order(client, headers, shop.store.id, items((shop.coffee, 2)))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_provider_unavailable"
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await stock(shop.store.id, shop.coffee.id) == 20
+    async with SessionFactory() as session:
+        from app.models import CardPayment, Order
+
+        assert await session.scalar(select(func.count()).select_from(Order)) == 0
+        assert await session.scalar(select(func.count()).select_from(CardPayment)) == 0

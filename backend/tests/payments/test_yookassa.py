@@ -190,3 +190,65 @@ async def test_when_yookassa_cannot_be_reached_no_top_up_is_made(
     assert response.headers["content-type"] == "application/problem+json"
     async with SessionFactory() as session:
         assert await session.scalar(select(func.count()).select_from(TopUp)) == 0
+
+
+# --- orders paid by card -----------------------------------------------------------------------
+
+
+async def test_a_yookassa_card_order_carries_its_order_id_and_a_confirmed_payment_pays_it(
+    client, app, yookassa_shop, shop
+):
+    from tests.payments.card_helpers import attempts, card_order, items
+
+    _, headers = await user_headers(client)
+    placed = await card_order(client, headers, shop.store.id, items((shop.coffee, 2)))
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    assert order["currency"] == "RUB"
+    [call] = yookassa_shop.calls("POST", "/v3/payments")
+    body = call.json()
+    assert body["metadata"]["order_id"] == str(order["id"])
+    assert body["amount"] == {"value": "7.00", "currency": "RUB"}
+    assert body["confirmation"]["return_url"] == (
+        f"http://shop.test/orders/{order['id']}?payment=return"
+    )
+    [payment_id] = [
+        pid
+        for pid, p in yookassa_shop.yookassa_payments.items()
+        if p["metadata"].get("order_id") == str(order["id"])
+    ]
+    assert order["pay_url"].endswith(f"orderId={payment_id}")
+    paid = settle(yookassa_shop, payment_id, "succeeded")
+
+    answers = await from_yookassa(app, notification(paid), times=20)
+
+    assert sorted(a.json()["status"] for a in answers) == ["duplicate"] * 19 + ["paid"]
+    [attempt] = await attempts(order["id"])
+    assert (attempt.status, attempt.payment_id) == ("succeeded", payment_id)
+    detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=headers)).json()
+    assert detail["status"] == "paid" and detail["payment"] == "card"
+
+    cancelled = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=headers)
+    assert cancelled.status_code == 200 and cancelled.json()["payment"] == "refunded"
+    [refund] = yookassa_shop.calls("POST", "/v3/refunds")
+    assert refund.json()["payment_id"] == payment_id
+    assert refund.json()["amount"] == {"value": "7.00", "currency": "RUB"}
+    assert refund.headers["idempotence-key"] == f"card-refund-yookassa-{payment_id}"
+
+
+async def test_a_canceled_yookassa_payment_ends_the_attempt_and_the_order_stays_payable(
+    client, app, yookassa_shop, shop
+):
+    from tests.payments.card_helpers import attempts, card_order, items
+
+    _, headers = await user_headers(client)
+    order = (await card_order(client, headers, shop.store.id, items((shop.cake, 1)))).json()
+    [payment_id] = list(yookassa_shop.yookassa_payments)
+    canceled = settle(yookassa_shop, payment_id, "canceled")
+
+    [answer] = await from_yookassa(app, notification(canceled, "payment.canceled"))
+
+    assert answer.status_code == 200 and answer.json()["status"] == "canceled"
+    assert [a.status for a in await attempts(order["id"])] == ["canceled"]
+    retry = await client.post(f"/api/v1/orders/{order['id']}/payments", headers=headers)
+    assert retry.status_code == 201 and len(yookassa_shop.yookassa_payments) == 2

@@ -832,7 +832,13 @@ export interface paths {
          *     lines (those lines then leave the cart). Stock at the store is taken in one transaction;
          *     when it does not cover every line, 409 `out_of_stock` lists each short line with
          *     `product_id`, `requested` and `available`, and nothing changes. With `pay_with_account_id`
-         *     the order is paid at once from that account (409 `insufficient_funds` otherwise).
+         *     the order is paid at once from that account (409 `insufficient_funds` otherwise). With
+         *     `payment_method: card` the order awaits payment (`pending`) with its stock held until
+         *     `hold_expires_at` (PAYMENT_HOLD_MINUTES); send the customer to `pay_url`, the provider's
+         *     page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
+         *     notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
+         *     returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
+         *     nothing is kept (no order, no stock taken).
          */
         post: operations["create_order"];
         delete?: never;
@@ -895,6 +901,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/{order_id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry Card Payment
+         * @description Try paying a card order of yours again (after a decline, or a closed page): a new
+         *     attempt at the provider; send the customer to `pay_url`. Only while the order awaits
+         *     payment and its hold lasts; otherwise 409 `card_payment_closed`.
+         */
+        post: operations["retry_card_payment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/{order_id}/cancel": {
         parameters: {
             query?: never;
@@ -907,9 +935,10 @@ export interface paths {
         /**
          * Cancel Order
          * @description Cancel a pending or paid order: the stock returns to the store and a payment is
-         *     refunded to its account. Yours, pending or paid; staff: any pending one; a paid one that
-         *     is not yours only as an admin (refunding is a money decision), else 403
-         *     `order_action_forbidden` and nothing changes.
+         *     refunded to its account, or for a card payment through the provider (the whole
+         *     amount). Yours, pending or paid; staff: any pending one; a paid one that is not yours
+         *     only as an admin (refunding is a money decision), else 403 `order_action_forbidden` and
+         *     nothing changes.
          */
         post: operations["cancel_order"];
         delete?: never;
@@ -1045,7 +1074,9 @@ export interface paths {
          * @description The payment provider credits an account (which must exist and belong to `user_id`).
          *     The signature is checked on the raw body before anything is parsed; the same
          *     `transaction_id` credits once. With `top_up_id`, that top-up must be for this account and
-         *     amount, and becomes `succeeded`.
+         *     amount, and becomes `succeeded`. With `order_id` (the test provider's order payments),
+         *     it settles that card attempt (`reference`) as `status` says, like a real provider's
+         *     notification: a success pays the order once.
          */
         post: operations["payment_webhook"];
         delete?: never;
@@ -1070,7 +1101,11 @@ export interface paths {
          *     top-up named in the session's metadata once per PaymentIntent (amount and currency must
          *     be the top-up's); `checkout.session.expired` and `checkout.session.async_payment_failed`
          *     decline it; `payment_intent.payment_failed` and any other event change nothing (the
-         *     customer may try another card). A wrong or old signature is a 401 and changes nothing.
+         *     customer may try another card). With `order_id` in the metadata they settle that order's
+         *     card payment instead: a success pays it once (a late one takes the stock again or is
+         *     refunded), `payment_intent.payment_failed` marks the attempt failed (the order stays
+         *     payable), the session's expiry or failure cancels the attempt. A wrong or old signature
+         *     is a 401 and changes nothing.
          */
         post: operations["stripe_webhook"];
         delete?: never;
@@ -1094,7 +1129,10 @@ export interface paths {
          *     from YooKassa's own networks (401 otherwise), and believed only as far as the payment,
          *     fetched back from YooKassa with the shop's key, confirms: `payment.succeeded` credits the
          *     top-up named in its metadata once per payment id (amount and currency must match),
-         *     `payment.canceled` declines it, `refund.succeeded` and others change nothing.
+         *     `payment.canceled` declines it, `refund.succeeded` and others change nothing. With
+         *     `order_id` in the metadata they settle that order's card payment: `payment.succeeded`
+         *     pays it once, `payment.canceled` ends the attempt (the order stays payable while its hold
+         *     lasts).
          */
         post: operations["yookassa_webhook"];
         delete?: never;
@@ -1288,6 +1326,57 @@ export interface components {
              * @description Units the line holds now: the most a line may hold
              */
             quantity: number;
+        };
+        /** CardAttemptRead */
+        CardAttemptRead: {
+            /**
+             * Pay Url
+             * @description The provider's page: send the customer here
+             */
+            pay_url: string;
+            /**
+             * Hold Expires At
+             * Format: date-time
+             * @description The stock is held until then
+             */
+            hold_expires_at: string;
+        };
+        /**
+         * CardPaymentRead
+         * @description One attempt to pay an order by card, as staff see it.
+         */
+        CardPaymentRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Provider */
+            provider: string;
+            /**
+             * Provider Reference
+             * @description The provider's id of the checkout
+             */
+            provider_reference: string | null;
+            /**
+             * Payment Id
+             * @description The provider's id of the money taken
+             */
+            payment_id: string | null;
+            /** Amount */
+            amount: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed" | "canceled" | "refunded";
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
         };
         /** CartAvailability */
         CartAvailability: {
@@ -1761,12 +1850,14 @@ export interface components {
         NotificationResult: {
             /**
              * Status
-             * @description `credited`: the top-up's payment succeeded and the balance grew; `duplicate`: it was credited before, nothing changed; `declined`: the payment was canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do for (acknowledged so the provider stops sending it)
+             * @description `credited`: the top-up's payment succeeded and the balance grew; `duplicate`: it was credited (or the order paid) before, nothing changed; `declined`: the payment was canceled, the top-up credits nothing; `ignored`: an event the shop has nothing to do for (acknowledged so the provider stops sending it). Orders: `paid`: the order is paid now; `failed`: declined, the order stays payable while its hold lasts; `canceled`: the attempt is over; `refunded`: the money came after the hold ended and the stock was gone (or the order was paid already): given back
              * @enum {string}
              */
-            status: "credited" | "duplicate" | "declined" | "ignored";
+            status: "credited" | "duplicate" | "declined" | "ignored" | "paid" | "failed" | "canceled" | "refunded";
             /** Top Up Id */
             top_up_id: number | null;
+            /** Order Id */
+            order_id: number | null;
         };
         /**
          * OpeningHours
@@ -1829,6 +1920,8 @@ export interface components {
              * @description Pay at once from this account of yours; 409 if the balance is short
              */
             pay_with_account_id?: number | null;
+            /** @description `pickup` (pay at the counter), `balance` (needs `pay_with_account_id`) or `card`: the order awaits payment with its stock held for PAYMENT_HOLD_MINUTES and the answer's `pay_url` is the provider's page. Default: `balance` with `pay_with_account_id`, else `pickup` */
+            payment_method?: components["schemas"]["PaymentMethod"] | null;
         };
         /** OrderDetail */
         OrderDetail: {
@@ -1843,8 +1936,20 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
+            /** @description How the customer chose to pay at checkout: pickup, balance or card */
+            payment_method: components["schemas"]["PaymentMethod"];
+            /**
+             * Hold Expires At
+             * @description A card order awaiting payment: its stock is held until then, and unpaid by then it is cancelled; null otherwise
+             */
+            hold_expires_at: string | null;
+            /**
+             * Pay Url
+             * @description The provider's page of the latest open card attempt while the order awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise
+             */
+            pay_url: string | null;
             /** User Id */
             user_id: number | null;
             /**
@@ -1881,6 +1986,11 @@ export interface components {
             updated_at: string;
             /** History */
             history: components["schemas"]["StatusChangeRead"][];
+            /**
+             * Payments
+             * @description Staff only (null for customers): the card attempts, oldest first
+             */
+            payments: components["schemas"]["CardPaymentRead"][] | null;
         };
         /** OrderItemRead */
         OrderItemRead: {
@@ -1934,7 +2044,7 @@ export interface components {
          * OrderPayment
          * @enum {string}
          */
-        OrderPayment: "unpaid" | "account" | "counter" | "refunded";
+        OrderPayment: "unpaid" | "account" | "counter" | "refunded" | "card";
         /** OrderRead */
         OrderRead: {
             /**
@@ -1948,8 +2058,20 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
+            /** @description How the customer chose to pay at checkout: pickup, balance or card */
+            payment_method: components["schemas"]["PaymentMethod"];
+            /**
+             * Hold Expires At
+             * @description A card order awaiting payment: its stock is held until then, and unpaid by then it is cancelled; null otherwise
+             */
+            hold_expires_at: string | null;
+            /**
+             * Pay Url
+             * @description The provider's page of the latest open card attempt while the order awaits payment (`POST /orders/{id}/payments` opens a new one); null otherwise
+             */
+            pay_url: string | null;
             /** User Id */
             user_id: number | null;
             /**
@@ -2264,6 +2386,12 @@ export interface components {
             /** New Password */
             new_password: string;
         };
+        /**
+         * PaymentMethod
+         * @description How the customer chose to pay at checkout.
+         * @enum {string}
+         */
+        PaymentMethod: "pickup" | "balance" | "card";
         /**
          * Problem
          * @description RFC 9457 problem details, as every error of this API is rendered. Some problems add
@@ -2654,6 +2782,11 @@ export interface components {
              */
             pickup_terms: string;
             top_up: components["schemas"]["TopUpLimits"];
+            /**
+             * Card Payments
+             * @description Checkout takes cards (`payment_method: card`): a payment provider is set
+             */
+            card_payments: boolean;
             /** Stores */
             stores: components["schemas"]["StoreRead"][];
             error_reporting: components["schemas"]["ErrorReporting"] | null;
@@ -8289,7 +8422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description This shop takes no card payments; The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8549,7 +8682,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8655,6 +8788,86 @@ export interface operations {
             };
         };
     };
+    retry_card_payment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardAttemptRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Order not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The order cannot be paid by card now */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description This shop takes no card payments; The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     cancel_order: {
         parameters: {
             query?: never;
@@ -8731,7 +8944,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9205,6 +9418,37 @@ export interface operations {
                      * @description The top-up this payment completes: its account and amount must match, and it becomes `succeeded`
                      */
                     top_up_id?: number | null;
+                } | {
+                    /**
+                     * Transaction Id
+                     * @description The provider's id of the money taken
+                     */
+                    transaction_id: string;
+                    /**
+                     * Order Id
+                     * @description The order the payment is for
+                     */
+                    order_id: number;
+                    /**
+                     * Reference
+                     * @description The provider's id of the attempt's checkout
+                     */
+                    reference: string;
+                    /**
+                     * Amount
+                     * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+                     * @example 12.50
+                     */
+                    amount: string;
+                    /** Currency */
+                    currency: string;
+                    /**
+                     * Status
+                     * @description `succeeded`: the money was taken; `failed`: declined, the customer may try again; `canceled`: the attempt is over
+                     * @default succeeded
+                     * @enum {string}
+                     */
+                    status?: "succeeded" | "failed" | "canceled";
                 };
             };
         };
@@ -9215,7 +9459,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["WebhookResult"];
+                    "application/json": components["schemas"]["WebhookResult"] | components["schemas"]["NotificationResult"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
@@ -9238,7 +9482,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The account belongs to another user; The transaction id was used with other data; The payment does not match the top-up; The top-up was declined or credited already; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9256,7 +9500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown user; Unknown account; Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown user; Unknown account; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9265,7 +9509,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9332,7 +9576,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9350,7 +9594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9423,7 +9667,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
+            /** @description The payment does not match the order; The payment does not match the top-up; The top-up was declined or credited already; The transaction id was used with other data; The balance would exceed the largest amount an account holds */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9441,7 +9685,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unknown top-up; The request does not match the schema; `errors` lists each problem */
+            /** @description Unknown card payment; Unknown top-up; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -421,7 +421,10 @@ class OrderAdmin(ShopModelView, model=Order):
             request,
             title=f"Refund and cancel order {order.number}?",
             facts=[
-                f"{plan.refund:,.2f} {order.currency} goes back to money account "
+                f"{plan.refund:,.2f} {order.currency} goes back to the customer's card "
+                f"through {plan.refund_provider}, which took the payment."
+                if plan.refund_provider is not None
+                else f"{plan.refund:,.2f} {order.currency} goes back to money account "
                 f"{plan.refund_account_id}, which paid for it.",
                 *self._stock_facts(plan),
                 "The order is cancelled and the customer gets an e-mail saying so.",

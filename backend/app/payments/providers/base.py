@@ -13,22 +13,23 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
+import orjson
 from pydantic import ValidationError
 
 from app.core.config import settings
 from app.payments import webhook
-from app.payments.schemas import WebhookPayload
+from app.payments.schemas import OrderPaymentPayload, WebhookPayload
 
 
 @dataclass(frozen=True)
 class PaymentRequest:
-    """A payment the provider is asked to take: for a top-up (`top_up_id`) or, later, an
-    order (`order_id`). The ids travel as the payment's metadata and come back in its
+    """A payment the provider is asked to take: for a top-up (`top_up_id`) or an order
+    (`order_id`). The ids travel as the payment's metadata and come back in its
     notifications."""
 
     amount: Decimal
     currency: str
-    user_id: int
+    user_id: int | None  # None: a guest's order
     return_url: str  # where the customer goes back to when they are done
     expires_at: datetime  # unpaid by then, the shop gives up on it
     description: str  # what the customer sees on the provider's page
@@ -73,6 +74,9 @@ class ProviderEvent:
     status: PaymentStatus
     top_up_id: int | None = None
     order_id: int | None = None
+    # The provider's id of the checkout the event is about (ProviderCheckout.reference), when
+    # the event names it: which attempt of an order it settles.
+    reference: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,13 +117,38 @@ class ShopSignedWebhook:
     """The shop's own webhook format: `X-Timestamp` and `X-Signature` = hex HMAC-SHA256 of
     `{timestamp}.{raw body}` with WEBHOOK_SECRET, a JSON `WebhookPayload` body."""
 
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> WebhookPayload:
+    def parse_webhook(
+        self, headers: Mapping[str, str], body: bytes
+    ) -> WebhookPayload | OrderPaymentPayload:
+        """A credit (`WebhookPayload`), or with `order_id` an order's card payment."""
         secret = settings.webhook_secret.get_secret_value()
         webhook.verify(secret, headers.get("x-timestamp"), headers.get("x-signature"), body)
         try:
+            if _names_an_order(body):
+                return OrderPaymentPayload.model_validate_json(body)
             return WebhookPayload.model_validate_json(body)
         except ValidationError as exc:
             raise webhook.invalid_body(exc) from None
+
+
+def _names_an_order(body: bytes) -> bool:
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False  # the credit's own validation says what is wrong
+    return isinstance(data, dict) and "order_id" in data
+
+
+def order_event(payload: OrderPaymentPayload) -> ProviderEvent:
+    """An order payment the shop-signed webhook reports, as a provider event."""
+    return ProviderEvent(
+        payment_id=payload.transaction_id,
+        amount=payload.amount,
+        currency=payload.currency,
+        status=payload.status,
+        order_id=payload.order_id,
+        reference=payload.reference,
+    )
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

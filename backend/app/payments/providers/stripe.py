@@ -157,12 +157,14 @@ class StripeProvider:
 def _event(kind: str, status: PaymentStatus, payment: dict[str, Any]) -> ProviderEvent | None:
     """The verified event's object (read as Stripe sent it, plain JSON) as the shop's event."""
     metadata = payment.get("metadata") or {}
+    reference = None
     if kind.startswith("checkout.session."):
         if kind == "checkout.session.completed" and payment["payment_status"] == "unpaid":
             return None  # a delayed method: async_payment_succeeded/failed tells
         payment_id = payment.get("payment_intent") or payment["id"]
         amount, currency = payment["amount_total"], payment["currency"]
-    else:  # a PaymentIntent
+        reference = str(payment["id"])  # the Checkout Session: the attempt
+    else:  # a PaymentIntent (its session unnamed: the order's latest attempt)
         payment_id, amount, currency = payment["id"], payment["amount"], payment["currency"]
     return ProviderEvent(
         payment_id=str(payment_id),
@@ -171,4 +173,5 @@ def _event(kind: str, status: PaymentStatus, payment: dict[str, Any]) -> Provide
         status=status,
         top_up_id=_int_or_none(metadata.get("top_up_id")),
         order_id=_int_or_none(metadata.get("order_id")),
+        reference=reference,
     )

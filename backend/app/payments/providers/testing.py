@@ -18,7 +18,9 @@ from app.payments.providers.base import (
     ProviderEvent,
     ProviderRefund,
     ShopSignedWebhook,
+    order_event,
 )
+from app.payments.schemas import OrderPaymentPayload
 
 NAME = "test"
 PAGE_PATH = "/api/v1/payments/test-provider"
@@ -38,8 +40,10 @@ class TestProvider(ShopSignedWebhook):
     async def parse_notification(
         self, headers: Mapping[str, str], body: bytes, client_ip: str | None
     ) -> ProviderEvent | None:
-        """The shop-signed webhook its page sends, as an event (always a success)."""
+        """The shop-signed webhook its page sends, as an event (a top-up's: a success)."""
         payload = self.parse_webhook(headers, body)
+        if isinstance(payload, OrderPaymentPayload):
+            return order_event(payload)
         return ProviderEvent(
             payment_id=payload.transaction_id,
             amount=payload.amount,

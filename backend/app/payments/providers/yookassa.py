@@ -127,6 +127,7 @@ class YooKassaProvider:
             status=status,
             top_up_id=_int_or_none(metadata.get("top_up_id")),
             order_id=_int_or_none(metadata.get("order_id")),
+            reference=str(payment.id),  # a YooKassa payment is the attempt
         )
 
     async def refund(

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { OrderStatus, OrderSummary } from '@/lib/api-types';
 import { boardColumns, upsertOrder, type Board } from './board';
 
-const order = (id: number, status: OrderStatus, updatedSecond: number): OrderSummary => ({
+const order = (id: number, status: OrderStatus, updatedSecond: number, method: OrderSummary['payment_method'] = 'balance'): OrderSummary => ({
   id,
   number: `N${id}`,
   status,
   payment: 'account',
+  payment_method: method,
+  hold_expires_at: null,
+  pay_url: null,
   user_id: 1,
   customer_name: 'Dana',
   store: { id: 1, name: 'Kreuzberg', address: 'Oranienstraße 1', city: 'Berlin' },
@@ -27,6 +30,14 @@ describe('the order board', () => {
     expect(columns.new.map((o) => o.id)).toEqual([1, 3]);
     expect(columns.preparing.map((o) => o.id)).toEqual([2]);
     expect(columns.ready.map((o) => o.id)).toEqual([4]);
+  });
+
+  it('leaves a card order off the board until its payment arrives', () => {
+    let board: Board = upsertOrder(new Map(), order(1, 'pending', 1, 'card'));
+    board = upsertOrder(board, order(2, 'pending', 2, 'pickup'));
+    expect(boardColumns(board).new.map((o) => o.id)).toEqual([2]);
+    board = upsertOrder(board, order(1, 'paid', 3, 'card'));
+    expect(boardColumns(board).new.map((o) => o.id)).toEqual([1, 2]);
   });
 
   it('keeps the later copy when a frame is older than the list', () => {

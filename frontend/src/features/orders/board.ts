@@ -5,7 +5,13 @@ export const BOARD_COLUMNS: readonly BoardColumn[] = ['new', 'preparing', 'ready
 /** What a board loads over REST (`status__in`): every status it shows. */
 export const BOARD_STATUSES = 'pending,paid,preparing,ready';
 
-const columnOf: Partial<Record<OrderStatus, BoardColumn>> = { pending: 'new', paid: 'new', preparing: 'preparing', ready: 'ready' };
+const statusColumn: Partial<Record<OrderStatus, BoardColumn>> = { pending: 'new', paid: 'new', preparing: 'preparing', ready: 'ready' };
+
+/** An order's column; a card order awaiting its payment is nothing to prepare yet (none). */
+function columnOf(order: OrderSummary): BoardColumn | undefined {
+  if (order.status === 'pending' && order.payment_method === 'card') return undefined;
+  return statusColumn[order.status];
+}
 
 /** The one step forward the counter takes with an order (the API checks the status machine). */
 export const NEXT_STATUS: Partial<Record<OrderStatus, OrderStatus>> = { pending: 'paid', paid: 'preparing', preparing: 'ready', ready: 'completed' };
@@ -20,7 +26,7 @@ export function upsertOrder(board: Board, order: OrderSummary): Board {
   const known = board.get(order.id);
   if (known && Date.parse(known.updated_at) > Date.parse(order.updated_at)) return board;
   const next = new Map(board);
-  if (columnOf[order.status]) next.set(order.id, order);
+  if (columnOf(order)) next.set(order.id, order);
   else next.delete(order.id);
   return next;
 }
@@ -29,7 +35,7 @@ export function upsertOrder(board: Board, order: OrderSummary): Board {
 export function boardColumns(board: Board): Record<BoardColumn, OrderSummary[]> {
   const columns: Record<BoardColumn, OrderSummary[]> = { new: [], preparing: [], ready: [] };
   for (const order of board.values()) {
-    const column = columnOf[order.status];
+    const column = columnOf(order);
     if (column) columns[column].push(order);
   }
   for (const list of Object.values(columns)) list.sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
