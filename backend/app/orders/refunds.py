@@ -3,8 +3,9 @@
 Admins alone (the permission table's `refund_line`). Everything happens in the request's
 one transaction with the order row locked, so two refunds of the same line wait for each
 other and never give back more than was bought: the line's amount (unit price x units)
-goes back the way the order was paid (to the balance as a ledger refund; paid at the
-counter: recorded, the cash is given back by hand), the units return to the store's stock,
+goes back the way the order was paid (to the balance as a ledger refund; by card through
+the provider that took it, with the request's key as the provider's idempotency key; paid
+at the counter: recorded, the cash is given back by hand), the units return to the store's stock,
 and the order's `refunds`, the audit log (an `order_refund` row is audited with its actor),
 the customer's mail and the live `order` event (kind `refunded`) tell of it. The request's
 Idempotency-Key is the refund's own (UNIQUE): the same key refunds once.

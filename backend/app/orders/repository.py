@@ -88,13 +88,13 @@ def _ledger_has(kind: str) -> Exists:
     return exists().where(Transaction.order_id == Order.id, Transaction.kind == kind)
 
 
+# How the order was paid, from the ledger and the card attempts (an order is paid at most
+# once), its whole-order refund (a paid order cancelled: line refunds leave the payment as
+# it was) and the status history (paid without a ledger entry: at the counter).
 def _card_payment(status: CardPaymentStatus) -> Exists:
     return exists().where(CardPayment.order_id == Order.id, CardPayment.status == status)
 
 
-# How the order was paid, from the ledger (an order is paid at most once), its whole-order
-# refund (a paid order cancelled: line refunds leave the payment as it was), its card
-# attempts and the status history (paid without a ledger entry: at the counter).
 PAYMENT = case(
     (
         exists().where(

@@ -298,6 +298,7 @@ async def update_order_status(
         IdempotencyKeyInProgress,
         IdempotencyKeyReused,
         BalanceLimit,
+        PaymentProviderUnavailable,
     ),
 )
 async def refund_order_line(
@@ -317,8 +318,10 @@ async def refund_order_line(
 ) -> ORJSONResponse:
     """Refund one line of a paid order, or part of its quantity (admins; support: 403
     `order_action_forbidden`). The line's unit price x `quantity` goes back the way the order
-    was paid: to the account that paid (a ledger refund), or, paid at the counter, it is
-    recorded (`method` `counter`: the cash is given back by hand). The units return to the
+    was paid: to the account that paid (`balance`: a ledger refund), through the payment
+    provider that took the card payment (`card`: the key is the provider's idempotency key;
+    503 and nothing written when the provider cannot be reached), or, paid at the counter,
+    it is recorded (`counter`: the cash is given back by hand). The units return to the
     store's stock; the order keeps its status and lists the refund in `refunds` (with its
     `reason`), `refunded_total` and the line's `refunded_quantity`; the customer gets a mail
     and the live `order` event `refunded`. More than is left of the line: 409

@@ -148,8 +148,8 @@ class OrderRead(Schema):
     payment: OrderPayment = Field(
         description="`unpaid`; `account` (from the balance); `card` (through the payment "
         "provider); `counter` (staff recorded a payment at the counter); `refunded` (paid "
-        "from the balance or by card, refunded on cancel; line refunds leave this as it was: "
-        "see `refunds`)"
+        "from the balance or by card, refunded on cancel; line refunds leave this as it "
+        "was: see `refunds`)"
     )
     payment_method: PaymentMethod = Field(
         description="How the customer chose to pay at checkout: pickup, balance or card"

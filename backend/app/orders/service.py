@@ -558,13 +558,29 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
                 transaction_id=entry,
                 status=RefundStatus.succeeded,
                 reason="Order cancelled",
-                created_by_id=actor.id if actor is not None else None,
+                created_by_id=actor.id if actor else None,
             )
         )
     card = None
     if order.payment_method == PaymentMethod.card:
-        # Paid: the whole amount back through the provider; awaiting: its attempts end.
-        card = await payments_service.refund_card_order(session, order.id)
+        # Paid: what is left of it back through the provider; awaiting: its attempts end.
+        card_refund = await payments_service.refund_card_order(session, order.id)
+        if card_refund is not None:
+            card, amount, answer = card_refund
+            if amount > 0:
+                session.add(
+                    OrderRefund(
+                        order_id=order.id,
+                        quantity=max(1, sum(_units_left(order).values())),
+                        amount=amount,
+                        method=RefundMethod.card,
+                        card_payment_id=card.id,
+                        provider_refund_id=answer.reference if answer else None,
+                        status=answer.status if answer else RefundStatus.succeeded,
+                        reason="Order cancelled",
+                        created_by_id=actor.id if actor else None,
+                    )
+                )
         await payments_service.end_pending_card_payments(session, order.id)
         order.hold_expires_at = None
     paid = (
@@ -611,19 +627,13 @@ class Cancellation:
 async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
     order = await get_order(session, staff, order_id)
     payment = await payments_service.order_payment(session, order.id)
-    left = _units_left(order)
     card = await payments_service.order_card_payment(session, order.id)
-    refund = (
-        -payment.amount - order.refunded_total
-        if payment is not None
-        else card.amount - order.refunded_total
-        if card is not None
-        else None
-    )
+    paid = -payment.amount if payment is not None else card.amount if card is not None else None
+    left = _units_left(order)
     return Cancellation(
         order=order,
         allowed=order.status in CANCELLABLE,
-        refund=refund,
+        refund=paid - order.refunded_total if paid is not None else None,
         refund_account_id=payment.account_id if payment is not None else None,
         refund_provider=card.provider if card is not None else None,
         stock_back=[

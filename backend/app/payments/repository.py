@@ -16,6 +16,7 @@ from app.models import (
     Account,
     CardPayment,
     CardPaymentStatus,
+    OrderRefund,
     TopUp,
     TopUpStatus,
     Transaction,
@@ -225,6 +226,22 @@ async def finish_pending(
 
 
 # --- card payments of orders -----------------------------------------------------------------
+
+
+async def refunded_by_card(session: AsyncSession, card_payment_id: int) -> Decimal:
+    """What line refunds gave back of a card payment so far."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(OrderRefund.amount), 0)).where(
+            OrderRefund.card_payment_id == card_payment_id
+        )
+    )
+    return Decimal(total or 0)
+
+
+async def order_card_attempts(session: AsyncSession, order_id: int) -> list[CardPayment]:
+    """Every card attempt of an order, oldest first."""
+    query = select(CardPayment).where(CardPayment.order_id == order_id).order_by(CardPayment.id)
+    return list(await session.scalars(query))
 
 
 async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:

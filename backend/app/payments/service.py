@@ -101,6 +101,11 @@ async def order_payment(session: AsyncSession, order_id: int) -> Transaction | N
     return await repository.order_payment(session, order_id)
 
 
+async def order_card_attempts(session: AsyncSession, order_id: int) -> list[CardPayment]:
+    """The order's card attempts, oldest first (staff read them with the provider's ids)."""
+    return await repository.order_card_attempts(session, order_id)
+
+
 async def order_card_payment(session: AsyncSession, order_id: int) -> CardPayment | None:
     """The card attempt that paid the order (status 'succeeded'; partial refunds leave it so),
     or None: not paid by card, or refunded in full by a cancel (status 'refunded')."""
@@ -483,13 +488,35 @@ async def refund_card_payment(
     return refund
 
 
-async def refund_card_order(session: AsyncSession, order_id: int) -> CardPayment | None:
-    """A cancel: the card payment that paid the order goes back in full; the attempt, if any."""
+async def refund_card_order(
+    session: AsyncSession, order_id: int
+) -> tuple[CardPayment, Decimal, providers.ProviderRefund | None] | None:
+    """A cancel: what is left of the card payment that paid the order (its amount less the
+    lines refunded already) goes back through its provider, once per attempt (its
+    idempotency key), and the attempt is 'refunded'. (The attempt, the amount, the
+    provider's answer: None when nothing was left); None when not paid by card."""
     attempt = await repository.order_card_payment(session, order_id)
     if attempt is None or attempt.payment_id is None:
         return None
-    await refund_card_payment(session, attempt, attempt.payment_id)
-    return attempt
+    rest = attempt.amount - await repository.refunded_by_card(session, attempt.id)
+    if rest >= attempt.amount:
+        return (
+            attempt,
+            attempt.amount,
+            await refund_card_payment(session, attempt, attempt.payment_id),
+        )
+    answer = None
+    if rest > 0:
+        answer = await refund_payment(
+            attempt.provider,
+            attempt.payment_id,
+            rest,
+            attempt.currency,
+            f"card-refund-{attempt.provider}-{attempt.provider_reference}",
+        )
+    finish_card_payment(session, attempt, CardPaymentStatus.refunded, attempt.payment_id)
+    await session.flush()
+    return attempt, max(rest, Decimal(0)), answer
 
 
 async def end_pending_card_payments(session: AsyncSession, order_id: int) -> int:

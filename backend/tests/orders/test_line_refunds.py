@@ -14,10 +14,6 @@ from app.core.db import SessionFactory
 from app.core.redis import redis
 from app.models import (
     AuditEntry,
-    CardPayment,
-    Order,
-    OrderStatusChange,
-    PaymentMethod,
     RoleName,
     Transaction,
 )
@@ -27,6 +23,7 @@ from tests.factories import create_category, create_product, set_stock, user_hea
 from tests.helpers import account_of, balance, credit, metric, stock
 from tests.orders.test_order_lifecycle import place, set_status
 from tests.orders.test_order_mail import text_of, to, wait_mail
+from tests.payments.card_helpers import attempts, card_order, items, notify
 
 REASON = "out of oat milk"
 
@@ -257,27 +254,15 @@ async def test_cancelling_after_a_line_refund_gives_back_only_the_rest_once(clie
 
 
 async def card_paid(client, shop, *pairs) -> tuple[dict, dict]:
-    """An order paid by card through the test provider, as the provider's notification
-    leaves it: paid, with its succeeded attempt holding the provider's payment id."""
+    """An order paid by card through the test provider: checkout by card, then the
+    provider's signed notification that the payment succeeded."""
     _, customer = await user_headers(client)
-    order = await place(client, customer, shop, *pairs)
-    async with SessionFactory() as session, session.begin():
-        row = await session.get(Order, order["id"])
-        assert row is not None
-        row.status, row.payment_method = "paid", PaymentMethod.card
-        session.add(OrderStatusChange(order_id=row.id, from_status="pending", to_status="paid"))
-        session.add(
-            CardPayment(
-                order_id=row.id,
-                provider="test",
-                provider_reference=f"test-checkout-{row.id}",
-                payment_id=f"test-payment-{row.id}",
-                amount=row.total,
-                currency=row.currency,
-                status="succeeded",
-                return_url="http://shop.test/orders",
-            )
-        )
+    placed = await card_order(client, customer, shop.store.id, items(*pairs))
+    assert placed.status_code == 201, placed.text
+    [attempt] = await attempts(placed.json()["id"])
+    assert (await notify(client, attempt)).status_code == 200
+    order = (await client.get(f"/api/v1/orders/{placed.json()['id']}", headers=customer)).json()
+    assert (order["status"], order["payment"]) == ("paid", "card")
     return order, customer
 
 
@@ -296,9 +281,33 @@ async def test_a_card_paid_line_is_refunded_through_the_provider_once(client, sh
     asked = await redis.hgetall(REFUNDS_KEY)
     assert len(asked) == 1
     [record] = [orjson.loads(v) for v in asked.values()]
-    assert record["payment_id"] == f"test-payment-{order['id']}"
+    [attempt] = await attempts(order["id"])
+    assert record["payment_id"] == attempt.payment_id
     assert (record["amount"], record["currency"]) == ("3.50", "EUR")
     assert await stock(shop.store.id, shop.coffee.id) == 19
+
+
+async def test_cancelling_a_card_paid_order_after_a_line_refund_refunds_only_the_rest(client, shop):
+    order, customer = await card_paid(client, shop, (shop.coffee, 2), (shop.cake, 1))
+    admin = await admin_headers(client)
+    assert (
+        await refund(client, admin, order["id"], line(order, shop.cake)["id"])
+    ).status_code == 201
+
+    cancelled = await client.post(f"/api/v1/orders/{order['id']}/cancel", headers=customer)
+
+    assert cancelled.status_code == 200, cancelled.text
+    body = cancelled.json()
+    assert (body["status"], body["payment"]) == ("cancelled", "refunded")
+    assert [(r["method"], r["amount"]) for r in body["refunds"]] == [
+        ("card", "4.25"),
+        ("card", "7.00"),
+    ]
+    assert body["refunded_total"] == body["total"] == "11.25"
+    asked = sorted(orjson.loads(v)["amount"] for v in (await redis.hgetall(REFUNDS_KEY)).values())
+    assert asked == ["4.25", "7.00"]
+    assert await stock(shop.store.id, shop.cake.id) == 5
+    assert await stock(shop.store.id, shop.coffee.id) == 20
 
 
 async def test_the_customer_is_mailed_the_audit_logs_and_the_board_hears_of_it(client, shop, mail):
@@ -331,7 +340,9 @@ async def test_the_customer_is_mailed_the_audit_logs_and_the_board_hears_of_it(c
         ).all()
 
     assert response.status_code == 201, response.text
-    assert "We refunded 1 × Oat milk flat white, €4.20: out of oat milk." in text_of(message)
+    assert "We refunded 1 \N{MULTIPLICATION SIGN} Oat milk flat white, €4.20: out of oat milk." in (
+        text_of(message)
+    )
     assert message["Subject"] == f"Refund for your order {order['number']}"
     [frame] = [f for f in frames if f["event"] == "refunded"]
     assert frame["order"]["id"] == order["id"]

@@ -4,13 +4,16 @@ Every change goes through the orders service, as PATCH /orders/{id} does."""
 
 import csv
 import io
+import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from markupsafe import Markup
+from pydantic import ValidationError
 from sqladmin import action, expose
 from sqladmin.filters import StaticValuesFilter
 from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -33,13 +36,21 @@ from app.admin.views.base import (
 )
 from app.auth.permissions import OrderAction, order_actions
 from app.core.db import unit_of_work
-from app.models import Order, OrderItem, OrderStatus, Store, User
+from app.models import Order, OrderItem, OrderStatus, RefundMethod, Store, User
+from app.orders import refunds as order_refunds
 from app.orders import service as orders_service
 from app.orders.errors import OrderActionForbidden
+from app.orders.schemas import RefundCreate
+from app.payments import service as payments_service
 from app.stores import service as stores_service
 from app.users import service as users_service
 
 EXPORT_MAX_DAYS = 366
+REFUND_METHOD_WORDS: dict[str, str] = {
+    RefundMethod.balance: "To the balance",
+    RefundMethod.card: "To the card",
+    RefundMethod.counter: "At the counter",
+}
 # The status filter's value for what a store's board lists under New (the dashboard's
 # "to prepare"): awaiting payment at pickup, or paid.
 BOARD_NEW = "new"
@@ -59,6 +70,16 @@ class OrderStatusFilter(StaticValuesFilter):
         if value == BOARD_NEW:
             return query.where(Order.status.in_(orders_service.BOARD_NEW))
         return await super().get_filtered_query(query, value, model)
+
+
+async def _paid_by(session: AsyncSession, order_id: int) -> str:
+    """Where a line refund of the order sends the money, in words."""
+    if await payments_service.order_card_payment(session, order_id) is not None:
+        return "goes back to the customer's card through the payment provider"
+    payment = await payments_service.order_payment(session, order_id)
+    if payment is not None:
+        return f"goes back to money account {payment.account_id}, which paid for it"
+    return "is recorded as given back at the counter (paid there: hand the cash back)"
 
 
 def customer_text(user: User | None) -> str:
@@ -169,17 +190,22 @@ class OrderAdmin(ShopModelView, model=Order):
                 raise HTTPException(status_code=404) from None
             customer = await users_service.by_id(session, order.user_id) if order.user_id else None
             actors = {}
-            for change in order.history:
-                if change.changed_by_id and change.changed_by_id not in actors:
-                    actors[change.changed_by_id] = await users_service.by_id(
-                        session, change.changed_by_id
-                    )
+            actor_ids = [c.changed_by_id for c in order.history]
+            actor_ids += [r.created_by_id for r in order.refunds]
+            for actor_id in actor_ids:
+                if actor_id and actor_id not in actors:
+                    actors[actor_id] = await users_service.by_id(session, actor_id)
+            ledger_payment = await payments_service.order_payment(session, order.id)
+            card_attempts = await payments_service.order_card_attempts(session, order.id)
         moves = [
             s for s in orders_service.next_statuses(order.status) if s != OrderStatus.cancelled
         ]
         # What the permission table lets this staff member do (as staff: in the panel
         # nobody acts as the order's customer).
         allowed = order_actions(getattr(request.state, "staff_role", None))
+        may_refund_lines = (
+            OrderAction.refund_line in allowed and order.status in order_refunds.REFUNDABLE
+        )
         return {
             "order": order,
             "status": order_status(order.status),
@@ -197,10 +223,30 @@ class OrderAdmin(ShopModelView, model=Order):
                     item,
                     money(item.unit_price, order.currency),
                     money(item.line_total, order.currency),
+                    may_refund_lines and item.refunded_quantity < item.quantity,
                 )
                 for item in order.items
             ],
             "total": money(order.total, order.currency),
+            "refunded_total": money(order.refunded_total, order.currency),
+            "refunds": [
+                (
+                    refund,
+                    refund.product_name or "The whole order (cancelled)",
+                    money(refund.amount, order.currency),
+                    REFUND_METHOD_WORDS.get(refund.method, refund.method),
+                    actors.get(refund.created_by_id) if refund.created_by_id else None,
+                )
+                for refund in order.refunds
+            ],
+            "ledger_payment": (
+                (ledger_payment, money(-ledger_payment.amount, order.currency))
+                if ledger_payment is not None
+                else None
+            ),
+            "card_attempts": [
+                (attempt, money(attempt.amount, attempt.currency)) for attempt in card_attempts
+            ],
             "moves": [(s, order_status(s)) for s in moves] if OrderAction.move in allowed else [],
             "can_cancel": order.status == OrderStatus.pending and OrderAction.cancel in allowed,
             "can_refund": order.status == OrderStatus.paid and OrderAction.refund in allowed,
@@ -226,6 +272,91 @@ class OrderAdmin(ShopModelView, model=Order):
             said = order_status(order.status).lower()
             done(request, f"Order {order.number} is {said} now.", title="Moved")
         return self._back_to(request, pk)
+
+    # --- refunding a line ----------------------------------------------------------------------
+
+    @expose("/refund-line/{pk}", methods=["GET", "POST"])
+    async def refund_line(self, request: Request) -> Response:
+        """GET: the form to refund one line or part of it (units, reason) with what happens;
+        POST: the refund, through the orders service as POST /orders/{id}/refunds does. The
+        form carries its own Idempotency-Key: sending it twice refunds once."""
+        pk = self.permitted_pk(request, OrderAction.refund_line.value)
+        form = await request.form() if request.method == "POST" else None
+        source = form if form is not None else request.query_params
+        raw_item = str(source.get("item", ""))
+        if not valid_pk(raw_item):
+            raise HTTPException(status_code=404)
+        item_id = int(raw_item)
+        if form is None:
+            return await self._refund_line_form(request, pk, item_id)
+        try:
+            data = RefundCreate(
+                item_id=item_id,
+                quantity=int(str(form.get("quantity", ""))),
+                reason=str(form.get("reason", "")),
+            )
+        except (ValueError, ValidationError):
+            refused(request, AdminChangeRefused("Give the units (1 or more) and the reason."))
+            return RedirectResponse(
+                request.url_for("admin:view-order-refund_line", pk=pk).include_query_params(
+                    item=item_id
+                ),
+                status_code=302,
+            )
+        key = str(form.get("key", ""))[:200] or uuid.uuid4().hex
+        try:
+            async with acting(request) as (session, staff):
+                order = await order_refunds.refund_line(session, staff, pk, data, f"panel-{key}")
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        else:
+            refund = next(r for r in reversed(order.refunds) if r.order_item_id == item_id)
+            done(
+                request,
+                f"Refunded {refund.quantity} x {refund.product_name}, "
+                f"{refund.amount:,.2f} {order.currency}.",
+                title="Refunded",
+            )
+        return self._back_to(request, pk)
+
+    async def _refund_line_form(self, request: Request, pk: int, item_id: int) -> Response:
+        async with acting(request) as (session, staff):
+            try:
+                order = await orders_service.get_order(session, staff, pk)
+            except AdminChangeRefused:
+                raise HTTPException(status_code=404) from None
+            paid_by = await _paid_by(session, order.id)
+        item = next((i for i in order.items if i.id == item_id), None)
+        if item is None:
+            raise HTTPException(status_code=404)
+        left = item.quantity - item.refunded_quantity
+        problem = None
+        if order.status not in order_refunds.REFUNDABLE:
+            problem = (
+                f"Order {order.number} is {order_status(order.status).lower()}: only a paid "
+                "order has money to give back."
+            )
+        elif left < 1:
+            problem = f"All {item.quantity} x {item.product_name} are refunded already."
+        page: Response = await self.templates.TemplateResponse(
+            request,
+            "shop/refund_line.html",
+            {
+                "model_view": self,
+                "title": f"Refund a line of order {order.number}",
+                "order": order,
+                "item": item,
+                "left": left,
+                "unit": money(item.unit_price, order.currency),
+                "paid_by": paid_by,
+                "store": order.store.name,
+                "problem": problem,
+                "key": uuid.uuid4().hex,
+                "post_url": request.url_for("admin:view-order-refund_line", pk=order.id),
+                "back_url": self._details_url(request, order.id),
+            },
+        )
+        return page
 
     # --- cancel and refund ---------------------------------------------------------------------
 

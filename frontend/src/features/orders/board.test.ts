@@ -20,6 +20,8 @@ const order = (id: number, status: OrderStatus, updatedSecond: number, method: O
   total: '7.00',
   currency: 'EUR',
   items: [],
+  refunded_total: '0.00',
+  refunds: [],
   created_at: new Date(Date.UTC(2026, 0, 1, 10, 0, id)).toISOString(),
   updated_at: new Date(Date.UTC(2026, 0, 1, 10, 0, updatedSecond)).toISOString(),
 });
