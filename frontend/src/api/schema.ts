@@ -842,8 +842,9 @@ export interface paths {
          *
          *     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
          *     card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with
-         *     Retry-After). The answer's `access_key` opens the order (header `X-Order-Key`); the
-         *     confirmation mail carries the link `{FRONTEND_URL}/orders/{id}#key={access_key}`.
+         *     Retry-After). The answer's `access_key` (null for an account's order) opens the order
+         *     (`X-Order-Key`); the confirmation mail carries the link
+         *     `{FRONTEND_URL}/orders/{id}#key={access_key}`.
          */
         post: operations["create_order"];
         delete?: never;
@@ -988,8 +989,10 @@ export interface paths {
          * Refund Order Line
          * @description Refund one line of a paid order, or part of its quantity (admins; support: 403
          *     `order_action_forbidden`). The line's unit price x `quantity` goes back the way the order
-         *     was paid: to the account that paid (a ledger refund), or, paid at the counter, it is
-         *     recorded (`method` `counter`: the cash is given back by hand). The units return to the
+         *     was paid: to the account that paid (`balance`: a ledger refund), through the payment
+         *     provider that took the card payment (`card`: the key is the provider's idempotency key;
+         *     503 and nothing written when the provider cannot be reached), or, paid at the counter,
+         *     it is recorded (`counter`: the cash is given back by hand). The units return to the
          *     store's stock; the order keeps its status and lists the refund in `refunds` (with its
          *     `reason`), `refunded_total` and the line's `refunded_quantity`; the customer gets a mail
          *     and the live `order` event `refunded`. More than is left of the line: 409
@@ -8848,7 +8851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9116,7 +9119,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -9310,7 +9313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
