@@ -8570,7 +8570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
@@ -8832,7 +8832,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
-            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            /** @description The payment provider cannot be reached; A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
             503: {
                 headers: {
                     /** @description Seconds to wait before retrying */
