@@ -186,11 +186,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     first = (  # by their time in a run (pytest --durations), longest first
         "test_fuzz_api.py",
         "test_devserver_stop.py",
-        "test_search.py",
+        "test_seed.py",
         "test_devserver.py",
-        "test_env_file.py",
-        "test_worker_death.py",
+        "test_search.py",
         "test_outages.py",
+        "test_backup.py",
+        "test_metrics.py",
+        "test_env_file.py",
+        "test_first_admin.py",
+        "test_worker_death.py",
         "test_sentry.py",
     )
 
