@@ -29,7 +29,8 @@ MONITORING_MISSING := $(if $(PROMTOOL_FOUND),,promtool) $(foreach tool,amtool \
 	prometheus-node-exporter,$(if $(wildcard /usr/bin/$(tool)),,$(tool)))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
-	clean spa dev gen-api test-web bench-web nginx wrk monitoring-tools backup restore deploy
+	clean spa dev gen-api test-web test-web-checks test-e2e web-api web-tsc web-eslint web-vitest \
+	bench-web nginx wrk monitoring-tools backup restore deploy
 
 help:
 	@echo "make run    - start the shop at http://127.0.0.1:$(SHOP_PORT) (Ctrl-C stops it)"
@@ -81,11 +82,17 @@ spa: $(SPA_INDEX)
 run: install spa
 	@cd backend && exec $(VENV_PY) -m dev.devserver
 
-test: install lint test-backend test-web
+# Three phases, each filling the machine's cores: the static checks of both halves and the
+# storefront build at once (make -O prints each one's output whole when it ends; one failing
+# fails the run), then the backend suite on TEST_WORKERS processes, then the browser scenarios.
+test: install
+	@$(MAKE) --no-print-directory -j 8 --output-sync=target lint test-web-checks spa
+	@$(MAKE) --no-print-directory test-backend
+	@$(MAKE) --no-print-directory test-e2e
 
 # Test processes for the backend suite (pytest-xdist; each has its own servers and takes
 # whole files); 0 runs it in one process.
-TEST_WORKERS ?= 0
+TEST_WORKERS ?= 2
 
 test-backend: install nginx monitoring-tools
 	@# pytest exits 5 when it collects no test: make fails on it like on any other failure.
@@ -173,11 +180,25 @@ bench-live: install
 
 # Storefront checks: generated API types current, types, lint, unit tests, then the browser
 # scenarios against the real backend serving the built SPA (e2e/run.mjs starts its own stack).
-test-web: install spa
+test-web: test-web-checks
+	@$(MAKE) --no-print-directory test-e2e
+
+# Independent of each other: `make -j` runs them at once.
+test-web-checks: web-api web-tsc web-eslint web-vitest
+
+web-api: install $(SPA_STAMP)
 	@cd frontend && npm run --silent check:api
+
+web-tsc: $(SPA_STAMP)
 	@echo "[web] tsc" && cd frontend && npx tsc -b --noEmit
+
+web-eslint: $(SPA_STAMP)
 	@echo "[web] eslint" && cd frontend && npx eslint . --max-warnings=0
+
+web-vitest: $(SPA_STAMP)
 	@echo "[web] vitest" && cd frontend && npx vitest run
+
+test-e2e: install spa
 	@echo "[web] end to end (Playwright, Chromium)" && cd frontend && node e2e/run.mjs
 
 gen-api: install $(SPA_STAMP)

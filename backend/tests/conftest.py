@@ -73,6 +73,10 @@ def _is_xdist_controller(config: pytest.Config) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     if _is_xdist_controller(config):
+        # Hand out files in the order of pytest_collection_modifyitems (the longest first):
+        # xdist's default reorders them by their number of tests, which put the one-test fuzz
+        # file (the longest of all) last, alone on one process while the others sat idle.
+        config.option.loadscopereorder = False
         return
     # The suite runs on what it sets below, never on a developer's .env (app/core/config.py).
     os.environ["SHOP_ENV_FILE"] = ""
@@ -179,13 +183,19 @@ def _stop(process: subprocess.Popen) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The longest files first, so under xdist they start at once and overlap the rest."""
-    first = (
+    first = (  # by their time in a run (pytest --durations), longest first
         "test_fuzz_api.py",
+        "test_devserver_stop.py",
+        "test_seed.py",
         "test_devserver.py",
+        "test_search.py",
         "test_outages.py",
-        "test_sentry.py",
+        "test_backup.py",
+        "test_metrics.py",
         "test_env_file.py",
+        "test_first_admin.py",
         "test_worker_death.py",
+        "test_sentry.py",
     )
 
     def rank(item: pytest.Item) -> int:
