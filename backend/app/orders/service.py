@@ -193,6 +193,25 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
     """Checkout: the lines asked for (or the cart's), taken from the store's stock, as one new
     order, paid at once when asked; answered as the API shows an order, built from what the
     transaction wrote (its INSERTs return ids and defaults), without reading it back."""
+    order, store, history = await _checkout(session, user, data)
+    payment = OrderPayment.unpaid
+    if data.pay_with_account_id is not None:
+        history.append(await _pay_at_checkout(session, order, user, data.pay_with_account_id))
+        # As repository.PAYMENT tells it: a free order moves no money, like one paid in store.
+        payment = OrderPayment.account if order.total > 0 else OrderPayment.counter
+    if data.items is None:
+        ordered = [item.product_id for item in order.items if item.product_id is not None]
+        await cart_service.remove_ordered(session, user, ordered)
+    _count_placed(session, order, store, paid=data.pay_with_account_id is not None)
+    return await _announce_placed(session, order, user, store, history, payment)
+
+
+async def _checkout(
+    session: AsyncSession, user: User | None, data: OrderCreate
+) -> tuple[Order, Store, list[OrderStatusChange]]:
+    """What every checkout does, a customer's or a guest's (`user` None): the lines priced,
+    the order and its lines written, the stock taken; a card order also opens its payment
+    at the provider and holds the stock until the hold ends."""
     store = await stores_service.get_store(session, data.store_id, is_admin=False)
     wanted = await _lines_to_order(session, user, data)
     products = await _products_for_sale(session, wanted)
@@ -200,21 +219,17 @@ async def place_order(session: AsyncSession, user: User, data: OrderCreate) -> O
     card = data.method == PaymentMethod.card
     if not card:
         await _take_stock(session, store, products, wanted)
-    order, history = await _create_order(session, user, store, products, wanted, total)
+    order, history = await _create_order(session, user, store, products, wanted, total, data.guest)
     order.payment_method = data.method
     if card:
         await _open_card_payment(session, order, user, store, products, wanted)
-    payment = OrderPayment.unpaid
-    if data.pay_with_account_id is not None:
-        history.append(await _pay_at_checkout(session, order, user, data.pay_with_account_id))
-        # As repository.PAYMENT tells it: a free order moves no money, like one paid in store.
-        payment = OrderPayment.account if total > 0 else OrderPayment.counter
-    if data.items is None:
-        await cart_service.remove_ordered(session, user, list(wanted))
-    paid = "account" if data.pay_with_account_id is not None else "card" if card else "unpaid"
-    count_after_commit(session, ORDERS_PLACED.labels(store.name, paid))
-    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
-    return await _announce_placed(session, order, user, store, history, payment)
+    return order, store, history
+
+
+def _count_placed(session: AsyncSession, order: Order, store: Store, *, paid: bool) -> None:
+    way = "account" if paid else "card" if order.payment_method == PaymentMethod.card else "unpaid"
+    count_after_commit(session, ORDERS_PLACED.labels(store.name, way))
+    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(order.total))
 
 
 async def _open_card_payment(
@@ -407,25 +422,14 @@ async def place_guest_order(session: AsyncSession, data: OrderCreate, *, ip: str
             ],
         )
     buckets = await guests.take_checkout(redis, ip, guest.email)
-    card = data.method == PaymentMethod.card
     try:
-        store = await stores_service.get_store(session, data.store_id, is_admin=False)
-        wanted = await _lines_to_order(session, None, data)
-        products = await _products_for_sale(session, wanted)
-        total = _order_total(products, wanted)
-        if not card:
-            await _take_stock(session, store, products, wanted)
-        order, history = await _create_order(session, None, store, products, wanted, total, guest)
-        order.payment_method = data.method
-        if card:
-            await _open_card_payment(session, order, None, store, products, wanted)
+        order, store, history = await _checkout(session, None, data)
     except AppError:
         await ratelimit.refund(redis, *buckets)  # nothing placed, nothing mailed
         raise
     key, order.access_key_hash = guests.new_key()
     await guests.stash_for_mail(redis, order.id, key)
-    count_after_commit(session, ORDERS_PLACED.labels(store.name, "card" if card else "unpaid"))
-    count_after_commit(session, REVENUE.labels(store.name, order.currency), float(total))
+    _count_placed(session, order, store, paid=False)
     detail = await _announce_placed(session, order, None, store, history, OrderPayment.unpaid)
     return OrderPlaced(**detail.model_dump(), access_key=key)
 
