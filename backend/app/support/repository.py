@@ -70,15 +70,10 @@ async def open_conversations(
         await session.scalar(select(func.count()).select_from(SupportConversation).where(is_open))
         or 0
     )
-    rows = await session.execute(
-        select(SupportConversation, User)
-        .outerjoin(User, User.id == SupportConversation.customer_id)
-        .options(joinedload(SupportConversation.order))
-        .where(is_open)
-        .order_by(SupportConversation.updated_at.desc())
-        .limit(limit)
+    rows = await session.scalars(
+        _conversations().where(is_open).order_by(SupportConversation.updated_at.desc()).limit(limit)
     )
-    return count, [(row[0], row[1]) for row in rows]
+    return count, [(conversation, conversation.customer) for conversation in rows]
 
 
 def _conversations() -> Select[SupportConversation]:

@@ -4,7 +4,8 @@ link's key opens; staff answer as they answer customers."""
 import httpx
 from sqlalchemy import func, select
 
-from app.models import RoleName, SupportConversation
+from app.core.db import SessionFactory
+from app.models import RoleName, SupportConversation, SupportMessage
 from tests.orders.test_guest_checkout import register_and_verify
 from tests.support.chat import WAIT, auth, chat, person, raw_socket
 from tests.support.test_guest_socket import guest_order
@@ -149,3 +150,36 @@ async def test_a_claimed_guest_conversation_is_in_the_account_s_list(
         await account.send(type="message", text="And vegan?", ref="v")
         more = await account.next_of("message", ref="v")
         assert more["conversation_id"] == written["conversation_id"]
+
+
+async def test_the_panel_names_a_guest_s_conversation_by_their_order(client, shop):
+    from tests.admin.test_admin import logged_in_admin
+    from tests.support.test_guest_socket import GUEST
+
+    placed = await client.post(
+        "/api/v1/orders",
+        json={
+            "store_id": shop.store.id,
+            "items": [{"product_id": shop.cake.id, "quantity": 1}],
+            "guest": GUEST,
+        },
+    )
+    assert placed.status_code == 201, placed.text
+    async with SessionFactory() as session, session.begin():
+        conversation = SupportConversation(customer_id=None, order_id=placed.json()["id"])
+        session.add(conversation)
+        await session.flush()
+        session.add(
+            SupportMessage(conversation_id=conversation.id, by_guest=True, text="Is it wrapped?")
+        )
+    await logged_in_admin(client)
+
+    dashboard = await client.get("/admin/")
+    listing = await client.get("/admin/support-conversation/list")
+    details = await client.get(f"/admin/support-conversation/details/{conversation.id}")
+
+    assert "Gina Guest (guest)" in dashboard.text
+    assert "Gina Guest &lt;gina@example.com&gt; (guest)" in listing.text
+    assert details.status_code == 200
+    assert "Gina Guest &lt;gina@example.com&gt; (guest)" in details.text
+    assert "Is it wrapped?" in details.text and "· guest" in details.text
