@@ -33,7 +33,7 @@ class StoreDay:
 class Dashboard:
     stores: list[StoreDay] = field(default_factory=list)
     low_stock: list[tuple[str, str, int]] = field(default_factory=list)
-    open_conversations: list[tuple[SupportConversation, User]] = field(default_factory=list)
+    open_conversations: list[tuple[SupportConversation, User | None]] = field(default_factory=list)
     open_conversation_count: int = 0
     failed_mails: list[dict[str, Any]] = field(default_factory=list)
     threshold: int = 0

@@ -34,6 +34,7 @@ from app.core.security import (
 )
 from app.models import User
 from app.orders import service as orders_service
+from app.support import service as support_service
 from app.users import service as users_service
 from app.users.schemas import UserRegister
 
@@ -116,8 +117,15 @@ async def verify_email(session: AsyncSession, token: str) -> User:
     user.verified_at = datetime.now(UTC)
     await session.flush()
     # The address is proven: what its owner ordered as a guest is theirs now.
-    await orders_service.claim_guest_orders(session, user)
+    await _claim_guest_orders(session, user)
     return user
+
+
+async def _claim_guest_orders(session: AsyncSession, user: User) -> None:
+    """Orders placed as a guest with the user's proven address, and the guest's support
+    conversations about them, become the user's."""
+    await orders_service.claim_guest_orders(session, user)
+    await support_service.claim_guest_conversations(session, user)
 
 
 async def resend_verification(session: AsyncSession, email: str, *, ip: str) -> None:
@@ -272,5 +280,5 @@ async def confirm_password_reset(session: AsyncSession, token: str, new_password
         user.is_active = True
         user.verified_at = datetime.now(UTC)
         await session.flush()
-        await orders_service.claim_guest_orders(session, user)
+        await _claim_guest_orders(session, user)
     await session.flush()

@@ -591,8 +591,10 @@ async def paginate(
     return page
 
 
-def search_columns(*columns: InstrumentedAttribute[str]) -> Callable[[str], ColumnElement[bool]]:
-    """`q` as a case-insensitive substring over a few text columns."""
+def search_columns(
+    *columns: InstrumentedAttribute[str] | InstrumentedAttribute[str | None],
+) -> Callable[[str], ColumnElement[bool]]:
+    """`q` as a case-insensitive substring over a few text columns (a NULL one matches not)."""
 
     def search(q: str) -> ColumnElement[bool]:
         escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

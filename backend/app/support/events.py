@@ -24,6 +24,8 @@ from app.support.schemas import (
 )
 
 CHANNEL = "support:events"
+# The user id of a guest's socket (app.support.hub.Connection): no account has it.
+GUEST_USER_ID = 0
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,9 @@ class ChatEvent(BaseModel):
     """What the hubs hear: a frame, and who it concerns."""
 
     conversation_id: int
-    customer_id: int
+    # None: a guest's conversation, heard by the sockets opened with its order's key.
+    customer_id: int | None
+    order_id: int | None = None
     # To every staff socket, joined or not (a conversation opened, assigned or closed, or
     # a customer's message).
     announce: bool = False
@@ -60,8 +64,9 @@ def message_read(conversation: SupportConversation, message: SupportMessage) -> 
         id=message.id,
         conversation_id=message.conversation_id,
         author_id=message.author_id,
-        # Only the customer writes as themself; any other author is the shop.
-        from_staff=message.author_id != conversation.customer_id,
+        # Only the customer (or the guest) writes as themself; any other author is the shop.
+        from_staff=not message.by_guest
+        and (message.author_id is None or message.author_id != conversation.customer_id),
         text=message.text,
         created_at=message.created_at,
     )
@@ -78,6 +83,7 @@ def _event(
     return ChatEvent(
         conversation_id=conversation.id,
         customer_id=conversation.customer_id,
+        order_id=conversation.order_id,
         announce=announce,
         except_user_id=except_user_id,
         origin=reply_to.connection_id if reply_to else None,
@@ -105,13 +111,15 @@ def conversation_event(
     return _event(conversation, frame, announce=True, reply_to=reply_to)
 
 
-def typing_event(conversation: SupportConversation, user_id: int) -> ChatEvent:
+def typing_event(conversation: SupportConversation, user_id: int | None) -> ChatEvent:
+    """`user_id` None: the guest of a guest's conversation types."""
     frame = TypingNoticeFrame(
         conversation_id=conversation.id,
         user_id=user_id,
-        from_staff=user_id != conversation.customer_id,
+        from_staff=user_id is not None and user_id != conversation.customer_id,
     )
-    return _event(conversation, frame, except_user_id=user_id)
+    # A guest's sockets have no user (0): they are not told of their own typing.
+    return _event(conversation, frame, except_user_id=GUEST_USER_ID if user_id is None else user_id)
 
 
 def emit(session: AsyncSession, event: ChatEvent) -> None:

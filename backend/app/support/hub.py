@@ -58,8 +58,8 @@ class Connection:
     in_history: dict[int, set[int]] = field(default_factory=dict)
     # Stores whose order board a staff socket watches (hub.watch_board).
     boards: set[int] = field(default_factory=set)
-    # A guest's socket, opened by this order's link key: it hears that order's events only
-    # (no account, no login session).
+    # A guest's socket, opened by this order's link key: it hears that order's events and
+    # its guest's conversation about it only (no account, no login session; user_id 0).
     order_id: int | None = None
     # Chat events held back while a history frame is being read from the database.
     held: list[ChatEvent] | None = None
@@ -114,7 +114,9 @@ class Connection:
             return False
         if self.is_staff:
             return event.announce or event.conversation_id in self.joined
-        return event.customer_id == self.user_id
+        if self.order_id is not None:  # a guest: their order's conversation, until claimed
+            return event.customer_id is None and event.order_id == self.order_id
+        return event.customer_id is not None and event.customer_id == self.user_id
 
 
 def _index_add(index: dict[Any, set[Connection]], key: Any, connection: Connection) -> None:
@@ -257,8 +259,12 @@ class Hub:
         except ValidationError:
             log.warning("support_event_unreadable", data=data[:200])
             return
-        # Only staff sockets and the customer's own can be concerned.
-        candidates = self._staff.union(self._by_user.get(event.customer_id, ()))
+        # Only staff sockets and the customer's own (a guest's: its order's) can be concerned.
+        candidates = self._staff.union(
+            self._by_user.get(event.customer_id, ())
+            if event.customer_id is not None
+            else self._by_order.get(event.order_id or 0, ())
+        )
         for connection in candidates:
             if connection.concerned_by(event):
                 connection.deliver(event)
@@ -280,6 +286,9 @@ class Hub:
 
     def sockets_of(self, user_id: int) -> int:
         return len(self._by_user.get(user_id, ()))
+
+    def guest_sockets_of(self, order_id: int) -> int:
+        return len(self._by_order.get(order_id, ()))
 
     def restart_all(self, reason: str) -> None:
         """Live events may have been lost: close every socket with 1012, so clients reconnect

@@ -22,7 +22,12 @@ class UserBrief(Schema):
 class ConversationRead(Schema):
     id: int
     status: str
-    customer: UserBrief
+    customer: UserBrief | None = Field(
+        description="null for a guest's conversation (an order placed without an account)"
+    )
+    guest_name: str | None = Field(
+        description="A guest's conversation: the name on the order it is about; else null"
+    )
     order_id: int | None
     assigned_to_id: int | None
     created_at: datetime
@@ -33,7 +38,9 @@ class ConversationRead(Schema):
 class MessageRead(Schema):
     id: int
     conversation_id: int
-    author_id: int | None
+    author_id: int | None = Field(
+        description="null for a guest's message, or a staff member's whose account is gone"
+    )
     from_staff: bool
     text: str
     created_at: datetime
@@ -203,7 +210,7 @@ class ConversationFrame(ServerFrame):
 class TypingNoticeFrame(ServerFrame):
     type: Literal["typing"] = "typing"
     conversation_id: int
-    user_id: int
+    user_id: int | None = Field(description="null: the guest of the conversation's order")
     from_staff: bool
 
 

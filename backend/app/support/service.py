@@ -45,8 +45,13 @@ def check_text(text: str) -> str:
 
 
 async def enforce_rate_limit(user: User) -> None:
+    await _take_message(str(user.id))
+
+
+async def _take_message(writer: str) -> None:
+    """One message of `writer` (a user's id, or `guest:{order_id}`) against the limit."""
     bucket = Bucket(
-        f"support_rate:{user.id}",
+        f"support_rate:{writer}",
         settings.support_rate_limit,
         settings.support_rate_window_seconds,
     )
@@ -129,8 +134,29 @@ async def post_message(
         conversation, created = await _customer_conversation(
             session, author, conversation_id, order_id
         )
+    return await _store(
+        session,
+        conversation,
+        author.id,
+        body,
+        created=created,
+        assigned=assigned,
+        reply_to=reply_to,
+    )
+
+
+async def _store(
+    session: AsyncSession,
+    conversation: SupportConversation,
+    author_id: int | None,
+    body: str,
+    *,
+    created: bool,
+    assigned: bool,
+    reply_to: ReplyTo | None,
+) -> tuple[SupportConversation, SupportMessage]:
     conversation.updated_at = utcnow()
-    message = await repository.add_message(session, conversation.id, author.id, body)
+    message = await repository.add_message(session, conversation.id, author_id, body)
     await session.flush()
     if created:
         events.emit(session, events.conversation_event(conversation, "opened"))
@@ -138,6 +164,82 @@ async def post_message(
         events.emit(session, events.conversation_event(conversation, "assigned"))
     events.emit(session, events.message_event(conversation, message, reply_to))
     return conversation, message
+
+
+# --- a guest: the writer of an order placed without an account, known by its link's key ---
+
+
+def _guests(conversation: SupportConversation | None, order_id: int) -> bool:
+    return (
+        conversation is not None
+        and conversation.customer_id is None
+        and conversation.order_id == order_id
+    )
+
+
+async def guest_conversation(
+    session: AsyncSession, order_id: int, conversation_id: int | None
+) -> SupportConversation | None:
+    """A conversation the guest of `order_id` sees: a named one of theirs (another's is a
+    404), or their open one (None before their first message)."""
+    if conversation_id is None:
+        return await repository.open_guest_conversation(session, order_id)
+    conversation = await repository.get_conversation(session, conversation_id)
+    if not _guests(conversation, order_id):
+        raise ConversationNotFound
+    return conversation
+
+
+async def post_guest_message(
+    session: AsyncSession,
+    order_id: int,
+    text: str,
+    *,
+    conversation_id: int | None = None,
+    about_order_id: int | None = None,
+    reply_to: ReplyTo | None = None,
+) -> tuple[SupportConversation, SupportMessage]:
+    """A guest's message about their order (the caller checked the key opens `order_id`);
+    the first one opens the conversation, one open per order."""
+    body = check_text(text)
+    if about_order_id is not None and about_order_id != order_id:
+        raise OrderNotFound  # a key opens its own order only
+    await _take_message(f"guest:{order_id}")
+    created = False
+    if conversation_id is not None:
+        conversation = await repository.conversation_for_update(session, conversation_id)
+        if conversation is None or not _guests(conversation, order_id):
+            raise ConversationNotFound
+        if conversation.status != ConversationStatus.open:
+            raise ConversationClosed("This conversation is closed; write without conversation_id.")
+    else:
+        conversation = await repository.open_guest_conversation(session, order_id, for_update=True)
+        if conversation is None:
+            new_id = await repository.insert_open_guest_conversation(session, order_id)
+            created = new_id is not None
+            # None: the guest's other tab opened it first; use that one.
+            conversation = await (
+                repository.conversation_for_update(session, new_id)
+                if new_id is not None
+                else repository.open_guest_conversation(session, order_id, for_update=True)
+            )
+            if conversation is None:
+                raise ConversationClosed("The conversation was just closed; send again.")
+    return await _store(
+        session, conversation, None, body, created=created, assigned=False, reply_to=reply_to
+    )
+
+
+async def guest_history(
+    session: AsyncSession, order_id: int, conversation_id: int | None
+) -> tuple[SupportConversation | None, list[MessageRead], bool]:
+    conversation = await guest_conversation(session, order_id, conversation_id)
+    return await _with_messages(session, conversation)
+
+
+async def claim_guest_conversations(session: AsyncSession, user: User) -> None:
+    """After the user claimed their guest orders: the guest's conversations are theirs."""
+    await repository.claim_guest_conversations(session, user.id)
 
 
 async def history(
@@ -148,6 +250,12 @@ async def history(
         conversation = await repository.open_conversation(session, user.id)
     else:
         conversation = await visible_conversation(session, user, conversation_id)
+    return await _with_messages(session, conversation)
+
+
+async def _with_messages(
+    session: AsyncSession, conversation: SupportConversation | None
+) -> tuple[SupportConversation | None, list[MessageRead], bool]:
     if conversation is None:
         return None, [], False
     messages, has_more = await repository.recent_messages(session, conversation.id, HISTORY_LIMIT)
@@ -182,7 +290,7 @@ async def close_conversation(
 
 async def open_conversations(
     session: AsyncSession, limit: int
-) -> tuple[int, list[tuple[SupportConversation, User]]]:
+) -> tuple[int, list[tuple[SupportConversation, User | None]]]:
     """Who waits for an answer: the count, and the `limit` latest with their customer."""
     return await repository.open_conversations(session, limit)
 

@@ -39,7 +39,7 @@ from app.support.errors import (
     NotJoined,
     TooManySockets,
 )
-from app.support.events import ReplyTo, send, typing_event
+from app.support.events import GUEST_USER_ID, ReplyTo, send, typing_event
 from app.support.hub import CLOSE_POLICY, CLOSE_TRY_AGAIN, Connection, hub
 from app.support.schemas import (
     AuthFrame,
@@ -446,14 +446,15 @@ async def _guest_order(websocket: WebSocket, key: str) -> int | None:
 
 
 class GuestSession(SocketSession):
-    """A guest's socket, opened by an order's link key: that order's `order` events, and
-    `ping`; the key is checked again on every frame (staff may revoke it, an account may
-    claim the order), and a socket whose key died is closed."""
+    """A guest's socket, opened by an order's link key: that order's `order` events and the
+    guest's support conversation about it (`message`, `typing`, `join` of their own, `ping`).
+    The key is checked again on every frame (staff may revoke it, an account may claim the
+    order), and a socket whose key died is closed, having written nothing."""
 
     def __init__(self, websocket: WebSocket, order_id: int, key: str) -> None:
         self.order_id, self.key = order_id, key
         self.connection = Connection(
-            websocket, 0, f"guest:{order_id}", is_staff=False, order_id=order_id
+            websocket, GUEST_USER_ID, f"guest:{order_id}", is_staff=False, order_id=order_id
         )
         self.frames = Bucket(
             f"support_frames:{self.connection.id}", FRAME_LIMIT, FRAME_WINDOW_SECONDS
@@ -461,7 +462,13 @@ class GuestSession(SocketSession):
 
     async def run(self) -> None:
         connection = self.connection
+        if hub.guest_sockets_of(self.order_id) >= settings.support_max_sockets_per_user:
+            await _refuse(
+                connection.websocket, ErrorFrame.of(TooManySockets()), CLOSE_POLICY, "too many"
+            )
+            return
         connection.send(AuthOkFrame(user=None, staff=False, order_id=self.order_id))
+        connection.hold()  # live events wait for the first history frame
         try:
             await hub.register(connection)
         except AppError as exc:
@@ -474,6 +481,13 @@ class GuestSession(SocketSession):
 
     async def _read(self) -> None:
         connection = self.connection
+        try:
+            await self._send_history(None)
+        except BACKING_SERVICE_ERRORS as exc:
+            log.warning("support_history_unavailable", error=type(exc).__name__)
+            await connection.websocket.send_text(ErrorFrame.of(UNAVAILABLE).encode())
+            connection.close(CLOSE_TRY_AGAIN, "try again")
+            return
         while True:
             raw = await _receive_text(connection.websocket)
             if connection.closing is not None:
@@ -487,14 +501,76 @@ class GuestSession(SocketSession):
                 ref = frame.ref
                 if not await self._key_live():
                     return
-                if not isinstance(frame, PingFrame):
-                    raise InvalidMessage("A guest's socket hears its order's events (and ping).")
-                connection.send(PongFrame(ref=frame.ref))
+                await self.handle(frame)
             except AppError as exc:
                 connection.send(ErrorFrame.of(exc, ref))
             except BACKING_SERVICE_ERRORS as exc:
                 log.warning("support_frame_unavailable", error=type(exc).__name__)
                 connection.send(ErrorFrame.of(UNAVAILABLE, ref))
+
+    async def handle(self, frame: ClientFrame) -> None:
+        match frame:
+            case PingFrame():
+                self.connection.send(PongFrame(ref=frame.ref))
+            case MessageFrame():
+                async with unit_of_work() as session:
+                    await service.post_guest_message(
+                        session,
+                        self.order_id,
+                        frame.text,
+                        conversation_id=frame.conversation_id,
+                        about_order_id=frame.order_id,
+                        reply_to=ReplyTo(self.connection.id, frame.ref),
+                    )
+                metrics.MESSAGES.labels("customer").inc()
+            case JoinFrame():
+                await self._send_history(frame.conversation_id, frame.ref)
+            case TypingFrame():
+                await self._typing(frame)
+            case _:
+                raise InvalidMessage(
+                    "A guest's socket writes in its order's conversation (message, typing, "
+                    "join) and pings."
+                )
+
+    async def _typing(self, frame: TypingFrame) -> None:
+        interval = Bucket(
+            f"support_typing:{self.connection.id}:{frame.conversation_id or 0}",
+            1,
+            TYPING_INTERVAL_SECONDS,
+        )
+        if await ratelimit.take(redis, interval):
+            return
+        async with unit_of_work() as session:
+            conversation = await service.guest_conversation(
+                session, self.order_id, frame.conversation_id
+            )
+        if conversation is not None:
+            send(typing_event(conversation, None))
+
+    async def _send_history(self, conversation_id: int | None, ref: str | None = None) -> None:
+        connection = self.connection
+        connection.hold()
+        try:
+            async with unit_of_work() as session:
+                conversation, messages, has_more = await service.guest_history(
+                    session, self.order_id, conversation_id
+                )
+        except BaseException:
+            connection.release(None)
+            raise
+        connection.release(
+            HistoryFrame(
+                conversation=(
+                    ConversationRead.model_validate(conversation)
+                    if conversation is not None
+                    else None
+                ),
+                messages=messages,
+                has_more=has_more,
+                ref=ref,
+            )
+        )
 
     async def _key_live(self) -> bool:
         async with unit_of_work() as session:

@@ -43,8 +43,8 @@ async def test_a_guest_hears_their_order_live_and_no_other(client, shop, api_ser
             assert heard["order"]["guest"]["name"] == "Gina Guest"
             assert all(f["order"]["id"] == mine["id"] for f in socket.seen if f["type"] == "order")
 
-            # A guest's socket only listens.
-            await socket.send(type="message", text="Where is it?", ref="m1")
+            # A guest's socket writes in its order's conversation only, never staff's frames.
+            await socket.send(type="subscribe", board={"store_id": shop.store.id}, ref="m1")
             refused = await socket.next_of("error", ref="m1")
             assert refused["code"] == "invalid_message"
 

@@ -1732,7 +1732,13 @@ export interface components {
             id: number;
             /** Status */
             status: string;
-            customer: components["schemas"]["UserBrief"];
+            /** @description null for a guest's conversation (an order placed without an account) */
+            customer: components["schemas"]["UserBrief"] | null;
+            /**
+             * Guest Name
+             * @description A guest's conversation: the name on the order it is about; else null
+             */
+            guest_name: string | null;
             /** Order Id */
             order_id: number | null;
             /** Assigned To Id */
@@ -1892,7 +1898,10 @@ export interface components {
              * Format: int64
              */
             conversation_id: number;
-            /** Author Id */
+            /**
+             * Author Id
+             * @description null for a guest's message, or a staff member's whose account is gone
+             */
             author_id: number | null;
             /** From Staff */
             from_staff: boolean;
@@ -3713,7 +3722,10 @@ export interface components {
              * Format: int64
              */
             conversation_id: number;
-            /** Author Id */
+            /**
+             * Author Id
+             * @description null for a guest's message, or a staff member's whose account is gone
+             */
             author_id: number | null;
             /** From Staff */
             from_staff: boolean;
@@ -3844,9 +3856,9 @@ export interface components {
             conversation_id: number;
             /**
              * User Id
-             * Format: int64
+             * @description null: the guest of the conversation's order
              */
-            user_id: number;
+            user_id: number | null;
             /** From Staff */
             from_staff: boolean;
         };

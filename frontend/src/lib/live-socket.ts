@@ -27,7 +27,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 type FrameListener = (frame: ServerFrame) => void;
 
 /**
- * The one live socket of a signed-in tab: chat and order events. Reconnects with backoff and
+ * The one live socket of a signed-in tab: chat and order events. A guest's order page opens it
+ * with the order's key instead (`startGuest`): that order's events and the guest's chat about it. Reconnects with backoff and
  * jitter after a drop or a 1012; every (re)connection starts with `auth_ok`, after which
  * consumers resync (the chat from its `history` frame, boards and order pages over REST).
  * Frames sent while it is down are queued and sent once it is back (typing is dropped).
@@ -39,6 +40,8 @@ export class LiveSocket {
   user: FrameOf<'auth_ok'>['user'] | null = null;
   private socket: WebSocket | null = null;
   private wanted = false;
+  // A guest's order key (subprotocol `order-key.{key}`) in place of a sign-in's token.
+  private guestKey: string | null = null;
   private attempt = 0;
   // Each connect() gets a number: one that was overtaken while it awaited a token gives up.
   private connects = 0;
@@ -61,8 +64,16 @@ export class LiveSocket {
     this.connect();
   }
 
+  /** A guest's socket: the order link's key opens it (no sign-in). */
+  startGuest(key: string): void {
+    if (this.wanted) return;
+    this.guestKey = key;
+    this.start();
+  }
+
   stop(): void {
     this.wanted = false;
+    this.guestKey = null;
     this.connects += 1;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
@@ -123,6 +134,10 @@ export class LiveSocket {
     }
     this.setStatus('connecting');
     const mine = ++this.connects;
+    if (this.guestKey) {
+      this.open(['shop-support', `order-key.${this.guestKey}`]);
+      return;
+    }
     let token = getAccessToken();
     if (!token) token = await refreshAccessToken().catch(() => null);
     if (!this.wanted || mine !== this.connects || this.socket) return;
@@ -130,7 +145,11 @@ export class LiveSocket {
       this.scheduleRetry();
       return;
     }
-    const socket = new WebSocket(this.url(), ['shop-support', `bearer.${token}`]);
+    this.open(['shop-support', `bearer.${token}`]);
+  }
+
+  private open(protocols: string[]): void {
+    const socket = new WebSocket(this.url(), protocols);
     this.socket = socket;
     socket.onmessage = (event) => this.receive(socket, event);
     socket.onclose = (event) => void this.closed(socket, event);
@@ -163,6 +182,11 @@ export class LiveSocket {
     this.socket = null;
     this.stopPings();
     if (!this.wanted) return;
+    // A guest's key no longer opens the order (revoked, or an account claimed it): the page's next read says so.
+    if (event.code === CLOSE_POLICY && this.guestKey) {
+      this.setStatus('idle');
+      return;
+    }
     if (event.code === CLOSE_POLICY) {
       // A stale token, or the session ended: a refresh tells which (a refused one signs out).
       const token = await refreshAccessToken().catch(() => undefined);

@@ -53,6 +53,7 @@ export const enLive = {
     updated: 'last activity {{time}}',
     openHint: 'Choose a conversation to open it here. Several open side by side.',
     with: 'Conversation with {{name}}',
+    guest: 'guest, no account',
     closePane: 'Close the panel of {{name}}',
     joining: 'Joining…',
     close: 'Close the conversation',

@@ -17,6 +17,14 @@ from app.support import service as support_service
 from app.users import service as users_service
 
 
+def conversation_customer(conversation: SupportConversation) -> str:
+    """Who wrote: the customer, or a guest by the contact on the order (needs both loaded)."""
+    order = conversation.order
+    if conversation.customer_id is None and order is not None and order.guest_name:
+        return f"{order.guest_name} <{order.guest_email}> (guest)"
+    return customer_text(conversation.customer)
+
+
 class SupportConversationAdmin(ShopModelView, model=SupportConversation):
     name, name_plural = "Support conversation", "Support conversations"
     icon = "fa-solid fa-comments"
@@ -47,7 +55,7 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
         SupportConversation.updated_at: "Last activity",
     }
     column_formatters = {
-        SupportConversation.customer: lambda m, a: customer_text(m.customer),
+        SupportConversation.customer: lambda m, a: conversation_customer(m),
         SupportConversation.assigned_to: lambda m, a: (
             customer_text(m.assigned_to) if m.assigned_to else "nobody"
         ),
@@ -64,6 +72,7 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
             .options(
                 selectinload(SupportConversation.customer),
                 selectinload(SupportConversation.assigned_to),
+                selectinload(SupportConversation.order),
             )
         )
 
@@ -79,7 +88,12 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
             except AdminChangeRefused:
                 raise HTTPException(status_code=404) from None
             assert conversation is not None
-            customer = await users_service.by_id(session, conversation.customer_id)
+            customer = (
+                await users_service.by_id(session, conversation.customer_id)
+                if conversation.customer_id is not None
+                else None
+            )
+            who = conversation_customer(conversation)
             authors = {}
             for message in messages:
                 if message.author_id and message.author_id not in authors:
@@ -87,9 +101,14 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
                     authors[message.author_id] = author.username if author else "(gone)"
         return {
             "customer": customer,
-            "customer_text": customer_text(customer),
+            "customer_text": who,
             "messages": [
-                (m, authors.get(m.author_id or 0, "(gone)") if m.from_staff else "customer")
+                (
+                    m,
+                    authors.get(m.author_id or 0, "(gone)")
+                    if m.from_staff
+                    else ("guest" if m.author_id is None else "customer"),
+                )
                 for m in messages
             ],
             "has_more": has_more,
@@ -100,7 +119,7 @@ class SupportConversationAdmin(ShopModelView, model=SupportConversation):
             ),
             "customer_url": (
                 request.url_for("admin:details", identity="user", pk=conversation.customer_id)
-                if self._can_see_users(request)
+                if self._can_see_users(request) and conversation.customer_id is not None
                 else None
             ),
             "nl2br": lambda text: Markup("<br>").join(str(text).splitlines()),

@@ -15,7 +15,8 @@ export type Pane = {
   joining: string | null;
   joinError: string | null;
   pending: { ref: string; text: string; error: string | null }[];
-  typing: { userId: number; fromStaff: boolean } | null;
+  /** `userId` null: the guest of a guest's conversation. */
+  typing: { userId: number | null; fromStaff: boolean } | null;
   closing: boolean;
 };
 

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { Suspense, lazy, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { Seo } from '@/components/seo';
@@ -19,17 +19,23 @@ import { OrderLines } from '@/features/orders/components/order-lines';
 import { OrderRefunds } from '@/features/orders/components/order-refunds';
 import { OrderStatusBadge } from '@/features/orders/components/order-status';
 import { StatusTimeline } from '@/features/orders/components/status-timeline';
-import { useGuestOrderLive } from '@/features/orders/use-guest-order-live';
 import { useStore } from '@/features/stores/api/get-store';
 import { OpenStatus } from '@/features/stores/components/open-status';
 import { OpeningHours } from '@/features/stores/components/opening-hours';
 import { openChat } from '@/features/support/chat-store';
 import type { OrderDetail } from '@/lib/api-types';
 import { formatDateTime, formatPrice } from '@/lib/format';
+import { loadTexts } from '@/lib/i18n';
 import { fromCents, toCents } from '@/lib/money';
 import { notify } from '@/lib/notices';
 import { problemMessage } from '@/lib/problem-message';
 import { RequireOrderAccess, useGuestOrderKey } from './order-access';
+
+// A guest's live socket, the chat panel and their texts (a signed-in tab has LiveRoot).
+const GuestLive = lazy(async () => {
+  const [module] = await Promise.all([import('../../live/guest-live'), loadTexts('live')]);
+  return { default: module.GuestLive };
+});
 
 export function Component() {
   return (
@@ -74,7 +80,6 @@ function OrderPage() {
     refetchInterval: (data) =>
       data && awaitingCard(data) && (returned || !data.hold_expires_at || Date.parse(data.hold_expires_at) <= Date.now()) ? CONFIRM_POLL_MS : false,
   });
-  useGuestOrderLive(orderId, guestKey);
   const store = useStore(order.data?.store.id ?? 0, { enabled: Boolean(order.data) });
 
   if (!Number.isSafeInteger(orderId) || orderId < 1) return <OrderNotFound />;
@@ -112,7 +117,12 @@ function OrderPage() {
           <OrderStatusBadge status={detail.status} />
         </div>
         <p className="text-ink-muted">{t('orders.placedOn', { date: formatDateTime(detail.created_at, i18n.language) })}</p>
-        {guestKey ? null : <LiveHelp order={detail} />}
+        <LiveHelp order={detail} guest={Boolean(guestKey)} />
+        {guestKey ? (
+          <Suspense fallback={null}>
+            <GuestLive orderId={detail.id} orderKey={guestKey} />
+          </Suspense>
+        ) : null}
       </div>
       <div className="mt-6 flex flex-col gap-4">
         <CardPayment order={detail} returned={returned} />
@@ -243,12 +253,15 @@ function OrderActions({ order, signedIn }: { order: OrderDetail; signedIn: boole
   );
 }
 
-/** "Ask about this order" opens the chat about it; a browser notification when it is ready, if allowed. */
-function LiveHelp({ order }: { order: OrderDetail }) {
+/**
+ * "Ask about this order" opens the chat about it (a guest's too, over the socket their key opens);
+ * a browser notification when it is ready, if allowed (signed in: LiveRoot sends it).
+ */
+function LiveHelp({ order, guest }: { order: OrderDetail; guest: boolean }) {
   const { t } = useTranslation();
   const user = useUser();
   const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'denied' : Notification.permission));
-  const waiting = order.status === 'pending' || order.status === 'paid' || order.status === 'preparing';
+  const waiting = !guest && (order.status === 'pending' || order.status === 'paid' || order.status === 'preparing');
   if (isStaff(user.data)) return null;
   return (
     <div className="flex flex-wrap items-center gap-3">

@@ -158,7 +158,8 @@ function ConversationList({
   return (
     <ul className="flex flex-col gap-2" aria-label={t('staff.conversations')}>
       {conversations.map((conversation) => {
-        const name = conversation.customer.full_name || conversation.customer.username;
+        const customer = conversation.customer;
+        const name = customer ? customer.full_name || customer.username : (conversation.guest_name ?? `#${conversation.id}`);
         const count = unread[conversation.id] ?? 0;
         const state =
           conversation.status === 'closed'
@@ -179,7 +180,7 @@ function ConversationList({
                 <span className="truncate font-semibold text-ink">{name}</span>
                 {count > 0 ? <span className="shrink-0 rounded-full bg-accent px-2 text-xs font-semibold text-brand-contrast">{t('staff.newMessages', { count })}</span> : null}
               </span>
-              <span className="text-sm text-ink-muted">@{conversation.customer.username}</span>
+              <span className="text-sm text-ink-muted">{customer ? `@${customer.username}` : t('staff.guest')}</span>
               <span className="text-sm text-ink-muted">
                 {state}
                 {conversation.order_id ? ` · #${conversation.order_id}` : ''}

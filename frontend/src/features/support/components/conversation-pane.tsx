@@ -11,7 +11,8 @@ import { MessageBubble, MessageScroller } from './message-view';
 export function ConversationPane({ pane, meId, order }: { pane: Pane; meId: number; order: ReactNode }) {
   const { t } = useTranslation();
   const customer = pane.conversation?.customer;
-  const name = customer ? customer.full_name || customer.username : `#${pane.id}`;
+  const guestName = pane.conversation?.guest_name;
+  const name = customer ? customer.full_name || customer.username : (guestName ?? `#${pane.id}`);
   const closed = pane.conversation?.status === 'closed';
   const typing = pane.typing && pane.typing.userId !== meId ? pane.typing : null;
   const titleId = `pane-${pane.id}-title`;
@@ -24,6 +25,7 @@ export function ConversationPane({ pane, meId, order }: { pane: Pane; meId: numb
             {t('staff.with', { name })}
           </h2>
           {customer ? <p className="truncate text-sm text-ink-muted">@{customer.username}</p> : null}
+          {!customer && guestName ? <p className="truncate text-sm text-ink-muted">{t('staff.guest')}</p> : null}
         </div>
         <div className="flex shrink-0 items-center gap-1">
           {!closed && pane.conversation ? (
