@@ -29,6 +29,8 @@ class Store(IdMixin, TimestampMixin, Base):
     phone: Mapped[str] = mapped_column(String(32), default="", server_default="")
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     is_active: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # Whether customers may order here and pay when they collect (else by card or balance).
+    pay_at_pickup: Mapped[bool] = mapped_column(default=True, server_default="true")
 
     def __str__(self) -> str:
         return self.name

@@ -13,6 +13,10 @@ class ProductsUnavailable(Conflict):
     code, title = "products_unavailable", "Products not available"
 
 
+class PayAtPickupNotOffered(Conflict):
+    code, title = "pay_at_pickup_not_offered", "This store takes payment when you order"
+
+
 class CartEmpty(Conflict):
     code, title = "cart_empty", "The cart has nothing to order"
 

@@ -31,6 +31,7 @@ from app.orders.errors import (
     OrderNotRefundable,
     OrderTooLarge,
     OutOfStock,
+    PayAtPickupNotOffered,
     ProductsUnavailable,
     RefundExceedsLine,
 )
@@ -81,6 +82,7 @@ CHECKOUT_REFUSALS: dict[type[AppError], str] = {
         StoreNotFound,
         AccountNotFound,
         CartEmpty,
+        PayAtPickupNotOffered,
         ProductsUnavailable,
         OutOfStock,
         OrderTooLarge,
@@ -117,7 +119,8 @@ async def create_order(
     page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
     notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
     returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
-    nothing is kept (no order, no stock taken).
+    nothing is kept (no order, no stock taken). A store whose `pay_at_pickup` is false
+    refuses payment at pickup (409 `pay_at_pickup_not_offered`).
 
     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
     card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with

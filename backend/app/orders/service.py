@@ -65,6 +65,7 @@ from app.orders.errors import (
     OrderNotGuest,
     OrderTooLarge,
     OutOfStock,
+    PayAtPickupNotOffered,
     ProductsUnavailable,
 )
 from app.orders.events import OrderEventKind
@@ -213,6 +214,11 @@ async def _checkout(
     the order and its lines written, the stock taken; a card order also opens its payment
     at the provider and holds the stock until the hold ends."""
     store = await stores_service.get_store(session, data.store_id, is_admin=False)
+    if data.method == PaymentMethod.pickup and not store.pay_at_pickup:
+        raise PayAtPickupNotOffered(
+            f"{store.name} does not take payment at pickup: pay by card"
+            + (" or from your balance." if user is not None else ".")
+        )
     wanted = await _lines_to_order(session, user, data)
     products = await _products_for_sale(session, wanted)
     total = _order_total(products, wanted)

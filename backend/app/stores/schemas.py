@@ -123,6 +123,10 @@ class StoreRead(Schema):
     phone: str
     email: str
     is_active: bool
+    pay_at_pickup: bool = Field(
+        description="Customers may order here and pay when they collect; else they pay by "
+        "card or from their balance at checkout"
+    )
     open_now: bool = False
     created_at: datetime
     updated_at: datetime
@@ -145,6 +149,9 @@ class StoreCreate(InputSchema):
     phone: Phone = ""
     email: Email | Literal[""] = Field("", description='"" for none')
     is_active: bool = True
+    pay_at_pickup: bool = Field(
+        True, description="Let customers pay when they collect (false: card or balance only)"
+    )
 
 
 @patch_of(StoreCreate)

@@ -387,3 +387,28 @@ async def test_card_checkout_refuses_what_does_not_fit(client, shop):
 
     assert [r.status_code for r in (with_account, balance_without_account, unknown)] == [422] * 3
     assert await stock(shop.store.id, shop.coffee.id) == 20
+
+
+async def test_a_store_that_takes_no_payment_at_pickup_refuses_it_and_takes_cards(client, shop):
+    _, admin = await user_headers(client, role=RoleName.admin)
+    _, headers = await user_headers(client)
+    ahead = await client.patch(
+        f"/api/v1/stores/{shop.store.id}", json={"pay_at_pickup": False}, headers=admin
+    )
+    assert ahead.status_code == 200 and ahead.json()["pay_at_pickup"] is False
+    listed = (await client.get(f"/api/v1/stores/{shop.store.id}")).json()
+    assert listed["pay_at_pickup"] is False
+
+    at_pickup = await client.post(
+        "/api/v1/orders",
+        json={"store_id": shop.store.id, "items": items((shop.coffee, 1))},
+        headers=headers,
+    )
+    assert at_pickup.status_code == 409, at_pickup.text
+    assert at_pickup.json()["code"] == "pay_at_pickup_not_offered"
+    assert "pay by card or from your balance" in at_pickup.json()["detail"]
+    assert await stock(shop.store.id, shop.coffee.id) == 20  # nothing taken
+
+    by_card = await card_order(client, headers, shop.store.id, items((shop.coffee, 1)))
+    assert by_card.status_code == 201, by_card.text
+    assert await stock(shop.store.id, shop.coffee.id) == 19

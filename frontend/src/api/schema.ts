@@ -838,7 +838,8 @@ export interface paths {
          *     page, which sends them back to `/orders/{id}?payment=return`. Only the provider's checked
          *     notification marks it paid; unpaid when the hold ends, it is cancelled and the stock
          *     returns. When the provider cannot be reached, 503 `payment_provider_unavailable` and
-         *     nothing is kept (no order, no stock taken).
+         *     nothing is kept (no order, no stock taken). A store whose `pay_at_pickup` is false
+         *     refuses payment at pickup (409 `pay_at_pickup_not_offered`).
          *
          *     Without a sign-in, a guest orders with `guest` (name, e-mail, phone) and `items`, paid by
          *     card or at pickup; guest checkouts are limited per client IP and per e-mail (429 with
@@ -3055,6 +3056,12 @@ export interface components {
              * @default true
              */
             is_active: boolean;
+            /**
+             * Pay At Pickup
+             * @description Let customers pay when they collect (false: card or balance only)
+             * @default true
+             */
+            pay_at_pickup: boolean;
         };
         /** StoreRead */
         StoreRead: {
@@ -3085,6 +3092,11 @@ export interface components {
             email: string;
             /** Is Active */
             is_active: boolean;
+            /**
+             * Pay At Pickup
+             * @description Customers may order here and pay when they collect; else they pay by card or from their balance at checkout
+             */
+            pay_at_pickup: boolean;
             /**
              * Open Now
              * @default false
@@ -3136,6 +3148,11 @@ export interface components {
             email?: string | "";
             /** Is Active */
             is_active?: boolean;
+            /**
+             * Pay At Pickup
+             * @description Let customers pay when they collect (false: card or balance only)
+             */
+            pay_at_pickup?: boolean;
         };
         /** TokenBody */
         TokenBody: {
@@ -8562,7 +8579,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The cart has nothing to order; Products not available; Not enough stock; Insufficient funds; A request with this Idempotency-Key is running */
+            /** @description The cart has nothing to order; This store takes payment when you order; Products not available; Not enough stock; Insufficient funds; A request with this Idempotency-Key is running */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -64,6 +64,7 @@ export const enShop = {
     addFunds: 'Add funds',
     payAtPickup: 'At pickup',
     payAtPickupHint: 'Pay at the counter when you collect the order.',
+    payAtPickupNotHere: '{{store}} takes payment when you order.',
     reviewHeading: 'Your order',
     leftOut: 'Not in this order (cannot be ordered): {{names}}',
     place: 'Place order · {{total}}',

@@ -74,6 +74,7 @@ export const ruShop: ShopTranslation = {
     addFunds: 'Пополнить баланс',
     payAtPickup: 'При получении',
     payAtPickupHint: 'Оплатите на кассе, когда будете забирать заказ.',
+    payAtPickupNotHere: '{{store}} принимает оплату только при заказе.',
     reviewHeading: 'Ваш заказ',
     leftOut: 'Не войдёт в заказ (нельзя заказать): {{names}}',
     place: 'Заказать · {{total}}',

@@ -32,6 +32,7 @@ def _store_payload(data: dict[str, Any]) -> dict[str, Any]:
         "phone": data.get("phone") or "",
         "email": data.get("email") or "",
         "is_active": bool(data.get("is_active")),
+        "pay_at_pickup": bool(data.get("pay_at_pickup")),
     }
 
 
@@ -46,6 +47,10 @@ class StoreForm(schema_form(StoreCreate, _store_payload)):  # type: ignore[misc]
     phone = StringField("Phone")
     email = StringField("E-mail")
     is_active = BooleanField("Active", description="Untick to close the store for orders.")
+    pay_at_pickup = BooleanField(
+        "Pay at pickup",
+        description="Untick when customers must pay by card or balance when they order.",
+    )
 
 
 def hours_text(hours: dict[str, Any]) -> Markup:
@@ -76,6 +81,7 @@ class StoreAdmin(ShopModelView, model=Store):
         Store.phone,
         Store.email,
         Store.is_active,
+        Store.pay_at_pickup,
         Store.created_at,
         Store.updated_at,
     ]
@@ -100,6 +106,7 @@ class StoreAdmin(ShopModelView, model=Store):
                 "phone",
                 "email",
                 "is_active",
+                "pay_at_pickup",
             )
         }
 

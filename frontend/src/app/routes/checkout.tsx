@@ -71,12 +71,15 @@ function Checkout() {
   const cardOffered = info.data?.card_payments === true;
   const balanceCovers = account ? toCents(account.balance) >= toCents(total) : false;
   // Until the customer chooses: the first store with everything; the balance when it covers the
-  // order, else (a guest) the card when the shop takes cards, else at pickup.
+  // order, else (a guest) the card when the shop takes cards, else at pickup when the store
+  // takes payment there.
   const storeId = pickedStore ?? stores.find((entry) => entry.all_available)?.store.id ?? null;
-  const fallback: PaymentMethod | null = guest ? (info.isPending ? null : cardOffered ? 'card' : 'pickup') : accounts.data ? (balanceCovers ? 'balance' : 'pickup') : null;
-  const payment: PaymentMethod | null =
-    (pickedPayment === 'balance' && !balanceCovers) || (pickedPayment === 'card' && !cardOffered) ? fallback : (pickedPayment ?? fallback);
   const chosen = stores.find((entry) => entry.store.id === storeId);
+  const pickupOffered = chosen?.store.pay_at_pickup ?? true;
+  const offered: Record<PaymentMethod, boolean> = { card: cardOffered, balance: !guest && balanceCovers, pickup: pickupOffered };
+  const firstOffered = (['balance', 'pickup', 'card'] as const).find((method) => offered[method]) ?? 'pickup';
+  const fallback: PaymentMethod | null = guest ? (info.isPending ? null : cardOffered ? 'card' : 'pickup') : accounts.data ? firstOffered : null;
+  const payment: PaymentMethod | null = pickedPayment && offered[pickedPayment] ? pickedPayment : fallback;
 
   const heading = <h1 className="font-display text-3xl text-ink sm:text-4xl">{t('checkout.title')}</h1>;
   if (!cart || cart.isPending || (!guest && accounts.isPending)) {
@@ -273,8 +276,8 @@ function Checkout() {
                 {account && !balanceCovers ? <AddFundsLink missing={fromCents(toCents(total) - toCents(account.balance))} /> : null}
               </>
             )}
-            <Choice name="payment" checked={payment === 'pickup'} onChange={() => setPayment('pickup')} title={t('checkout.payAtPickup')}>
-              <span className="text-sm text-ink-muted">{t('checkout.payAtPickupHint')}</span>
+            <Choice name="payment" checked={payment === 'pickup'} disabled={!pickupOffered} onChange={() => setPayment('pickup')} title={t('checkout.payAtPickup')}>
+              <span className="text-sm text-ink-muted">{pickupOffered ? t('checkout.payAtPickupHint') : t('checkout.payAtPickupNotHere', { store: chosen?.store.name ?? '' })}</span>
             </Choice>
           </fieldset>
         </div>
