@@ -130,7 +130,7 @@ class OrderPayment(enum.StrEnum):
     unpaid = "unpaid"
     account = "account"  # from the customer's balance
     counter = "counter"  # staff set `paid`: taken at the counter, no ledger entry
-    # paid (balance or card), then cancelled and refunded (line refunds leave the payment)
+    # paid (balance, card or counter), then cancelled and refunded (line refunds leave it)
     refunded = "refunded"
     card = "card"  # through the payment provider
 
@@ -148,8 +148,8 @@ class OrderRead(Schema):
     payment: OrderPayment = Field(
         description="`unpaid`; `account` (from the balance); `card` (through the payment "
         "provider); `counter` (staff recorded a payment at the counter); `refunded` (paid "
-        "from the balance or by card, refunded on cancel; line refunds leave this as it "
-        "was: see `refunds`)"
+        "from the balance, by card or at the counter, refunded on cancel; line refunds leave "
+        "it as it was: see `refunds`)"
     )
     payment_method: PaymentMethod = Field(
         description="How the customer chose to pay at checkout: pickup, balance or card"

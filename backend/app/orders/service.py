@@ -593,13 +593,31 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
                 )
         await payments_service.end_pending_card_payments(session, order.id)
         order.hold_expires_at = None
+    at_counter = _paid_at_counter(order, was_paid_by_balance, card is not None)
+    lines_refunded = sum(
+        (item.unit_price * item.refunded_quantity for item in order.items), Decimal("0.00")
+    )
+    if at_counter and (amount := order.total - lines_refunded) > 0:
+        # Paid in cash at the counter: what is left of it is given back there, recorded so
+        # the order says "refunded" and the day's revenue leaves it out.
+        session.add(
+            OrderRefund(
+                order_id=order.id,
+                quantity=max(1, sum(_units_left(order).values())),
+                amount=amount,
+                method=RefundMethod.counter,
+                status=RefundStatus.succeeded,
+                reason="Order cancelled",
+                created_by_id=actor.id if actor else None,
+            )
+        )
     paid = (
         "account"
         if was_paid_by_balance
         else "card"
         if card is not None
         else "counter"
-        if order.status == S.paid
+        if at_counter
         else "unpaid"
     )
     _record_status(session, order, S.cancelled, actor, old=order.status)
@@ -610,6 +628,12 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
     count_after_commit(
         session, REVENUE_CANCELLED.labels(store.name, order.currency), float(order.total)
     )
+
+
+def _paid_at_counter(order: Order, by_balance: bool, by_card: bool) -> bool:
+    """Paid, but neither from the balance nor by card: staff recorded a payment at the
+    counter (no ledger entry; its refund is cash given back by hand, recorded as such)."""
+    return order.status == S.paid and not by_balance and not by_card
 
 
 def _units_left(order: Order) -> dict[int, int]:
@@ -631,6 +655,7 @@ class Cancellation:
     refund: Decimal | None  # None: nothing was paid
     refund_account_id: int | None
     refund_provider: str | None  # paid by card: the provider the refund goes through
+    refund_at_counter: bool  # paid at the counter: the cash is given back there by hand
     stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
 
 
@@ -638,7 +663,16 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
     order = await get_order(session, staff, order_id)
     payment = await payments_service.order_payment(session, order.id)
     card = await payments_service.order_card_payment(session, order.id)
-    paid = -payment.amount if payment is not None else card.amount if card is not None else None
+    at_counter = _paid_at_counter(order, payment is not None, card is not None)
+    paid = (
+        -payment.amount
+        if payment is not None
+        else card.amount
+        if card is not None
+        else order.total
+        if at_counter
+        else None
+    )
     left = _units_left(order)
     return Cancellation(
         order=order,
@@ -646,6 +680,7 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
         refund=paid - order.refunded_total if paid is not None else None,
         refund_account_id=payment.account_id if payment is not None else None,
         refund_provider=card.provider if card is not None else None,
+        refund_at_counter=at_counter,
         stock_back=[
             (item.product_name, left[item.product_id])
             for item in order.items

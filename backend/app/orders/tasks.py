@@ -163,16 +163,17 @@ async def _refund_mail(refund_id: int) -> bool:
     if refund is None:
         return False
     order = await _load(refund.order_id)
-    if order is None or order.user is None or order.user.deleted_at is not None:
+    recipient = None if order is None else _recipient(order)
+    if order is None or recipient is None:
         return False
     context = {
         **_context(order),
-        "name": order.user.full_name or order.user.username,
+        "name": recipient[1],
         "refund": refund,
         "product_name": refund.product_name or "the order",
     }
     return await _send_once(
-        f"mail-sent:order:{order.id}:refund:{refund.id}", order.user.email, "order_refund", context
+        f"mail-sent:order:{order.id}:refund:{refund.id}", recipient[0], "order_refund", context
     )
 
 

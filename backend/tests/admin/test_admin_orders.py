@@ -280,3 +280,60 @@ async def test_refunding_a_card_paid_order_says_the_card_and_refunds_through_the
     assert f"Order {order['number']} is cancelled; 18.00 EUR refunded." in shown.text
     assert [a.status for a in await attempts(order["id"])] == ["refunded"]
     assert await stock(store.id, product.id) == 4
+
+
+async def test_an_order_paid_at_the_counter_is_cancelled_and_recorded_as_given_back_there(client):
+    import uuid
+
+    from app.models import RoleName
+
+    category = await create_category("Beans")
+    kenya = await create_product("Kenya AA", category.id, "9.00")
+    cake = await create_product("Carrot cake", category.id, "4.00")
+    store = await create_store("Dock Street")
+    await set_stock(store.id, kenya.id, 4)
+    await set_stock(store.id, cake.id, 4)
+    _, customer = await user_headers(client, username="cashpayer")
+    _, staff = await user_headers(client, role=RoleName.admin, username="till")
+    placed = await client.post(
+        "/api/v1/orders",
+        json={
+            "store_id": store.id,
+            "items": [
+                {"product_id": kenya.id, "quantity": 2},
+                {"product_id": cake.id, "quantity": 1},
+            ],
+        },
+        headers=customer,
+    )
+    order = placed.json()
+    paid = await client.patch(
+        f"/api/v1/orders/{order['id']}", json={"status": "paid"}, headers=staff
+    )
+    assert paid.json()["payment"] == "counter"
+    cake_line = next(i for i in order["items"] if i["product_id"] == cake.id)
+    line_refund = await client.post(
+        f"/api/v1/orders/{order['id']}/refunds",
+        json={"item_id": cake_line["id"], "quantity": 1, "reason": "dropped it"},
+        headers={**staff, "Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert line_refund.status_code == 201, line_refund.text
+    await logged_in_admin(client)
+
+    confirm = await client.get(f"/admin/order/action/refund?pks={order['id']}")
+
+    assert f"Refund and cancel order {order['number']}?" in confirm.text
+    assert "18.00 EUR was paid at the counter: hand it back there in cash" in confirm.text
+    assert "Back to the stock of Dock Street: 2 x Kenya AA." in confirm.text
+    done = await client.post(f"/admin/order/cancel/{order['id']}", headers=SAME_ORIGIN)
+    shown = await client.get(done.headers["location"])
+    assert f"Order {order['number']} is cancelled; 18.00 EUR refunded." in shown.text
+    detail = (await client.get(f"/api/v1/orders/{order['id']}", headers=customer)).json()
+    assert (detail["status"], detail["payment"]) == ("cancelled", "refunded")
+    assert [(r["method"], r["amount"], r["item_id"]) for r in detail["refunds"]] == [
+        ("counter", "4.00", cake_line["id"]),
+        ("counter", "18.00", None),
+    ]
+    assert detail["refunded_total"] == detail["total"] == "22.00"
+    assert await stock(store.id, kenya.id) == 4
+    assert await stock(store.id, cake.id) == 4

@@ -356,3 +356,38 @@ async def test_the_customer_is_mailed_the_audit_logs_and_the_board_hears_of_it(c
         scraped_before, "shop_refunds_total", method="balance"
     )
     assert moved == 1
+
+
+async def test_a_guest_s_refund_is_mailed_to_the_guest_s_address(client, shop, mail):
+    guest = {"name": "Gina Guest", "email": "gina.refund@example.com", "phone": "+49 30 1234567"}
+    placed = await client.post(
+        "/api/v1/orders",
+        json={
+            "store_id": shop.store.id,
+            "items": items((shop.coffee, 2)),
+            "payment_method": "card",
+            "guest": guest,
+        },
+    )
+    assert placed.status_code == 201, placed.text
+    [attempt] = await attempts(placed.json()["id"])
+    assert (await notify(client, attempt)).status_code == 200
+    order = (
+        await client.get(
+            f"/api/v1/orders/{placed.json()['id']}",
+            headers={"X-Order-Key": placed.json()["access_key"]},
+        )
+    ).json()
+    assert (order["status"], order["payment"]) == ("paid", "card")
+    admin = await admin_headers(client)
+
+    response = await refund(client, admin, order["id"], line(order, shop.coffee)["id"])
+    message = await wait_mail(
+        mail, lambda m: to("gina.refund@example.com")(m) and "Refund" in m["Subject"]
+    )
+
+    assert response.status_code == 201, response.text
+    assert message["Subject"] == f"Refund for your order {order['number']}"
+    text = text_of(message)
+    assert "Hello Gina Guest" in text
+    assert "We refunded 1 \N{MULTIPLICATION SIGN} Flat white, €3.50: out of oat milk." in text

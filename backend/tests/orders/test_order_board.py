@@ -121,8 +121,9 @@ async def test_payment_tells_how_an_order_was_paid(client, shop):
         from_balance["id"]: "account",
         at_counter["id"]: "counter",
         refunded["id"]: "refunded",
-        # taken at the counter, so returned there: the ledger has nothing to refund
-        counter_cancelled["id"]: "counter",
+        # taken at the counter, so given back there: recorded as a counter refund (the
+        # ledger has nothing to refund), and the order says so
+        counter_cancelled["id"]: "refunded",
     }
     assert await balance(account) == Decimal("26.50")  # 30 credited, 3.50 paid
 

@@ -10,13 +10,14 @@ from decimal import Decimal
 import orjson
 from sqlalchemy import func, select
 
+from app.core.config import settings
 from app.core.db import SessionFactory
 from app.core.redis import redis
 from app.models import CardPayment, Order, RoleName
 from app.orders import service as orders_service
 from app.payments.providers.testing import REFUNDS_KEY
 from app.payments.tasks import expire_holds
-from tests.factories import user_headers
+from tests.factories import set_stock, user_headers
 from tests.helpers import metric, outbox_drained, stock
 from tests.payments.card_helpers import (
     attempts,
@@ -349,6 +350,52 @@ async def test_twenty_card_buyers_for_the_last_five_units_hold_at_most_five(clie
     async with SessionFactory() as session:
         assert await session.scalar(select(func.count()).select_from(Order)) == 5
         assert await session.scalar(select(func.count()).select_from(CardPayment)) == 5
+
+
+async def test_fifty_guests_paying_by_card_for_the_last_ten_units_hold_at_most_ten(
+    client, shop, monkeypatch
+):
+    """The issue's "Done when": 50 guests (no account, each their own e-mail, all from one
+    address) press "pay by card" at once for the last 10 units: 10 hold one each, the 40
+    others are told it is out of stock and leave nothing behind, the stock never goes below 0."""
+    # One address places all 50 checkouts: lift its guest checkout limit, not the e-mails'.
+    monkeypatch.setattr(settings, "guest_checkout_max_per_ip", 100)
+    await set_stock(shop.store.id, shop.beans.id, 10)
+
+    def guest(n: int) -> dict:
+        return {"name": f"Guest {n}", "email": f"guest{n}@example.com", "phone": "+49 30 1234567"}
+
+    answers = await asyncio.gather(
+        *(
+            client.post(
+                "/api/v1/orders",
+                json={
+                    "store_id": shop.store.id,
+                    "items": items((shop.beans, 1)),
+                    "payment_method": "card",
+                    "guest": guest(n),
+                },
+            )
+            for n in range(50)
+        )
+    )
+
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [201] * 10 + [409] * 40, codes
+    assert {a.json()["code"] for a in answers if a.status_code == 409} == {"out_of_stock"}
+    winners = [a.json() for a in answers if a.status_code == 201]
+    assert all(w["status"] == "pending" and w["hold_expires_at"] for w in winners)
+    assert all(w["pay_url"] and w["access_key"] for w in winners)
+    assert await stock(shop.store.id, shop.beans.id) == 0
+    async with SessionFactory() as session:
+        orders = (await session.scalars(select(Order))).all()
+        held = (await session.scalars(select(CardPayment))).all()
+    # Exactly the winners hold, each with one pending attempt at the provider; the losers
+    # left no order, no attempt.
+    assert sorted(o.id for o in orders) == sorted(w["id"] for w in winners)
+    assert sorted(o.guest_email for o in orders) == sorted(w["guest"]["email"] for w in winners)
+    assert sorted(p.order_id for p in held) == sorted(w["id"] for w in winners)
+    assert {p.status for p in held} == {"pending"}
 
 
 async def test_a_card_order_awaiting_payment_is_not_on_the_board_to_prepare(client, shop):

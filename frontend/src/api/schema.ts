@@ -2006,7 +2006,7 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, by card or at the counter, refunded on cancel; line refunds leave it as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
             /** @description How the customer chose to pay at checkout: pickup, balance or card */
             payment_method: components["schemas"]["PaymentMethod"];
@@ -2138,7 +2138,7 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, by card or at the counter, refunded on cancel; line refunds leave it as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
             /** @description How the customer chose to pay at checkout: pickup, balance or card */
             payment_method: components["schemas"]["PaymentMethod"];
@@ -2214,7 +2214,7 @@ export interface components {
              */
             number: string;
             status: components["schemas"]["OrderStatus"];
-            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance or by card, refunded on cancel; line refunds leave this as it was: see `refunds`) */
+            /** @description `unpaid`; `account` (from the balance); `card` (through the payment provider); `counter` (staff recorded a payment at the counter); `refunded` (paid from the balance, by card or at the counter, refunded on cancel; line refunds leave it as it was: see `refunds`) */
             payment: components["schemas"]["OrderPayment"];
             /** @description How the customer chose to pay at checkout: pickup, balance or card */
             payment_method: components["schemas"]["PaymentMethod"];

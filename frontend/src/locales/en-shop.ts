@@ -292,6 +292,10 @@ export const enShop = {
     open_orders: 'You still have open orders.',
     balance_not_zero: 'Your balance is not zero.',
     last_admin: 'You are the last administrator: make someone else one first.',
+    refund_exceeds_line: 'Less of this line is left to refund.',
+    order_not_refundable: 'This order has nothing paid to refund.',
+    order_action_forbidden: 'Your role may not do this.',
+    order_item_not_found: 'This order has no such line.',
   },
   fieldErrors: {
     greater_than_equal: 'At least {{ge}}.',

@@ -310,6 +310,10 @@ export const ruShop: ShopTranslation = {
     open_orders: 'У вас есть открытые заказы.',
     balance_not_zero: 'Баланс не нулевой.',
     last_admin: 'Вы последний администратор: сначала назначьте другого.',
+    refund_exceeds_line: 'Из этой строки осталось вернуть меньше.',
+    order_not_refundable: 'По этому заказу нечего возвращать: он не оплачен.',
+    order_action_forbidden: 'Вашей роли это не разрешено.',
+    order_item_not_found: 'В заказе нет такой строки.',
   },
   fieldErrors: {
     greater_than_equal: 'Не меньше {{ge}}.',

@@ -430,6 +430,9 @@ class OrderAdmin(ShopModelView, model=Order):
                 f"{plan.refund:,.2f} {order.currency} goes back to the customer's card "
                 f"through {plan.refund_provider}, which took the payment."
                 if plan.refund_provider is not None
+                else f"{plan.refund:,.2f} {order.currency} was paid at the counter: hand it "
+                "back there in cash; it is recorded as given back at the counter."
+                if plan.refund_at_counter
                 else f"{plan.refund:,.2f} {order.currency} goes back to money account "
                 f"{plan.refund_account_id}, which paid for it.",
                 *self._stock_facts(plan),

@@ -6,9 +6,12 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
+import { useUser } from '@/features/auth/api/get-user';
 import { RequireStaff } from '@/features/auth/components/require-staff';
+import { mayRefundLine } from '@/features/auth/roles';
 import { getBoardOrders } from '@/features/orders/api/get-board-orders';
 import { useUpdateOrderStatus } from '@/features/orders/api/update-order-status';
+import { BoardRefund } from '@/features/orders/components/board-refund';
 import { BOARD_COLUMNS, NEXT_STATUS, boardColumns, upsertOrder, type Board, type BoardColumn } from '@/features/orders/board';
 import { useStores } from '@/features/stores/api/get-stores';
 import type { OrderSummary } from '@/lib/api-types';
@@ -256,6 +259,7 @@ function BoardColumnView({ column, orders, fresh, onMoved }: { column: BoardColu
 function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: boolean; onMoved: (order: OrderSummary) => void }) {
   const { t, i18n } = useTranslation();
   const move = useUpdateOrderStatus();
+  const user = useUser();
   const next = NEXT_STATUS[order.status];
   const action = next ? t(`staff.actions.${next}`) : null;
   return (
@@ -280,6 +284,7 @@ function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: bool
         {order.items.map((line) => (
           <li key={line.id}>
             <span className="tabular-nums">{line.quantity}</span> × {line.product_name}
+            {line.refunded_quantity ? <span className="text-ink-muted"> · {t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
           </li>
         ))}
       </ul>
@@ -294,6 +299,7 @@ function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: bool
           {action}
         </Button>
       ) : null}
+      {mayRefundLine(user.data) ? <BoardRefund order={order} onRefunded={onMoved} /> : null}
     </li>
   );
 }
