@@ -56,10 +56,6 @@ class CardPaymentClosed(Conflict):
     code, title = "card_payment_closed", "The order cannot be paid by card now"
 
 
-class GuestContactRequired(AppError):
-    status, code, title = 422, "guest_contact_required", "Sign in, or give a guest's contact"
-
-
 class GuestWhileSignedIn(AppError):
     status, code, title = 422, "guest_while_signed_in", "A signed-in customer orders as themself"
 

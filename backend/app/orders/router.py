@@ -17,7 +17,6 @@ from app.orders.errors import (
     CardPaymentClosed,
     CartEmpty,
     GuestBalanceRefused,
-    GuestContactRequired,
     GuestItemsRequired,
     GuestWhileSignedIn,
     IdempotencyKeyInProgress,
@@ -74,7 +73,6 @@ CHECKOUT_REFUSALS: dict[type[AppError], str] = {
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(
         Unauthorized,
-        GuestContactRequired,
         GuestWhileSignedIn,
         GuestItemsRequired,
         GuestBalanceRefused,
@@ -158,9 +156,9 @@ def _key_owner(user: User | None, data: OrderCreate) -> idempotency.KeyOwner:
             )
         return idempotency.KeyOwner(user_id=user.id)
     if data.guest is None:
-        raise GuestContactRequired(
-            "Sign in, or order as a guest with your name, e-mail and phone.",
-            errors=[{"loc": ["body", "guest"], "msg": "Field required", "type": "missing"}],
+        # As before guests could order: 401, now naming the other way in.
+        raise Unauthorized(
+            "Sign in, or order as a guest: send `guest` with your name, e-mail and phone."
         )
     return idempotency.KeyOwner.guest(data.guest.email)
 

@@ -207,7 +207,10 @@ async def test_checkout_without_sign_in_needs_a_guest_and_items(client, shop):
     anonymous = await client.post(
         "/api/v1/orders", json={"store_id": shop.store.id, "items": items((shop.cake, 1))}
     )
-    assert anonymous.status_code == 422 and anonymous.json()["code"] == "guest_contact_required"
+    # Neither signed in nor a guest: 401 as before guests could order, naming both ways in.
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "not_authenticated"
+    assert "order as a guest" in anonymous.json()["detail"]
+    assert anonymous.headers["www-authenticate"] == "Bearer"
     from_cart = await client.post(
         "/api/v1/orders", json={"store_id": shop.store.id, "guest": GUEST}
     )

@@ -8597,7 +8597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Sign in, or give a guest's contact; A signed-in customer orders as themself; A guest sends the items to order; A guest has no balance to pay from; The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
+            /** @description A signed-in customer orders as themself; A guest sends the items to order; A guest has no balance to pay from; The order total is too large; Idempotency-Key used with another body; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
