@@ -88,6 +88,15 @@ test('the panel dashboard, an order, the order list and the audit log fit their 
     expect(placed.status()).toBe(201);
     orders.push((await placed.json()) as { id: number });
   }
+  // A guest's order with a long address: the list's customer column must not squeeze the others.
+  const guest = await request.post('/api/v1/orders', {
+    data: {
+      store_id: stores.items.find((s) => s.name === KREUZBERG)!.id,
+      items: [{ product_id: await productId(request, PRODUCT), quantity: 1 }],
+      guest: { name: 'Gina Guest', email: `gina.guest-with-a-long-address.${customer.username}@example.com`, phone: '+49 30 1234567' },
+    },
+  });
+  expect(guest.status()).toBe(201);
 
   await page.setViewportSize(SCREENS[0]);
   await page.goto('/admin/login');

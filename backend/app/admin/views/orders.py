@@ -95,13 +95,17 @@ def customer_lines(user: User | None, order: Order | None = None) -> Markup:
     from the order's contact)."""
     guest = order.guest if order is not None else None
     if user is None and guest is not None:
-        return Markup('{} (guest)<br><small class="text-muted">{}</small>').format(
-            guest.name, guest.email
-        )
+        return Markup("{} (guest)<br>{}").format(guest.name, _email_line(guest.email))
     if user is None or user.deleted_at is not None:
         return Markup("{}").format(customer_text(user))
-    return Markup('{}<br><small class="text-muted">{}</small>').format(
-        user.full_name or user.username, user.email
+    return Markup("{}<br>{}").format(user.full_name or user.username, _email_line(user.email))
+
+
+def _email_line(email: str) -> Markup:
+    """An address under the name, cut with an ellipsis when long (whole on hover), so the
+    list's other columns keep their width."""
+    return Markup('<small class="text-muted customer-email" title="{}">{}</small>').format(
+        email, email
     )
 
 
