@@ -26,6 +26,9 @@ export function mergeGuestCart(queryClient: QueryClient): Promise<MergeOutcome> 
     if (!lines.length) return null;
     const result = await mergeCart({ items: lines.map(({ product_id, quantity }) => ({ product_id, quantity })) });
     clearGuestCart();
+    // A read of the cart sent before the merge (the header's badge, the page) must not land
+    // after this answer and show the cart as it was: it is cancelled, the merged cart is kept.
+    await queryClient.cancelQueries({ queryKey: CART_QUERY_KEY, exact: true });
     queryClient.setQueryData(CART_QUERY_KEY, result.cart);
     void queryClient.invalidateQueries({ queryKey: ['cart', 'availability'] });
     return { merged: lines, result };
