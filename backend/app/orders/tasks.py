@@ -14,7 +14,7 @@ from app.core.mailtask import mail_task, send_once
 from app.core.redis import redis
 from app.core.tasks import run_async
 from app.mail.sender import send_templated
-from app.models import Order, OrderRefund, Role, RoleName, User
+from app.models import Order, OrderRefund, OrderStatus, Role, RoleName, User
 from app.orders import guests
 from app.orders.idempotency import purge_expired
 from app.worker import celery_app
@@ -147,10 +147,24 @@ async def _status_mail(order_id: int, status: str) -> bool:
         "name": recipient[1],
         "status": status,
         "headline": STATUS_HEADLINES[status],
+        # What the cancel gave back and how (None: nothing had been paid).
+        "cancel_refund": (
+            await _cancel_refund(order.id) if status == OrderStatus.cancelled else None
+        ),
     }
     return await _send_once(
         f"mail-sent:order:{order.id}:status:{status}", recipient[0], "order_status", context
     )
+
+
+async def _cancel_refund(order_id: int) -> OrderRefund | None:
+    """The whole-order refund a cancel made (at most one per order), if money had been paid."""
+    async with unit_of_work() as session:
+        return await session.scalar(
+            select(OrderRefund).where(
+                OrderRefund.order_id == order_id, OrderRefund.order_item_id.is_(None)
+            )
+        )
 
 
 async def _refund_mail(refund_id: int) -> bool:

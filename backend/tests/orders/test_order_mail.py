@@ -5,6 +5,8 @@ import asyncio
 from app.models import RoleName
 from app.orders import tasks
 from tests.factories import create_category, create_product, set_stock, user_headers
+from tests.helpers import account_of, credit
+from tests.payments.card_helpers import attempts, card_order, items, notify
 
 
 def text_of(message) -> str:
@@ -175,3 +177,37 @@ async def test_a_refused_checkout_sends_nothing(client, shop, mail):
     message = await wait_mail(mail, to("short@example.com"))
     assert placed["number"] in message["Subject"]
     assert len([m for m in mail.messages if "short@example.com" in m["To"]]) == 1
+
+
+async def test_a_cancelled_order_s_mail_says_how_the_money_came_back(client, shop, mail):
+    user, headers = await user_headers(client, email="money-back@example.com")
+    account = await account_of(user.id)
+    await credit(client, user.id, account, "20.00")
+    unpaid = await order(client, headers, shop.store.id, shop.coffee.id)
+    from_balance = await client.post(
+        "/api/v1/orders",
+        json={
+            "store_id": shop.store.id,
+            "items": items((shop.coffee, 1)),
+            "pay_with_account_id": account,
+        },
+        headers=headers,
+    )
+    by_card = (await card_order(client, headers, shop.store.id, items((shop.coffee, 2)))).json()
+    (attempt,) = await attempts(by_card["id"])
+    assert (await notify(client, attempt)).status_code == 200
+    for placed in (unpaid, from_balance.json(), by_card):
+        cancelled = await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=headers)
+        assert cancelled.status_code == 200, cancelled.text
+
+    async def cancel_mail(number: str):
+        subject = f"Your order {number} has been cancelled"
+        return await wait_mail(mail, lambda m: "money-back@" in m["To"] and m["Subject"] == subject)
+
+    assert "Nothing was charged." in text_of(await cancel_mail(unpaid["number"]))
+    balance_text = text_of(await cancel_mail(from_balance.json()["number"]))
+    assert "We have refunded €3.50 to your account with us." in balance_text
+    card_mail = await cancel_mail(by_card["number"])
+    assert "We have refunded €7.00 to the card you paid with" in text_of(card_mail)
+    assert "refunded €7.00 to the card you paid with" in html_of(card_mail)
+    assert "account with us" not in text_of(card_mail)
