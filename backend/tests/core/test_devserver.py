@@ -270,5 +270,7 @@ def test_a_stopped_postgresql_is_started_again_and_the_api_recovers(shop):
         assert eventually_ok(http, "/api/v1/health/ready").json()["checks"]["postgres"] == "ok"
     assert "postgres stopped; restarting it in 1 s" in shop.output()
     assert (pgdata / "postmaster.pid").read_text().split()[0] != before
-    assert shop.pids("postgres")[-1] != int(before)
+    # The dev server tells of the new server once its start has returned, which can be a
+    # moment after the API sees PostgreSQL again: wait for that line, don't race it.
+    assert shop.wait_for_restart("postgres", int(before)) != int(before)
     assert subprocess.run([*pg_ctl, "status"], capture_output=True, user=as_user).returncode == 0
