@@ -8,6 +8,7 @@ limiter's (app.core.ratelimit): frames per socket, messages per user, typing not
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from typing import Literal
 
 import structlog
@@ -185,14 +186,15 @@ async def support_socket(websocket: WebSocket) -> None:
         metrics.OPEN_SOCKETS.dec()
 
 
-class SocketSession:
+class SocketSession(ABC):
     """One accepted socket's loops: a writer draining its outbox, a reader of the client's
     frames (the subclass's `_read`); when either ends, both stop and the socket closes."""
 
     connection: Connection
 
+    @abstractmethod
     async def _read(self) -> None:
-        raise NotImplementedError
+        """Read the client's frames until the socket ends (a customer's chat, a guest's)."""
 
     async def _serve(self) -> None:
         writer = asyncio.create_task(self._write())
