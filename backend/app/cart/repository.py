@@ -49,7 +49,7 @@ async def add(
     """Add to the product's line (created when missing); None when the line would pass `cap`."""
     statement = insert(CartItem).values(cart_id=cart_id, product_id=product_id, quantity=quantity)
     upsert = statement.on_conflict_do_update(
-        index_elements=[CartItem.cart_id, CartItem.product_id],
+        index_elements=[CartItem.cart_id, CartItem.variant_id, CartItem.modifier_ids],
         set_={
             "quantity": CartItem.quantity + statement.excluded.quantity,
             "updated_at": func.now(),
@@ -110,7 +110,7 @@ async def add_capped(session: AsyncSession, cart_id: int, wanted: dict[int, int]
         ]
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[CartItem.cart_id, CartItem.product_id],
+        index_elements=[CartItem.cart_id, CartItem.variant_id, CartItem.modifier_ids],
         set_={
             "quantity": func.least(CartItem.quantity + statement.excluded.quantity, cap),
             "updated_at": func.now(),

@@ -1,5 +1,6 @@
 """The catalog: a category tree, products and their images."""
 
+import enum
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -210,3 +211,191 @@ class ProductImage(IdMixin, Base):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class ProductVariant(IdMixin, TimestampMixin, Base):
+    """One way a product is sold ("Large", "Paperback"): its own SKU, price and stock per
+    store. Every product has one at least (migration 0015 gave each existing product one, and
+    a trigger gives each new product its default); `product.price` is kept equal to the
+    lowest active variant price by triggers of the same migration (docs/variants.md)."""
+
+    __tablename__ = "product_variant"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index("ix_product_variant_product_position", "product_id", "position", "id"),
+    )
+
+    product_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("product.id", ondelete="CASCADE")
+    )
+    sku: Mapped[str] = mapped_column(String(64), unique=True)
+    # Empty for a product's only variant (nothing to choose).
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
+    # {"size": "L", "format": "paperback"}: what tells it from its siblings.
+    attributes: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, default=dict, server_default=text("'{}'::jsonb")
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+    product: Mapped[Product] = relationship(lazy="raise")
+    translations: Mapped[dict[str, "ProductVariantTranslation"]] = relationship(
+        lazy="raise",
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return self.name or self.sku
+
+
+class ProductVariantTranslation(Base):
+    """A variant's name in another language than the default."""
+
+    __tablename__ = "product_variant_translation"
+    __table_args__ = (_translated_languages(),)
+
+    variant_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("product_variant.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class ModifierKind(enum.StrEnum):
+    single = "single"  # radio: exactly one when required, else at most one
+    multiple = "multiple"  # checkboxes: between min_choices and max_choices
+
+
+_MODIFIER_KINDS = ", ".join(f"'{k.value}'" for k in ModifierKind)
+
+
+class ModifierGroup(IdMixin, TimestampMixin, Base):
+    """A choice made with a product ("Milk": dairy, oat, soy; "Extras": shot, syrup), shared
+    by every product that carries it (product_modifier_group)."""
+
+    __tablename__ = "modifier_group"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_MODIFIER_KINDS})", name="kind_known"),
+        CheckConstraint(
+            "min_choices >= 0 AND (max_choices IS NULL OR max_choices >= min_choices)",
+            name="choices_range",
+        ),
+        CheckConstraint(
+            "kind = 'multiple' OR (min_choices <= 1 AND coalesce(max_choices, 1) = 1)",
+            name="single_is_one",
+        ),
+    )
+
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default=ModifierKind.single)
+    required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    min_choices: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # NULL: as many as the group has.
+    max_choices: Mapped[int | None] = mapped_column(Integer)
+    # What a required single group takes when the customer chooses nothing. use_alter: the
+    # modifier refers to its group too.
+    default_modifier_id: Mapped[int | None] = mapped_column(
+        BigInteger,
+        ForeignKey("modifier.id", ondelete="SET NULL", use_alter=True),
+    )
+
+    modifiers: Mapped[list["Modifier"]] = relationship(
+        lazy="raise",
+        order_by="Modifier.position, Modifier.id",
+        foreign_keys="Modifier.group_id",
+        back_populates="group",
+        passive_deletes=True,
+    )
+    translations: Mapped[dict[str, "ModifierGroupTranslation"]] = relationship(
+        lazy="raise",
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModifierGroupTranslation(Base):
+    __tablename__ = "modifier_group_translation"
+    __table_args__ = (_translated_languages(),)
+
+    group_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("modifier_group.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class Modifier(IdMixin, TimestampMixin, Base):
+    """One option of a group ("Oat milk", +0.40). A negative price change is allowed (a
+    "no cup" discount); a line's unit price never goes below zero (order_item's CHECK)."""
+
+    __tablename__ = "modifier"
+    __table_args__ = (Index("ix_modifier_group_position", "group_id", "position", "id"),)
+
+    group_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("modifier_group.id", ondelete="CASCADE")
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    price_delta: Mapped[Decimal] = mapped_column(MONEY_COLUMN, default=0, server_default="0")
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
+
+    group: Mapped[ModifierGroup] = relationship(
+        lazy="raise", foreign_keys=[group_id], back_populates="modifiers"
+    )
+    translations: Mapped[dict[str, "ModifierTranslation"]] = relationship(
+        lazy="raise",
+        collection_class=attribute_keyed_dict("language"),
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ModifierTranslation(Base):
+    __tablename__ = "modifier_translation"
+    __table_args__ = (_translated_languages(),)
+
+    modifier_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("modifier.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class ProductModifierGroup(Base):
+    """A group a product carries, in its order on the product page."""
+
+    __tablename__ = "product_modifier_group"
+
+    product_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("product.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("modifier_group.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ModifierUnavailable(Base):
+    """ "Oat milk is out at Dock Street": the modifier is refused there, and only there."""
+
+    __tablename__ = "modifier_unavailable"
+
+    modifier_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("modifier.id", ondelete="CASCADE"), primary_key=True
+    )
+    store_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("store.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

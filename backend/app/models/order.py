@@ -186,7 +186,6 @@ class GuestContact:
 class OrderItem(IdMixin, Base):
     __tablename__ = "order_item"
     __table_args__ = (
-        UniqueConstraint("order_id", "product_id"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
         CheckConstraint(
@@ -201,7 +200,17 @@ class OrderItem(IdMixin, Base):
         BigInteger, ForeignKey("product.id", ondelete="SET NULL"), index=True
     )
     product_name: Mapped[str] = mapped_column(String(200))
+    # SET NULL: the line keeps the variant's name (empty for a product's only variant) and
+    # the modifiers as bought, [{"group", "name", "price_delta"}] (price_delta as text).
+    variant_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("product_variant.id", ondelete="SET NULL"), index=True
+    )
+    variant_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    modifiers: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, default=list, server_default=text("'[]'::jsonb")
+    )
     quantity: Mapped[int] = mapped_column(Integer)
+    # The whole unit price as bought: the variant's price and the modifiers' changes.
     unit_price: Mapped[Decimal] = mapped_column(MONEY_COLUMN)
     # Units of the line refunded so far (POST /orders/{id}/refunds); a cancel leaves it.
     refunded_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -43,8 +43,16 @@ class Stock(Base):
     store_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
     )
+    # The variant's stock here (migration 0015: a product's stock moved to its default
+    # variant); `product_id` is the variant's product, kept for the product-level reads.
+    variant_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("product_variant.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    )
     product_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("product.id", ondelete="CASCADE"), primary_key=True, index=True
+        BigInteger, ForeignKey("product.id", ondelete="CASCADE"), index=True
     )
     quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=utcnow)
@@ -53,4 +61,4 @@ class Stock(Base):
     product: Mapped[Product] = relationship(lazy="raise")
 
     def __str__(self) -> str:
-        return f"{self.store_id}/{self.product_id}: {self.quantity}"
+        return f"{self.store_id}/{self.product_id}/{self.variant_id}: {self.quantity}"

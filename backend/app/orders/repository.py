@@ -371,49 +371,61 @@ async def products(session: AsyncSession, product_ids: list[int]) -> dict[int, P
     return {product.id: product for product in rows}
 
 
-# Takes the lines all or nothing in one round trip. `locked` locks the store's rows of the
-# wanted products in product order (so concurrent checkouts never deadlock) and reads their
-# newest quantities (FOR UPDATE waits for, then sees, a concurrent buyer's commit); `short`
-# is every line not covered; `taken` decrements only when none is short. The UPDATE finds its
-# rows locked by this very statement, so nothing can change between the check and the write;
-# its WHERE keeps the never-below-zero rule even so (CHECK is the last guard).
+# Takes the lines all or nothing in one round trip, by variant (migration 0015: stock is
+# per variant and store). `wanted` names the variants: given, or each product's default
+# variant (`by_variant` false: the single-variant API of before). `locked` locks the store's
+# rows of the wanted variants in variant order (so concurrent checkouts, with their lines in
+# any order, never deadlock) and reads their newest quantities (FOR UPDATE waits for, then
+# sees, a concurrent buyer's commit); `short` is every line not covered; `taken` decrements
+# only when none is short. The UPDATE finds its rows locked by this very statement, so
+# nothing can change between the check and the write; its WHERE keeps the never-below-zero
+# rule even so (CHECK is the last guard).
 _TAKE_STOCK = text(
     """
-    WITH wanted AS (
-        SELECT * FROM unnest(CAST(:product_ids AS bigint[]), CAST(:quantities AS integer[]))
-            AS w (product_id, quantity)
+    WITH sent AS (
+        SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:quantities AS integer[]))
+            AS w (id, quantity)
+    ),
+    wanted AS MATERIALIZED (
+        SELECT s.id AS sent_id, v.id AS variant_id, s.quantity
+        FROM sent s
+        LEFT JOIN product_variant v ON v.id = CASE
+            WHEN CAST(:by_variant AS boolean) THEN s.id ELSE default_variant(s.id)
+        END
     ),
     locked AS MATERIALIZED (
-        SELECT product_id, quantity FROM stock
-        WHERE store_id = :store_id AND product_id = ANY(CAST(:product_ids AS bigint[]))
-        ORDER BY product_id
+        SELECT variant_id, quantity FROM stock
+        WHERE store_id = :store_id
+            AND variant_id IN (SELECT variant_id FROM wanted WHERE variant_id IS NOT NULL)
+        ORDER BY variant_id
         FOR UPDATE
     ),
     short AS MATERIALIZED (
-        SELECT w.product_id, w.quantity AS requested, coalesce(l.quantity, 0) AS available
-        FROM wanted w LEFT JOIN locked l USING (product_id)
+        SELECT w.sent_id, w.quantity AS requested, coalesce(l.quantity, 0) AS available
+        FROM wanted w LEFT JOIN locked l USING (variant_id)
         WHERE coalesce(l.quantity, 0) < w.quantity
     ),
     taken AS (
         UPDATE stock s SET quantity = s.quantity - w.quantity, updated_at = now()
         FROM wanted w
-        WHERE s.store_id = :store_id AND s.product_id = w.product_id
+        WHERE s.store_id = :store_id AND s.variant_id = w.variant_id
             AND s.quantity >= w.quantity AND NOT EXISTS (SELECT FROM short)
-        RETURNING s.product_id
+        RETURNING w.sent_id
     )
-    SELECT product_id, requested, available FROM short
+    SELECT sent_id, requested, available FROM short
     UNION ALL
-    SELECT product_id, NULL, NULL FROM taken
+    SELECT sent_id, NULL, NULL FROM taken
     ORDER BY 1
     """
 )
 
 
 async def take_stock(
-    session: AsyncSession, store_id: int, wanted: dict[int, int]
+    session: AsyncSession, store_id: int, wanted: dict[int, int], *, by_variant: bool = False
 ) -> list[dict[str, int]]:
-    """Take `wanted` {product_id: quantity} from the store's stock, all or nothing, in one
-    statement (see _TAKE_STOCK). Returns the short lines (product_id, requested,
+    """Take `wanted` {product_id: quantity} (each product's default variant), or {variant_id:
+    quantity} with `by_variant`, from the store's stock, all or nothing, in one statement
+    (see _TAKE_STOCK). Returns the short lines (product_id or variant_id as sent, requested,
     available), empty when the stock was taken."""
     lines = sorted(wanted.items())
     rows = (
@@ -421,14 +433,16 @@ async def take_stock(
             _TAKE_STOCK,
             {
                 "store_id": store_id,
-                "product_ids": [pid for pid, _ in lines],
+                "by_variant": by_variant,
+                "ids": [key for key, _ in lines],
                 "quantities": [qty for _, qty in lines],
             },
         )
     ).all()
+    key = "variant_id" if by_variant else "product_id"
     short = [
-        {"product_id": pid, "requested": requested, "available": available}
-        for pid, requested, available in rows
+        {key: sent, "requested": requested, "available": available}
+        for sent, requested, available in rows
         if requested is not None
     ]
     if short:
@@ -439,18 +453,27 @@ async def take_stock(
     return []
 
 
-async def return_stock(session: AsyncSession, store_id: int, returned: dict[int, int]) -> None:
-    """Put units back on the store's shelf (the stock row is re-created if it was removed)."""
+async def return_stock(
+    session: AsyncSession, store_id: int, returned: dict[int, int], *, by_variant: bool = False
+) -> None:
+    """Put units back on the store's shelf (the stock row is re-created if it was removed):
+    `returned` {product_id: units} to each product's default variant, or {variant_id: units}
+    with `by_variant` (the stock table's trigger writes the variant's product)."""
     if not returned:
         return
     statement = insert(Stock).values(
         [
-            {"store_id": store_id, "product_id": pid, "quantity": qty}
-            for pid, qty in sorted(returned.items())
+            {
+                "store_id": store_id,
+                "variant_id": ident if by_variant else func.default_variant(ident),
+                "product_id": None if by_variant else ident,
+                "quantity": qty,
+            }
+            for ident, qty in sorted(returned.items())
         ]
     )
     statement = statement.on_conflict_do_update(
-        index_elements=[Stock.store_id, Stock.product_id],
+        index_elements=[Stock.store_id, Stock.variant_id],
         set_={
             "quantity": Stock.quantity + statement.excluded.quantity,
             "updated_at": datetime.now(UTC),

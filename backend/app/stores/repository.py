@@ -90,9 +90,15 @@ async def stock_quantity(session: AsyncSession, store_id: int, product_id: int) 
 async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
     statement = (
         insert(Stock)
-        .values(store_id=store_id, product_id=product_id, quantity=quantity)
+        .values(
+            store_id=store_id,
+            # The product's default variant: the single-variant stock API of before 0015.
+            variant_id=func.default_variant(product_id),
+            product_id=product_id,
+            quantity=quantity,
+        )
         .on_conflict_do_update(
-            index_elements=[Stock.store_id, Stock.product_id],
+            index_elements=[Stock.store_id, Stock.variant_id],
             set_={"quantity": quantity, "updated_at": func.now()},
         )
         .returning(Stock)
