@@ -284,6 +284,63 @@ def _product_select(language: str) -> Select[Any]:
 PRODUCT_SELECT = {language: _product_select(language) for language in LANGUAGES}
 
 
+def _variants_json(language: str) -> Any:
+    """The product's active variants (VariantRead), in `language`, one JSON array per row;
+    prices as text ("3.20" stays "3.20"). The language is SQL text (two letters of
+    SHOP_LANGUAGES): the statement keeps one parameter."""
+    return literal_column(
+        f"""(SELECT coalesce(json_agg(json_build_object(
+            'id', v.id, 'sku', v.sku, 'name', coalesce(t.name, v.name),
+            'price', v.price::text, 'attributes', v.attributes
+        ) ORDER BY v.position, v.id), '[]'::json)
+        FROM product_variant v
+        LEFT JOIN product_variant_translation t
+            ON t.variant_id = v.id AND t.language = '{language}'
+        WHERE v.product_id = product.id AND v.is_active)"""  # noqa: S608 (a SHOP_LANGUAGES code)
+    ).label("variants")
+
+
+def _modifier_groups_json(language: str) -> Any:
+    """The product's modifier groups in its order (ModifierGroupRead) with their active
+    modifiers and the stores each is out at, in `language`, one JSON array per row."""
+    return literal_column(
+        f"""(SELECT coalesce(json_agg(json_build_object(
+            'id', g.id, 'name', coalesce(gt.name, g.name), 'kind', g.kind,
+            'required', g.required, 'min_choices', g.min_choices,
+            'max_choices', g.max_choices, 'default_modifier_id', g.default_modifier_id,
+            'modifiers', (
+                SELECT coalesce(json_agg(json_build_object(
+                    'id', m.id, 'name', coalesce(mt.name, m.name),
+                    'price_delta', m.price_delta::text,
+                    'unavailable_store_ids', (
+                        SELECT coalesce(json_agg(u.store_id ORDER BY u.store_id), '[]'::json)
+                        FROM modifier_unavailable u WHERE u.modifier_id = m.id
+                    )
+                ) ORDER BY m.position, m.id), '[]'::json)
+                FROM modifier m
+                LEFT JOIN modifier_translation mt
+                    ON mt.modifier_id = m.id AND mt.language = '{language}'
+                WHERE m.group_id = g.id AND m.is_active
+            )
+        ) ORDER BY pg.position, g.id), '[]'::json)
+        FROM product_modifier_group pg
+        JOIN modifier_group g ON g.id = pg.group_id
+        LEFT JOIN modifier_group_translation gt
+            ON gt.group_id = g.id AND gt.language = '{language}'
+        WHERE pg.product_id = product.id)"""  # noqa: S608 (a SHOP_LANGUAGES code)
+    ).label("modifier_groups")
+
+
+# A single product's read (ProductDetail): ProductRead's columns, its variants and groups.
+PRODUCT_DETAIL_FIELDS = (*PRODUCT_FIELDS, "variants", "modifier_groups")
+PRODUCT_DETAIL_SELECT = {
+    language: PRODUCT_SELECT[language].add_columns(
+        _variants_json(language), _modifier_groups_json(language)
+    )
+    for language in LANGUAGES
+}
+
+
 def total_key(params: ListParams, *, include_inactive: bool) -> str | None:
     """The cache key of the list's total; None for a list by `store_id`, whose total stock
     changes move (no catalog write)."""
@@ -312,7 +369,7 @@ async def list_products(
 def _compiled(column: Any, language: str) -> str:
     """The SQL of a product by `column`, compiled once: the hottest read skips building the
     statement and its cache key."""
-    statement = PRODUCT_SELECT[language].where(column == bindparam("key"))
+    statement = PRODUCT_DETAIL_SELECT[language].where(column == bindparam("key"))
     return str(statement.compile(dialect=engine.dialect))
 
 
@@ -326,10 +383,10 @@ PRODUCT_BY = {
 async def read_product(
     conn: AsyncConnection, key: int | str, language: str = DEFAULT_LANGUAGE
 ) -> dict[str, Any] | None:
-    """A product as a dict of ProductRead's fields, by id or slug, in `language`: one
-    statement."""
+    """A product as a dict of ProductDetail's fields (with its variants and modifier
+    groups), by id or slug, in `language`: one statement."""
     row = (await conn.exec_driver_sql(PRODUCT_BY[(type(key), language)], (key,))).first()
-    return dict(zip(PRODUCT_FIELDS, row, strict=True)) if row is not None else None
+    return dict(zip(PRODUCT_DETAIL_FIELDS, row, strict=True)) if row is not None else None
 
 
 async def product_translations(conn: AsyncConnection, product_id: int) -> dict[str, Any]:

@@ -28,8 +28,10 @@ from app.catalog.schemas import (
     CategoryUpdate,
     ImageRead,
     ImageUpdate,
+    ProductAdminDetail,
     ProductAdminRead,
     ProductCreate,
+    ProductDetail,
     ProductRead,
     ProductUpdate,
 )
@@ -49,8 +51,8 @@ ProductId = PathId
 ImageId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 PRODUCT_PAGE = TypeAdapter(Page[ProductRead])
-PRODUCT = TypeAdapter(ProductRead)
-ADMIN_PRODUCT = TypeAdapter(ProductAdminRead)
+PRODUCT = TypeAdapter(ProductDetail)
+ADMIN_PRODUCT = TypeAdapter(ProductAdminDetail)
 CACHING = " Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed."
 IN_LANGUAGE = (
     " Texts (names, descriptions, attribute values) in the language of `lang` or "
@@ -155,10 +157,12 @@ async def list_products(
 
 @router.get(
     "/products/{product_id}",
-    response_model=ProductRead,
+    response_model=ProductDetail,
     responses=problem_responses(ProductNotFound),
     description="A product by numeric id or by slug (one path with PUT, PATCH and DELETE by "
-    "id); admins also get its `translations` (as ProductAdminRead)." + CACHING + IN_LANGUAGE,
+    "id), with its active `variants` (every product has one at least; `price` is the lowest) "
+    "and its `modifier_groups`; admins also get its `translations` (as "
+    "ProductAdminDetail)." + CACHING + IN_LANGUAGE,
 )
 async def get_product(
     product_id: Annotated[

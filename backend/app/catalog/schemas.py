@@ -118,6 +118,48 @@ class ProductRead(Schema):
     updated_at: datetime
 
 
+class VariantRead(Schema):
+    """One way the product is sold ("Large", "Paperback"), with its own price and stock."""
+
+    id: int
+    sku: str
+    name: str = Field(description="Empty for a product's only variant (nothing to choose)")
+    price: Decimal
+    attributes: dict[str, Any]
+
+
+class ModifierRead(Schema):
+    id: int
+    name: str
+    price_delta: Decimal = Field(description="Added to the variant's price (may be negative)")
+    unavailable_store_ids: list[int] = Field(
+        description="The stores it is out at (ordering it there answers 409)"
+    )
+
+
+class ModifierGroupRead(Schema):
+    """A choice made with the product ("Milk": single; "Extras": multiple)."""
+
+    id: int
+    name: str
+    kind: Literal["single", "multiple"]
+    required: bool
+    min_choices: int
+    max_choices: int | None = Field(description="null: as many as the group has")
+    default_modifier_id: int | None = Field(
+        description="Taken when nothing is chosen in a required single group"
+    )
+    modifiers: list[ModifierRead]
+
+
+class ProductDetail(ProductRead):
+    """A product with what a customer chooses: its active variants (at least one; `price`
+    is the lowest of theirs) and its modifier groups, in the product page's order."""
+
+    variants: list[VariantRead]
+    modifier_groups: list[ModifierGroupRead]
+
+
 class ProductTranslationRead(Schema):
     name: str
     description: str
@@ -126,6 +168,12 @@ class ProductTranslationRead(Schema):
 
 class ProductAdminRead(ProductRead):
     """A product with its translations (what admins write)."""
+
+    translations: dict[str, ProductTranslationRead] = {}
+
+
+class ProductAdminDetail(ProductDetail):
+    """A product read by an admin: with its variants, groups and translations."""
 
     translations: dict[str, ProductTranslationRead] = {}
 

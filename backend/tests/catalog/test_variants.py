@@ -9,7 +9,18 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.core.db import SessionFactory
-from app.models import Product, ProductVariant, Stock
+from app.models import (
+    Modifier,
+    ModifierGroup,
+    ModifierGroupTranslation,
+    ModifierTranslation,
+    ModifierUnavailable,
+    Product,
+    ProductModifierGroup,
+    ProductVariant,
+    ProductVariantTranslation,
+    Stock,
+)
 from app.orders import repository as orders_repository
 from tests.factories import create_category, create_product, create_store, set_stock
 
@@ -123,3 +134,96 @@ async def test_a_short_variant_is_named_and_nothing_is_taken():
         )
     assert short == [{"variant_id": paperback, "requested": 2, "available": 0}]
     assert await variant_stock(store.id, hardcover) == 4
+
+
+async def configurable_flat_white() -> tuple[Product, dict[str, int]]:
+    """A flat white in two sizes with a required milk choice (dairy by default, oat out at
+    Dock Street) and extras (up to two), named in Russian too."""
+    category = await create_category("Coffee")
+    dock = await create_store("Dock Street")
+    product = await create_product("Flat white", category.id, "3.20")
+    large = await add_variant(product.id, "FW-L", "Large", "4.10", 1)
+    async with SessionFactory() as session, session.begin():
+        regular = await session.scalar(
+            select(ProductVariant).where(
+                ProductVariant.product_id == product.id, ProductVariant.id != large
+            )
+        )
+        assert regular is not None
+        regular.name = "Regular"
+        session.add(ProductVariantTranslation(variant_id=large, language="ru", name="Большой"))
+        milk = ModifierGroup(
+            name="Milk", kind="single", required=True, min_choices=1, max_choices=1
+        )
+        extras = ModifierGroup(name="Extras", kind="multiple", min_choices=0, max_choices=2)
+        session.add_all([milk, extras])
+        await session.flush()
+        dairy = Modifier(group_id=milk.id, name="Dairy", position=0)
+        oat = Modifier(group_id=milk.id, name="Oat", price_delta=Decimal("0.40"), position=1)
+        shot = Modifier(group_id=extras.id, name="Extra shot", price_delta=Decimal("0.60"))
+        gone = Modifier(group_id=extras.id, name="Retired syrup", is_active=False)
+        session.add_all([dairy, oat, shot, gone])
+        await session.flush()
+        milk.default_modifier_id = dairy.id
+        session.add_all(
+            [
+                ModifierTranslation(modifier_id=oat.id, language="ru", name="Овсяное"),
+                ModifierGroupTranslation(group_id=milk.id, language="ru", name="Молоко"),
+                ProductModifierGroup(product_id=product.id, group_id=extras.id, position=1),
+                ProductModifierGroup(product_id=product.id, group_id=milk.id, position=0),
+                ModifierUnavailable(modifier_id=oat.id, store_id=dock.id),
+            ]
+        )
+        ids = {
+            "regular": regular.id,
+            "large": large,
+            "milk": milk.id,
+            "extras": extras.id,
+            "dairy": dairy.id,
+            "oat": oat.id,
+            "shot": shot.id,
+            "dock": dock.id,
+        }
+    return product, ids
+
+
+async def test_a_product_page_shows_its_sizes_and_choices_and_where_an_option_is_out(client):
+    product, ids = await configurable_flat_white()
+
+    response = await client.get(f"/api/v1/products/{product.slug}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["price"] == "3.20"  # the lowest: "from €3.20"
+    assert [(v["name"], v["price"]) for v in body["variants"]] == [
+        ("Regular", "3.20"),
+        ("Large", "4.10"),
+    ]
+    milk, extras = body["modifier_groups"]
+    assert (milk["name"], milk["kind"], milk["required"], milk["default_modifier_id"]) == (
+        "Milk",
+        "single",
+        True,
+        ids["dairy"],
+    )
+    assert [
+        (m["name"], m["price_delta"], m["unavailable_store_ids"]) for m in milk["modifiers"]
+    ] == [
+        ("Dairy", "0.00", []),
+        ("Oat", "0.40", [ids["dock"]]),
+    ]
+    assert (extras["kind"], extras["min_choices"], extras["max_choices"]) == ("multiple", 0, 2)
+    assert [m["name"] for m in extras["modifiers"]] == ["Extra shot"]  # not the retired one
+
+    russian = (await client.get(f"/api/v1/products/{product.id}", params={"lang": "ru"})).json()
+    assert [v["name"] for v in russian["variants"]] == ["Regular", "Большой"]
+    assert russian["modifier_groups"][0]["name"] == "Молоко"
+    assert [m["name"] for m in russian["modifier_groups"][0]["modifiers"]] == ["Dairy", "Овсяное"]
+
+
+async def test_a_product_without_options_reads_one_unnamed_variant_and_no_groups(client, shop):
+    body = (await client.get(f"/api/v1/products/{shop.coffee.id}")).json()
+    assert body["price"] == "3.50"
+    assert [(v["name"], v["price"], v["sku"]) for v in body["variants"]] == [
+        ("", "3.50", f"P{shop.coffee.id}")
+    ]
+    assert body["modifier_groups"] == []

@@ -473,7 +473,7 @@ export interface paths {
         };
         /**
          * Get Product
-         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id); admins also get its `translations` (as ProductAdminRead). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed. Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
+         * @description A product by numeric id or by slug (one path with PUT, PATCH and DELETE by id), with its active `variants` (every product has one at least; `price` is the lowest) and its `modifier_groups`; admins also get its `translations` (as ProductAdminDetail). Answers carry an ETag: send it back in If-None-Match to get 304 when nothing changed. Texts (names, descriptions, attribute values) in the language of `lang` or Accept-Language (Content-Language says which).
          */
         get: operations["get_product"];
         /** Replace Product */
@@ -1914,6 +1914,60 @@ export interface components {
              */
             created_at: string;
         };
+        /**
+         * ModifierGroupRead
+         * @description A choice made with the product ("Milk": single; "Extras": multiple).
+         */
+        ModifierGroupRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "single" | "multiple";
+            /** Required */
+            required: boolean;
+            /** Min Choices */
+            min_choices: number;
+            /**
+             * Max Choices
+             * @description null: as many as the group has
+             */
+            max_choices: number | null;
+            /**
+             * Default Modifier Id
+             * @description Taken when nothing is chosen in a required single group
+             */
+            default_modifier_id: number | null;
+            /** Modifiers */
+            modifiers: components["schemas"]["ModifierRead"][];
+        };
+        /** ModifierRead */
+        ModifierRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Price Delta
+             * @description Added to the variant's price (may be negative)
+             */
+            price_delta: string;
+            /**
+             * Unavailable Store Ids
+             * @description The stores it is out at (ordering it there answers 409)
+             */
+            unavailable_store_ids: number[];
+        };
         /** NotificationResult */
         NotificationResult: {
             /**
@@ -2693,6 +2747,55 @@ export interface components {
                 [key: string]: components["schemas"]["ProductTranslationWrite"] | null;
             };
         };
+        /**
+         * ProductDetail
+         * @description A product with what a customer chooses: its active variants (at least one; `price`
+         *     is the lowest of theirs) and its modifier groups, in the product page's order.
+         */
+        ProductDetail: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /** Slug */
+            slug: string;
+            /** Description */
+            description: string;
+            /** Price */
+            price: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Category Id
+             * Format: int64
+             */
+            category_id: number;
+            /** Is Active */
+            is_active: boolean;
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Images */
+            images: components["schemas"]["ImageRead"][];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Variants */
+            variants: components["schemas"]["VariantRead"][];
+            /** Modifier Groups */
+            modifier_groups: components["schemas"]["ModifierGroupRead"][];
+        };
         /** ProductRead */
         ProductRead: {
             /**
@@ -3442,6 +3545,30 @@ export interface components {
             phone?: string;
             /** Address */
             address?: string;
+        };
+        /**
+         * VariantRead
+         * @description One way the product is sold ("Large", "Paperback"), with its own price and stock.
+         */
+        VariantRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Sku */
+            sku: string;
+            /**
+             * Name
+             * @description Empty for a product's only variant (nothing to choose)
+             */
+            name: string;
+            /** Price */
+            price: string;
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
         };
         /**
          * VerifiedEmail
@@ -6257,7 +6384,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProductRead"];
+                    "application/json": components["schemas"]["ProductDetail"];
                 };
             };
             /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
