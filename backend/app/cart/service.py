@@ -118,15 +118,18 @@ async def clear(session: AsyncSession, user: User) -> None:
     await repository.clear(session, user.id)
 
 
-async def lines_to_order(session: AsyncSession, user: User) -> dict[int, int]:
-    """Checkout from the cart: its orderable lines as {product_id: quantity}. The cart and its
-    lines stay locked until the commit, so two checkouts of one cart run one after the other."""
+async def lines_to_order(
+    session: AsyncSession, user: User
+) -> list[tuple[int, int | None, list[int], int]]:
+    """Checkout from the cart: its orderable lines as (product_id, variant_id, modifier_ids,
+    quantity). The cart and its lines stay locked until the commit, so two checkouts of one
+    cart run one after the other."""
     await repository.lock_cart(session, user.id)
-    return {
-        line.product.id: line.quantity
+    return [
+        (line.product.id, line.variant_id, list(line.modifier_ids), line.quantity)
         for line in await repository.lines(session, user.id, for_update=True)
         if line.product is not None and line.product.is_active
-    }
+    ]
 
 
 async def remove_ordered(session: AsyncSession, user: User, product_ids: list[int]) -> None:

@@ -51,3 +51,15 @@ CATEGORY_DELETE_CONSTRAINTS: ConstraintErrors = {
     "fk_product_category_id_category": CategoryNotEmpty,
     "fk_category_parent_id_category": CategoryNotEmpty,
 }
+
+
+class InvalidOptions(AppError):
+    """A line's variant or modifiers do not fit its product: `lines` names each problem."""
+
+    status, code, title = 422, "invalid_options", "These options do not fit the product"
+
+
+class OptionsUnavailable(Conflict):
+    """A chosen modifier is out at the chosen store: `modifiers` names each."""
+
+    code, title = "options_unavailable", "An option is not available at this store"

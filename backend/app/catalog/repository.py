@@ -496,3 +496,18 @@ async def is_active_by_id(
         query = query.order_by(Product.id).with_for_update(read=True, key_share=True)
     rows = await session.execute(query)
     return dict(rows.all())
+
+
+async def product_options(
+    session: AsyncSession, product_ids: list[int]
+) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The active variants and the modifier groups of these products as their read shows them
+    (VariantRead, ModifierGroupRead dicts, in the default language): one statement."""
+    rows = await session.execute(
+        select(
+            Product.id,
+            _variants_json(DEFAULT_LANGUAGE),
+            _modifier_groups_json(DEFAULT_LANGUAGE),
+        ).where(Product.id.in_(product_ids))
+    )
+    return {pid: (variants, groups) for pid, variants, groups in rows}

@@ -10,6 +10,9 @@ from sqlalchemy.orm import selectinload
 from starlette.concurrency import run_in_threadpool
 
 from app.catalog import images, repository
+from app.catalog.configurations import Choice as Choice
+from app.catalog.configurations import Configured as Configured
+from app.catalog.configurations import configure as configure
 from app.catalog.counts import counts
 from app.catalog.errors import (
     CATEGORY_DELETE_CONSTRAINTS,

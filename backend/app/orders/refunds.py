@@ -133,8 +133,10 @@ async def _give_back(
         refund.method = RefundMethod.counter
     item.refunded_quantity += data.quantity
     session.add(refund)
-    if item.product_id is not None:
-        await repository.return_stock(session, order.store_id, {item.product_id: data.quantity})
+    if item.variant_id is not None:
+        await repository.return_stock(
+            session, order.store_id, {item.variant_id: data.quantity}, by_variant=True
+        )
     await session.flush()
     if card is not None and card.payment_id is not None and amount > 0:
         # Last, once every row is written: a failure here rolls all of it back, and the

@@ -12,7 +12,20 @@ from app.users.schemas import Email
 
 
 class OrderLine(InputSchema):
+    """A product as the customer configured it; the server prices it (a price sent is
+    refused: this shape has no such field)."""
+
     product_id: Id
+    variant_id: Id | None = Field(
+        None, description="One of the product's active `variants`; default: the first"
+    )
+    modifier_ids: Annotated[list[Id], Field(max_length=50)] | None = Field(
+        None,
+        description="The chosen modifiers of the product's `modifier_groups` (422 "
+        "`invalid_options` names a modifier of another product, two in a single group, fewer "
+        "than `min_choices` or more than `max_choices`; 409 `options_unavailable` names one "
+        "out at the store). Default: each required single group's default",
+    )
     quantity: Annotated[int, WholeNumber(1, 1000)]
 
 
@@ -73,12 +86,28 @@ class OrderStatusUpdate(InputSchema):
     status: Annotated[OrderStatus, Field(strict=False)]
 
 
+class OrderLineModifier(Schema):
+    group: str
+    name: str
+    price_delta: Decimal
+
+
 class OrderItemRead(Schema):
     id: int
     product_id: int | None = Field(description="null when the product was deleted since")
     product_name: str
+    variant_id: int | None = Field(None, description="null when the variant was deleted since")
+    variant_name: str = Field(
+        "", description='The variant as bought ("Large"); empty for a product\'s only one'
+    )
+    modifiers: list[OrderLineModifier] = Field(
+        [], description="The modifiers as bought, in the product page's order"
+    )
     quantity: int
-    unit_price: Decimal = Field(description="The price when the order was placed")
+    unit_price: Decimal = Field(
+        description="The whole unit price when the order was placed: the variant's price and "
+        "the modifiers' changes"
+    )
     line_total: Decimal
     refunded_quantity: int = Field(
         0, description="Units of this line refunded so far (a cancel's refund leaves it)"

@@ -20,6 +20,7 @@ from app.auth.permissions import (
     order_actions,
 )
 from app.cart import service as cart_service
+from app.catalog import service as catalog_service
 from app.core import ratelimit
 from app.core.config import settings
 from app.core.errors import AppError
@@ -219,16 +220,20 @@ async def _checkout(
             f"{store.name} does not take payment at pickup: pay by card"
             + (" or from your balance." if user is not None else ".")
         )
-    wanted = await _lines_to_order(session, user, data)
+    choices = await _lines_to_order(session, user, data)
+    wanted: dict[int, int] = {}
+    for choice, qty in choices:
+        wanted[choice.product_id] = wanted.get(choice.product_id, 0) + qty
     products = await _products_for_sale(session, wanted)
-    total = _order_total(products, wanted)
+    lines = await _configured_lines(session, store, products, choices)
+    total = _order_total(lines)
     card = data.method == PaymentMethod.card
     if not card:
-        await _take_stock(session, store, products, wanted)
-    order, history = await _create_order(session, user, store, products, wanted, total, data.guest)
+        await _take_stock(session, store, products, lines)
+    order, history = await _create_order(session, user, store, products, lines, total, data.guest)
     order.payment_method = data.method
     if card:
-        await _open_card_payment(session, order, user, store, products, wanted)
+        await _open_card_payment(session, order, user, store, products, lines)
     return order, store, history
 
 
@@ -238,13 +243,17 @@ def _count_placed(session: AsyncSession, order: Order, store: Store, *, paid: bo
     count_after_commit(session, REVENUE.labels(store.name, order.currency), float(order.total))
 
 
+# The lines of a checkout: each configuration (variant and modifiers) with its quantity.
+Lines = dict[catalog_service.Configured, int]
+
+
 async def _open_card_payment(
     session: AsyncSession,
     order: Order,
     user: User | None,
     store: Store,
     products: dict[int, Product],
-    wanted: dict[int, int],
+    lines: Lines,
 ) -> CardPayment:
     """A card order: the provider's page first, then the stock, held until the hold ends.
     The provider is called before the stock rows are locked, so buyers of the same products
@@ -255,25 +264,48 @@ async def _open_card_payment(
     attempt = await payments_service.open_card_payment(
         session, order, user.id if user is not None else None
     )
-    await _take_stock(session, store, products, wanted)
+    await _take_stock(session, store, products, lines)
     return attempt
 
 
 async def _lines_to_order(
     session: AsyncSession, user: User | None, data: OrderCreate
-) -> dict[int, int]:
-    """{product_id: quantity}: the `items` sent (a repeated product adds up), else the cart's
+) -> list[tuple[catalog_service.Choice, int]]:
+    """The lines as chosen, with their quantities: the `items` sent, else the cart's
     orderable lines (the cart stays locked until the commit)."""
     if data.items is None:
         assert user is not None  # a guest sends `items`
-        wanted = await cart_service.lines_to_order(session, user)
-        if not wanted:
+        cart = await cart_service.lines_to_order(session, user)
+        if not cart:
             raise CartEmpty("Add products to the cart, or send `items`.")
-        return wanted
-    wanted = {}
-    for line in data.items:
-        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
-    return wanted
+        return [
+            (catalog_service.Choice(pid, variant_id, modifier_ids or None), qty)
+            for pid, variant_id, modifier_ids, qty in cart
+        ]
+    return [
+        (catalog_service.Choice(line.product_id, line.variant_id, line.modifier_ids), line.quantity)
+        for line in data.items
+    ]
+
+
+async def _configured_lines(
+    session: AsyncSession,
+    store: Store,
+    products: dict[int, Product],
+    choices: list[tuple[catalog_service.Choice, int]],
+) -> Lines:
+    """Each line checked and priced by the catalog of now (422 for options that do not fit,
+    409 for one out at the store); the same configuration sent twice adds up."""
+    configured = await catalog_service.configure(
+        session,
+        [choice for choice, _ in choices],
+        store.id,
+        {pid: product.name for pid, product in products.items()},
+    )
+    lines: Lines = {}
+    for line, (_, qty) in zip(configured, choices, strict=True):
+        lines[line] = lines.get(line, 0) + qty
+    return lines
 
 
 async def _products_for_sale(session: AsyncSession, wanted: dict[int, int]) -> dict[int, Product]:
@@ -291,24 +323,38 @@ async def _products_for_sale(session: AsyncSession, wanted: dict[int, int]) -> d
     return products
 
 
-def _order_total(products: dict[int, Product], wanted: dict[int, int]) -> Decimal:
-    total = sum((products[pid].price * qty for pid, qty in wanted.items()), Decimal(0))
+def _order_total(lines: Lines) -> Decimal:
+    total = sum((line.unit_price * qty for line, qty in lines.items()), Decimal(0))
     if total > MONEY_MAX:
         raise OrderTooLarge(f"An order totals at most {MONEY_MAX}; split it.")
     return total
 
 
 async def _take_stock(
-    session: AsyncSession, store: Store, products: dict[int, Product], wanted: dict[int, int]
+    session: AsyncSession, store: Store, products: dict[int, Product], lines: Lines
 ) -> None:
-    """All of `wanted` from the store's stock, or nothing and 409 listing the short lines."""
-    short = await repository.take_stock(session, store.id, wanted)
+    """All of the lines from the store's stock, by variant (two configurations of one variant
+    take from one shelf), or nothing and 409 listing the short lines."""
+    wanted: dict[int, int] = {}
+    product_of: dict[int, catalog_service.Configured] = {}
+    for line, qty in lines.items():
+        wanted[line.variant_id] = wanted.get(line.variant_id, 0) + qty
+        product_of[line.variant_id] = line
+    short = await repository.take_stock(session, store.id, wanted, by_variant=True)
     if short:
+        items: list[dict[str, int]] = []
+        names: list[str] = []
+        for s in short:
+            line = product_of[s["variant_id"]]
+            item = {"product_id": line.product_id}
+            name = products[line.product_id].name
+            if line.variant_name:  # a product sold in several variants: which one
+                item["variant_id"] = line.variant_id
+                name = f"{name}, {line.variant_name}"
+            items.append({**item, "requested": s["requested"], "available": s["available"]})
+            names.append(f"{name} ({s['available']} left)")
         raise OutOfStock(
-            f"{store.name} does not have enough of "
-            + ", ".join(f"{products[s['product_id']].name} ({s['available']} left)" for s in short)
-            + ".",
-            items=short,
+            f"{store.name} does not have enough of " + ", ".join(names) + ".", items=items
         )
 
 
@@ -317,12 +363,13 @@ async def _create_order(
     user: User | None,
     store: Store,
     products: dict[int, Product],
-    wanted: dict[int, int],
+    lines: Lines,
     total: Decimal,
     guest: GuestContactCreate | None = None,
 ) -> tuple[Order, list[OrderStatusChange]]:
-    """The order and its lines, with the prices and names of now; status pending (the
-    history so far). A guest's (`user` None) carries their contact."""
+    """The order and its lines, with the names and prices of now (the variant's, the
+    modifiers' as bought); status pending (the history so far). A guest's (`user` None)
+    carries their contact."""
     order = Order(
         user_id=user.id if user is not None else None,
         guest_name=guest.name if guest is not None else None,
@@ -335,12 +382,15 @@ async def _create_order(
     )
     order.items = [
         OrderItem(
-            product_id=pid,
-            product_name=products[pid].name,
+            product_id=line.product_id,
+            product_name=products[line.product_id].name,
+            variant_id=line.variant_id,
+            variant_name=line.variant_name,
+            modifiers=line.modifiers,
             quantity=qty,
-            unit_price=products[pid].price,
+            unit_price=line.unit_price,
         )
-        for pid, qty in sorted(wanted.items())
+        for line, qty in sorted(lines.items(), key=lambda item: (item[0].product_id, item[0].key))
     ]
     session.add(order)
     await session.flush()
@@ -554,7 +604,7 @@ async def _cancel(session: AsyncSession, order: Order, actor: User | None) -> No
             current_status=order.status,
         )
     # What lines were refunded of went back already, stock and money.
-    await repository.return_stock(session, order.store_id, _units_left(order))
+    await repository.return_stock(session, order.store_id, _units_left(order), by_variant=True)
     was_paid_by_balance = await payments_service.paid_from_balance(session, order.id)
     refunded = await payments_service.refund_order(session, order)
     if refunded is not None:
@@ -637,13 +687,15 @@ def _paid_at_counter(order: Order, by_balance: bool, by_card: bool) -> bool:
 
 
 def _units_left(order: Order) -> dict[int, int]:
-    """{product_id: units} of the order's lines not refunded yet (`items` loaded)."""
-    left = {
-        item.product_id: item.quantity - item.refunded_quantity
-        for item in order.items
-        if item.product_id is not None
-    }
-    return {pid: units for pid, units in left.items() if units > 0}
+    """{variant_id: units} of the order's lines not refunded yet (`items` loaded); a line
+    whose variant was deleted since has no shelf to go back to."""
+    left: dict[int, int] = {}
+    for item in order.items:
+        if item.variant_id is not None and item.quantity > item.refunded_quantity:
+            left[item.variant_id] = (
+                left.get(item.variant_id, 0) + item.quantity - item.refunded_quantity
+            )
+    return left
 
 
 @dataclass(frozen=True)
@@ -673,7 +725,6 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
         if at_counter
         else None
     )
-    left = _units_left(order)
     return Cancellation(
         order=order,
         allowed=order.status in CANCELLABLE,
@@ -682,9 +733,9 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
         refund_provider=card.provider if card is not None else None,
         refund_at_counter=at_counter,
         stock_back=[
-            (item.product_name, left[item.product_id])
+            (item.product_name, item.quantity - item.refunded_quantity)
             for item in order.items
-            if item.product_id in left
+            if item.variant_id is not None and item.quantity > item.refunded_quantity
         ],
     )
 
@@ -846,12 +897,15 @@ async def settle_card_payment(
 
 async def _retake_stock(session: AsyncSession, order: Order) -> bool:
     """A late payment: the cancelled order's lines from the store's stock again, all or none."""
-    wanted = {item.product_id: item.quantity for item in order.items}
-    if any(pid is None for pid in wanted):  # a product deleted since
-        return False
-    lines = {pid: qty for pid, qty in wanted.items() if pid is not None}
-    await repository.products(session, list(lines))  # the lock order of a checkout
-    return not await repository.take_stock(session, order.store_id, lines)
+    if any(item.product_id is None or item.variant_id is None for item in order.items):
+        return False  # a product or variant deleted since
+    wanted: dict[int, int] = {}
+    for item in order.items:
+        assert item.variant_id is not None
+        wanted[item.variant_id] = wanted.get(item.variant_id, 0) + item.quantity
+    products = sorted({item.product_id for item in order.items if item.product_id is not None})
+    await repository.products(session, products)  # the lock order of a checkout
+    return not await repository.take_stock(session, order.store_id, wanted, by_variant=True)
 
 
 async def expire_payment_hold(session: AsyncSession, order_id: int, now: datetime) -> bool:

@@ -139,9 +139,9 @@ async def test_a_short_variant_is_named_and_nothing_is_taken():
 async def configurable_flat_white() -> tuple[Product, dict[str, int]]:
     """A flat white in two sizes with a required milk choice (dairy by default, oat out at
     Dock Street) and extras (up to two), named in Russian too."""
-    category = await create_category("Coffee")
+    category = await create_category("Drinks")
     dock = await create_store("Dock Street")
-    product = await create_product("Flat white", category.id, "3.20")
+    product = await create_product("Flat white", category.id, "3.20", slug="drinks-flat-white")
     large = await add_variant(product.id, "FW-L", "Large", "4.10", 1)
     async with SessionFactory() as session, session.begin():
         regular = await session.scalar(
