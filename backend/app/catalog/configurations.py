@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.catalog import repository
 from app.catalog.errors import InvalidOptions, OptionsUnavailable
-from app.models import ModifierKind
+from app.models import ModifierKind, Product
 
 
 @dataclass(frozen=True)
@@ -104,13 +104,28 @@ def _configure(
     )
 
 
-async def configure(
-    session: AsyncSession, choices: Sequence[Choice], store_id: int, names: dict[int, str]
+Options = dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]
+
+
+async def products_for_order(
+    session: AsyncSession, product_ids: list[int]
+) -> tuple[dict[int, Product], Options]:
+    """The products ordered, key-share locked until the commit, and their options: one
+    statement (repository.products_with_options)."""
+    rows = await repository.products_with_options(session, product_ids)
+    return (
+        {pid: product for pid, (product, _, _) in rows.items()},
+        {pid: (variants, groups) for pid, (_, variants, groups) in rows.items()},
+    )
+
+
+def configure(
+    options: Options, choices: Sequence[Choice], store_id: int, names: dict[int, str]
 ) -> list[Configured]:
-    """Each choice checked and priced from the catalog of now, in order (`names`: the
-    products' names for the problems). 422 `invalid_options` listing every line's problems;
-    else 409 `options_unavailable` naming the modifiers out at the store."""
-    options = await repository.product_options(session, sorted({c.product_id for c in choices}))
+    """Each choice checked and priced from the catalog of now (`options`, read by
+    products_for_order in the checkout's transaction), in order (`names`: the products'
+    names for the problems). 422 `invalid_options` listing every line's problems; else 409
+    `options_unavailable` naming the modifiers out at the store."""
     configured: list[Configured] = []
     invalid: list[dict[str, Any]] = []
     out: list[str] = []

@@ -498,16 +498,21 @@ async def is_active_by_id(
     return dict(rows.all())
 
 
-async def product_options(
+async def products_with_options(
     session: AsyncSession, product_ids: list[int]
-) -> dict[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
-    """The active variants and the modifier groups of these products as their read shows them
-    (VariantRead, ModifierGroupRead dicts, in the default language): one statement."""
+) -> dict[int, tuple[Product, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """The products being ordered, key-share locked in id order (a product deleted meanwhile,
+    which locks the product and then its stock, waits instead of deadlocking), each with its
+    active variants and modifier groups as their read shows them (VariantRead,
+    ModifierGroupRead dicts, in the default language): one statement."""
     rows = await session.execute(
         select(
-            Product.id,
+            Product,
             _variants_json(DEFAULT_LANGUAGE),
             _modifier_groups_json(DEFAULT_LANGUAGE),
-        ).where(Product.id.in_(product_ids))
+        )
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+        .with_for_update(read=True, key_share=True, of=Product)
     )
-    return {pid: (variants, groups) for pid, variants, groups in rows}
+    return {product.id: (product, variants, groups) for product, variants, groups in rows}

@@ -12,7 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from app.catalog import images, repository
 from app.catalog.configurations import Choice as Choice
 from app.catalog.configurations import Configured as Configured
+from app.catalog.configurations import Options as Options
 from app.catalog.configurations import configure as configure
+from app.catalog.configurations import products_for_order as products_for_order
 from app.catalog.counts import counts
 from app.catalog.errors import (
     CATEGORY_DELETE_CONSTRAINTS,

@@ -224,8 +224,8 @@ async def _checkout(
     wanted: dict[int, int] = {}
     for choice, qty in choices:
         wanted[choice.product_id] = wanted.get(choice.product_id, 0) + qty
-    products = await _products_for_sale(session, wanted)
-    lines = await _configured_lines(session, store, products, choices)
+    products, options = await _products_for_sale(session, wanted)
+    lines = _configured_lines(options, store, products, choices)
     total = _order_total(lines)
     card = data.method == PaymentMethod.card
     if not card:
@@ -288,16 +288,16 @@ async def _lines_to_order(
     ]
 
 
-async def _configured_lines(
-    session: AsyncSession,
+def _configured_lines(
+    options: catalog_service.Options,
     store: Store,
     products: dict[int, Product],
     choices: list[tuple[catalog_service.Choice, int]],
 ) -> Lines:
     """Each line checked and priced by the catalog of now (422 for options that do not fit,
     409 for one out at the store); the same configuration sent twice adds up."""
-    configured = await catalog_service.configure(
-        session,
+    configured = catalog_service.configure(
+        options,
         [choice for choice, _ in choices],
         store.id,
         {pid: product.name for pid, product in products.items()},
@@ -308,10 +308,12 @@ async def _configured_lines(
     return lines
 
 
-async def _products_for_sale(session: AsyncSession, wanted: dict[int, int]) -> dict[int, Product]:
-    """The products ordered, kept from being deleted until the commit; 409 when one is not
-    for sale."""
-    products = await repository.products(session, list(wanted))
+async def _products_for_sale(
+    session: AsyncSession, wanted: dict[int, int]
+) -> tuple[dict[int, Product], catalog_service.Options]:
+    """The products ordered, kept from being deleted until the commit, with their options
+    (one statement); 409 when one is not for sale."""
+    products, options = await catalog_service.products_for_order(session, list(wanted))
     unavailable = [
         pid for pid in sorted(wanted) if pid not in products or not products[pid].is_active
     ]
@@ -320,7 +322,7 @@ async def _products_for_sale(session: AsyncSession, wanted: dict[int, int]) -> d
             f"Not for sale: product(s) {', '.join(map(str, unavailable))}.",
             product_ids=unavailable,
         )
-    return products
+    return products, options
 
 
 def _order_total(lines: Lines) -> Decimal:

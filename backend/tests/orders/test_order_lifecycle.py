@@ -221,6 +221,10 @@ async def test_a_product_deleted_after_purchase_keeps_the_line(client, shop):
             "id": detail["items"][0]["id"],
             "product_id": None,
             "product_name": "Cheesecake",
+            # The variant went with the product; the line keeps what was bought.
+            "variant_id": None,
+            "variant_name": "",
+            "modifiers": [],
             "quantity": 1,
             "unit_price": "4.25",
             "line_total": "4.25",
