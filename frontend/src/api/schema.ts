@@ -2132,11 +2132,28 @@ export interface components {
             product_id: number | null;
             /** Product Name */
             product_name: string;
+            /**
+             * Variant Id
+             * @description null when the variant was deleted since
+             */
+            variant_id: number | null;
+            /**
+             * Variant Name
+             * @description The variant as bought ("Large"); empty for a product's only one
+             * @default
+             */
+            variant_name: string;
+            /**
+             * Modifiers
+             * @description The modifiers as bought, in the product page's order
+             * @default []
+             */
+            modifiers: components["schemas"]["OrderLineModifier"][];
             /** Quantity */
             quantity: number;
             /**
              * Unit Price
-             * @description The price when the order was placed
+             * @description The whole unit price when the order was placed: the variant's price and the modifiers' changes
              */
             unit_price: string;
             /** Line Total */
@@ -2148,15 +2165,38 @@ export interface components {
              */
             refunded_quantity: number;
         };
-        /** OrderLine */
+        /**
+         * OrderLine
+         * @description A product as the customer configured it; the server prices it (a price sent is
+         *     refused: this shape has no such field).
+         */
         OrderLine: {
             /**
              * Product Id
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * @description One of the product's active `variants`; default: the first
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description The chosen modifiers of the product's `modifier_groups` (422 `invalid_options` names a modifier of another product, two in a single group, fewer than `min_choices` or more than `max_choices`; 409 `options_unavailable` names one out at the store). Default: each required single group's default
+             */
+            modifier_ids?: number[] | null;
             /** Quantity */
             quantity: number;
+        };
+        /** OrderLineModifier */
+        OrderLineModifier: {
+            /** Group */
+            group: string;
+            /** Name */
+            name: string;
+            /** Price Delta */
+            price_delta: string;
         };
         /** OrderLink */
         OrderLink: {
