@@ -13,9 +13,9 @@ Loading is idempotent: users are matched by e-mail, categories and products by s
 and modifier groups by name; what exists is left as it is (an admin's edits survive), what is
 missing is added. A product's variants (sizes, formats) and its modifier groups are set up when
 the product is added; a group's modifiers and the stores they are out at when the group is.
-Stock rows of the demo stores are set to the demo quantities, per variant, in one statement. A demo product without any image
-gets its drawn picture (dev/pictures.py: a book cover, a bag of coffee, a cup, a box), stored
-through the catalog's image service as an admin's upload is.
+Stock rows of the demo stores are set to the demo quantities, per variant, in one statement. A
+demo product without any image gets its drawn picture (dev/pictures.py: a book cover, a bag of
+coffee, a cup, a box), stored through the catalog's image service as an admin's upload is.
 """
 
 import argparse
@@ -292,7 +292,8 @@ class _Reader:
                 name not in self.group_names for name in group_names
             ):
                 self.errors.append(
-                    f"{place}: modifier_groups {group_names!r}: names of modifier groups of the file"
+                    f"{place}: modifier_groups {group_names!r}: "
+                    "names of modifier groups of the file"
                 )
                 group_names = []
             if self.key(place, row, "slug", self.product_slugs) is None:
