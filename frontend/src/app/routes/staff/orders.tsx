@@ -266,8 +266,10 @@ function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: bool
   return (
     <li
       aria-label={t('orders.number', { number: order.number })}
-      className={`flex flex-col gap-2 rounded-xl border bg-surface p-3 ${isNew ? 'border-accent shadow-[0_0_0_3px_var(--color-accent-soft)] motion-safe:animate-pulse' : 'border-line'}`}
+      className={`relative flex flex-col gap-2 rounded-xl border bg-surface p-3 ${isNew ? 'border-accent' : 'border-line'}`}
     >
+      {/* A new order's ring pulses, not its text: what to make stays at full contrast. */}
+      {isNew ? <span aria-hidden="true" className="pointer-events-none absolute -inset-px rounded-xl shadow-[0_0_0_3px_var(--color-accent-soft)] motion-safe:animate-pulse" /> : null}
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="font-semibold text-ink">
           {t('orders.number', { number: order.number })}
