@@ -6,7 +6,7 @@ the last active variant, a group whose choices do not add up."""
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -140,7 +140,7 @@ async def delete_variant(session: AsyncSession, variant_id: int) -> None:
 # --- modifier groups and modifiers ----------------------------------------------------------
 
 
-def _group_query() -> Any:
+def _group_query() -> Select[ModifierGroup]:
     return select(ModifierGroup).options(
         selectinload(ModifierGroup.translations),
         selectinload(ModifierGroup.modifiers).selectinload(Modifier.translations),

@@ -135,7 +135,7 @@ class Product(IdMixin, TimestampMixin, Base):
     if TYPE_CHECKING:
         # Its active variants differ in price ("from €3.20"): a column property set below
         # ProductVariant, loaded only where asked for (undefer).
-        price_varies: bool
+        price_varies: Mapped[bool]
 
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(
@@ -258,7 +258,7 @@ class ProductVariant(IdMixin, TimestampMixin, Base):
         return self.name or self.sku
 
 
-Product.price_varies = column_property(  # type: ignore[misc]
+Product.price_varies = column_property(
     select(func.coalesce(func.min(ProductVariant.price) != func.max(ProductVariant.price), false()))
     .where(ProductVariant.product_id == Product.id, ProductVariant.is_active)
     .correlate_except(ProductVariant)

@@ -160,7 +160,10 @@ async def test_a_shared_milk_group_shows_on_both_products_in_the_given_order(cli
     category = await create_category("Drinks")
     latte = await create_product("Latte", category.id, "3.60")
     cappuccino = await create_product("Cappuccino", category.id, "3.40")
-    orders = {latte.id: [group["id"], extras.json()["id"]], cappuccino.id: [extras.json()["id"], group["id"]]}
+    orders = {
+        latte.id: [group["id"], extras.json()["id"]],
+        cappuccino.id: [extras.json()["id"], group["id"]],
+    }
     for product_id, group_ids in orders.items():
         response = await client.put(
             f"{V1}/products/{product_id}/modifier-groups",
@@ -215,7 +218,9 @@ async def test_groups_that_do_not_add_up_are_422_and_change_nothing(client):
     category = await create_category("Drinks")
     latte = await create_product("Latte", category.id, "3.60")
     await client.put(
-        f"{V1}/products/{latte.id}/modifier-groups", json={"group_ids": [group["id"]]}, headers=headers
+        f"{V1}/products/{latte.id}/modifier-groups",
+        json={"group_ids": [group["id"]]},
+        headers=headers,
     )
 
     upside_down = await client.post(

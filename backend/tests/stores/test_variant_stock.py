@@ -28,12 +28,16 @@ async def test_dock_street_s_staff_mark_oat_out_there_and_an_order_there_is_refu
     )
     assert back.status_code == 200, back.text
     soy_out = await client.put(
-        f"{V1}/stores/{market.id}/modifiers/{ids['dairy']}", json={"available": False}, headers=dock_staff
+        f"{V1}/stores/{market.id}/modifiers/{ids['dairy']}",
+        json={"available": False},
+        headers=dock_staff,
     )
     assert soy_out.status_code == 403 and soy_out.json()["code"] == "not_store_staff"
     _, customer = await user_headers(client)
     refused = await client.put(
-        f"{V1}/stores/{market.id}/modifiers/{ids['dairy']}", json={"available": False}, headers=customer
+        f"{V1}/stores/{market.id}/modifiers/{ids['dairy']}",
+        json={"available": False},
+        headers=customer,
     )
     assert refused.status_code == 403
 
