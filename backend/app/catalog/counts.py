@@ -14,9 +14,17 @@ from app.core.redis import redis
 from app.models import (
     Category,
     CategoryTranslation,
+    Modifier,
+    ModifierGroup,
+    ModifierGroupTranslation,
+    ModifierTranslation,
+    ModifierUnavailable,
     Product,
     ProductImage,
+    ProductModifierGroup,
     ProductTranslation,
+    ProductVariant,
+    ProductVariantTranslation,
 )
 
 log = structlog.get_logger(__name__)
@@ -65,6 +73,15 @@ _CATALOG_TYPES = (
     Category,
     CategoryTranslation,
     ProductImage,
+    # A product's options (issue 24): its reads carry them.
+    ProductVariant,
+    ProductVariantTranslation,
+    ModifierGroup,
+    ModifierGroupTranslation,
+    Modifier,
+    ModifierTranslation,
+    ProductModifierGroup,
+    ModifierUnavailable,
 )
 
 
