@@ -3,7 +3,8 @@ group's page (name in each language, price change, position, active, which is th
 a variant's stock as one number per store, and an ordered choice (a product's modifier
 groups) as numbered select rows. Every input has its own label."""
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,7 +26,7 @@ class ModifierRow:
 
     id: int | None
     name: str
-    names: dict[str, str] = field(default_factory=dict)  # the other languages
+    names: dict[str, str] = dataclasses.field(default_factory=dict)  # the other languages
     price_delta: Decimal = Decimal("0")
     position: int = 0
     is_active: bool = True
@@ -58,16 +59,16 @@ def _whole(text: str, default: int = 0) -> int | None:
 
 
 class ModifierRowsWidget:
-    def __call__(self, rows_field: "ModifierRowsField", **kwargs: Any) -> Markup:
-        rows: list[ModifierRow] = list(rows_field.data or [])
-        rows += [ModifierRow(None, "", price_delta=Decimal("0"), position=len(rows) + i)
-                 for i in range(BLANK_MODIFIER_ROWS)]
-        n = rows_field.name
+    def __call__(self, field: "ModifierRowsField", **kwargs: Any) -> Markup:
+        rows: list[ModifierRow] = list(field.data or [])
+        rows += [
+            ModifierRow(None, "", price_delta=Decimal("0"), position=len(rows) + i)
+            for i in range(BLANK_MODIFIER_ROWS)
+        ]
+        n = field.name
         default_name = language_name(DEFAULT_LANGUAGE)
         head = [
-            Markup('<table class="table table-sm kv-rows" id="{}"><thead><tr>').format(
-                rows_field.id
-            ),
+            Markup('<table class="table table-sm kv-rows" id="{}"><thead><tr>').format(field.id),
             Markup('<th scope="col">Name ({})</th>').format(default_name),
             *(
                 Markup('<th scope="col">Name ({})</th>').format(language_name(code))
@@ -86,7 +87,11 @@ class ModifierRowsWidget:
                     '<td><input class="form-control" name="{n}-{i}-name-{code}" value="{v}" '
                     'maxlength="100" aria-label="Modifier {no} name ({lang})"></td>'
                 ).format(
-                    n=n, i=i, code=code, v=row.names.get(code, ""), no=no,
+                    n=n,
+                    i=i,
+                    code=code,
+                    v=row.names.get(code, ""),
+                    no=no,
                     lang=language_name(code),
                 )
                 for code in TRANSLATED
@@ -150,7 +155,10 @@ class ModifierRowsField(Field):
         default = str(formdata.get(f"{self.name}-default", ""))
         i = 0
         while f"{self.name}-{i}-name" in formdata:
-            get = lambda key, i=i: str(formdata.get(f"{self.name}-{i}-{key}", ""))  # noqa: E731
+
+            def get(key: str, i: int = i) -> str:
+                return str(formdata.get(f"{self.name}-{i}-{key}", ""))
+
             raw_id, name = get("id").strip(), get("name").strip()
             names = {code: get(f"name-{code}").strip() for code in TRANSLATED}
             price_text, no = get("price"), i + 1
@@ -190,18 +198,16 @@ class ModifierRowsField(Field):
 
 
 class StockRowsWidget:
-    def __call__(self, rows_field: "StockRowsField", **kwargs: Any) -> Markup:
-        html = [
-            Markup('<table class="table table-sm kv-rows" id="{}"><tbody>').format(rows_field.id)
-        ]
-        for store_id, store_name in rows_field.stores:
-            value = rows_field.raw.get(store_id, "")
+    def __call__(self, field: "StockRowsField", **kwargs: Any) -> Markup:
+        html = [Markup('<table class="table table-sm kv-rows" id="{}"><tbody>').format(field.id)]
+        for store_id, store_name in field.stores:
+            value = field.raw.get(store_id, "")
             html.append(
                 Markup(
                     '<tr><th scope="row"><label for="{n}-{s}">{name}</label></th>'
                     '<td><input class="form-control" type="number" min="0" id="{n}-{s}" '
                     'name="{n}-{s}" value="{v}" placeholder="none"></td></tr>'
-                ).format(n=rows_field.name, s=store_id, name=store_name, v=value)
+                ).format(n=field.name, s=store_id, name=store_name, v=value)
             )
         html.append(
             Markup(
@@ -254,28 +260,28 @@ class StockRowsField(Field):
 
 
 class OrderedChoicesWidget:
-    def __call__(self, choices_field: "OrderedChoicesField", **kwargs: Any) -> Markup:
-        chosen = [str(v) for v in (choices_field.data or [])]
+    def __call__(self, field: "OrderedChoicesField", **kwargs: Any) -> Markup:
+        chosen = [str(v) for v in (field.data or [])]
         rows = chosen + [""] * BLANK_CHOICE_ROWS
-        html = [Markup('<div id="{}">').format(choices_field.id)]
+        html = [Markup('<div id="{}">').format(field.id)]
         for i, value in enumerate(rows):
             options = [Markup('<option value="">(none)</option>')]
             options += [
                 Markup('<option value="{}"{}>{}</option>').format(
                     key, Markup(" selected") if key == value else Markup(""), text
                 )
-                for key, text in choices_field.choices
+                for key, text in field.choices
             ]
             html.append(
                 Markup(
                     '<div class="row mb-1"><label class="col-sm-3 col-form-label" for="{n}-{i}">'
-                    "{label} {no}</label><div class=\"col-sm-9\">"
+                    '{label} {no}</label><div class="col-sm-9">'
                     '<select class="form-select" id="{n}-{i}" name="{n}-{i}">{options}</select>'
                     "</div></div>"
                 ).format(
-                    n=choices_field.name,
+                    n=field.name,
                     i=i,
-                    label=choices_field.item_label,
+                    label=field.item_label,
                     no=i + 1,
                     options=Markup("").join(options),
                 )

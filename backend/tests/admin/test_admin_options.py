@@ -19,7 +19,7 @@ from app.models import (
 )
 from tests.admin.test_admin import SAME_ORIGIN, admin_login, logged_in_admin
 from tests.admin.test_admin_catalog import field_errors, product_form
-from tests.catalog.test_variants import configurable_flat_white
+from tests.catalog.test_variants import configurable_flat_white, variant_stock
 from tests.factories import (
     bearer,
     create_category,
@@ -90,7 +90,8 @@ def unlabelled(html: str) -> list[str]:
     return [
         str(c.get("name"))
         for c in page.controls
-        if not c.get("aria-label") and c.get("id") not in page.labelled
+        if not c.get("aria-label")
+        and c.get("id") not in page.labelled
         # SQLAdmin's list search box and the like are not ours to label here.
         and c.get("name") not in ("search",)
     ]
@@ -182,6 +183,13 @@ async def test_a_taken_or_reserved_sku_and_the_last_variant_are_refused_on_the_f
         headers=SAME_ORIGIN,
     )
 
+    # Dune is sold in two variants now: its price is theirs, not the product form's.
+    repriced = await client.post(
+        f"/admin/product/edit/{book.id}",
+        data=product_form(category.id, name="Dune", price="1.00"),
+        headers=SAME_ORIGIN,
+    )
+    assert repriced.status_code == 400 and "The price is per variant" in repriced.text
     assert taken.status_code == 400
     assert "The SKU DUNE-HB is taken by another variant" in taken.text
     assert reserved.status_code == 400 and "The SKU P123 has the form P and digits" in reserved.text
@@ -189,7 +197,7 @@ async def test_a_taken_or_reserved_sku_and_the_last_variant_are_refused_on_the_f
     assert retire_last.status_code == 400 and "last active variant" in retire_last.text
     assert "Traceback" not in taken.text + reserved.text + retire_last.text
     assert await variants_of(other.id) == kept  # nothing changed
-    assert len(await variants_of(book.id)) == 2
+    assert [price for _, _, price, _ in await variants_of(book.id)] == ["12.00", "24.00"]
 
 
 async def test_a_group_with_its_modifiers_is_made_attached_in_order_and_read_by_the_shop(client):
@@ -348,7 +356,9 @@ async def test_an_order_s_large_oat_extra_shot_is_on_its_page_and_in_the_csv_lin
         json={
             "store_id": store.id,
             "items": [
-                line(product.id, 2, variant_id=ids["large"], modifier_ids=[ids["oat"], ids["shot"]]),
+                line(
+                    product.id, 2, variant_id=ids["large"], modifier_ids=[ids["oat"], ids["shot"]]
+                ),
                 line(product.id),
             ],
         },
@@ -396,3 +406,23 @@ async def test_the_option_forms_and_the_checklist_label_every_control(client):
         page = await client.get(url)
         assert page.status_code == 200, (what, page.status_code)
         assert unlabelled(page.text) == [], what
+
+
+async def test_a_stock_row_edited_in_the_panel_sets_the_units_of_that_variant_only(client, shop):
+    product, ids, store = await stocked_flat_white(large=10, regular=10)
+    await logged_in_admin(client)
+
+    edited = await client.post(
+        f"/admin/stock/edit/{store.id};{ids['large']}",
+        data={
+            "store": str(store.id),
+            "product": str(product.id),
+            "quantity": "3",
+            "save": "Save",
+        },
+        headers=SAME_ORIGIN,
+    )
+
+    assert edited.status_code == 302, field_errors(edited.text) or edited.text[-2000:]
+    assert await variant_stock(store.id, ids["large"]) == 3
+    assert await variant_stock(store.id, ids["regular"]) == 10

@@ -23,6 +23,7 @@ from app.admin.forms import (
     language_name,
     schema_form,
 )
+from app.admin.forms_options import OrderedChoicesField
 from app.admin.views.base import (
     AdminChangeRefused,
     SafeForeignKeyFilter,
@@ -34,9 +35,9 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
-from app.admin.forms_options import OrderedChoicesField
 from app.admin.views.options import (
     group_choices,
+    price_is_its_variants,
     product_group_ids,
     product_options,
     set_product_groups,
@@ -258,7 +259,11 @@ ProductForm: type = type(
         "slug": StringField("Slug", description=SLUG_HELP),
         "description": TextAreaField(f"Description ({DEFAULT_NAME})"),
         **_translation_fields({"description": TextAreaField}),
-        "price": DecimalCommaField("Price", description="e.g. 12.90 or 12,90"),
+        "price": DecimalCommaField(
+            "Price",
+            description="e.g. 12.90 or 12,90; with several variants, their lowest: set it on "
+            "each variant",
+        ),
         "category": SelectField("Category", choices=[], validate_choice=False),
         "is_active": BooleanField("Active", description="Untick to hide it from the shop."),
         "attributes": KeyValueField(
@@ -397,6 +402,7 @@ class ProductAdmin(ShopModelView, model=Product):
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
+            await price_is_its_variants(session, int(pk), clean.price)
             product = await catalog_service.update_product(session, int(pk), clean)
             await set_product_groups(session, product.id, data.get("modifier_groups") or [])
             return product

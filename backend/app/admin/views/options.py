@@ -116,6 +116,26 @@ async def keep_an_active_variant(session: AsyncSession, product_id: int, leaving
         )
 
 
+async def price_is_its_variants(session: AsyncSession, product_id: int, price: Any) -> None:
+    """A product sold in several variants has no price of its own to set: it shows their
+    lowest (the database keeps it so); a changed price is refused, saying where to set it."""
+    product = await lock_product(session, product_id)
+    if price == product.price:
+        return
+    names = (
+        await session.scalars(
+            select(ProductVariant.name)
+            .where(ProductVariant.product_id == product_id, ProductVariant.is_active)
+            .order_by(ProductVariant.position, ProductVariant.id)
+        )
+    ).all()
+    if len(names) > 1:
+        raise AdminChangeRefused(
+            f"The price is per variant ({', '.join(n or '(unnamed)' for n in names)}): "
+            "change it on the variant below; the product shows the lowest."
+        )
+
+
 def choice_range_problems(kind: str, min_choices: int, max_choices: int | None) -> list[str]:
     """What is wrong with a group's range of choices, in plain words (none: it is sane)."""
     problems = []
@@ -167,7 +187,9 @@ async def flushed(session: AsyncSession, what: str) -> None:
     try:
         await session.flush()
     except IntegrityError:
-        raise AdminChangeRefused(f"{what} changed meanwhile: reload the page and try again.")
+        raise AdminChangeRefused(
+            f"{what} changed meanwhile: reload the page and try again."
+        ) from None
 
 
 def _translated_names(owner: Any, names: dict[str, str], kind: type) -> None:
@@ -507,7 +529,7 @@ async def _write_group(
     if problems:
         raise AdminChangeRefused(" ".join(problems))
     _translated_names(group, _group_names(data), ModifierGroupTranslation)
-    if group.id is None:
+    if group not in session:
         session.add(group)
     await flushed(session, "The group")
     existing = {modifier.id: modifier for modifier in group.modifiers}
@@ -574,9 +596,9 @@ class ModifierGroupAdmin(ShopModelView, model=ModifierGroup):
         ModifierGroup.max_choices: "Max",
     }
     column_formatters = {
-        ModifierGroup.max_choices: lambda m, a: "no limit"
-        if m.max_choices is None
-        else m.max_choices,
+        ModifierGroup.max_choices: lambda m, a: (
+            "no limit" if m.max_choices is None else m.max_choices
+        ),
     }
     column_formatters_detail = column_formatters
 
@@ -701,7 +723,7 @@ async def product_group_ids(session: AsyncSession, product_id: int) -> list[int]
 async def set_product_groups(session: AsyncSession, product_id: int, group_ids: list[int]) -> None:
     """The product carries exactly these groups, in this order."""
     known = set(
-        (await session.scalars(select(ModifierGroup.id).where(ModifierGroup.id.in_(group_ids))))
+        await session.scalars(select(ModifierGroup.id).where(ModifierGroup.id.in_(group_ids)))
     )
     if missing := [gid for gid in group_ids if gid not in known]:
         raise AdminChangeRefused(f"Modifier group {missing[0]} no longer exists.")

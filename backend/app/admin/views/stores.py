@@ -233,8 +233,15 @@ class StockAdmin(ShopModelView, model=Stock):
     # Stock is set (0 when none is left), never deleted: the stores service sets it.
     can_delete = False
 
-    column_list = [Stock.store, Stock.product, Stock.quantity, Stock.updated_at]
-    column_details_list = [Stock.store, Stock.product, Stock.quantity, Stock.updated_at]
+    # A product sold in several variants has a row per variant (its page names them).
+    column_list = [Stock.store, Stock.product, Stock.variant_id, Stock.quantity, Stock.updated_at]
+    column_details_list = [
+        Stock.store,
+        Stock.product,
+        Stock.variant_id,
+        Stock.quantity,
+        Stock.updated_at,
+    ]
     column_searchable_list = ["store.name", "product.name"]
     column_sortable_list = [Stock.quantity, Stock.updated_at]
     column_default_sort = [("store_id", False), ("product_id", False)]
