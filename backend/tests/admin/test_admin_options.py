@@ -311,6 +311,7 @@ async def test_an_admin_marks_oat_out_at_one_store_and_support_staff_cannot(clie
     product, ids = await configurable_flat_white()
     market = await create_store("Market")
     await logged_in_admin(client)
+    assert (await client.get(f"/api/v1/products/{product.id}")).status_code == 200  # cached
     page = await client.get(f"/admin/store/details/{market.id}")
     assert "Out at this store" in page.text and "Oat is out" in page.text
 
@@ -426,3 +427,80 @@ async def test_a_stock_row_edited_in_the_panel_sets_the_units_of_that_variant_on
     assert edited.status_code == 302, field_errors(edited.text) or edited.text[-2000:]
     assert await variant_stock(store.id, ids["large"]) == 3
     assert await variant_stock(store.id, ids["regular"]) == 10
+
+
+async def test_malformed_option_requests_get_a_4xx_or_the_form_s_message_never_a_500(client):
+    product, ids = await configurable_flat_white()
+    await logged_in_admin(client)
+
+    pages = {
+        "/admin/product-variant/list": {200},
+        "/admin/modifier-group/list": {200},
+        f"/admin/product-variant/details/{ids['large']}": {200},
+        f"/admin/modifier-group/details/{ids['milk']}": {200},
+        "/admin/product-variant/details/abc": {404},
+        "/admin/modifier-group/details/99999999999999999999": {404},
+        "/admin/modifier-group/edit/99999999": {404},
+        "/admin/product-variant/create?product=abc": {200},
+        "/admin/product-variant/list?product=1%27": {200},
+    }
+    for path, statuses in pages.items():
+        response = await client.get(path)
+        assert response.status_code in statuses, (path, response.status_code)
+    no_product = await client.post(
+        "/admin/product-variant/create",
+        data={**variant_form(product.id), "product": "abc"},
+        headers=SAME_ORIGIN,
+    )
+    bad_rows = await client.post(
+        f"/admin/modifier-group/edit/{ids['milk']}",
+        data={
+            "name": "Milk",
+            "kind": "single",
+            "min_choices": "",
+            "max_choices": "",
+            "modifiers-0-id": str(ids["dairy"]),
+            "modifiers-0-name": "Dairy",
+            "modifiers-0-price": "a lot",
+            "modifiers-0-position": "0",
+            "modifiers-1-id": "",
+            "modifiers-1-name": "",
+            "modifiers-1-price": "0.40",
+            "modifiers-default": "0",
+        },
+        headers=SAME_ORIGIN,
+    )
+    foreign_row = await client.post(
+        f"/admin/modifier-group/edit/{ids['milk']}",
+        data={
+            "name": "Milk",
+            "kind": "single",
+            "modifiers-0-id": str(ids["shot"]),  # the extras' modifier
+            "modifiers-0-name": "Shot",
+            "modifiers-0-price": "0",
+            "modifiers-0-position": "0",
+            "modifiers-0-active": "y",
+        },
+        headers=SAME_ORIGIN,
+    )
+    bad_store = await client.post("/admin/store/modifiers/abc", data={}, headers=SAME_ORIGIN)
+    gone_modifier = await client.post(
+        f"/admin/store/modifiers/{ids['dock']}",
+        data={"out": ["99999999", "x"]},
+        headers=SAME_ORIGIN,
+    )
+
+    assert no_product.status_code == 400 and "Open a product" in no_product.text
+    assert bad_rows.status_code == 400
+    assert "a price change such as 0.40" in bad_rows.text
+    assert "Modifier 2: give it a name" in bad_rows.text
+    assert foreign_row.status_code == 400
+    assert "is not one of this group&#39;s modifiers" in foreign_row.text
+    assert bad_store.status_code == 404
+    assert gone_modifier.status_code == 302
+    after = await client.get(gone_modifier.headers["location"])
+    assert "no longer exists" in after.text
+    read = (await client.get(f"/api/v1/products/{product.id}")).json()
+    milk = read["modifier_groups"][0]
+    assert [m["name"] for m in milk["modifiers"]] == ["Dairy", "Oat"]
+    assert milk["modifiers"][1]["unavailable_store_ids"] == [ids["dock"]]

@@ -462,7 +462,9 @@ class _GroupFields(Form):
     required = BooleanField(
         "Required", description="The customer must choose (a single group takes its default)."
     )
-    min_choices = IntegerField("Min", default=0, description="The fewest to choose.")
+    min_choices = IntegerField(
+        "Min", default=0, validators=[Optional()], description="The fewest to choose."
+    )
     max_choices = IntegerField(
         "Max", validators=[Optional()], description="The most to choose; empty: no limit."
     )
@@ -483,9 +485,9 @@ class _GroupFields(Form):
             if len(other.data or "") > 100:
                 other.errors = [*other.errors, "At most 100 characters."]
                 valid = False
-        if self.min_choices.data is not None:
+        if not self.min_choices.errors and not self.max_choices.errors:
             problems = choice_range_problems(
-                self.kind.data or "", self.min_choices.data, self.max_choices.data
+                self.kind.data or "", self.min_choices.data or 0, self.max_choices.data
             )
             if problems:
                 self.max_choices.errors = [*self.max_choices.errors, *problems]
