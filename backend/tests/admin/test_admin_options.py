@@ -199,6 +199,23 @@ async def test_a_taken_or_reserved_sku_and_the_last_variant_are_refused_on_the_f
     assert await variants_of(other.id) == kept  # nothing changed
     assert [price for _, _, price, _ in await variants_of(book.id)] == ["12.00", "24.00"]
 
+    # Deleting: the last active variant stays (the page says why); another one goes.
+    kept_one = await client.delete(
+        f"/admin/product-variant/delete?pks={only_id}", headers=SAME_ORIGIN
+    )
+    shown = await client.get(kept_one.text)
+    assert "last active variant" in shown.text
+    assert await variants_of(other.id) == kept
+    async with SessionFactory() as session:
+        hardcover = await session.scalar(
+            select(ProductVariant.id).where(ProductVariant.sku == "DUNE-HB")
+        )
+    gone = await client.delete(
+        f"/admin/product-variant/delete?pks={hardcover}", headers=SAME_ORIGIN
+    )
+    assert gone.status_code == 200
+    assert [sku for sku, _, _, _ in await variants_of(book.id)] == [f"P{book.id}"]
+
 
 async def test_a_group_with_its_modifiers_is_made_attached_in_order_and_read_by_the_shop(client):
     await logged_in_admin(client)
