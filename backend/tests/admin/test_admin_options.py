@@ -521,3 +521,23 @@ async def test_malformed_option_requests_get_a_4xx_or_the_form_s_message_never_a
     milk = read["modifier_groups"][0]
     assert [m["name"] for m in milk["modifiers"]] == ["Dairy", "Oat"]
     assert milk["modifiers"][1]["unavailable_store_ids"] == [ids["dock"]]
+
+
+async def test_a_new_stock_row_for_a_product_in_two_sizes_asks_for_the_variant(client, shop):
+    product, ids = await configurable_flat_white()
+    store = await create_store("Market")
+    await logged_in_admin(client)
+
+    refused = await client.post(
+        "/admin/stock/create",
+        data={"store": str(store.id), "product": str(product.id), "quantity": "4"},
+        headers=SAME_ORIGIN,
+    )
+
+    assert refused.status_code == 400
+    assert "This product is sold in 2 variants (Regular, Large)" in refused.text
+    async with SessionFactory() as session:
+        rows = await session.scalar(
+            select(func.count()).select_from(Stock).where(Stock.store_id == store.id)
+        )
+    assert rows == 0

@@ -136,6 +136,24 @@ async def price_is_its_variants(session: AsyncSession, product_id: int, price: A
         )
 
 
+async def one_variant_only(session: AsyncSession, product_id: int) -> None:
+    """A product-level stock write sets the product's only variant; with several active
+    variants it would guess which: refused, naming them."""
+    names = (
+        await session.scalars(
+            select(ProductVariant.name)
+            .where(ProductVariant.product_id == product_id, ProductVariant.is_active)
+            .order_by(ProductVariant.position, ProductVariant.id)
+        )
+    ).all()
+    if len(names) > 1:
+        raise AdminChangeRefused(
+            f"This product is sold in {len(names)} variants "
+            f"({', '.join(n or '(unnamed)' for n in names)}): set each one's stock on its "
+            "form (the product's page, Variants, Edit…)."
+        )
+
+
 def choice_range_problems(kind: str, min_choices: int, max_choices: int | None) -> list[str]:
     """What is wrong with a group's range of choices, in plain words (none: it is sane)."""
     problems = []

@@ -22,6 +22,7 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
+from app.admin.views.options import one_variant_only
 from app.core.db import unit_of_work
 from app.models import Modifier, ModifierGroup, ModifierUnavailable, Stock, Store
 from app.stores import service as stores_service
@@ -263,6 +264,7 @@ class StockAdmin(ShopModelView, model=Stock):
             raise AdminChangeRefused("Choose a store and a product.")
         quantity = StockSet.model_validate({"quantity": data.get("quantity")}).quantity
         async with acting(request) as (session, _):
+            await one_variant_only(session, product_id)
             return await stores_service.set_stock(session, store_id, product_id, quantity)
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
