@@ -524,7 +524,7 @@ async def test_malformed_option_requests_get_a_4xx_or_the_form_s_message_never_a
 
 
 async def test_a_new_stock_row_for_a_product_in_two_sizes_asks_for_the_variant(client, shop):
-    product, ids = await configurable_flat_white()
+    product, _ = await configurable_flat_white()
     store = await create_store("Market")
     await logged_in_admin(client)
 
