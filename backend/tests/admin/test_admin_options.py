@@ -16,6 +16,8 @@ from app.models import (
     ProductVariant,
     RoleName,
     Stock,
+    StoreStaff,
+    User,
 )
 from tests.admin.test_admin import SAME_ORIGIN, admin_login, logged_in_admin
 from tests.admin.test_admin_catalog import field_errors, product_form
@@ -324,14 +326,32 @@ async def test_a_group_with_its_modifiers_is_made_attached_in_order_and_read_by_
     assert edit.text.index("Extras (multiple)</option>") > 0
 
 
-async def test_an_admin_marks_oat_out_at_one_store_and_support_staff_cannot(client):
-    product, ids = await configurable_flat_white()
+async def staff_member_of(store_id: int, username: str) -> User:
+    """A support staff member who works at the store (store_staff)."""
+    user = await create_user(role=RoleName.support, username=username)
+    async with SessionFactory() as session, session.begin():
+        session.add(StoreStaff(store_id=store_id, user_id=user.id))
+    return user
+
+
+async def out_at() -> list[tuple[int, int]]:
+    async with SessionFactory() as session:
+        rows = await session.execute(
+            select(ModifierUnavailable.store_id, ModifierUnavailable.modifier_id)
+        )
+        return sorted((store_id, modifier_id) for store_id, modifier_id in rows)
+
+
+async def test_a_store_s_staff_mark_oat_out_there_and_another_store_s_staff_cannot(client):
+    product, ids = await configurable_flat_white()  # oat is out at Dock Street already
     market = await create_store("Market")
-    await logged_in_admin(client)
     assert (await client.get(f"/api/v1/products/{product.id}")).status_code == 200  # cached
+    marta = await staff_member_of(market.id, "marta")
+    await staff_member_of(ids["dock"], "dora")
+
+    assert (await admin_login(client, marta.username)).status_code == 302
     page = await client.get(f"/admin/store/details/{market.id}")
     assert "Out at this store" in page.text and "Oat is out" in page.text
-
     marked = await client.post(
         f"/admin/store/modifiers/{market.id}",
         data={"out": [str(ids["oat"]), str(ids["shot"])]},
@@ -345,25 +365,25 @@ async def test_an_admin_marks_oat_out_at_one_store_and_support_staff_cannot(clie
     assert sorted(oat["unavailable_store_ids"]) == sorted([ids["dock"], market.id])
     # Unticking the shot: only oat stays out there; Dock Street keeps its own list.
     await client.post(
-        f"/admin/store/modifiers/{market.id}",
-        data={"out": str(ids["oat"])},
-        headers=SAME_ORIGIN,
+        f"/admin/store/modifiers/{market.id}", data={"out": str(ids["oat"])}, headers=SAME_ORIGIN
     )
-
-    support = await create_user(role=RoleName.support, username="sam")
-    client.cookies.clear()
-    assert (await admin_login(client, support.username)).status_code == 302
+    # Dock Street is not Marta's store: no checklist there, and its answer is refused.
+    dock_page = await client.get(f"/admin/store/details/{ids['dock']}")
+    assert dock_page.status_code == 200 and "Save what is out" not in dock_page.text
     refused = await client.post(
-        f"/admin/store/modifiers/{market.id}", data={"out": []}, headers=SAME_ORIGIN
+        f"/admin/store/modifiers/{ids['dock']}", data={"out": []}, headers=SAME_ORIGIN
     )
     assert refused.status_code == 403
-    async with SessionFactory() as session:
-        out = (
-            await session.execute(
-                select(ModifierUnavailable.store_id, ModifierUnavailable.modifier_id)
-            )
-        ).all()
-    assert sorted(out) == sorted([(ids["dock"], ids["oat"]), (market.id, ids["oat"])])
+    assert await out_at() == sorted([(ids["dock"], ids["oat"]), (market.id, ids["oat"])])
+
+    # An admin may everywhere: oat is back at Dock Street.
+    client.cookies.clear()
+    await logged_in_admin(client)
+    back = await client.post(
+        f"/admin/store/modifiers/{ids['dock']}", data={"out": []}, headers=SAME_ORIGIN
+    )
+    assert back.status_code == 302
+    assert await out_at() == [(market.id, ids["oat"])]
 
 
 async def test_an_order_s_large_oat_extra_shot_is_on_its_page_and_in_the_csv_lines(client, shop):
@@ -535,7 +555,7 @@ async def test_a_new_stock_row_for_a_product_in_two_sizes_asks_for_the_variant(c
     )
 
     assert refused.status_code == 400
-    assert "This product is sold in 2 variants (Regular, Large)" in refused.text
+    assert "Flat white is sold as Regular, Large" in refused.text
     async with SessionFactory() as session:
         rows = await session.scalar(
             select(func.count()).select_from(Stock).where(Stock.store_id == store.id)

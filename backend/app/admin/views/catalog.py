@@ -40,7 +40,6 @@ from app.admin.views.options import (
     price_is_its_variants,
     product_group_ids,
     product_options,
-    set_product_groups,
 )
 from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ImageUpdate, ProductCreate
@@ -396,7 +395,9 @@ class ProductAdmin(ShopModelView, model=Product):
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
             product = await catalog_service.create_product(session, clean)
-            await set_product_groups(session, product.id, data.get("modifier_groups") or [])
+            await catalog_service.set_product_groups(
+                session, product.id, data.get("modifier_groups") or []
+            )
             return product
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
@@ -404,7 +405,9 @@ class ProductAdmin(ShopModelView, model=Product):
         async with acting(request) as (session, _):
             await price_is_its_variants(session, int(pk), clean.price)
             product = await catalog_service.update_product(session, int(pk), clean)
-            await set_product_groups(session, product.id, data.get("modifier_groups") or [])
+            await catalog_service.set_product_groups(
+                session, product.id, data.get("modifier_groups") or []
+            )
             return product
 
     async def delete_model(self, request: Request, pk: Any) -> None:

@@ -136,24 +136,6 @@ async def price_is_its_variants(session: AsyncSession, product_id: int, price: A
         )
 
 
-async def one_variant_only(session: AsyncSession, product_id: int) -> None:
-    """A product-level stock write sets the product's only variant; with several active
-    variants it would guess which: refused, naming them."""
-    names = (
-        await session.scalars(
-            select(ProductVariant.name)
-            .where(ProductVariant.product_id == product_id, ProductVariant.is_active)
-            .order_by(ProductVariant.position, ProductVariant.id)
-        )
-    ).all()
-    if len(names) > 1:
-        raise AdminChangeRefused(
-            f"This product is sold in {len(names)} variants "
-            f"({', '.join(n or '(unnamed)' for n in names)}): set each one's stock on its "
-            "form (the product's page, Variants, Edit…)."
-        )
-
-
 def choice_range_problems(kind: str, min_choices: int, max_choices: int | None) -> list[str]:
     """What is wrong with a group's range of choices, in plain words (none: it is sane)."""
     problems = []
@@ -738,32 +720,6 @@ async def product_group_ids(session: AsyncSession, product_id: int) -> list[int]
             )
         ).all()
     )
-
-
-async def set_product_groups(session: AsyncSession, product_id: int, group_ids: list[int]) -> None:
-    """The product carries exactly these groups, in this order."""
-    known = set(
-        await session.scalars(select(ModifierGroup.id).where(ModifierGroup.id.in_(group_ids)))
-    )
-    if missing := [gid for gid in group_ids if gid not in known]:
-        raise AdminChangeRefused(f"Modifier group {missing[0]} no longer exists.")
-    links = {
-        link.group_id: link
-        for link in await session.scalars(
-            select(ProductModifierGroup).where(ProductModifierGroup.product_id == product_id)
-        )
-    }
-    for group_id, link in links.items():
-        if group_id not in group_ids:
-            await session.delete(link)
-    for position, group_id in enumerate(group_ids):
-        if group_id in links:
-            links[group_id].position = position
-        else:
-            session.add(
-                ProductModifierGroup(product_id=product_id, group_id=group_id, position=position)
-            )
-    await flushed(session, "The product's groups")
 
 
 async def product_options(session: AsyncSession, product_id: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from typing import Any
 
 from markupsafe import Markup
 from sqladmin import expose
+from sqladmin.authentication import get_current_user_id
 from sqladmin.filters import BooleanFilter
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,9 +23,16 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
-from app.admin.views.options import one_variant_only
 from app.core.db import unit_of_work
-from app.models import Modifier, ModifierGroup, ModifierUnavailable, Stock, Store
+from app.models import (
+    Modifier,
+    ModifierGroup,
+    ModifierUnavailable,
+    RoleName,
+    Stock,
+    Store,
+    StoreStaff,
+)
 from app.stores import service as stores_service
 from app.stores.schemas import StockSet, StoreCreate
 
@@ -139,10 +147,21 @@ class StoreAdmin(ShopModelView, model=Store):
 
     # --- modifiers out at this store ("oat milk is out at Dock Street") ----------------------
 
-    def may_mark_modifiers(self, request: Request) -> bool:
-        """Who may say what is out at a store. The shop's staff roles are not bound to a store
-        (no user-store link in the schema): admins, as for the store's other settings."""
-        return self.has_permission(request, "action:modifiers")
+    async def may_mark_modifiers(self, request: Request, store_id: int) -> bool:
+        """Who may say what is out at a store: an admin, or a staff member who works there
+        (store_staff); the stores service checks it again on every change."""
+        if getattr(request.state, "staff_role", None) == RoleName.admin:
+            return True
+        if not self.has_permission(request, "action:modifiers"):
+            return False
+        async with unit_of_work() as session:
+            works_there = await session.scalar(
+                select(StoreStaff.user_id).where(
+                    StoreStaff.store_id == store_id,
+                    StoreStaff.user_id == int(get_current_user_id(request)),
+                )
+            )
+        return works_there is not None
 
     async def details_context(self, request: Request) -> dict[str, Any]:
         pk = str(request.path_params.get("pk", ""))
@@ -169,17 +188,19 @@ class StoreAdmin(ShopModelView, model=Store):
                 for group in groups
             ],
             "modifiers_out": out,
-            "may_mark_modifiers": self.may_mark_modifiers(request),
+            "may_mark_modifiers": await self.may_mark_modifiers(request, int(pk)),
         }
 
     @expose("/modifiers/{pk}", methods=["POST"])
     async def mark_modifiers(self, request: Request) -> Response:
         """The checklist's answer: exactly the ticked modifiers are out at this store."""
         pk = self.permitted_pk(request, "modifiers")
+        if not await self.may_mark_modifiers(request, pk):
+            raise HTTPException(status_code=403)
         form = await request.form()
         wanted = {int(v) for v in form.getlist("out") if isinstance(v, str) and valid_pk(v)}
         try:
-            async with acting(request) as (session, _):
+            async with acting(request) as (session, staff):
                 store = await session.get(Store, pk)
                 if store is None:
                     raise HTTPException(status_code=404)
@@ -194,18 +215,18 @@ class StoreAdmin(ShopModelView, model=Store):
                     raise AdminChangeRefused(
                         f"Modifier {min(unknown)} no longer exists: reload the page."
                     )
-                rows = {
-                    row.modifier_id: row
-                    for row in await session.scalars(
-                        select(ModifierUnavailable).where(ModifierUnavailable.store_id == pk)
+                out_before = set(
+                    await session.scalars(
+                        select(ModifierUnavailable.modifier_id).where(
+                            ModifierUnavailable.store_id == pk
+                        )
                     )
-                }
-                for modifier_id, row in rows.items():
-                    if modifier_id not in wanted:
-                        await session.delete(row)
-                for modifier_id in wanted - set(rows):
-                    session.add(ModifierUnavailable(modifier_id=modifier_id, store_id=pk))
-                await session.flush()
+                )
+                # The stores service's rule (admin, or this store's staff) for each change.
+                for modifier_id in sorted(out_before ^ wanted):
+                    await stores_service.set_modifier_available(
+                        session, staff, pk, modifier_id, available=modifier_id not in wanted
+                    )
                 out_now = sorted(names[m] for m in wanted)
                 store_name = store.name
         except AdminChangeRefused as exc:
@@ -264,7 +285,6 @@ class StockAdmin(ShopModelView, model=Stock):
             raise AdminChangeRefused("Choose a store and a product.")
         quantity = StockSet.model_validate({"quantity": data.get("quantity")}).quantity
         async with acting(request) as (session, _):
-            await one_variant_only(session, product_id)
             return await stores_service.set_stock(session, store_id, product_id, quantity)
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
@@ -280,6 +300,6 @@ class StockAdmin(ShopModelView, model=Stock):
             stock = await session.get(Stock, (store_id, variant_id))
             if stock is None:
                 raise AdminChangeRefused("That stock row no longer exists.")
-            stock.quantity = quantity
-            await session.flush()
-            return stock
+            return await stores_service.set_stock(
+                session, store_id, stock.product_id, quantity, variant_id=variant_id
+            )
