@@ -3,8 +3,9 @@
 Admins may do everything. Support staff read orders, and read the support conversations;
 they see no users, catalog, money or audit log, and no stores unless they work at one
 (store_staff): then the stores' pages, to mark what is out at theirs. What anyone may do
-to an order (move it, cancel it, refund it) is the permission table's (app.auth.permissions), which the
-API reads too: the order page's actions are granted from it."""
+to an order (move it, cancel it, refund it) is the permission table's
+(app.auth.permissions), which the API reads too: the order page's actions are granted from
+it."""
 
 from sqladmin.authentication import get_current_user_id
 from sqladmin.authorization import WILDCARD, GrantsAuthorizationBackend, custom_action
