@@ -46,10 +46,11 @@ class RoleGrants(GrantsAuthorizationBackend):
 
 
 async def _works_at_a_store(request: Request) -> bool:
+    user_id = get_current_user_id(request)
+    if user_id is None:
+        return False
     async with unit_of_work() as session:
         found = await session.scalar(
-            select(StoreStaff.store_id)
-            .where(StoreStaff.user_id == int(get_current_user_id(request)))
-            .limit(1)
+            select(StoreStaff.store_id).where(StoreStaff.user_id == int(user_id)).limit(1)
         )
     return found is not None
