@@ -407,10 +407,11 @@ async def test_an_order_s_large_oat_extra_shot_is_on_its_page_and_in_the_csv_lin
     await logged_in_admin(client)
 
     page = await client.get(f"/admin/order/details/{order['id']}")
+    day = order["created_at"][:10]
     exported = await client.get(
-        "/admin/order/export-range",
-        params={"from": order["created_at"][:10], "to": order["created_at"][:10]},
+        "/admin/order/export-range", params={"from": day, "to": day, "by": "line"}
     )
+    by_order = await client.get("/admin/order/export-range", params={"from": day, "to": day})
 
     assert "Large" in page.text and "Milk: Oat; Extras: Extra shot" in page.text
     rows = list(csv.DictReader(io.StringIO(exported.text)))
@@ -424,6 +425,15 @@ async def test_an_order_s_large_oat_extra_shot_is_on_its_page_and_in_the_csv_lin
         ("Flat white", "Regular", "Milk: Dairy", "1", "3.20"),
     ]
     assert {r["total"] for r in rows if r["number"] == order["number"]} == {"13.40"}
+    # The export of before: one row per order, its lines as bought in one cell.
+    orders = [
+        r for r in csv.DictReader(io.StringIO(by_order.text)) if r["number"] == order["number"]
+    ]
+    assert len(orders) == 1 and orders[0]["total"] == "13.40"
+    assert sorted(orders[0]["items"].split("\n")) == [
+        "1 x Flat white — Regular (Milk: Dairy)",
+        "2 x Flat white — Large (Milk: Oat; Extras: Extra shot)",
+    ]
 
 
 async def test_the_option_forms_and_the_checklist_label_every_control(client):

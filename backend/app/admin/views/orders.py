@@ -93,6 +93,13 @@ def modifiers_text(modifiers: list[dict[str, Any]] | None) -> str:
     )
 
 
+def item_text(item: OrderItem) -> str:
+    """A line as bought, for one cell: "2 x Flat white — Large (Milk: Oat; Extras: Extra shot)"."""
+    name = f"{item.product_name} — {item.variant_name}" if item.variant_name else item.product_name
+    options = modifiers_text(item.modifiers)
+    return f"{item.quantity} x {name}" + (f" ({options})" if options else "")
+
+
 def customer_text(user: User | None) -> str:
     if user is None:
         return "(account removed)"
@@ -553,26 +560,13 @@ class OrderAdmin(ShopModelView, model=Order):
                     .order_by(Order.created_at, Order.id)
                 )
             ).all()
+        by_line = request.query_params.get("by") == "line"
         out = io.StringIO()
         writer = csv.writer(out)
+        head_columns = ["number", "placed_at_utc", "status", "store", "customer", "email", "phone"]
+        line_columns = ["product", "variant", "modifiers", "quantity", "unit_price", "line_total"]
         writer.writerow(
-            [
-                "number",
-                "placed_at_utc",
-                "status",
-                "store",
-                "customer",
-                "email",
-                "phone",
-                "product",
-                "variant",
-                "modifiers",
-                "quantity",
-                "unit_price",
-                "line_total",
-                "total",
-                "currency",
-            ]
+            [*head_columns, *(line_columns if by_line else ["items"]), "total", "currency"]
         )
         for order in orders:
             user = order.user if order.user and order.user.deleted_at is None else None
@@ -587,6 +581,10 @@ class OrderAdmin(ShopModelView, model=Order):
                 user.phone if user else guest.phone if guest else "",
             ]
             tail = [f"{order.total:.2f}", order.currency]
+            if not by_line:
+                # One row per order (the export of before), its lines as bought in `items`.
+                writer.writerow([*head, "\n".join(map(item_text, order.items)), *tail])
+                continue
             # One row per line, as bought (the order's columns repeated on each).
             for item in order.items:
                 writer.writerow(
@@ -603,7 +601,8 @@ class OrderAdmin(ShopModelView, model=Order):
                 )
             if not order.items:
                 writer.writerow([*head, "", "", "", "", "", "", *tail])
-        filename = f"orders-{first.isoformat()}-to-{last.isoformat()}.csv"
+        name = "order-lines" if by_line else "orders"
+        filename = f"{name}-{first.isoformat()}-to-{last.isoformat()}.csv"
         return Response(
             out.getvalue(),
             media_type="text/csv; charset=utf-8",
