@@ -660,7 +660,9 @@ def variant_table(
             )
             if ratio > 1 + VARIANT_MARGIN:
                 missed.append(f"{what} ({label}) with variants costs {ratio:.2f} x one variant")
-            if options.median("statements") > one.median("statements") + 0.05:
+            # Half a statement of slack: the background's (the outbox relay polling) share
+            # per request grows as a busy machine slows the requests down.
+            if options.median("statements") > one.median("statements") + 0.5:
                 missed.append(f"{what} ({label}) with variants takes more statements")
     return head + "\n".join(rows), missed
 
