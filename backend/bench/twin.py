@@ -38,7 +38,11 @@ IMAGES = """coalesce((
         'width', i.width, 'height', i.height, 'size_bytes', i.size_bytes,
         'position', i.position, 'alt_text', i.alt_text) ORDER BY i.position, i.id)
     FROM product_image i WHERE i.product_id = p.id), '[]'::json)"""
-COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price, p.category_id, p.is_active,
+# Its active variants differ in price (ProductRead.price_varies: "from €3.20").
+PRICE_VARIES = """(SELECT coalesce(min(v.price) <> max(v.price), false) FROM product_variant v
+    WHERE v.product_id = p.id AND v.is_active)"""
+COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price,
+    {PRICE_VARIES} AS price_varies, p.category_id, p.is_active,
     p.attributes::text AS attributes, {IMAGES}::text AS images, p.created_at, p.updated_at"""
 # A product's active variants and its modifier groups, as the shop's product read shows them
 # (app.catalog.repository._variants_json and _modifier_groups_json), in the default language.
@@ -149,6 +153,7 @@ def _product(row: asyncpg.Record) -> dict[str, Any]:
         "slug": row["slug"],
         "description": row["description"],
         "price": str(row["price"]),
+        "price_varies": row["price_varies"],
         "currency": CURRENCY,
         "category_id": row["category_id"],
         "is_active": row["is_active"],
