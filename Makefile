@@ -29,6 +29,7 @@ MONITORING_MISSING := $(if $(PROMTOOL_FOUND),,promtool) $(foreach tool,amtool \
 	prometheus-node-exporter,$(if $(wildcard /usr/bin/$(tool)),,$(tool)))
 
 .PHONY: help install run test test-backend lint format seed webhook bench bench-live migrate \
+	bench-migration \
 	clean spa dev gen-api test-web test-web-checks test-e2e web-api web-tsc web-eslint web-vitest \
 	bench-web nginx wrk monitoring-tools backup restore deploy
 
@@ -42,6 +43,7 @@ help:
 	@echo "make seed   - (re)load the demo data into the running database"
 	@echo "make webhook USER_ID=3 ACCOUNT_ID=1 AMOUNT=50.00 - top up a balance by a signed test credit"
 	@echo "make bench  - the shop against its raw asyncpg twin at 100k products, then checkout, history, search and webhook flows (own servers)"
+	@echo "make bench-migration - migration 0015 (variants) timed up and down on 100k products, nothing lost"
 	@echo "make bench-live - live sockets: how many one API process holds, event delivery delay"
 	@echo "make clean  - remove the local data folder (databases, mail, media)"
 	@echo "make backup - back up the database and media of make run into backups/"
@@ -177,6 +179,12 @@ wrk:
 
 bench-live: install
 	@cd backend && $(VENV_PY) -m bench.live
+
+# Migration 0015 (variants and modifiers) on a 100k-product shop built at 0014: upgrade,
+# downgrade and upgrade again timed, counts, prices, stock, carts and orders checked equal
+# (bench/migration.py; BENCH_ARGS="--scale 10000" for a quick run). Not in make test: slow.
+bench-migration: install
+	@cd backend && $(VENV_PY) -m bench.migration $(BENCH_ARGS)
 
 # Storefront checks: generated API types current, types, lint, unit tests, then the browser
 # scenarios against the real backend serving the built SPA (e2e/run.mjs starts its own stack).

@@ -4,8 +4,9 @@
     cd backend && .venv/bin/python -m bench.compare --scale 10000 --reps 1 --seconds 5
 
 Seeds a catalog of --scale active products in 50 categories, one image each and stock in 3
-stores; starts the shop as `make run` does (uvicorn, WEB_CONCURRENCY workers) and the twin
-with as many workers, on the same embedded PostgreSQL and Redis, and for the reads a
+stores, a twentieth of them drinks in 3 sizes with milk and extras (issue 24); starts the
+shop as `make run` does (uvicorn, WEB_CONCURRENCY workers) and the twin with as many
+workers, on the same embedded PostgreSQL and Redis, and for the reads a
 second shop with its answer cache off (READ_CACHE=false: what a read costs when it is not
 kept); checks that both answer the same JSON; then loads each endpoint with wrk (-t2 -c64),
 the sides alternating, rep after rep. Per endpoint and side: requests per second, p50 and
@@ -13,6 +14,9 @@ p99 latency, errors (non-2xx and socket errors), CPU of the server's processes a
 PostgreSQL per request (from /proc), SQL statements per request (pg_stat_statements, BEGIN
 and COMMIT included) and the machine's load while it ran (other processes' CPU is noise in
 the figures: it is shown).
+The drinks' product page, category page and checkout (endpoints 6-9) are set beside their
+single-variant twins, measured rep by rep in turn: at most 10% more server CPU per request,
+no more statements.
 Ends with a race: 64 concurrent buyers for 20 units on each side; none may be oversold.
 Prints a Markdown table (the README holds the last reported one); exit code 1 when a
 target is missed.
@@ -92,6 +96,39 @@ INSERT INTO stock (store_id, product_id, quantity)
     SELECT s.id, p.id, 1000000 FROM store s CROSS JOIN product p;
 """
 
+# Issue 24: the products {drinks} picks (here every DRINK_EVERY-th: all of aisles 1 and 21)
+# become drinks in three sizes with a required "Milk" (Dairy default, Oat +0.40 out at the
+# last store if there are several, Soy +0.40) and "Extras" (Extra shot +0.60, Vanilla syrup
+# +0.50; at most 3), the groups shared by all.
+DRINK_EVERY = 20
+DRINKS = """
+UPDATE product_variant SET name = 'Small', attributes = '{{"size": "S"}}'
+    WHERE product_id IN (SELECT p.id FROM product p WHERE {drinks});
+INSERT INTO product_variant (product_id, sku, name, price, attributes, position)
+    SELECT p.id, 'D' || p.id || '-' || s.code, s.name, p.price + s.extra,
+        jsonb_build_object('size', s.code), s.position
+    FROM product p CROSS JOIN (VALUES ('M', 'Medium', 0.40, 1), ('L', 'Large', 0.80, 2))
+        AS s (code, name, extra, position)
+    WHERE {drinks};
+INSERT INTO stock (store_id, variant_id, quantity)
+    SELECT s.id, v.id, 1000000 FROM store s CROSS JOIN product_variant v
+    WHERE v.sku LIKE 'D%';
+INSERT INTO modifier_group (name, kind, required, min_choices, max_choices) VALUES
+    ('Milk', 'single', true, 1, 1), ('Extras', 'multiple', false, 0, 3);
+INSERT INTO modifier (group_id, name, price_delta, position)
+    SELECT g.id, m.name, m.delta, m.position FROM modifier_group g JOIN (VALUES
+        ('Milk', 'Dairy', 0, 0), ('Milk', 'Oat', 0.40, 1), ('Milk', 'Soy', 0.40, 2),
+        ('Extras', 'Extra shot', 0.60, 0), ('Extras', 'Vanilla syrup', 0.50, 1))
+        AS m (grp, name, delta, position) ON m.grp = g.name;
+UPDATE modifier_group SET default_modifier_id = (SELECT id FROM modifier WHERE name = 'Dairy')
+    WHERE name = 'Milk';
+INSERT INTO modifier_unavailable (modifier_id, store_id)
+    SELECT (SELECT id FROM modifier WHERE name = 'Oat'), max(id) FROM store HAVING count(*) > 1;
+INSERT INTO product_modifier_group (product_id, group_id, position)
+    SELECT p.id, g.id, CASE g.name WHEN 'Milk' THEN 0 ELSE 1 END
+    FROM product p CROSS JOIN modifier_group g WHERE {drinks};
+"""
+
 
 async def seed(url: str, scale: int) -> None:
     started = time.monotonic()
@@ -102,8 +139,42 @@ async def seed(url: str, scale: int) -> None:
         nouns="[" + ",".join(f"'{w}'" for w in NOUNS) + "]",
         n_nouns=len(NOUNS),
     )
-    await _sql(url, sql, "VACUUM ANALYZE")
-    print(f"[bench] seeded {scale:,} products in {time.monotonic() - started:.0f} s", flush=True)
+    await _sql(url, sql, DRINKS.format(drinks=f"p.id % {DRINK_EVERY} = 0"), "VACUUM ANALYZE")
+    print(
+        f"[bench] seeded {scale:,} products ({scale // DRINK_EVERY:,} of them drinks in 3 sizes "
+        f"with milk and extras) in {time.monotonic() - started:.0f} s",
+        flush=True,
+    )
+
+
+async def drink_lines(url: str) -> tuple[list[dict[str, Any]], tuple[int, int]]:
+    """A line for each drink, "large, oat, extra shot", and the category ids of aisle 1 (all
+    drinks) and aisle 9 (none; its products' names spread as aisle 1's, so a page sorted by
+    name costs the same to find)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        large = await conn.fetch(
+            "SELECT product_id, id FROM product_variant WHERE name = 'Large' ORDER BY product_id"
+        )
+        oat = await conn.fetchval("SELECT id FROM modifier WHERE name = 'Oat'")
+        shot = await conn.fetchval("SELECT id FROM modifier WHERE name = 'Extra shot'")
+        aisles = await conn.fetch(
+            "SELECT id FROM category WHERE slug IN ('aisle-1', 'aisle-9') ORDER BY slug"
+        )
+    finally:
+        await conn.close()
+    lines = [
+        {
+            "product_id": r["product_id"],
+            "variant_id": r["id"],
+            "modifier_ids": [oat, shot],
+            "quantity": 1,
+        }
+        for r in large
+    ]
+    return lines, (aisles[0]["id"], aisles[1]["id"])
 
 
 async def make_buyers() -> list[int]:
@@ -201,7 +272,10 @@ class Endpoint:
     shop: str  # path and query
     twin: str
     method: str = "GET"
-    body: bool = False  # a checkout: wrk's Lua script makes each request
+    # A checkout: this body is checked for the same JSON, then the Lua script of that name
+    # makes each request (lines chosen at random among many products).
+    body: dict[str, Any] | None = None
+    script: str = "checkout"
 
 
 @dataclass
@@ -252,16 +326,24 @@ def parse_wrk(text: str) -> tuple[float, float, float, int, int]:
 
 CHECKOUT_LUA = """
 local tokens = {{{tokens}}}
-local counter = 0
+local lines = {{{lines}}}
 request = function()
-  counter = counter + 1
-  local n = math.random(1, {hot})
+  local line = lines[math.random(1, #lines)]
   local token = tokens[math.random(1, #tokens)]
-  local body = '{{"store_id": {store}, "items": [{{"product_id": ' .. n .. ', "quantity": 1}}]}}'
+  local body = '{{"store_id": {store}, "items": [' .. line .. ']}}'
   return wrk.format("POST", nil, {{["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token}}, body)
 end
 """
+
+
+def checkout_lua(tokens: list[str], lines: list[dict[str, Any]], store: int) -> str:
+    """wrk's script: each request one of `lines` bought by one of the buyers at `store`."""
+    return CHECKOUT_LUA.format(
+        tokens=",".join(f'"{t}"' for t in tokens),
+        lines=",".join(f"'{json.dumps(line)}'" for line in lines),
+        store=store,
+    )
 
 
 async def statements_so_far(url: str) -> int:
@@ -357,11 +439,10 @@ def check_same_answers(shop_url: str, twin_url: str, endpoints: list[Endpoint], 
 
     with httpx.Client(timeout=30) as http:
         for endpoint in endpoints:
-            if endpoint.body:
-                body = {"store_id": 1, "items": [{"product_id": 7, "quantity": 1}]}
+            if endpoint.body is not None:
                 headers = {"Authorization": f"Bearer {token}"}
-                shop = http.post(shop_url + endpoint.shop, json=body, headers=headers)
-                twin = http.post(twin_url + endpoint.twin, json=body, headers=headers)
+                shop = http.post(shop_url + endpoint.shop, json=endpoint.body, headers=headers)
+                twin = http.post(twin_url + endpoint.twin, json=endpoint.body, headers=headers)
                 volatile = frozenset({"id", "number", "created_at", "updated_at", "changed_at"})
             else:
                 shop = http.get(shop_url + endpoint.shop)
@@ -373,7 +454,7 @@ def check_same_answers(shop_url: str, twin_url: str, endpoints: list[Endpoint], 
                 raise SystemExit(f"[bench] {endpoint.name}: shop and twin differ: {problems[:5]}")
             exact = (
                 ""
-                if endpoint.body
+                if endpoint.body is not None
                 else (" (byte for byte)" if shop.content == twin.content else "")
             )
             print(f"[bench] same JSON from shop and twin: {endpoint.name}{exact}", flush=True)
@@ -432,7 +513,12 @@ async def race(shop_url: str, twin_url: str, tokens: list[str], product_id: int)
 # --- main -----------------------------------------------------------------------------------
 
 
-def endpoints_for(category_id: int, product_id: int) -> list[Endpoint]:
+def endpoints_for(
+    category_id: int, product_id: int, drink: dict[str, int], aisles: tuple[int, int]
+) -> list[Endpoint]:
+    """The endpoints measured; 6 to 9 are 4, 5 and a category page again for drinks in
+    sizes with milk and extras (issue 24: compared with their single-variant twins)."""
+    drinks_aisle, plain_aisle = aisles
     return [
         Endpoint("GET /products?page_size=20", "/api/v1/products?page_size=20",
                  "/twin/products?page_size=20"),
@@ -447,7 +533,20 @@ def endpoints_for(category_id: int, product_id: int) -> list[Endpoint]:
         Endpoint("GET /products/{id}", f"/api/v1/products/{product_id}",
                  f"/twin/products/{product_id}"),
         Endpoint("POST /orders (1 unit, pay at pickup)", "/api/v1/orders", "/twin/orders",
-                 method="POST", body=True),
+                 method="POST",
+                 body={"store_id": 1, "items": [{"product_id": 7, "quantity": 1}]}),
+        Endpoint("GET /products/{id} (a drink: 3 sizes, milk, extras)",
+                 f"/api/v1/products/{drink['product_id']}",
+                 f"/twin/products/{drink['product_id']}"),
+        Endpoint("POST /orders (a drink: large, oat, extra shot)", "/api/v1/orders",
+                 "/twin/orders", method="POST", body={"store_id": 1, "items": [drink]},
+                 script="drinks"),
+        Endpoint("GET /products?page_size=20&category_id=(an aisle of drinks)",
+                 f"/api/v1/products?page_size=20&category_id={drinks_aisle}",
+                 f"/twin/products?page_size=20&category_id={drinks_aisle}"),
+        Endpoint("GET /products?page_size=20&category_id=(an aisle, one variant each)",
+                 f"/api/v1/products?page_size=20&category_id={plain_aisle}",
+                 f"/twin/products?page_size=20&category_id={plain_aisle}"),
     ]  # fmt: skip
 
 
@@ -460,7 +559,20 @@ TARGETS: dict[int, tuple[float, float, float | str]] = {
     3: (0.8, 1.5, 2),
     4: (0.8, 0.8, 2),
     5: (0.5, 4.0, "+2"),
+    6: (0.8, 0.8, 2),
+    7: (0.5, 4.0, "+2"),
+    8: (0.8, 1.5, 2),
+    9: (0.8, 1.5, 2),
 }
+
+# Issue 24: (with variants and modifiers, the same with one variant, what): the first may
+# cost at most VARIANT_MARGIN more than the second, in the same run.
+VARIANT_PAIRS = [
+    (6, 4, "product page"),
+    (8, 9, "catalog page (a category of 20)"),
+    (7, 5, "checkout, 1 line"),
+]
+VARIANT_MARGIN = 0.10
 
 
 def table(
@@ -514,10 +626,44 @@ def table(
             missed.append(f"{endpoint.name}: p99 {shop.median('p99_ms'):.0f} ms > 3 x p50")
         if any(run.errors for run in shop.runs + twin.runs):
             missed.append(f"{endpoint.name}: errors")
-        if n == 5:
+        if n in (5, 7):
             rates = [run.rps for run in shop.runs]
             if len(rates) > 1 and min(rates) < 0.85 * max(rates):
                 missed.append(f"{endpoint.name}: rps fell from rep to rep {rates}")
+    return head + "\n".join(rows), missed
+
+
+def variant_table(
+    endpoints: list[Endpoint], chosen: list[int], results: dict[tuple[int, str], Side]
+) -> tuple[str, list[str]]:
+    """Issue 24: what a product with variants and modifiers costs over one with a single
+    variant, in the same run: the server's CPU per request (the API's processes and
+    PostgreSQL's), statements per request and requests per second, medians of the reps."""
+    head = (
+        "| what | side | CPU ms/req (app + PostgreSQL): one variant / with variants "
+        "| ratio | statements/req | rps |\n| --- | --- | --- | ---: | --- | --- |\n"
+    )
+    rows, missed = [], []
+    for with_n, one_n, what in VARIANT_PAIRS:
+        if with_n not in chosen or one_n not in chosen:
+            continue
+        for side, label in (("shop", "shop"), ("uncached", "shop, no answer cache")):
+            one, options = results[(one_n, side)], results[(with_n, side)]
+            if not one.runs or not options.runs:
+                continue
+            costs = [s.median("app_cpu_ms") + s.median("pg_cpu_ms") for s in (one, options)]
+            ratio = costs[1] / max(costs[0], 1e-9)
+            rows.append(
+                f"| {what} | {label} | {costs[0]:.2f} / {costs[1]:.2f} | **{ratio:.2f}** | "
+                f"{one.median('statements'):.1f} / {options.median('statements'):.1f} | "
+                f"{one.median('rps'):,.0f} / {options.median('rps'):,.0f} |"
+            )
+            if ratio > 1 + VARIANT_MARGIN:
+                missed.append(f"{what} ({label}) with variants costs {ratio:.2f} x one variant")
+            # Half a statement of slack: the background's (the outbox relay polling) share
+            # per request grows as a busy machine slows the requests down.
+            if options.median("statements") > one.median("statements") + 0.5:
+                missed.append(f"{what} ({label}) with variants takes more statements")
     return head + "\n".join(rows), missed
 
 
@@ -534,7 +680,7 @@ def main() -> int:
         default=int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 1),
         help="uvicorn workers of each side (WEB_CONCURRENCY, as make run; default: cores)",
     )
-    parser.add_argument("--only", type=int, nargs="*", help="endpoint numbers (0-5) to run")
+    parser.add_argument("--only", type=int, nargs="*", help="endpoint numbers (0-9) to run")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         print("[bench] wrk is needed: sudo apt-get install -y wrk")
@@ -612,18 +758,21 @@ def main() -> int:
                 assert r.status_code == 200, r.text
                 tokens.append(r.json()["access_token"])
         category_id = 1  # the first department, with 4 of the 40 aisles below it
-        product_id = args.scale // 2
-        endpoints = endpoints_for(category_id, product_id)
+        drinks, aisles = asyncio.run(drink_lines(url))
+        plain = [n for n in range(1, args.scale + 1) if n % DRINK_EVERY != 0]
+        raced = plain.pop()  # the race's: no checkout before buys it
+        singles = [{"product_id": n, "quantity": 1} for n in plain[:HOT_PRODUCTS]]
+        product_id = args.scale // 2 + 1  # one variant
+        drink = drinks[len(drinks) // 2]
+        endpoints = endpoints_for(category_id, product_id, drink, aisles)
         check_same_answers(shop_url, twin_url, endpoints, tokens[0])
 
-        lua = workdir / "checkout.lua"
-        lua.write_text(
-            CHECKOUT_LUA.format(
-                tokens=",".join(f'"{t}"' for t in tokens),
-                hot=min(HOT_PRODUCTS, args.scale),
-                store=1,
-            )
-        )
+        scripts = {
+            "checkout": workdir / "checkout.lua",
+            "drinks": workdir / "drinks.lua",
+        }
+        scripts["checkout"].write_text(checkout_lua(tokens, singles, store=1))
+        scripts["drinks"].write_text(checkout_lua(tokens, drinks[:HOT_PRODUCTS], store=1))
         pg_pid = pg.server.get_postmaster_info().pid
         chosen = [n for n in range(len(endpoints)) if args.only is None or n in args.only]
         results = {
@@ -633,37 +782,56 @@ def main() -> int:
         }
         started = time.monotonic()
         load_before = os.getloadavg()
+        # An endpoint and its single-variant twin (VARIANT_PAIRS) are measured rep by rep in
+        # turn, so the machine's load moves both alike.
+        partner = {a: b for x, y, _ in VARIANT_PAIRS for a, b in ((x, y), (y, x))}
+        blocks: list[list[int]] = []
         for n in chosen:
-            endpoint = endpoints[n]
-            sides = (
-                ("shop", shop, shop_url, endpoint.shop),
-                *(() if endpoint.body else (("uncached", uncached, uncached_url, endpoint.shop),)),
-                ("twin", twin, twin_url, endpoint.twin),
-            )
-            for _, _, base, path in sides:
-                # warm-up: pools filled, code paths compiled
-                subprocess.run(  # noqa: S603
-                    [WRK, "-t1", "-c8", "-d2s", *(["-s", str(lua)] if endpoint.body else []),
-                     base + path],
-                    capture_output=True, check=True,
-                )  # fmt: skip
+            if not any(n in block for block in blocks):
+                blocks.append([n, *([partner[n]] if partner.get(n) in chosen else [])])
+        for block in blocks:
+            plans = []
+            for n in block:
+                endpoint = endpoints[n]
+                sides = (
+                    ("shop", shop, shop_url, endpoint.shop),
+                    *(
+                        ()
+                        if endpoint.body is not None
+                        else (("uncached", uncached, uncached_url, endpoint.shop),)
+                    ),
+                    ("twin", twin, twin_url, endpoint.twin),
+                )
+                lua = scripts[endpoint.script] if endpoint.body is not None else None
+                plans.append((n, sides, lua))
+                for _, _, base, path in sides:
+                    # warm-up: pools filled, code paths compiled
+                    subprocess.run(  # noqa: S603
+                        [WRK, "-t1", "-c8", "-d2s", *(["-s", str(lua)] if lua else []),
+                         base + path],
+                        capture_output=True, check=True,
+                    )  # fmt: skip
             for rep in range(args.reps):
-                for side, server, base, path in sides if rep % 2 == 0 else sides[::-1]:
-                    run = measure(base + path, server, pg_pid, args, lua if endpoint.body else None)
-                    results[(n, side)].runs.append(run)
-                    print(
-                        f"[bench] {endpoint.name} {side} rep {rep + 1}: {run.rps:,.0f} rps, "
-                        f"p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, errors {run.errors}, "
-                        f"app {run.app_cpu_ms:.2f} ms, pg {run.pg_cpu_ms:.2f} ms, "
-                        f"{run.statements:.1f} statements, machine {run.machine_busy:.0%} "
-                        f"(others {run.others_busy:.0%})",
-                        flush=True,
-                    )
-        race_lines = asyncio.run(race(shop_url, twin_url, tokens, product_id=HOT_PRODUCTS + 1))
+                for n, sides, lua in plans if rep % 2 == 0 else plans[::-1]:
+                    endpoint = endpoints[n]
+                    for side, server, base, path in sides if rep % 2 == 0 else sides[::-1]:
+                        run = measure(base + path, server, pg_pid, args, lua)
+                        results[(n, side)].runs.append(run)
+                        print(
+                            f"[bench] {endpoint.name} {side} rep {rep + 1}: {run.rps:,.0f} rps, "
+                            f"p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, "
+                            f"errors {run.errors}, app {run.app_cpu_ms:.2f} ms, "
+                            f"pg {run.pg_cpu_ms:.2f} ms, {run.statements:.1f} statements, "
+                            f"machine {run.machine_busy:.0%} (others {run.others_busy:.0%})",
+                            flush=True,
+                        )
+        race_lines = asyncio.run(race(shop_url, twin_url, tokens, product_id=raced))
         load_after = os.getloadavg()
         for line in race_lines:
             print(f"[bench] {line}")
         text, missed = table(endpoints, chosen, results)
+        variants_text, variants_missed = variant_table(endpoints, chosen, results)
+        missed += variants_missed
         print()
         print(
             f"{args.scale:,} products; wrk -t{args.threads} -c{args.connections} "
@@ -675,6 +843,10 @@ def main() -> int:
         print()
         print(text)
         print()
+        print("Variants and modifiers (issue 24), the same run's medians:")
+        print()
+        print(variants_text)
+        print()
         for line in race_lines:
             print(f"- {line}")
         missed += [line for line in race_lines if "WRONG" in line]
@@ -684,6 +856,12 @@ def main() -> int:
             json.dumps({f"{n}:{s}": [r.__dict__ for r in v.runs] for (n, s), v in results.items()})
         )
         return 1 if missed else 0
+    except BaseException:
+        for server in servers:
+            stop_server(server)  # their logs written out
+        for log in sorted(workdir.glob("*.log")):
+            print(f"[bench] the end of {log.name}:\n" + log.read_text()[-3000:], flush=True)
+        raise
     finally:
         for server in servers:
             stop_server(server)

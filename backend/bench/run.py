@@ -2,6 +2,7 @@
 
     make bench            (or: cd backend && .venv/bin/python -m bench.run)
     cd backend && .venv/bin/python -m bench.run login-flood     (that scenario alone)
+    cd backend && .venv/bin/python -m bench.run checkout        (the checkouts alone)
 
 Requests go through the ASGI app in process (httpx.ASGITransport), so the figures are the
 app and the database, not the network; the login-flood scenario alone runs a real uvicorn
@@ -38,6 +39,7 @@ class Result:
     target_p99_ms: float | None = None
     note: str = field(default="", kw_only=True)
     failures: int = field(default=0, kw_only=True)  # answers other than the expected one
+    beside: str = field(default="", kw_only=True)  # a comparison with another scenario, missed
 
     @property
     def p50(self) -> float:
@@ -60,7 +62,7 @@ class Result:
         fast = self.target_p95_ms is None or self.p95 <= self.target_p95_ms * SCALE
         tail = self.target_p99_ms is None or self.p99 <= self.target_p99_ms * SCALE
         busy = self.target_rate is None or self.rate >= self.target_rate / SCALE
-        return fast and tail and busy and not self.failures
+        return fast and tail and busy and not self.failures and not self.beside
 
     def line(self) -> str:
         targets = []
@@ -77,6 +79,7 @@ class Result:
             + ("ok" if self.ok else "MISSED")
             + (f"\n    {self.failures} requests failed" if self.failures else "")
             + (f"\n    {self.note}" if self.note else "")
+            + (f"\n    MISSED: {self.beside}" if self.beside else "")
         )
 
 
@@ -128,18 +131,48 @@ async def measure(
     )
 
 
+async def measure_in_turns(
+    first: tuple[str, Callable[[int], Awaitable[None]]],
+    second: tuple[str, Callable[[int], Awaitable[None]]],
+    *,
+    requests: int,
+    concurrency: int,
+    turns: int = 4,
+    target_p95_ms: float | None = None,
+    target_rate: float | None = None,
+) -> tuple[Result, Result]:
+    """Two scenarios measured in `turns` alternating parts of requests/turns each (call
+    numbers distinct across the parts): each result is its parts together."""
+    results = [Result(name, [], 0.0, target_p95_ms, target_rate) for name, _ in (first, second)]
+    part = requests // turns
+    for turn in range(turns):
+        order = [0, 1] if turn % 2 == 0 else [1, 0]
+        for k in order:
+            call, offset = (first, second)[k][1], turn * part
+
+            async def numbered(n: int) -> None:
+                await call(n + offset)  # noqa: B023 (awaited within this turn)
+
+            done = await measure("part", numbered, requests=part, concurrency=concurrency)
+            results[k].latencies_ms += done.latencies_ms
+            results[k].seconds += done.seconds
+    return results[0], results[1]
+
+
 async def scenarios() -> list[Result]:
     from decimal import Decimal
 
     import httpx
+    from sqlalchemy import text
 
     from app.core.config import settings
     from app.core.db import SessionFactory
     from app.main import app
-    from app.models import Category, Product, RoleName, Stock, Store
+    from app.models import Category, Product, RoleName, Store
     from app.payments import repository as payments_repository
     from app.payments.webhook import build_request
     from app.users import service as users_service
+    from bench.compare import DRINKS
 
     async with SessionFactory() as session, session.begin():
         category = Category(name="Bench", slug="bench")
@@ -156,12 +189,54 @@ async def scenarios() -> list[Result]:
             )
             for n in range(500)
         ]
+        # Issue 24: drinks in three sizes with milk and extras (bench.compare.DRINKS).
+        drinks = [
+            Product(
+                name=f"Bench flat white {n}",
+                slug=f"bench-drink-{n}",
+                price=Decimal("3.20"),
+                category_id=category.id,
+                description="A drink about benchmarks " * 5,
+            )
+            for n in range(500)
+        ]
         session.add(store)
-        session.add_all(products)
+        session.add_all(products + drinks)
         await session.flush()
-        session.add_all(
-            Stock(store_id=store.id, product_id=p.id, quantity=1_000_000) for p in products
+        await session.execute(
+            text(
+                "INSERT INTO stock (store_id, product_id, quantity) "
+                "SELECT :store_id, id, 1000000 FROM product"
+            ),
+            {"store_id": store.id},
         )
+        for statement in DRINKS.format(drinks="p.slug LIKE 'bench-drink-%'").split(";\n"):
+            if statement.strip():
+                await session.execute(text(statement))
+        large = (
+            (
+                await session.execute(
+                    text(
+                        "SELECT id FROM product_variant WHERE name = 'Large' "
+                        "AND sku LIKE 'D%' ORDER BY product_id"
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+        oat, shot = (
+            (
+                await session.execute(
+                    text(
+                        "SELECT id FROM modifier WHERE name IN ('Oat', 'Extra shot') ORDER BY name"
+                    )
+                )
+            )
+            .scalars()
+            .all()[::-1]
+        )
+        drink_ids = [d.id for d in drinks]
         buyers = [
             await users_service.create_user(
                 session,
@@ -208,6 +283,27 @@ async def scenarios() -> list[Result]:
                     "pay_with_account_id": account_ids[n % 20],
                 },
                 headers={**tokens[n % 20], "Idempotency-Key": f"bench-{n}"},
+            )
+            assert r.status_code == 201, r.text
+
+        async def drinks_checkout(n: int) -> None:
+            # The same as checkout(), each line a large oat flat white with an extra shot.
+            r = await client.post(
+                "/api/v1/orders",
+                json={
+                    "store_id": store_id,
+                    "items": [
+                        {
+                            "product_id": drink_ids[(n * 7 + k) % 500],
+                            "variant_id": large[(n * 7 + k) % 500],
+                            "modifier_ids": [oat, shot],
+                            "quantity": 1 + k,
+                        }
+                        for k in range(3)
+                    ],
+                    "pay_with_account_id": account_ids[n % 20],
+                },
+                headers={**tokens[n % 20], "Idempotency-Key": f"bench-drinks-{n}"},
             )
             assert r.status_code == 201, r.text
 
@@ -261,21 +357,31 @@ async def scenarios() -> list[Result]:
             return await product_list_under_login_flood()
         # One API process is one Python thread: under load its throughput is the figure that
         # matters (latency is then queueing); alone, a request shows its own cost.
+        # The books' and the drinks' checkouts in turns of a quarter each (the relay's backlog
+        # and the machine's load then weigh on both alike), alone and then 20 at a time.
+        books_alone, drinks_alone = await measure_in_turns(
+            ("checkout, 3 lines, paid from balance (c=1)", checkout),
+            ("checkout, 3 drinks (size, milk, extra) (c=1)", drinks_checkout),
+            requests=200,
+            concurrency=1,
+            target_p95_ms=60,
+        )
+        books_busy, drinks_busy = await measure_in_turns(
+            ("checkout, 3 lines, paid from balance (c=20)", lambda n: checkout(n + 10_000)),
+            (
+                "checkout, 3 drinks (size, milk, extra) (c=20)",
+                lambda n: drinks_checkout(n + 10_000),
+            ),
+            requests=1000,
+            concurrency=20,
+            target_rate=40,
+        )
+        checkouts = [books_alone, books_busy, drinks_alone, drinks_busy]
+        compare_variants(*checkouts)
+        if "checkout" in sys.argv[1:]:
+            return checkouts
         return [
-            await measure(
-                "checkout, 3 lines, paid from balance (c=1)",
-                checkout,
-                requests=200,
-                concurrency=1,
-                target_p95_ms=60,
-            ),
-            await measure(
-                "checkout, 3 lines, paid from balance (c=20)",
-                lambda n: checkout(n + 10_000),
-                requests=1000,
-                concurrency=20,
-                target_rate=40,
-            ),
+            *checkouts,
             await measure(
                 "checkout of one hot product (c=20)",
                 hot_checkout,
@@ -309,6 +415,25 @@ async def scenarios() -> list[Result]:
             ),
             *await product_list_under_login_flood(),
         ]
+
+
+VARIANT_MARGIN = 0.10  # issue 24: a configured line may cost at most 10% more
+
+
+def compare_variants(
+    alone: Result, busy: Result, drinks_alone: Result, drinks_busy: Result
+) -> None:
+    """Issue 24: the drinks' checkout against the books' in the same run: its p50 alone at
+    most VARIANT_MARGIN over, its rate with 20 at a time at most VARIANT_MARGIN under; noted
+    on the drinks' results, a failure when missed."""
+    slower = drinks_alone.p50 / alone.p50
+    rate = drinks_busy.rate / busy.rate
+    drinks_alone.note = f"p50 {slower:.2f} x the books' (at most {1 + VARIANT_MARGIN:.2f})"
+    drinks_busy.note = f"rate {rate:.2f} x the books' (at least {1 - VARIANT_MARGIN:.2f})"
+    if slower > 1 + VARIANT_MARGIN:
+        drinks_alone.beside = "slower than the books' by more than the margin"
+    if rate < 1 - VARIANT_MARGIN:
+        drinks_busy.beside = "fewer per second than the books' by more than the margin"
 
 
 FLOOD_LOGINS = 40

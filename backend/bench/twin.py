@@ -4,8 +4,9 @@ orjson, the best SQL we know, answering the same JSON as the shop (the bench che
     uvicorn bench.twin:app      (DATABASE_URL and REDIS_URL as the shop's)
 
 It does the same work as the shop where the shop must do it (the bearer token, the Redis
-session, the order event, the outbox rows that the shop's relay then publishes) and nothing
-else: no ORM, no middleware, no validation models.
+session, the order event, the outbox rows that the shop's relay then publishes; a line's
+variant and modifiers checked and priced by app.catalog.configurations, the shop's own rules)
+and nothing else: no ORM, no middleware, no validation models.
 """
 
 import base64
@@ -21,8 +22,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from redis.asyncio import Redis
 
+from app.catalog.configurations import Choice, configure
+from app.catalog.errors import InvalidOptions, OptionsUnavailable
 from app.core import outbox
 from app.core.config import settings
+from app.core.language import DEFAULT_LANGUAGE
 from app.core.security import decode_access_token
 
 COUNT_LIMIT = 10_000
@@ -34,8 +38,44 @@ IMAGES = """coalesce((
         'width', i.width, 'height', i.height, 'size_bytes', i.size_bytes,
         'position', i.position, 'alt_text', i.alt_text) ORDER BY i.position, i.id)
     FROM product_image i WHERE i.product_id = p.id), '[]'::json)"""
-COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price, p.category_id, p.is_active,
+# Its active variants differ in price (ProductRead.price_varies: "from €3.20").
+PRICE_VARIES = """(SELECT coalesce(min(v.price) <> max(v.price), false) FROM product_variant v
+    WHERE v.product_id = p.id AND v.is_active)"""
+COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price,
+    {PRICE_VARIES} AS price_varies, p.category_id, p.is_active,
     p.attributes::text AS attributes, {IMAGES}::text AS images, p.created_at, p.updated_at"""
+# A product's active variants and its modifier groups, as the shop's product read shows them
+# (app.catalog.repository._variants_json and _modifier_groups_json), in the default language.
+VARIANTS = f"""(SELECT coalesce(json_agg(json_build_object(
+        'id', v.id, 'sku', v.sku, 'name', coalesce(t.name, v.name),
+        'price', v.price::text, 'attributes', v.attributes
+    ) ORDER BY v.position, v.id), '[]'::json)
+    FROM product_variant v
+    LEFT JOIN product_variant_translation t
+        ON t.variant_id = v.id AND t.language = '{DEFAULT_LANGUAGE}'
+    WHERE v.product_id = p.id AND v.is_active)"""  # noqa: S608 (a SHOP_LANGUAGES code)
+MODIFIER_GROUPS = f"""(SELECT coalesce(json_agg(json_build_object(
+        'id', g.id, 'name', coalesce(gt.name, g.name), 'kind', g.kind,
+        'required', g.required, 'min_choices', g.min_choices,
+        'max_choices', g.max_choices, 'default_modifier_id', g.default_modifier_id,
+        'modifiers', (
+            SELECT coalesce(json_agg(json_build_object(
+                'id', m.id, 'name', coalesce(mt.name, m.name),
+                'price_delta', m.price_delta::text,
+                'unavailable_store_ids', (
+                    SELECT coalesce(json_agg(u.store_id ORDER BY u.store_id), '[]'::json)
+                    FROM modifier_unavailable u WHERE u.modifier_id = m.id)
+            ) ORDER BY m.position, m.id), '[]'::json)
+            FROM modifier m
+            LEFT JOIN modifier_translation mt
+                ON mt.modifier_id = m.id AND mt.language = '{DEFAULT_LANGUAGE}'
+            WHERE m.group_id = g.id AND m.is_active)
+    ) ORDER BY pg.position, g.id), '[]'::json)
+    FROM product_modifier_group pg
+    JOIN modifier_group g ON g.id = pg.group_id
+    LEFT JOIN modifier_group_translation gt
+        ON gt.group_id = g.id AND gt.language = '{DEFAULT_LANGUAGE}'
+    WHERE pg.product_id = p.id)"""  # noqa: S608 (a SHOP_LANGUAGES code)
 SUBTREE = """p.category_id IN (WITH RECURSIVE tree AS (
     SELECT id FROM category WHERE id = $1
     UNION SELECT c.id FROM category c JOIN tree ON c.parent_id = tree.id) SELECT id FROM tree)"""
@@ -113,6 +153,7 @@ def _product(row: asyncpg.Record) -> dict[str, Any]:
         "slug": row["slug"],
         "description": row["description"],
         "price": str(row["price"]),
+        "price_varies": row["price_varies"],
         "currency": CURRENCY,
         "category_id": row["category_id"],
         "is_active": row["is_active"],
@@ -198,12 +239,19 @@ async def products(
 async def product(product_id: int) -> Response:
     async with pool.acquire() as conn:
         row = await conn.fetchrow(
-            f"SELECT {COLUMNS} FROM product p WHERE p.id = $1",  # noqa: S608
+            f"SELECT {COLUMNS}, {VARIANTS}::text AS variants, "  # noqa: S608
+            f"{MODIFIER_GROUPS}::text AS modifier_groups FROM product p WHERE p.id = $1",
             product_id,
         )
     if row is None or not row["is_active"]:
         return Response(status_code=404)
-    return _json(_product(row))
+    return _json(
+        {
+            **_product(row),
+            "variants": orjson.Fragment(row["variants"]),
+            "modifier_groups": orjson.Fragment(row["modifier_groups"]),
+        }
+    )
 
 
 async def _caller(request: Request) -> int | None:
@@ -221,7 +269,9 @@ async def _caller(request: Request) -> int | None:
 
 @app.post("/twin/orders")
 async def place_order(request: Request) -> Response:
-    """One line, pay at pickup: the conditional UPDATE takes the stock or answers 409."""
+    """One line, pay at pickup, with its variant and modifiers if sent: the product read with
+    its options in the statement that locks it, the line checked and priced by the shop's
+    rules, then the conditional UPDATE takes the variant's stock or answers 409."""
     user_id = await _caller(request)
     if user_id is None:
         return Response(status_code=401)
@@ -229,6 +279,7 @@ async def place_order(request: Request) -> Response:
     store_id = data["store_id"]
     line = data["items"][0]
     product_id, quantity = line["product_id"], line["quantity"]
+    choice = Choice(product_id, line.get("variant_id"), line.get("modifier_ids"))
     async with pool.acquire() as conn, conn.transaction():
         user = await conn.fetchrow(
             "SELECT u.username, u.is_active, coalesce(p.full_name, '') AS full_name "
@@ -238,40 +289,62 @@ async def place_order(request: Request) -> Response:
         if user is None or not user["is_active"]:
             return Response(status_code=401)
         store = await conn.fetchrow(
-            "SELECT id, name, address, city FROM store WHERE id = $1 AND is_active", store_id
+            "SELECT id, name, address, city, pay_at_pickup FROM store WHERE id = $1 AND is_active",
+            store_id,
         )
         item = await conn.fetchrow(
-            "SELECT name, price FROM product WHERE id = $1 AND is_active FOR KEY SHARE", product_id
+            f"SELECT p.name, {VARIANTS}::text AS variants, "  # noqa: S608
+            f"{MODIFIER_GROUPS}::text AS modifier_groups FROM product p "
+            "WHERE p.id = $1 AND p.is_active FOR KEY SHARE OF p",
+            product_id,
         )
         if store is None or item is None:
             return Response(status_code=404)
+        if not store["pay_at_pickup"]:
+            return Response(status_code=409)
+        options = (orjson.loads(item["variants"]), orjson.loads(item["modifier_groups"]))
+        try:
+            (configured,) = configure(
+                {product_id: options}, [choice], store_id, {product_id: item["name"]}
+            )
+        except InvalidOptions:
+            return Response(status_code=422)
+        except OptionsUnavailable:
+            return Response(status_code=409)
         taken = await conn.fetchval(
             "UPDATE stock SET quantity = quantity - $3, updated_at = now() "
-            "WHERE store_id = $1 AND product_id = $2 AND quantity >= $3 RETURNING quantity",
+            "WHERE store_id = $1 AND variant_id = $2 AND quantity >= $3 RETURNING quantity",
             store_id,
-            product_id,
+            configured.variant_id,
             quantity,
         )
         if taken is None:
             return Response(status_code=409)
-        total = item["price"] * quantity
+        unit_price = configured.unit_price
+        total = unit_price * quantity
         order = await conn.fetchrow(
-            'INSERT INTO "order" (user_id, store_id, status, total, currency) '
-            "VALUES ($1, $2, 'pending', $3, $4) RETURNING id, number, created_at, updated_at",
+            'INSERT INTO "order" (user_id, store_id, status, total, currency, payment_method) '
+            "VALUES ($1, $2, 'pending', $3, $4, 'pickup') "
+            "RETURNING id, number, created_at, updated_at",
             user_id,
             store_id,
             total,
             CURRENCY,
         )
         assert order is not None  # INSERT ... RETURNING
+        modifiers = orjson.dumps(configured.modifiers).decode()
         item_id = await conn.fetchval(
-            "INSERT INTO order_item (order_id, product_id, product_name, quantity, unit_price) "
-            "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO order_item (order_id, product_id, product_name, variant_id, "
+            "variant_name, modifiers, quantity, unit_price) "
+            "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8) RETURNING id",
             order["id"],
             product_id,
             item["name"],
+            configured.variant_id,
+            configured.variant_name,
+            modifiers,
             quantity,
-            item["price"],
+            unit_price,
         )
         changed_at = await conn.fetchval(
             "INSERT INTO order_status_change (order_id, from_status, to_status, changed_by_id) "
@@ -291,9 +364,13 @@ async def place_order(request: Request) -> Response:
         "number": order["number"],
         "status": "pending",
         "payment": "unpaid",
+        "payment_method": "pickup",
+        "hold_expires_at": None,
+        "pay_url": None,
         "user_id": user_id,
         "customer_name": user["full_name"] or user["username"],
-        "store": dict(store),
+        "guest": None,
+        "store": {key: store[key] for key in ("id", "name", "address", "city")},
         "total": str(total),
         "currency": CURRENCY,
         "items": [
@@ -301,11 +378,17 @@ async def place_order(request: Request) -> Response:
                 "id": item_id,
                 "product_id": product_id,
                 "product_name": item["name"],
+                "variant_id": configured.variant_id,
+                "variant_name": configured.variant_name,
+                "modifiers": configured.modifiers,
                 "quantity": quantity,
-                "unit_price": str(item["price"]),
+                "unit_price": str(unit_price),
                 "line_total": str(total),
+                "refunded_quantity": 0,
             }
         ],
+        "refunded_total": "0.00",
+        "refunds": [],
         "created_at": order["created_at"],
         "updated_at": order["updated_at"],
     }
@@ -319,4 +402,4 @@ async def place_order(request: Request) -> Response:
             "changed_at": changed_at,
         }
     ]
-    return _json({**shown, "history": history}, 201)
+    return _json({**shown, "history": history, "payments": None, "access_key": None}, 201)
