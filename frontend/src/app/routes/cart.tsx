@@ -23,13 +23,13 @@ export function Component() {
 
   const failed = (error: unknown) => notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] });
   const onQuantity = (line: CartViewLine, quantity: number) => {
-    if (line.itemId === null) return line.productId && setGuestQuantity(line.productId, quantity);
+    if (line.itemId === null) return setGuestQuantity(line.guestKey ?? '', quantity);
     updateItem.mutate({ itemId: line.itemId, quantity }, { onError: failed });
   };
   const onRemove = (line: CartViewLine) => {
     const name = line.name || t('cart.unknownProduct');
     if (line.itemId === null) {
-      if (line.productId) removeFromGuestCart(line.productId);
+      removeFromGuestCart(line.guestKey ?? '');
       return notify({ tone: 'info', text: t('cart.removed', { name }) });
     }
     removeItem.mutate(line.itemId, { onError: failed, onSuccess: () => notify({ tone: 'info', text: t('cart.removed', { name }) }) });
