@@ -11,7 +11,15 @@ export const enShop = {
     unavailable: {
       inactive: 'Not for sale at the moment',
       deleted: 'No longer in our range',
+      option_unavailable: 'An option chosen is no longer offered: change it or remove the line',
     },
+    options: 'Options: {{options}}',
+    change: 'Change',
+    changeNamed: 'Change the options of {{name}}',
+    changeTitle: 'Options of {{name}}',
+    saveOptions: 'Save',
+    cancelChange: 'Cancel',
+    optionsChanged: '{{name}} now: {{options}}.',
     unknownProduct: 'A product no longer in our range',
     quantityOf: 'Quantity of {{name}}',
     quantityShort_one: '{{count}} unit',
@@ -47,6 +55,7 @@ export const enShop = {
     mergeDropped: {
       inactive: '{{name}} is not for sale at the moment and was left out.',
       deleted: '{{name}} is no longer in our range and was left out.',
+      option_unavailable: '{{name}}: an option chosen is no longer offered, the line was left out.',
     },
     mergeFailed: 'The items you picked before signing in could not be added to your cart yet; we try again on your next visit.',
   },

@@ -13,7 +13,15 @@ export const ruShop: ShopTranslation = {
     unavailable: {
       inactive: 'Сейчас не продаётся',
       deleted: 'Больше нет в ассортименте',
+      option_unavailable: 'Выбранного варианта больше нет: измените его или уберите строку',
     },
+    options: 'Выбрано: {{options}}',
+    change: 'Изменить',
+    changeNamed: 'Изменить выбор: {{name}}',
+    changeTitle: 'Выбор: {{name}}',
+    saveOptions: 'Сохранить',
+    cancelChange: 'Отмена',
+    optionsChanged: '{{name}} теперь: {{options}}.',
     unknownProduct: 'Товар, которого больше нет в ассортименте',
     quantityOf: 'Количество: {{name}}',
     quantityShort_one: '{{count}} шт.',
@@ -57,6 +65,7 @@ export const ruShop: ShopTranslation = {
     mergeDropped: {
       inactive: '«{{name}}» сейчас не продаётся и не добавлен.',
       deleted: '«{{name}}» больше нет в ассортименте, он не добавлен.',
+      option_unavailable: '«{{name}}»: выбранного варианта больше нет, строка не добавлена.',
     },
     mergeFailed: 'Товары, выбранные до входа, пока не удалось добавить в корзину; попробуем снова при следующем визите.',
   },

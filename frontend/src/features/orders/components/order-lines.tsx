@@ -38,6 +38,10 @@ export function OrderLines({ order }: { order: Pick<OrderDetail, 'items' | 'tota
               ) : (
                 line.product_name
               )}
+              {line.variant_name || line.modifiers.length ? (
+                // What was chosen, as bought ("Large · Oat, Extra shot"): what the counter makes.
+                <span className="block text-sm text-ink-muted">{[line.variant_name, line.modifiers.map((modifier) => modifier.name).join(', ')].filter(Boolean).join(' · ')}</span>
+              ) : null}
               {line.refunded_quantity ? <span className="block text-sm text-ink-muted">{t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
             </th>
             <td className="py-3 pr-3 text-right tabular-nums">{line.quantity}</td>
