@@ -22,8 +22,16 @@ test('a bookshop customer picks the paperback of a title, sees its price, and bu
   const format = main.getByRole('group', { name: 'Format' });
   await expect(format.getByRole('radio', { name: /Hardcover/ })).toBeChecked();
   await expect(main.getByText('€24.00', { exact: true }).first()).toBeVisible();
+  // Each store's stock is the chosen format's.
+  const stores = main.getByRole('list', { name: 'Availability in our stores' });
+  const at = (store: string) => stores.getByRole('listitem').filter({ hasText: store });
+  await expect(at(BROOKLYN)).toContainText('1 in stock');
+  await expect(at(CLERKENWELL)).toContainText('Out of stock');
   await format.getByRole('radio', { name: /Paperback/ }).check();
   await expect(main.getByText('€12.00', { exact: true }).first()).toBeVisible();
+  await expect(at(KREUZBERG)).toContainText('7 in stock');
+  await expect(at(CLERKENWELL)).toContainText('3 in stock');
+  await expect(at(BROOKLYN)).toContainText('Out of stock');
   await expectAccessible(page, 'a book in two formats');
   await main.getByRole('button', { name: 'Add to cart', exact: true }).click();
   await expect(page.getByRole('status').getByText(/in your cart\.$/)).toBeVisible();

@@ -67,8 +67,10 @@ test('on a 360 px phone a guest configures a large oat flat white with an extra 
   await tap(main.getByRole('button', { name: 'Add Large to cart, €5.40' }));
   await expect(page.getByRole('status').getByText(/in your cart\.$/)).toBeVisible();
   expect(taps).toBeLessThanOrEqual(3);
-  // The page's price follows the choice (the size shown is still the one chosen in the group).
+  // The page's price follows the choice (the size shown is still the one chosen in the group),
+  // and the store out of oat says so in the availability.
   await expect(main.getByText('€4.20', { exact: true }).first()).toBeVisible();
+  await expect(main.getByRole('list', { name: 'Availability in our stores' }).getByRole('listitem').filter({ hasText: BROOKLYN })).toContainText('Oat is out here');
 
   await page.goto('/cart');
   const line = page.getByRole('list', { name: 'Products in your cart' }).getByRole('listitem').filter({ hasText: 'Flat white' });

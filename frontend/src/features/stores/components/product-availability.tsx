@@ -8,12 +8,9 @@ import { useProductAvailability } from '../api/get-product-availability';
 import { useStores } from '../api/get-stores';
 import { OpenStatus } from './open-status';
 
-// A store's stock by variant (the admin helper's `variants` of issue 24), read where the generated types have it.
-type VariantStock = { variants?: { variant_id: number; quantity: number }[] };
-
 /**
  * Stock of one product at every store, with each store's open-now state; with `variantId`, the
- * stock of that variant (until the API says it by variant: the product's); `outAt` names the
+ * stock of that variant; `outAt` names the
  * chosen options a store is out of ("Oat is out here").
  */
 export function ProductAvailability({
@@ -58,8 +55,7 @@ export function ProductAvailability({
     <ul aria-label={t('product.availability')} className="flex flex-col divide-y divide-line rounded-2xl border border-line bg-surface">
       {rows.map((row) => {
         const store = byId.get(row.store_id)!;
-        const byVariant = (row as typeof row & VariantStock).variants;
-        const quantity = variantId === null || !byVariant ? row.quantity : (byVariant.find((entry) => entry.variant_id === variantId)?.quantity ?? 0);
+        const quantity = variantId === null ? row.quantity : (row.variants.find((entry) => entry.variant_id === variantId)?.quantity ?? 0);
         const out = outAt?.(row.store_id) ?? [];
         return (
           <li key={row.store_id} className="flex flex-col gap-1.5 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
