@@ -8,7 +8,7 @@ import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import type { ChosenOptions } from '@/features/cart/add-to-cart-action';
 import { AddToCart, AddVariantButton } from '@/features/cart/components/add-to-cart';
-import { optionsText } from '@/features/cart/guest-cart';
+import { optionsText } from '@/features/cart/guest-cart-options';
 import { useCategories } from '@/features/catalog/api/get-categories';
 import { useProduct } from '@/features/catalog/api/get-product';
 import { categoryPath } from '@/features/catalog/category-tree';

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_QUANTITY, addToGuestCart, changeGuestOptions, clearGuestCart, guestLineKey, readGuestCart, removeFromGuestCart, setGuestQuantity } from './guest-cart';
+import { changeGuestOptions } from './guest-cart-options';
+import { MAX_QUANTITY, addToGuestCart, clearGuestCart, guestLineKey, readGuestCart, removeFromGuestCart, setGuestQuantity } from './guest-cart';
 
 const book = { product_id: 7, name: 'Winter in Lisbon', slug: 'winter-in-lisbon', price: '14.90', currency: 'EUR', image_url: null };
 const beans = { product_id: 9, name: 'Kenya Nyeri AA', slug: 'kenya-nyeri-aa', price: '12.50', currency: 'EUR', image_url: null };

@@ -24,11 +24,6 @@ export type GuestLine = {
 };
 export type GuestProduct = Omit<GuestLine, 'quantity' | 'variant_id' | 'modifier_ids' | 'options'> & Partial<Pick<GuestLine, 'variant_id' | 'modifier_ids' | 'options'>>;
 
-/** A line's options in words: "Large · Oat, Extra shot" (the variant's name is empty for an only variant). */
-export function optionsText(variantName: string | null | undefined, modifierNames: readonly string[]): string {
-  return [variantName ?? '', modifierNames.join(', ')].filter(Boolean).join(' · ');
-}
-
 /** A line's identity: the product, the variant and the sorted set of modifiers. */
 export function guestLineKey(line: Pick<GuestLine, 'product_id' | 'variant_id' | 'modifier_ids'>): string {
   return `${line.product_id}:${line.variant_id ?? ''}:${[...new Set(line.modifier_ids)].sort((a, b) => a - b).join(',')}`;
@@ -62,7 +57,7 @@ function isLine(value: unknown): value is GuestLine {
 }
 
 /** A line as kept before variants (no options) reads as the product's first variant with the defaults. */
-function upgrade(line: GuestLine): GuestLine {
+export function upgrade(line: GuestLine): GuestLine {
   return {
     ...line,
     variant_id: line.variant_id ?? null,
@@ -96,7 +91,8 @@ export function readGuestCart(): GuestLine[] {
   return cachedLines;
 }
 
-function write(lines: GuestLine[]): void {
+/** Keeps these lines as the cart (guest-cart-options.ts changes a line's options through it). */
+export function write(lines: GuestLine[]): void {
   try {
     if (lines.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(lines));
     else localStorage.removeItem(STORAGE_KEY);
@@ -125,23 +121,6 @@ export function addToGuestCart(product: GuestProduct, quantity: number): GuestAd
 export function setGuestQuantity(key: string, quantity: number): void {
   const clamped = Math.max(1, Math.min(MAX_QUANTITY, Math.round(quantity)));
   write(readGuestCart().map((line) => (guestLineKey(line) === key ? { ...line, quantity: clamped } : line)));
-}
-
-/**
- * Changes a line's options (and price seen): when the new configuration is another line's,
- * the two become one (quantities added, capped), as the server's cart does.
- */
-export function changeGuestOptions(key: string, next: Pick<GuestLine, 'variant_id' | 'modifier_ids' | 'options' | 'price'>): void {
-  const lines = readGuestCart();
-  const line = lines.find((candidate) => guestLineKey(candidate) === key);
-  if (!line) return;
-  const changed = upgrade({ ...line, ...next });
-  const target = lines.find((candidate) => candidate !== line && guestLineKey(candidate) === guestLineKey(changed));
-  write(
-    target
-      ? lines.filter((candidate) => candidate !== line).map((candidate) => (candidate === target ? { ...changed, quantity: Math.min(MAX_QUANTITY, target.quantity + line.quantity) } : candidate))
-      : lines.map((candidate) => (candidate === line ? changed : candidate)),
-  );
 }
 
 /** Takes out the line with this key (guestLineKey). */

@@ -8,7 +8,8 @@ import { CART_QUERY_KEY, useCart } from './api/get-cart';
 import { useGuestCartAvailability } from './api/get-guest-cart-availability';
 import { useGuestCartProducts } from './api/get-guest-cart-products';
 import { useCartOwner } from './cart-owner';
-import { guestLineKey, optionsText, useGuestCart } from './guest-cart';
+import { guestLineKey, useGuestCart } from './guest-cart';
+import { optionsText } from './guest-cart-options';
 
 // The cart line's options (helper "cart"'s CartItemRead of issue 24), read where the generated types have them.
 type LineOptions = {

@@ -16,7 +16,9 @@ type ProductOptionsProps = {
   showProblems?: boolean;
 };
 
-const OPTION = 'flex min-h-11 flex-1 cursor-pointer items-center gap-3 rounded-xl border px-3 py-2 has-[:checked]:border-brand has-[:checked]:bg-brand-soft has-[:disabled]:cursor-not-allowed has-[:disabled]:opacity-60 has-[:focus-visible]:outline has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-brand';
+// A choice's box: marked when chosen, dimmed when it cannot be chosen now (the classes the checkout's choices use).
+const option = (checked: boolean, disabled = false) =>
+  `flex min-h-11 flex-1 items-center gap-3 rounded-xl border px-3 py-2 ${checked ? 'border-brand bg-brand-soft' : 'border-line bg-surface'} ${disabled ? 'cursor-not-allowed opacity-80' : 'cursor-pointer hover:border-line-strong'}`;
 
 /**
  * What a customer chooses for a product (issue 24): the variant as a radio group, each modifier
@@ -41,7 +43,7 @@ export function ProductOptionsForm({ product, choice, onChange, storeNames, vari
           <legend className="mb-2 font-semibold text-ink">{variantLegend(variants, t)}</legend>
           {variants.map((variant) => (
             <div key={variant.id} className="flex items-stretch gap-2">
-              <label className={`${OPTION} border-line`}>
+              <label className={option(choice.variantId === variant.id)}>
                 <input
                   type="radio"
                   name={`${name}-variant`}
@@ -129,7 +131,7 @@ function ModifierFieldset({
           const checked = choice.modifierIds.includes(modifier.id);
           const out = modifier.unavailable_store_ids.map((id) => storeNames.get(id)).filter((store): store is string => Boolean(store));
           return (
-            <label key={modifier.id} className={`${OPTION} border-line`}>
+            <label key={modifier.id} className={option(checked, !single && full && !checked)}>
               <input
                 type={single ? 'radio' : 'checkbox'}
                 name={name}
