@@ -40,6 +40,16 @@ test('a bookshop customer picks the paperback of a title, sees its price, and bu
   const line = page.getByRole('list', { name: 'Products in your cart' }).getByRole('listitem').filter({ hasText: 'The Lantern Keeper' });
   await expect(line).toContainText('Paperback');
   await expect(line).toContainText('€12.00 each');
+  // Second thoughts: "Change" opens the formats under the line, "Save" changes it; and back.
+  for (const [choice, price] of [['Hardcover', '€24.00'], ['Paperback', '€12.00']] as const) {
+    await line.getByRole('button', { name: 'Change the options of The Lantern Keeper' }).click();
+    const formats = line.getByRole('group', { name: 'Format' });
+    await formats.getByRole('radio', { name: new RegExp(choice) }).check();
+    await line.getByRole('button', { name: `Save · ${price}` }).click();
+    await expect(line).toContainText(`${price} each`);
+    await expect(line.getByText(choice, { exact: true })).toBeVisible();
+  }
+  await expect(page.getByRole('list', { name: 'Products in your cart' }).getByRole('listitem')).toHaveCount(1);
 
   await guestToCheckout(page, newGuest('reader'));
   await page.getByRole('group', { name: 'Where do you pick it up?' }).getByRole('radio', { name: KREUZBERG }).check();
