@@ -57,7 +57,7 @@ function isLine(value: unknown): value is GuestLine {
 }
 
 /** A line as kept before variants (no options) reads as the product's first variant with the defaults. */
-export function upgrade(line: GuestLine): GuestLine {
+export function normalizeGuestLine(line: GuestLine): GuestLine {
   return {
     ...line,
     variant_id: line.variant_id ?? null,
@@ -83,7 +83,7 @@ export function readGuestCart(): GuestLine[] {
   try {
     const parsed: unknown = raw ? JSON.parse(raw) : [];
     cachedLines = Array.isArray(parsed)
-      ? parsed.filter(isLine).map(upgrade)
+      ? parsed.filter(isLine).map(normalizeGuestLine)
       : [];
   } catch {
     cachedLines = [];
@@ -92,7 +92,7 @@ export function readGuestCart(): GuestLine[] {
 }
 
 /** Keeps these lines as the cart (guest-cart-options.ts changes a line's options through it). */
-export function write(lines: GuestLine[]): void {
+export function writeGuestCart(lines: GuestLine[]): void {
   try {
     if (lines.length) localStorage.setItem(STORAGE_KEY, JSON.stringify(lines));
     else localStorage.removeItem(STORAGE_KEY);
@@ -107,29 +107,29 @@ export type GuestAddResult = { quantity: number; capped: boolean; full: boolean 
 /** Adds units of a configuration (to its line when there is one), at most MAX_QUANTITY a line. */
 export function addToGuestCart(product: GuestProduct, quantity: number): GuestAddResult {
   const lines = readGuestCart();
-  const added = upgrade({ ...product, quantity: 1 } as GuestLine);
+  const added = normalizeGuestLine({ ...product, quantity: 1 } as GuestLine);
   const key = guestLineKey(added);
   const existing = lines.find((line) => guestLineKey(line) === key);
   if (!existing && lines.length >= MAX_LINES) return { quantity: 0, capped: false, full: true };
   const wanted = (existing?.quantity ?? 0) + quantity;
   const next = Math.min(wanted, MAX_QUANTITY);
-  write(existing ? lines.map((line) => (line === existing ? { ...added, quantity: next } : line)) : [...lines, { ...added, quantity: next }]);
+  writeGuestCart(existing ? lines.map((line) => (line === existing ? { ...added, quantity: next } : line)) : [...lines, { ...added, quantity: next }]);
   return { quantity: next, capped: wanted > MAX_QUANTITY, full: false };
 }
 
 /** Sets the quantity of the line with this key (guestLineKey). */
 export function setGuestQuantity(key: string, quantity: number): void {
   const clamped = Math.max(1, Math.min(MAX_QUANTITY, Math.round(quantity)));
-  write(readGuestCart().map((line) => (guestLineKey(line) === key ? { ...line, quantity: clamped } : line)));
+  writeGuestCart(readGuestCart().map((line) => (guestLineKey(line) === key ? { ...line, quantity: clamped } : line)));
 }
 
 /** Takes out the line with this key (guestLineKey). */
 export function removeFromGuestCart(key: string): void {
-  write(readGuestCart().filter((line) => guestLineKey(line) !== key));
+  writeGuestCart(readGuestCart().filter((line) => guestLineKey(line) !== key));
 }
 
 export function clearGuestCart(): void {
-  write([]);
+  writeGuestCart([]);
 }
 
 function subscribe(listener: () => void): () => void {
