@@ -86,6 +86,7 @@ export const enShop = {
     insufficientTitle: 'Your balance does not cover this order',
     insufficientBody: 'Your balance is {{balance}}; the order costs {{required}}.',
     productsUnavailable: 'Something in your cart is no longer sold. Your cart is updated; please check it again.',
+    optionsUnavailable: '{{store}} is out of {{names}} right now: choose another store, or change the line in your cart.',
     lostAnswer: 'We could not confirm your order: the connection dropped. Trying again is safe: it never places a second order.',
     orderedAlready: 'This order was placed already.',
     contactHeading: 'Your contact details',

@@ -96,6 +96,7 @@ export const ruShop: ShopTranslation = {
     insufficientTitle: 'На балансе не хватает денег для этого заказа',
     insufficientBody: 'На балансе {{balance}}, заказ стоит {{required}}.',
     productsUnavailable: 'Что-то из корзины больше не продаётся. Корзина обновлена — проверьте её ещё раз.',
+    optionsUnavailable: 'В магазине «{{store}}» сейчас нет: {{names}}. Выберите другой магазин или измените строку в корзине.',
     lostAnswer: 'Не удалось подтвердить заказ: соединение прервалось. Повторить безопасно — второй заказ не появится.',
     orderedAlready: 'Этот заказ уже оформлен.',
     contactHeading: 'Ваши контакты',

@@ -432,6 +432,11 @@ function PlaceError({
     );
   }
   if (error.code === 'products_unavailable') return <Alert tone="error">{t('checkout.productsUnavailable')}</Alert>;
+  if (error.code === 'options_unavailable') {
+    // A chosen modifier is out at this store ("Oat"): another store, or change the line in the cart.
+    const names = (Array.isArray(error.data.modifiers) ? error.data.modifiers : []).map(String).join(', ');
+    return <Alert tone="error">{t('checkout.optionsUnavailable', { store: storeName, names })}</Alert>;
+  }
   if (isRetriable(error)) {
     return (
       <Alert tone="error">
