@@ -91,6 +91,8 @@ test('on a 360 px phone a guest configures a large oat flat white with an extra 
   await expect(page.getByRole('heading', { level: 1, name: 'Thank you! Your order is placed' })).toBeVisible();
   await page.getByRole('link', { name: 'See the order' }).click();
   const row = page.getByRole('main').getByRole('table').getByRole('row').filter({ hasText: 'Flat white' });
-  await expect(row).toContainText('Large · Oat, Extra shot');
+  // As bought: the size with the name, each modifier with what it added (the counter's order lines).
+  await expect(row).toContainText('Flat white — Large');
+  await expect(row).toContainText('Oat +€0.40 · Extra shot +€0.60');
   await expect(row).toContainText('€5.40');
 });

@@ -30,6 +30,7 @@ from app.catalog.errors import (
 from app.catalog.options import get_modifier as get_modifier
 from app.catalog.options import get_variant as get_variant
 from app.catalog.options import product_variants as product_variants
+from app.catalog.options import set_product_groups as set_product_groups
 from app.catalog.options import variant_label as variant_label
 from app.catalog.schemas import (
     CategoryBrief,
