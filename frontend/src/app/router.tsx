@@ -44,7 +44,7 @@ export function preloadFirstPage({ pathname, search }: { pathname: string; searc
 
 const Home = lazyPage(loadHome);
 const Catalog = lazyPage(loadCatalog);
-const Product = lazyPage(loadProduct);
+const Product = lazyPage(loadProduct, 'options');
 const Stores = lazyPage(loadStores);
 const Store = lazyPage(loadStore);
 const About = lazyPage(() => import('./routes/about'));
@@ -58,7 +58,7 @@ const Account = lazyPage(() => import('./routes/account/money'), 'auth', 'shop')
 const AccountProfile = lazyPage(() => import('./routes/account/profile'), 'auth', 'shop');
 const AccountSecurity = lazyPage(() => import('./routes/account/security'), 'auth', 'shop');
 const TopUp = lazyPage(() => import('./routes/account/top-up'), 'auth', 'shop');
-const Cart = lazyPage(() => import('./routes/cart'), 'shop');
+const Cart = lazyPage(() => import('./routes/cart'), 'shop', 'options');
 const Checkout = lazyPage(() => import('./routes/checkout'), 'shop', 'auth');
 const Orders = lazyPage(() => import('./routes/orders/orders'), 'shop');
 const Order = lazyPage(() => import('./routes/orders/order'), 'shop');

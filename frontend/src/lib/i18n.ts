@@ -11,10 +11,10 @@ export const LANGUAGE_STORAGE_KEY = 'shop.language';
 
 /**
  * Texts come in parts: `core` (every page; English ships in the entry), `auth` (sign-in and
- * account pages), `shop` (cart, checkout, orders, balance) and `live` (the chat panel, the staff
- * console and the order board).
+ * account pages), `shop` (cart, checkout, orders, balance), `live` (the chat panel, the staff
+ * console and the order board) and `options` (a product's choices: the product and cart pages).
  */
-export type TextPart = 'core' | 'auth' | 'shop' | 'live';
+export type TextPart = 'core' | 'auth' | 'shop' | 'live' | 'options';
 type Texts = Record<string, unknown>;
 const loaders: Record<LanguageCode, Record<TextPart, (() => Promise<Texts>) | null>> = {
   en: {
@@ -22,12 +22,14 @@ const loaders: Record<LanguageCode, Record<TextPart, (() => Promise<Texts>) | nu
     auth: () => import('@/locales/en-auth').then((module) => module.enAuth),
     shop: () => import('@/locales/en-shop').then((module) => module.enShop),
     live: () => import('@/locales/en-live').then((module) => module.enLive),
+    options: () => import('@/locales/en-options').then((module) => module.enOptions),
   },
   ru: {
     core: () => import('@/locales/ru').then((module) => module.ru),
     auth: () => import('@/locales/ru-auth').then((module) => module.ruAuth),
     shop: () => import('@/locales/ru-shop').then((module) => module.ruShop),
     live: () => import('@/locales/ru-live').then((module) => module.ruLive),
+    options: () => import('@/locales/ru-options').then((module) => module.ruOptions),
   },
 };
 // Parts a page has asked for: a switch of language loads them in the new language too.

@@ -46,6 +46,7 @@ export const en = {
     seeAll: 'See all',
   },
   catalog: {
+    fromPrice: 'from {{price}}',
     allProducts: 'All products',
     categories: 'Categories',
     breadcrumbs: 'Breadcrumbs',

@@ -49,6 +49,7 @@ export const ru: Translation = {
     seeAll: 'Смотреть все',
   },
   catalog: {
+    fromPrice: 'от {{price}}',
     allProducts: 'Все товары',
     categories: 'Категории',
     breadcrumbs: 'Навигационная цепочка',

@@ -1,3 +1,4 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { Seo } from '@/components/seo';
@@ -6,11 +7,17 @@ import { LoadingStatus, Skeleton } from '@/components/ui/skeleton';
 import { EmptyState, ErrorState } from '@/components/ui/states';
 import { paths } from '@/config/paths';
 import { useRemoveCartItem } from '@/features/cart/api/remove-cart-item';
-import { useUpdateCartItem } from '@/features/cart/api/update-cart-item';
+import { useChangeCartItemOptions, useUpdateCartItem } from '@/features/cart/api/update-cart-item';
 import { CartLines } from '@/features/cart/components/cart-lines';
 import { PickupSummary } from '@/features/cart/components/store-availability';
+import { changeGuestOptions, optionsText } from '@/features/cart/guest-cart-options';
 import { removeFromGuestCart, setGuestQuantity } from '@/features/cart/guest-cart';
 import { useCartView, type CartViewLine } from '@/features/cart/use-cart-view';
+import { useProduct } from '@/features/catalog/api/get-product';
+import { ProductOptionsForm } from '@/features/catalog/components/product-options';
+import { choiceOf, choiceProblems, chosenModifiers, hasOptions, unitPrice } from '@/features/catalog/configuration';
+import { useStores } from '@/features/stores/api/get-stores';
+import { Button } from '@/components/ui/button';
 import { formatPrice } from '@/lib/format';
 import { notify } from '@/lib/notices';
 import { problemMessage } from '@/lib/problem-message';
@@ -23,13 +30,13 @@ export function Component() {
 
   const failed = (error: unknown) => notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] });
   const onQuantity = (line: CartViewLine, quantity: number) => {
-    if (line.itemId === null) return line.productId && setGuestQuantity(line.productId, quantity);
+    if (line.itemId === null) return setGuestQuantity(line.guestKey ?? '', quantity);
     updateItem.mutate({ itemId: line.itemId, quantity }, { onError: failed });
   };
   const onRemove = (line: CartViewLine) => {
     const name = line.name || t('cart.unknownProduct');
     if (line.itemId === null) {
-      if (line.productId) removeFromGuestCart(line.productId);
+      removeFromGuestCart(line.guestKey ?? '');
       return notify({ tone: 'info', text: t('cart.removed', { name }) });
     }
     removeItem.mutate(line.itemId, { onError: failed, onSuccess: () => notify({ tone: 'info', text: t('cart.removed', { name }) }) });
@@ -92,7 +99,13 @@ export function Component() {
       {heading}
       <div className="grid items-start gap-8 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="flex min-w-0 flex-col gap-3">
-          <CartLines lines={cart.lines} currency={cart.currency} onQuantity={onQuantity} onRemove={onRemove} />
+          <CartLines
+            lines={cart.lines}
+            currency={cart.currency}
+            onQuantity={onQuantity}
+            onRemove={onRemove}
+            change={(line) => (line.productId !== null && (line.options || line.reason === 'option_unavailable') ? <ChangeOptions line={line} productId={line.productId} /> : null)}
+          />
           <Link to={paths.catalog()} className="w-fit text-sm font-semibold text-brand underline-offset-4 hover:underline">
             ← {t('cart.continueShopping')}
           </Link>
@@ -151,5 +164,91 @@ export function Component() {
         </aside>
       </div>
     </div>
+  );
+}
+
+/**
+ * A line's "Change": the product's choices open under the line, as chosen; "Save" changes the
+ * line in one request (a configuration another line has joins that line).
+ */
+function ChangeOptions({ line, productId }: { line: CartViewLine; productId: number }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const name = line.name || t('cart.unknownProduct');
+  return (
+    <>
+      <button
+        ref={toggle}
+        type="button"
+        aria-expanded={open}
+        aria-label={t('cart.changeNamed', { name })}
+        onClick={() => setOpen((value) => !value)}
+        className="inline-flex min-h-11 items-center rounded-full px-3 text-sm font-semibold text-brand underline-offset-4 hover:bg-surface-muted hover:underline"
+      >
+        {t('cart.change')}
+      </button>
+      {open ? (
+        <ChangePanel
+          line={line}
+          productId={productId}
+          name={name}
+          onDone={() => {
+            setOpen(false);
+            toggle.current?.focus();
+          }}
+        />
+      ) : null}
+    </>
+  );
+}
+
+function ChangePanel({ line, productId, name, onDone }: { line: CartViewLine; productId: number; name: string; onDone: () => void }) {
+  const { t, i18n } = useTranslation();
+  const product = useProduct(String(productId));
+  const stores = useStores();
+  const change = useChangeCartItemOptions();
+  const storeNames = useMemo(() => new Map((stores.data ?? []).map((store) => [store.id, store.name])), [stores.data]);
+  const [picked, setPicked] = useState<ReturnType<typeof choiceOf> | null>(null);
+  const title = useRef<HTMLHeadingElement>(null);
+  useEffect(() => title.current?.focus(), []);
+  const panel = 'flex w-full basis-full flex-col gap-4 rounded-xl border border-line bg-surface-muted p-4';
+  if (product.isPending) return <div className={panel}><LoadingStatus label={t('states.loading')} /><Skeleton className="h-24" /></div>;
+  if (product.isError) return <div className={panel}><ErrorState error={product.error} onRetry={() => void product.refetch()} /></div>;
+  const item = product.data;
+  if (!hasOptions(item)) return null;
+  const choice = picked ?? choiceOf(item, line.variantId, line.variantId === null ? undefined : line.modifierIds);
+  const problems = choiceProblems(item, choice);
+  const options = optionsText(item.variants.find((variant) => variant.id === choice.variantId)?.name, chosenModifiers(item, choice).map(({ modifier }) => modifier.name));
+  const save = () => {
+    if (problems.length || choice.variantId === null) return;
+    const done = () => {
+      notify({ tone: 'success', text: t('cart.optionsChanged', { name, options }) });
+      onDone();
+    };
+    if (line.itemId === null) {
+      changeGuestOptions(line.guestKey ?? '', { variant_id: choice.variantId, modifier_ids: choice.modifierIds, options, price: unitPrice(item, choice) });
+      return done();
+    }
+    change.mutate(
+      { itemId: line.itemId, variant_id: choice.variantId, modifier_ids: choice.modifierIds },
+      { onSuccess: done, onError: (error) => notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] }) },
+    );
+  };
+  return (
+    <section className={panel} aria-labelledby={`change-${line.key}`}>
+      <h3 id={`change-${line.key}`} ref={title} tabIndex={-1} className="font-semibold text-ink outline-none">
+        {t('cart.changeTitle', { name })}
+      </h3>
+      <ProductOptionsForm product={item} choice={choice} onChange={setPicked} storeNames={storeNames} />
+      <div className="flex flex-wrap gap-3">
+        <Button pending={change.isPending} disabled={problems.length > 0} onClick={save}>
+          {t('cart.saveOptions')} · {formatPrice(unitPrice(item, choice), item.currency, i18n.language)}
+        </Button>
+        <Button variant="ghost" onClick={onDone}>
+          {t('cart.cancelChange')}
+        </Button>
+      </div>
+    </section>
   );
 }

@@ -128,7 +128,7 @@ function Checkout() {
     if (guest) {
       if (order.access_key) storeOrderKey(order.id, order.access_key);
       // The ordered lines leave the cart kept in this browser (the server empties a customer's).
-      for (const line of orderable) if (line.productId !== null) removeFromGuestCart(line.productId);
+      for (const line of orderable) if (line.guestKey !== null) removeFromGuestCart(line.guestKey);
     }
     if (order.pay_url && order.status === 'pending') {
       setLeaving(true);
@@ -149,7 +149,12 @@ function Checkout() {
     if (guestContact) {
       body.payment_method = payment;
       body.guest = guestContact;
-      body.items = orderable.flatMap((line) => (line.productId === null ? [] : [{ product_id: line.productId, quantity: line.quantity }]));
+      // Each line's configuration; a line without one takes the product's first variant and the defaults.
+      body.items = orderable.flatMap((line) =>
+        line.productId === null
+          ? []
+          : [line.variantId === null ? { product_id: line.productId, quantity: line.quantity } : { product_id: line.productId, quantity: line.quantity, variant_id: line.variantId, modifier_ids: line.modifierIds }],
+      );
     }
     place.mutate(
       { body, idempotencyKey: idempotencyKeyFor(body) },
@@ -291,6 +296,7 @@ function Checkout() {
               <li key={line.key} className="flex justify-between gap-3">
                 <span className="min-w-0 text-ink">
                   {line.name} × {line.quantity}
+                  {line.options ? <span className="block text-ink-muted">{line.options}</span> : null}
                 </span>
                 <span className="shrink-0 tabular-nums text-ink">{money(line.lineTotal ?? '0')}</span>
               </li>
@@ -388,8 +394,8 @@ function PlaceError({
           const line = cart.lines.find((candidate) => candidate.productId === item.product_id);
           if (!line) continue;
           if (line.itemId === null) {
-            if (item.available > 0) setGuestQuantity(item.product_id, item.available);
-            else removeFromGuestCart(item.product_id);
+            if (item.available > 0) setGuestQuantity(line.guestKey ?? '', item.available);
+            else removeFromGuestCart(line.guestKey ?? '');
           } else if (item.available > 0) await updateItem.mutateAsync({ itemId: line.itemId, quantity: item.available });
           else await removeItem.mutateAsync(line.itemId);
         }
@@ -426,6 +432,11 @@ function PlaceError({
     );
   }
   if (error.code === 'products_unavailable') return <Alert tone="error">{t('checkout.productsUnavailable')}</Alert>;
+  if (error.code === 'options_unavailable') {
+    // A chosen modifier is out at this store ("Oat"): another store, or change the line in the cart.
+    const names = (Array.isArray(error.data.modifiers) ? error.data.modifiers : []).map(String).join(', ');
+    return <Alert tone="error">{t('checkout.optionsUnavailable', { store: storeName, names })}</Alert>;
+  }
   if (isRetriable(error)) {
     return (
       <Alert tone="error">

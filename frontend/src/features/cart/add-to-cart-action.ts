@@ -13,17 +13,43 @@ import { MAX_QUANTITY, addToGuestCart } from './guest-cart';
 
 export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'>;
 
+/** What was chosen on the product page (issue 24); none: the product's first variant with the defaults. */
+export type ChosenOptions = {
+  variantId: number | null;
+  modifierIds: number[];
+  /** The options in words, kept with a guest's line ("Large · Oat, Extra shot"). */
+  text: string;
+  /** The unit price shown for the choice, kept with a guest's line (the server prices it again). */
+  unitPrice: string;
+};
+
+const named = (name: string, options: ChosenOptions | undefined) => (options?.text ? `${name} (${options.text})` : name);
+
 /**
  * Adds to the customer's cart (signed in) or to this browser's (guest) and says so at once.
  * Loaded on the first click of a card's button, so the catalog's first load does not carry it.
  */
-export async function addToCart(product: AddableProduct, quantity: number, { owner, queryClient, t }: { owner: CartOwner; queryClient: QueryClient; t: TFunction }): Promise<boolean> {
+export async function addToCart(
+  product: AddableProduct,
+  quantity: number,
+  { owner, queryClient, t, options }: { owner: CartOwner; queryClient: QueryClient; t: TFunction; options?: ChosenOptions | undefined },
+): Promise<boolean> {
   // What adding says (added, capped, the cart's limits) comes with the shop's texts.
   await loadTexts('shop').catch(() => undefined);
   const view = { label: t('cart.view'), to: paths.cart };
   if (owner === 'guest') {
     const outcome = addToGuestCart(
-      { product_id: product.id, name: product.name, slug: product.slug, price: product.price, currency: product.currency ?? '', image_url: product.images[0]?.url ?? null },
+      {
+        product_id: product.id,
+        variant_id: options?.variantId ?? null,
+        modifier_ids: options?.modifierIds ?? [],
+        options: options?.text ?? '',
+        name: product.name,
+        slug: product.slug,
+        price: options?.unitPrice ?? product.price,
+        currency: product.currency ?? '',
+        image_url: product.images[0]?.url ?? null,
+      },
       quantity,
     );
     if (outcome.full) {
@@ -32,15 +58,17 @@ export async function addToCart(product: AddableProduct, quantity: number, { own
     }
     notify({
       tone: outcome.capped ? 'info' : 'success',
-      text: outcome.capped ? t('cart.capped', { name: product.name, count: outcome.quantity }) : t('cart.added', { name: product.name, count: quantity }),
+      text: outcome.capped ? t('cart.capped', { name: named(product.name, options), count: outcome.quantity }) : t('cart.added', { name: named(product.name, options), count: quantity }),
       action: view,
     });
     return true;
   }
   try {
-    queryClient.setQueryData(CART_QUERY_KEY, await addCartItem({ product_id: product.id, quantity }));
+    queryClient.setQueryData(CART_QUERY_KEY, await addCartItem(
+        options?.variantId ? { product_id: product.id, quantity, variant_id: options.variantId, modifier_ids: options.modifierIds } : { product_id: product.id, quantity },
+      ));
     void queryClient.invalidateQueries({ queryKey: ['cart', 'availability'] });
-    notify({ tone: 'success', text: t('cart.added', { name: product.name, count: quantity }), action: view });
+    notify({ tone: 'success', text: t('cart.added', { name: named(product.name, options), count: quantity }), action: view });
     return true;
   } catch (error) {
     const problem = toApiError(error);

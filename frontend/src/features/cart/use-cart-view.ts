@@ -1,20 +1,37 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CartAvailability } from '@/lib/api-types';
+import type { CartAvailability, CartLine } from '@/lib/api-types';
 import { fromCents, toCents } from '@/lib/money';
 import { useCartAvailability } from './api/get-cart-availability';
 import { CART_QUERY_KEY, useCart } from './api/get-cart';
 import { useGuestCartAvailability } from './api/get-guest-cart-availability';
 import { useGuestCartProducts } from './api/get-guest-cart-products';
 import { useCartOwner } from './cart-owner';
-import { useGuestCart } from './guest-cart';
+import { guestLineKey, useGuestCart } from './guest-cart';
+import { optionsText } from './guest-cart-options';
+
+// The cart line's options (helper "cart"'s CartItemRead of issue 24), read where the generated types have them.
+type LineOptions = {
+  variant_id?: number | null;
+  variant?: { id: number; sku: string; name: string; price: string } | null;
+  modifier_ids?: number[];
+  modifiers?: { id: number; group: string; name: string; price_delta: string }[];
+};
+const optionsOf = (line: CartLine) => line as CartLine & LineOptions;
 
 export type CartViewLine = {
   key: string;
   /** The server's line id (signed in); null for a line kept in this browser. */
   itemId: number | null;
+  /** The line's key in this browser's cart (guestLineKey); null for a server line. */
+  guestKey: string | null;
   productId: number | null;
+  /** The configuration (issue 24): null variant = the product's first. */
+  variantId: number | null;
+  modifierIds: number[];
+  /** The options in words ("Large · Oat, Extra shot"), "" for a product without any. */
+  options: string;
   name: string;
   slug: string | null;
   imageUrl: string | null;
@@ -22,7 +39,7 @@ export type CartViewLine = {
   lineTotal: string | null;
   quantity: number;
   available: boolean;
-  reason: 'inactive' | 'deleted' | null;
+  reason: 'inactive' | 'deleted' | 'option_unavailable' | null;
 };
 
 export type CartView = {
@@ -74,7 +91,11 @@ export function useCartView(): CartView | null {
         lines: (data?.items ?? []).map((line) => ({
           key: `item-${line.id}`,
           itemId: line.id,
+          guestKey: null,
           productId: line.product_id,
+          variantId: optionsOf(line).variant_id ?? null,
+          modifierIds: optionsOf(line).modifier_ids ?? [],
+          options: optionsText(optionsOf(line).variant?.name, (optionsOf(line).modifiers ?? []).map((modifier) => modifier.name)),
           name: line.product?.name ?? '',
           slug: line.product?.slug ?? null,
           imageUrl: line.product?.image_url ?? null,
@@ -102,11 +123,19 @@ export function useCartView(): CartView | null {
       const product = current.get(line.product_id);
       // Until the current prices are in, the line shows what the customer saw when adding it.
       const available = !known || Boolean(product);
-      const unitPrice = product?.price ?? (known ? null : line.price);
+      // A list's price is the lowest variant's: a configured line keeps the price it was added at
+      // (the server prices it again at checkout and in the cart after sign-in).
+      const configured = line.variant_id !== null || line.modifier_ids.length > 0;
+      const unitPrice = configured ? (available ? line.price : null) : (product?.price ?? (known ? null : line.price));
+      const key = guestLineKey(line);
       return {
-        key: `product-${line.product_id}`,
+        key: `guest-${key}`,
         itemId: null,
+        guestKey: key,
         productId: line.product_id,
+        variantId: line.variant_id,
+        modifierIds: line.modifier_ids,
+        options: line.options,
         name: product?.name ?? line.name,
         slug: product?.slug ?? line.slug,
         imageUrl: product?.images[0]?.url ?? line.image_url,

@@ -4,7 +4,8 @@ import type { ApiBody, CartMergeResult } from '@/lib/api-types';
 import { clearGuestCart, readGuestCart, type GuestLine } from '../guest-cart';
 import { CART_QUERY_KEY } from './get-cart';
 
-export type MergeCartInput = ApiBody<'/api/v1/cart/merge', 'post'>;
+// The options (issue 24) are the cart helper's contract; the `&` goes once the generated types carry them.
+export type MergeCartInput = { items: (ApiBody<'/api/v1/cart/merge', 'post'>['items'][number] & { variant_id?: number; modifier_ids?: number[] })[] };
 
 export async function mergeCart(input: MergeCartInput): Promise<CartMergeResult> {
   const { data } = await api.post<CartMergeResult>('/cart/merge', input);
@@ -24,7 +25,10 @@ export function mergeGuestCart(queryClient: QueryClient): Promise<MergeOutcome> 
   const run = async (): Promise<MergeOutcome> => {
     const lines = readGuestCart();
     if (!lines.length) return null;
-    const result = await mergeCart({ items: lines.map(({ product_id, quantity }) => ({ product_id, quantity })) });
+    // Each line's configuration goes along (a line without a variant: the product's first, with the defaults).
+    const result = await mergeCart({
+      items: lines.map(({ product_id, quantity, variant_id, modifier_ids }) => (variant_id === null ? { product_id, quantity } : { product_id, quantity, variant_id, modifier_ids })),
+    });
     clearGuestCart();
     // A read of the cart sent before the merge (the header's badge, the page) must not land
     // after this answer and show the cart as it was: it is cancelled, the merged cart is kept.

@@ -52,3 +52,23 @@ export function useUpdateCartItem() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['cart', 'availability'] }),
   });
 }
+
+// The options (issue 24) are the cart helper's contract (PATCH /cart/items/{id} with variant_id and modifier_ids).
+export type ChangeCartItemOptionsInput = { itemId: number; variant_id: number; modifier_ids: number[] };
+
+/** Changes a line's options in one request; a configuration another line has joins that line (the server merges). */
+export async function changeCartItemOptions({ itemId, ...options }: ChangeCartItemOptionsInput): Promise<Cart> {
+  const { data } = await api.patch<Cart>(`/cart/items/${itemId}`, options);
+  return data;
+}
+
+export function useChangeCartItemOptions() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationKey: ['cart', 'change'],
+    scope: { id: 'cart' },
+    mutationFn: changeCartItemOptions,
+    onSuccess: (cart) => queryClient.setQueryData(CART_QUERY_KEY, cart),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ['cart', 'availability'] }),
+  });
+}

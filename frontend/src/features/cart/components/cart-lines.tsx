@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ProductPlaceholder } from '@/components/product-placeholder';
@@ -12,10 +13,12 @@ type CartLinesProps = {
   currency: string;
   onQuantity: (line: CartViewLine, quantity: number) => void;
   onRemove: (line: CartViewLine) => void;
+  /** A line's "Change" of its options (the cart page's), shown under its options. */
+  change?: (line: CartViewLine) => ReactNode;
 };
 
 /** The cart's lines: picture, name, price, quantity, line total; a line that cannot be ordered says why. */
-export function CartLines({ lines, currency, onQuantity, onRemove }: CartLinesProps) {
+export function CartLines({ lines, currency, onQuantity, onRemove, change }: CartLinesProps) {
   const { t, i18n } = useTranslation();
   const money = (amount: string) => formatPrice(amount, currency, i18n.language);
   return (
@@ -40,6 +43,7 @@ export function CartLines({ lines, currency, onQuantity, onRemove }: CartLinesPr
                   line.name || t('cart.unknownProduct')
                 )}
               </h2>
+              {line.options ? <p className="text-sm font-medium text-ink">{line.options}</p> : null}
               {line.available && line.unitPrice !== null ? (
                 <p className="text-sm text-ink-muted">{t('cart.each', { price: money(line.unitPrice) })}</p>
               ) : (
@@ -51,6 +55,7 @@ export function CartLines({ lines, currency, onQuantity, onRemove }: CartLinesPr
                 ) : (
                   <p className="text-sm text-ink-muted">{t('cart.quantityShort', { count: line.quantity })}</p>
                 )}
+                {change?.(line)}
                 <button
                   type="button"
                   onClick={() => onRemove(line)}

@@ -6,7 +6,8 @@ import type { Product } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
 import { ProductCover } from './product-cover';
 
-type CardProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & { quantity?: number };
+// `price_varies`: its variants' prices differ, `price` is the lowest ("from €3.20").
+type CardProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & { quantity?: number; price_varies?: boolean };
 
 /** A product in a grid; `action` (e.g. "Add to cart") sits below the price, above the card's link. */
 export function ProductCard({ product, eager = false, action }: { product: CardProduct; eager?: boolean; action?: ReactNode }) {
@@ -20,7 +21,9 @@ export function ProductCard({ product, eager = false, action }: { product: CardP
             {product.name}
           </Link>
         </h3>
-        <p className="mt-auto font-semibold text-ink">{formatPrice(product.price, product.currency, i18n.language)}</p>
+        <p className="mt-auto font-semibold text-ink">
+          {product.price_varies ? t('catalog.fromPrice', { price: formatPrice(product.price, product.currency, i18n.language) }) : formatPrice(product.price, product.currency, i18n.language)}
+        </p>
         {product.quantity !== undefined ? (
           <p className="text-sm text-ink-muted">{t('catalog.inStockHere', { count: product.quantity })}</p>
         ) : null}

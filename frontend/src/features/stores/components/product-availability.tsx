@@ -8,8 +8,20 @@ import { useProductAvailability } from '../api/get-product-availability';
 import { useStores } from '../api/get-stores';
 import { OpenStatus } from './open-status';
 
-/** Stock of one product at every store, with each store's open-now state. */
-export function ProductAvailability({ productId }: { productId: number }) {
+/**
+ * Stock of one product at every store, with each store's open-now state; with `variantId`, the
+ * stock of that variant; `outAt` names the
+ * chosen options a store is out of ("Oat is out here").
+ */
+export function ProductAvailability({
+  productId,
+  variantId = null,
+  outAt,
+}: {
+  productId: number;
+  variantId?: number | null;
+  outAt?: (storeId: number) => string[];
+}) {
   const { t } = useTranslation();
   const availability = useProductAvailability(productId);
   const stores = useStores();
@@ -43,6 +55,8 @@ export function ProductAvailability({ productId }: { productId: number }) {
     <ul aria-label={t('product.availability')} className="flex flex-col divide-y divide-line rounded-2xl border border-line bg-surface">
       {rows.map((row) => {
         const store = byId.get(row.store_id)!;
+        const quantity = variantId === null ? row.quantity : (row.variants.find((entry) => entry.variant_id === variantId)?.quantity ?? 0);
+        const out = outAt?.(row.store_id) ?? [];
         return (
           <li key={row.store_id} className="flex flex-col gap-1.5 px-4 py-3 sm:flex-row sm:items-center sm:justify-between">
             <div className="flex flex-col gap-1">
@@ -51,9 +65,12 @@ export function ProductAvailability({ productId }: { productId: number }) {
               </Link>
               <OpenStatus store={store} compact />
             </div>
-            <p className={`text-sm font-semibold ${row.quantity > 0 ? 'text-success' : 'text-ink-muted'}`}>
-              {row.quantity > 0 ? t('product.inStock', { count: row.quantity }) : t('product.outOfStock')}
-            </p>
+            <div className="flex flex-col gap-0.5 sm:items-end">
+              <p className={`text-sm font-semibold ${quantity > 0 ? 'text-success' : 'text-ink-muted'}`}>
+                {quantity > 0 ? t('product.inStock', { count: quantity }) : t('product.outOfStock')}
+              </p>
+              {out.length ? <p className="text-sm font-semibold text-danger">{t('product.optionsOutHere', { names: out.join(', '), count: out.length })}</p> : null}
+            </div>
           </li>
         );
       })}
