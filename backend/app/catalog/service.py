@@ -13,7 +13,10 @@ from app.catalog import images, repository
 from app.catalog.configurations import Choice as Choice
 from app.catalog.configurations import Configured as Configured
 from app.catalog.configurations import Options as Options
+from app.catalog.configurations import check_line as check_line
+from app.catalog.configurations import chosen_modifiers as chosen_modifiers
 from app.catalog.configurations import configure as configure
+from app.catalog.configurations import out_by_store as out_by_store
 from app.catalog.configurations import products_for_order as products_for_order
 from app.catalog.counts import counts
 from app.catalog.errors import (
@@ -26,6 +29,8 @@ from app.catalog.errors import (
     ImageNotFound,
     ProductNotFound,
 )
+from app.catalog.repository import name_column as name_column
+from app.catalog.repository import options_columns as options_columns
 from app.catalog.schemas import (
     CategoryBrief,
     CategoryCreate,
@@ -372,6 +377,15 @@ async def remove_image_files(filenames: list[str]) -> None:
     """Delete images' files from the media folder, once their rows are gone for good."""
     for filename in filenames:
         await run_in_threadpool(images.remove, filename)
+
+
+async def product_options(
+    session: AsyncSession, product_ids: list[int], language: str, *, keep: bool = False
+) -> dict[int, tuple[str, bool, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Of these products, those that exist, as (name, is_active, active variants, modifier
+    groups) in `language`, to check and price configurations by (check_line, configure): one
+    statement. `keep`: they cannot be deleted until the commit."""
+    return await repository.product_options(session, product_ids, language, keep=keep)
 
 
 async def unorderable(
