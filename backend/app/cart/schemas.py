@@ -1,13 +1,7 @@
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    model_serializer,
-    model_validator,
-)
+from pydantic import ConfigDict, Field, model_validator
 
 from app.core.config import settings
 from app.core.schemas import InputSchema, Schema
@@ -134,29 +128,29 @@ class CartMerge(InputSchema):
 
 
 class _SentOptions(Schema):
-    """A guest line's `variant_id` and `modifier_ids`, in the answer only when the guest line
-    sent options (a cart of single-variant products merges as it always did)."""
+    """A guest line's `variant_id` and `modifier_ids` are in the answer only when the guest
+    line sent options (a cart of single-variant products merges as it always did)."""
 
     model_config = ConfigDict(
         from_attributes=True, json_schema_serialization_defaults_required=False
     )
 
-    @model_serializer(mode="wrap")
-    def _options_when_sent(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        for key in ("variant_id", "modifier_ids"):
-            if data.get(key) is None:
-                data.pop(key, None)
-        return data
+
+def _unset(value: object) -> bool:
+    return value is None
 
 
 class CappedLine(_SentOptions):
     product_id: int
     variant_id: int | None = Field(
-        None, description="The line's variant (when the guest line sent options)"
+        None,
+        exclude_if=_unset,
+        description="The line's variant (when the guest line sent options)",
     )
     modifier_ids: list[int] | None = Field(
-        None, description="The line's modifiers, sorted (when the guest line sent options)"
+        None,
+        exclude_if=_unset,
+        description="The line's modifiers, sorted (when the guest line sent options)",
     )
     requested: int = Field(description="Units the two carts held together")
     quantity: int = Field(description="Units the line holds now: the most a line may hold")
@@ -164,9 +158,11 @@ class CappedLine(_SentOptions):
 
 class DroppedLine(_SentOptions):
     product_id: int
-    variant_id: int | None = Field(None, description="As the guest line sent it (if it did)")
+    variant_id: int | None = Field(
+        None, exclude_if=_unset, description="As the guest line sent it (if it did)"
+    )
     modifier_ids: list[int] | None = Field(
-        None, description="As the guest line sent them, sorted (if it did)"
+        None, exclude_if=_unset, description="As the guest line sent them, sorted (if it did)"
     )
     quantity: int
     reason: DroppedReason = Field(

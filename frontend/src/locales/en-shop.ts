@@ -11,6 +11,7 @@ export const enShop = {
     unavailable: {
       inactive: 'Not for sale at the moment',
       deleted: 'No longer in our range',
+      option_unavailable: 'These options are no longer offered: choose again',
     },
     unknownProduct: 'A product no longer in our range',
     quantityOf: 'Quantity of {{name}}',

@@ -13,6 +13,7 @@ export const ruShop: ShopTranslation = {
     unavailable: {
       inactive: 'Сейчас не продаётся',
       deleted: 'Больше нет в ассортименте',
+      option_unavailable: 'Этих вариантов больше нет: выберите заново',
     },
     unknownProduct: 'Товар, которого больше нет в ассортименте',
     quantityOf: 'Количество: {{name}}',

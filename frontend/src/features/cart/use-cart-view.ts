@@ -22,7 +22,7 @@ export type CartViewLine = {
   lineTotal: string | null;
   quantity: number;
   available: boolean;
-  reason: 'inactive' | 'deleted' | null;
+  reason: 'inactive' | 'deleted' | 'option_unavailable' | null;
 };
 
 export type CartView = {
