@@ -181,10 +181,13 @@ async def clear(session: AsyncSession, user_id: int) -> None:
 
 
 async def remove_products(session: AsyncSession, user_id: int, product_ids: list[int]) -> None:
-    """Drop the lines of these products (the ones just ordered) from the user's cart."""
+    """Drop the lines of these products (the ones just ordered) from the user's cart; a line
+    whose variant was deleted (not ordered) stays, flagged."""
     await session.execute(
         delete(CartItem).where(
-            CartItem.cart_id == _cart_of(user_id), CartItem.product_id.in_(product_ids)
+            CartItem.cart_id == _cart_of(user_id),
+            CartItem.product_id.in_(product_ids),
+            CartItem.variant_id.is_not(None),
         )
     )
 

@@ -11,7 +11,7 @@ from sqlalchemy import delete, update
 from app.core.db import SessionFactory
 from app.models import Modifier, ProductVariant
 from app.orders import repository as orders_repository
-from tests.catalog.test_variants import configurable_flat_white, variant_stock
+from tests.catalog.test_variants import add_variant, configurable_flat_white, variant_stock
 from tests.factories import create_store, user_headers
 
 
@@ -425,6 +425,10 @@ async def test_the_cart_checkout_orders_each_line_as_configured(client):
         modifier_ids=[ids["oat"], ids["shot"]],
     )
     await add(client, headers, product.id, 1)
+    small = await add_variant(product.id, "FW-S", "Small", "2.90", 2)
+    await add(client, headers, product.id, 3, variant_id=small)
+    async with SessionFactory() as session, session.begin():
+        await session.execute(delete(ProductVariant).where(ProductVariant.id == small))
 
     response = await client.post("/api/v1/orders", json={"store_id": store.id}, headers=headers)
 
@@ -446,4 +450,34 @@ async def test_the_cart_checkout_orders_each_line_as_configured(client):
     assert body["total"] == "13.40"
     assert await variant_stock(store.id, ids["large"]) == 8
     assert await variant_stock(store.id, ids["regular"]) == 9
-    assert (await cart(client, headers))["items"] == []
+    # The small size's line (deleted since) was not ordered: it stays, flagged.
+    left = (await cart(client, headers))["items"]
+    assert [(i["variant_id"], i["quantity"], i["unavailable_reason"]) for i in left] == [
+        (None, 3, "option_unavailable")
+    ]
+
+
+async def test_the_cart_reads_its_lines_and_their_options_in_the_same_statements_however_many(
+    client, count_statements
+):
+    product, ids = await configurable_flat_white()
+    _, headers = await user_headers(client)
+    counts: dict[tuple[int, str], int] = {}
+    configurations = [
+        {"variant_id": ids["large"], "modifier_ids": [ids["oat"], ids["shot"]]},
+        {"variant_id": ids["large"]},
+        {"variant_id": ids["regular"], "modifier_ids": [ids["oat"]]},
+        {"variant_id": ids["regular"], "modifier_ids": [ids["dairy"], ids["shot"]]},
+    ]
+    for size in (1, 4):
+        for options in configurations[len(counts) // 2 : size]:
+            await add(client, headers, product.id, 1, **options)
+        for language in ("en", "ru"):
+            with count_statements() as statements:
+                body = await cart(client, headers, lang=language)
+            counts[(size, language)] = len(statements)
+            assert len(body["items"]) == size
+
+    assert len(set(counts.values())) == 1, counts
+    # the caller, then the lines with their products, names and options, then the images
+    assert counts[(4, "ru")] <= 3, counts
