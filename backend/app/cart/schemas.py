@@ -1,5 +1,5 @@
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -95,20 +95,43 @@ class CartItemAdd(InputSchema):
     quantity: Quantity = 1
 
 
+def _not_null(schema: dict[str, Any]) -> None:
+    """A field that may be left out but not sent as null (`{"variant_id": null}` changes
+    nothing: the schema refuses it, as the API does)."""
+    kinds = [kind for kind in schema.pop("anyOf", []) if kind.get("type") != "null"]
+    if len(kinds) == 1:
+        schema.update(kinds[0])
+    elif kinds:
+        schema["anyOf"] = kinds
+    schema.pop("default", None)
+
+
 class CartItemUpdate(InputSchema):
     """A line's quantity and/or options, at least one. Options not sent stay as they are."""
 
-    quantity: Quantity | None = None
-    variant_id: Id | None = Field(None, description="The line's new variant (of its product)")
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
+
+    quantity: Quantity | None = Field(None, json_schema_extra=_not_null)
+    variant_id: Id | None = Field(
+        None,
+        description="The line's new variant (of its product)",
+        json_schema_extra=_not_null,
+    )
     modifier_ids: ModifierIds | None = Field(
-        None, description="The line's new set of modifiers (replaces the old set)"
+        None,
+        description="The line's new set of modifiers (replaces the old set)",
+        json_schema_extra=_not_null,
     )
 
-    @model_validator(mode="after")
-    def _something(self) -> "CartItemUpdate":
-        if self.quantity is None and self.variant_id is None and self.modifier_ids is None:
-            raise ValueError("send `quantity`, `variant_id` or `modifier_ids`")
-        return self
+    @model_validator(mode="before")
+    @classmethod
+    def _something(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            if not data:
+                raise ValueError("send `quantity`, `variant_id` or `modifier_ids`")
+            if nulls := sorted(str(key) for key, value in data.items() if value is None):
+                raise ValueError(f"leave out what does not change instead of null: {nulls}")
+        return data
 
 
 class CartMergeLine(InputSchema):

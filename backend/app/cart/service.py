@@ -114,8 +114,16 @@ async def _configured(
         raise ProductNotFound
     name, _, variants, groups = options
     return catalog_service.configure(
-        {choice.product_id: (variants, groups)}, [choice], None, {choice.product_id: name}
+        {choice.product_id: (variants, groups)},
+        [choice],
+        None,
+        {choice.product_id: name},
+        loc=_in_body,
     )[0]
+
+
+def _in_body(_: int) -> list[str | int]:
+    return ["body"]
 
 
 async def add_item(

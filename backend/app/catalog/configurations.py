@@ -1,7 +1,7 @@
 """A line's configuration (issue 24): the variant and modifiers chosen for a product,
 checked against the catalog and priced by the server, never by the client."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -120,14 +120,24 @@ async def products_for_order(
     )
 
 
+def _in_items(index: int) -> list[str | int]:
+    return ["body", "items", index]
+
+
 def configure(
-    options: Options, choices: Sequence[Choice], store_id: int | None, names: dict[int, str]
+    options: Options,
+    choices: Sequence[Choice],
+    store_id: int | None,
+    names: dict[int, str],
+    *,
+    loc: Callable[[int], list[str | int]] = _in_items,
 ) -> list[Configured]:
     """Each choice checked and priced from the catalog of now (`options`, read by
     products_for_order in the checkout's transaction), in order (`names`: the products'
     names for the problems). 422 `invalid_options` listing every line's problems; else 409
     `options_unavailable` naming the modifiers out at the store (never for `store_id` None:
-    the cart takes a line whatever the stores have)."""
+    the cart takes a line whatever the stores have). The 422 also lists each problem in
+    `errors` as a validation problem does, where `loc(index)` of the line's choice says."""
     configured: list[Configured] = []
     invalid: list[dict[str, Any]] = []
     out: list[str] = []
@@ -143,7 +153,13 @@ def configure(
             configured.append(line)
     if invalid:
         raise InvalidOptions(
-            "; ".join(p for line in invalid for p in line["problems"]) + ".", lines=invalid
+            "; ".join(p for line in invalid for p in line["problems"]) + ".",
+            lines=invalid,
+            errors=[
+                {"loc": loc(line["index"]), "msg": problem, "type": "invalid_options"}
+                for line in invalid
+                for problem in line["problems"]
+            ],
         )
     if out:
         raise OptionsUnavailable(f"Not available at this store: {', '.join(out)}.", modifiers=out)

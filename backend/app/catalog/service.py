@@ -145,14 +145,6 @@ async def translate_products(session: AsyncSession, items: list[Any], language: 
     ]
 
 
-async def product_names(
-    session: AsyncSession, product_ids: list[int], language: str
-) -> dict[int, str]:
-    """The names in `language` of those of these products translated into it."""
-    texts = await repository.products_in(session, product_ids, language)
-    return {product_id: text.name for product_id, text in texts.items()}
-
-
 def _product_texts(item: ProductRead, text: ProductTranslation) -> dict[str, Any]:
     return {
         "name": text.name,

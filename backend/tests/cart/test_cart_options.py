@@ -109,6 +109,10 @@ async def test_choices_that_do_not_fit_and_a_price_sent_are_refused_and_change_n
     assert both_milks.json()["lines"] == [
         {"index": 0, "product_id": product.id, "problems": ["Flat white: choose at most 1 of Milk"]}
     ]
+    # Also as a validation problem's `errors`, like every 422.
+    assert both_milks.json()["errors"] == [
+        {"loc": ["body"], "msg": "Flat white: choose at most 1 of Milk", "type": "invalid_options"}
+    ]
     tampered = await client.post(
         "/api/v1/cart/items",
         json={"product_id": product.id, "variant_id": ids["large"], "unit_price": "0.01"},

@@ -1522,17 +1522,18 @@ export interface components {
          */
         CartItemUpdate: {
             /** Quantity */
-            quantity?: number | null;
+            quantity?: number;
             /**
              * Variant Id
+             * Format: int64
              * @description The line's new variant (of its product)
              */
-            variant_id?: number | null;
+            variant_id?: number;
             /**
              * Modifier Ids
              * @description The line's new set of modifiers (replaces the old set)
              */
-            modifier_ids?: number[] | null;
+            modifier_ids?: number[];
         };
         /** CartLineQuantity */
         CartLineQuantity: {
