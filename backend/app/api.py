@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.auth.router import router as auth_router
 from app.cart.router import router as cart_router
+from app.catalog.options_router import router as options_router
 from app.catalog.router import router as catalog_router
 from app.health.router import router as health_router
 from app.info.router import router as info_router
@@ -22,6 +23,7 @@ for router in (
     users_router,
     users_admin_router,
     catalog_router,
+    options_router,
     stores_router,
     info_router,
     cart_router,

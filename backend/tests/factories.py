@@ -98,6 +98,11 @@ async def create_store(
         )
 
 
-async def set_stock(store_id: int, product_id: int, quantity: int) -> None:
+async def set_stock(
+    store_id: int, product_id: int, quantity: int, variant_id: int | None = None
+) -> None:
+    """`variant_id` may be left out for a product with one active variant (as in the API)."""
     async with SessionFactory() as session, session.begin():
-        await stores_service.set_stock(session, store_id, product_id, quantity)
+        await stores_service.set_stock(
+            session, store_id, product_id, quantity, variant_id=variant_id
+        )

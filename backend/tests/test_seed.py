@@ -18,9 +18,11 @@ from app.models import (
     Account,
     Category,
     CategoryTranslation,
+    Modifier,
     Product,
     ProductImage,
     ProductTranslation,
+    ProductVariant,
     Stock,
     Store,
     Transaction,
@@ -69,8 +71,8 @@ def _replace_once(text: str, old: str, new: str) -> str:
 # Each: a change to the data file, and what the refusal says (the row, then the reason).
 BAD_ROWS = {
     "a price below zero": (
-        'slug = "flat-white"\nname = "Flat White"\nprice = "3.60"',
-        'slug = "flat-white"\nname = "Flat White"\nprice = "-3.60"',
+        'slug = "flat-white"\nname = "Flat White"\nprice = "3.20"',
+        'slug = "flat-white"\nname = "Flat White"\nprice = "-3.20"',
         "products[54] 'flat-white': price: Money is a decimal string",
     ),
     "a field the API does not know": (
@@ -119,6 +121,41 @@ BAD_ROWS = {
         'password = "short"',
         "users[0] 'customer@example.com': password: String should have at least 8 characters",
     ),
+    "a variant with a default variant's SKU": (
+        'sku = "FW-L"',
+        'sku = "P12"',
+        "products[54] 'flat-white': variants[2]: sku 'P12' is reserved (P<digits>)",
+    ),
+    "a product dearer than its cheapest variant": (
+        'name = "Cappuccino"\nprice = "3.00"',
+        'name = "Cappuccino"\nprice = "3.40"',
+        "products[55] 'cappuccino': price: a product with variants costs its lowest variant's",
+    ),
+    "a group the file does not have": (
+        'modifier_groups = ["Extras"]',
+        'modifier_groups = ["Syrups"]',
+        "products[56] 'oat-milk-latte': modifier_groups ['Syrups']: names of modifier groups",
+    ),
+    "a default that is not one of the group's": (
+        'default = "Dairy"',
+        'default = "Cream"',
+        "modifier_groups[0] 'Milk': default 'Cream' is not one of ['Dairy', 'Oat', 'Soy']",
+    ),
+    "oat milk out at a store not in the file": (
+        'out_at = ["Brooklyn Books & Coffee"]',
+        'out_at = ["Dock Street"]',
+        "modifier_groups 'Milk': 'Oat': out_at 'Dock Street' is not a store of the file",
+    ),
+    "stock of a size the product does not have": (
+        "FW-S = 60, FW-M = 80, FW-L = 60",
+        "FW-S = 60, FW-M = 80, FW-XL = 60",
+        "stock['Clerkenwell Coffee Bar'].flat-white.FW-XL: not a variant of flat-white",
+    ),
+    "one quantity for a product in sizes": (
+        "cappuccino = { CAP-S = 60, CAP-M = 80, CAP-L = 60 }",
+        "cappuccino = 200",
+        "stock['Clerkenwell Coffee Bar'].cappuccino: a table of its variants' SKUs = quantity",
+    ),
     "a demo admin": (
         'role = "support"',
         'role = "admin"',
@@ -142,7 +179,11 @@ def test_a_refused_row_is_named_with_its_reason(case):
 
 async def test_the_seed_command_refuses_a_bad_file_and_writes_nothing(db, tmp_path):
     bad = tmp_path / "demo_data.toml"
-    bad.write_text(_replace_once(DATA_FILE.read_text(), 'price = "3.60"', 'price = "3.605"'))
+    bad.write_text(
+        _replace_once(
+            DATA_FILE.read_text(), 'name = "Flat White"\nprice = "3.20"', 'price = "3.205"'
+        )
+    )
     done = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "dev.seed", "--file", str(bad)],
@@ -184,7 +225,7 @@ async def test_seed_loads_users_and_catalog(db):
     assert 2 <= sum(not p.is_active for p in products) <= 3
     by_slug = {p.slug: p for p in products}
     flat_white = by_slug["flat-white"]
-    assert flat_white.price == Decimal("3.60")
+    assert flat_white.price == Decimal("3.20")  # its smallest size: "from €3.20"
     assert by_slug["ethiopia-yirgacheffe-kochere"].attributes["roast"] == "light"
     assert by_slug["salt-and-cinder"].attributes["author"] == "Owen Castellane"
 
@@ -291,12 +332,12 @@ async def test_seeding_again_changes_no_counts_and_resets_stock(db):
 
     # Somebody sells some stock and deletes a stock row in the meantime.
     row = await db.scalar(select(Stock).where(Stock.quantity > 1).limit(1))
-    key, quantity = (row.store_id, row.product_id), row.quantity
+    key, quantity = (row.store_id, row.variant_id), row.quantity
     await db.execute(
-        update(Stock).where(Stock.store_id == key[0], Stock.product_id == key[1]).values(quantity=1)
+        update(Stock).where(Stock.store_id == key[0], Stock.variant_id == key[1]).values(quantity=1)
     )
     other = await db.scalar(select(Stock).where(Stock.store_id != key[0]).limit(1))
-    other_key, other_quantity = (other.store_id, other.product_id), other.quantity
+    other_key, other_quantity = (other.store_id, other.variant_id), other.quantity
     await db.delete(other)
     await db.commit()
 
@@ -314,7 +355,7 @@ async def test_seeding_again_changes_no_counts_and_resets_stock(db):
 
 async def test_seed_adds_only_what_is_missing(db):
     await seed()
-    product = await db.scalar(select(Product).where(Product.slug == "flat-white"))
+    product = await db.scalar(select(Product).where(Product.slug == "filter-coffee-of-the-day"))
     product.price = Decimal("3.90")  # an admin's edit survives a reload
     gone = await db.scalar(select(Product).where(Product.slug == "chai-latte"))
     await db.delete(gone)  # its stock rows go with it (ON DELETE CASCADE)
@@ -324,9 +365,9 @@ async def test_seed_adds_only_what_is_missing(db):
     stocked_in = sum("chai-latte" in quantities for quantities in demo_data().stock.values())
     assert result.products_added == 1 and result.stock_changed == stocked_in > 0
     db.expire_all()
-    assert (await db.scalar(select(Product.price).where(Product.slug == "flat-white"))) == Decimal(
-        "3.90"
-    )
+    assert (
+        await db.scalar(select(Product.price).where(Product.slug == "filter-coffee-of-the-day"))
+    ) == Decimal("3.90")
     assert await db.scalar(select(Product.id).where(Product.slug == "chai-latte"))
     assert await db.scalar(select(func.count()).select_from(Product)) == len(demo_data().products)
 
@@ -361,11 +402,17 @@ async def test_seeding_twice_adds_and_changes_nothing(db):
             ).all(),
             "stock": (
                 await db.execute(
-                    select(Stock.store_id, Stock.product_id, Stock.updated_at).order_by(
-                        Stock.store_id, Stock.product_id
+                    select(Stock.store_id, Stock.variant_id, Stock.updated_at).order_by(
+                        Stock.store_id, Stock.variant_id
                     )
                 )
             ).all(),
+            "variants": (
+                await db.execute(
+                    select(ProductVariant.id, ProductVariant.updated_at).order_by(ProductVariant.id)
+                )
+            ).all(),
+            "modifiers": (await db.execute(select(Modifier.id).order_by(Modifier.id))).all(),
             "accounts": (
                 await db.execute(select(Account.id, Account.balance).order_by(Account.id))
             ).all(),
@@ -383,7 +430,8 @@ async def test_seeding_twice_adds_and_changes_nothing(db):
     second = await seed()
     assert await snapshot() == before
     assert second.categories_added == second.products_added == second.stores_added == 0
-    assert second.translations_added == 0
+    assert second.translations_added == second.variants_added == 0
+    assert second.modifier_groups_added == 0
     assert second.stock_changed == 0 and first.stock_changed == first.stock_rows
 
 
@@ -471,3 +519,88 @@ async def test_seeding_again_adds_the_translations_a_demo_row_lacks_and_keeps_an
     assert flat.json()["name"] == "Флэт уайт от бариста"
     found = await client.get("/api/v1/products", params={"q": "кофе зерна", "lang": "ru"})
     assert "Кения Ньери AA" in [p["name"] for p in found.json()["items"]]
+
+
+async def test_the_flat_white_comes_in_sizes_with_milk_and_extras_and_a_book_in_two_formats(
+    client, db
+):
+    result = await seed()
+    assert result is not None and result.modifier_groups_added == 2
+    stores = dict((await db.execute(select(Store.name, Store.id))).all())
+    brooklyn, london = stores["Brooklyn Books & Coffee"], stores["Clerkenwell Coffee Bar"]
+
+    flat = (await client.get("/api/v1/products/flat-white")).json()
+    assert flat["price"] == "3.20"  # "from €3.20"
+    assert [(v["sku"], v["name"], v["price"]) for v in flat["variants"]] == [
+        ("FW-S", "Small", "3.20"),
+        ("FW-M", "Medium", "3.60"),
+        ("FW-L", "Large", "4.10"),
+    ]
+    milk, extras = flat["modifier_groups"]
+    assert (milk["name"], milk["kind"], milk["required"]) == ("Milk", "single", True)
+    assert [(m["name"], m["price_delta"]) for m in milk["modifiers"]] == [
+        ("Dairy", "0.00"),
+        ("Oat", "0.40"),
+        ("Soy", "0.40"),
+    ]
+    assert milk["default_modifier_id"] == milk["modifiers"][0]["id"]
+    # Oat milk is out at Brooklyn, nowhere else.
+    assert [m["unavailable_store_ids"] for m in milk["modifiers"]] == [[], [brooklyn], []]
+    assert (extras["name"], extras["kind"], extras["max_choices"]) == ("Extras", "multiple", 3)
+    assert [(m["name"], m["price_delta"]) for m in extras["modifiers"]] == [
+        ("Extra shot", "0.60"),
+        ("Vanilla syrup", "0.50"),
+    ]
+
+    russian = (await client.get("/api/v1/products/flat-white", params={"lang": "ru"})).json()
+    assert [v["name"] for v in russian["variants"]] == ["Маленький", "Средний", "Большой"]
+    assert [g["name"] for g in russian["modifier_groups"]] == ["Молоко", "Добавки"]
+    assert [m["name"] for m in russian["modifier_groups"][0]["modifiers"]][1] == "Овсяное"
+
+    book = (await client.get("/api/v1/products/the-hidden-life-of-fungi")).json()
+    assert book["price"] == "12.90" and book["modifier_groups"] == []
+    assert [(v["name"], v["price"]) for v in book["variants"]] == [
+        ("Paperback", "12.90"),
+        ("Hardcover", "22.00"),
+    ]
+
+    # Stock per size and format, as the file says.
+    quantities = dict(
+        (
+            await db.execute(
+                select(ProductVariant.sku, Stock.quantity)
+                .join(Stock, Stock.variant_id == ProductVariant.id)
+                .where(Stock.store_id.in_([london, brooklyn]))
+                .where(ProductVariant.sku.in_(["FW-L", "FUNGI-PB", "FUNGI-HB"]))
+                .order_by(Stock.store_id)
+            )
+        ).all()
+    )
+    assert quantities == {"FW-L": 5, "FUNGI-PB": 6, "FUNGI-HB": 0}  # Brooklyn's, read last
+
+    # A large oat flat white with an extra shot is sold in London at the catalog's price.
+    from tests.factories import user_headers
+
+    _, headers = await user_headers(client, email="barista-fan@example.com")
+    oat = milk["modifiers"][1]["id"]
+    shot = extras["modifiers"][0]["id"]
+    large = flat["variants"][2]["id"]
+    placed = await client.post(
+        "/api/v1/orders",
+        json={
+            "store_id": london,
+            "items": [
+                {
+                    "product_id": flat["id"],
+                    "variant_id": large,
+                    "modifier_ids": [oat, shot],
+                    "quantity": 1,
+                }
+            ],
+        },
+        headers=headers,
+    )
+    assert placed.status_code == 201, placed.text
+    line = placed.json()["items"][0]
+    assert (line["variant_name"], line["unit_price"]) == ("Large", "5.10")
+    assert [m["name"] for m in line["modifiers"]] == ["Oat", "Extra shot"]

@@ -18,10 +18,13 @@ test("an admin refunds one line from the order board and the guest's open order 
   const order = (await (await request.get(`/api/v1/orders/${orderId}`, { headers: await apiSignIn(request, ADMIN) })).json()) as {
     number: string;
     store: { id: number };
-    items: { id: number; product_name: string; unit_price: string }[];
+    items: { id: number; product_name: string; variant_name: string; modifiers: { name: string }[]; unit_price: string }[];
   };
   const flatWhite = order.items.find((line) => line.product_name === 'Flat White')!;
   const amount = `€${Number(flatWhite.unit_price).toFixed(2)}`;
+  // The line as the board names it: its size and milk (the product page's defaults), if any.
+  const title = flatWhite.variant_name ? `Flat White — ${flatWhite.variant_name}` : 'Flat White';
+  const named = [title, flatWhite.modifiers.map((modifier) => modifier.name).join(' · ')].filter(Boolean).join(', ');
 
   // The admin at the counter, in another browser, on the store's board.
   const admin = await (await browser.newContext()).newPage();
@@ -37,14 +40,14 @@ test("an admin refunds one line from the order board and the guest's open order 
   // The oat milk ran out: one of the two flat whites back, with the reason.
   await card.getByRole('button', { name: `Refund a line of order ${order.number}` }).click();
   const dialog = admin.getByRole('dialog', { name: `Refund a line of order ${order.number}` });
-  await dialog.getByLabel('Line').selectOption({ label: '2 × Flat White (2 left to refund)' });
+  await dialog.getByLabel('Line').selectOption({ label: `2 × ${named} (2 left to refund)` });
   await dialog.getByLabel('Units').fill('1');
   await dialog.getByLabel('Reason').fill('out of oat milk');
   await expect(dialog.getByText(`${amount} goes back to the card that paid.`)).toBeVisible();
   await expectAccessible(admin, 'the refund dialog on the board');
   await dialog.getByRole('button', { name: `Refund ${amount}` }).click();
   await expect(dialog).toBeHidden();
-  await expect(admin.getByText(`Refunded 1 × Flat White of order ${order.number}.`)).toBeVisible();
+  await expect(admin.getByText(`Refunded 1 × ${named} of order ${order.number}.`)).toBeVisible();
   await expect(card.getByText('1 refunded')).toBeVisible();
 
   // Without a reload: the guest's page hears of it.

@@ -21,11 +21,16 @@ from app.models import (
     AuditEntry,
     Category,
     CategoryTranslation,
+    Modifier,
+    ModifierGroup,
+    ModifierUnavailable,
     Order,
     OrderRefund,
     Product,
     ProductImage,
+    ProductModifierGroup,
     ProductTranslation,
+    ProductVariant,
     Profile,
     Stock,
     Store,
@@ -42,6 +47,11 @@ AUDITED = (
     Product,
     ProductTranslation,
     ProductImage,
+    ProductVariant,
+    ModifierGroup,
+    Modifier,
+    ProductModifierGroup,
+    ModifierUnavailable,
     Store,
     Stock,
     Order,
@@ -50,7 +60,7 @@ AUDITED = (
 )
 # Never written to the log: secrets, and what the database derives by itself.
 HIDDEN = {"password_hash"}
-SKIPPED = {"search_vector", "updated_at", "created_at"}
+SKIPPED = {"search_vector", "price_varies", "updated_at", "created_at"}
 
 
 @dataclass(frozen=True)

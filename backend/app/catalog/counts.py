@@ -14,9 +14,17 @@ from app.core.redis import redis
 from app.models import (
     Category,
     CategoryTranslation,
+    Modifier,
+    ModifierGroup,
+    ModifierGroupTranslation,
+    ModifierTranslation,
+    ModifierUnavailable,
     Product,
     ProductImage,
+    ProductModifierGroup,
     ProductTranslation,
+    ProductVariant,
+    ProductVariantTranslation,
 )
 
 log = structlog.get_logger(__name__)
@@ -65,14 +73,24 @@ _CATALOG_TYPES = (
     Category,
     CategoryTranslation,
     ProductImage,
+    # What a product read shows of its options (issue 24), where a modifier is out included.
+    ProductVariant,
+    ProductVariantTranslation,
+    ModifierGroup,
+    ModifierGroupTranslation,
+    Modifier,
+    ModifierTranslation,
+    ProductModifierGroup,
+    ModifierUnavailable,
 )
 
 
 @event.listens_for(ShopSession, "after_flush")
 def _note_catalog_write(session: Session, flush_context: object) -> None:
-    """Any product, category, translation or image added, changed or deleted (API, admin
-    panel, seed): once the transaction commits, the cached answers of every API process (at
-    once in this one, before the writer's answer leaves) and the totals are forgotten."""
+    """Any product, category, translation, image, variant or modifier (group, link,
+    availability) added, changed or deleted (API, admin panel, seed): once the transaction
+    commits, the cached answers of every API process (at once in this one, before the
+    writer's answer leaves) and the totals are forgotten."""
     if session.info.get("catalog_written"):
         return
     if any(

@@ -16,6 +16,45 @@ class ImageNotFound(NotFound):
     code, title = "image_not_found", "Image not found"
 
 
+class VariantNotFound(NotFound):
+    code, title = "variant_not_found", "Variant not found"
+
+
+class ModifierGroupNotFound(NotFound):
+    code, title = "modifier_group_not_found", "Modifier group not found"
+
+
+class ModifierNotFound(NotFound):
+    code, title = "modifier_not_found", "Modifier not found"
+
+
+class SkuTaken(Conflict):
+    code, title = "sku_taken", "SKU already in use"
+
+
+class LastVariant(Conflict):
+    code, title = "last_variant", "A product keeps one active variant at least"
+
+
+class PriceIsPerVariant(Conflict):
+    """A product with several variants has a price per variant: `variants` names them."""
+
+    code, title = "price_is_per_variant", "This product's price is set per variant"
+
+
+class VariantRequired(Conflict):
+    """A product with several active variants: say which (`variants` lists them)."""
+
+    code, title = "variant_required", "Say which variant of this product"
+
+
+class InvalidModifierGroup(AppError):
+    """A group's choices do not add up (min above max, a single group choosing several, a
+    default that is not one of its modifiers), or a product given a group that is not there."""
+
+    status, code, title = 422, "invalid_modifier_group", "This modifier group does not add up"
+
+
 class CategoryNotEmpty(Conflict):
     code, title = "category_not_empty", "Category still has products or subcategories"
 
@@ -45,6 +84,10 @@ CATEGORY_WRITE_CONSTRAINTS: ConstraintErrors = {
 PRODUCT_WRITE_CONSTRAINTS: ConstraintErrors = {
     "uq_product_slug": SlugTaken,
     "fk_product_category_id_category": CategoryNotFound,
+}
+VARIANT_WRITE_CONSTRAINTS: ConstraintErrors = {
+    "uq_product_variant_sku": SkuTaken,
+    "fk_product_variant_product_id_product": ProductNotFound,
 }
 # Deleting a category that a product or subcategory came to point at meanwhile (RESTRICT).
 CATEGORY_DELETE_CONSTRAINTS: ConstraintErrors = {

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import TSQUERY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from app.core.db import engine
 from app.core.language import DEFAULT_LANGUAGE, LANGUAGES
@@ -39,6 +39,7 @@ from app.models import (
     Product,
     ProductImage,
     ProductTranslation,
+    ProductVariant,
     SearchWord,
     Stock,
 )
@@ -60,9 +61,14 @@ def _category_filter(op: str, value: int | list[int]) -> ColumnElement[bool]:
 
 
 def _in_stock_at(op: str, value: int | list[int]) -> ColumnElement[bool]:
+    """In stock at one of these stores: any active variant of the product is."""
     store_ids = value if isinstance(value, list) else [value]
     return exists().where(
-        Stock.product_id == Product.id, Stock.store_id.in_(store_ids), Stock.quantity > 0
+        Stock.product_id == Product.id,
+        Stock.store_id.in_(store_ids),
+        Stock.quantity > 0,
+        ProductVariant.id == Stock.variant_id,
+        ProductVariant.is_active,
     )
 
 
@@ -238,6 +244,7 @@ PRODUCT_COLUMNS = (
     Product.slug,
     Product.description,
     Product.price,
+    Product.price_varies.expression.label("price_varies"),
     Product.category_id,
     Product.is_active,
     Product.attributes,
@@ -441,7 +448,11 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
     return await session.scalar(
         select(Product)
         .where(column == key)
-        .options(selectinload(Product.images), selectinload(Product.translations))
+        .options(
+            selectinload(Product.images),
+            selectinload(Product.translations),
+            undefer(Product.price_varies),
+        )
     )
 
 

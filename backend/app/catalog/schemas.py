@@ -1,14 +1,16 @@
+import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from app.core.config import settings
 from app.core.language import TRANSLATED
 from app.core.schemas import InputSchema, PatchSchema, Schema, patch_of
-from app.core.types import Id, JsonObjectRules, Money, TextLimits, WholeNumber
+from app.core.types import Id, JsonObjectRules, Money, SignedMoney, TextLimits, WholeNumber
 
 # Why a customer cannot order a product: hidden, or gone (or never there).
 UnorderableReason = Literal["inactive", "deleted"]
@@ -108,7 +110,10 @@ class ProductRead(Schema):
     name: str
     slug: str
     description: str
-    price: Decimal
+    price: Decimal = Field(description="The lowest price of its active variants")
+    price_varies: bool = Field(
+        description='Its active variants differ in price: show "from" the price'
+    )
     currency: str = Field(default_factory=lambda: settings.currency)
     category_id: int
     is_active: bool
@@ -206,7 +211,172 @@ class ProductUpdate(PatchSchema):
     pass
 
 
+class VariantQuantity(Schema):
+    variant_id: int
+    quantity: int
+
+
 class Availability(Schema):
     store_id: int
     store_name: str
-    quantity: int
+    quantity: int = Field(description="Units of all its active variants there")
+    variants: list[VariantQuantity] = Field(
+        description="Each active variant's units there, in the product's order"
+    )
+
+
+# --- variants and modifiers (admin) ---------------------------------------------------------
+
+# "P<digits>" is a product's default variant's SKU (the trigger of migration 0015 names it).
+RESERVED_SKU = r"^P[0-9]+$"
+
+
+def _not_reserved(sku: str) -> str:
+    if re.fullmatch(RESERVED_SKU, sku):
+        raise PydanticCustomError(
+            "sku_reserved", "SKUs of the form P<digits> are the products' default variants'"
+        )
+    return sku
+
+
+Sku = Annotated[
+    str,
+    TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
+    AfterValidator(_not_reserved),
+]
+OptionName = Annotated[str, TextLimits(100, min_length=1)]
+Position = Annotated[int, WholeNumber(0, 1000)]
+
+
+class NameTranslationWrite(InputSchema):
+    name: OptionName
+
+
+class NameTranslationRead(Schema):
+    name: str
+
+
+class VariantCreate(InputSchema):
+    sku: Sku = Field(
+        description="Unique in the shop; `P` followed by digits only is refused (the default "
+        "variants' SKUs)"
+    )
+    name: Annotated[str, TextLimits(100)] = Field(
+        description='What tells it from its siblings ("Large", "Paperback")'
+    )
+    price: Money
+    attributes: Attributes = Field({}, description='{"size": "L"}: shown with the variant')
+    position: Position | None = Field(
+        None, description="Its place among the product's; left out: last"
+    )
+    is_active: bool = True
+    translations: dict[TranslationKey, NameTranslationWrite | None] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
+
+
+@patch_of(VariantCreate)
+class VariantUpdate(PatchSchema):
+    pass
+
+
+class VariantAdminRead(Schema):
+    """A variant as admins write it, inactive ones too."""
+
+    id: int
+    product_id: int
+    sku: str
+    name: str
+    price: Decimal
+    attributes: dict[str, Any]
+    position: int
+    is_active: bool
+    translations: dict[str, NameTranslationRead] = {}
+    created_at: datetime
+    updated_at: datetime
+
+
+class ModifierCreate(InputSchema):
+    name: OptionName
+    price_delta: SignedMoney = Field(
+        Decimal(0), description='Added to the variant\'s price; may be negative ("-0.30")'
+    )
+    position: Position | None = Field(None, description="Its place in the group; left out: last")
+    is_active: bool = True
+    translations: dict[TranslationKey, NameTranslationWrite | None] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
+
+
+@patch_of(ModifierCreate)
+class ModifierUpdate(PatchSchema):
+    pass
+
+
+class ModifierAdminRead(Schema):
+    id: int
+    group_id: int
+    name: str
+    price_delta: Decimal
+    position: int
+    is_active: bool
+    translations: dict[str, NameTranslationRead] = {}
+
+
+class ModifierGroupCreate(InputSchema):
+    name: OptionName
+    kind: Literal["single", "multiple"] = Field(
+        "single", description="single: one of them (radio); multiple: several (checkboxes)"
+    )
+    required: bool = Field(False, description="A choice must be made (at least one)")
+    min_choices: Annotated[int, WholeNumber(0, 100)] = 0
+    max_choices: Annotated[int, WholeNumber(1, 100)] | None = Field(
+        None, description="null: as many as the group has; a single group chooses at most 1"
+    )
+    default_modifier_id: Id | None = Field(
+        None,
+        description="One of the group's modifiers, taken when a required single group is "
+        "left unchosen",
+    )
+    translations: dict[TranslationKey, NameTranslationWrite | None] = Field(
+        default_factory=dict, description=TRANSLATIONS_HELP
+    )
+
+
+@patch_of(ModifierGroupCreate)
+class ModifierGroupUpdate(PatchSchema):
+    pass
+
+
+class ModifierGroupAdminRead(Schema):
+    """A group with all its modifiers (inactive ones too) and the products carrying it."""
+
+    id: int
+    name: str
+    kind: Literal["single", "multiple"]
+    required: bool
+    min_choices: int
+    max_choices: int | None
+    default_modifier_id: int | None
+    translations: dict[str, NameTranslationRead] = {}
+    modifiers: list[ModifierAdminRead]
+    product_ids: list[int] = Field(description="The products that carry it")
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductModifierGroups(InputSchema):
+    group_ids: Annotated[list[Id], Field(max_length=20)] = Field(
+        description="The groups the product carries, in its page's order (replaces them all; "
+        "[] removes every group)"
+    )
+
+
+class ModifierAvailability(InputSchema):
+    available: bool = Field(description="false: the modifier is out at this store")
+
+
+class ModifierAvailabilityRead(Schema):
+    store_id: int
+    modifier_id: int
+    available: bool

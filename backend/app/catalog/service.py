@@ -27,8 +27,14 @@ from app.catalog.errors import (
     CategoryNotEmpty,
     CategoryNotFound,
     ImageNotFound,
+    PriceIsPerVariant,
     ProductNotFound,
 )
+from app.catalog.options import get_modifier as get_modifier
+from app.catalog.options import get_variant as get_variant
+from app.catalog.options import product_variants as product_variants
+from app.catalog.options import set_product_groups as set_product_groups
+from app.catalog.options import variant_label as variant_label
 from app.catalog.repository import name_column as name_column
 from app.catalog.repository import options_columns as options_columns
 from app.catalog.schemas import (
@@ -42,6 +48,7 @@ from app.catalog.schemas import (
     ProductUpdate,
     UnorderableReason,
 )
+from app.catalog.translations import write_translations
 from app.core.db import read, savepoint
 from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
@@ -54,28 +61,6 @@ def _count(n: int, one: str, many: str | None = None) -> str:
 
 
 # --- categories ---------------------------------------------------------------------------
-
-
-def _write_translations(
-    owner: Category | Product,
-    data: CategoryCreate | CategoryUpdate | ProductCreate | ProductUpdate,
-    kind: type[CategoryTranslation] | type[ProductTranslation],
-) -> None:
-    """The translations the payload gives: a language's text replaced or added, `null`
-    removes it, languages left out stay (left out entirely: all stay)."""
-    given: dict[Any, Any] | None = getattr(data, "translations", None)
-    if "translations" not in data.model_fields_set or not given:
-        return
-    translations: dict[str, Any] = owner.translations
-    for language, fields in given.items():
-        code = str(language)
-        if fields is None:
-            translations.pop(code, None)
-        elif code in translations:
-            for field, value in fields.model_dump().items():
-                setattr(translations[code], field, value)
-        else:
-            translations[code] = kind(language=code, **fields.model_dump())
 
 
 async def _translated_categories(
@@ -176,7 +161,7 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
         parent_id=data.parent_id,
         translations={},
     )
-    _write_translations(category, data, CategoryTranslation)
+    write_translations(category, data, CategoryTranslation)
     async with savepoint(session, CATEGORY_WRITE_CONSTRAINTS):
         session.add(category)
     return await read_category(session, category.id)
@@ -196,7 +181,7 @@ async def update_category(
         for field, value in changes.items():
             if value is not None or field == "parent_id":
                 setattr(category, field, value)
-        _write_translations(category, data, CategoryTranslation)
+        write_translations(category, data, CategoryTranslation)
     return await read_category(session, category.id)
 
 
@@ -274,7 +259,7 @@ async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
     values: dict[str, Any] = data.model_dump(exclude={"translations"})
     values["slug"] = data.slug or slugify(data.name, max_length=220)
     product = Product(**values, translations={})
-    _write_translations(product, data, ProductTranslation)
+    write_translations(product, data, ProductTranslation)
     async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):
         session.add(product)
     return await get_product(session, product.id)
@@ -290,11 +275,20 @@ async def update_product(
         changes["slug"] = slugify(data.name, max_length=220)
     if changes.get("category_id") is not None:
         await get_category(session, changes["category_id"])
+    if changes.get("price") is not None and changes["price"] != product.price:
+        variants = await product_variants(session, product.id)
+        if len(variants) > 1:
+            raise PriceIsPerVariant(
+                f"{product.name} is sold as {', '.join(v.name or v.sku for v in variants)}: "
+                "set each variant's price (PATCH /variants/{variant_id}); the product's is "
+                "the lowest.",
+                variants=[variant_label(v) for v in variants],
+            )
     async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):
         for field, value in changes.items():
             if value is not None:
                 setattr(product, field, value)
-        _write_translations(product, data, ProductTranslation)
+        write_translations(product, data, ProductTranslation)
     return product
 
 

@@ -293,21 +293,31 @@ class JsonObjectRules:
 
 MONEY_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
 POSITIVE_MONEY_PATTERN = r"^([1-9][0-9]{0,9}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+SIGNED_MONEY_PATTERN = r"^-?(0|[1-9][0-9]{0,9})(\.[0-9]{1,2})?$"
 
 
 class MoneyRules:
     """Annotated marker: a non-negative amount of at most 10 digits and 2 decimals, written as
-    a decimal string; `positive` refuses zero."""
+    a decimal string; `positive` refuses zero; `signed` takes a negative one too (a price
+    change: "-0.30")."""
 
     def __init__(
         self,
         *,
         positive: bool = False,
+        signed: bool = False,
         minimum: Decimal | None = None,
         maximum: Decimal | None = None,
     ) -> None:
         self.positive = positive
-        self.pattern = POSITIVE_MONEY_PATTERN if positive else MONEY_PATTERN
+        self.signed = signed
+        self.pattern = (
+            POSITIVE_MONEY_PATTERN
+            if positive
+            else SIGNED_MONEY_PATTERN
+            if signed
+            else MONEY_PATTERN
+        )
         self.minimum = minimum
         self.maximum = maximum
 
@@ -322,8 +332,9 @@ class MoneyRules:
                 'Money is a decimal string such as "12.50": up to 10 digits, no leading zeros, '
                 "at most 2 decimals" + (", more than 0" if self.positive else ""),
             )
-        if not amount.is_finite() or amount < 0 or amount > MONEY_MAX:
-            raise PydanticCustomError("money", f"Money is between 0 and {MONEY_MAX}")
+        lowest = -MONEY_MAX if self.signed else 0
+        if not amount.is_finite() or amount < lowest or amount > MONEY_MAX:
+            raise PydanticCustomError("money", f"Money is between {lowest} and {MONEY_MAX}")
         if not has_cents_at_most(amount):
             raise PydanticCustomError("money", "Money has at most 2 decimals")
         if self.positive and amount == 0:
@@ -363,3 +374,4 @@ class MoneyRules:
 
 Money = Annotated[Decimal, MoneyRules()]
 PositiveMoney = Annotated[Decimal, MoneyRules(positive=True)]
+SignedMoney = Annotated[Decimal, MoneyRules(signed=True)]

@@ -48,6 +48,25 @@ def status_words(status: str) -> str:
     return OrderStatus(status).words
 
 
+def line_name(product_name: str, variant_name: str = "") -> str:
+    """An order line's product and its variant as bought: "Flat White — Large" ("Cheesecake"
+    for a product's only variant)."""
+    return f"{product_name} — {variant_name}" if variant_name else product_name
+
+
+def options(modifiers: list[dict[str, Any]], currency: str) -> str:
+    """An order line's modifiers as bought (the line's snapshot, never today's catalog):
+    "Oat +€0.40 · Extra shot +€0.60"; one that cost nothing extra by its name alone."""
+    words = []
+    for modifier in modifiers:
+        delta = Decimal(modifier["price_delta"])
+        sign = "+" if delta > 0 else "-" if delta < 0 else ""
+        words.append(
+            f"{modifier['name']} {sign}{money(abs(delta), currency)}" if sign else modifier["name"]
+        )
+    return " · ".join(words)
+
+
 # HTML is escaped, plain text is not (a name with "&" must stay "&" in the text part).
 _templates = Environment(
     loader=FileSystemLoader(TEMPLATE_DIR),
@@ -56,6 +75,8 @@ _templates = Environment(
 )
 _templates.filters["money"] = money
 _templates.filters["status_words"] = status_words
+_templates.filters["options"] = options
+_templates.globals["line_name"] = line_name
 
 
 def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:

@@ -42,7 +42,7 @@ from app.models.payment import (
     Transaction,
     TransactionKind,
 )
-from app.models.store import Stock, Store
+from app.models.store import Stock, Store, StoreStaff
 from app.models.support import ConversationStatus, SupportConversation, SupportMessage
 from app.models.user import Profile, Role, RoleName, User
 
@@ -86,6 +86,7 @@ __all__ = [
     "SearchWord",
     "Stock",
     "Store",
+    "StoreStaff",
     "SupportConversation",
     "SupportMessage",
     "TopUp",

@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -14,13 +14,16 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
     func,
+    select,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import (
     Mapped,
     attribute_keyed_dict,
+    column_property,
     mapped_column,
     query_expression,
     relationship,
@@ -129,6 +132,10 @@ class Product(IdMixin, TimestampMixin, Base):
     )
     # Not a column: a store's assortment query fills in the units that store has.
     quantity_in_store: Mapped[int | None] = query_expression()
+    if TYPE_CHECKING:
+        # Its active variants differ in price ("from €3.20"): a column property set below
+        # ProductVariant, loaded only where asked for (undefer).
+        price_varies: Mapped[bool]
 
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(
@@ -249,6 +256,17 @@ class ProductVariant(IdMixin, TimestampMixin, Base):
 
     def __str__(self) -> str:
         return self.name or self.sku
+
+
+Product.price_varies = column_property(
+    select(func.coalesce(func.min(ProductVariant.price) != func.max(ProductVariant.price), false()))
+    .where(ProductVariant.product_id == Product.id, ProductVariant.is_active)
+    .correlate_except(ProductVariant)
+    .scalar_subquery(),
+    deferred=True,
+    raiseload=True,
+    expire_on_flush=False,
+)
 
 
 class ProductVariantTranslation(Base):

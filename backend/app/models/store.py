@@ -62,3 +62,17 @@ class Stock(Base):
 
     def __str__(self) -> str:
         return f"{self.store_id}/{self.product_id}/{self.variant_id}: {self.quantity}"
+
+
+class StoreStaff(Base):
+    """A staff member (support) who works at a store: they may mark its modifiers out
+    ("oat milk is out at Dock Street"). Admins may do so everywhere without a row."""
+
+    __tablename__ = "store_staff"
+
+    store_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("store.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -37,6 +37,7 @@ from app.core.metrics import (
 )
 from app.core.money import MONEY_MAX
 from app.core.redis import redis
+from app.mail.sender import line_name
 from app.models import (
     CardPayment,
     CardPaymentStatus,
@@ -710,7 +711,8 @@ class Cancellation:
     refund_account_id: int | None
     refund_provider: str | None  # paid by card: the provider the refund goes through
     refund_at_counter: bool  # paid at the counter: the cash is given back there by hand
-    stock_back: list[tuple[str, int]]  # (product name, units) going back to the store
+    # (product and variant as bought, "Flat White — Large"; units) going back to the store
+    stock_back: list[tuple[str, int]]
 
 
 async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Cancellation:
@@ -735,7 +737,10 @@ async def cancellation(session: AsyncSession, staff: User, order_id: int) -> Can
         refund_provider=card.provider if card is not None else None,
         refund_at_counter=at_counter,
         stock_back=[
-            (item.product_name, item.quantity - item.refunded_quantity)
+            (
+                line_name(item.product_name, item.variant_name),
+                item.quantity - item.refunded_quantity,
+            )
             for item in order.items
             if item.variant_id is not None and item.quantity > item.refunded_quantity
         ],

@@ -13,7 +13,7 @@ from app.core.db import unit_of_work
 from app.core.mailtask import mail_task, send_once
 from app.core.redis import redis
 from app.core.tasks import run_async
-from app.mail.sender import send_templated
+from app.mail.sender import line_name, send_templated
 from app.models import Order, OrderRefund, OrderStatus, Role, RoleName, User
 from app.orders import guests
 from app.orders.idempotency import purge_expired
@@ -184,7 +184,12 @@ async def _refund_mail(refund_id: int) -> bool:
         **_context(order),
         "name": recipient[1],
         "refund": refund,
-        "product_name": refund.product_name or "the order",
+        "product_name": (
+            line_name(refund.product_name, refund.item.variant_name if refund.item else "")
+            if refund.product_name
+            else "the order"
+        ),
+        "modifiers": refund.item.modifiers if refund.item else [],
     }
     return await _send_once(
         f"mail-sent:order:{order.id}:refund:{refund.id}", recipient[0], "order_refund", context

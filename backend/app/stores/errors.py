@@ -1,7 +1,7 @@
 """The stores' errors, and the constraints whose violation is one of them."""
 
 from app.core.db import ConstraintErrors
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, Forbidden, NotFound
 
 
 class StoreNotFound(NotFound):
@@ -10,6 +10,10 @@ class StoreNotFound(NotFound):
 
 class StoreNameTaken(Conflict):
     code, title = "store_name_taken", "A store with this name exists"
+
+
+class NotStoreStaff(Forbidden):
+    code, title = "not_store_staff", "Only this store's staff or an admin may do this"
 
 
 class StoreHasOrders(Conflict):

@@ -2,10 +2,16 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
-from app.auth.dependencies import AdminUser, OptionalUser
+from app.auth.dependencies import AdminUser, OptionalUser, StaffUser
 from app.auth.errors import InsufficientRole
 from app.auth.permissions import is_admin
-from app.catalog.errors import ProductNotFound
+from app.catalog.errors import (
+    ModifierNotFound,
+    ProductNotFound,
+    VariantNotFound,
+    VariantRequired,
+)
+from app.catalog.schemas import ModifierAvailability, ModifierAvailabilityRead
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.language import LanguageDep
@@ -13,7 +19,7 @@ from app.core.listing import InvalidListQuery, ListParamsDep, Page
 from app.core.types import PathId
 from app.models import Stock, Store
 from app.stores import service
-from app.stores.errors import StoreHasOrders, StoreNameTaken, StoreNotFound
+from app.stores.errors import NotStoreStaff, StoreHasOrders, StoreNameTaken, StoreNotFound
 from app.stores.repository import ASSORTMENT_LIST, STORE_LIST
 from app.stores.schemas import (
     AssortmentItem,
@@ -31,6 +37,7 @@ router = APIRouter(prefix="/stores", tags=["stores"])
 
 StoreId = PathId
 ProductId = PathId
+ModifierId = PathId
 ADMIN = (Unauthorized, InsufficientRole)
 
 
@@ -145,10 +152,42 @@ async def delete_store(store_id: StoreId, admin: AdminUser, session: SessionDep)
 @router.put(
     "/{store_id:int}/stock/{product_id}",
     response_model=StockRead,
-    responses=problem_responses(*ADMIN, StoreNotFound, ProductNotFound),
+    responses=problem_responses(
+        *ADMIN, StoreNotFound, ProductNotFound, VariantNotFound, VariantRequired
+    ),
 )
 async def set_stock(
     store_id: StoreId, product_id: ProductId, data: StockSet, admin: AdminUser, session: SessionDep
 ) -> Stock:
-    """Set the quantity of a product in stock at a store (never below zero)."""
-    return await service.set_stock(session, store_id, product_id, data.quantity)
+    """Set the quantity of a product's variant in stock at a store (never below zero).
+    `variant_id` may be left out for a product with one active variant; for a product sold
+    in several (sizes, formats) that answers 409 `variant_required` with `variants`
+    ([{id, sku, name}]). A variant not of this product: 404 `variant_not_found`."""
+    return await service.set_stock(
+        session, store_id, product_id, data.quantity, variant_id=data.variant_id
+    )
+
+
+@router.put(
+    "/{store_id:int}/modifiers/{modifier_id}",
+    response_model=ModifierAvailabilityRead,
+    responses=problem_responses(
+        Unauthorized, InsufficientRole, NotStoreStaff, StoreNotFound, ModifierNotFound
+    ),
+)
+async def set_modifier_availability(
+    store_id: StoreId,
+    modifier_id: ModifierId,
+    data: ModifierAvailability,
+    staff: StaffUser,
+    session: SessionDep,
+) -> ModifierAvailabilityRead:
+    """Say whether a modifier is to be had at this store ("oat milk is out at Dock
+    Street": `{"available": false}`); elsewhere it stays. Product reads list the stores it
+    is out at (`unavailable_store_ids`) and ordering it here answers 409
+    `options_unavailable`. An admin, or staff who work at this store (403
+    `not_store_staff` for another store's)."""
+    await service.set_modifier_available(session, staff, store_id, modifier_id, data.available)
+    return ModifierAvailabilityRead(
+        store_id=store_id, modifier_id=modifier_id, available=data.available
+    )

@@ -161,17 +161,27 @@ class StoreUpdate(PatchSchema):
 
 class StockSet(InputSchema):
     quantity: Annotated[int, WholeNumber(0, 1_000_000)]
+    variant_id: Id | None = Field(
+        None,
+        description="Which of the product's variants; may be left out for a product with one "
+        "active variant (409 `variant_required` otherwise, naming them)",
+    )
 
 
 class StockRead(Schema):
     store_id: int
     product_id: int
+    variant_id: int
     quantity: int
     updated_at: datetime
 
 
 class AssortmentItem(ProductRead):
-    quantity: int = Field(0, validation_alias="quantity_in_store")
+    quantity: int = Field(
+        0,
+        validation_alias="quantity_in_store",
+        description="Units of all its active variants in stock there",
+    )
 
 
 # --- the whole cart, per store -------------------------------------------------------------

@@ -6,14 +6,21 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit import service as audit_service
+from app.auth.permissions import is_admin, is_staff
 from app.catalog import service as catalog_service
-from app.catalog.schemas import Availability, UnorderableReason
+from app.catalog.errors import VariantNotFound, VariantRequired
+from app.catalog.schemas import Availability, UnorderableReason, VariantQuantity
 from app.core.db import savepoint
 from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
-from app.models import Stock, Store
+from app.models import ModifierUnavailable, Stock, Store, User
 from app.stores import repository
-from app.stores.errors import STORE_DELETE_CONSTRAINTS, STORE_WRITE_CONSTRAINTS, StoreNotFound
+from app.stores.errors import (
+    STORE_DELETE_CONSTRAINTS,
+    STORE_WRITE_CONSTRAINTS,
+    NotStoreStaff,
+    StoreNotFound,
+)
 from app.stores.schemas import (
     AssortmentItem,
     CartAvailability,
@@ -76,20 +83,66 @@ async def delete_store(session: AsyncSession, store_id: int) -> None:
         await session.delete(store)
 
 
-async def set_stock(session: AsyncSession, store_id: int, product_id: int, quantity: int) -> Stock:
+async def _stocked_variant(session: AsyncSession, product_id: int, variant_id: int | None) -> int:
+    """The variant whose stock is set: the one named (one of the product's), else the
+    product's only active one (a product sold in several: 409 naming them)."""
+    product = await catalog_service.get_product(session, product_id)
+    variants = await catalog_service.product_variants(session, product_id)
+    if variant_id is not None:
+        if variant_id not in {v.id for v in variants}:
+            raise VariantNotFound(f"Variant {variant_id} is not one of {product.name}'s.")
+        return variant_id
+    active = [v for v in variants if v.is_active]
+    if len(active) > 1:
+        raise VariantRequired(
+            f"{product.name} is sold as {', '.join(v.name or v.sku for v in active)}: "
+            "say which one's stock in `variant_id`.",
+            variants=[catalog_service.variant_label(v) for v in active],
+        )
+    return (active or variants)[0].id
+
+
+async def set_stock(
+    session: AsyncSession,
+    store_id: int,
+    product_id: int,
+    quantity: int,
+    variant_id: int | None = None,
+) -> Stock:
     await get_store(session, store_id)
-    await catalog_service.get_product(session, product_id)
-    before = await repository.stock_quantity(session, store_id, product_id)
-    stock = await repository.set_stock(session, store_id, product_id, quantity)
+    # Logged as before for a product's only variant; a variant named is in the entry's id.
+    entity_id = f"{store_id}/{product_id}" + (f"/{variant_id}" if variant_id else "")
+    variant_id = await _stocked_variant(session, product_id, variant_id)
+    before = await repository.stock_quantity(session, store_id, variant_id)
+    stock = await repository.set_stock(session, store_id, product_id, variant_id, quantity)
     await audit_service.record(
         session,
         "create" if before is None else "update",
         "stock",
-        f"{store_id}/{product_id}",
+        entity_id,
         before=None if before is None else {"quantity": before},
         after={"quantity": quantity},
     )
     return stock
+
+
+async def set_modifier_available(
+    session: AsyncSession, user: User, store_id: int, modifier_id: int, available: bool
+) -> None:
+    """ "Oat milk is out at Dock Street" (or back): an admin, or a staff member who works
+    at the store. Ordering it there is refused while it is out; elsewhere nothing changes."""
+    await get_store(session, store_id)
+    if not is_admin(user) and not (
+        is_staff(user) and await repository.works_at(session, user.id, store_id)
+    ):
+        raise NotStoreStaff("Only this store's staff or an admin may say what is out here.")
+    await catalog_service.get_modifier(session, modifier_id)
+    out = await repository.modifier_unavailable(session, store_id, modifier_id)
+    if available and out is not None:
+        await session.delete(out)
+    elif not available and out is None:
+        session.add(ModifierUnavailable(modifier_id=modifier_id, store_id=store_id))
+    await session.flush()
 
 
 async def assortment(
@@ -109,9 +162,15 @@ async def assortment(
 
 
 async def availability(session: AsyncSession, product_id: int) -> list[Availability]:
+    """Per active store: the units of the product's active variants, added up and each."""
     return [
-        Availability(store_id=store.id, store_name=store.name, quantity=quantity)
-        for store, quantity in await repository.availability(session, product_id)
+        Availability(
+            store_id=store.id,
+            store_name=store.name,
+            quantity=sum(units for _, units in variants),
+            variants=[VariantQuantity(variant_id=vid, quantity=units) for vid, units in variants],
+        )
+        for store, variants in await repository.availability(session, product_id)
     ]
 
 

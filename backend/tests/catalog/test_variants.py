@@ -99,7 +99,7 @@ async def test_forty_buyers_for_the_last_five_large_ones_make_five_sales_and_no_
     large = await add_variant(flat_white.id, "FW-L", "Large", "4.10", 1)
     [regular] = [v.id for v in await variants_of(flat_white.id) if v.id != large]
     [cake_variant] = [v.id for v in await variants_of(cake.id)]
-    await set_stock(store.id, flat_white.id, 100)  # the default (regular) variant
+    await set_stock(store.id, flat_white.id, 100, regular)
     await set_stock(store.id, cake.id, 100)
     async with SessionFactory() as session, session.begin():
         await orders_repository.return_stock(session, store.id, {large: 5}, by_variant=True)
@@ -127,7 +127,7 @@ async def test_a_short_variant_is_named_and_nothing_is_taken():
     book = await create_product("Dune", category.id, "12.00")
     paperback = await add_variant(book.id, "DUNE-PB", "Paperback", "9.50", 1)
     [hardcover] = [v.id for v in await variants_of(book.id) if v.id != paperback]
-    await set_stock(store.id, book.id, 4)  # the hardcover: the default variant
+    await set_stock(store.id, book.id, 4, hardcover)
     async with SessionFactory() as session, session.begin():
         short = await orders_repository.take_stock(
             session, store.id, {hardcover: 1, paperback: 2}, by_variant=True

@@ -22,7 +22,7 @@ def line(product_id: int, quantity: int = 1, **options) -> dict:
 async def stocked_flat_white(large: int = 10, regular: int = 10):
     product, ids = await configurable_flat_white()
     store = await create_store("Market")
-    await set_stock(store.id, product.id, regular)  # the default (regular) variant
+    await set_stock(store.id, product.id, regular, ids["regular"])
     async with SessionFactory() as session, session.begin():
         await orders_repository.return_stock(
             session, store.id, {ids["large"]: large}, by_variant=True

@@ -549,6 +549,173 @@ export interface paths {
         patch: operations["update_image"];
         trace?: never;
     };
+    "/api/v1/products/{product_id}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Variant
+         * @description Add a way the product is sold ("Large", "Paperback") with its own SKU and price. The
+         *     product's `price` becomes the lowest of its active variants' (lists show "from"); its
+         *     stock is set per variant (PUT /stores/{store_id}/stock/{product_id} with `variant_id`).
+         *     A product made without variants has one (SKU `P<id>`, no name): name it ("Regular")
+         *     when adding siblings.
+         */
+        post: operations["create_variant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/variants/{variant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Variant
+         * @description Delete a variant and its stock; orders keep what was bought. The product's only
+         *     active variant answers 409 `last_variant`.
+         */
+        delete: operations["delete_variant"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Variant
+         * @description Change a variant; deactivating the product's only active variant answers 409
+         *     `last_variant`.
+         */
+        patch: operations["update_variant"];
+        trace?: never;
+    };
+    "/api/v1/modifier-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Modifier Groups
+         * @description Every modifier group by name, with all its modifiers and the products carrying it.
+         */
+        get: operations["list_modifier_groups"];
+        put?: never;
+        /**
+         * Create Modifier Group
+         * @description A choice shared by products ("Milk": single, required; "Extras": multiple, up to 3).
+         *     Add its modifiers with POST /modifier-groups/{group_id}/modifiers, then its default;
+         *     choices that do not add up (min above max, a single group choosing more than one)
+         *     answer 422 `invalid_modifier_group`.
+         */
+        post: operations["create_modifier_group"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/modifier-groups/{group_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Modifier Group */
+        get: operations["get_modifier_group"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Modifier Group
+         * @description Delete a group with its modifiers, from every product carrying it; orders keep what
+         *     was bought.
+         */
+        delete: operations["delete_modifier_group"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Modifier Group
+         * @description Change a group; the result must add up (422 `invalid_modifier_group` otherwise, and
+         *     nothing changes); `default_modifier_id` must be one of its modifiers.
+         */
+        patch: operations["update_modifier_group"];
+        trace?: never;
+    };
+    "/api/v1/modifier-groups/{group_id}/modifiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Modifier
+         * @description Add an option to a group ("Oat", +0.40).
+         */
+        post: operations["create_modifier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/modifiers/{modifier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete Modifier
+         * @description Delete an option; a group whose default it was has none after.
+         */
+        delete: operations["delete_modifier"];
+        options?: never;
+        head?: never;
+        /** Update Modifier */
+        patch: operations["update_modifier"];
+        trace?: never;
+    };
+    "/api/v1/products/{product_id}/modifier-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Product Modifier Groups
+         * @description Set the groups the product carries, in its page's order (a group may be shared by
+         *     many products). An unknown or repeated group answers 422 `invalid_modifier_group` and
+         *     nothing changes.
+         */
+        put: operations["set_product_modifier_groups"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stores": {
         parameters: {
             query?: never;
@@ -652,9 +819,36 @@ export interface paths {
         get?: never;
         /**
          * Set Stock
-         * @description Set the quantity of a product in stock at a store (never below zero).
+         * @description Set the quantity of a product's variant in stock at a store (never below zero).
+         *     `variant_id` may be left out for a product with one active variant; for a product sold
+         *     in several (sizes, formats) that answers 409 `variant_required` with `variants`
+         *     ([{id, sku, name}]). A variant not of this product: 404 `variant_not_found`.
          */
         put: operations["set_stock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stores/{store_id}/modifiers/{modifier_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Modifier Availability
+         * @description Say whether a modifier is to be had at this store ("oat milk is out at Dock
+         *     Street": `{"available": false}`); elsewhere it stays. Product reads list the stores it
+         *     is out at (`unavailable_store_ids`) and ordering it here answers 409
+         *     `options_unavailable`. An admin, or staff who work at this store (403
+         *     `not_store_staff` for another store's).
+         */
+        put: operations["set_modifier_availability"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1293,8 +1487,16 @@ export interface components {
             slug: string;
             /** Description */
             description: string;
-            /** Price */
+            /**
+             * Price
+             * @description The lowest price of its active variants
+             */
             price: string;
+            /**
+             * Price Varies
+             * @description Its active variants differ in price: show "from" the price
+             */
+            price_varies: boolean;
             /** Currency */
             currency: string;
             /**
@@ -1322,6 +1524,7 @@ export interface components {
             updated_at: string;
             /**
              * Quantity
+             * @description Units of all its active variants in stock there
              * @default 0
              */
             quantity: number;
@@ -1335,8 +1538,16 @@ export interface components {
             store_id: number;
             /** Store Name */
             store_name: string;
-            /** Quantity */
+            /**
+             * Quantity
+             * @description Units of all its active variants there
+             */
             quantity: number;
+            /**
+             * Variants
+             * @description Each active variant's units there, in the product's order
+             */
+            variants: components["schemas"]["VariantQuantity"][];
         };
         /** Body_upload_image */
         Body_upload_image: {
@@ -2057,6 +2268,176 @@ export interface components {
              */
             created_at: string;
         };
+        /** ModifierAdminRead */
+        ModifierAdminRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Group Id
+             * Format: int64
+             */
+            group_id: number;
+            /** Name */
+            name: string;
+            /** Price Delta */
+            price_delta: string;
+            /** Position */
+            position: number;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Translations
+             * @default {}
+             */
+            translations: {
+                [key: string]: components["schemas"]["NameTranslationRead"];
+            };
+        };
+        /** ModifierAvailability */
+        ModifierAvailability: {
+            /**
+             * Available
+             * @description false: the modifier is out at this store
+             */
+            available: boolean;
+        };
+        /** ModifierAvailabilityRead */
+        ModifierAvailabilityRead: {
+            /**
+             * Store Id
+             * Format: int64
+             */
+            store_id: number;
+            /**
+             * Modifier Id
+             * Format: int64
+             */
+            modifier_id: number;
+            /** Available */
+            available: boolean;
+        };
+        /** ModifierCreate */
+        ModifierCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Price Delta
+             * @description Added to the variant's price; may be negative ("-0.30")
+             * @default 0
+             * @example 12.50
+             */
+            price_delta: string;
+            /**
+             * Position
+             * @description Its place in the group; left out: last
+             */
+            position?: number | null;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
+            };
+        };
+        /**
+         * ModifierGroupAdminRead
+         * @description A group with all its modifiers (inactive ones too) and the products carrying it.
+         */
+        ModifierGroupAdminRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "single" | "multiple";
+            /** Required */
+            required: boolean;
+            /** Min Choices */
+            min_choices: number;
+            /** Max Choices */
+            max_choices: number | null;
+            /** Default Modifier Id */
+            default_modifier_id: number | null;
+            /**
+             * Translations
+             * @default {}
+             */
+            translations: {
+                [key: string]: components["schemas"]["NameTranslationRead"];
+            };
+            /** Modifiers */
+            modifiers: components["schemas"]["ModifierAdminRead"][];
+            /**
+             * Product Ids
+             * @description The products that carry it
+             */
+            product_ids: number[];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** ModifierGroupCreate */
+        ModifierGroupCreate: {
+            /** Name */
+            name: string;
+            /**
+             * Kind
+             * @description single: one of them (radio); multiple: several (checkboxes)
+             * @default single
+             * @enum {string}
+             */
+            kind: "single" | "multiple";
+            /**
+             * Required
+             * @description A choice must be made (at least one)
+             * @default false
+             */
+            required: boolean;
+            /**
+             * Min Choices
+             * @default 0
+             */
+            min_choices: number;
+            /**
+             * Max Choices
+             * @description null: as many as the group has; a single group chooses at most 1
+             */
+            max_choices?: number | null;
+            /**
+             * Default Modifier Id
+             * @description One of the group's modifiers, taken when a required single group is left unchosen
+             */
+            default_modifier_id?: number | null;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
+            };
+        };
         /**
          * ModifierGroupRead
          * @description A choice made with the product ("Milk": single; "Extras": multiple).
@@ -2091,6 +2472,44 @@ export interface components {
             /** Modifiers */
             modifiers: components["schemas"]["ModifierRead"][];
         };
+        /**
+         * ModifierGroupUpdate
+         * @description Fields of ModifierGroupCreate; the ones left out stay as they are.
+         */
+        ModifierGroupUpdate: {
+            /** Name */
+            name?: string;
+            /**
+             * Kind
+             * @description single: one of them (radio); multiple: several (checkboxes)
+             * @enum {string}
+             */
+            kind?: "single" | "multiple";
+            /**
+             * Required
+             * @description A choice must be made (at least one)
+             */
+            required?: boolean;
+            /** Min Choices */
+            min_choices?: number;
+            /**
+             * Max Choices
+             * @description null: as many as the group has; a single group chooses at most 1
+             */
+            max_choices?: number | null;
+            /**
+             * Default Modifier Id
+             * @description One of the group's modifiers, taken when a required single group is left unchosen
+             */
+            default_modifier_id?: number | null;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
+            };
+        };
         /** ModifierRead */
         ModifierRead: {
             /**
@@ -2110,6 +2529,44 @@ export interface components {
              * @description The stores it is out at (ordering it there answers 409)
              */
             unavailable_store_ids: number[];
+        };
+        /**
+         * ModifierUpdate
+         * @description Fields of ModifierCreate; the ones left out stay as they are.
+         */
+        ModifierUpdate: {
+            /** Name */
+            name?: string;
+            /**
+             * Price Delta
+             * @description Added to the variant's price; may be negative ("-0.30")
+             * @example 12.50
+             */
+            price_delta?: string;
+            /**
+             * Position
+             * @description Its place in the group; left out: last
+             */
+            position?: number | null;
+            /** Is Active */
+            is_active?: boolean;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
+            };
+        };
+        /** NameTranslationRead */
+        NameTranslationRead: {
+            /** Name */
+            name: string;
+        };
+        /** NameTranslationWrite */
+        NameTranslationWrite: {
+            /** Name */
+            name: string;
         };
         /** NotificationResult */
         NotificationResult: {
@@ -2835,8 +3292,16 @@ export interface components {
             slug: string;
             /** Description */
             description: string;
-            /** Price */
+            /**
+             * Price
+             * @description The lowest price of its active variants
+             */
             price: string;
+            /**
+             * Price Varies
+             * @description Its active variants differ in price: show "from" the price
+             */
+            price_varies: boolean;
             /** Currency */
             currency: string;
             /**
@@ -2947,8 +3412,16 @@ export interface components {
             slug: string;
             /** Description */
             description: string;
-            /** Price */
+            /**
+             * Price
+             * @description The lowest price of its active variants
+             */
             price: string;
+            /**
+             * Price Varies
+             * @description Its active variants differ in price: show "from" the price
+             */
+            price_varies: boolean;
             /** Currency */
             currency: string;
             /**
@@ -2979,6 +3452,14 @@ export interface components {
             /** Modifier Groups */
             modifier_groups: components["schemas"]["ModifierGroupRead"][];
         };
+        /** ProductModifierGroups */
+        ProductModifierGroups: {
+            /**
+             * Group Ids
+             * @description The groups the product carries, in its page's order (replaces them all; [] removes every group)
+             */
+            group_ids: number[];
+        };
         /** ProductRead */
         ProductRead: {
             /**
@@ -2992,8 +3473,16 @@ export interface components {
             slug: string;
             /** Description */
             description: string;
-            /** Price */
+            /**
+             * Price
+             * @description The lowest price of its active variants
+             */
             price: string;
+            /**
+             * Price Varies
+             * @description Its active variants differ in price: show "from" the price
+             */
+            price_varies: boolean;
             /** Currency */
             currency: string;
             /**
@@ -3285,6 +3774,11 @@ export interface components {
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * Format: int64
+             */
+            variant_id: number;
             /** Quantity */
             quantity: number;
             /**
@@ -3297,6 +3791,11 @@ export interface components {
         StockSet: {
             /** Quantity */
             quantity: number;
+            /**
+             * Variant Id
+             * @description Which of the product's variants; may be left out for a product with one active variant (409 `variant_required` otherwise, naming them)
+             */
+            variant_id?: number | null;
         };
         /** StoreAvailability */
         StoreAvailability: {
@@ -3741,6 +4240,121 @@ export interface components {
             address?: string;
         };
         /**
+         * VariantAdminRead
+         * @description A variant as admins write it, inactive ones too.
+         */
+        VariantAdminRead: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Product Id
+             * Format: int64
+             */
+            product_id: number;
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Price */
+            price: string;
+            /** Attributes */
+            attributes: {
+                [key: string]: unknown;
+            };
+            /** Position */
+            position: number;
+            /** Is Active */
+            is_active: boolean;
+            /**
+             * Translations
+             * @default {}
+             */
+            translations: {
+                [key: string]: components["schemas"]["NameTranslationRead"];
+            };
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** VariantCreate */
+        VariantCreate: {
+            /**
+             * Sku
+             * @description Unique in the shop; `P` followed by digits only is refused (the default variants' SKUs)
+             */
+            sku: string;
+            /**
+             * Name
+             * @description What tells it from its siblings ("Large", "Paperback")
+             */
+            name: string;
+            /**
+             * Price
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            price: string;
+            /**
+             * Attributes
+             * @description {"size": "L"}: shown with the variant
+             * @default {}
+             */
+            attributes: {
+                [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    };
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    })[] | {
+                        [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            /**
+             * Position
+             * @description Its place among the product's; left out: last
+             */
+            position?: number | null;
+            /**
+             * Is Active
+             * @default true
+             */
+            is_active: boolean;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
+            };
+        };
+        /** VariantQuantity */
+        VariantQuantity: {
+            /**
+             * Variant Id
+             * Format: int64
+             */
+            variant_id: number;
+            /** Quantity */
+            quantity: number;
+        };
+        /**
          * VariantRead
          * @description One way the product is sold ("Large", "Paperback"), with its own price and stock.
          */
@@ -3762,6 +4376,63 @@ export interface components {
             /** Attributes */
             attributes: {
                 [key: string]: unknown;
+            };
+        };
+        /**
+         * VariantUpdate
+         * @description Fields of VariantCreate; the ones left out stay as they are.
+         */
+        VariantUpdate: {
+            /**
+             * Sku
+             * @description Unique in the shop; `P` followed by digits only is refused (the default variants' SKUs)
+             */
+            sku?: string;
+            /**
+             * Name
+             * @description What tells it from its siblings ("Large", "Paperback")
+             */
+            name?: string;
+            /**
+             * Price
+             * @description Money as a decimal string such as "12.50": up to 10 digits and 2 decimals. A JSON number is refused (binary floating point cannot hold cents).
+             * @example 12.50
+             */
+            price?: string;
+            /**
+             * Attributes
+             * @description {"size": "L"}: shown with the variant
+             */
+            attributes?: {
+                [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                    [key: string]: string | number | boolean | null;
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    };
+                })[] | {
+                    [key: string]: string | number | boolean | null | (string | number | boolean | null | (string | number | boolean | null)[] | {
+                        [key: string]: string | number | boolean | null;
+                    })[] | {
+                        [key: string]: string | number | boolean | null | (string | number | boolean | null)[] | {
+                            [key: string]: string | number | boolean | null;
+                        };
+                    };
+                };
+            };
+            /**
+             * Position
+             * @description Its place among the product's; left out: last
+             */
+            position?: number | null;
+            /** Is Active */
+            is_active?: boolean;
+            /**
+             * Translations
+             * @description Texts in the shop's other languages, by language (`ru`): a language given replaces that translation, `null` removes it, a language left out keeps its own (left out entirely: every translation stays). Readers in a language without one read the default language's text.
+             */
+            translations?: {
+                [key: string]: components["schemas"]["NameTranslationWrite"] | null;
             };
         };
         /**
@@ -7260,6 +7931,1047 @@ export interface operations {
             };
         };
     };
+    create_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Product not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SKU already in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                variant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Variant not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A product keeps one active variant at least */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_variant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                variant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VariantUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariantAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Variant not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description SKU already in use; A product keeps one active variant at least */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_modifier_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierGroupAdminRead"][];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_modifier_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierGroupCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierGroupAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This modifier group does not add up; The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_modifier_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierGroupAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier group not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_modifier_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier group not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_modifier_group: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierGroupUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierGroupAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier group not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This modifier group does not add up; The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_modifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier group not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_modifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                modifier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_modifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                modifier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierAdminRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Modifier not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_product_modifier_groups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                product_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductModifierGroups"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierGroupAdminRead"][];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Product not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This modifier group does not add up; The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_stores: {
         parameters: {
             query?: {
@@ -8072,7 +9784,110 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Store not found; Product not found */
+            /** @description Store not found; Product not found; Variant not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Say which variant of this product */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
+                };
+            };
+            /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    set_modifier_availability: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                store_id: number;
+                modifier_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ModifierAvailability"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifierAvailabilityRead"];
+                };
+            };
+            /** @description Malformed JSON body, or a path or query parameter holding a NUL character */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not authenticated; Missing, invalid or expired access token */
+            401: {
+                headers: {
+                    /** @description `Bearer` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed for your role; Only this store's staff or an admin may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Store not found; Modifier not found */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -131,6 +131,7 @@ export const enShop = {
     quantity: 'Quantity',
     price: 'Price',
     lineTotal: 'Line total',
+    options: 'Options',
     total: 'Total',
     store: 'Pickup store',
     timeline: 'Status history',

@@ -143,6 +143,7 @@ export const ruShop: ShopTranslation = {
     quantity: 'Количество',
     price: 'Цена',
     lineTotal: 'Сумма',
+    options: 'Опции',
     total: 'Итого',
     store: 'Магазин самовывоза',
     timeline: 'История статусов',

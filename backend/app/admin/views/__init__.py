@@ -5,6 +5,7 @@ from app.admin.views.audit import AuditEntryAdmin
 from app.admin.views.base import ShopModelView
 from app.admin.views.catalog import CategoryAdmin, ProductAdmin, ProductImageAdmin
 from app.admin.views.money import AccountAdmin, TransactionAdmin
+from app.admin.views.options import ModifierGroupAdmin, ProductVariantAdmin
 from app.admin.views.orders import OrderAdmin, OrderItemAdmin
 from app.admin.views.stores import StockAdmin, StoreAdmin
 from app.admin.views.support import SupportConversationAdmin
@@ -16,6 +17,8 @@ ADMIN_VIEWS: list[type[ShopModelView]] = [
     SupportConversationAdmin,
     CategoryAdmin,
     ProductAdmin,
+    ProductVariantAdmin,
+    ModifierGroupAdmin,
     ProductImageAdmin,
     StoreAdmin,
     StockAdmin,

@@ -23,15 +23,23 @@ from app.admin.forms import (
     language_name,
     schema_form,
 )
+from app.admin.forms_options import OrderedChoicesField
 from app.admin.views.base import (
     AdminChangeRefused,
     SafeForeignKeyFilter,
     ShopModelView,
     acting,
     done,
+    money,
     money_of,
     refused,
     valid_pk,
+)
+from app.admin.views.options import (
+    group_choices,
+    price_is_its_variants,
+    product_group_ids,
+    product_options,
 )
 from app.catalog import service as catalog_service
 from app.catalog.schemas import CategoryCreate, ImageUpdate, ProductCreate
@@ -250,7 +258,11 @@ ProductForm: type = type(
         "slug": StringField("Slug", description=SLUG_HELP),
         "description": TextAreaField(f"Description ({DEFAULT_NAME})"),
         **_translation_fields({"description": TextAreaField}),
-        "price": DecimalCommaField("Price", description="e.g. 12.90 or 12,90"),
+        "price": DecimalCommaField(
+            "Price",
+            description="e.g. 12.90 or 12,90; with several variants, their lowest: set it on "
+            "each variant",
+        ),
         "category": SelectField("Category", choices=[], validate_choice=False),
         "is_active": BooleanField("Active", description="Untick to hide it from the shop."),
         "attributes": KeyValueField(
@@ -350,14 +362,25 @@ class ProductAdmin(ShopModelView, model=Product):
         return type(
             "ProductChoicesForm",
             (ProductForm,),
-            {"category": SelectField("Category", choices=choices, validate_choice=False)},
+            {
+                "category": SelectField("Category", choices=choices, validate_choice=False),
+                "modifier_groups": OrderedChoicesField(
+                    "Modifier groups",
+                    choices=await group_choices(),
+                    item_label="Modifier group",
+                    description="The choices made with it (Milk, Extras), shown in this order.",
+                ),
+            },
         )
 
     def form_edit_query(self, request: Request) -> Select[Any]:
         return super().form_edit_query(request).options(selectinload(Product.translations))
 
     async def get_form_data_for_edit(self, obj: Product) -> dict[str, Any]:
+        async with unit_of_work() as session:
+            group_ids = await product_group_ids(session, obj.id)
         return {
+            "modifier_groups": group_ids,
             "name": obj.name,
             "slug": obj.slug,
             "description": obj.description,
@@ -371,12 +394,21 @@ class ProductAdmin(ShopModelView, model=Product):
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
-            return await catalog_service.create_product(session, clean)
+            product = await catalog_service.create_product(session, clean)
+            await catalog_service.set_product_groups(
+                session, product.id, data.get("modifier_groups") or []
+            )
+            return product
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
-            return await catalog_service.update_product(session, int(pk), clean)
+            await price_is_its_variants(session, int(pk), clean.price)
+            product = await catalog_service.update_product(session, int(pk), clean)
+            await catalog_service.set_product_groups(
+                session, product.id, data.get("modifier_groups") or []
+            )
+            return product
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         try:
@@ -400,7 +432,14 @@ class ProductAdmin(ShopModelView, model=Product):
                     .order_by(ProductImage.position, ProductImage.id)
                 )
             ).all()
-        return {"images": images, "thumbnail": thumbnail, "product_pk": int(pk)}
+            options = await product_options(session, int(pk))
+        return {
+            "images": images,
+            "thumbnail": thumbnail,
+            "product_pk": int(pk),
+            "money": money,
+            **options,
+        }
 
     async def details_context(self, request: Request) -> dict[str, Any]:
         return await self._images_context(request)

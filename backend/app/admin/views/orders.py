@@ -82,6 +82,24 @@ async def _paid_by(session: AsyncSession, order_id: int) -> str:
     return "is recorded as given back at the counter (paid there: hand the cash back)"
 
 
+def modifiers_text(modifiers: list[dict[str, Any]] | None) -> str:
+    """A line's modifiers as bought, by group: "Milk: Oat; Extras: Extra shot, Vanilla"."""
+    groups: dict[str, list[str]] = {}
+    for modifier in modifiers or []:
+        groups.setdefault(str(modifier.get("group", "")), []).append(str(modifier.get("name")))
+    return "; ".join(
+        f"{group}: {', '.join(names)}" if group else ", ".join(names)
+        for group, names in groups.items()
+    )
+
+
+def item_text(item: OrderItem) -> str:
+    """A line as bought, for one cell: "2 x Flat white — Large (Milk: Oat; Extras: Extra shot)"."""
+    name = f"{item.product_name} — {item.variant_name}" if item.variant_name else item.product_name
+    options = modifiers_text(item.modifiers)
+    return f"{item.quantity} x {name}" + (f" ({options})" if options else "")
+
+
 def customer_text(user: User | None) -> str:
     if user is None:
         return "(account removed)"
@@ -225,6 +243,7 @@ class OrderAdmin(ShopModelView, model=Order):
             "lines": [
                 (
                     item,
+                    modifiers_text(item.modifiers),
                     money(item.unit_price, order.currency),
                     money(item.line_total, order.currency),
                     may_refund_lines and item.refunded_quantity < item.quantity,
@@ -533,42 +552,57 @@ class OrderAdmin(ShopModelView, model=Order):
                         Order.created_at >= start,
                         Order.created_at < end,
                     )
-                    .options(selectinload(Order.user), selectinload(Order.store))
+                    .options(
+                        selectinload(Order.user),
+                        selectinload(Order.store),
+                        selectinload(Order.items),
+                    )
                     .order_by(Order.created_at, Order.id)
                 )
             ).all()
+        by_line = request.query_params.get("by") == "line"
         out = io.StringIO()
         writer = csv.writer(out)
+        head_columns = ["number", "placed_at_utc", "status", "store", "customer", "email", "phone"]
+        line_columns = ["product", "variant", "modifiers", "quantity", "unit_price", "line_total"]
         writer.writerow(
-            [
-                "number",
-                "placed_at_utc",
-                "status",
-                "store",
-                "customer",
-                "email",
-                "phone",
-                "total",
-                "currency",
-            ]
+            [*head_columns, *(line_columns if by_line else ["items"]), "total", "currency"]
         )
         for order in orders:
             user = order.user if order.user and order.user.deleted_at is None else None
             guest = order.guest if order.user is None else None
-            writer.writerow(
-                [
-                    order.number,
-                    order.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                    order.status,
-                    order.store.name,
-                    (user.full_name or user.username) if user else guest.name if guest else "",
-                    user.email if user else guest.email if guest else "",
-                    user.phone if user else guest.phone if guest else "",
-                    f"{order.total:.2f}",
-                    order.currency,
-                ]
-            )
-        filename = f"orders-{first.isoformat()}-to-{last.isoformat()}.csv"
+            head = [
+                order.number,
+                order.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                order.status,
+                order.store.name,
+                (user.full_name or user.username) if user else guest.name if guest else "",
+                user.email if user else guest.email if guest else "",
+                user.phone if user else guest.phone if guest else "",
+            ]
+            tail = [f"{order.total:.2f}", order.currency]
+            if not by_line:
+                # One row per order (the export of before), its lines as bought in `items`.
+                writer.writerow([*head, "\n".join(map(item_text, order.items)), *tail])
+                continue
+            # One row per line, as bought (the order's columns repeated on each).
+            for item in order.items:
+                writer.writerow(
+                    [
+                        *head,
+                        item.product_name,
+                        item.variant_name,
+                        modifiers_text(item.modifiers),
+                        item.quantity,
+                        f"{item.unit_price:.2f}",
+                        f"{item.line_total:.2f}",
+                        *tail,
+                    ]
+                )
+            if not order.items:
+                writer.writerow([*head, "", "", "", "", "", "", *tail])
+        name = "order-lines" if by_line else "orders"
+        filename = f"{name}-{first.isoformat()}-to-{last.isoformat()}.csv"
         return Response(
             out.getvalue(),
             media_type="text/csv; charset=utf-8",
@@ -593,6 +627,8 @@ class OrderItemAdmin(ShopModelView, model=OrderItem):
     column_list = [
         OrderItem.order,
         OrderItem.product_name,
+        OrderItem.variant_name,
+        OrderItem.modifiers,
         OrderItem.quantity,
         OrderItem.unit_price,
         "line_total",
@@ -601,8 +637,13 @@ class OrderItemAdmin(ShopModelView, model=OrderItem):
     column_searchable_list = [OrderItem.product_name]
     column_sortable_list = [OrderItem.id, OrderItem.quantity, OrderItem.unit_price]
     column_default_sort = [("id", True)]
-    column_labels = {"line_total": "Line total", OrderItem.product_name: "Product"}
+    column_labels = {
+        "line_total": "Line total",
+        OrderItem.product_name: "Product",
+        OrderItem.variant_name: "Variant",
+    }
     column_formatters = {
+        OrderItem.modifiers: lambda m, a: modifiers_text(m.modifiers),
         OrderItem.unit_price: money_of("unit_price", None),
         "line_total": money_of("line_total", None),
     }

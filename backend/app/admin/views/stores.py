@@ -3,8 +3,14 @@
 from typing import Any
 
 from markupsafe import Markup
+from sqladmin import expose
+from sqladmin.authentication import get_current_user_id
 from sqladmin.filters import BooleanFilter
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 from wtforms import BooleanField, StringField
 
 from app.admin.forms import DAY_NAMES, DecimalCommaField, OpeningHoursField, schema_form
@@ -13,9 +19,20 @@ from app.admin.views.base import (
     SafeForeignKeyFilter,
     ShopModelView,
     acting,
+    done,
     refused,
+    valid_pk,
 )
-from app.models import Stock, Store
+from app.core.db import unit_of_work
+from app.models import (
+    Modifier,
+    ModifierGroup,
+    ModifierUnavailable,
+    RoleName,
+    Stock,
+    Store,
+    StoreStaff,
+)
 from app.stores import service as stores_service
 from app.stores.schemas import StockSet, StoreCreate
 
@@ -68,6 +85,7 @@ class StoreAdmin(ShopModelView, model=Store):
     category, category_icon = "Stores", "fa-solid fa-location-dot"
 
     form = StoreForm
+    details_template = "shop/store_details.html"
     column_list = [Store.name, Store.city, Store.address, Store.timezone, Store.is_active]
     column_details_list = [
         Store.id,
@@ -127,6 +145,100 @@ class StoreAdmin(ShopModelView, model=Store):
         except AdminChangeRefused as exc:
             refused(request, exc)
 
+    # --- modifiers out at this store ("oat milk is out at Dock Street") ----------------------
+
+    async def may_mark_modifiers(self, request: Request, store_id: int) -> bool:
+        """Who may say what is out at a store: an admin, or a staff member who works there
+        (store_staff); the stores service checks it again on every change."""
+        if getattr(request.state, "staff_role", None) == RoleName.admin:
+            return True
+        if not self.has_permission(request, "action:modifiers"):
+            return False
+        async with unit_of_work() as session:
+            works_there = await session.scalar(
+                select(StoreStaff.user_id).where(
+                    StoreStaff.store_id == store_id,
+                    StoreStaff.user_id == int(get_current_user_id(request)),
+                )
+            )
+        return works_there is not None
+
+    async def details_context(self, request: Request) -> dict[str, Any]:
+        pk = str(request.path_params.get("pk", ""))
+        if not valid_pk(pk):
+            raise HTTPException(status_code=404)
+        async with unit_of_work() as session:
+            groups = (
+                await session.scalars(
+                    select(ModifierGroup)
+                    .options(selectinload(ModifierGroup.modifiers))
+                    .order_by(ModifierGroup.name, ModifierGroup.id)
+                )
+            ).all()
+            out = set(
+                await session.scalars(
+                    select(ModifierUnavailable.modifier_id).where(
+                        ModifierUnavailable.store_id == int(pk)
+                    )
+                )
+            )
+        return {
+            "modifier_groups": [
+                (group, [m for m in group.modifiers if m.is_active or m.id in out])
+                for group in groups
+            ],
+            "modifiers_out": out,
+            "may_mark_modifiers": await self.may_mark_modifiers(request, int(pk)),
+        }
+
+    @expose("/modifiers/{pk}", methods=["POST"])
+    async def mark_modifiers(self, request: Request) -> Response:
+        """The checklist's answer: exactly the ticked modifiers are out at this store."""
+        pk = self.permitted_pk(request, "modifiers")
+        if not await self.may_mark_modifiers(request, pk):
+            raise HTTPException(status_code=403)
+        form = await request.form()
+        wanted = {int(v) for v in form.getlist("out") if isinstance(v, str) and valid_pk(v)}
+        try:
+            async with acting(request) as (session, staff):
+                store = await session.get(Store, pk)
+                if store is None:
+                    raise HTTPException(status_code=404)
+                names = dict(
+                    (
+                        await session.execute(
+                            select(Modifier.id, Modifier.name).where(Modifier.id.in_(wanted))
+                        )
+                    ).all()
+                )
+                if unknown := wanted - set(names):
+                    raise AdminChangeRefused(
+                        f"Modifier {min(unknown)} no longer exists: reload the page."
+                    )
+                out_before = set(
+                    await session.scalars(
+                        select(ModifierUnavailable.modifier_id).where(
+                            ModifierUnavailable.store_id == pk
+                        )
+                    )
+                )
+                # The stores service's rule (admin, or this store's staff) for each change.
+                for modifier_id in sorted(out_before ^ wanted):
+                    await stores_service.set_modifier_available(
+                        session, staff, pk, modifier_id, available=modifier_id not in wanted
+                    )
+                out_now = sorted(names[m] for m in wanted)
+                store_name = store.name
+        except AdminChangeRefused as exc:
+            refused(request, exc)
+        else:
+            said = ", ".join(out_now) if out_now else "nothing"
+            done(request, f"Out at {store_name} now: {said}.", title="Saved")
+        return RedirectResponse(
+            f"{request.url_for('admin:details', identity=self.identity, pk=pk)}#modifiers-out",
+            status_code=302,
+        )
+
 
 def _related_id(value: Any) -> int | None:
     """A many-to-one field posts the related row (or its id as text)."""
@@ -143,8 +255,15 @@ class StockAdmin(ShopModelView, model=Stock):
     # Stock is set (0 when none is left), never deleted: the stores service sets it.
     can_delete = False
 
-    column_list = [Stock.store, Stock.product, Stock.quantity, Stock.updated_at]
-    column_details_list = [Stock.store, Stock.product, Stock.quantity, Stock.updated_at]
+    # A product sold in several variants has a row per variant (its page names them).
+    column_list = [Stock.store, Stock.product, Stock.variant_id, Stock.quantity, Stock.updated_at]
+    column_details_list = [
+        Stock.store,
+        Stock.product,
+        Stock.variant_id,
+        Stock.quantity,
+        Stock.updated_at,
+    ]
     column_searchable_list = ["store.name", "product.name"]
     column_sortable_list = [Stock.quantity, Stock.updated_at]
     column_default_sort = [("store_id", False), ("product_id", False)]
@@ -174,6 +293,13 @@ class StockAdmin(ShopModelView, model=Stock):
         )
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
-        store_id, product_id = (int(p) for p in pk.split(";"))
-        # The row is its store and product: an edit sets that row's quantity.
-        return await self._set(request, store_id, product_id, data)
+        store_id, variant_id = (int(p) for p in pk.split(";"))
+        # The row is its store and variant (migration 0015): an edit sets that row's quantity.
+        quantity = StockSet.model_validate({"quantity": data.get("quantity")}).quantity
+        async with acting(request) as (session, _):
+            stock = await session.get(Stock, (store_id, variant_id))
+            if stock is None:
+                raise AdminChangeRefused("That stock row no longer exists.")
+            return await stores_service.set_stock(
+                session, store_id, stock.product_id, quantity, variant_id=variant_id
+            )

@@ -12,6 +12,7 @@ import { mayRefundLine } from '@/features/auth/roles';
 import { getBoardOrders } from '@/features/orders/api/get-board-orders';
 import { useUpdateOrderStatus } from '@/features/orders/api/update-order-status';
 import { BoardRefund } from '@/features/orders/components/board-refund';
+import { lineModifiers, lineTitle } from '@/features/orders/line-options';
 import { BOARD_COLUMNS, NEXT_STATUS, boardColumns, upsertOrder, type Board, type BoardColumn } from '@/features/orders/board';
 import { useStores } from '@/features/stores/api/get-stores';
 import type { OrderSummary } from '@/lib/api-types';
@@ -265,8 +266,10 @@ function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: bool
   return (
     <li
       aria-label={t('orders.number', { number: order.number })}
-      className={`flex flex-col gap-2 rounded-xl border bg-surface p-3 ${isNew ? 'border-accent shadow-[0_0_0_3px_var(--color-accent-soft)] motion-safe:animate-pulse' : 'border-line'}`}
+      className={`relative flex flex-col gap-2 rounded-xl border bg-surface p-3 ${isNew ? 'border-accent' : 'border-line'}`}
     >
+      {/* A new order's ring pulses, not its text: what to make stays at full contrast. */}
+      {isNew ? <span aria-hidden="true" className="pointer-events-none absolute -inset-px rounded-xl shadow-[0_0_0_3px_var(--color-accent-soft)] motion-safe:animate-pulse" /> : null}
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="font-semibold text-ink">
           {t('orders.number', { number: order.number })}
@@ -280,13 +283,24 @@ function OrderCard({ order, isNew, onMoved }: { order: OrderSummary; isNew: bool
         {order.customer_name ?? '—'} · {formatPrice(order.total, order.currency, i18n.language)}
         {order.status === 'pending' ? ` · ${t('staff.unpaid')}` : ''}
       </p>
-      <ul className="flex flex-col text-sm text-ink" aria-label={t('staff.orderLines', { number: order.number })}>
-        {order.items.map((line) => (
-          <li key={line.id}>
-            <span className="tabular-nums">{line.quantity}</span> × {line.product_name}
-            {line.refunded_quantity ? <span className="text-ink-muted"> · {t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
-          </li>
-        ))}
+      <ul className="flex flex-col gap-2 text-ink" aria-label={t('staff.orderLines', { number: order.number })}>
+        {order.items.map((line) => {
+          const modifiers = lineModifiers(line);
+          return (
+            <li key={line.id} className="flex flex-col">
+              <span className="text-base font-semibold">
+                <span className="tabular-nums">{line.quantity}</span> × {lineTitle(line)}
+                {line.refunded_quantity ? <span className="font-normal text-ink-muted"> · {t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
+              </span>
+              {modifiers ? (
+                <span className="text-base font-medium">
+                  <span className="sr-only">{t('orders.options')}: </span>
+                  {modifiers}
+                </span>
+              ) : null}
+            </li>
+          );
+        })}
       </ul>
       {move.error ? <Alert tone="error" title={t('staff.moveFailed', { number: order.number })}>{problemMessage(t, move.error)}</Alert> : null}
       {next && action ? (

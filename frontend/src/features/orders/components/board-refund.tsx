@@ -4,6 +4,7 @@ import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
 import { useRefundLine } from '../api/refund-line';
+import { lineLabel } from '../line-options';
 import { refundAttemptFor, type RefundAttempt } from '../refund-attempt';
 import type { OrderDetail, OrderSummary } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
@@ -60,7 +61,7 @@ export function BoardRefund({ order, onRefunded }: { order: OrderSummary; onRefu
           attempt.current = null;
           dialog.current?.close();
           onRefunded(refunded);
-          notify({ tone: 'success', text: t('staff.refund.done', { quantity, name: line.product_name, number: order.number }) });
+          notify({ tone: 'success', text: t('staff.refund.done', { quantity, name: lineLabel(line), number: order.number }) });
         },
       },
     );
@@ -97,7 +98,7 @@ export function BoardRefund({ order, onRefunded }: { order: OrderSummary; onRefu
                 <option key={candidate.id} value={candidate.id}>
                   {t('staff.refund.lineOption', {
                     quantity: candidate.quantity,
-                    name: candidate.product_name,
+                    name: lineLabel(candidate),
                     left: candidate.quantity - candidate.refunded_quantity,
                   })}
                 </option>

@@ -3,8 +3,9 @@ import { Link } from 'react-router';
 import { paths } from '@/config/paths';
 import type { OrderDetail } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
+import { lineModifiersPriced, lineTitle } from '../line-options';
 
-/** An order's lines at the prices they were ordered at, and the total. */
+/** An order's lines at the prices they were ordered at (each with its variant and modifiers as bought), and the total. */
 export function OrderLines({ order }: { order: Pick<OrderDetail, 'items' | 'total' | 'currency'> }) {
   const { t, i18n } = useTranslation();
   const money = (amount: string) => formatPrice(amount, order.currency, i18n.language);
@@ -33,11 +34,17 @@ export function OrderLines({ order }: { order: Pick<OrderDetail, 'items' | 'tota
             <th scope="row" className="py-3 pr-3 font-normal text-ink">
               {line.product_id ? (
                 <Link to={paths.product(String(line.product_id))} className="hover:underline">
-                  {line.product_name}
+                  {lineTitle(line)}
                 </Link>
               ) : (
-                line.product_name
+                lineTitle(line)
               )}
+              {line.modifiers.length ? (
+                <span className="block text-sm text-ink-muted">
+                  <span className="sr-only">{t('orders.options')}: </span>
+                  {lineModifiersPriced(line, order.currency, i18n.language)}
+                </span>
+              ) : null}
               {line.refunded_quantity ? <span className="block text-sm text-ink-muted">{t('refunds.lineNote', { count: line.refunded_quantity })}</span> : null}
             </th>
             <td className="py-3 pr-3 text-right tabular-nums">{line.quantity}</td>
