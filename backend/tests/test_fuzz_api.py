@@ -49,6 +49,10 @@ PHONE_NUMBER = (
     "a phone number that does not exist is a 422 (libphonenumber knows the numbering plans; "
     "the schema's pattern only the characters)"
 )
+OPTIONS = (
+    "a variant or modifiers that do not fit the product are a 422 invalid_options (a "
+    "product's variants and groups are data, not schema)"
+)
 ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
     "verify_email": ([400], "a generated token is not a live link: 400 invalid_token"),
     "password_reset_confirm": (
@@ -94,8 +98,10 @@ ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
     "create_order": (
         [422],
         "a repeated Idempotency-Key with another body is a 422 (only the server knows the "
-        "first body)",
+        "first body); " + OPTIONS,
     ),
+    "add_to_cart": ([422], OPTIONS),
+    "change_cart_item": ([422], OPTIONS),
 }
 DEFAULT_ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]
 

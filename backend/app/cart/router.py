@@ -4,7 +4,7 @@ from app.auth.dependencies import CurrentUser
 from app.cart import service
 from app.cart.errors import CartItemNotFound, CartQuantityLimit
 from app.cart.schemas import CartItemAdd, CartItemUpdate, CartMerge, CartMergeResult, CartRead
-from app.catalog.errors import ProductNotFound
+from app.catalog.errors import InvalidOptions, ProductNotFound
 from app.core.db import SessionDep
 from app.core.errors import Unauthorized, problem_responses
 from app.core.language import LanguageDep
@@ -28,19 +28,24 @@ async def get_cart(user: CurrentUser, session: SessionDep, language: LanguageDep
     "/items",
     response_model=CartRead,
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(Unauthorized, ProductNotFound, CartQuantityLimit),
+    responses=problem_responses(Unauthorized, ProductNotFound, InvalidOptions, CartQuantityLimit),
 )
 async def add_to_cart(
     data: CartItemAdd, user: CurrentUser, session: SessionDep, language: LanguageDep
 ) -> CartRead:
-    """Add a product; adds to its line when the cart has one. Answers the whole cart."""
-    return await service.add_item(session, user, data.product_id, data.quantity, language)
+    """Add a product as configured: its variant (default: the first) and modifiers (default:
+    each required single group's default), checked and priced by the server. The same
+    configuration (the variant and set of modifiers, in any order) adds to its line; another
+    is its own line. 422 `invalid_options` (as at checkout) names what does not fit; a
+    modifier out at some store is taken all the same (see `GET /cart/availability`).
+    Answers the whole cart."""
+    return await service.add_item(session, user, data, language)
 
 
 @router.patch(
     "/items/{item_id}",
     response_model=CartRead,
-    responses=problem_responses(Unauthorized, CartItemNotFound),
+    responses=problem_responses(Unauthorized, CartItemNotFound, ProductNotFound, InvalidOptions),
 )
 async def change_cart_item(
     item_id: ItemId,
@@ -49,8 +54,12 @@ async def change_cart_item(
     session: SessionDep,
     language: LanguageDep,
 ) -> CartRead:
-    """Set a line's quantity. Answers the whole cart."""
-    return await service.update_item(session, user, item_id, data.quantity, language)
+    """Set a line's quantity and/or options in one request (options not sent stay as they
+    are; 422 `invalid_options` as when adding, 404 `product_not_found` for options of a
+    product no longer for sale). A line whose new configuration equals another line's is
+    folded into it: the quantities added, at most CART_MAX_QUANTITY. Answers the whole
+    cart."""
+    return await service.update_item(session, user, item_id, data, language)
 
 
 @router.delete(
@@ -70,19 +79,27 @@ async def empty_cart(user: CurrentUser, session: SessionDep) -> None:
 
 
 @router.post("/merge", response_model=CartMergeResult, responses=problem_responses(Unauthorized))
-async def merge_cart(data: CartMerge, user: CurrentUser, session: SessionDep) -> CartMergeResult:
-    """At sign-in, add the cart kept in the browser to this cart: quantities of a product add
-    up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
-    deleted are not added and come back in `dropped`, the rest is merged all the same.
-    Answers the whole cart. Send it once per sign-in: a repeat adds the quantities again."""
-    return await service.merge(session, user, data.items)
+async def merge_cart(
+    data: CartMerge, user: CurrentUser, session: SessionDep, language: LanguageDep
+) -> CartMergeResult:
+    """At sign-in, add the cart kept in the browser to this cart: quantities of one
+    configuration (product, variant and set of modifiers) add up, at most CART_MAX_QUANTITY
+    a line (`capped` lists the lines cut); lines of products hidden or deleted, or whose
+    options no longer fit (`option_unavailable`), are not added and come back in `dropped`,
+    the rest is merged all the same. Answers the whole cart. Send it once per sign-in: a
+    repeat adds the quantities again."""
+    return await service.merge(session, user, data.items, language)
 
 
 @router.get(
     "/availability", response_model=CartAvailability, responses=problem_responses(Unauthorized)
 )
-async def cart_availability(user: CurrentUser, session: SessionDep) -> CartAvailability:
-    """For checkout: every active store, whether it has every orderable line of the cart now,
-    and per short line what is requested and what it has; one query for all stores. Lines of
-    hidden or deleted products are in `unavailable`."""
-    return await service.availability(session, user)
+async def cart_availability(
+    user: CurrentUser, session: SessionDep, language: LanguageDep
+) -> CartAvailability:
+    """For checkout: every active store, whether it has every orderable line of the cart now
+    (by variant), and per short line what is requested and what it has, or the line's
+    modifiers out there (`unavailable_modifiers`, in the language of `lang` or
+    Accept-Language); one query for all stores. Lines of hidden or deleted products, or whose
+    options no longer fit, are in `unavailable`."""
+    return await service.availability(session, user, language)

@@ -1,7 +1,7 @@
 """A line's configuration (issue 24): the variant and modifiers chosen for a product,
 checked against the catalog and priced by the server, never by the client."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -44,10 +44,11 @@ def _configure(
     options: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None,
     choice: Choice,
     name: str,
-    store_id: int,
+    store_id: int | None,
 ) -> tuple[Configured | None, list[str], list[str]]:
-    """The line priced, or its problems (422) and the modifiers out at the store (409);
-    `options`: the product's active variants and its groups (repository.product_options)."""
+    """The line priced, or its problems (422) and the modifiers out at the store (409; none
+    when `store_id` is None: a cart is bound to no store); `options`: the product's active
+    variants and its groups (repository.products_with_options, repository.product_options)."""
     variants, groups = options or ([], [])
     problems: list[str] = []
     if choice.variant_id is None:
@@ -119,13 +120,24 @@ async def products_for_order(
     )
 
 
+def _in_items(index: int) -> list[str | int]:
+    return ["body", "items", index]
+
+
 def configure(
-    options: Options, choices: Sequence[Choice], store_id: int, names: dict[int, str]
+    options: Options,
+    choices: Sequence[Choice],
+    store_id: int | None,
+    names: dict[int, str],
+    *,
+    loc: Callable[[int], list[str | int]] = _in_items,
 ) -> list[Configured]:
     """Each choice checked and priced from the catalog of now (`options`, read by
     products_for_order in the checkout's transaction), in order (`names`: the products'
     names for the problems). 422 `invalid_options` listing every line's problems; else 409
-    `options_unavailable` naming the modifiers out at the store."""
+    `options_unavailable` naming the modifiers out at the store (never for `store_id` None:
+    the cart takes a line whatever the stores have). The 422 also lists each problem in
+    `errors` as a validation problem does, where `loc(index)` of the line's choice says."""
     configured: list[Configured] = []
     invalid: list[dict[str, Any]] = []
     out: list[str] = []
@@ -141,8 +153,41 @@ def configure(
             configured.append(line)
     if invalid:
         raise InvalidOptions(
-            "; ".join(p for line in invalid for p in line["problems"]) + ".", lines=invalid
+            "; ".join(p for line in invalid for p in line["problems"]) + ".",
+            lines=invalid,
+            errors=[
+                {"loc": loc(line["index"]), "msg": problem, "type": "invalid_options"}
+                for line in invalid
+                for problem in line["problems"]
+            ],
         )
     if out:
         raise OptionsUnavailable(f"Not available at this store: {', '.join(out)}.", modifiers=out)
     return configured
+
+
+def check_line(
+    options: tuple[list[dict[str, Any]], list[dict[str, Any]]] | None, choice: Choice, name: str
+) -> Configured | None:
+    """A cart line's configuration priced by the catalog of now, bound to no store; None when
+    it no longer fits (a variant or modifier deactivated or deleted since, a group changed)."""
+    line, _, _ = _configure(options, choice, name, None)
+    return line
+
+
+def chosen_modifiers(
+    groups: list[dict[str, Any]], modifier_ids: Sequence[int]
+) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The (group, modifier) of these ids among the product's active ones, in the product's
+    group order and each group's modifier order."""
+    wanted = set(modifier_ids)
+    return [(group, m) for group in groups for m in group["modifiers"] if m["id"] in wanted]
+
+
+def out_by_store(groups: list[dict[str, Any]], modifier_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The names of these modifiers out at each store, by store id."""
+    out: dict[int, list[str]] = {}
+    for _, modifier in chosen_modifiers(groups, modifier_ids):
+        for store_id in modifier["unavailable_store_ids"]:
+            out.setdefault(store_id, []).append(modifier["name"])
+    return out

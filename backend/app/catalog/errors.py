@@ -97,7 +97,8 @@ CATEGORY_DELETE_CONSTRAINTS: ConstraintErrors = {
 
 
 class InvalidOptions(AppError):
-    """A line's variant or modifiers do not fit its product: `lines` names each problem."""
+    """A line's variant or modifiers do not fit its product: `lines` names each problem (and
+    `errors`, as a validation problem's, each with where)."""
 
     status, code, title = 422, "invalid_options", "These options do not fit the product"
 

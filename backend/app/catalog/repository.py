@@ -527,3 +527,42 @@ async def products_with_options(
         .with_for_update(read=True, key_share=True, of=Product)
     )
     return {product.id: (product, variants, groups) for product, variants, groups in rows}
+
+
+def options_columns(language: str) -> tuple[Any, Any]:
+    """The columns `variants` and `modifier_groups` of a product's read (in `language`, one
+    of SHOP_LANGUAGES) for a statement that selects from the `product` table unaliased: a cart
+    read prices its lines by them in its own statement."""
+    return _variants_json(language), _modifier_groups_json(language)
+
+
+def name_column(language: str) -> Any:
+    """A product's name in `language` (its translation, else as written), for a statement
+    that selects from the `product` table."""
+    if language == DEFAULT_LANGUAGE:
+        return Product.name
+    translated = (
+        select(ProductTranslation.name)
+        .where(ProductTranslation.product_id == Product.id, ProductTranslation.language == language)
+        .scalar_subquery()
+    )
+    return func.coalesce(translated, Product.name)
+
+
+async def product_options(
+    session: AsyncSession, product_ids: list[int], language: str, *, keep: bool = False
+) -> dict[int, tuple[str, bool, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Of these products, those that exist, as (name, is_active, active variants, modifier
+    groups) in `language`: one statement. `keep`: the rows are key-share locked in id order
+    until the commit (a line about to refer to them cannot meet a deleted product)."""
+    if not product_ids:
+        return {}
+    query = (
+        select(Product.id, name_column(language), Product.is_active, *options_columns(language))
+        .where(Product.id.in_(product_ids))
+        .order_by(Product.id)
+    )
+    if keep:
+        query = query.with_for_update(read=True, key_share=True, of=Product)
+    rows = await session.execute(query)
+    return {pid: (name, active, variants, groups) for pid, name, active, variants, groups in rows}

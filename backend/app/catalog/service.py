@@ -13,7 +13,10 @@ from app.catalog import images, repository
 from app.catalog.configurations import Choice as Choice
 from app.catalog.configurations import Configured as Configured
 from app.catalog.configurations import Options as Options
+from app.catalog.configurations import check_line as check_line
+from app.catalog.configurations import chosen_modifiers as chosen_modifiers
 from app.catalog.configurations import configure as configure
+from app.catalog.configurations import out_by_store as out_by_store
 from app.catalog.configurations import products_for_order as products_for_order
 from app.catalog.counts import counts
 from app.catalog.errors import (
@@ -32,6 +35,8 @@ from app.catalog.options import get_variant as get_variant
 from app.catalog.options import product_variants as product_variants
 from app.catalog.options import set_product_groups as set_product_groups
 from app.catalog.options import variant_label as variant_label
+from app.catalog.repository import name_column as name_column
+from app.catalog.repository import options_columns as options_columns
 from app.catalog.schemas import (
     CategoryBrief,
     CategoryCreate,
@@ -123,14 +128,6 @@ async def translate_products(session: AsyncSession, items: list[Any], language: 
         item.model_copy(update=_product_texts(item, texts[item.id])) if item.id in texts else item
         for item in items
     ]
-
-
-async def product_names(
-    session: AsyncSession, product_ids: list[int], language: str
-) -> dict[int, str]:
-    """The names in `language` of those of these products translated into it."""
-    texts = await repository.products_in(session, product_ids, language)
-    return {product_id: text.name for product_id, text in texts.items()}
 
 
 def _product_texts(item: ProductRead, text: ProductTranslation) -> dict[str, Any]:
@@ -366,6 +363,15 @@ async def remove_image_files(filenames: list[str]) -> None:
     """Delete images' files from the media folder, once their rows are gone for good."""
     for filename in filenames:
         await run_in_threadpool(images.remove, filename)
+
+
+async def product_options(
+    session: AsyncSession, product_ids: list[int], language: str, *, keep: bool = False
+) -> dict[int, tuple[str, bool, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Of these products, those that exist, as (name, is_active, active variants, modifier
+    groups) in `language`, to check and price configurations by (check_line, configure): one
+    statement. `keep`: they cannot be deleted until the commit."""
+    return await repository.product_options(session, product_ids, language, keep=keep)
 
 
 async def unorderable(

@@ -174,32 +174,29 @@ async def modifier_unavailable(
 
 async def whole_cart_availability(
     session: AsyncSession, wanted: dict[int, int]
-) -> list[tuple[Store, list[int], list[int]]]:
-    """Every active store with the lines of `wanted` {product_id: quantity} it is short of:
-    (store, short product ids, units it has of each), in one statement for all stores."""
+) -> list[tuple[Store, dict[int, int]]]:
+    """Every active store with the units it has of each variant of `wanted` {variant_id:
+    quantity}: (store, {variant_id: units}), in one statement for all stores."""
     if not wanted:
         stores = await session.scalars(
             select(Store).where(Store.is_active).order_by(Store.name, Store.id)
         )
-        return [(store, [], []) for store in stores]
+        return [(store, {}) for store in stores]
     lines = values(
-        column("product_id", BigInteger), column("quantity", Integer), name="wanted"
+        column("variant_id", BigInteger), column("quantity", Integer), name="wanted"
     ).data(sorted(wanted.items()))
     on_hand = func.coalesce(Stock.quantity, 0)
-    is_short = on_hand < lines.c.quantity
     rows = await session.execute(
         select(
             Store,
-            func.array_agg(aggregate_order_by(lines.c.product_id, lines.c.product_id)).filter(
-                is_short
-            ),
-            func.array_agg(aggregate_order_by(on_hand, lines.c.product_id)).filter(is_short),
+            func.array_agg(aggregate_order_by(lines.c.variant_id, lines.c.variant_id)),
+            func.array_agg(aggregate_order_by(on_hand, lines.c.variant_id)),
         )
         .select_from(Store)
         .join(lines, true())
-        .outerjoin(Stock, and_(Stock.store_id == Store.id, Stock.product_id == lines.c.product_id))
+        .outerjoin(Stock, and_(Stock.store_id == Store.id, Stock.variant_id == lines.c.variant_id))
         .where(Store.is_active)
         .group_by(Store.id)
         .order_by(Store.name, Store.id)
     )
-    return [(store, list(ids or []), list(units or [])) for store, ids, units in rows]
+    return [(store, dict(zip(ids, units, strict=True))) for store, ids, units in rows]

@@ -59,12 +59,16 @@ async def list_stores(
     "/availability",
     response_model=CartAvailability,
 )
-async def guest_cart_availability(data: GuestCart, session: SessionDep) -> CartAvailability:
+async def guest_cart_availability(
+    data: GuestCart, session: SessionDep, language: LanguageDep
+) -> CartAvailability:
     """For a cart kept in the browser (a guest's): every active store, whether it has every
-    line now, and per short line what was requested and what it has. Products not for sale
-    are listed in `unavailable` and left out of the check. One query for all stores; signed-in
-    customers ask `GET /cart/availability`."""
-    return await service.guest_cart_availability(session, data.items)
+    line now (by variant), and per short line what was requested and what it has, or the
+    line's modifiers out there (`unavailable_modifiers`, named in the language of `lang` or
+    Accept-Language). Lines not for sale (the product hidden or gone, or its options no
+    longer fitting) are listed in `unavailable` and left out of the check. One query for all
+    stores; signed-in customers ask `GET /cart/availability`."""
+    return await service.guest_cart_availability(session, data.items, language)
 
 
 @router.get(

@@ -189,32 +189,54 @@ class AssortmentItem(ProductRead):
 
 class CartLineQuantity(InputSchema):
     product_id: Id
+    variant_id: Id | None = Field(
+        None, description="One of the product's active `variants`; default: the first"
+    )
+    modifier_ids: Annotated[list[Id], Field(max_length=50)] | None = Field(
+        None,
+        description="The chosen modifiers; default: each required single group's default. "
+        "A line whose options no longer fit the product is listed in `unavailable`",
+    )
     quantity: Annotated[int, WholeNumber(1, settings.cart_max_quantity)]
 
 
 class GuestCart(InputSchema):
     items: Annotated[list[CartLineQuantity], Field(max_length=100)] = Field(
-        description="The browser's cart: one line per product (repeated products are added up)"
+        description="The browser's cart: one line per configuration (lines of one variant are "
+        "added up: they take stock from one shelf)"
     )
 
 
 class ShortLine(Schema):
     product_id: int
+    variant_id: int = Field(description="The variant the store is short of (its lines added up)")
     requested: int
-    available: int = Field(description="Units the store has now")
+    available: int = Field(description="Units of the variant the store has now")
+    unavailable_modifiers: list[str] = Field(
+        description="The line's modifiers out at this store (oat milk), by name; the store "
+        "cannot make the line even with stock"
+    )
 
 
 class StoreAvailability(Schema):
     store: StoreRead
     all_available: bool = Field(description="The store has every line in full now")
-    short: list[ShortLine] = Field(description="The lines it is short of, by product id")
+    short: list[ShortLine] = Field(
+        description="The lines it is short of or cannot make (a modifier out), by product and "
+        "variant id"
+    )
+
+
+# Why no store can sell a cart line.
+LineUnavailableReason = Literal["inactive", "deleted", "option_unavailable"]
 
 
 class UnavailableLine(Schema):
     product_id: int | None = Field(description="null for a product deleted since")
     quantity: int
-    reason: Literal["inactive", "deleted"] = Field(
-        description="Not for sale (hidden) or gone: no store can sell it; left out of `stores`"
+    reason: LineUnavailableReason = Field(
+        description="Not for sale (hidden) or gone, or its variant or a modifier chosen was "
+        "deactivated or deleted since: no store can sell it; left out of `stores`"
     )
 
 

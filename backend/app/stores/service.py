@@ -1,5 +1,6 @@
 """Stores, opening hours, stock."""
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -8,7 +9,7 @@ from app.audit import service as audit_service
 from app.auth.permissions import is_admin, is_staff
 from app.catalog import service as catalog_service
 from app.catalog.errors import VariantNotFound, VariantRequired
-from app.catalog.schemas import Availability, VariantQuantity
+from app.catalog.schemas import Availability, UnorderableReason, VariantQuantity
 from app.core.db import savepoint
 from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
@@ -24,6 +25,7 @@ from app.stores.schemas import (
     AssortmentItem,
     CartAvailability,
     CartLineQuantity,
+    LineUnavailableReason,
     ShortLine,
     StoreAvailability,
     StoreCreate,
@@ -172,34 +174,99 @@ async def availability(session: AsyncSession, product_id: int) -> list[Availabil
     ]
 
 
+@dataclass(frozen=True)
+class WantedLine:
+    """A cart line to check at every store: its variant and quantity, and its modifiers out
+    at some stores ({store_id: [names]})."""
+
+    product_id: int
+    variant_id: int
+    quantity: int
+    out: dict[int, list[str]] = field(default_factory=dict, compare=False)
+
+
 async def whole_cart_availability(
-    session: AsyncSession, wanted: dict[int, int], unavailable: list[UnavailableLine]
+    session: AsyncSession, wanted: list[WantedLine], unavailable: list[UnavailableLine]
 ) -> CartAvailability:
-    """For every active store: does it have all of `wanted` now, and what is it short of."""
-    stores = [
-        StoreAvailability(
-            store=StoreRead.model_validate(store),
-            all_available=not short_ids,
-            short=[
-                ShortLine(product_id=pid, requested=wanted[pid], available=quantity)
-                for pid, quantity in zip(short_ids, on_hand, strict=True)
-            ],
+    """For every active store: does it have all of `wanted` now (lines of one variant take
+    stock from one shelf: added up), and what is it short of or cannot make (a modifier out
+    there); one statement for all stores."""
+    by_variant: dict[int, int] = {}
+    product_of: dict[int, int] = {}
+    out: dict[int, dict[int, list[str]]] = {}
+    for line in wanted:
+        by_variant[line.variant_id] = by_variant.get(line.variant_id, 0) + line.quantity
+        product_of[line.variant_id] = line.product_id
+        variant_out = out.setdefault(line.variant_id, {})
+        for store_id, names in line.out.items():
+            known = variant_out.setdefault(store_id, [])
+            known += [name for name in names if name not in known]
+    order = sorted(by_variant, key=lambda variant_id: (product_of[variant_id], variant_id))
+    stores: list[StoreAvailability] = []
+    for store, on_hand in await repository.whole_cart_availability(session, by_variant):
+        short = [
+            ShortLine(
+                product_id=product_of[variant_id],
+                variant_id=variant_id,
+                requested=by_variant[variant_id],
+                available=on_hand.get(variant_id, 0),
+                unavailable_modifiers=out[variant_id].get(store.id, []),
+            )
+            for variant_id in order
+            if on_hand.get(variant_id, 0) < by_variant[variant_id] or out[variant_id].get(store.id)
+        ]
+        stores.append(
+            StoreAvailability(
+                store=StoreRead.model_validate(store), all_available=not short, short=short
+            )
         )
-        for store, short_ids, on_hand in await repository.whole_cart_availability(session, wanted)
-    ]
     return CartAvailability(stores=stores, unavailable=unavailable)
 
 
+def wanted_line(
+    options: tuple[str, bool, list[dict[str, Any]], list[dict[str, Any]]] | None,
+    choice: catalog_service.Choice,
+    quantity: int,
+) -> WantedLine | UnavailableLine:
+    """A cart line to check at the stores, or why no store can sell it (the product's
+    options, as catalog_service.product_options reads them)."""
+    if options is None or not options[1]:
+        reason: UnorderableReason = "deleted" if options is None else "inactive"
+        return UnavailableLine(product_id=choice.product_id, quantity=quantity, reason=reason)
+    name, _, variants, groups = options
+    line = catalog_service.check_line((variants, groups), choice, name)
+    if line is None:
+        return UnavailableLine(
+            product_id=choice.product_id, quantity=quantity, reason="option_unavailable"
+        )
+    return WantedLine(
+        product_id=line.product_id,
+        variant_id=line.variant_id,
+        quantity=quantity,
+        out=catalog_service.out_by_store(groups, line.modifier_ids),
+    )
+
+
 async def guest_cart_availability(
-    session: AsyncSession, items: list[CartLineQuantity]
+    session: AsyncSession, items: list[CartLineQuantity], language: str = DEFAULT_LANGUAGE
 ) -> CartAvailability:
-    """A cart that lives in the browser: products not for sale are reported, not checked."""
-    wanted: dict[int, int] = {}
-    for line in items:
-        wanted[line.product_id] = wanted.get(line.product_id, 0) + line.quantity
-    refused = await catalog_service.unorderable(session, list(wanted))
+    """A cart that lives in the browser: lines not for sale (the product hidden or gone, or
+    its options no longer fitting) are reported, not checked; modifiers named in `language`."""
+    options = await catalog_service.product_options(
+        session, sorted({line.product_id for line in items}), language
+    )
+    wanted: list[WantedLine] = []
+    refused: dict[tuple[int, LineUnavailableReason], int] = {}
+    for item in items:
+        choice = catalog_service.Choice(item.product_id, item.variant_id, item.modifier_ids)
+        line = wanted_line(options.get(item.product_id), choice, item.quantity)
+        if isinstance(line, WantedLine):
+            wanted.append(line)
+        else:
+            key = (item.product_id, line.reason)
+            refused[key] = refused.get(key, 0) + item.quantity
     unavailable = [
-        UnavailableLine(product_id=pid, quantity=wanted.pop(pid), reason=reason)
-        for pid, reason in sorted(refused.items())
+        UnavailableLine(product_id=pid, quantity=quantity, reason=reason)
+        for (pid, reason), quantity in sorted(refused.items())
     ]
     return await whole_cart_availability(session, wanted, unavailable)

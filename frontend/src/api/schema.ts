@@ -753,9 +753,11 @@ export interface paths {
         /**
          * Guest Cart Availability
          * @description For a cart kept in the browser (a guest's): every active store, whether it has every
-         *     line now, and per short line what was requested and what it has. Products not for sale
-         *     are listed in `unavailable` and left out of the check. One query for all stores; signed-in
-         *     customers ask `GET /cart/availability`.
+         *     line now (by variant), and per short line what was requested and what it has, or the
+         *     line's modifiers out there (`unavailable_modifiers`, named in the language of `lang` or
+         *     Accept-Language). Lines not for sale (the product hidden or gone, or its options no
+         *     longer fitting) are listed in `unavailable` and left out of the check. One query for all
+         *     stores; signed-in customers ask `GET /cart/availability`.
          */
         post: operations["guest_cart_availability"];
         delete?: never;
@@ -932,7 +934,12 @@ export interface paths {
         put?: never;
         /**
          * Add To Cart
-         * @description Add a product; adds to its line when the cart has one. Answers the whole cart.
+         * @description Add a product as configured: its variant (default: the first) and modifiers (default:
+         *     each required single group's default), checked and priced by the server. The same
+         *     configuration (the variant and set of modifiers, in any order) adds to its line; another
+         *     is its own line. 422 `invalid_options` (as at checkout) names what does not fit; a
+         *     modifier out at some store is taken all the same (see `GET /cart/availability`).
+         *     Answers the whole cart.
          */
         post: operations["add_to_cart"];
         delete?: never;
@@ -957,7 +964,11 @@ export interface paths {
         head?: never;
         /**
          * Change Cart Item
-         * @description Set a line's quantity. Answers the whole cart.
+         * @description Set a line's quantity and/or options in one request (options not sent stay as they
+         *     are; 422 `invalid_options` as when adding, 404 `product_not_found` for options of a
+         *     product no longer for sale). A line whose new configuration equals another line's is
+         *     folded into it: the quantities added, at most CART_MAX_QUANTITY. Answers the whole
+         *     cart.
          */
         patch: operations["change_cart_item"];
         trace?: never;
@@ -973,10 +984,12 @@ export interface paths {
         put?: never;
         /**
          * Merge Cart
-         * @description At sign-in, add the cart kept in the browser to this cart: quantities of a product add
-         *     up, at most CART_MAX_QUANTITY a line (`capped` lists the lines cut); products hidden or
-         *     deleted are not added and come back in `dropped`, the rest is merged all the same.
-         *     Answers the whole cart. Send it once per sign-in: a repeat adds the quantities again.
+         * @description At sign-in, add the cart kept in the browser to this cart: quantities of one
+         *     configuration (product, variant and set of modifiers) add up, at most CART_MAX_QUANTITY
+         *     a line (`capped` lists the lines cut); lines of products hidden or deleted, or whose
+         *     options no longer fit (`option_unavailable`), are not added and come back in `dropped`,
+         *     the rest is merged all the same. Answers the whole cart. Send it once per sign-in: a
+         *     repeat adds the quantities again.
          */
         post: operations["merge_cart"];
         delete?: never;
@@ -994,9 +1007,11 @@ export interface paths {
         };
         /**
          * Cart Availability
-         * @description For checkout: every active store, whether it has every orderable line of the cart now,
-         *     and per short line what is requested and what it has; one query for all stores. Lines of
-         *     hidden or deleted products are in `unavailable`.
+         * @description For checkout: every active store, whether it has every orderable line of the cart now
+         *     (by variant), and per short line what is requested and what it has, or the line's
+         *     modifiers out there (`unavailable_modifiers`, in the language of `lang` or
+         *     Accept-Language); one query for all stores. Lines of hidden or deleted products, or whose
+         *     options no longer fit, are in `unavailable`.
          */
         get: operations["cart_availability"];
         put?: never;
@@ -1560,6 +1575,16 @@ export interface components {
              */
             product_id: number;
             /**
+             * Variant Id
+             * @description The line's variant (when the guest line sent options)
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description The line's modifiers, sorted (when the guest line sent options)
+             */
+            modifier_ids?: number[] | null;
+            /**
              * Requested
              * @description Units the two carts held together
              */
@@ -1631,13 +1656,27 @@ export interface components {
             /** Unavailable */
             unavailable: components["schemas"]["UnavailableLine"][];
         };
-        /** CartItemAdd */
+        /**
+         * CartItemAdd
+         * @description A product as the customer configured it; the server prices it (a price sent is
+         *     refused: this shape has no such field).
+         */
         CartItemAdd: {
             /**
              * Product Id
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * @description One of the product's active `variants`; default: the first (by position)
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description The chosen modifiers of the product's `modifier_groups`, in any order (the same set is the same line). 422 `invalid_options` names a modifier of another product, two in a single group, fewer than `min_choices` or more than `max_choices`. A modifier out at some store is taken all the same (the cart is bound to no store; the availability tells). Default: each required single group's default
+             */
+            modifier_ids?: number[] | null;
             /**
              * Quantity
              * @default 1
@@ -1654,11 +1693,28 @@ export interface components {
             /** Product Id */
             product_id: number | null;
             product: components["schemas"]["CartProduct"] | null;
+            /**
+             * Variant Id
+             * @description The line's variant; null when it was deleted since (the line is then `option_unavailable`)
+             */
+            variant_id: number | null;
+            /** @description The variant as the catalog has it now; null when it is no longer for sale */
+            variant: components["schemas"]["CartVariant"] | null;
+            /**
+             * Modifier Ids
+             * @description The line's modifiers, sorted: with the variant, the line's identity
+             */
+            modifier_ids: number[];
+            /**
+             * Modifiers
+             * @description The modifiers for sale among them, in the product's group order
+             */
+            modifiers: components["schemas"]["CartModifier"][];
             /** Quantity */
             quantity: number;
             /**
              * Unit Price
-             * @description Current price; null when not available
+             * @description Priced by the server now: the variant's price plus the modifiers' `price_delta`; null when not available
              */
             unit_price: string | null;
             /** Line Total */
@@ -1667,14 +1723,28 @@ export interface components {
             available: boolean;
             /**
              * Unavailable Reason
-             * @description Why the line cannot be ordered: the product is hidden or gone
+             * @description Why the line cannot be ordered: the product is hidden or gone, or its variant or a modifier was deactivated or deleted since (or its groups changed): choose again with PATCH /cart/items/{id}
              */
-            unavailable_reason: ("inactive" | "deleted") | null;
+            unavailable_reason: ("inactive" | "deleted" | "option_unavailable") | null;
         };
-        /** CartItemUpdate */
+        /**
+         * CartItemUpdate
+         * @description A line's quantity and/or options, at least one. Options not sent stay as they are.
+         */
         CartItemUpdate: {
             /** Quantity */
-            quantity: number;
+            quantity?: number;
+            /**
+             * Variant Id
+             * Format: int64
+             * @description The line's new variant (of its product)
+             */
+            variant_id?: number;
+            /**
+             * Modifier Ids
+             * @description The line's new set of modifiers (replaces the old set)
+             */
+            modifier_ids?: number[];
         };
         /** CartLineQuantity */
         CartLineQuantity: {
@@ -1683,6 +1753,16 @@ export interface components {
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * @description One of the product's active `variants`; default: the first
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description The chosen modifiers; default: each required single group's default. A line whose options no longer fit the product is listed in `unavailable`
+             */
+            modifier_ids?: number[] | null;
             /** Quantity */
             quantity: number;
         };
@@ -1690,7 +1770,7 @@ export interface components {
         CartMerge: {
             /**
              * Items
-             * @description The guest cart kept in the browser (repeated products are added up)
+             * @description The guest cart kept in the browser (repeated configurations of a product, the variant and set of modifiers, are added up)
              */
             items: components["schemas"]["CartMergeLine"][];
         };
@@ -1701,6 +1781,16 @@ export interface components {
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * @description One of the product's active `variants`; default: the first (by position)
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description The chosen modifiers; default: each required single group's default
+             */
+            modifier_ids?: number[] | null;
             /** Quantity */
             quantity: number;
         };
@@ -1719,9 +1809,32 @@ export interface components {
             dropped: components["schemas"]["DroppedLine"][];
             /**
              * Max Quantity
-             * @description The most units of one product a line may hold
+             * @description The most units a line may hold
              */
             max_quantity: number;
+        };
+        /** CartModifier */
+        CartModifier: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /**
+             * Group
+             * @description The modifier group's name (Milk)
+             */
+            group: string;
+            /**
+             * Name
+             * @description Oat
+             */
+            name: string;
+            /**
+             * Price Delta
+             * @description What it adds to the unit price (may be negative)
+             */
+            price_delta: string;
         };
         /** CartProduct */
         CartProduct: {
@@ -1757,6 +1870,26 @@ export interface components {
             total: string;
             /** Currency */
             currency: string;
+        };
+        /** CartVariant */
+        CartVariant: {
+            /**
+             * Id
+             * Format: int64
+             */
+            id: number;
+            /** Sku */
+            sku: string;
+            /**
+             * Name
+             * @description "Large", "Paperback"; "" for a product's only variant
+             */
+            name: string;
+            /**
+             * Price
+             * @description The variant's price now
+             */
+            price: string;
         };
         /**
          * CategoryAdminRead
@@ -1975,14 +2108,24 @@ export interface components {
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * @description As the guest line sent it (if it did)
+             */
+            variant_id?: number | null;
+            /**
+             * Modifier Ids
+             * @description As the guest line sent them, sorted (if it did)
+             */
+            modifier_ids?: number[] | null;
             /** Quantity */
             quantity: number;
             /**
              * Reason
-             * @description The product is hidden (not for sale) or gone; nothing was added
+             * @description The product is hidden (not for sale) or gone, or the options chosen no longer fit it (a variant or modifier deactivated or deleted since); nothing was added
              * @enum {string}
              */
-            reason: "inactive" | "deleted";
+            reason: "inactive" | "deleted" | "option_unavailable";
         };
         /** EmailBody */
         EmailBody: {
@@ -2010,7 +2153,7 @@ export interface components {
         GuestCart: {
             /**
              * Items
-             * @description The browser's cart: one line per product (repeated products are added up)
+             * @description The browser's cart: one line per configuration (lines of one variant are added up: they take stock from one shelf)
              */
             items: components["schemas"]["CartLineQuantity"][];
         };
@@ -3588,13 +3731,24 @@ export interface components {
              * Format: int64
              */
             product_id: number;
+            /**
+             * Variant Id
+             * Format: int64
+             * @description The variant the store is short of (its lines added up)
+             */
+            variant_id: number;
             /** Requested */
             requested: number;
             /**
              * Available
-             * @description Units the store has now
+             * @description Units of the variant the store has now
              */
             available: number;
+            /**
+             * Unavailable Modifiers
+             * @description The line's modifiers out at this store (oat milk), by name; the store cannot make the line even with stock
+             */
+            unavailable_modifiers: string[];
         };
         /** StatusChangeRead */
         StatusChangeRead: {
@@ -3653,7 +3807,7 @@ export interface components {
             all_available: boolean;
             /**
              * Short
-             * @description The lines it is short of, by product id
+             * @description The lines it is short of or cannot make (a modifier out), by product and variant id
              */
             short: components["schemas"]["ShortLine"][];
         };
@@ -3974,10 +4128,10 @@ export interface components {
             quantity: number;
             /**
              * Reason
-             * @description Not for sale (hidden) or gone: no store can sell it; left out of `stores`
+             * @description Not for sale (hidden) or gone, or its variant or a modifier chosen was deactivated or deleted since: no store can sell it; left out of `stores`
              * @enum {string}
              */
-            reason: "inactive" | "deleted";
+            reason: "inactive" | "deleted" | "option_unavailable";
         };
         /**
          * UserAdminUpdate
@@ -9016,7 +9170,10 @@ export interface operations {
     };
     guest_cart_availability: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10086,7 +10243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request does not match the schema; `errors` lists each problem */
+            /** @description These options do not fit the product; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10224,7 +10381,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Cart item not found */
+            /** @description Cart item not found; Product not found */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -10242,7 +10399,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The request does not match the schema; `errors` lists each problem */
+            /** @description These options do not fit the product; The request does not match the schema; `errors` lists each problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10266,7 +10423,10 @@ export interface operations {
     };
     merge_cart: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10339,7 +10499,10 @@ export interface operations {
     };
     cart_availability: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The language of the catalog's texts (names, descriptions, attribute values, terms). Left out: the best of the Accept-Language header, else the default (en). A text without a translation is shown in the default language. */
+                lang?: components["schemas"]["Language"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10373,6 +10536,15 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request does not match the schema; `errors` lists each problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ValidationProblem"];
                 };
             };
             /** @description A backing service (PostgreSQL, Redis) is unavailable; retry after `Retry-After` */
