@@ -4,6 +4,7 @@ keeps (a product's price is its lowest active variant's; every product has a var
 its triggers' (migration 0015); these add what an admin is told: a SKU taken or reserved,
 the last active variant, a group whose choices do not add up."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -81,7 +82,7 @@ async def get_variant(session: AsyncSession, variant_id: int) -> ProductVariant:
 async def _sku_free(session: AsyncSession, sku: str, variant_id: int | None = None) -> None:
     holder = await session.scalar(select(ProductVariant.id).where(ProductVariant.sku == sku))
     if holder is not None and holder != variant_id:
-        raise SkuTaken(f"The SKU {sku} is another variant's.")
+        raise SkuTaken(f"The SKU {sku} is taken by another variant: choose another.")
 
 
 async def create_variant(
@@ -105,8 +106,9 @@ def _refuse_last(variant: ProductVariant, siblings: list[ProductVariant], doing:
     others = [v for v in siblings if v.is_active and v.id != variant.id]
     if variant.is_active and not others:
         raise LastVariant(
-            f"{variant.name or variant.sku} is the product's only active variant: it cannot "
-            f"be {doing}. Add or activate another first, or deactivate the product."
+            f"{variant.name or variant.sku} is the product's last active variant: it cannot be "
+            f"{doing}. A product is sold as one variant at least: add or activate another "
+            "first, or deactivate the product."
         )
 
 
@@ -196,25 +198,35 @@ async def read_group(session: AsyncSession, group_id: int) -> ModifierGroupAdmin
     return (await _groups_read(session, [await _group(session, group_id)]))[0]
 
 
-def _check_group(group: ModifierGroup) -> None:
-    """The group's choices add up (the CHECKs of migration 0015, told as a 422 before them)."""
+CHOICES_MAX = 100  # ModifierGroupCreate's bounds of min_choices and max_choices
+
+
+def choice_problems(kind: str, min_choices: int, max_choices: int | None) -> list[str]:
+    """What is wrong with a group's range of choices, in plain words (none: it adds up). The
+    CHECKs of migration 0015, told before them; the panel's group form shows them too."""
     problems = []
-    if group.max_choices is not None and group.min_choices > group.max_choices:
+    if max_choices is not None and min_choices > max_choices:
         problems.append(
-            f"min_choices ({group.min_choices}) is above max_choices ({group.max_choices})"
+            f"Max is less than Min (max_choices {max_choices}, min_choices {min_choices}): "
+            "a customer could never choose right."
         )
-    if group.kind == ModifierKind.single and (
-        group.min_choices > 1 or (group.max_choices or 1) != 1
-    ):
+    if kind == ModifierKind.single and (min_choices > 1 or (max_choices or 1) != 1):
         problems.append(
-            "a single group chooses one at most: max_choices 1 or null, min_choices 0 or 1"
+            "A single choice group chooses one at most: min_choices 0 or 1, max_choices 1 or "
+            "empty (null); choose the multiple kind for more."
         )
+    return problems
+
+
+def _check_group(group: ModifierGroup) -> None:
+    """The group's choices add up, and its default is one of its modifiers."""
+    problems = choice_problems(group.kind, group.min_choices, group.max_choices)
     if group.default_modifier_id is not None and group.default_modifier_id not in {
         m.id for m in group.modifiers
     }:
-        problems.append(f"modifier {group.default_modifier_id} is not one of the group's")
+        problems.append(f"Modifier {group.default_modifier_id} is not one of the group's.")
     if problems:
-        raise InvalidModifierGroup("; ".join(problems) + ".", problems=problems)
+        raise InvalidModifierGroup(" ".join(problems), problems=problems)
 
 
 async def create_group(session: AsyncSession, data: ModifierGroupCreate) -> ModifierGroupAdminRead:
@@ -239,6 +251,64 @@ async def update_group(
                 setattr(group, field, value)
         _check_group(group)
     write_translations(group, data, ModifierGroupTranslation)
+    await session.flush()
+    return await read_group(session, group.id)
+
+
+async def write_group(
+    session: AsyncSession,
+    group_id: int | None,
+    data: ModifierGroupCreate,
+    modifiers: Sequence[tuple[int | None, ModifierCreate]],
+    default: int | None = None,
+) -> ModifierGroupAdminRead:
+    """A group and its modifiers in one go (the panel's group page): `group_id` None makes a
+    new group; `modifiers` are (id, values), id None a new one (the group's others stay as they
+    are); `default` is the index in `modifiers` of the default, None for none, and must be
+    active. The group is locked meanwhile (two admins' saves follow one another)."""
+    group = (
+        ModifierGroup(translations={}, modifiers=[])
+        if group_id is None
+        else await session.scalar(
+            _group_query()
+            .where(ModifierGroup.id == group_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+    if group is None:
+        raise ModifierGroupNotFound
+    session.add(group)
+    with session.no_autoflush:
+        for field, value in data.model_dump(
+            exclude={"translations", "default_modifier_id"}
+        ).items():
+            setattr(group, field, value)
+        if problems := choice_problems(group.kind, group.min_choices, group.max_choices):
+            raise InvalidModifierGroup(" ".join(problems), problems=problems)
+    write_translations(group, data, ModifierGroupTranslation)
+    await session.flush()
+    existing = {modifier.id: modifier for modifier in group.modifiers}
+    written: list[Modifier] = []
+    for position, (modifier_id, given) in enumerate(modifiers):
+        if modifier_id is None:
+            modifier = Modifier(group_id=group.id, translations={})
+            session.add(modifier)
+        elif (found := existing.get(modifier_id)) is not None:
+            modifier = found
+        else:
+            problem = f"{given.name} is not one of this group's modifiers."
+            raise InvalidModifierGroup(problem, problems=[problem])
+        for field, value in given.model_dump(exclude={"translations"}).items():
+            setattr(modifier, field, position if field == "position" and value is None else value)
+        write_translations(modifier, given, ModifierTranslation)
+        written.append(modifier)
+    chosen = written[default] if default is not None else None
+    if chosen is not None and not chosen.is_active:
+        problem = f"The default ({chosen.name}) is not active: activate it or choose another."
+        raise InvalidModifierGroup(problem, problems=[problem])
+    await session.flush()
+    group.default_modifier_id = chosen.id if chosen is not None else None
     await session.flush()
     return await read_group(session, group.id)
 

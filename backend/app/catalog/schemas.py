@@ -234,16 +234,18 @@ RESERVED_SKU = r"^P[0-9]+$"
 def _not_reserved(sku: str) -> str:
     if re.fullmatch(RESERVED_SKU, sku):
         raise PydanticCustomError(
-            "sku_reserved", "SKUs of the form P<digits> are the products' default variants'"
+            "sku_reserved",
+            "The SKU {sku} has the form P and digits (P<digits>), kept for the variant every "
+            "product gets by itself: choose another (e.g. FW-L).",
+            {"sku": sku},
         )
     return sku
 
 
-Sku = Annotated[
-    str,
-    TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"),
-    AfterValidator(_not_reserved),
-]
+# An SKU's characters; `Sku` also refuses the reserved form (the panel's variant form checks
+# only these, so a default variant's own P<digits> passes when it is kept).
+SkuText = Annotated[str, TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
+Sku = Annotated[SkuText, AfterValidator(_not_reserved)]
 OptionName = Annotated[str, TextLimits(100, min_length=1)]
 Position = Annotated[int, WholeNumber(0, 1000)]
 

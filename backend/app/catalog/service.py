@@ -279,9 +279,10 @@ async def update_product(
         variants = await product_variants(session, product.id)
         if len(variants) > 1:
             raise PriceIsPerVariant(
-                f"{product.name} is sold as {', '.join(v.name or v.sku for v in variants)}: "
-                "set each variant's price (PATCH /variants/{variant_id}); the product's is "
-                "the lowest.",
+                f"The price is per variant: {product.name} is sold as "
+                f"{', '.join(v.name or v.sku for v in variants)}. Set each variant's price "
+                "(PATCH /variants/{variant_id}, or the variant's form); the product's is the "
+                "lowest.",
                 variants=[variant_label(v) for v in variants],
             )
     async with savepoint(session, PRODUCT_WRITE_CONSTRAINTS):

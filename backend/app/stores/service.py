@@ -126,6 +126,17 @@ async def set_stock(
     return stock
 
 
+async def set_variant_stock(
+    session: AsyncSession, variant_id: int, quantities: dict[int, int]
+) -> None:
+    """A variant's units in several stores at once (the panel's variant form): each store
+    whose units change is set (and logged) as `set_stock` sets it; the others are left."""
+    variant = await catalog_service.get_variant(session, variant_id)
+    for store_id, quantity in sorted(quantities.items()):
+        if await repository.stock_quantity(session, store_id, variant.id) != quantity:
+            await set_stock(session, store_id, variant.product_id, quantity, variant.id)
+
+
 async def set_modifier_available(
     session: AsyncSession, user: User, store_id: int, modifier_id: int, available: bool
 ) -> None:

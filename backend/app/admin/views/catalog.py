@@ -37,7 +37,6 @@ from app.admin.views.base import (
 )
 from app.admin.views.options import (
     group_choices,
-    price_is_its_variants,
     product_group_ids,
     product_options,
 )
@@ -403,7 +402,6 @@ class ProductAdmin(ShopModelView, model=Product):
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         clean = ProductCreate.model_validate(_product_payload(data))
         async with acting(request) as (session, _):
-            await price_is_its_variants(session, int(pk), clean.price)
             product = await catalog_service.update_product(session, int(pk), clean)
             await catalog_service.set_product_groups(
                 session, product.id, data.get("modifier_groups") or []

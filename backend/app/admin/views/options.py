@@ -2,31 +2,32 @@
 stock per store, and modifier groups (milk, extras) with their modifiers edited on the
 group's page.
 
-The catalog API's own service for these writes is being written beside this; until the
-panel calls it, the rules it keeps are kept here, in small functions, the same way: an SKU is
-unique and never `P<digits>` (kept for products' default variants), a product keeps one
-active variant at least, a group's min <= max, and a single-choice group chooses one at
-most. Writes are audited (acting) and clear the catalog's read cache (app.catalog.counts)."""
+The forms check their fields with the catalog API's schemas, and every write is the catalog's
+or the stores' service (app.catalog.options, app.stores.service), so the rules are kept in
+one place: an SKU is unique and never `P<digits>` (kept for products' default variants), a
+product keeps one active variant at least, a group's choices add up. A service's refusal is
+the message shown above the form (`acting`). Writes are audited and clear the catalog's read
+cache (app.catalog.counts)."""
 
-import re
-from typing import Annotated, Any
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ValidationError
 from sqladmin.filters import BooleanFilter
-from sqlalchemy import Select, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from wtforms import BooleanField, Form, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import Optional
 
 from app.admin.forms import (
     DecimalCommaField,
     KeyValueField,
+    SchemaForm,
     attribute_text,
     language_name,
+    plain_message,
     schema_form,
 )
 from app.admin.forms_options import ModifierRow, ModifierRowsField, StockRowsField
@@ -39,191 +40,66 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
-from app.catalog.schemas import Attributes
+from app.catalog import options as catalog_options
+from app.catalog.schemas import (
+    ModifierCreate,
+    ModifierGroupCreate,
+    SkuText,
+    VariantCreate,
+    VariantUpdate,
+)
 from app.core.db import unit_of_work
 from app.core.language import DEFAULT_LANGUAGE, TRANSLATED
-from app.core.types import Money, TextLimits, WholeNumber
 from app.models import (
     Modifier,
     ModifierGroup,
-    ModifierGroupTranslation,
     ModifierKind,
-    ModifierTranslation,
     ModifierUnavailable,
     Product,
     ProductModifierGroup,
     ProductVariant,
-    ProductVariantTranslation,
     Stock,
     Store,
 )
+from app.stores import service as stores_service
 
 DEFAULT_NAME = language_name(DEFAULT_LANGUAGE)
-SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]*$"
-# A new product's default variant is given the SKU P<its id> by the database (migration 0015).
-RESERVED_SKU = re.compile(r"P\d+")
-CHOICES_MAX = 100
+Model = TypeVar("Model", bound=BaseModel)
 
 
-# --- the rules (the catalog API keeps the same ones) ---------------------------------------
-
-
-async def check_sku(
-    session: AsyncSession, sku: str, *, variant_id: int | None = None, was: str | None = None
-) -> None:
-    """Unique, and not of the form P<digits> unless the variant had it already."""
-    if sku != was and RESERVED_SKU.fullmatch(sku):
-        raise AdminChangeRefused(
-            f"The SKU {sku} has the form P and digits, kept for the variant every product gets "
-            "by itself: choose another (e.g. FW-L)."
-        )
-    other = await session.scalar(
-        select(ProductVariant.id).where(
-            ProductVariant.sku == sku,
-            ProductVariant.id != (variant_id or 0),
-        )
-    )
-    if other is not None:
-        raise AdminChangeRefused(f"The SKU {sku} is taken by another variant: choose another.")
-
-
-async def lock_product(session: AsyncSession, product_id: int) -> Product:
-    """The product, locked while its variants change (two admins never retire both of the
-    last two variants at once)."""
-    product = await session.scalar(
-        select(Product).where(Product.id == product_id).with_for_update()
-    )
-    if product is None:
-        raise AdminChangeRefused("That product no longer exists.")
-    return product
-
-
-async def keep_an_active_variant(session: AsyncSession, product_id: int, leaving: int) -> None:
-    """Refused when `leaving` is the product's last active variant."""
-    others = await session.scalar(
-        select(func.count())
-        .select_from(ProductVariant)
-        .where(
-            ProductVariant.product_id == product_id,
-            ProductVariant.is_active,
-            ProductVariant.id != leaving,
-        )
-    )
-    if not others:
-        raise AdminChangeRefused(
-            "This is the product's last active variant: a product is sold as one variant at "
-            "least. Add or activate another first, or hide the product itself."
-        )
-
-
-async def price_is_its_variants(session: AsyncSession, product_id: int, price: Any) -> None:
-    """A product sold in several variants has no price of its own to set: it shows their
-    lowest (the database keeps it so); a changed price is refused, saying where to set it."""
-    product = await lock_product(session, product_id)
-    if price == product.price:
-        return
-    names = (
-        await session.scalars(
-            select(ProductVariant.name)
-            .where(ProductVariant.product_id == product_id, ProductVariant.is_active)
-            .order_by(ProductVariant.position, ProductVariant.id)
-        )
-    ).all()
-    if len(names) > 1:
-        raise AdminChangeRefused(
-            f"The price is per variant ({', '.join(n or '(unnamed)' for n in names)}): "
-            "change it on the variant below; the product shows the lowest."
-        )
-
-
-def choice_range_problems(kind: str, min_choices: int, max_choices: int | None) -> list[str]:
-    """What is wrong with a group's range of choices, in plain words (none: it is sane)."""
-    problems = []
-    if not 0 <= min_choices <= CHOICES_MAX:
-        problems.append(f"Min: from 0 to {CHOICES_MAX}.")
-    if max_choices is not None and not 1 <= max_choices <= CHOICES_MAX:
-        problems.append(f"Max: from 1 to {CHOICES_MAX}, or empty for no limit.")
-    if max_choices is not None and max_choices < min_choices:
-        problems.append("Max is less than Min: a customer could never choose right.")
-    if kind == ModifierKind.single and (min_choices > 1 or (max_choices or 1) != 1):
-        problems.append(
-            "A single choice group chooses one at most: Min 0 or 1, Max empty or 1 "
-            "(choose Multiple choice for more)."
-        )
-    return problems
-
-
-async def write_stock(
-    session: AsyncSession, variant_id: int, product_id: int, wanted: dict[int, int]
-) -> None:
-    """The variant's units per store as given (stores left out keep what they have)."""
-    if not wanted:
-        return
-    known = set((await session.scalars(select(Store.id).where(Store.id.in_(wanted)))).all())
-    rows = {
-        row.store_id: row
-        for row in await session.scalars(
-            select(Stock).where(Stock.variant_id == variant_id, Stock.store_id.in_(known))
-        )
-    }
-    for store_id, quantity in wanted.items():
-        if store_id not in known:
-            continue
-        if store_id in rows:
-            rows[store_id].quantity = quantity
-        else:
-            session.add(
-                Stock(
-                    store_id=store_id,
-                    variant_id=variant_id,
-                    product_id=product_id,
-                    quantity=quantity,
-                )
-            )
-
-
-async def flushed(session: AsyncSession, what: str) -> None:
-    """Flush; a uniqueness lost to a concurrent write is said, not a 500."""
+def checked(schema: type[Model], payload: dict[str, Any]) -> Model:
+    """The payload as the API's schema takes it; its problems are the message shown."""
     try:
-        await session.flush()
-    except IntegrityError:
+        return schema.model_validate(payload)
+    except ValidationError as exc:
         raise AdminChangeRefused(
-            f"{what} changed meanwhile: reload the page and try again."
+            " ".join(plain_message(str(e["loc"][0]), e) for e in exc.errors())
         ) from None
 
 
-def _translated_names(owner: Any, names: dict[str, str], kind: type) -> None:
-    """Set the other languages' names; an empty one removes that translation."""
-    for code in TRANSLATED:
-        text = (names.get(code) or "").strip()
-        if not text:
-            owner.translations.pop(code, None)
-        elif code in owner.translations:
-            owner.translations[code].name = text
-        else:
-            owner.translations[code] = kind(language=code, name=text)
+def _names(names: dict[str, str]) -> dict[str, dict[str, str] | None]:
+    """The other languages' names as the API's `translations` (empty: removed)."""
+    return {
+        code: {"name": text} if (text := (names.get(code) or "").strip()) else None
+        for code in TRANSLATED
+    }
 
 
 # --- variants ------------------------------------------------------------------------------
 
 
-class VariantInput(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class _VariantFields(VariantCreate):
+    """The variant form's check: the API's, but for the reserved SKU form, which is checked on
+    save (a new SKU or a changed one), so a default variant keeps its own `P<digits>`."""
 
-    sku: Annotated[str, TextLimits(64, min_length=1, pattern=SKU_PATTERN)]
-    name: Annotated[str, TextLimits(100)]
-    translations: dict[str, Annotated[str, TextLimits(100)]]
-    price: Money
-    position: Annotated[int, WholeNumber(0, 10_000)]
-    is_active: bool
-    attributes: Attributes
+    sku: SkuText
 
 
 def _variant_payload(data: dict[str, Any]) -> dict[str, Any]:
     return {
         "sku": (data.get("sku") or "").strip(),
         "name": data.get("name") or "",
-        "translations": {code: data.get(f"name_{code}") or "" for code in TRANSLATED},
+        "translations": _names({code: data.get(f"name_{code}") or "" for code in TRANSLATED}),
         "price": data.get("price"),
         "position": data.get("position") if data.get("position") is not None else 0,
         "is_active": bool(data.get("is_active")),
@@ -237,7 +113,7 @@ VariantForm: type = type(
     "VariantForm",
     (
         schema_form(
-            VariantInput,
+            _VariantFields,
             _variant_payload,
             {f"translations.{code}": f"name_{code}" for code in TRANSLATED},
         ),
@@ -385,65 +261,31 @@ class ProductVariantAdmin(ShopModelView, model=ProductVariant):
         }
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
-        clean = VariantInput.model_validate(_variant_payload(data))
         product_id = _product_of(request, await request.form())
         if product_id is None:
             raise AdminChangeRefused("Open a product and add its variant from the product's page.")
+        clean = checked(VariantCreate, _variant_payload(data))
         async with acting(request) as (session, _):
-            await lock_product(session, product_id)
-            await check_sku(session, clean.sku)
-            variant = ProductVariant(
-                product_id=product_id,
-                sku=clean.sku,
-                name=clean.name,
-                price=clean.price,
-                position=clean.position,
-                is_active=clean.is_active,
-                attributes=clean.attributes,
-                translations={},
-            )
-            _translated_names(variant, clean.translations, ProductVariantTranslation)
-            session.add(variant)
-            await flushed(session, "The SKU")
-            await write_stock(session, variant.id, product_id, data.get("stock") or {})
-            await flushed(session, "The stock")
+            variant = await catalog_options.create_variant(session, product_id, clean)
+            await stores_service.set_variant_stock(session, variant.id, data.get("stock") or {})
             return variant
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
-        clean = VariantInput.model_validate(_variant_payload(data))
+        payload = _variant_payload(data)
         async with acting(request) as (session, _):
-            variant = await session.scalar(
-                select(ProductVariant)
-                .where(ProductVariant.id == int(pk))
-                .options(selectinload(ProductVariant.translations))
-            )
-            if variant is None:
-                raise HTTPException(status_code=404)
-            await lock_product(session, variant.product_id)
-            await check_sku(session, clean.sku, variant_id=variant.id, was=variant.sku)
-            if variant.is_active and not clean.is_active:
-                await keep_an_active_variant(session, variant.product_id, variant.id)
-            variant.sku, variant.name, variant.price = clean.sku, clean.name, clean.price
-            variant.position, variant.is_active = clean.position, clean.is_active
-            variant.attributes = clean.attributes
-            _translated_names(variant, clean.translations, ProductVariantTranslation)
-            await flushed(session, "The SKU")
-            await write_stock(session, variant.id, variant.product_id, data.get("stock") or {})
-            await flushed(session, "The stock")
+            variant = await catalog_options.get_variant(session, int(pk))
+            if payload["sku"] == variant.sku:
+                del payload["sku"]  # kept as it is, a default variant's P<digits> too
+            clean = checked(VariantUpdate, payload)
+            variant = await catalog_options.update_variant(session, variant.id, clean)
+            await stores_service.set_variant_stock(session, variant.id, data.get("stock") or {})
             return variant
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         """Deleted with its stock; order lines keep its name as bought."""
         try:
             async with acting(request) as (session, _):
-                variant = await session.get(ProductVariant, int(pk))
-                if variant is None:
-                    return
-                await lock_product(session, variant.product_id)
-                if variant.is_active:
-                    await keep_an_active_variant(session, variant.product_id, variant.id)
-                await session.delete(variant)
-                await session.flush()
+                await catalog_options.delete_variant(session, int(pk))
         except AdminChangeRefused as exc:
             refused(request, exc)
 
@@ -456,7 +298,30 @@ KIND_CHOICES = [
 ]
 
 
-class _GroupFields(Form):
+def _group_payload(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": str(data.get("name") or "").strip(),
+        "kind": str(data.get("kind") or ModifierKind.single),
+        "required": bool(data.get("required")),
+        "min_choices": data.get("min_choices") or 0,
+        "max_choices": data.get("max_choices"),
+        "translations": _names({code: data.get(f"name_{code}") or "" for code in TRANSLATED}),
+    }
+
+
+def _modifier_payload(row: ModifierRow) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "price_delta": row.price_delta,
+        "position": row.position,
+        "is_active": row.is_active,
+        "translations": _names(row.names),
+    }
+
+
+class _GroupFields(SchemaForm):
+    """Checked by ModifierGroupCreate (GroupForm), then by the service's rule of choices."""
+
     name = StringField(f"Name ({DEFAULT_NAME})", description="e.g. Milk, Extras")
     kind = SelectField("Kind", choices=KIND_CHOICES, default=ModifierKind.single.value)
     required = BooleanField(
@@ -475,37 +340,25 @@ class _GroupFields(Form):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
-        valid = super().validate(extra_validators)
-        name = (self.name.data or "").strip()
-        if not name or len(name) > 100:
-            self.name.errors = [*self.name.errors, "A name of 1 to 100 characters."]
-            valid = False
-        for code in TRANSLATED:
-            other = self[f"name_{code}"]
-            if len(other.data or "") > 100:
-                other.errors = [*other.errors, "At most 100 characters."]
-                valid = False
-        if not self.min_choices.errors and not self.max_choices.errors:
-            problems = choice_range_problems(
-                self.kind.data or "", self.min_choices.data or 0, self.max_choices.data
-            )
-            if problems:
-                self.max_choices.errors = [*self.max_choices.errors, *problems]
-                valid = False
-        rows: list[ModifierRow] = self.modifiers.data or []
-        default = next((row for row in rows if row.is_default), None)
-        if default is not None and not default.is_active:
-            self.modifiers.errors = [
-                *self.modifiers.errors,
-                f"The default ({default.name}) is not active: activate it or choose another.",
-            ]
-            valid = False
-        return valid
+        if not super().validate(extra_validators):
+            return False
+        problems = catalog_options.choice_problems(
+            self.kind.data or "", self.min_choices.data or 0, self.max_choices.data
+        )
+        self.max_choices.errors = [*self.max_choices.errors, *problems]
+        return not problems
 
 
 GroupForm: type = type(
     "GroupForm",
-    (_GroupFields,),
+    (
+        _GroupFields,
+        schema_form(
+            ModifierGroupCreate,
+            _group_payload,
+            {f"translations.{code}": f"name_{code}" for code in TRANSLATED},
+        ),
+    ),
     {
         f"name_{code}": StringField(
             f"Name ({language_name(code)})", description=f"Left empty: shown in {DEFAULT_NAME}."
@@ -515,47 +368,15 @@ GroupForm: type = type(
 )
 
 
-def _group_names(data: dict[str, Any]) -> dict[str, str]:
-    return {code: str(data.get(f"name_{code}") or "") for code in TRANSLATED}
-
-
-async def _write_group(
-    session: AsyncSession, group: ModifierGroup, data: dict[str, Any]
-) -> ModifierGroup:
-    group.name = str(data.get("name") or "").strip()
-    group.kind = str(data.get("kind") or ModifierKind.single)
-    group.required = bool(data.get("required"))
-    group.min_choices = int(data.get("min_choices") or 0)
-    group.max_choices = data.get("max_choices")
-    problems = choice_range_problems(group.kind, group.min_choices, group.max_choices)
-    if problems:
-        raise AdminChangeRefused(" ".join(problems))
-    _translated_names(group, _group_names(data), ModifierGroupTranslation)
-    if group not in session:
-        session.add(group)
-    await flushed(session, "The group")
-    existing = {modifier.id: modifier for modifier in group.modifiers}
-    default_row: ModifierRow | None = None
-    default_modifier: Modifier | None = None
-    for row in data.get("modifiers") or []:
-        if row.id is not None:
-            modifier = existing.get(row.id)
-            if modifier is None:
-                raise AdminChangeRefused(f"{row.name} is not one of this group's modifiers.")
-        else:
-            modifier = Modifier(group_id=group.id, translations={})
-            session.add(modifier)
-        modifier.name, modifier.price_delta = row.name, row.price_delta
-        modifier.position, modifier.is_active = row.position, row.is_active
-        _translated_names(modifier, row.names, ModifierTranslation)
-        if row.is_default:
-            default_row, default_modifier = row, modifier
-    await flushed(session, "The modifiers")
-    group.default_modifier_id = default_modifier.id if default_modifier is not None else None
-    if default_row is not None and not default_row.is_active:
-        raise AdminChangeRefused("The default modifier must be active.")
-    await flushed(session, "The group")
-    return group
+async def _write_group(request: Request, group_id: int | None, data: dict[str, Any]) -> Any:
+    """The group and its modifier rows, written by the catalog's service in one go."""
+    clean = checked(ModifierGroupCreate, _group_payload(data))
+    rows: list[ModifierRow] = data.get("modifiers") or []
+    modifiers = [(row.id, checked(ModifierCreate, _modifier_payload(row))) for row in rows]
+    default = next((i for i, row in enumerate(rows) if row.is_default), None)
+    async with acting(request) as (session, _):
+        written = await catalog_options.write_group(session, group_id, clean, modifiers, default)
+        return await session.get(ModifierGroup, written.id)
 
 
 def _group_query() -> Select[Any]:
@@ -640,27 +461,18 @@ class ModifierGroupAdmin(ShopModelView, model=ModifierGroup):
         }
 
     async def insert_model(self, request: Request, data: dict[str, Any]) -> Any:
-        async with acting(request) as (session, _):
-            group = ModifierGroup(translations={})
-            group.modifiers = []
-            return await _write_group(session, group, data)
+        return await _write_group(request, None, data)
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
-        async with acting(request) as (session, _):
-            group = await session.scalar(
-                _group_query().where(ModifierGroup.id == int(pk)).with_for_update()
-            )
-            if group is None:
-                raise HTTPException(status_code=404)
-            return await _write_group(session, group, data)
+        return await _write_group(request, int(pk), data)
 
     async def delete_model(self, request: Request, pk: Any) -> None:
         """Gone from every product that carried it; order lines keep what was bought."""
-        async with acting(request) as (session, _):
-            group = await session.get(ModifierGroup, int(pk))
-            if group is not None:
-                await session.delete(group)
-                await session.flush()
+        try:
+            async with acting(request) as (session, _):
+                await catalog_options.delete_group(session, int(pk))
+        except AdminChangeRefused as exc:
+            refused(request, exc)
 
     async def details_context(self, request: Request) -> dict[str, Any]:
         pk = str(request.path_params.get("pk", ""))
