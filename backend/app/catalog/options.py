@@ -218,13 +218,17 @@ def choice_problems(kind: str, min_choices: int, max_choices: int | None) -> lis
     return problems
 
 
-def _check_group(group: ModifierGroup) -> None:
-    """The group's choices add up, and its default is one of its modifiers."""
+def _check_group(group: ModifierGroup, *, default_set: bool = True) -> None:
+    """The group's choices add up, and its default is one of its modifiers and, when it is
+    being set, an active one (a required single group falls back on it)."""
     problems = choice_problems(group.kind, group.min_choices, group.max_choices)
-    if group.default_modifier_id is not None and group.default_modifier_id not in {
-        m.id for m in group.modifiers
-    }:
+    default = next((m for m in group.modifiers if m.id == group.default_modifier_id), None)
+    if group.default_modifier_id is not None and default is None:
         problems.append(f"Modifier {group.default_modifier_id} is not one of the group's.")
+    elif default is not None and default_set and not default.is_active:
+        problems.append(
+            f"The default ({default.name}) is not active: activate it or choose another."
+        )
     if problems:
         raise InvalidModifierGroup(" ".join(problems), problems=problems)
 
@@ -249,7 +253,7 @@ async def update_group(
         for field, value in changes.items():
             if value is not None or field in ("max_choices", "default_modifier_id"):
                 setattr(group, field, value)
-        _check_group(group)
+        _check_group(group, default_set="default_modifier_id" in changes)
     write_translations(group, data, ModifierGroupTranslation)
     await session.flush()
     return await read_group(session, group.id)
@@ -264,8 +268,8 @@ async def write_group(
 ) -> ModifierGroupAdminRead:
     """A group and its modifiers in one go (the panel's group page): `group_id` None makes a
     new group; `modifiers` are (id, values), id None a new one (the group's others stay as they
-    are); `default` is the index in `modifiers` of the default, None for none, and must be
-    active. The group is locked meanwhile (two admins' saves follow one another)."""
+    are); `default` is the index in `modifiers` of the default (an active one), None for none.
+    The group is locked meanwhile (two admins' saves follow one another)."""
     group = (
         ModifierGroup(translations={}, modifiers=[])
         if group_id is None
@@ -284,16 +288,15 @@ async def write_group(
             exclude={"translations", "default_modifier_id"}
         ).items():
             setattr(group, field, value)
-        if problems := choice_problems(group.kind, group.min_choices, group.max_choices):
-            raise InvalidModifierGroup(" ".join(problems), problems=problems)
+        _check_group(group, default_set=False)
     write_translations(group, data, ModifierGroupTranslation)
     await session.flush()
     existing = {modifier.id: modifier for modifier in group.modifiers}
     written: list[Modifier] = []
     for position, (modifier_id, given) in enumerate(modifiers):
         if modifier_id is None:
-            modifier = Modifier(group_id=group.id, translations={})
-            session.add(modifier)
+            modifier = Modifier(translations={})
+            group.modifiers.append(modifier)
         elif (found := existing.get(modifier_id)) is not None:
             modifier = found
         else:
@@ -303,12 +306,9 @@ async def write_group(
             setattr(modifier, field, position if field == "position" and value is None else value)
         write_translations(modifier, given, ModifierTranslation)
         written.append(modifier)
-    chosen = written[default] if default is not None else None
-    if chosen is not None and not chosen.is_active:
-        problem = f"The default ({chosen.name}) is not active: activate it or choose another."
-        raise InvalidModifierGroup(problem, problems=[problem])
     await session.flush()
-    group.default_modifier_id = chosen.id if chosen is not None else None
+    group.default_modifier_id = written[default].id if default is not None else None
+    _check_group(group)
     await session.flush()
     return await read_group(session, group.id)
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from app.core.db import SessionFactory
 from app.models import (
+    AuditEntry,
     ModifierGroup,
     ModifierUnavailable,
     ProductVariant,
@@ -571,3 +572,45 @@ async def test_a_new_stock_row_for_a_product_in_two_sizes_asks_for_the_variant(c
             select(func.count()).select_from(Stock).where(Stock.store_id == store.id)
         )
     assert rows == 0
+
+
+async def test_a_variant_s_stock_saved_on_its_form_is_logged_as_the_api_logs_a_stock_change(
+    client,
+):
+    await logged_in_admin(client)
+    category = await create_category("Books")
+    book = await create_product("Dune", category.id, "12.00")
+    store = await create_store("Market")
+
+    created = await client.post(
+        "/admin/product-variant/create",
+        data=variant_form(book.id, sku="DUNE-PB", name="Paperback", **{f"stock-{store.id}": "7"}),
+        headers=SAME_ORIGIN,
+    )
+
+    assert created.status_code == 302, field_errors(created.text) or created.text[-2000:]
+    async with SessionFactory() as session:
+        variant_id = await session.scalar(
+            select(ProductVariant.id).where(ProductVariant.sku == "DUNE-PB")
+        )
+        [entry] = (
+            await session.scalars(select(AuditEntry).where(AuditEntry.entity == "stock"))
+        ).all()
+    assert entry.entity_id == f"{store.id}/{book.id}/{variant_id}"
+    assert (entry.action, entry.after, entry.source) == ("create", {"quantity": 7}, "panel")
+    assert await variant_stock(store.id, variant_id) == 7
+
+
+async def test_the_variant_form_refuses_a_position_the_api_refuses(client):
+    await logged_in_admin(client)
+    category = await create_category("Books")
+    book = await create_product("Dune", category.id, "12.00")
+
+    far = await client.post(
+        "/admin/product-variant/create",
+        data=variant_form(book.id, sku="DUNE-PB", position="5000"),
+        headers=SAME_ORIGIN,
+    )
+
+    assert far.status_code == 400 and "At most 1000" in far.text
+    assert await variants_of(book.id) == [(f"P{book.id}", "", "12.00", True)]

@@ -258,3 +258,33 @@ async def test_groups_that_do_not_add_up_are_422_and_change_nothing(client):
     read = (await client.get(f"{V1}/products/{latte.id}")).json()
     assert [g["id"] for g in read["modifier_groups"]] == [group["id"]]
     assert [v["sku"] for v in read["variants"]] == [f"P{latte.id}"]
+
+
+async def test_an_inactive_modifier_is_refused_as_a_group_s_default_and_renames_still_go(client):
+    headers = await admin(client)
+    group, ids = await milk_group(client, headers)
+    oat_out = await client.patch(
+        f"{V1}/modifiers/{ids['Oat']}", json={"is_active": False}, headers=headers
+    )
+    assert oat_out.status_code == 200, oat_out.text
+
+    inactive_default = await client.patch(
+        f"{V1}/modifier-groups/{group['id']}",
+        json={"default_modifier_id": ids["Oat"]},
+        headers=headers,
+    )
+
+    assert inactive_default.status_code == 422, inactive_default.text
+    problem = inactive_default.json()
+    assert problem["code"] == "invalid_modifier_group"
+    assert "The default (Oat) is not active" in problem["detail"]
+    read = (await client.get(f"{V1}/modifier-groups/{group['id']}", headers=headers)).json()
+    assert read["default_modifier_id"] == ids["Dairy"]
+    # A default that went inactive since does not block the group's other changes.
+    dairy_out = await client.patch(
+        f"{V1}/modifiers/{ids['Dairy']}", json={"is_active": False}, headers=headers
+    )
+    renamed = await client.patch(
+        f"{V1}/modifier-groups/{group['id']}", json={"name": "Milks"}, headers=headers
+    )
+    assert dairy_out.status_code == 200 and renamed.status_code == 200, renamed.text
