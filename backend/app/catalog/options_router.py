@@ -130,7 +130,7 @@ async def update_modifier_group(
     group_id: GroupId, data: ModifierGroupUpdate, admin: AdminUser, session: SessionDep
 ) -> ModifierGroupAdminRead:
     """Change a group; the result must add up (422 `invalid_modifier_group` otherwise, and
-    nothing changes); `default_modifier_id` must be one of its modifiers."""
+    nothing changes); `default_modifier_id` must be one of its modifiers, and an active one."""
     return await options.update_group(session, group_id, data)
 
 

@@ -648,7 +648,7 @@ export interface paths {
         /**
          * Update Modifier Group
          * @description Change a group; the result must add up (422 `invalid_modifier_group` otherwise, and
-         *     nothing changes); `default_modifier_id` must be one of its modifiers.
+         *     nothing changes); `default_modifier_id` must be one of its modifiers, and an active one.
          */
         patch: operations["update_modifier_group"];
         trace?: never;
