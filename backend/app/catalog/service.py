@@ -30,11 +30,17 @@ from app.catalog.errors import (
     PriceIsPerVariant,
     ProductNotFound,
 )
+from app.catalog.options import choice_problems as choice_problems
+from app.catalog.options import create_variant as create_variant
+from app.catalog.options import delete_group as delete_group
+from app.catalog.options import delete_variant as delete_variant
 from app.catalog.options import get_modifier as get_modifier
 from app.catalog.options import get_variant as get_variant
 from app.catalog.options import product_variants as product_variants
 from app.catalog.options import set_product_groups as set_product_groups
+from app.catalog.options import update_variant as update_variant
 from app.catalog.options import variant_label as variant_label
+from app.catalog.options import write_group as write_group
 from app.catalog.repository import name_column as name_column
 from app.catalog.repository import options_columns as options_columns
 from app.catalog.schemas import (

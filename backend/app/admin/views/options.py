@@ -40,7 +40,7 @@ from app.admin.views.base import (
     refused,
     valid_pk,
 )
-from app.catalog import options as catalog_options
+from app.catalog import service as catalog_service
 from app.catalog.schemas import (
     ModifierCreate,
     ModifierGroupCreate,
@@ -82,6 +82,17 @@ def _names(names: dict[str, str]) -> dict[str, dict[str, str] | None]:
     return {
         code: {"name": text} if (text := (names.get(code) or "").strip()) else None
         for code in TRANSLATED
+    }
+
+
+def _names_of(obj: Any) -> dict[str, str]:
+    """A variant's or group's name and its other languages' names, as its form holds them."""
+    return {
+        "name": obj.name,
+        **{
+            f"name_{code}": obj.translations[code].name if code in obj.translations else ""
+            for code in TRANSLATED
+        },
     }
 
 
@@ -248,11 +259,7 @@ class ProductVariantAdmin(ShopModelView, model=ProductVariant):
             )
         return {
             "sku": obj.sku,
-            "name": obj.name,
-            **{
-                f"name_{code}": obj.translations[code].name if code in obj.translations else ""
-                for code in TRANSLATED
-            },
+            **_names_of(obj),
             "price": obj.price,
             "position": obj.position,
             "is_active": obj.is_active,
@@ -266,18 +273,18 @@ class ProductVariantAdmin(ShopModelView, model=ProductVariant):
             raise AdminChangeRefused("Open a product and add its variant from the product's page.")
         clean = checked(VariantCreate, _variant_payload(data))
         async with acting(request) as (session, _):
-            variant = await catalog_options.create_variant(session, product_id, clean)
+            variant = await catalog_service.create_variant(session, product_id, clean)
             await stores_service.set_variant_stock(session, variant.id, data.get("stock") or {})
             return variant
 
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         payload = _variant_payload(data)
         async with acting(request) as (session, _):
-            variant = await catalog_options.get_variant(session, int(pk))
+            variant = await catalog_service.get_variant(session, int(pk))
             if payload["sku"] == variant.sku:
                 del payload["sku"]  # kept as it is, a default variant's P<digits> too
             clean = checked(VariantUpdate, payload)
-            variant = await catalog_options.update_variant(session, variant.id, clean)
+            variant = await catalog_service.update_variant(session, variant.id, clean)
             await stores_service.set_variant_stock(session, variant.id, data.get("stock") or {})
             return variant
 
@@ -285,7 +292,7 @@ class ProductVariantAdmin(ShopModelView, model=ProductVariant):
         """Deleted with its stock; order lines keep its name as bought."""
         try:
             async with acting(request) as (session, _):
-                await catalog_options.delete_variant(session, int(pk))
+                await catalog_service.delete_variant(session, int(pk))
         except AdminChangeRefused as exc:
             refused(request, exc)
 
@@ -342,7 +349,7 @@ class _GroupFields(SchemaForm):
     def validate(self, extra_validators: Any = None) -> bool:
         if not super().validate(extra_validators):
             return False
-        problems = catalog_options.choice_problems(
+        problems = catalog_service.choice_problems(
             self.kind.data or "", self.min_choices.data or 0, self.max_choices.data
         )
         self.max_choices.errors = [*self.max_choices.errors, *problems]
@@ -375,7 +382,7 @@ async def _write_group(request: Request, group_id: int | None, data: dict[str, A
     modifiers = [(row.id, checked(ModifierCreate, _modifier_payload(row))) for row in rows]
     default = next((i for i, row in enumerate(rows) if row.is_default), None)
     async with acting(request) as (session, _):
-        written = await catalog_options.write_group(session, group_id, clean, modifiers, default)
+        written = await catalog_service.write_group(session, group_id, clean, modifiers, default)
         return await session.get(ModifierGroup, written.id)
 
 
@@ -437,11 +444,7 @@ class ModifierGroupAdmin(ShopModelView, model=ModifierGroup):
 
     async def get_form_data_for_edit(self, obj: ModifierGroup) -> dict[str, Any]:
         return {
-            "name": obj.name,
-            **{
-                f"name_{code}": obj.translations[code].name if code in obj.translations else ""
-                for code in TRANSLATED
-            },
+            **_names_of(obj),
             "kind": obj.kind,
             "required": obj.required,
             "min_choices": obj.min_choices,
@@ -470,7 +473,7 @@ class ModifierGroupAdmin(ShopModelView, model=ModifierGroup):
         """Gone from every product that carried it; order lines keep what was bought."""
         try:
             async with acting(request) as (session, _):
-                await catalog_options.delete_group(session, int(pk))
+                await catalog_service.delete_group(session, int(pk))
         except AdminChangeRefused as exc:
             refused(request, exc)
 
