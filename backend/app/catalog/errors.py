@@ -54,6 +54,11 @@ class InvalidModifierGroup(AppError):
 
     status, code, title = 422, "invalid_modifier_group", "This modifier group does not add up"
 
+    def __init__(self, detail: str, *, problems: list[str]) -> None:
+        # A 422 is a validation problem in the OpenAPI: `errors` as well as `problems`.
+        errors = [{"loc": ["body"], "msg": p, "type": self.code} for p in problems]
+        super().__init__(detail, problems=problems, errors=errors)
+
 
 class CategoryNotEmpty(Conflict):
     code, title = "category_not_empty", "Category still has products or subcategories"

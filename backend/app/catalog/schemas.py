@@ -1,11 +1,13 @@
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, Field, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from app.core.config import settings
 from app.core.language import TRANSLATED
@@ -245,7 +247,20 @@ def _not_reserved(sku: str) -> str:
 # An SKU's characters; `Sku` also refuses the reserved form (the panel's variant form checks
 # only these, so a default variant's own P<digits> passes when it is kept).
 SkuText = Annotated[str, TextLimits(64, min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
-Sku = Annotated[SkuText, AfterValidator(_not_reserved)]
+
+
+@dataclass(frozen=True)
+class _NotReservedInSchema:
+    """Says the reserved form in the OpenAPI too (`not: {pattern}`), so clients and the
+    fuzzer know `P12` is refused (a look-ahead pattern would not compile in pydantic)."""
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(core_schema), "not": {"pattern": RESERVED_SKU}}
+
+
+Sku = Annotated[SkuText, AfterValidator(_not_reserved), _NotReservedInSchema()]
 OptionName = Annotated[str, TextLimits(100, min_length=1)]
 Position = Annotated[int, WholeNumber(0, 1000)]
 

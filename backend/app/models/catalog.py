@@ -325,6 +325,7 @@ class ModifierGroup(IdMixin, TimestampMixin, Base):
         order_by="Modifier.position, Modifier.id",
         foreign_keys="Modifier.group_id",
         back_populates="group",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
     translations: Mapped[dict[str, "ModifierGroupTranslation"]] = relationship(

@@ -288,3 +288,26 @@ async def test_an_inactive_modifier_is_refused_as_a_group_s_default_and_renames_
         f"{V1}/modifier-groups/{group['id']}", json={"name": "Milks"}, headers=headers
     )
     assert dairy_out.status_code == 200 and renamed.status_code == 200, renamed.text
+
+
+async def test_a_group_in_use_with_its_default_is_deleted_from_every_product(client):
+    headers = await admin(client)
+    group, ids = await milk_group(client, headers)
+    category = await create_category("Drinks")
+    latte = await create_product("Latte", category.id, "3.60")
+    linked = await client.put(
+        f"{V1}/products/{latte.id}/modifier-groups",
+        json={"group_ids": [group["id"]]},
+        headers=headers,
+    )
+    assert linked.status_code == 200, linked.text
+    await client.get(f"{V1}/products/{latte.id}")  # in the catalog's read cache
+
+    deleted = await client.delete(f"{V1}/modifier-groups/{group['id']}", headers=headers)
+
+    assert deleted.status_code == 204, deleted.text
+    gone = await client.get(f"{V1}/modifier-groups/{group['id']}", headers=headers)
+    assert gone.status_code == 404
+    assert (await client.get(f"{V1}/products/{latte.id}")).json()["modifier_groups"] == []
+    again = await client.delete(f"{V1}/modifier-groups/{group['id']}", headers=headers)
+    assert again.status_code == 404
