@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from markupsafe import Markup
 from pydantic import BaseModel, ValidationError
 from wtforms import Field, Form
-from wtforms.fields import DecimalField
+from wtforms.fields import DecimalField, SelectMultipleField
 
 DAY_NAMES = {
     "mon": "Monday",
@@ -393,3 +393,35 @@ def _clock(text: str) -> str:
     ):
         return f"{int(hour):02d}:{minute or '00'}"
     return text
+
+
+class CheckboxesWidget:
+    """A choice of several as one labelled checkbox each (Bootstrap's form-check)."""
+
+    def __call__(self, field: "CheckboxesField", **kwargs: Any) -> Markup:
+        if not field.choices:
+            return Markup('<p class="form-control-plaintext" id="{}">{}</p>').format(
+                field.id, field.empty_text
+            )
+        html = [Markup('<div id="{}">').format(field.id)]
+        for value, text, checked, _ in field.iter_choices():
+            html.append(
+                Markup(
+                    '<div class="form-check"><input class="form-check-input" type="checkbox" '
+                    'name="{n}" value="{v}" id="{n}-{v}"{c}>'
+                    '<label class="form-check-label" for="{n}-{v}">{t}</label></div>'
+                ).format(n=field.name, v=value, c=Markup(" checked") if checked else "", t=text)
+            )
+        html.append(Markup("</div>"))
+        return Markup("").join(html)
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several ids ticked among `choices` ([(id, label)], set by the form); none ticked: []."""
+
+    widget = CheckboxesWidget()
+
+    def __init__(self, *args: Any, empty_text: str = "Nothing to choose.", **kwargs: Any) -> None:
+        kwargs.setdefault("coerce", int)
+        super().__init__(*args, **kwargs)
+        self.empty_text = empty_text

@@ -16,6 +16,10 @@ class NotStoreStaff(Forbidden):
     code, title = "not_store_staff", "Only this store's staff or an admin may do this"
 
 
+class NotAStaffAccount(Conflict):
+    code, title = "not_a_staff_account", "Only support or admin accounts work at a store"
+
+
 class StoreHasOrders(Conflict):
     code, title = "store_has_orders", "The store has orders"
 

@@ -1,5 +1,6 @@
 """Store and stock queries."""
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -62,6 +63,10 @@ async def list_stores(
     if not include_inactive:
         query = query.where(Store.is_active)
     return await paginate(session, query, STORE_LIST, params)
+
+
+async def all_stores(session: AsyncSession) -> list[Store]:
+    return list(await session.scalars(select(Store).order_by(Store.name, Store.id)))
 
 
 async def active_stores(session: AsyncSession) -> list[Store]:
@@ -164,6 +169,20 @@ async def works_at(session: AsyncSession, user_id: int, store_id: int) -> bool:
             )
         )
     ) is not None
+
+
+async def staff_stores(session: AsyncSession, user_id: int) -> list[StoreStaff]:
+    """The stores a staff member works at (their store_staff rows)."""
+    return list(
+        await session.scalars(
+            select(StoreStaff).where(StoreStaff.user_id == user_id).order_by(StoreStaff.store_id)
+        )
+    )
+
+
+async def store_names(session: AsyncSession, store_ids: Collection[int]) -> dict[int, str]:
+    rows = await session.execute(select(Store.id, Store.name).where(Store.id.in_(store_ids)))
+    return {row.id: row.name for row in rows}
 
 
 async def modifier_unavailable(

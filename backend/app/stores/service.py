@@ -1,5 +1,6 @@
 """Stores, opening hours, stock."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,13 +12,15 @@ from app.catalog import service as catalog_service
 from app.catalog.errors import VariantNotFound, VariantRequired
 from app.catalog.schemas import Availability, UnorderableReason, VariantQuantity
 from app.core.db import savepoint
+from app.core.errors import Forbidden, NotFound
 from app.core.language import DEFAULT_LANGUAGE
 from app.core.listing import ListParams, Page
-from app.models import ModifierUnavailable, Stock, Store, User
+from app.models import ModifierUnavailable, Stock, Store, StoreStaff, User
 from app.stores import repository
 from app.stores.errors import (
     STORE_DELETE_CONSTRAINTS,
     STORE_WRITE_CONSTRAINTS,
+    NotAStaffAccount,
     NotStoreStaff,
     StoreNotFound,
 )
@@ -37,6 +40,11 @@ from app.stores.schemas import (
 
 async def list_stores(session: AsyncSession, params: ListParams, *, is_admin: bool) -> Page[Any]:
     return await repository.list_stores(session, params, include_inactive=is_admin)
+
+
+async def all_stores(session: AsyncSession) -> list[Store]:
+    """Every store, open or not, by name."""
+    return await repository.all_stores(session)
 
 
 async def active_stores(session: AsyncSession) -> list[Store]:
@@ -154,6 +162,52 @@ async def set_modifier_available(
     elif not available and out is None:
         session.add(ModifierUnavailable(modifier_id=modifier_id, store_id=store_id))
     await session.flush()
+
+
+async def staff_store_ids(session: AsyncSession, user_id: int) -> list[int]:
+    """The stores a staff member works at (store_staff), by id."""
+    return [row.store_id for row in await repository.staff_stores(session, user_id)]
+
+
+async def set_staff_stores(
+    session: AsyncSession, admin: User, user_id: int, store_ids: Collection[int]
+) -> list[str]:
+    """Where a staff member works: exactly `store_ids` (an admin says so). A customer works
+    nowhere: giving them a store is refused (none is taken away, nothing is written). One
+    audit entry on the user says the stores before and after, by name; returns the names."""
+    if not is_admin(admin):
+        raise Forbidden("Only an admin says who works at which store.")
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"User {user_id} not found.")
+    wanted = set(store_ids)
+    names = await repository.store_names(session, wanted)
+    if missing := sorted(wanted - names.keys()):
+        raise StoreNotFound(f"No store {', '.join(map(str, missing))}.")
+    if wanted and not is_staff(user):
+        raise NotAStaffAccount(
+            f"{user.username} is a customer account and cannot work at a store: "
+            "give them the support role first."
+        )
+    rows = await repository.staff_stores(session, user_id)
+    before = {row.store_id for row in rows}
+    if before == wanted:
+        return sorted(names.values())
+    for row in rows:
+        if row.store_id not in wanted:
+            await session.delete(row)
+    session.add_all(StoreStaff(store_id=sid, user_id=user_id) for sid in wanted - before)
+    await session.flush()
+    old_names = await repository.store_names(session, before)
+    await audit_service.record(
+        session,
+        "update",
+        "user",
+        str(user_id),
+        before={"works_at": sorted(old_names.values())},
+        after={"works_at": sorted(names.values())},
+    )
+    return sorted(names.values())
 
 
 async def assortment(

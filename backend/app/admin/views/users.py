@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from wtforms import BooleanField, SelectField, StringField
 
-from app.admin.forms import schema_form
+from app.admin.forms import CheckboxesField, schema_form
 from app.admin.views.base import (
     AdminChangeRefused,
     SafeForeignKeyFilter,
@@ -22,7 +22,9 @@ from app.admin.views.base import (
     valid_pk,
 )
 from app.auth import service as auth_service
+from app.core.db import unit_of_work
 from app.models import Role, RoleName, User
+from app.stores import service as stores_service
 from app.users import service as users_service
 from app.users.schemas import UserAdminUpdate
 
@@ -47,6 +49,12 @@ class UserForm(schema_form(UserAdminUpdate, _payload)):  # type: ignore[misc]
     is_active = BooleanField(
         "Active", description="Untick to disable: the user is logged out everywhere at once."
     )
+
+
+WORKS_AT_HINT = (
+    "The stores a support staff member works at: they may mark what is out there (the "
+    "store's page). Customers work at none; admins may everywhere."
+)
 
 
 class UserAdmin(ShopModelView, model=User):
@@ -118,8 +126,19 @@ class UserAdmin(ShopModelView, model=User):
     # There is no Role view to link to.
     non_link_related_fields = [User.role]
 
+    async def scaffold_form(self, rules: list[str] | None = None) -> type:
+        async with unit_of_work() as session:
+            stores = [(s.id, s.name) for s in await stores_service.all_stores(session)]
+        works_at = CheckboxesField(
+            "Works at", choices=stores, description=WORKS_AT_HINT, empty_text="No stores yet."
+        )
+        return type("UserStaffForm", (UserForm,), {"works_at": works_at})
+
     async def get_form_data_for_edit(self, obj: User) -> dict[str, Any]:
+        async with unit_of_work() as session:
+            works_at = await stores_service.staff_store_ids(session, obj.id)
         return {
+            "works_at": works_at,
             "username": obj.username,
             "full_name": obj.full_name,
             "phone": obj.phone,
@@ -131,9 +150,14 @@ class UserAdmin(ShopModelView, model=User):
     async def update_model(self, request: Request, pk: str, data: dict[str, Any]) -> Any:
         # The same rules as PATCH /users/{id}: no self-demotion, a last admin remains, and a
         # disabled or re-roled user's sessions end (after the commit too).
+        # "Works at" after the role: a user made support may be given a store in one save.
         changes = UserAdminUpdate.model_validate(_payload(data))
         async with acting(request) as (session, staff):
-            return await users_service.admin_update(session, staff, int(pk), changes)
+            user = await users_service.admin_update(session, staff, int(pk), changes)
+            await stores_service.set_staff_stores(
+                session, staff, user.id, data.get("works_at") or []
+            )
+            return user
 
     async def _target(self, request: Request) -> User:
         pk = request.query_params.get("pks", "")
