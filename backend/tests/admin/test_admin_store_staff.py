@@ -19,7 +19,7 @@ async def works_at() -> list[tuple[int, int]]:
 
 
 async def test_an_admin_gives_a_support_user_dock_street_and_they_mark_oat_out_there_only(client):
-    product, ids = await configurable_flat_white()  # oat is out at Dock Street already
+    _product, ids = await configurable_flat_white()  # oat is out at Dock Street already
     market = await create_store("Market")
     sam = await create_user(role=RoleName.support, username="sam")
     admin = await logged_in_admin(client)

@@ -292,7 +292,7 @@ async def test_an_inactive_modifier_is_refused_as_a_group_s_default_and_renames_
 
 async def test_a_group_in_use_with_its_default_is_deleted_from_every_product(client):
     headers = await admin(client)
-    group, ids = await milk_group(client, headers)
+    group, _ids = await milk_group(client, headers)
     category = await create_category("Drinks")
     latte = await create_product("Latte", category.id, "3.60")
     linked = await client.put(
