@@ -17,6 +17,8 @@ export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'c
 export type ChosenOptions = {
   variantId: number | null;
   modifierIds: number[];
+  /** The variant's name ("Large"), "" for a product's only variant. */
+  variantName: string;
   /** The options in words, kept with a guest's line ("Large · Oat, Extra shot"). */
   text: string;
   /** The unit price shown for the choice, kept with a guest's line (the server prices it again). */
@@ -43,6 +45,7 @@ export async function addToCart(
         product_id: product.id,
         variant_id: options?.variantId ?? null,
         modifier_ids: options?.modifierIds ?? [],
+        variant_name: options?.variantName ?? '',
         options: options?.text ?? '',
         name: product.name,
         slug: product.slug,
