@@ -230,9 +230,10 @@ function ChangePanel({ line, productId, name, onDone }: { line: CartViewLine; pr
       changeGuestOptions(line.guestKey ?? '', { variant_id: choice.variantId, variant_name: variantName, modifier_ids: choice.modifierIds, options, price: unitPrice(item, choice) });
       return done();
     }
-    change.mutate(
-      { itemId: line.itemId, variant_id: choice.variantId, modifier_ids: choice.modifierIds },
-      { onSuccess: done, onError: (error) => notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] }) },
+    // A promise, not mutate's callbacks: a line that joins another is gone from the page when
+    // the answer lands, and callbacks of an unmounted line never fire (no "now: …" was said).
+    change.mutateAsync({ itemId: line.itemId, variant_id: choice.variantId, modifier_ids: choice.modifierIds }).then(done, (error: unknown) =>
+      notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] }),
     );
   };
   return (

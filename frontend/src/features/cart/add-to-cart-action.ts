@@ -11,7 +11,8 @@ import { CART_QUERY_KEY } from './api/get-cart';
 import type { CartOwner } from './cart-owner';
 import { MAX_QUANTITY, addToGuestCart } from './guest-cart';
 
-export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'>;
+/** `has_options` (list items): it needs choosing first, so a card links to its page instead of adding. */
+export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & Partial<Pick<Product, 'has_options'>>;
 
 /** What was chosen on the product page (issue 24); none: the product's first variant with the defaults. */
 export type ChosenOptions = {
