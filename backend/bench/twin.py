@@ -41,8 +41,12 @@ IMAGES = """coalesce((
 # Its active variants differ in price (ProductRead.price_varies: "from €3.20").
 PRICE_VARIES = """(SELECT coalesce(min(v.price) <> max(v.price), false) FROM product_variant v
     WHERE v.product_id = p.id AND v.is_active)"""
+# It needs choosing (ProductRead.has_options): several active variants or a modifier group.
+HAS_OPTIONS = """((SELECT coalesce(min(v.id) <> max(v.id), false) FROM product_variant v
+        WHERE v.product_id = p.id AND v.is_active)
+    OR EXISTS (SELECT FROM product_modifier_group pg WHERE pg.product_id = p.id))"""
 COLUMNS = f"""p.id, p.name, p.slug, p.description, p.price,
-    {PRICE_VARIES} AS price_varies, p.category_id, p.is_active,
+    {PRICE_VARIES} AS price_varies, {HAS_OPTIONS} AS has_options, p.category_id, p.is_active,
     p.attributes::text AS attributes, {IMAGES}::text AS images, p.created_at, p.updated_at"""
 # A product's active variants and its modifier groups, as the shop's product read shows them
 # (app.catalog.repository._variants_json and _modifier_groups_json), in the default language.
@@ -154,6 +158,7 @@ def _product(row: asyncpg.Record) -> dict[str, Any]:
         "description": row["description"],
         "price": str(row["price"]),
         "price_varies": row["price_varies"],
+        "has_options": row["has_options"],
         "currency": CURRENCY,
         "category_id": row["category_id"],
         "is_active": row["is_active"],

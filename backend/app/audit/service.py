@@ -60,7 +60,7 @@ AUDITED = (
 )
 # Never written to the log: secrets, and what the database derives by itself.
 HIDDEN = {"password_hash"}
-SKIPPED = {"search_vector", "price_varies", "updated_at", "created_at"}
+SKIPPED = {"search_vector", "price_varies", "has_options", "updated_at", "created_at"}
 
 
 @dataclass(frozen=True)

@@ -245,6 +245,7 @@ PRODUCT_COLUMNS = (
     Product.description,
     Product.price,
     Product.price_varies.expression.label("price_varies"),
+    Product.has_options.expression.label("has_options"),
     Product.category_id,
     Product.is_active,
     Product.attributes,
@@ -452,6 +453,7 @@ async def get_product(session: AsyncSession, key: int | str) -> Product | None:
             selectinload(Product.images),
             selectinload(Product.translations),
             undefer(Product.price_varies),
+            undefer(Product.has_options),
         )
     )
 

@@ -116,6 +116,10 @@ class ProductRead(Schema):
     price_varies: bool = Field(
         description='Its active variants differ in price: show "from" the price'
     )
+    has_options: bool = Field(
+        description="It needs choosing before it goes in a cart: more than one active variant,"
+        " or any modifier group (a list's card links to the product page instead of adding)"
+    )
     currency: str = Field(default_factory=lambda: settings.currency)
     category_id: int
     is_active: bool

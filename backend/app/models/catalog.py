@@ -14,8 +14,10 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    exists,
     false,
     func,
+    or_,
     select,
     text,
 )
@@ -136,6 +138,10 @@ class Product(IdMixin, TimestampMixin, Base):
         # Its active variants differ in price ("from €3.20"): a column property set below
         # ProductVariant, loaded only where asked for (undefer).
         price_varies: Mapped[bool]
+        # It needs choosing before it goes in a cart (more than one active variant, or any
+        # modifier group): the cards say "Choose", not "Add to cart". Set below
+        # ProductModifierGroup, loaded only where asked for (undefer).
+        has_options: Mapped[bool]
 
     category: Mapped[Category] = relationship(lazy="raise")
     images: Mapped[list["ProductImage"]] = relationship(
@@ -405,6 +411,23 @@ class ProductModifierGroup(Base):
         index=True,
     )
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+Product.has_options = column_property(
+    or_(
+        # More than one active variant (no bound value: the product read is compiled once).
+        select(func.coalesce(func.min(ProductVariant.id) != func.max(ProductVariant.id), false()))
+        .where(ProductVariant.product_id == Product.id, ProductVariant.is_active)
+        .correlate_except(ProductVariant)
+        .scalar_subquery(),
+        exists()
+        .where(ProductModifierGroup.product_id == Product.id)
+        .correlate_except(ProductModifierGroup),
+    ),
+    deferred=True,
+    raiseload=True,
+    expire_on_flush=False,
+)
 
 
 class ModifierUnavailable(Base):

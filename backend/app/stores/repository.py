@@ -102,6 +102,7 @@ async def assortment(
         .options(
             selectinload(Product.images),
             undefer(Product.price_varies),
+            undefer(Product.has_options),
             with_expression(Product.quantity_in_store, IN_STORE.c.quantity),
         )
         .execution_options(populate_existing=True)

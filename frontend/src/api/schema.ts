@@ -1497,6 +1497,11 @@ export interface components {
              * @description Its active variants differ in price: show "from" the price
              */
             price_varies: boolean;
+            /**
+             * Has Options
+             * @description It needs choosing before it goes in a cart: more than one active variant, or any modifier group (a list's card links to the product page instead of adding)
+             */
+            has_options: boolean;
             /** Currency */
             currency: string;
             /**
@@ -3302,6 +3307,11 @@ export interface components {
              * @description Its active variants differ in price: show "from" the price
              */
             price_varies: boolean;
+            /**
+             * Has Options
+             * @description It needs choosing before it goes in a cart: more than one active variant, or any modifier group (a list's card links to the product page instead of adding)
+             */
+            has_options: boolean;
             /** Currency */
             currency: string;
             /**
@@ -3422,6 +3432,11 @@ export interface components {
              * @description Its active variants differ in price: show "from" the price
              */
             price_varies: boolean;
+            /**
+             * Has Options
+             * @description It needs choosing before it goes in a cart: more than one active variant, or any modifier group (a list's card links to the product page instead of adding)
+             */
+            has_options: boolean;
             /** Currency */
             currency: string;
             /**
@@ -3483,6 +3498,11 @@ export interface components {
              * @description Its active variants differ in price: show "from" the price
              */
             price_varies: boolean;
+            /**
+             * Has Options
+             * @description It needs choosing before it goes in a cart: more than one active variant, or any modifier group (a list's card links to the product page instead of adding)
+             */
+            has_options: boolean;
             /** Currency */
             currency: string;
             /**

@@ -43,6 +43,7 @@ export const enShop = {
     shortOf: 'Short of:',
     shortLine: '{{name}}: {{available}} of {{requested}}',
     noneLeft: '{{name}}: none left (you want {{requested}})',
+    modifierOut: '{{name}}: {{modifier}} is out at {{store}}',
     noStores: 'No store can take orders right now.',
     added_one: '{{name}} is in your cart.',
     added_other: '{{count}} × {{name}} are in your cart.',

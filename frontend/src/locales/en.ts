@@ -178,6 +178,8 @@ export const en = {
     add: 'Add to cart',
     addNamed: 'Add to cart: {{name}}',
     addedShort: 'Added',
+    choose: 'Choose',
+    chooseNamed: 'Choose options: {{name}}',
     view: 'View cart',
     quantity: 'Quantity',
     decrease: 'One less: {{name}}',

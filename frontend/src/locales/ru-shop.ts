@@ -49,6 +49,7 @@ export const ruShop: ShopTranslation = {
     shortOf: 'Не хватает:',
     shortLine: '{{name}}: {{available}} из {{requested}}',
     noneLeft: '{{name}}: нет в наличии (нужно {{requested}})',
+    modifierOut: '{{name}}: «{{modifier}}» сейчас нет в магазине {{store}}',
     noStores: 'Сейчас ни один магазин не принимает заказы.',
     added_one: '«{{name}}» в корзине.',
     added_few: '{{count}} × «{{name}}» в корзине.',

@@ -187,6 +187,8 @@ export const ru: Translation = {
     add: 'В корзину',
     addNamed: 'В корзину: {{name}}',
     addedShort: 'Добавлено',
+    choose: 'Выбрать',
+    chooseNamed: 'Выбрать вариант: {{name}}',
     view: 'Открыть корзину',
     quantity: 'Количество',
     decrease: 'На одну меньше: {{name}}',

@@ -12,7 +12,7 @@ import { CartLines } from '@/features/cart/components/cart-lines';
 import { PickupSummary } from '@/features/cart/components/store-availability';
 import { changeGuestOptions, optionsText } from '@/features/cart/guest-cart-options';
 import { removeFromGuestCart, setGuestQuantity } from '@/features/cart/guest-cart';
-import { useCartView, type CartViewLine } from '@/features/cart/use-cart-view';
+import { lineNamer, useCartView, type CartViewLine } from '@/features/cart/use-cart-view';
 import { useProduct } from '@/features/catalog/api/get-product';
 import { ProductOptionsForm } from '@/features/catalog/components/product-options';
 import { choiceOf, choiceProblems, chosenModifiers, hasOptions, unitPrice } from '@/features/catalog/configuration';
@@ -90,8 +90,7 @@ export function Component() {
   }
 
   const money = (amount: string) => formatPrice(amount, cart.currency, i18n.language);
-  const names = new Map(cart.lines.map((line) => [line.productId, line.name]));
-  const nameOf = (productId: number) => names.get(productId) || t('cart.unknownProduct');
+  const nameOf = lineNamer(cart.lines, t('cart.unknownProduct'));
   const blocked = cart.lines.some((line) => !line.available);
   const nextCheckout = `${paths.login}?${new URLSearchParams({ next: paths.checkout })}`;
   return (
@@ -219,7 +218,8 @@ function ChangePanel({ line, productId, name, onDone }: { line: CartViewLine; pr
   if (!hasOptions(item)) return null;
   const choice = picked ?? choiceOf(item, line.variantId, line.variantId === null ? undefined : line.modifierIds);
   const problems = choiceProblems(item, choice);
-  const options = optionsText(item.variants.find((variant) => variant.id === choice.variantId)?.name, chosenModifiers(item, choice).map(({ modifier }) => modifier.name));
+  const variantName = item.variants.find((variant) => variant.id === choice.variantId)?.name ?? '';
+  const options = optionsText(variantName, chosenModifiers(item, choice).map(({ modifier }) => modifier.name));
   const save = () => {
     if (problems.length || choice.variantId === null) return;
     const done = () => {
@@ -227,12 +227,13 @@ function ChangePanel({ line, productId, name, onDone }: { line: CartViewLine; pr
       onDone();
     };
     if (line.itemId === null) {
-      changeGuestOptions(line.guestKey ?? '', { variant_id: choice.variantId, modifier_ids: choice.modifierIds, options, price: unitPrice(item, choice) });
+      changeGuestOptions(line.guestKey ?? '', { variant_id: choice.variantId, variant_name: variantName, modifier_ids: choice.modifierIds, options, price: unitPrice(item, choice) });
       return done();
     }
-    change.mutate(
-      { itemId: line.itemId, variant_id: choice.variantId, modifier_ids: choice.modifierIds },
-      { onSuccess: done, onError: (error) => notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] }) },
+    // A promise, not mutate's callbacks: a line that joins another is gone from the page when
+    // the answer lands, and callbacks of an unmounted line never fire (no "now: …" was said).
+    change.mutateAsync({ itemId: line.itemId, variant_id: choice.variantId, modifier_ids: choice.modifierIds }).then(done, (error: unknown) =>
+      notify({ tone: 'error', text: t('cart.changeFailed'), details: [problemMessage(t, error)] }),
     );
   };
   return (

@@ -15,7 +15,7 @@ import { useRemoveCartItem } from '@/features/cart/api/remove-cart-item';
 import { useUpdateCartItem } from '@/features/cart/api/update-cart-item';
 import { ShortLines } from '@/features/cart/components/store-availability';
 import { removeFromGuestCart, setGuestQuantity } from '@/features/cart/guest-cart';
-import { useCartView, type CartView } from '@/features/cart/use-cart-view';
+import { lineNamer, useCartView, type CartView, type LineNamer } from '@/features/cart/use-cart-view';
 import { useInfo } from '@/features/info/api/get-info';
 import { useAccounts } from '@/features/money/api/get-accounts';
 import { finishAttempt, idempotencyKeyFor } from '@/features/orders/checkout-attempt';
@@ -32,7 +32,7 @@ import { notify } from '@/lib/notices';
 import { storeOrderKey } from '@/lib/order-key';
 import { problemMessage } from '@/lib/problem-message';
 
-type ShortItem = { product_id: number; requested: number; available: number };
+type ShortItem = { product_id: number; variant_id?: number; requested: number; available: number };
 
 export function Component() {
   const { t } = useTranslation();
@@ -117,8 +117,7 @@ function Checkout() {
   }
 
   const money = (amount: string) => formatPrice(amount, cart.currency, i18n.language);
-  const names = new Map(cart.lines.map((line) => [line.productId, line.name]));
-  const nameOf = (productId: number) => names.get(productId) || t('cart.unknownProduct');
+  const nameOf = lineNamer(cart.lines, t('cart.unknownProduct'));
   const leftOut = cart.lines.filter((line) => !line.available);
   const error = place.error ? toApiError(place.error) : null;
   const paymentLabel = { card: t('checkout.payCard'), balance: t('checkout.payBalance'), pickup: t('checkout.payAtPickup') };
@@ -375,7 +374,7 @@ function PlaceError({
   error: ReturnType<typeof toApiError>;
   cart: CartView;
   storeName: string;
-  nameOf: (productId: number) => string;
+  nameOf: LineNamer;
   onRetry: (event: FormEvent) => void;
   onFixed: () => void;
 }) {
@@ -412,7 +411,7 @@ function PlaceError({
       <Alert tone="error" title={t('checkout.outOfStockTitle', { store: storeName })}>
         <ul className="mb-3 list-disc pl-5">
           {short.map((item) => (
-            <li key={item.product_id}>{t('checkout.outOfStockLine', { name: nameOf(item.product_id), requested: item.requested, available: item.available })}</li>
+            <li key={item.product_id}>{t('checkout.outOfStockLine', { name: nameOf(item), requested: item.requested, available: item.available })}</li>
           ))}
         </ul>
         <Button variant="secondary" pending={fixing} onClick={() => void fix()}>

@@ -107,6 +107,7 @@ function chosenOptions(product: Product, choice: Choice): ChosenOptions {
   return {
     variantId: choice.variantId,
     modifierIds: choice.modifierIds,
+    variantName: variant?.name ?? '',
     text: optionsText(variant?.name, chosenModifiers(product, choice).map(({ modifier }) => modifier.name)),
     unitPrice: unitPrice(product, choice),
   };

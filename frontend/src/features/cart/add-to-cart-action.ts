@@ -11,12 +11,15 @@ import { CART_QUERY_KEY } from './api/get-cart';
 import type { CartOwner } from './cart-owner';
 import { MAX_QUANTITY, addToGuestCart } from './guest-cart';
 
-export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'>;
+/** `has_options` (list items): it needs choosing first, so a card links to its page instead of adding. */
+export type AddableProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & Partial<Pick<Product, 'has_options'>>;
 
 /** What was chosen on the product page (issue 24); none: the product's first variant with the defaults. */
 export type ChosenOptions = {
   variantId: number | null;
   modifierIds: number[];
+  /** The variant's name ("Large"), "" for a product's only variant. */
+  variantName: string;
   /** The options in words, kept with a guest's line ("Large · Oat, Extra shot"). */
   text: string;
   /** The unit price shown for the choice, kept with a guest's line (the server prices it again). */
@@ -43,6 +46,7 @@ export async function addToCart(
         product_id: product.id,
         variant_id: options?.variantId ?? null,
         modifier_ids: options?.modifierIds ?? [],
+        variant_name: options?.variantName ?? '',
         options: options?.text ?? '',
         name: product.name,
         slug: product.slug,

@@ -10,7 +10,7 @@ export function optionsText(variantName: string | null | undefined, modifierName
  * Changes a line's options (and price seen): when the new configuration is another line's,
  * the two become one (quantities added, capped), as the server's cart does.
  */
-export function changeGuestOptions(key: string, next: Pick<GuestLine, 'variant_id' | 'modifier_ids' | 'options' | 'price'>): void {
+export function changeGuestOptions(key: string, next: Pick<GuestLine, 'variant_id' | 'variant_name' | 'modifier_ids' | 'options' | 'price'>): void {
   const lines = readGuestCart();
   const line = lines.find((candidate) => guestLineKey(candidate) === key);
   if (!line) return;

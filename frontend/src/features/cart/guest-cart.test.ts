@@ -61,16 +61,16 @@ describe('the guest cart in this browser', () => {
 
   it("changes a line's options; when they are another line's, the two lines become one", () => {
     const book = { product_id: 5, name: 'Winter in Lisbon', slug: 'winter', currency: 'EUR', image_url: null, modifier_ids: [] };
-    addToGuestCart({ ...book, variant_id: 1, options: 'Hardcover', price: '24.00' }, 2);
-    addToGuestCart({ ...book, variant_id: 2, options: 'Paperback', price: '12.00' }, 1);
+    addToGuestCart({ ...book, variant_id: 1, variant_name: 'Hardcover', options: 'Hardcover', price: '24.00' }, 2);
+    addToGuestCart({ ...book, variant_id: 2, variant_name: 'Paperback', options: 'Paperback', price: '12.00' }, 1);
     const hardcover = guestLineKey({ product_id: 5, variant_id: 1, modifier_ids: [] });
-    changeGuestOptions(hardcover, { variant_id: 2, modifier_ids: [], options: 'Paperback', price: '12.00' });
-    expect(readGuestCart().map((line) => [line.variant_id, line.options, line.price, line.quantity])).toEqual([[2, 'Paperback', '12.00', 3]]);
+    changeGuestOptions(hardcover, { variant_id: 2, variant_name: 'Paperback', modifier_ids: [], options: 'Paperback', price: '12.00' });
+    expect(readGuestCart().map((line) => [line.variant_id, line.variant_name, line.options, line.price, line.quantity])).toEqual([[2, 'Paperback', 'Paperback', '12.00', 3]]);
   });
 
   it('reads a line kept before variants as the product with its defaults', () => {
     localStorage.setItem('shop.cart', JSON.stringify([{ ...book, quantity: 2 }]));
-    expect(readGuestCart()).toEqual([{ ...book, quantity: 2, variant_id: null, modifier_ids: [], options: '' }]);
+    expect(readGuestCart()).toEqual([{ ...book, quantity: 2, variant_id: null, variant_name: '', modifier_ids: [], options: '' }]);
     addToGuestCart(book, 1);
     expect(readGuestCart().map((line) => line.quantity)).toEqual([3]);
   });

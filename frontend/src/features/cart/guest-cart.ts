@@ -13,6 +13,8 @@ export type GuestLine = {
   variant_id: number | null;
   /** The chosen modifiers, sorted; [] with variant_id null: the server takes the defaults. */
   modifier_ids: number[];
+  /** The chosen variant's name as the customer saw it ("Large"), "" for none. */
+  variant_name: string;
   /** The options as the customer saw them ("Large · Oat, Extra shot"), "" for none. */
   options: string;
   quantity: number;
@@ -22,7 +24,8 @@ export type GuestLine = {
   currency: string;
   image_url: string | null;
 };
-export type GuestProduct = Omit<GuestLine, 'quantity' | 'variant_id' | 'modifier_ids' | 'options'> & Partial<Pick<GuestLine, 'variant_id' | 'modifier_ids' | 'options'>>;
+export type GuestProduct = Omit<GuestLine, 'quantity' | 'variant_id' | 'variant_name' | 'modifier_ids' | 'options'> &
+  Partial<Pick<GuestLine, 'variant_id' | 'variant_name' | 'modifier_ids' | 'options'>>;
 
 /** A line's identity: the product, the variant and the sorted set of modifiers. */
 export function guestLineKey(line: Pick<GuestLine, 'product_id' | 'variant_id' | 'modifier_ids'>): string {
@@ -62,6 +65,7 @@ export function normalizeGuestLine(line: GuestLine): GuestLine {
     ...line,
     variant_id: line.variant_id ?? null,
     modifier_ids: [...new Set(line.modifier_ids ?? [])].sort((a, b) => a - b),
+    variant_name: typeof line.variant_name === 'string' ? line.variant_name : '',
     options: typeof line.options === 'string' ? line.options : '',
     quantity: Math.min(line.quantity, MAX_QUANTITY),
   };

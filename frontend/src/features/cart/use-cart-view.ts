@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CartAvailability, CartLine } from '@/lib/api-types';
+import type { CartAvailability } from '@/lib/api-types';
 import { fromCents, toCents } from '@/lib/money';
 import { useCartAvailability } from './api/get-cart-availability';
 import { CART_QUERY_KEY, useCart } from './api/get-cart';
@@ -10,15 +10,6 @@ import { useGuestCartProducts } from './api/get-guest-cart-products';
 import { useCartOwner } from './cart-owner';
 import { guestLineKey, useGuestCart } from './guest-cart';
 import { optionsText } from './guest-cart-options';
-
-// The cart line's options (helper "cart"'s CartItemRead of issue 24), read where the generated types have them.
-type LineOptions = {
-  variant_id?: number | null;
-  variant?: { id: number; sku: string; name: string; price: string } | null;
-  modifier_ids?: number[];
-  modifiers?: { id: number; group: string; name: string; price_delta: string }[];
-};
-const optionsOf = (line: CartLine) => line as CartLine & LineOptions;
 
 export type CartViewLine = {
   key: string;
@@ -29,6 +20,8 @@ export type CartViewLine = {
   productId: number | null;
   /** The configuration (issue 24): null variant = the product's first. */
   variantId: number | null;
+  /** The variant's name ("Large"); "" for a product's only variant or when not known. */
+  variantName: string;
   modifierIds: number[];
   /** The options in words ("Large · Oat, Extra shot"), "" for a product without any. */
   options: string;
@@ -54,6 +47,15 @@ export type CartView = {
   availability: { data: CartAvailability | undefined; isPending: boolean; error: unknown; refetch: () => void };
 };
 
+/** Names what a store is short of: the product, and its variant where it has a name ("Flat white — Large"). */
+export type LineNamer = (line: { product_id: number; variant_id?: number | null }) => string;
+
+export function lineNamer(lines: CartViewLine[], unknown: string): LineNamer {
+  const products = new Map(lines.map((line) => [line.productId, line.name]));
+  const variants = new Map(lines.filter((line) => line.variantId !== null && line.variantName).map((line) => [line.variantId, `${line.name} — ${line.variantName}`]));
+  return ({ product_id, variant_id }) => (variant_id != null ? variants.get(variant_id) : undefined) ?? (products.get(product_id) || unknown);
+}
+
 /** The server's cart names its products in the interface language: read it again after a switch. */
 export function useCartInLanguage(): void {
   const { i18n } = useTranslation();
@@ -75,7 +77,11 @@ export function useCartView(): CartView | null {
 
   const guest = useGuestCart();
   const ids = useMemo(() => guest.map((line) => line.product_id).sort((a, b) => a - b), [guest]);
-  const items = useMemo(() => guest.map(({ product_id, quantity }) => ({ product_id, quantity })), [guest]);
+  // Each line's configuration is checked (a line without a variant: the product's first, with the defaults).
+  const items = useMemo(
+    () => guest.map(({ product_id, quantity, variant_id, modifier_ids }) => (variant_id === null ? { product_id, quantity } : { product_id, quantity, variant_id, modifier_ids })),
+    [guest],
+  );
   const products = useGuestCartProducts(ids, { enabled: owner === 'guest' });
   const guestAvailability = useGuestCartAvailability(items, { enabled: owner === 'guest' });
 
@@ -93,9 +99,10 @@ export function useCartView(): CartView | null {
           itemId: line.id,
           guestKey: null,
           productId: line.product_id,
-          variantId: optionsOf(line).variant_id ?? null,
-          modifierIds: optionsOf(line).modifier_ids ?? [],
-          options: optionsText(optionsOf(line).variant?.name, (optionsOf(line).modifiers ?? []).map((modifier) => modifier.name)),
+          variantId: line.variant_id,
+          variantName: line.variant?.name ?? '',
+          modifierIds: line.modifier_ids,
+          options: optionsText(line.variant?.name, line.modifiers.map((modifier) => modifier.name)),
           name: line.product?.name ?? '',
           slug: line.product?.slug ?? null,
           imageUrl: line.product?.image_url ?? null,
@@ -134,6 +141,7 @@ export function useCartView(): CartView | null {
         guestKey: key,
         productId: line.product_id,
         variantId: line.variant_id,
+        variantName: line.variant_name,
         modifierIds: line.modifier_ids,
         options: line.options,
         name: product?.name ?? line.name,

@@ -4,8 +4,8 @@ import type { ApiBody, CartMergeResult } from '@/lib/api-types';
 import { clearGuestCart, readGuestCart, type GuestLine } from '../guest-cart';
 import { CART_QUERY_KEY } from './get-cart';
 
-// The options (issue 24) are the cart helper's contract; the `&` goes once the generated types carry them.
-export type MergeCartInput = { items: (ApiBody<'/api/v1/cart/merge', 'post'>['items'][number] & { variant_id?: number; modifier_ids?: number[] })[] };
+/** The guest lines, each with its configuration (issue 24): variant and modifiers are optional. */
+export type MergeCartInput = ApiBody<'/api/v1/cart/merge', 'post'>;
 
 export async function mergeCart(input: MergeCartInput): Promise<CartMergeResult> {
   const { data } = await api.post<CartMergeResult>('/cart/merge', input);

@@ -1,7 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '@/components/ui/button';
+import { Link } from 'react-router';
+import { Button, buttonClasses } from '@/components/ui/button';
+import { paths } from '@/config/paths';
 import type { AddableProduct } from '../add-to-cart-action';
 import { useCartOwner } from '../cart-owner';
 
@@ -10,8 +12,21 @@ const loadAction = () => import('../add-to-cart-action');
 /**
  * "Add to cart" on a product card: one unit. What adding does is loaded when the customer
  * points at or focuses a button (at the latest on the click), not with the catalog.
+ * A product that needs choosing (sizes, a milk) is never added blindly: "Choose" opens its page.
  */
 export function AddToCartButton({ product }: { product: AddableProduct }) {
+  const { t } = useTranslation();
+  if (product.has_options) {
+    return (
+      <Link to={paths.product(product.slug)} className={buttonClasses('secondary', 'relative z-10 w-full px-3')} aria-label={t('cart.chooseNamed', { name: product.name })}>
+        {t('cart.choose')}
+      </Link>
+    );
+  }
+  return <AddButton product={product} />;
+}
+
+function AddButton({ product }: { product: AddableProduct }) {
   const { t } = useTranslation();
   const owner = useCartOwner();
   const queryClient = useQueryClient();

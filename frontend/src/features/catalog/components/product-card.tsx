@@ -6,8 +6,9 @@ import type { Product } from '@/lib/api-types';
 import { formatPrice } from '@/lib/format';
 import { ProductCover } from './product-cover';
 
-// `price_varies`: its variants' prices differ, `price` is the lowest ("from €3.20").
-type CardProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & { quantity?: number; price_varies?: boolean };
+// `price_varies`: its variants' prices differ, `price` is the lowest ("from €3.20");
+// `has_options`: it needs choosing (sizes, milk), the card's action links to its page.
+type CardProduct = Pick<Product, 'id' | 'name' | 'slug' | 'price' | 'currency' | 'images'> & { quantity?: number; price_varies?: boolean; has_options?: boolean };
 
 /** A product in a grid; `action` (e.g. "Add to cart") sits below the price, above the card's link. */
 export function ProductCard({ product, eager = false, action }: { product: CardProduct; eager?: boolean; action?: ReactNode }) {
