@@ -53,6 +53,10 @@ OPTIONS = (
     "a variant or modifiers that do not fit the product are a 422 invalid_options (a "
     "product's variants and groups are data, not schema)"
 )
+GROUPS = (
+    "a group's default that is not one of its active modifiers, or a product given a group "
+    "that does not exist, is a 422 invalid_modifier_group (ids of data, not schema)"
+)
 ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
     "verify_email": ([400], "a generated token is not a live link: 400 invalid_token"),
     "password_reset_confirm": (
@@ -102,6 +106,14 @@ ACCEPTED_REJECTIONS: dict[str, tuple[list[int], str]] = {
     ),
     "add_to_cart": ([422], OPTIONS),
     "change_cart_item": ([422], OPTIONS),
+    **{
+        operation: ([422], GROUPS)
+        for operation in (
+            "create_modifier_group",
+            "update_modifier_group",
+            "set_product_modifier_groups",
+        )
+    },
 }
 DEFAULT_ACCEPTED = ["2xx", "401", "403", "404", "409", "429"]
 
