@@ -13,7 +13,8 @@ test('a customer browses a category, filters by price, sorts, pages on, and back
 
   await page.getByLabel('Sort by').selectOption({ label: 'Price: high to low' });
   await expect(page).toHaveURL(/max=20&sort=-price/);
-  // The demo's books at €20 or less (The Hidden Life of Fungi counts from its €12.90 paperback).
+  // The demo's books at €20 or less (The Hidden Life of Fungi counts from its €12.90 paperback;
+  // the scenarios' own books cost more, so they never change this count).
   await expect(page.getByText('22 products')).toBeVisible();
 
   const grid = page.getByRole('list', { name: 'Books' });
