@@ -2,10 +2,8 @@ import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './support/test';
 import { expectAccessible } from './support/checkout';
 import { verifiedCustomer } from './support/customer';
-import { createConfiguredProduct } from './support/options';
-import { BROOKLYN, CLERKENWELL, KREUZBERG, apiSignIn } from './support/shop';
-
-const everywhere = (quantity: number) => ({ [KREUZBERG]: quantity, [CLERKENWELL]: quantity, [BROOKLYN]: quantity });
+import { createFlatWhite } from './support/options';
+import { BROOKLYN, KREUZBERG, apiSignIn } from './support/shop';
 
 type ServerCart = { total: string; items: { quantity: number; unit_price: string; variant: { name: string } | null; modifiers: { name: string }[] }[] };
 /** The customer's cart as the server keeps it: each line's size, modifiers and quantity. */
@@ -17,34 +15,7 @@ async function serverLines(request: APIRequestContext, auth: Record<string, stri
 
 test('a guest configures two flat whites, signs in with them, adds one again and changes the other: one line of three, bought as priced', async ({ page, request }) => {
   test.slow(); // a guest's cart, a sign-in, two changes and a checkout on a busy 2-core machine
-  const slug = `flat-white-${Date.now()}`;
-  await createConfiguredProduct(request, {
-    slug,
-    name: 'Flat white',
-    category: 'drinks-to-go',
-    description: 'Double ristretto and silky milk.',
-    variants: [
-      { name: 'Small', price: '3.20', attributes: { size: 'S' }, stock: everywhere(20) },
-      { name: 'Medium', price: '3.80', attributes: { size: 'M' }, stock: everywhere(20) },
-      { name: 'Large', price: '4.40', attributes: { size: 'L' }, stock: everywhere(20) },
-    ],
-    groups: [
-      {
-        name: 'Milk',
-        kind: 'single',
-        required: true,
-        min: 1,
-        max: 1,
-        default: 'Dairy',
-        modifiers: [
-          { name: 'Dairy', delta: '0.00' },
-          { name: 'Oat', delta: '0.40', outAt: [BROOKLYN] },
-          { name: 'Soy', delta: '0.40' },
-        ],
-      },
-      { name: 'Extras', kind: 'multiple', required: false, max: 3, modifiers: [{ name: 'Extra shot', delta: '0.60' }, { name: 'Vanilla syrup', delta: '0.50' }] },
-    ],
-  });
+  const slug = await createFlatWhite(request);
   const customer = await verifiedCustomer(request, 'flatwhite');
   const auth = await apiSignIn(request, customer);
   await page.setViewportSize({ width: 360, height: 740 });

@@ -1,49 +1,11 @@
 import type { Locator } from '@playwright/test';
 import { expect, test } from './support/test';
 import { expectAccessible, guestToCheckout, newGuest } from './support/checkout';
-import { createConfiguredProduct } from './support/options';
-import { BROOKLYN, CLERKENWELL, KREUZBERG } from './support/shop';
-
-const everywhere = (quantity: number) => ({ [KREUZBERG]: quantity, [CLERKENWELL]: quantity, [BROOKLYN]: quantity });
+import { createFlatWhite } from './support/options';
+import { BROOKLYN, KREUZBERG } from './support/shop';
 
 test('on a 360 px phone a guest configures a large oat flat white with an extra shot in three taps and buys it', async ({ page, request }) => {
-  const slug = `flat-white-${Date.now()}`;
-  await createConfiguredProduct(request, {
-    slug,
-    name: 'Flat white',
-    category: 'drinks-to-go',
-    description: 'Double ristretto and silky milk.',
-    variants: [
-      { name: 'Small', price: '3.20', attributes: { size: 'S' }, stock: everywhere(20) },
-      { name: 'Medium', price: '3.80', attributes: { size: 'M' }, stock: everywhere(20) },
-      { name: 'Large', price: '4.40', attributes: { size: 'L' }, stock: everywhere(20) },
-    ],
-    groups: [
-      {
-        name: 'Milk',
-        kind: 'single',
-        required: true,
-        min: 1,
-        max: 1,
-        default: 'Dairy',
-        modifiers: [
-          { name: 'Dairy', delta: '0.00' },
-          { name: 'Oat', delta: '0.40', outAt: [BROOKLYN] },
-          { name: 'Soy', delta: '0.40' },
-        ],
-      },
-      {
-        name: 'Extras',
-        kind: 'multiple',
-        required: false,
-        max: 3,
-        modifiers: [
-          { name: 'Extra shot', delta: '0.60' },
-          { name: 'Vanilla syrup', delta: '0.50' },
-        ],
-      },
-    ],
-  });
+  const slug = await createFlatWhite(request);
 
   await page.setViewportSize({ width: 360, height: 740 });
   await page.goto(`/products/${slug}`);

@@ -1,5 +1,5 @@
 import type { APIRequestContext } from '@playwright/test';
-import { apiSignIn } from './shop';
+import { BROOKLYN, CLERKENWELL, KREUZBERG, apiSignIn } from './shop';
 
 /** The demo admin of `make run` (ADMIN_EMAIL / ADMIN_PASSWORD defaults). */
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-change-me' };
@@ -55,4 +55,44 @@ export async function createConfiguredProduct(request: APIRequestContext, spec: 
   }
   if (groupIds.length) await call('put', `/products/${id}/modifier-groups`, { group_ids: groupIds });
   return id;
+}
+
+const everywhere = (quantity: number) => ({ [KREUZBERG]: quantity, [CLERKENWELL]: quantity, [BROOKLYN]: quantity });
+
+/**
+ * The counter's flat white of the options scenarios, its own product each time (a fresh slug):
+ * Small 3.20 / Medium 3.80 / Large 4.40, 20 of each everywhere; Milk (one, required: Dairy by
+ * default, Oat +0.40 out at Brooklyn, Soy +0.40); Extras (up to 3: shot +0.60, vanilla +0.50).
+ * Answers its slug.
+ */
+export async function createFlatWhite(request: APIRequestContext): Promise<string> {
+  const slug = `flat-white-${Date.now()}`;
+  await createConfiguredProduct(request, {
+    slug,
+    name: 'Flat white',
+    category: 'drinks-to-go',
+    description: 'Double ristretto and silky milk.',
+    variants: [
+      { name: 'Small', price: '3.20', attributes: { size: 'S' }, stock: everywhere(20) },
+      { name: 'Medium', price: '3.80', attributes: { size: 'M' }, stock: everywhere(20) },
+      { name: 'Large', price: '4.40', attributes: { size: 'L' }, stock: everywhere(20) },
+    ],
+    groups: [
+      {
+        name: 'Milk',
+        kind: 'single',
+        required: true,
+        min: 1,
+        max: 1,
+        default: 'Dairy',
+        modifiers: [
+          { name: 'Dairy', delta: '0.00' },
+          { name: 'Oat', delta: '0.40', outAt: [BROOKLYN] },
+          { name: 'Soy', delta: '0.40' },
+        ],
+      },
+      { name: 'Extras', kind: 'multiple', required: false, max: 3, modifiers: [{ name: 'Extra shot', delta: '0.60' }, { name: 'Vanilla syrup', delta: '0.50' }] },
+    ],
+  });
+  return slug;
 }
