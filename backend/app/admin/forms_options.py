@@ -75,7 +75,9 @@ class ModifierRowsWidget:
                 for code in TRANSLATED
             ),
             Markup(
-                '<th scope="col">Price change</th><th scope="col">Position</th>'
+                # Narrow number columns: the names (Russian ones are long) get the width.
+                '<th scope="col" class="col-1">Price change</th>'
+                '<th scope="col" class="col-1">Position</th>'
                 '<th scope="col">Active</th><th scope="col">Default</th></tr></thead><tbody>'
             ),
         ]
